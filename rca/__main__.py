@@ -1,0 +1,3 @@
+from rca.cli.main import main
+
+main()

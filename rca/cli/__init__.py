@@ -1,0 +1,1 @@
+"""The `rca` command line: one module per command group, joined in main.py."""

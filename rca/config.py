@@ -1,0 +1,126 @@
+"""One TOML file holds a council's settings: column mapping, label spellings,
+calendar, seeds and thresholds. CLI flags override it.
+
+Example (see docs/config.md and examples/icasework.toml)::
+
+    seed = 42
+    [columns]            # canonical name = the export's column name
+    case_id = "Case Reference"
+    text = "Complaint Details"
+    [labels.outcome]     # the export's spelling = canonical label
+    "Upheld - Full" = "Upheld"
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import RcaError
+from .schema import CANONICAL
+
+DEFAULT_STAGE_TARGETS = {
+    # working days to respond, by route then stage (DOMAIN.md)
+    "corporate": {"1": 10, "2": 20},
+    "adult_social_care": {"1": 20},
+    "childrens_social_care": {"1": 10, "2": 25, "3": 30},
+}
+
+
+@dataclass
+class CalendarConfig:
+    cutoff: str = "15:00"  # received at or after this time counts as the next working day
+    subdivision: str = "ENG"  # holidays.UK subdivision: ENG, WLS, SCT, NIR
+    targets: dict[str, dict[str, int]] = field(default_factory=lambda: {k: dict(v) for k, v in DEFAULT_STAGE_TARGETS.items()})
+    extra_closures: list[str] = field(default_factory=list)  # e.g. council closure days "2024-12-27"
+
+
+@dataclass
+class Config:
+    seed: int = 42
+    taxonomy: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)  # canonical -> source column
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)  # field -> {source spelling: canonical}
+    multi_label: list[str] = field(default_factory=list)  # extra targets with ';'-separated labels
+    date_format: str | None = None  # e.g. "%d/%m/%Y %H:%M"; None = detect
+    dayfirst: bool = True  # UK exports write 03/04/2024 for 3 April
+    encoding: str | None = None  # None = detect
+    sheet: str | None = None
+    calendar: CalendarConfig = field(default_factory=CalendarConfig)
+    sections: dict[str, dict[str, Any]] = field(default_factory=dict)  # [model], [score], [serve], [store], [report]...
+    source: str | None = None
+
+    def section(self, name: str) -> dict[str, Any]:
+        """A tool-specific table, e.g. config.section("model").get("target_precision", 0.9)."""
+        return dict(self.sections.get(name, {}))
+
+    def with_overrides(self, *, columns: dict[str, str] | None = None, seed: int | None = None) -> "Config":
+        import copy
+
+        new = copy.deepcopy(self)
+        if columns:
+            new.columns.update({k: v for k, v in columns.items() if v})
+        if seed is not None:
+            new.seed = seed
+        return new
+
+
+_TOP = {"seed", "taxonomy", "columns", "labels", "multi_label", "date_format", "dayfirst", "encoding", "sheet", "calendar"}
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Read rca.toml; defaults when `path` is None."""
+    if path is None:
+        return Config()
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text("utf-8"))
+    except FileNotFoundError as exc:
+        raise RcaError("E201", "file not found", file=str(p)) from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise RcaError("E201", str(exc), file=str(p)) from exc
+    return config_from_dict(data, source=str(p))
+
+
+def config_from_dict(data: dict[str, Any], *, source: str | None = None) -> Config:
+    cfg = Config(source=source)
+    if "seed" in data:
+        if not isinstance(data["seed"], int):
+            raise RcaError("E202", f"seed must be an integer, got {data['seed']!r}", file=source, column="seed")
+        cfg.seed = data["seed"]
+    cfg.taxonomy = data.get("taxonomy")
+    if cfg.taxonomy and source:
+        tp = Path(cfg.taxonomy)
+        if not tp.is_absolute():
+            cfg.taxonomy = str(Path(source).parent / tp)
+    columns = data.get("columns", {})
+    if not isinstance(columns, dict):
+        raise RcaError("E202", "[columns] must be a table of canonical = \"Export column\"", file=source)
+    seen: dict[str, str] = {}
+    for canon, src in columns.items():
+        if canon not in CANONICAL:
+            raise RcaError("E202", f"[columns] names {canon!r}, which is not a canonical field; allowed: {', '.join(CANONICAL)}", file=source, column=canon)
+        if str(src) in seen:
+            raise RcaError("E109", f"{src!r} is mapped to both {seen[str(src)]!r} and {canon!r}", file=source, column=str(src))
+        seen[str(src)] = canon
+        cfg.columns[canon] = str(src)
+    labels = data.get("labels", {})
+    cfg.labels = {k: {str(a): str(b) for a, b in v.items()} for k, v in labels.items()}
+    cfg.multi_label = list(data.get("multi_label", []))
+    cfg.date_format = data.get("date_format")
+    cfg.dayfirst = bool(data.get("dayfirst", True))
+    cfg.encoding = data.get("encoding")
+    cfg.sheet = data.get("sheet")
+    cal = data.get("calendar", {})
+    cc = CalendarConfig()
+    if "cutoff" in cal:
+        cc.cutoff = str(cal["cutoff"])
+    if "subdivision" in cal:
+        cc.subdivision = str(cal["subdivision"])
+    for route, stages in cal.get("targets", {}).items():
+        cc.targets.setdefault(route, {}).update({str(k): int(v) for k, v in stages.items()})
+    cc.extra_closures = [str(d) for d in cal.get("extra_closures", [])]
+    cfg.calendar = cc
+    cfg.sections = {k: v for k, v in data.items() if k not in _TOP and isinstance(v, dict)}
+    return cfg

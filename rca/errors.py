@@ -1,0 +1,126 @@
+"""Coded errors. Every message names where the problem is and says what to do.
+
+Codes are stable: documentation and tests refer to them. Add new ones at the
+end of their block; never reuse a number.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# code -> (short title, what to do)
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # E0xx: files and formats
+    "E001": ("file not found", "Check the path; relative paths are read from the current folder."),
+    "E002": ("unsupported file type", "Use .csv, .tsv, .txt, .xlsx, .xlsm or .parquet, or convert the export first."),
+    "E003": ("file is empty", "Export the cases again; the file has no header row or no bytes at all."),
+    "E004": ("cannot decode text", "Save the export as UTF-8 (Excel: 'CSV UTF-8'), or pass --encoding."),
+    "E005": ("cannot parse file", "Open the file in a spreadsheet and save it again as CSV UTF-8 or .xlsx."),
+    "E006": ("sheet not found", "Name an existing sheet with --sheet, or leave it out to read the first sheet."),
+    "E007": ("cannot write output", "Check the folder exists, is writable and has free space."),
+    "E008": ("too many columns", "Export only the case columns you need (at most 10,000)."),
+    # E1xx: columns and rows
+    "E101": ("required column missing", "Map your column to the canonical name in the config [columns] table or with --text-column / --id-column."),
+    "E102": ("empty text", "Fill in the description, or remove the row from the export; the row was quarantined."),
+    "E103": ("unparseable date", "Use a date such as 2024-03-28 or 28/03/2024 15:30; the row was quarantined."),
+    "E104": ("duplicated case id", "Give each case its own reference; the later row was quarantined."),
+    "E105": ("blank row", "Remove empty lines from the export; the row was quarantined."),
+    "E106": ("unknown label", "Add the spelling to [labels] in the config, or to the taxonomy file."),
+    "E107": ("invalid number", "Use a plain number such as 150 or 150.00 (no currency words); the value was left blank."),
+    "E108": ("invalid stage", "Use 1, 2, 3 or ombudsman for the stage (or map your spellings under [labels.stage])."),
+    "E109": ("column mapped twice", "Map each canonical field to one column of the export."),
+    "E110": ("text too long", "Cut the description to under 1,000,000 characters; the row was quarantined."),
+    "E111": ("missing label", "A training target needs a label on at least some rows; check the column mapping."),
+    # E2xx: configuration
+    "E201": ("cannot read config", "Check the TOML syntax; see docs/config.md for an example."),
+    "E202": ("invalid config value", "See docs/config.md for the allowed values."),
+    "E203": ("cannot read taxonomy", "Check the taxonomy TOML; see rca/resources/taxonomy.toml for the format."),
+    # E3xx: models
+    "E301": ("model directory not found", "Train first with `rca train`, or point --model-dir at a trained model folder."),
+    "E302": ("model artefact failed its integrity check", "Do not load it. Retrain, or restore the folder from a trusted copy."),
+    "E303": ("model manifest missing or unreadable", "The folder is not a complete rca model; retrain with `rca train`."),
+    "E304": ("not enough labelled rows", "Each target needs at least 2 classes with 2 or more examples each."),
+    "E305": ("unknown target", "Name a target the model was trained on; `rca info --model-dir DIR` lists them."),
+    "E306": ("model was trained by a different rca version", "Retrain with this version of rca."),
+    # E4xx: service / API
+    "E401": ("request too large", "Send smaller batches (see the size limit in the error)."),
+    "E402": ("missing or wrong API token", "Send the token in the Authorization: Bearer header."),
+    # E5xx: case store
+    "E501": ("case store error", "Check the database URL and that migrations have run (`rca store init`)."),
+    "E502": ("case not leased to this officer", "Take the next case from the queue again; your lease may have expired."),
+}
+
+
+@dataclass
+class Location:
+    file: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: object | None = None
+
+    def describe(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(f"file {self.file}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column!r}")
+        if self.value is not None:
+            shown = str(self.value)
+            if len(shown) > 60:
+                shown = shown[:57] + "..."
+            parts.append(f"value {shown!r}")
+        return ", ".join(parts)
+
+
+class RcaError(Exception):
+    """An error a user can act on: code, where, what, and what to do.
+
+    >>> str(RcaError("E001", "no such file", file="cases.csv")).startswith("E001")
+    True
+    """
+
+    def __init__(
+        self,
+        code: str,
+        detail: str = "",
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        value: object | None = None,
+        hint: str | None = None,
+    ) -> None:
+        if code not in CATALOGUE:
+            raise ValueError(f"unknown error code {code!r}")
+        self.code = code
+        self.title, default_hint = CATALOGUE[code]
+        self.detail = detail
+        self.location = Location(file, row, column, value)
+        self.hint = hint or default_hint
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        where = self.location.describe()
+        text = f"{self.code} {self.title}"
+        if where:
+            text += f" ({where})"
+        if self.detail:
+            text += f": {self.detail}"
+        return f"{text}. {self.hint}"
+
+    def to_dict(self) -> dict:
+        return {
+            "code": self.code,
+            "title": self.title,
+            "detail": self.detail,
+            "file": self.location.file,
+            "row": self.location.row,
+            "column": self.location.column,
+            "hint": self.hint,
+        }
+
+
+def message(code: str, detail: str = "", **where) -> str:
+    """The rendered text of an error, for quarantine `reason` cells and warnings."""
+    return RcaError(code, detail, **where).render()
