@@ -68,8 +68,13 @@ def _norm(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", name.lower()).strip()
 
 
-def resolve_mapping(columns: list[str], config: Config, *, source: str) -> dict[str, str]:
-    """canonical -> source column: config first, then canonical names, then synonyms."""
+def resolve_mapping(columns: list[str], config: Config, *, source: str, required: tuple[str, ...] = ("text",),
+                    missing: list[str] | None = None) -> dict[str, str]:
+    """canonical -> source column: config first, then canonical names, then synonyms.
+
+    A config entry naming an absent column is an error for a required field and a
+    note (appended to `missing`) for an optional one.
+    """
     present = {c for c in columns if c != SOURCE_ROW}
     by_norm: dict[str, str] = {}
     for c in present:
@@ -80,12 +85,14 @@ def resolve_mapping(columns: list[str], config: Config, *, source: str) -> dict[
             mapping[canon] = src
         elif _norm(src) in by_norm:
             mapping[canon] = by_norm[_norm(src)]
-        else:
+        elif canon in required:
             raise RcaError(
                 "E101",
                 f"the config maps {canon!r} to column {src!r}, which the file does not have; its columns are {sorted(present)[:30]}",
                 file=source, column=src,
             )
+        elif missing is not None:
+            missing.append(f"{source}: the config maps {canon!r} to column {src!r}, which this file does not have; {canon} is left empty")
     used = set(mapping.values())
     for canon in CANONICAL:
         if canon in mapping:
@@ -280,7 +287,7 @@ def load_cases(
 
 
 def check_columns(raw: pd.DataFrame, *, config: Config, info: ReadInfo, require: tuple[str, ...]) -> dict[str, str]:
-    mapping = resolve_mapping(list(raw.columns), config, source=info.path)
+    mapping = resolve_mapping(list(raw.columns), config, source=info.path, required=tuple(require) + ("text",), missing=info.notes)
     for name in require:
         if name not in mapping:
             cols = [c for c in raw.columns if c != SOURCE_ROW]

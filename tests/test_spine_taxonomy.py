@@ -63,3 +63,20 @@ def test_config_validation(tmp_path):
     assert cfg.seed == 3 and cfg.columns["text"] == "Details"
     assert cfg.calendar.targets["corporate"]["1"] == 15 and cfg.calendar.targets["corporate"]["2"] == 20
     assert cfg.section("model")["target_precision"] == 0.85
+
+
+def test_icasework_example_config_maps_an_export(tmp_path):
+    from pathlib import Path
+
+    from rca.validate import load_cases
+
+    cfg = load_config(Path(__file__).resolve().parents[1] / "examples" / "icasework.toml")
+    p = tmp_path / "icw.csv"
+    p.write_text(
+        "Case Reference,Date Received,Complaint Details,Department,Outcome,Stage,Escalation Reason(s)\n"
+        "ICW-1,03/04/2024 09:10,Missed bin again,Waste,Upheld - Partial,Stage 2 - Review,Disagree with decision; failed to address all issues\n"
+    )
+    row = load_cases(p, config=cfg).cases.iloc[0]
+    assert row["case_id"] == "ICW-1" and row["outcome"] == "Partly upheld" and row["stage"] == "2"
+    assert row["received"].month == 4 and row["received"].day == 3
+    assert row["escalation_reason"] == "Disagree with decision;Failed to address all issues"
