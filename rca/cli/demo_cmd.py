@@ -68,18 +68,25 @@ def demo(
 
     report_dir = out / "report"
     typer.echo(f"[5/5] writing the annual report into {report_dir} ...")
-    period = _period_of(res.cases["received"])
-    report = build_report(res.cases, period=period, bundle=bundle, config=cfg)
+    period, compare = _periods_of(res.cases["received"])
+    population = data.parent / "ward_population.csv"
+    report = build_report(res.cases, period=period, compare=compare, bundle=bundle, config=cfg,
+                          population=population if population.exists() else None)
     paths = write_report(report, report_dir)
     for p in paths.values():
         typer.echo(f"      wrote {p}")
     typer.echo(f"done in {time.perf_counter() - t0:.1f} s. Open {report_dir / 'report.html'} in a browser.")
 
 
-def _period_of(received) -> str:
-    first = received.dropna().min()
-    year = first.year if first.month >= 4 else first.year - 1
-    return f"{year}-{str(year + 1)[-2:]}"
+def _periods_of(received) -> tuple[str, str | None]:
+    """The latest financial year in the data, and the one before it when the data has it."""
+    def fy(ts) -> int:
+        return ts.year if ts.month >= 4 else ts.year - 1
+
+    dates = received.dropna()
+    first, last = fy(dates.min()), fy(dates.max())
+    name = lambda y: f"{y}-{str(y + 1)[-2:]}"  # noqa: E731
+    return name(last), (name(last - 1) if last > first else None)
 
 
 def _train_lines(result) -> list[str]:

@@ -1,0 +1,180 @@
+"""The text analysis behind a report: themes found in the text, newly emerging
+themes, trend tests, the watch list and the learning drafts, as tidy frames and
+report tables. Assembly into sections is in `report_sections`.
+
+>>> # ta = analyse_text(prepare(cases, period=parse_period("2023-24")), settings=ReportSettings())
+>>> # ta.emerging.clusters   # what rose beyond chance in the latest quarter
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..redact import redact
+from . import trends as tr
+from .emerging import Emerging, find_emerging
+from .learning import draft_learning
+from .periods import bin_labels, bins_between
+from .settings import ReportSettings
+from .tables_common import NOT_RECORDED, Prepared, Table, pct
+from .themes import UNASSIGNED, proper_nouns, text_themes
+
+MIN_TEXTS = 30  # fewer accepted complaints with text than this: no themes from the text
+
+
+@dataclass
+class TextAnalysis:
+    themes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    quotes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["theme_id", "theme", "rank", "case_id", "quote"]))
+    labels: pd.Series | None = None
+    counts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    changes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    year_changes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    service_changes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    cause_changes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    watch: pd.DataFrame = field(default_factory=pd.DataFrame)
+    learning: pd.DataFrame = field(default_factory=pd.DataFrame)
+    volume: pd.DataFrame = field(default_factory=pd.DataFrame)
+    emerging: Emerging | None = None
+    emerging_window: str = ""
+    bins: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _window(prep: Prepared, by: str) -> tuple[pd.Timestamp, list[str]]:
+    start = min(prep.period.start, prep.compare.start) if prep.compare else prep.period.start
+    bins = bins_between(start, prep.period.end, by)
+    if len(bins) < 2:  # a single quarter: look back a year so there is something to compare with
+        first = prep.frame["received"].min()
+        start = max(prep.period.start - pd.DateOffset(years=1), first) if pd.notna(first) else start
+        bins = bins_between(start, prep.period.end, by)
+    return start, bins
+
+
+def _emerging(win: pd.DataFrame, redacted: pd.Series, prep: Prepared, bins: list[str], by: str,
+              settings: ReportSettings, names: set[str]) -> tuple[Emerging | None, str]:
+    """Emerging terms in the latest bin against the earlier bins (or the period against the comparison period)."""
+    if settings.emerging_latest == "period" and prep.compare is not None:
+        latest, baseline = win["_in_cur"].to_numpy(), win["_in_cmp"].to_numpy()
+        window = f"{prep.period.label} against {prep.compare.label}"
+    else:
+        b = bin_labels(win["received"], by)
+        last = [x for x in bins if (b == x).any()]
+        if len(last) < 2:
+            return None, ""
+        latest = (b == last[-1]).to_numpy()
+        baseline = (~latest) & b.notna().to_numpy()
+        window = f"{last[-1]} against {last[0]} to {last[-2]}" if len(last) > 2 else f"{last[-1]} against {last[0]}"
+    em = find_emerging(win["text"].fillna("").astype(str).tolist(), latest=latest, baseline=baseline,
+                       min_count=settings.emerging_min_count, min_ratio=settings.emerging_min_ratio,
+                       alpha=settings.emerging_alpha, n_quotes=settings.quotes, redacted=redacted.tolist(), names=names)
+    return em, window
+
+
+def analyse_text(prep: Prepared, *, by: str = "quarter", members: bool = False, settings: ReportSettings | None = None,
+                 seed: int = 42, small: int = 0) -> TextAnalysis:
+    """Themes (from the text), emerging themes, trend tests, watch list and learning drafts for accepted
+    stage 1 complaints received from the start of the comparison period (or the report period) to its end."""
+    settings = settings or ReportSettings()
+    ta = TextAnalysis()
+    f = prep.frame
+    start, bins = _window(prep, by)
+    ta.bins = bins
+    win = f[f["_complaint"] & f["_accepted"] & f["_stage"].eq("1") & (f["received"] >= start) & (f["received"] <= prep.period.end)]
+    in_period = win["_in_cur"]
+    ta.volume = tr.volume_series(win["received"], win["service"] if "service" in win else None, by=by, bins=bins)
+    if "service" in win:
+        svc = win["service"].astype(object).where(win["service"].notna(), NOT_RECORDED)
+        ta.service_changes = tr.share_changes(tr.theme_counts(svc, win["received"], by=by, bins=bins))
+    cause_col = "root_cause" if "root_cause" in win and win["root_cause"].notna().any() else (
+        "root_cause_predicted" if "root_cause_predicted" in win else None)
+    if cause_col:
+        causes = win[cause_col].astype(object).where(win[cause_col].notna(), NOT_RECORDED)
+        ta.cause_changes = tr.share_changes(tr.theme_counts(causes, win["received"], by=by, bins=bins))
+    has_text = "text" in win and win["text"].fillna("").astype(str).str.strip().ne("").sum() >= MIN_TEXTS
+    if not has_text:
+        ta.notes.append(f"Themes from the text need the complaint text (`text` column) on at least {MIN_TEXTS} accepted complaints; "
+                        "fewer were found, so there are no text themes, emerging themes or learning drafts.")
+        ta.tables = _tables(prep, ta, by, settings)
+        return ta
+    redacted = win["text"].map(lambda t: redact(t) if isinstance(t, str) else "")
+    names = proper_nouns(redacted.tolist())  # capitalised mid-sentence words: never theme names or terms
+    themes, quotes, labels = text_themes(win, n_themes=settings.n_themes, seed=seed, n_quotes=settings.quotes,
+                                         quote_mask=in_period.to_numpy(), redacted=redacted, names=names)
+    ta.labels = labels
+    ta.counts = tr.theme_counts(labels, win["received"], by=by, bins=bins)
+    tested = ta.counts[ta.counts["theme"].ne(UNASSIGNED)]
+    ta.changes = tr.share_changes(tested)
+    ta.watch = tr.watch_list(tested, ta.changes, min_count=settings.watch_min_count)
+    if prep.compare is not None:
+        cur = labels[in_period.to_numpy()].value_counts()
+        prev = labels[win["_in_cmp"].to_numpy()].value_counts()
+        ta.year_changes = tr.count_changes(cur.drop(UNASSIGNED, errors="ignore"), prev.drop(UNASSIGNED, errors="ignore"))
+    size_p = labels[in_period.to_numpy()].value_counts()  # sizes in the report period, not the whole window
+    themes["size"] = themes["theme"].map(size_p).fillna(0).astype("int64")
+    themes["share_pct"] = pct(themes["size"], int(in_period.sum()))
+    direction = dict(zip(ta.changes["theme"], ta.changes["direction"])) if len(ta.changes) else {}
+    themes["trend"] = themes["theme"].map(direction).fillna("")
+    ta.themes = themes.sort_values(["size", "theme_id"], ascending=[False, True]).reset_index(drop=True)
+    ta.quotes = quotes.iloc[0:0] if members else quotes
+    ta.emerging, ta.emerging_window = _emerging(win, redacted, prep, bins, by, settings, names)
+    if ta.emerging is not None and members:
+        ta.emerging.quotes = ta.emerging.quotes.iloc[0:0]
+    ta.learning = draft_learning(win, labels, period_mask=in_period, themes=ta.themes, quotes=None if members else quotes,
+                                 changes=ta.changes, year_changes=ta.year_changes if len(ta.year_changes) else None,
+                                 audience="members" if members else "officers", by=by, small=small)
+    ta.tables = _tables(prep, ta, by, settings)
+    return ta
+
+
+def _tables(prep: Prepared, ta: TextAnalysis, by: str, settings: ReportSettings) -> list[Table]:
+    out = []
+    t = ta.themes
+    if len(t):
+        cols = {"theme": "Theme", "size": "Complaints", "share_pct": "% of complaints", "top_service": "Main service",
+                "top_root_cause": "Most recorded root cause", "trend": f"Latest {by}", "terms": "Key phrases"}
+        df = t[[c for c in cols if c in t]].rename(columns=cols)
+        out.append(Table("text_themes", "Themes found in the complaint text", df, counts=("Complaints",), pct={"% of complaints": "Complaints"},
+                         note="Themes found in the redacted text of accepted stage 1 complaints without using any labels (TF-IDF over words and phrases, "
+                              f"non-negative matrix factorisation, seed {prep.config.seed}); each complaint is counted under its strongest theme. "
+                              f"Names come from each theme's most distinctive phrases. Counts are for {prep.period.label}."))
+    em = ta.emerging
+    if em is not None:
+        c = em.clusters
+        d = c[["name", "terms", "latest_count", "latest_share_pct", "baseline_count", "baseline_share_pct", "ratio", "q_value"]].copy()
+        d["q_value"] = d["q_value"].map(lambda q: float(f"{q:.2g}"))
+        d.columns = ["Emerging theme", "Words and phrases", "Latest", "Latest share %", "Baseline", "Baseline share %", "Times baseline share", "q-value"]
+        note = (f"Window: {ta.emerging_window} ({em.n_latest:,} and {em.n_baseline:,} accepted stage 1 complaints); {em.n_tested:,} words and "
+                f"phrases tested. Test: {em.describe_test()}.")
+        if c.empty:
+            note = "No word or phrase rose beyond chance. " + note
+        out.append(Table("emerging_themes", "Newly emerging themes", d, counts=("Latest", "Baseline"),
+                         pct={"Latest share %": "Latest", "Baseline share %": "Baseline"}, note=note))
+    for key, title, ch_df in (("theme_changes", f"Themes: latest {by} against the earlier {by}s", ta.changes),
+                              ("service_changes", f"Services: latest {by} against the earlier {by}s", ta.service_changes),
+                              ("root_cause_changes", f"Root causes: latest {by} against the earlier {by}s", ta.cause_changes)):
+        if ch_df is None or ch_df.empty:
+            continue
+        d = ch_df[["theme", "latest_count", "latest_share_pct", "earlier_count", "earlier_share_pct", "change_pts", "q_value", "direction"]].copy()
+        d["q_value"] = d["q_value"].round(4)
+        label = {"theme_changes": "Theme", "service_changes": "Service", "root_cause_changes": "Root cause"}[key]
+        d.columns = [label, f"Latest {by}", "Latest share %", f"Earlier {by}s", "Earlier share %", "Change (points)", "q-value", "Verdict"]
+        out.append(Table(key, title, d, counts=(f"Latest {by}", f"Earlier {by}s"), pct={"Latest share %": None, "Earlier share %": None},
+                         note=f"Latest {by}: {ch_df['latest_bin'].iloc[0]}. Test: {tr.SHARE_TEST.format(by=by)}. 'rose' / 'fell' only when q < 0.05."))
+    if len(ta.watch):
+        w = ta.watch[["theme", "latest_count", "latest_share_pct", "earlier_share_pct", "change_pts", "slope_pts_per_bin", "significant"]].copy()
+        w["significant"] = np.where(w["significant"], "yes", "not yet")
+        w.columns = ["Theme", f"Latest {by}", "Latest share %", "Earlier share %", "Change (points)", f"Slope (points per {by})", "Beyond chance?"]
+        out.append(Table("watch_list", "Watch list: fastest-rising themes", w, counts=(f"Latest {by}",), pct={"Latest share %": None, "Earlier share %": None},
+                         note=f"Themes whose share rose most in the latest {by}, with at least {settings.watch_min_count} complaints in it. "
+                              "A theme can be worth watching before the rise passes the test."))
+    if len(ta.year_changes):
+        y = ta.year_changes[["theme", "previous", "current", "change_pct", "q_value", "direction"]].copy()
+        y["q_value"] = y["q_value"].round(4)
+        y.columns = ["Theme", prep.compare.label, prep.period.label, "% change", "q-value", "Verdict"]
+        out.append(Table("theme_year_changes", f"Themes: {prep.period.label} against {prep.compare.label}", y,
+                         counts=(prep.compare.label, prep.period.label), pct={"% change": None}, note=f"Test: {tr.COUNT_TEST}."))
+    return out

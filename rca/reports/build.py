@@ -1,0 +1,186 @@
+"""Build the annual (or quarterly) complaints report and write it as HTML, Word,
+Excel and PNG charts.
+
+>>> # report = build_report(cases, period="2023-24", compare="2022-23", bundle=load_model("models/demo"))
+>>> # paths = write_report(report, "out/report")   # {"html": ..., "docx": ..., "xlsx": ..., "chart_...": ...}
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from ..config import Config
+from ..errors import RcaError
+from . import charts as ch
+from .analysis import analyse_text
+from .periods import Period, parse_period
+from .report_sections import Section, assemble
+from .settings import ReportSettings
+from .tables import SECTIONS, annual_tables, prepare, suppress, suppress_key_figures
+from .tables_common import Table
+
+log = logging.getLogger(__name__)
+
+AUDIENCES = ("officers", "members")
+BY = ("quarter", "month", "year")
+
+
+@dataclass
+class Report:
+    title: str
+    period: Period
+    compare: Period | None
+    audience: str
+    by: str
+    sections: list[Section]
+    tables: dict[str, Table]
+    charts: dict[str, ch.Chart]
+    themes: pd.DataFrame  # themes found in the text, one row per theme
+    emerging: pd.DataFrame  # newly emerging themes (clusters of terms that rose beyond chance)
+    theme_quotes: pd.DataFrame  # long: theme_id, theme, rank, case_id, quote (empty for members)
+    theme_counts: pd.DataFrame  # tidy: theme, bin, count, total, share_pct
+    trend_tests: pd.DataFrame  # share test per theme, latest bin vs earlier
+    year_tests: pd.DataFrame  # count test per theme, period vs comparison
+    watch: pd.DataFrame
+    learning: pd.DataFrame
+    notes: list[str]
+    methods: list[str]
+    suppress_below: int = 0  # counts 1..suppress_below-1 shown as "<n" (0: no suppression)
+    generated: str = field(default_factory=lambda: date.today().isoformat())
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def table(self, key: str) -> Table:
+        return self.tables[key]
+
+
+def _read_population(population) -> pd.DataFrame | None:
+    """A population table given as a frame or a file (columns ward, population)."""
+    if population is None or isinstance(population, pd.DataFrame):
+        return population
+    from ..io import read_table
+
+    df, _ = read_table(population)
+    return df.drop(columns=["source_row"])
+
+
+PREDICTED_TARGETS = ("root_cause",)
+
+
+def _predict(cases: pd.DataFrame, bundle, period: Period, compare: Period | None) -> tuple[pd.DataFrame, list[str]]:
+    """Add `<target>_predicted` columns from the model for records in the report window (when the frame
+    has none from an earlier `rca score`). Recorded codes are never overwritten: predictions always sit
+    in their own, labelled column."""
+    targets = [t for t in PREDICTED_TARGETS if t in (getattr(bundle, "targets", None) or [])]
+    todo = [t for t in targets if f"{t}_predicted" not in cases]
+    if not todo:
+        return cases, []
+    if "text" not in cases:
+        return cases, ["A model was given but the export has no text column, so nothing could be predicted."]
+    start = min(period.start, compare.start) if compare is not None else period.start
+    received = pd.to_datetime(cases["received"]) if "received" in cases else pd.Series(pd.NaT, index=cases.index)
+    texts = cases["text"].fillna("").astype(str)
+    rows = (received >= start) & (received <= period.end) & texts.str.strip().ne("")
+    out = cases.copy()
+    if rows.any():
+        preds = bundle.predict(texts[rows].tolist())
+    for t in todo:
+        col = pd.Series(None, index=out.index, dtype=object)
+        if rows.any():
+            col[rows] = [lab if lab else None for lab in preds[t].labels]
+        out[f"{t}_predicted"] = col
+    return out, [f"Predicted {', '.join(todo)} for {int(rows.sum()):,} records with text in the report window, with the model; "
+                 "predictions are shown beside, never mixed with, the codes officers recorded."]
+
+
+def build_report(cases: pd.DataFrame, *, period: str | Period, compare: str | Period | None = None, by: str = "quarter",
+                 bundle=None, config: Config | None = None, population=None, audience: str = "officers",
+                 title: str | None = None, notes: list[str] | None = None) -> Report:
+    """Build every table, theme, trend, chart and the drafted learning section for `period`.
+
+    `cases`: the canonical case frame (`rca.validate.load_cases(...).cases`), labelled and/or scored.
+    `compare`: the comparison period (e.g. "2022-23"); `by`: trend bins (quarter, month, year).
+    `bundle`: a ModelBundle; adds predicted root causes beside the recorded ones.
+    `population`: DataFrame or file with ward, population (rates per 1,000 residents).
+    `audience`: "officers" or "members" (small counts suppressed, no case text).
+    Settings come from the config's [report] table (`rca.reports.settings`).
+    """
+    t0 = time.perf_counter()
+    config = config or Config()
+    settings = ReportSettings.from_config(config)
+    if audience not in AUDIENCES:
+        raise RcaError("E202", f"audience must be one of {AUDIENCES}, got {audience!r}", column="audience", value=audience)
+    if by not in BY:
+        raise RcaError("E202", f"by must be one of {BY}, got {by!r}", column="by", value=by)
+    period = parse_period(period)
+    compare = parse_period(compare) if compare else None
+    members = audience == "members"
+    small = settings.suppress_below if (members or settings.suppress_officers) else 0
+    notes = list(notes or [])
+    timings: dict[str, float] = {}
+    if bundle is not None:
+        cases, msg = _predict(cases, bundle, period, compare)
+        notes += msg
+    timings["predict"] = time.perf_counter() - t0
+    prep = prepare(cases, period=period, compare=compare, config=config)
+    notes += prep.notes
+    groups = annual_tables(prep, population=_read_population(population))
+    timings["tables"] = time.perf_counter() - t0
+    text = analyse_text(prep, by=by, members=members, settings=settings, seed=config.seed, small=small)
+    timings["themes"] = time.perf_counter() - t0
+    if small > 1:
+        groups = {k: [suppress_key_figures(t, small=small) if t.key == "key_figures" else suppress(t, small=small) for t in v]
+                  for k, v in groups.items()}
+    sections, charts, methods = assemble(prep, groups, text, members=members, by=by, small=small)
+    timings["charts"] = time.perf_counter() - t0
+    tables = {t.key: t for v in groups.values() for t in v}
+    for t in text.tables:
+        tables[t.key] = suppress(t, small=small)
+    emerging = text.emerging.clusters if text.emerging is not None else pd.DataFrame()
+    report = Report(
+        title=title or (f"Annual complaints report {period.label}" if period.kind == "year" else f"Complaints report {period.label}"),
+        period=period, compare=compare, audience=audience, by=by, sections=sections, tables=tables, charts=charts,
+        themes=text.themes, emerging=emerging, theme_quotes=text.quotes.iloc[0:0] if members else text.quotes,
+        theme_counts=text.counts, trend_tests=text.changes, year_tests=text.year_changes, watch=text.watch,
+        learning=text.learning, notes=notes + text.notes, methods=methods, suppress_below=small, timings=timings)
+    report.timings["total"] = time.perf_counter() - t0
+    log.info("report built in %.2f s", report.timings["total"])
+    return report
+
+
+def write_report(report: Report, out_dir: str | Path) -> dict[str, Path]:
+    """Write report.html, report.docx, report.xlsx, tables/<key>.csv (one per table) and charts/<key>.png
+    into `out_dir`, each file atomically. Returns {"html": path, "docx": ..., "xlsx": ..., "csv_<key>": ...,
+    "chart_<key>": ...}."""
+    from ..io import atomic_path, write_table
+    from .render_docx import write_docx
+    from .render_html import write_html
+    from .render_xlsx import workbook_tables, write_xlsx
+
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RcaError("E007", str(exc), file=str(out)) from exc
+    paths: dict[str, Path] = {}
+    try:
+        paths["html"] = write_html(report, out / "report.html")
+        paths["docx"] = write_docx(report, out / "report.docx")
+        paths["xlsx"] = write_xlsx(report, out / "report.xlsx")
+        for t in workbook_tables(report):
+            paths[f"csv_{t.key}"] = write_table(t.data, out / "tables" / f"{t.key}.csv")
+        for key, c in report.charts.items():
+            p = out / "charts" / f"{key}.png"
+            with atomic_path(p) as tmp:
+                tmp.write_bytes(c.png)
+            paths[f"chart_{key}"] = p
+    except OSError as exc:
+        raise RcaError("E007", str(exc), file=str(out)) from exc
+    return paths
+
+
+__all__ = ["Report", "Section", "build_report", "write_report", "SECTIONS"]

@@ -1,0 +1,69 @@
+"""Cell formatting shared by the HTML and Word renderers (Excel keeps numbers as numbers).
+
+>>> fmt_cell(1234, "Complaints", None)
+'1,234'
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .tables_common import Table
+
+DASH = "–"
+
+
+def fmt_cell(value, col: str, table: Table | None) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return DASH
+    try:
+        import pandas as pd
+
+        if value is pd.NA or value is pd.NaT:
+            return DASH
+    except ImportError:  # pragma: no cover
+        pass
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    is_pct = "%" in str(col)
+    is_money = table is not None and col in table.money or str(col).endswith("£")
+    if isinstance(value, (int, np.integer)):
+        if is_money:
+            return f"£{int(value):,}"
+        return f"{int(value):,}"
+    if isinstance(value, (float, np.floating)):
+        v = float(value)
+        if math.isinf(v):
+            return "new" if v > 0 else DASH
+        if is_money:
+            return f"£{v:,.2f}"
+        if is_pct:
+            return f"{v:.1f}%"
+        if v.is_integer() and abs(v) >= 1:
+            return f"{int(v):,}"
+        return f"{v:,.2f}" if abs(v) < 1000 else f"{v:,.1f}"
+    return str(value)
+
+
+def is_numeric_col(table: Table, col: str) -> bool:
+    df = table.data
+    return col in df and (df[col].dtype.kind in "iuf" or col in table.counts or col in table.pct or col in table.money)
+
+
+def figure_value(measure: str, value) -> str:
+    """Key figures: the measure's name says its unit."""
+    if isinstance(value, str):
+        return value
+    if measure.endswith("%"):
+        return fmt_cell(value, "x %", None)
+    if measure.endswith("£"):
+        return fmt_cell(float(value) if value is not None else None, "x £", None)
+    return fmt_cell(value, "", None)
+
+
+def cell_text(table: Table, row, col: str) -> str:
+    """The text of one cell as the HTML and Word reports print it."""
+    if table.key == "key_figures" and col != "Measure":
+        return figure_value(str(row["Measure"]), row[col])
+    return fmt_cell(row[col], col, table)

@@ -1,0 +1,252 @@
+"""Performance tables: on time per stage and service, escalation rate, outcomes
+and uphold rate, overturn rate, delay reasons."""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..working_days import target_days
+from .tables_common import UPHELD, NOT_RECORDED, Prepared, Table, count_by, missing, pct, unlock_note
+from .tables_volume import STAGE_NAMES, STAGES
+
+OUTCOMES = ("Upheld", "Partly upheld", "Not upheld", "Resolved on receipt", "Withdrawn")
+
+
+def _responded(prep: Prepared, period=None) -> pd.DataFrame:
+    """Stage 1-3 records in the period (any acceptability) with a response and a working-day target."""
+    f = prep.all_records(period)
+    return f[f["_stage"].isin(STAGES) & f["_on_time"].notna()]
+
+
+def _target_text(prep: Prepared, stage: str) -> str:
+    routes = ["corporate"]
+    if "route" in prep.frame:
+        routes += [r for r in prep.frame.loc[prep.frame["_stage"].eq(stage), "route"].dropna().unique() if r != "corporate"]
+    parts = []
+    for r in routes:
+        try:
+            parts.append((r, target_days(stage, r, calendar=prep.config.calendar)))
+        except ValueError:
+            continue
+    if not parts:
+        return "none set"
+    base = parts[0][1]
+    other = [f"{r.replace('_', ' ')} {d}" for r, d in parts[1:] if d != base]
+    return f"{base} working days" + (f" ({'; '.join(other)})" if other else "")
+
+
+def on_time_by_stage(prep: Prepared) -> Table:
+    """On-time responses per stage: responded.date() <= due.date(), due from the working-day target."""
+    key, title = "on_time_by_stage", "Responses on time, by stage"
+    miss = missing(prep.frame, "responded")
+    if miss:
+        return Table.skip(key, title, unlock_note(miss))
+    rows = []
+    for s in STAGES:
+        cur = _responded(prep)
+        cur = cur[cur["_stage"].eq(s)]
+        if cur.empty and s == "3":
+            continue
+        row = {"Stage": STAGE_NAMES[s], "Target": _target_text(prep, s), "Responded": len(cur),
+               "On time": int(cur["_on_time"].sum()), "% on time": pct(int(cur["_on_time"].sum()), len(cur))}
+        if prep.compare:
+            prev = _responded(prep, prep.compare)
+            prev = prev[prev["_stage"].eq(s)]
+            row[f"% on time {prep.compare.label}"] = pct(int(prev["_on_time"].sum()), len(prev))
+        rows.append(row)
+    df = pd.DataFrame(rows)
+    p = {"% on time": ("Responded", "On time")}
+    if prep.compare:
+        p[f"% on time {prep.compare.label}"] = None
+    return Table(key, title, df, counts=("Responded", "On time"), pct=p, chart="on_time",
+                 note="A response is on time when it is sent on or before the due date: the target number of working days after receipt "
+                      "(received after 3 pm, at a weekend or on a bank holiday counts from the next working day), plus any agreed extension. "
+                      "Councils aim for 90% on time.")
+
+
+def on_time_by_service(prep: Prepared) -> Table:
+    """On time per stage x service."""
+    key, title = "on_time_by_service", "Responses on time, by service and stage"
+    miss = missing(prep.frame, "responded", "service")
+    if miss:
+        return Table.skip(key, title, unlock_note(miss))
+    resp = _responded(prep)
+    services = list(count_by(resp, "service").index)
+    df = pd.DataFrame({"Service": services})
+    counts, p = [], {}
+    for s in STAGES:
+        sub = resp[resp["_stage"].eq(s)]
+        if sub.empty:
+            continue
+        svc = sub["service"].astype(object).where(sub["service"].notna(), NOT_RECORDED)
+        tot = svc.value_counts()
+        ok = svc[sub["_on_time"].astype(bool)].value_counts()
+        n = f"{STAGE_NAMES[s]} responded"
+        o = f"{STAGE_NAMES[s]} on time"
+        df[n] = [int(tot.get(x, 0)) for x in services]
+        df[o] = [int(ok.get(x, 0)) for x in services]
+        df[f"{STAGE_NAMES[s]} %"] = pct(df[o], df[n])
+        counts += [n, o]
+        p[f"{STAGE_NAMES[s]} %"] = (n, o)
+    return Table(key, title, df, counts=tuple(counts), pct=p,
+                 note="Responded records per service at each stage and how many were sent by the working-day due date.")
+
+
+def escalation_by_service(prep: Prepared) -> Table:
+    """Stage 1 accepted records in the period that have a stage 2 record pointing at them, per service."""
+    key, title = "escalation_by_service", "Escalation to stage 2, by service"
+    miss = missing(prep.frame, "parent_case_id", "stage")
+    if miss:
+        return Table.skip(key, title, unlock_note(miss))
+    f = prep.frame
+    parents = set(f.loc[f["_stage"].eq("2") & f["parent_case_id"].notna(), "parent_case_id"].astype(str))
+
+    def rates(period):
+        s1 = prep.accepted(period)
+        esc = s1["case_id"].astype(str).isin(parents)
+        svc = s1["service"].astype(object).where(s1["service"].notna(), NOT_RECORDED) if "service" in s1 else pd.Series("All services", index=s1.index)
+        return svc.value_counts(), svc[esc].value_counts(), len(s1), int(esc.sum())
+
+    tot, esc, n, k = rates(None)
+    services = list(count_by(prep.accepted(), "service").index) if "service" in f else ["All services"]
+    df = pd.DataFrame({"Service": services})
+    df["Stage 1 complaints"] = [int(tot.get(s, 0)) for s in services]
+    df["Escalated to stage 2"] = [int(esc.get(s, 0)) for s in services]
+    df["Escalation rate %"] = pct(df["Escalated to stage 2"], df["Stage 1 complaints"])
+    p = {"Escalation rate %": ("Stage 1 complaints", "Escalated to stage 2")}
+    total = {"Service": "All services", "Stage 1 complaints": n, "Escalated to stage 2": k, "Escalation rate %": pct(k, n)}
+    if prep.compare:
+        ptot, pesc, pn, pk = rates(prep.compare)
+        col = f"Escalation rate % {prep.compare.label}"
+        df[col] = [pct(int(pesc.get(s, 0)), int(ptot.get(s, 0))) for s in services]
+        total[col] = pct(pk, pn)
+        p[col] = None
+    df = pd.concat([df, pd.DataFrame([total])], ignore_index=True)
+    return Table(key, title, df, counts=("Stage 1 complaints", "Escalated to stage 2"), pct=p, chart="escalation",
+                 note="Share of accepted stage 1 complaints received in the period that went on to a stage 2 complaint (a stage 2 record whose parent is the stage 1 case), whenever the stage 2 was opened.")
+
+
+def escalation_reasons(prep: Prepared) -> Table:
+    """Each label of `escalation_reason` on stage 2 records counted once."""
+    key, title = "escalation_reasons", "Why complaints were escalated to stage 2"
+    miss = missing(prep.frame, "escalation_reason")
+    if miss:
+        return Table.skip(key, title, unlock_note(miss))
+    s2 = prep.all_records()
+    s2 = s2[s2["_stage"].eq("2")]
+    counts = count_by(s2, "escalation_reason", multi=True)
+    df = pd.DataFrame({"Escalation reason": counts.index, "Complaints": counts.to_numpy()})
+    df["% of stage 2"] = pct(df["Complaints"], len(s2))
+    return Table(key, title, df, counts=("Complaints",), pct={"% of stage 2": "Complaints"},
+                 note=f"Reasons recorded on the {len(s2):,} stage 2 complaints received in the period. A complaint can give more than one reason, so the counts add up to more than the number of escalations.")
+
+
+def _staged(prep: Prepared) -> pd.DataFrame:
+    """Records in the period at stage 1, 2, 3 or ombudsman (any acceptability: a record with an outcome was handled)."""
+    f = prep.all_records()
+    return f[f["_stage"].isin(list(STAGE_NAMES))]
+
+
+def _outcome_frame(records: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    rec = records
+    rows = []
+    groups = rec.groupby(by, dropna=False, sort=False) if by else [((), rec)]
+    for keys, g in groups:
+        keys = keys if isinstance(keys, tuple) else (keys,)
+        row = {b: (NOT_RECORDED if pd.isna(k) else k) for b, k in zip(by, keys)}
+        vc = g["outcome"].value_counts()
+        for o in OUTCOMES:
+            row[o] = int(vc.get(o, 0))
+        other = int(g["outcome"].notna().sum()) - sum(row[o] for o in OUTCOMES)
+        if other:
+            row["Other"] = other
+        row["With outcome"] = int(g["outcome"].notna().sum())
+        row["Uphold rate %"] = pct(row["Upheld"] + row["Partly upheld"], row["With outcome"])
+        rows.append(row)
+    df = pd.DataFrame(rows)
+    if "Other" in df:
+        df["Other"] = df["Other"].fillna(0).astype("int64")
+    return df
+
+
+def outcomes_by_stage(prep: Prepared) -> Table:
+    """Outcome counts per stage; uphold rate = (Upheld + Partly upheld) / records with an outcome."""
+    key, title = "outcomes_by_stage", "Outcomes and uphold rate, by stage"
+    miss = missing(prep.frame, "outcome")
+    if miss:
+        return Table.skip(key, title, unlock_note(miss))
+    acc = _staged(prep)
+    df = _outcome_frame(acc.assign(Stage=acc["_stage"].map(STAGE_NAMES)), ["Stage"])
+    df = df.sort_values("Stage", key=lambda s: s.map({v: i for i, v in enumerate(STAGE_NAMES.values())})).reset_index(drop=True)
+    cnt = tuple(c for c in df.columns if c not in ("Stage", "Uphold rate %"))
+    return Table(key, title, df, counts=cnt, pct={"Uphold rate %": ("With outcome", "Upheld", "Partly upheld")}, chart="outcomes",
+                 note="Outcomes of records received in the period at each stage (and Ombudsman decisions). Uphold rate = (upheld + partly upheld) ÷ records with an outcome.")
+
+
+def outcomes_by_service(prep: Prepared) -> Table:
+    """Outcome counts and uphold rate per stage x service."""
+    key, title = "outcomes_by_service", "Outcomes and uphold rate, by service and stage"
+    miss = missing(prep.frame, "outcome", "service")
+    if miss:
+        return Table.skip(key, title, unlock_note(miss))
+    acc = _staged(prep)
+    acc = acc.assign(Stage=acc["_stage"].map(STAGE_NAMES))
+    order = list(count_by(prep.accepted(), "service").index)
+    df = _outcome_frame(acc, ["Stage", "service"]).rename(columns={"service": "Service"})
+    rank = {v: i for i, v in enumerate(order)}
+    df["_s"] = df["Stage"].map({v: i for i, v in enumerate(STAGE_NAMES.values())})
+    df["_r"] = df["Service"].map(lambda s: rank.get(s, len(rank)))
+    df = df.sort_values(["_s", "_r", "Service"]).drop(columns=["_s", "_r"]).reset_index(drop=True)
+    cnt = tuple(c for c in df.columns if c not in ("Stage", "Service", "Uphold rate %"))
+    return Table(key, title, df, counts=cnt, pct={"Uphold rate %": ("With outcome", "Upheld", "Partly upheld")},
+                 note="Outcome counts per service at each stage (and Ombudsman decisions), for records received in the period.")
+
+
+def overturn(prep: Prepared) -> Table:
+    """Stage 2 records in the period whose parent stage 1 was Not upheld and which are themselves upheld / partly upheld."""
+    key, title = "overturn", "Stage 1 decisions overturned at stage 2"
+    miss = missing(prep.frame, "outcome", "parent_case_id")
+    if miss:
+        return Table.skip(key, title, unlock_note(miss))
+    f = prep.frame
+    s1 = f[f["_stage"].eq("1")]
+    s1_outcome = pd.Series(s1["outcome"].to_numpy(), index=s1["case_id"].astype(str).to_numpy())
+    s1_outcome = s1_outcome[~s1_outcome.index.duplicated()]
+
+    def one(period):
+        s2 = prep.all_records(period)
+        s2 = s2[s2["_stage"].eq("2") & s2["outcome"].notna()]
+        parent = s2["parent_case_id"].astype(str).map(s1_outcome)
+        flipped = parent.eq("Not upheld") & s2["outcome"].isin(UPHELD)
+        return len(s2), int(flipped.sum())
+
+    rows = []
+    for p in prep.periods():
+        n, k = one(p)
+        rows.append({"Period": p.label, "Stage 2 with an outcome": n, "Overturned": k, "Overturn rate %": pct(k, n)})
+    df = pd.DataFrame(rows)
+    return Table(key, title, df, counts=("Stage 2 with an outcome", "Overturned"), pct={"Overturn rate %": ("Stage 2 with an outcome", "Overturned")},
+                 note="Stage 2 complaints whose stage 1 outcome was Not upheld but which were upheld or partly upheld at stage 2, as a share of stage 2 complaints with an outcome.")
+
+
+def delay_reasons(prep: Prepared) -> Table:
+    """`delay_reason` counts on late records, per stage."""
+    key, title = "delay_reasons", "Why responses were late"
+    miss = missing(prep.frame, "delay_reason", "responded")
+    if miss:
+        return Table.skip(key, title, unlock_note(miss))
+    late = prep.all_records()
+    late = late[late["_late"]]
+    total = count_by(late, "delay_reason")
+    df = pd.DataFrame({"Delay reason": total.index})
+    cnt = []
+    for s in STAGE_NAMES:
+        sub = late[late["_stage"].eq(s)]
+        if sub.empty:
+            continue
+        vc = count_by(sub, "delay_reason")
+        df[STAGE_NAMES[s]] = [int(vc.get(r, 0)) for r in total.index]
+        cnt.append(STAGE_NAMES[s])
+    df["Total"] = total.to_numpy()
+    df["% of late responses"] = pct(df["Total"], len(late))
+    return Table(key, title, df, counts=tuple(cnt) + ("Total",), pct={"% of late responses": "Total"},
+                 note=f"Reasons recorded on the {len(late):,} responses sent after their due date.")
