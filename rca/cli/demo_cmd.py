@@ -30,10 +30,10 @@ def demo(
 
     t0 = time.perf_counter()
     if not data.exists():
-        from ..demo_data import generate_demo, write_demo
+        from ..demo_data import COMMITTED, generate_demo, write_demo
 
         typer.echo(f"[1/5] generating the demo year into {data.parent}/ ...")
-        write_demo(generate_demo(seed=seed), data.parent)
+        write_demo(generate_demo(**{**COMMITTED, "seed": seed}), data.parent)
     else:
         typer.echo(f"[1/5] using the demo year in {data}")
     cfg = Config(seed=seed)
