@@ -1,0 +1,152 @@
+"""`rca score`, `rca triage`, `rca serve`."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..errors import RcaError
+from .common import ConfigOpt, IdColumnOpt, JsonOpt, ReceivedColumnOpt, TextColumnOpt, build_config, cli_errors, echo_json
+
+ModelDirOpt = Annotated[Path, typer.Option("--model-dir", "-m", help="Trained model folder (from `rca train`).")]
+DEFAULT_MODEL_DIR = Path("models/current")
+
+
+def _need_model(model_dir: Path) -> None:
+    if not model_dir.is_dir():
+        raise RcaError("E301", file=str(model_dir))
+
+
+def score(
+    data: Annotated[Path, typer.Argument(help="Case export to score: .csv, .xlsx or .parquet.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the scored cases (.csv, .xlsx or .parquet).")],
+    model_dir: ModelDirOpt = DEFAULT_MODEL_DIR,
+    resume: Annotated[bool, typer.Option("--resume", help="Carry on from where a killed run stopped.")] = False,
+    chunksize: Annotated[Optional[int], typer.Option("--chunksize", min=1, help="Rows per chunk (config [score] chunksize, default 20,000).")] = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes (config [score] n_jobs, default 2).")] = None,
+    no_progress: Annotated[bool, typer.Option("--no-progress", help="Hide the progress bar.")] = False,
+    config: ConfigOpt = None,
+    text_column: TextColumnOpt = None,
+    id_column: IdColumnOpt = None,
+    received_column: ReceivedColumnOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Tag every case: predicted labels, confidence, review flag, evidence and near-duplicates."""
+    from ..score import score_file
+
+    cfg = build_config(config, text_column=text_column, id_column=id_column, received_column=received_column)
+    _need_model(model_dir)
+    summary = score_file(data, out, model_dir=model_dir, config=cfg, chunksize=chunksize, resume=resume,
+                         progress=not no_progress and sys.stderr.isatty(), n_jobs=jobs)
+    if json_out:
+        echo_json(summary.to_dict())
+        return
+    review = ", ".join(f"{t} {n:,}" for t, n in summary.n_review.items())
+    typer.echo(f"scored {summary.n_rows:,} rows into {summary.out} in {summary.seconds:.1f} s"
+               + (f" ({summary.n_chunks_resumed} chunks resumed)" if summary.n_chunks_resumed else ""))
+    typer.echo(f"for review: {review}; empty text: {summary.n_empty_text:,}; possible duplicates: {summary.n_duplicates:,}")
+
+
+def _print_triage(res: dict) -> None:
+    def sug(name: str, s: dict | None) -> None:
+        if not s or not s.get("label"):
+            typer.echo(f"{name:<14} -")
+            return
+        flag = "  (review: below threshold)" if s.get("review") else ""
+        typer.echo(f"{name:<14} {s['label']}  confidence {s['confidence']:.2f}{flag}")
+        if s.get("evidence"):
+            typer.echo(f"{'':<14} evidence: {', '.join(s['evidence'])}")
+
+    typer.echo(f"{'kind':<14} {res['kind'] or '-'}  ({res['kind_reason']})")
+    sug("service", res.get("service"))
+    typer.echo(f"{'team':<14} {res.get('team') or '-'}")
+    typer.echo(f"{'route':<14} {res['route']}  ({res['route_reason']})")
+    sug("root cause", res.get("root_cause"))
+    typer.echo(f"{'received':<14} {res['received']}  (counts as {res['effective_received']})")
+    typer.echo(f"{'response due':<14} {res['due']}  ({res['working_days']} working days)")
+    if res.get("duplicate"):
+        d = res["duplicate"]
+        typer.echo(f"{'DUPLICATE?':<14} {d['reason']}: case {d['case_id']} received {d.get('received')}")
+    for i, h in enumerate(res.get("similar", []), 1):
+        typer.echo(f"similar {i}: {h.get('case_id')} ({h['similarity']:.2f}) {h.get('service') or ''} | outcome: "
+                   f"{h.get('outcome') or '-'} | actions: {h.get('corrective_action') or '-'}")
+    for note in res.get("issues", []):
+        typer.echo(f"note: {note}")
+
+
+def triage_cmd(
+    text: Annotated[Optional[str], typer.Argument(help="The complaint text (or use --file).")] = None,
+    file: Annotated[Optional[Path], typer.Option("--file", "-f", help="Read the text from this file ('-' = stdin).")] = None,
+    received: Annotated[Optional[str], typer.Option("--received", help="When it arrived, e.g. '2024-03-28 15:30' (default: now).")] = None,
+    complainant_id: Annotated[Optional[str], typer.Option("--complainant-id", help="Complainant id, for the duplicate check.")] = None,
+    model_dir: ModelDirOpt = DEFAULT_MODEL_DIR,
+    config: ConfigOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Suggest complaint or service request, service, route, root cause, due date and similar cases."""
+    from ..model_store import load_model
+    from ..similar import SimilarIndex
+    from ..triage import triage
+
+    if file is not None:
+        if str(file) == "-":
+            text = sys.stdin.read()
+        else:
+            try:
+                text = file.read_text("utf-8", errors="replace")
+            except FileNotFoundError as exc:
+                raise RcaError("E001", file=str(file)) from exc
+    if text is None:
+        raise typer.BadParameter("give the complaint text, or --file PATH")
+    cfg = build_config(config)
+    _need_model(model_dir)
+    bundle = load_model(model_dir)
+    res = triage(text, bundle=bundle, received=received, config=cfg, similar=SimilarIndex.from_model_dir(model_dir),
+                 complainant_id=complainant_id)
+    if json_out:
+        echo_json(res)
+    else:
+        _print_triage(res)
+
+
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Interface to bind; keep 127.0.0.1 unless a proxy fronts it.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+    model_dir: ModelDirOpt = DEFAULT_MODEL_DIR,
+    token: Annotated[Optional[str], typer.Option("--token", help="API token (default: $RCA_API_TOKEN, config [serve] token, else a random one).")] = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes; each loads the model once.")] = 1,
+    config: ConfigOpt = None,
+) -> None:
+    """Run the intake web page and JSON API (token from --token, RCA_API_TOKEN or config [serve] token)."""
+    import uvicorn
+
+    from ..web.auth import ENV_VAR, resolve_token
+
+    cfg = build_config(config)
+    _need_model(model_dir)
+    chosen, generated = resolve_token(token, cfg)
+    if generated:
+        typer.echo(f"API token for this session (set RCA_API_TOKEN to choose one): {chosen}", err=True)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        typer.echo(f"warning: listening on {host}, reachable from other machines", err=True)
+    typer.echo(f"intake page: http://{host}:{port}/  API docs: http://{host}:{port}/docs", err=True)
+    log_level = os.environ.get("RCA_LOG_LEVEL", "warning")
+    if workers == 1:
+        from ..web.app import create_app
+
+        uvicorn.run(create_app(model_dir, config=cfg, token=chosen), host=host, port=port, log_level=log_level)
+        return
+    # each worker process builds its own app from the environment (one model load per worker)
+    os.environ.update({ENV_VAR: chosen, "RCA_MODEL_DIR": str(model_dir.resolve())})
+    if config is not None:
+        os.environ["RCA_CONFIG"] = str(Path(config).resolve())
+    uvicorn.run("rca.web.app:app_from_env", factory=True, host=host, port=port, workers=workers, log_level=log_level)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("score")(cli_errors(score))
+    app.command("triage")(cli_errors(triage_cmd))
+    app.command("serve")(cli_errors(serve))

@@ -1,0 +1,440 @@
+"""Tag every case of a file with the trained models: predicted labels,
+confidence, whether a person should review it, the evidence words, and a
+near-duplicate flag. Every input row comes out, in input order, ids unchanged.
+
+Large files stream in chunks; each finished chunk is written to a part file in
+a hidden work folder beside the output (`.OUT.rca-work/`) with a JSON
+checkpoint, so a killed run resumes (`resume=True`) without losing or repeating
+rows; the output appears under its final name only when complete.
+
+>>> # summary = score_file("cases.csv", "scored.csv", model_dir="models/current")
+>>> # scored = score_frame(load_cases("cases.csv", on_bad_rows="keep").cases, load_model("models/current"))
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import __version__
+from .config import Config
+from .duplicates import DUP_COLUMNS, DuplicateFinder
+from .errors import RcaError
+from .evidence import predict_with_evidence
+from .validate import ISSUES
+
+log = logging.getLogger(__name__)
+
+SUFFIXES = ("predicted", "confidence", "review", "evidence")
+EMPTY_NOTE = "empty text: not scored, review"
+XLSX_MAX_ROWS = 1_048_575
+
+
+@dataclass
+class ScoreSettings:
+    """The [score] table of the config, with defaults."""
+
+    duplicate_window_days: int = 30
+    duplicate_threshold: float = 0.7
+    evidence_terms: int = 5
+    chunksize: int = 20_000
+    n_jobs: int = 2
+    max_text_chars: int = 100_000
+
+    @classmethod
+    def from_config(cls, config: Config | None) -> "ScoreSettings":
+        table = (config or Config()).section("score")
+        out = cls()
+        for name, default in asdict(out).items():
+            if name in table:
+                value = table[name]
+                ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+                if not ok or (isinstance(default, int) and not float(value).is_integer()):
+                    raise RcaError("E202", f"[score] {name} must be a non-negative number like {default!r}, got {value!r}",
+                                   file=getattr(config, "source", None), column=name)
+                setattr(out, name, type(default)(value))
+        if out.chunksize < 1:
+            raise RcaError("E202", f"[score] chunksize must be at least 1, got {out.chunksize}", column="chunksize")
+        return out
+
+    def finder(self) -> DuplicateFinder:
+        return DuplicateFinder(window_days=self.duplicate_window_days, threshold=self.duplicate_threshold)
+
+
+@dataclass
+class ScoreSummary:
+    out: str
+    n_rows: int = 0
+    n_chunks: int = 0
+    n_chunks_resumed: int = 0
+    n_empty_text: int = 0
+    n_duplicates: int = 0
+    n_review: dict[str, int] = field(default_factory=dict)
+    n_jobs: int = 1
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def output_columns(targets: list[str]) -> list[str]:
+    return [f"{t}_{s}" for t in targets for s in SUFFIXES]
+
+
+# ----------------------------------------------------------------- one frame
+def prediction_columns(texts: pd.Series, bundle, *, settings: ScoreSettings | None = None) -> pd.DataFrame:
+    """Predictions, confidence, review flag and evidence for each target, one row per text.
+
+    Empty texts get blank predictions, no confidence and review = True.
+    """
+    settings = settings or ScoreSettings()
+    texts = texts.fillna("").astype(str)
+    n = len(texts)
+    filled = texts.str.strip().ne("").to_numpy()
+    rows = np.flatnonzero(filled)
+    todo = [t[: settings.max_text_chars] for t in texts.to_numpy()[rows]]
+    preds, ev = predict_with_evidence(bundle, todo, k=settings.evidence_terms) if len(todo) else ({}, {})
+    cols: dict[str, object] = {}
+    for target in bundle.targets:
+        predicted = np.full(n, None, dtype=object)
+        confidence = np.full(n, np.nan)
+        review = np.ones(n, dtype=bool)
+        evidence = np.full(n, None, dtype=object)
+        if len(todo):
+            p = preds[target]
+            predicted[rows] = np.array([lab if lab else None for lab in p.labels], dtype=object)
+            confidence[rows] = np.round(np.asarray(p.confidence, dtype=float), 4)
+            review[rows] = np.asarray(p.review, dtype=bool)
+            evidence[rows] = np.array([("; ".join(e) if e else None) for e in ev[target]], dtype=object)
+        cols[f"{target}_predicted"] = predicted
+        cols[f"{target}_confidence"] = confidence
+        cols[f"{target}_review"] = review
+        cols[f"{target}_evidence"] = evidence
+    return pd.DataFrame(cols, index=texts.index)
+
+
+def _note_empty(issues: pd.Series | None, empty: np.ndarray, index: pd.Index) -> pd.Series:
+    base = issues.fillna("").astype(str) if issues is not None else pd.Series("", index=index)
+    add = np.where(empty, EMPTY_NOTE, "")
+    joined = [f"{a}; {b}" if a and b else (a or b) for a, b in zip(base.to_numpy(), add)]
+    return pd.Series(joined, index=index, dtype=object)
+
+
+def _assemble(base: pd.DataFrame, cases: pd.DataFrame, preds: pd.DataFrame, dups: pd.DataFrame) -> pd.DataFrame:
+    """base columns (minus any we are about to write) + rca_issues + predictions + duplicates."""
+    ours = [ISSUES, *preds.columns, *DUP_COLUMNS]
+    clash = [c for c in base.columns if c in ours]
+    if clash:
+        log.info("replacing columns from an earlier scoring run: %s", clash)
+    empty = ~cases["text"].fillna("").astype(str).str.strip().ne("").to_numpy() if "text" in cases else np.ones(len(cases), bool)
+    out = base.drop(columns=clash)
+    out[ISSUES] = _note_empty(cases[ISSUES] if ISSUES in cases else None, empty, base.index).to_numpy()
+    for c in preds.columns:
+        out[c] = preds[c].to_numpy()
+    for c in DUP_COLUMNS:
+        out[c] = dups[c].to_numpy()
+    return out
+
+
+def score_frame(cases: pd.DataFrame, bundle, *, config: Config | None = None) -> pd.DataFrame:
+    """Score a canonical case frame (e.g. `load_cases(..., on_bad_rows="keep").cases`).
+
+    Returns the cases with `rca_issues`, `T_predicted / T_confidence / T_review /
+    T_evidence` for each target T of the bundle, and `duplicate / duplicate_of /
+    duplicate_reason`; same rows, same order.
+
+    >>> # scored = score_frame(cases, load_model("models/current"))
+    >>> # scored.loc[scored.root_cause_review, ["case_id", "root_cause_predicted"]]
+    """
+    settings = ScoreSettings.from_config(config)
+    if "text" not in cases.columns:
+        raise RcaError("E101", f"no 'text' column; the frame has {list(cases.columns)[:30]}", column="text")
+    cases = cases.reset_index(drop=True)
+    preds = prediction_columns(cases["text"], bundle, settings=settings)
+    dups = settings.finder().add(cases)
+    return _assemble(cases, cases, preds, dups)
+
+
+# ------------------------------------------------------------ parts and files
+_worker_bundle = None
+
+
+def _init_worker(model_dir: str) -> None:
+    global _worker_bundle
+    from .model_store import load_model
+
+    _worker_bundle = load_model(model_dir)
+
+
+def _part_path(work: Path, i: int) -> Path:
+    return work / f"part-{i:06d}.parquet"
+
+
+def _arrow_schema(df: pd.DataFrame):
+    import pyarrow as pa
+
+    fields = []
+    for c in df.columns:
+        if c == "source_row":
+            t = pa.int64()
+        elif c.endswith("_confidence") and df[c].dtype.kind == "f":
+            t = pa.float64()
+        elif (c.endswith("_review") or c == "duplicate") and df[c].dtype == bool:
+            t = pa.bool_()
+        else:
+            t = pa.string()
+        fields.append(pa.field(str(c), t))
+    return pa.schema(fields)
+
+
+def _score_part(i: int, base: pd.DataFrame, cases: pd.DataFrame, dups: pd.DataFrame, work: str,
+                settings: ScoreSettings, bundle=None) -> dict:
+    """Score one chunk and write it as an atomic part file; returns its counts."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    bundle = bundle if bundle is not None else _worker_bundle
+    preds = prediction_columns(cases["text"], bundle, settings=settings)
+    out = _assemble(base, cases, preds, dups)
+    for c in out.columns:  # all export columns as text; nulls stay null
+        if out[c].dtype == object:
+            out[c] = out[c].where(out[c].isna(), out[c].astype(str))
+    table = pa.Table.from_pandas(out, schema=_arrow_schema(out), preserve_index=False)
+    path = _part_path(Path(work), i)
+    tmp = path.with_suffix(".tmp")
+    pq.write_table(table, tmp)
+    os.replace(tmp, path)
+    empty = out[ISSUES].str.contains(EMPTY_NOTE, regex=False).to_numpy()
+    return {"chunk": i, "rows": len(out), "empty": int(empty.sum()), "duplicates": int(out["duplicate"].sum()),
+            "review": {t: int(out[f"{t}_review"].sum()) for t in bundle.targets}}
+
+
+def _fingerprint(path: Path, model_dir: Path, config: Config, settings: ScoreSettings) -> str:
+    """What a resumed run must share with the interrupted one: input, model files, settings."""
+    st = path.stat()
+    model_files = []
+    if model_dir.is_dir():
+        for p in model_dir.rglob("*"):
+            rel = p.relative_to(model_dir)
+            if p.is_file() and not any(part.startswith(".") for part in rel.parts):  # not work or temp files
+                model_files.append((rel.as_posix(), p.stat().st_size, p.stat().st_mtime_ns))
+    blob = json.dumps({"input": [str(path.resolve()), st.st_size, st.st_mtime_ns], "model": sorted(model_files),
+                       "columns": config.columns, "labels": config.labels, "settings": asdict(settings),
+                       "version": __version__}, sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _write_json(path: Path, data: dict) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=1, sort_keys=True), "utf-8")
+    os.replace(tmp, path)
+
+
+def _estimate_rows(path: Path) -> int | None:
+    if path.suffix.lower() not in (".csv", ".tsv", ".txt"):
+        return None
+    n = 0
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 24):
+            n += block.count(b"\n")
+    return max(n - 1, 0)
+
+
+def _out_kind(out: Path) -> str:
+    ext = out.suffix.lower()
+    kinds = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "excel", ".parquet": "parquet", ".pq": "parquet"}
+    if ext not in kinds:
+        raise RcaError("E002", f"cannot write {ext or 'no extension'!r}; use .csv, .xlsx or .parquet", file=str(out))
+    return kinds[ext]
+
+
+def _neutralise(frame: pd.DataFrame) -> pd.DataFrame:
+    """`rca.io.neutralise_frame`, vectorised: a quote before text a spreadsheet would run as a formula."""
+    from .io import _FORMULA_START
+
+    for c in frame.columns:
+        col = frame[c]
+        if col.dtype == object:
+            risky = col.str.startswith(_FORMULA_START, na=False).to_numpy(dtype=bool)
+            if risky.any():
+                frame[c] = col.where(~risky, "'" + col.astype(str))
+    return frame
+
+
+def _concatenate(work: Path, n_chunks: int, out: Path) -> None:
+    """Join the part files, in order, into `out`, atomically; streaming for CSV and Parquet."""
+    import pyarrow.parquet as pq
+
+    from .io import atomic_path, write_table
+
+    kind = _out_kind(out)
+    parts = [_part_path(work, i) for i in range(n_chunks)]
+    try:
+        if kind == "excel":
+            frame = pd.concat([pq.read_table(p).to_pandas() for p in parts], ignore_index=True)
+            if len(frame) > XLSX_MAX_ROWS:
+                raise RcaError("E007", f"{len(frame):,} rows do not fit in an Excel sheet; write .csv or .parquet", file=str(out))
+            write_table(frame, out)
+            return
+        with atomic_path(out) as tmp:
+            if kind == "parquet":
+                writer = None
+                for p in parts:
+                    table = pq.read_table(p)
+                    if writer is None:
+                        writer = pq.ParquetWriter(tmp, table.schema)
+                    writer.write_table(table.cast(writer.schema))
+                writer.close()
+            else:
+                sep = "\t" if out.suffix.lower() == ".tsv" else ","
+                with open(tmp, "w", encoding="utf-8", newline="") as fh:
+                    for j, p in enumerate(parts):
+                        frame = _neutralise(pq.read_table(p).to_pandas())
+                        frame.to_csv(fh, index=False, header=(j == 0), sep=sep, lineterminator="\n")
+    except OSError as exc:
+        raise RcaError("E007", str(exc), file=str(out)) from exc
+
+
+SCORE_FIELDS = ("case_id", "text", "received", "complainant_id")
+_ANY = "_rca_row_has_values"
+
+
+def _scoring_view(raw: pd.DataFrame, mapping: dict[str, str]) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Only the columns scoring reads (plus a marker of rows with any value), so that
+    checking a chunk costs little however many label columns the export has."""
+    sub = {k: v for k, v in mapping.items() if k in SCORE_FIELDS}
+    others = [c for c in raw.columns if c not in sub.values() and c != "source_row"]
+    filled = np.zeros(len(raw), bool)
+    for c in others:
+        filled |= raw[c].astype(str).str.strip().ne("").to_numpy()
+    view = raw[[*sub.values(), "source_row"]].copy()
+    view[_ANY] = np.where(filled, "x", "")
+    return view, sub
+
+
+def _chunks(path: Path, config: Config, chunksize: int):
+    """(raw chunk, canonical chunk) pairs; ids checked for duplicates across chunks."""
+    from .io import iter_table
+    from .taxonomy import load_taxonomy
+    from .validate import canonicalise, check_columns
+
+    taxonomy = load_taxonomy(config.taxonomy)
+    seen: set[str] = set()
+    mapping = None
+    for raw, info in iter_table(path, chunksize=chunksize, encoding=config.encoding, sheet=config.sheet):
+        if mapping is None:
+            mapping = check_columns(raw, config=config, info=info, require=("text",))
+        view, sub = _scoring_view(raw, mapping)
+        cases, _, _ = canonicalise(view, config=config, taxonomy=taxonomy, source=str(path), mapping=sub,
+                                   on_bad_rows="keep", seen_ids=seen)
+        yield raw, cases.drop(columns=[_ANY])
+
+
+def score_file(path: str | Path, out: str | Path, *, model_dir: str | Path, config: Config | None = None,
+               chunksize: int | None = None, resume: bool = False, progress: bool = True,
+               n_jobs: int | None = None, bundle=None) -> ScoreSummary:
+    """Score a case export (CSV / XLSX / Parquet) into `out` (format by extension).
+
+    `bundle`: an already loaded model (scored in this process; for tests and the web app).
+
+    >>> # s = score_file("cases.csv", "scored.parquet", model_dir="models/current", resume=True)
+    >>> # s.n_rows, s.n_review["root_cause"]
+    """
+    from tqdm import tqdm
+
+    started = time.perf_counter()
+    config = config or Config()
+    settings = ScoreSettings.from_config(config)
+    if chunksize is not None:
+        settings.chunksize = int(chunksize)
+    if n_jobs is not None:
+        settings.n_jobs = int(n_jobs)
+    path, out, model_dir = Path(path), Path(out), Path(model_dir)
+    _out_kind(out)
+    if not path.exists():
+        raise RcaError("E001", file=str(path))
+    if bundle is None and not model_dir.is_dir():
+        raise RcaError("E301", file=str(model_dir))
+    work = out.parent / f".{out.name}.rca-work"
+    ckpt_path = work / "checkpoint.json"
+    finger = _fingerprint(path, model_dir, config, settings)
+    done: dict[str, dict] = {}
+    if resume and ckpt_path.exists():
+        ckpt = json.loads(ckpt_path.read_text("utf-8"))
+        if ckpt.get("fingerprint") == finger:
+            done = {k: v for k, v in ckpt.get("done", {}).items() if _part_path(work, int(k)).exists()}
+            log.info("resuming: %d chunks already scored", len(done))
+        else:
+            log.warning("the input, model or settings changed since the interrupted run; scoring from the start")
+    if not done and work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True, exist_ok=True)
+    ckpt = {"fingerprint": finger, "input": str(path), "chunksize": settings.chunksize, "done": done}
+    _write_json(ckpt_path, ckpt)
+
+    est = _estimate_rows(path)
+    parallel = bundle is None and settings.n_jobs > 1 and (est is None or est > 2 * settings.chunksize)
+    executor = None
+    if parallel:
+        from joblib.externals.loky import get_reusable_executor
+
+        executor = get_reusable_executor(max_workers=settings.n_jobs, initializer=_init_worker,
+                                         initargs=(str(model_dir),), reuse=False)
+    elif bundle is None:
+        from .model_store import load_model
+
+        bundle = load_model(model_dir)
+
+    summary = ScoreSummary(out=str(out), n_jobs=settings.n_jobs if parallel else 1)
+    bar = tqdm(total=est, unit="rows", desc="scoring", disable=not progress, file=sys.stderr, smoothing=0.1)
+    finder = settings.finder()
+    pending: list = []
+
+    def record(res: dict) -> None:
+        done[str(res["chunk"])] = res
+        _write_json(ckpt_path, ckpt)
+        bar.update(res["rows"])
+
+    n_chunks = 0
+    try:
+        for i, (raw, cases) in enumerate(_chunks(path, config, settings.chunksize)):
+            n_chunks = i + 1
+            dups = finder.add(cases)  # every chunk, scored or resumed: the state stays deterministic
+            if str(i) in done:
+                summary.n_chunks_resumed += 1
+                bar.update(len(raw))
+                continue
+            if executor is None:
+                record(_score_part(i, raw, cases, dups, str(work), settings, bundle))
+                continue
+            pending.append(executor.submit(_score_part, i, raw, cases, dups, str(work), settings))
+            while len(pending) > settings.n_jobs:  # bounded memory: a few chunks in flight
+                record(pending.pop(0).result())
+        for fut in pending:
+            record(fut.result())
+    finally:
+        bar.close()
+        if executor is not None:
+            executor.shutdown(wait=True)
+    if n_chunks == 0:
+        raise RcaError("E003", "no rows to score", file=str(path))
+    _concatenate(work, n_chunks, out)
+    shutil.rmtree(work, ignore_errors=True)
+    for res in done.values():
+        summary.n_rows += res["rows"]
+        summary.n_empty_text += res["empty"]
+        summary.n_duplicates += res["duplicates"]
+        for t, v in res["review"].items():
+            summary.n_review[t] = summary.n_review.get(t, 0) + v
+    summary.n_chunks = n_chunks
+    summary.seconds = round(time.perf_counter() - started, 3)
+    return summary

@@ -1,0 +1,192 @@
+"""Triage one contact at intake: complaint or service request, service and
+team, statutory route, likely root cause (with confidence and evidence), the
+response due date in working days, similar past cases and a duplicate warning.
+
+Complaint or service request follows the Complaint Handling Code: a service
+request asks the council to provide or fix something; a complaint is an
+expression of dissatisfaction, however made. The acceptability model decides
+when it is confident; otherwise, and when its answer contradicts plain
+dissatisfaction, the definitions decide.
+
+>>> # triage("My bin has not been collected for three weeks", bundle=load_model("models/current"),
+>>> #        received="2024-03-28 15:30")["due"]
+>>> # '2024-04-15'
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+
+from .config import Config
+from .errors import RcaError
+from .evidence import predict_with_evidence
+from .similar import SimilarIndex
+from .working_days import due_date, effective_received, target_days
+
+COMPLAINT = "complaint"
+SERVICE_REQUEST = "service request"
+DEFINITIONS = {
+    COMPLAINT: "an expression of dissatisfaction, however made, about the standard of service, actions or lack of action by the council",
+    SERVICE_REQUEST: "a request to the council to provide or fix something (a new bin, a repair, information)",
+}
+ACCEPTED = "Complaint"
+NEAR_IDENTICAL = 0.9  # TF-IDF cosine to a past case in the window that counts as the same complaint again
+REQUEST_LABEL = "Service request or enquiry - not a complaint"
+
+_DISSATISFIED = re.compile(
+    r"\b(complain\w*|unhappy|dissatisf\w*|disappoint\w*|unacceptable|not good enough|appall\w*|disgrac\w*|fed up|"
+    r"frustrat\w*|angry|upset|rude|ignored|useless|terrible|awful|worst|let down|still (?:not|no|hasn|haven|waiting)|"
+    r"(?:again|repeatedly|third time|several times)|no one|nobody|failed|failure|never (?:came|arrived|turned|called))\b",
+    re.IGNORECASE)
+_REQUEST = re.compile(
+    r"(^\s*(please|can you|could you|can i|could i|i would like|i'd like|i need|how do i|when will|is it possible)\b|"
+    r"\b(request(?:ing)? a|report(?:ing)? a|new bin|replacement bin|apply for|book (?:a|an)|order a)\b)",
+    re.IGNORECASE)
+_CHILDRENS_SOCIAL_CARE = re.compile(
+    r"\b(social worker|child protection|looked after|care leaver|leaving care|foster\w*|children'?s social care|"
+    r"in care|care order|child in need|family support|contact with my (?:son|daughter|child))\b", re.IGNORECASE)
+
+
+def parse_received(value: str | datetime | pd.Timestamp | None) -> datetime:
+    """A received time from text such as '2024-03-28 15:30' or '28/03/2024 15:30'; now when None."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return datetime.now().replace(second=0, microsecond=0)
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None) if value.tzinfo else value
+    text = str(value).strip()
+    try:
+        ts = pd.to_datetime(text, dayfirst=not re.match(r"^\d{4}-", text))
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise RcaError("E103", "use a date such as 2024-03-28 15:30", column="received", value=text) from exc
+    if pd.isna(ts) or not (pd.Timestamp("1990-01-01") <= ts.tz_localize(None) <= pd.Timestamp("2060-12-31")):
+        raise RcaError("E103", "use a date such as 2024-03-28 15:30 (1990 to 2060)", column="received", value=text)
+    return ts.tz_localize(None).to_pydatetime()
+
+
+def route_for(service: str | None, text: str, team: str | None = None) -> tuple[str, str]:
+    """Statutory route by service, team and the words of the complaint; (route, why)."""
+    s = (service or "").lower()
+    if "adult social care" in s:
+        return "adult_social_care", "Adult Social Care: statutory complaint (2009 regulations, single stage)"
+    social_team = any(w in (team or "").lower() for w in ("social care", "leaving care", "social work"))
+    if "children" in s and (social_team or _CHILDRENS_SOCIAL_CARE.search(text)):
+        return "childrens_social_care", "Children's social care: statutory complaint (Children Act 1989, three stages)"
+    if "children" in s:
+        return "corporate", "Children's Services, not social care (e.g. SEND, admissions): corporate procedure"
+    return "corporate", "corporate complaints procedure"
+
+
+def classify_kind(text: str, acceptability: dict | None) -> tuple[str, float | None, str]:
+    """Complaint or service request from the acceptability prediction and the Code's definitions."""
+    unhappy = len(_DISSATISFIED.findall(text))
+    asks = bool(_REQUEST.search(text))
+    if acceptability and acceptability.get("label"):
+        label, conf, unsure = acceptability["label"], acceptability.get("confidence"), acceptability.get("review")
+        model_kind = SERVICE_REQUEST if label == REQUEST_LABEL else COMPLAINT
+        if model_kind == SERVICE_REQUEST and unhappy:
+            return COMPLAINT, conf, f"the model suggested a service request, but the text expresses dissatisfaction, so it is a complaint: {DEFINITIONS[COMPLAINT]}"
+        if model_kind == COMPLAINT and unsure and asks and not unhappy:
+            return SERVICE_REQUEST, conf, f"the model was unsure and the text asks for something without expressing dissatisfaction: {DEFINITIONS[SERVICE_REQUEST]}"
+        why = f"acceptability model: {label}"
+        if label not in (ACCEPTED, REQUEST_LABEL):
+            why += " (may not be accepted for this reason)"
+        return model_kind, conf, why
+    if unhappy:
+        return COMPLAINT, None, f"the text expresses dissatisfaction: {DEFINITIONS[COMPLAINT]}"
+    if asks:
+        return SERVICE_REQUEST, None, f"the text asks for something: {DEFINITIONS[SERVICE_REQUEST]}"
+    return COMPLAINT, None, "no acceptability model; treated as a complaint until a person checks"
+
+
+def _suggestion(bundle, preds: dict, evidence: dict, target: str) -> dict | None:
+    if target not in preds:
+        return None
+    p = preds[target]
+    label = p.labels[0] or None
+    alternatives = []
+    if getattr(p, "proba", None) is not None and getattr(p, "classes", None) is not None:
+        row = p.proba[0]
+        for j in sorted(range(len(row)), key=lambda j: -row[j])[:3]:
+            alternatives.append({"label": str(p.classes[j]), "probability": round(float(row[j]), 3)})
+    return {"label": label, "confidence": round(float(p.confidence[0]), 3), "review": bool(p.review[0]),
+            "threshold": round(float(bundle.threshold(target)), 3), "evidence": list(evidence[target][0]) if label else [],
+            "alternatives": alternatives}
+
+
+def _duplicate(similar: SimilarIndex, sims: np.ndarray | None, received: datetime, *, window_days: int,
+               min_similarity: float, complainant_id: str | None) -> dict | None:
+    """The latest past case in the window from the same complainant, else the most similar near-identical one."""
+    start = pd.Timestamp(received) - pd.Timedelta(days=window_days)
+    in_window = ((similar.received_ >= start) & (similar.received_ <= pd.Timestamp(received))).to_numpy()
+    if complainant_id and "complainant_id" in similar.cases:
+        same = (similar.cases["complainant_id"].astype(str) == str(complainant_id)).to_numpy() & in_window
+        if same.any():
+            j = int(pd.Series(similar.received_[same]).idxmax())
+            return {"case_id": str(similar.cases.at[j, "case_id"]), "reason": "same complainant",
+                    "received": str(similar.received_[j])}
+    if sims is None:
+        return None
+    sims = np.where(in_window, sims, 0.0)
+    j = int(sims.argmax()) if len(sims) else 0
+    if len(sims) and sims[j] >= min_similarity:
+        return {"case_id": str(similar.cases.at[j, "case_id"]), "reason": "near-identical text",
+                "similarity": round(float(sims[j]), 3), "received": str(similar.received_[j])}
+    return None
+
+
+def triage(text: str, *, bundle, received: str | datetime | None = None, config: Config | None = None,
+           similar: SimilarIndex | None = None, complainant_id: str | None = None, k_similar: int = 3) -> dict:
+    """Everything an intake officer needs for one contact, as a JSON-ready dict.
+
+    `similar` is the past-case index (`SimilarIndex.from_model_dir(model_dir)`);
+    without it there are no similar cases, team suggestion or duplicate warning.
+    """
+    from .score import ScoreSettings
+
+    config = config or Config()
+    settings = ScoreSettings.from_config(config)
+    text = str(text or "")
+    when = parse_received(received)
+    issues: list[str] = []
+    result: dict = {"kind": None, "received": when.isoformat(sep=" ", timespec="minutes")}
+    preds, evidence = ({}, {})
+    if text.strip():
+        preds, evidence = predict_with_evidence(bundle, [text[: settings.max_text_chars]], k=settings.evidence_terms)
+    else:
+        issues.append("empty text: nothing to suggest; a person should look")
+    suggestions = {t: _suggestion(bundle, preds, evidence, t) for t in bundle.targets}
+    acc = suggestions.get("acceptability")
+    kind, kind_conf, why = classify_kind(text, acc)
+    service = suggestions.get("service")
+    service_label = service["label"] if service else None
+    have_past = similar is not None and len(similar) > 0
+    sims = similar.scores([text])[0] if have_past and text.strip() else None
+    hits = similar.top(sims, k=max(k_similar, 10), before=pd.Timestamp(when)) if sims is not None else []
+    teams = Counter(h.get("team") for h in hits if h.get("team") and h.get("service") == service_label)
+    team = teams.most_common(1)[0][0] if teams else None
+    route, route_why = route_for(service_label, text, team)
+    start = effective_received(when, calendar=config.calendar)
+    due = due_date(when, stage="1", route=route, calendar=config.calendar)
+    long_enough = len(text.split()) >= 5  # "More staff" twice is not a duplicate
+    result.update({
+        "kind": kind, "kind_confidence": kind_conf, "kind_reason": why, "definitions": DEFINITIONS,
+        "service": service, "team": team,
+        "route": route, "route_reason": route_why, "statutory": route != "corporate",
+        "root_cause": suggestions.get("root_cause"),
+        "acceptability": acc,
+        "predictions": suggestions,
+        "effective_received": start.isoformat(), "due": due.isoformat(),
+        "working_days": target_days("1", route, calendar=config.calendar),
+        "similar": hits[:k_similar],
+        "duplicate": _duplicate(similar, sims if long_enough else None, when, window_days=settings.duplicate_window_days,
+                                min_similarity=NEAR_IDENTICAL, complainant_id=complainant_id) if have_past else None,
+        "issues": issues,
+    })
+    if not text.strip():
+        result["kind"] = None
+        result["kind_reason"] = "empty text"
+    return result
