@@ -1,0 +1,178 @@
+"""Active learning: which unlabelled cases should an officer code next?
+
+The model is least sure about cases near the boundary between two codes
+(small margin between its top two probabilities); coding those teaches it
+most. Picking only the most uncertain cases tends to pick the same kind of
+case many times over, so the choice is greedy: each pick trades uncertainty
+against similarity to cases already picked (maximal marginal relevance), and
+near-duplicates (cosine similarity of TF-IDF vectors above a cut-off) are
+never picked twice.
+
+>>> import numpy as np
+>>> proba = np.array([[0.5, 0.5], [0.51, 0.49], [0.9, 0.1], [0.6, 0.4]])
+>>> X = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.0, 1.0]])
+>>> select_for_labelling(proba, X, n=2).tolist()   # 1 duplicates 0, so 3 comes second
+[0, 3]
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import normalize
+
+from .errors import RcaError
+
+log = logging.getLogger(__name__)
+
+__all__ = ["uncertainty", "select_for_labelling", "learning_curve", "labels_to_reach", "suggest_labels"]
+
+
+def uncertainty(proba: np.ndarray, *, method: str = "margin") -> np.ndarray:
+    """How unsure the model is about each row, 0 (sure) to 1.
+
+    ``margin``: 1 - (top probability - second); ``entropy``: normalised entropy;
+    ``least_confident``: 1 - top probability.
+
+    >>> uncertainty(np.array([[0.5, 0.5], [1.0, 0.0]])).tolist()
+    [1.0, 0.0]
+    """
+    p = np.asarray(proba, float)
+    if p.ndim != 2 or p.shape[1] == 0:
+        raise ValueError(f"proba must be a 2-d array with one column per class, got shape {p.shape}")
+    if p.shape[1] == 1:
+        return np.zeros(len(p))
+    if method == "margin":
+        top2 = -np.partition(-p, 1, axis=1)[:, :2]
+        return 1.0 - (top2[:, 0] - top2[:, 1])
+    if method == "entropy":
+        q = np.clip(p, 1e-12, 1)
+        return -(q * np.log(q)).sum(axis=1) / np.log(p.shape[1])
+    if method == "least_confident":
+        return 1.0 - p.max(axis=1)
+    raise ValueError(f"method must be 'margin', 'entropy' or 'least_confident', got {method!r}")
+
+
+def select_for_labelling(proba: np.ndarray, X, *, n: int, method: str = "margin", diversity: float = 0.5,
+                         duplicate_similarity: float = 0.9, pool: int = 10) -> np.ndarray:
+    """Row indices of the `n` cases to label next, best first.
+
+    `X`: one feature row per case (TF-IDF or embeddings); rows are
+    L2-normalised here so dot products are cosine similarities. Only the
+    ``pool * n`` most uncertain rows are considered.
+    """
+    u = uncertainty(proba, method=method)
+    n = min(n, len(u))
+    if n <= 0:
+        return np.array([], dtype=int)
+    cand = np.argsort(-u, kind="stable")[: max(n * pool, n)]
+    Xc = normalize(X[cand])
+    sims = Xc @ Xc.T
+    sims = sims.toarray() if hasattr(sims, "toarray") else np.asarray(sims)
+    max_sim = np.zeros(len(cand))
+    alive = np.ones(len(cand), bool)
+    picked: list[int] = []
+    while len(picked) < n and alive.any():
+        score = np.where(alive, u[cand] - diversity * max_sim, -np.inf)
+        best = int(np.argmax(score))
+        picked.append(best)
+        alive[best] = False
+        max_sim = np.maximum(max_sim, sims[best])
+        alive &= max_sim < duplicate_similarity
+    return cand[picked]
+
+
+def _fit(X, y: np.ndarray, seed: int):
+    from .audit import text_classifier
+
+    return text_classifier(seed).fit(X, y)
+
+
+def learning_curve(X, y: Sequence[str], *, strategy: str = "suggested", initial: int = 50, batch: int = 50,
+                   max_labels: int = 600, test_size: float = 0.25, seed: int = 42, **select_options) -> pd.DataFrame:
+    """Simulate an officer coding cases in batches, chosen by `strategy` (``suggested`` or ``random``).
+
+    The cases are split into a pool and a held-out test set (the same split
+    for every strategy with the same seed). Starting from `initial` random
+    cases, each round retrains a classifier, scores the test set and adds
+    `batch` more cases from the pool. Returns a tidy frame: strategy, seed,
+    n_labels, accuracy.
+    """
+    y = np.asarray(y).astype(str)
+    idx = np.arange(len(y))
+    strat = y if pd.Series(y).value_counts().min() >= 2 else None
+    pool, test = train_test_split(idx, test_size=test_size, random_state=seed, stratify=strat)
+    rng = np.random.default_rng(seed)
+    labelled = list(rng.choice(pool, size=min(initial, len(pool)), replace=False))
+    rows = []
+    while True:
+        clf = _fit(X[labelled], y[labelled], seed) if len(set(y[labelled])) > 1 else None
+        acc = float(np.mean(clf.predict(X[test]) == y[test])) if clf is not None else float(np.mean(y[test] == y[labelled[0]]))
+        rows.append({"strategy": strategy, "seed": seed, "n_labels": len(labelled), "accuracy": acc})
+        rest = np.setdiff1d(pool, labelled)
+        if len(labelled) >= max_labels or not len(rest):
+            break
+        k = min(batch, len(rest), max_labels - len(labelled))
+        if strategy == "random" or clf is None:
+            new = rng.choice(rest, size=k, replace=False)
+        elif strategy == "suggested":
+            new = rest[select_for_labelling(clf.predict_proba(X[rest]), X[rest], n=k, **select_options)]
+        else:
+            raise ValueError(f"strategy must be 'suggested' or 'random', got {strategy!r}")
+        labelled += list(new)
+    return pd.DataFrame(rows)
+
+
+def labels_to_reach(curves: pd.DataFrame, accuracy: float) -> dict[str, float]:
+    """Per strategy: the fewest labels at which the mean accuracy over seeds reaches `accuracy` (inf if never).
+
+    >>> c = pd.DataFrame({"strategy": ["a", "a", "b", "b"], "seed": 0, "n_labels": [10, 20, 10, 20], "accuracy": [.5, .8, .4, .6]})
+    >>> labels_to_reach(c, 0.75)
+    {'a': 20.0, 'b': inf}
+    """
+    mean = curves.groupby(["strategy", "n_labels"])["accuracy"].mean().reset_index()
+    out = {}
+    for strategy, g in mean.groupby("strategy"):
+        ok = g.loc[g["accuracy"] >= accuracy, "n_labels"]
+        out[strategy] = float(ok.min()) if len(ok) else float("inf")
+    return out
+
+
+def suggest_labels(cases: pd.DataFrame, predictions, *, target: str, n: int = 50, text_column: str = "text",
+                   id_column: str = "case_id", method: str = "margin", diversity: float = 0.5,
+                   duplicate_similarity: float = 0.9) -> pd.DataFrame:
+    """The `n` cases worth coding next, as a frame ready to label.
+
+    `predictions`: the model's prediction for `target` on these cases (an
+    object with ``.proba``, ``.classes``, ``.labels``, ``.confidence``, as
+    `ModelBundle.predict` returns). Diversity uses TF-IDF of the redacted
+    texts of this batch. The returned frame keeps the case's own text (the
+    officer needs it to code the case) and has an empty `target` column to fill.
+    """
+    from .audit import text_features
+    from .redact import redact_many
+
+    if text_column not in cases.columns:
+        raise RcaError("E101", f"no column {text_column!r}; columns are {list(cases.columns)[:30]}", column=text_column)
+    proba = np.asarray(predictions.proba, float)
+    if len(proba) != len(cases):
+        raise ValueError(f"predictions cover {len(proba)} cases but there are {len(cases)}")
+    texts = cases[text_column].fillna("").astype(str).tolist()
+    X, _ = text_features(redact_many(texts))
+    pick = select_for_labelling(proba, X, n=n, method=method, diversity=diversity, duplicate_similarity=duplicate_similarity)
+    ids = cases[id_column].to_numpy() if id_column in cases.columns else np.arange(1, len(cases) + 1)
+    u = uncertainty(proba, method=method)
+    out = pd.DataFrame({
+        "rank": np.arange(1, len(pick) + 1),
+        "case_id": ids[pick],
+        "text": [texts[i] for i in pick],
+        f"predicted_{target}": np.asarray(predictions.labels, dtype=object)[pick],
+        "confidence": np.round(np.asarray(predictions.confidence, float)[pick], 4),
+        "uncertainty": np.round(u[pick], 4),
+        target: "",
+    })
+    log.info("suggested %d of %d cases for coding %s", len(out), len(cases), target)
+    return out

@@ -1,0 +1,216 @@
+"""A plain-English model card for a trained model directory.
+
+The headings follow the UK Algorithmic Transparency Recording Standard (ATRS):
+owner and responsibility; description and rationale; decision-making process
+and human oversight; tool and model specification (performance, calibration,
+abstention); data specification; risks, limitations and mitigations; how to
+contest a tag. Everything comes from the model directory's `manifest.json`
+(and `metrics.json` when training wrote one) plus the council's details from
+the config table ``[model_card]`` (organisation, team, contact, senior_owner,
+website); nothing is invented, and missing facts are listed as missing.
+
+>>> card = render_model_card({"targets": ["root_cause"], "seed": 1}, {"root_cause": {"accuracy": 0.81}})
+>>> "## 4. Tool and model specification" in card and "0.81" in card
+True
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .errors import RcaError
+from .io import atomic_path
+
+__all__ = ["render_model_card", "write_model_card", "CARD_NAME"]
+
+CARD_NAME = "MODEL_CARD.md"
+_UNSET = "_not recorded_"
+_SCALAR_NAMES = {
+    "accuracy": "accuracy", "macro_f1": "macro F1", "weighted_f1": "weighted F1", "micro_f1": "micro F1",
+    "coverage": "coverage (share tagged without review)", "precision_at_threshold": "precision of tags made without review",
+    "accuracy_at_threshold": "accuracy of tags made without review", "threshold": "confidence threshold for review",
+    "ece": "expected calibration error", "brier": "Brier score", "n_test": "test cases", "n_train": "training cases",
+    "hamming_loss": "Hamming loss", "subset_accuracy": "exact-set accuracy",
+}
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return _UNSET
+    if isinstance(value, float):
+        return f"{value:.3f}" if abs(value) < 10 else f"{value:,.0f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value) if value else _UNSET
+    return str(value)
+
+
+def _get(d: dict, *keys: str, default: Any = None) -> Any:
+    """The first key present (dotted paths allowed), so the card reads both old and new manifest layouts."""
+    for key in keys:
+        cur: Any = d
+        for part in key.split("."):
+            if not isinstance(cur, dict) or part not in cur:
+                break
+            cur = cur[part]
+        else:
+            return cur
+    return default
+
+
+def _per_class_table(per_class: dict) -> list[str]:
+    rows = ["| code | precision | recall | F1 | cases |", "|---|---:|---:|---:|---:|"]
+    for label, m in sorted(per_class.items(), key=lambda kv: -float(_get(kv[1], "support", "n", default=0) or 0)):
+        if not isinstance(m, dict):
+            continue
+        rows.append(f"| {label} | {_fmt(_get(m, 'precision'))} | {_fmt(_get(m, 'recall'))} | "
+                    f"{_fmt(_get(m, 'f1', 'f1-score', 'f1_score'))} | {_fmt(_get(m, 'support', 'n'))} |")
+    return rows
+
+
+def _weak_classes(per_class: dict, cutoff: float = 0.6) -> list[str]:
+    weak = []
+    for label, m in per_class.items():
+        f1 = _get(m, "f1", "f1-score", "f1_score") if isinstance(m, dict) else None
+        if isinstance(f1, (int, float)) and f1 < cutoff:
+            weak.append(f"{label} (F1 {f1:.2f})")
+    return weak
+
+
+def _target_section(target: str, m: dict) -> tuple[list[str], list[str]]:
+    lines = [f"### {target}", ""]
+    scalars = [(k, v) for k, v in m.items() if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    if scalars:
+        lines += ["| measure | value |", "|---|---:|"]
+        lines += [f"| {_SCALAR_NAMES.get(k, k.replace('_', ' '))} | {_fmt(v)} |" for k, v in scalars]
+        lines.append("")
+    per_class = _get(m, "per_class", "classes", "report", default={}) or {}
+    per_class = {k: v for k, v in per_class.items() if k not in ("accuracy", "macro avg", "weighted avg", "micro avg", "samples avg")}
+    if per_class:
+        lines += ["Per code (held-out test cases):", ""] + _per_class_table(per_class) + [""]
+    calib = _get(m, "calibration", "reliability", default=None)
+    if isinstance(calib, dict) and calib:
+        lines += ["Calibration: " + "; ".join(f"{k.replace('_', ' ')} {_fmt(v)}" for k, v in calib.items()
+                                               if isinstance(v, (int, float, str))), ""]
+    weak = [f"{target}: {w}" for w in _weak_classes(per_class)]
+    return lines, weak
+
+
+def render_model_card(manifest: dict, metrics: dict | None = None, *, organisation: dict | None = None) -> str:
+    """The card as markdown. `metrics`: target -> measures (scalars, ``per_class``, ``calibration``)."""
+    org = organisation or {}
+    metrics = metrics if metrics is not None else _get(manifest, "metrics", default={}) or {}
+    targets = list(_get(manifest, "targets", default=None) or metrics.keys())
+    data = _get(manifest, "data", default={}) or {}
+    date_from = _get(manifest, "data.date_from", "data.received_min", "date_from", "date_range.0")
+    date_to = _get(manifest, "data.date_to", "data.received_max", "date_to", "date_range.1")
+    created = _get(manifest, "created", "created_at", "trained_at", "timestamp")
+    lines = [
+        f"# Model card: complaint tagging model ({_fmt(_get(manifest, 'name', 'model_id', 'run_id', default='rca'))})",
+        "",
+        "Plain-English description following the headings of the UK Algorithmic Transparency Recording Standard.",
+        "",
+        "## 1. Owner and responsibility",
+        "",
+        f"- Organisation: {_fmt(org.get('organisation'))}",
+        f"- Team: {_fmt(org.get('team'))}",
+        f"- Senior responsible owner: {_fmt(org.get('senior_owner'))}",
+        f"- Contact: {_fmt(org.get('contact'))}",
+        f"- Website: {_fmt(org.get('website'))}",
+        f"- Built with: rca {_fmt(_get(manifest, 'rca_version', 'version', 'packages.rca'))} (open source; no external supplier holds the data)",
+        f"- Trained: {_fmt(created)}",
+        "",
+        "## 2. Description and rationale",
+        "",
+        "The model reads the free text of a complaint and suggests codes for: " + (", ".join(targets) or _UNSET) + ".",
+        "It helps complaints officers code cases consistently and lets the council count root causes and themes "
+        "across every case, not a hand-coded sample. It does not decide whether a complaint is upheld, "
+        "does not reply to anyone and does not judge the complainant.",
+        "",
+        "Intended use: suggesting codes at intake and for past cases, and summarising themes in reports. "
+        "Not intended for: decisions about an individual's services, eligibility, enforcement or staff conduct.",
+        "",
+        "## 3. Decision-making process and human oversight",
+        "",
+        "- Every suggested code is shown to an officer, who accepts or changes it; the recorded code is the officer's.",
+        "- Suggestions the model is unsure of (confidence below the per-code threshold) are marked for review, not applied.",
+        "- Officers' corrections are kept and used to retrain; `rca audit` lists past codes that look wrong for a person to check; "
+        "`rca drift` says when new cases no longer look like the training data.",
+        "- How to contest a tag: a complainant or officer who thinks a code is wrong asks the complaints team to review it; "
+        f"the officer changes the code in the case system and the change is used at the next retraining. Contact: {_fmt(org.get('contact'))}.",
+        "",
+        "## 4. Tool and model specification",
+        "",
+        f"- Model: {_fmt(_get(manifest, 'model', 'model_type', 'estimator', default='TF-IDF text features with a linear classifier per target'))}",
+        f"- Seed: {_fmt(_get(manifest, 'seed'))}; taxonomy version: {_fmt(_get(manifest, 'taxonomy_version', 'taxonomy.version'))}",
+        "",
+    ]
+    weak: list[str] = []
+    for target in targets:
+        m = metrics.get(target)
+        if isinstance(m, dict):
+            section, w = _target_section(target, m)
+            lines += section
+            weak += w
+        else:
+            lines += [f"### {target}", "", f"Performance: {_UNSET}.", ""]
+    lines += [
+        "## 5. Data specification",
+        "",
+        f"- Source: the council's own complaint case records ({_fmt(_get(manifest, 'data.source', 'data_source'))})",
+        f"- Cases used: {_fmt(_get(manifest, 'data.n_rows', 'n_rows', 'n_cases'))}; received from {_fmt(date_from)} to {_fmt(date_to)}",
+        f"- Data hash (sha256): {_fmt(_get(manifest, 'data_hash', 'data.sha256', 'data_sha256'))}",
+        "- Personal data: complaint text is redacted (names, addresses, phone numbers, emails, postcodes, NI numbers, "
+        "bank details, dates of birth replaced by placeholders such as [NAME]) before features are built; "
+        "the model keeps no raw text.",
+        "",
+    ]
+    if data and isinstance(data, dict):
+        extra = {k: v for k, v in data.items() if k not in ("source", "n_rows", "sha256", "date_from", "date_to") and not isinstance(v, (dict, list))}
+        lines += [f"- {k.replace('_', ' ')}: {_fmt(v)}" for k, v in extra.items()] + ([""] if extra else [])
+    artefacts = _get(manifest, "artefacts", "artifacts", "files", default={}) or {}
+    if isinstance(artefacts, dict) and artefacts:
+        lines += ["Artefacts and their sha256 (checked before loading):", ""]
+        for name, h in sorted(artefacts.items()):
+            lines.append(f"- `{name}`: `{h.get('sha256') if isinstance(h, dict) else h}`")
+        lines.append("")
+    packages = _get(manifest, "packages", "versions", default={}) or {}
+    if isinstance(packages, dict) and packages:
+        lines += ["Package versions: " + ", ".join(f"{k} {v}" for k, v in sorted(packages.items())), ""]
+    lines += [
+        "## 6. Risks, limitations and mitigations",
+        "",
+        "- Codes recorded by officers are inconsistent; the model learns that inconsistency. Mitigation: `rca audit` before retraining.",
+        "- Short or vague complaints, and complaints about several services, are coded less reliably; they are marked for review.",
+        "- New services, policies or events change the words people use; the model does not know them until retrained (`rca drift`).",
+        "- Redaction is rule-based: it finds structured identifiers reliably but can miss unusual names; reports show only redacted text.",
+        "- Rare codes have few examples and lower accuracy." + (" Weakest codes (F1 below 0.6): " + "; ".join(weak) + "." if weak else ""),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_model_card(model_dir: str | Path, *, config=None, path: str | Path | None = None) -> Path:
+    """Write the card for a model directory (default `<model_dir>/MODEL_CARD.md`), atomically."""
+    model_dir = Path(model_dir)
+    manifest_path = model_dir / "manifest.json"
+    if not model_dir.is_dir():
+        raise RcaError("E301", "no such folder", file=str(model_dir))
+    try:
+        manifest = json.loads(manifest_path.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise RcaError("E303", str(exc), file=str(manifest_path)) from exc
+    metrics = None
+    metrics_path = model_dir / "metrics.json"
+    if metrics_path.exists():
+        try:
+            metrics = json.loads(metrics_path.read_text("utf-8"))
+        except ValueError as exc:
+            raise RcaError("E303", f"metrics.json is not valid JSON: {exc}", file=str(metrics_path)) from exc
+    org = config.section("model_card") if config is not None else {}
+    target = Path(path) if path else model_dir / CARD_NAME
+    with atomic_path(target) as tmp:
+        tmp.write_text(render_model_card(manifest, metrics, organisation=org), encoding="utf-8")
+    return target
