@@ -52,18 +52,26 @@ def _kind(path: Path) -> str:
     raise RcaError("E002", f"got {path.suffix or 'no extension'!r}", file=str(path))
 
 
-def detect_encoding(raw: bytes, *, path: str) -> tuple[str, str | None]:
-    """Return (encoding, note). UTF-8 is tried strictly first; anything else is reported."""
+def detect_encoding(raw: bytes, *, path: str, partial: bool = False) -> tuple[str, str | None]:
+    """Return (encoding, note). UTF-8 is tried strictly first; anything else is reported.
+
+    `partial=True` means `raw` is only the head of the file, so a multi-byte
+    character cut off at its end does not count against UTF-8.
+    """
     if raw.startswith(b"\xef\xbb\xbf"):
         try:
-            raw.decode("utf-8-sig")
+            _strict_decode(raw, "utf-8-sig", partial)
             return "utf-8-sig", None
         except UnicodeDecodeError as exc:
             raise RcaError("E004", f"starts with a UTF-8 BOM but byte {exc.start} is not UTF-8", file=path) from exc
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            _strict_decode(raw, "utf-16", partial)
+        except UnicodeDecodeError as exc:
+            raise RcaError("E004", f"starts with a UTF-16 byte-order mark but bytes from {exc.start} are not UTF-16", file=path) from exc
         return "utf-16", f"{path}: decoded as UTF-16 (byte-order mark found)"
     try:
-        raw.decode("utf-8")
+        _strict_decode(raw, "utf-8", partial)
         return "utf-8", None
     except UnicodeDecodeError as exc:
         bad_at = exc.start
@@ -83,6 +91,13 @@ def detect_encoding(raw: bytes, *, path: str) -> tuple[str, str | None]:
     return enc, f"{path}: not UTF-8 (first non-UTF-8 byte on line {line}); decoded as {enc}. Pass --encoding to choose another."
 
 
+def _strict_decode(raw: bytes, encoding: str, partial: bool) -> str:
+    """Decode strictly; with `partial`, an incomplete character at the very end is allowed."""
+    import codecs
+
+    return codecs.getincrementaldecoder(encoding)("strict").decode(raw, final=not partial)
+
+
 def _decode(path: Path, encoding: str | None) -> tuple[str, ReadInfo]:
     info = ReadInfo(path=str(path), kind="csv")
     try:
@@ -93,14 +108,18 @@ def _decode(path: Path, encoding: str | None) -> tuple[str, ReadInfo]:
         raise RcaError("E001", "that is a folder, not a file", file=str(path)) from exc
     if path.suffix.lower() == ".gz":
         import gzip
+        import zlib
 
-        raw = gzip.decompress(raw)
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise RcaError("E005", f"not a readable gzip file ({exc})", file=str(path)) from exc
     if not raw.strip():
         raise RcaError("E003", file=str(path))
     if encoding:
         try:
             text = raw.decode(encoding)
-        except (UnicodeDecodeError, LookupError) as exc:
+        except (UnicodeError, LookupError) as exc:
             raise RcaError("E004", f"cannot decode as {encoding}: {exc}", file=str(path)) from exc
         info.encoding = encoding
     else:
@@ -116,45 +135,122 @@ def _decode(path: Path, encoding: str | None) -> tuple[str, ReadInfo]:
 
 
 def _sniff_delimiter(text: str, path: Path) -> str:
+    """The delimiter that splits the header record into the most fields (ties: , ; tab |).
+
+    The header is the one line an export always gets right; csv.Sniffer guesses
+    from cell contents and is fooled by quoted text full of commas or semicolons.
+    """
     if path.suffix.lower() == ".tsv":
         return "\t"
-    sample = text[:20_000]
+    sample = text[:200_000]
+    best, best_width = ",", 1
+    old_limit = csv.field_size_limit(2**31 - 1)
     try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        return ","
+        for cand in (",", ";", "\t", "|"):
+            try:
+                header = next(csv.reader(io.StringIO(sample, newline=""), delimiter=cand), [])
+            except csv.Error:
+                continue
+            if len(header) > best_width:
+                best, best_width = cand, len(header)
+    finally:
+        csv.field_size_limit(old_limit)
+    return best
 
 
-def _record_rows(text: str, delimiter: str) -> list[int]:
-    """1-based physical line on which each data record starts (header excluded)."""
+def _record_rows(text: str, delimiter: str, *, path: Path) -> list[int]:
+    """1-based physical line on which each data record starts (header excluded).
+
+    Also refuses a record with more non-blank fields than the header: pandas would
+    otherwise shift the row into an index or drop the extra cells without a word.
+    """
     starts: list[int] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    old_limit = csv.field_size_limit(2**31 - 1)  # cells of many megabytes are legal; pandas reads them too
     line = 1
-    first = True
-    for _ in reader:
-        if not first:
-            starts.append(line)
-        first = False
-        line = reader.line_num + 1
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        width = None
+        for record in reader:
+            if width is None:
+                width = _check_header(record, path)
+            else:
+                _check_width(record, width, delimiter, path, line)
+                starts.append(line)
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise RcaError("E005", str(exc), file=str(path), row=line) from exc
+    finally:
+        csv.field_size_limit(old_limit)
     return starts
 
 
-def _frame_from_csv(text: str, path: Path, delimiter: str) -> pd.DataFrame:
-    try:
-        df = pd.read_csv(
-            io.StringIO(text, newline=""),
-            sep=delimiter,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            engine="c",
-            on_bad_lines="error",
+def _check_header(record: list[str], path: Path) -> int:
+    """Refuse an over-wide header before pandas spends minutes on it; return its width."""
+    if len(record) > MAX_COLUMNS:
+        raise RcaError("E008", f"{len(record):,} columns", file=str(path), row=1)
+    return len(record)
+
+
+def _check_width(record: list[str], width: int, delimiter: str, path: Path, line: int) -> None:
+    """A record may be shorter than the header (blank cells) or carry blank extras, not more data."""
+    if len(record) > width and any(cell.strip() for cell in record[width:]):
+        raise RcaError(
+            "E005",
+            f"the record has {len(record)} fields but the header has {width}; a delimiter "
+            f"{delimiter!r} inside an unquoted cell, or a missing header name",
+            file=str(path), row=line,
         )
+
+
+def _header_names(record: list[str]) -> list[str]:
+    """Column names as pandas would give them: blanks 'Unnamed: i', repeats 'name.1'."""
+    names: list[str] = []
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(record):
+        name = raw if raw.strip() else f"Unnamed: {i}"
+        base = name
+        while name in seen:
+            seen[base] += 1
+            name = f"{base}.{seen[base]}"
+        seen.setdefault(name, 0)
+        names.append(name.strip())
+    return names
+
+
+def _parser_error(exc: Exception, path: Path, row: int | None = None) -> RcaError:
+    """A coded E005 from a pandas/csv parser message, with the line it names when it names one."""
+    import re
+
+    text = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
+    if row is None and (found := re.search(r"in line (\d+)", text)):
+        row = int(found.group(1))  # pandas counts physical lines from 1, header included
+    elif row is None and (found := re.search(r"starting at row (\d+)", text)):
+        row = int(found.group(1)) + 1  # pandas counts records from 0 at the header
+    return RcaError("E005", text, file=str(path), row=row)
+
+
+def _frame_from_csv(text: str, path: Path, delimiter: str) -> pd.DataFrame:
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            # blank trailing cells beyond the header are dropped (checked in _record_rows)
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            df = pd.read_csv(
+                io.StringIO(text, newline=""),
+                sep=delimiter,
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                skip_blank_lines=False,
+                index_col=False,
+                engine="c",
+                on_bad_lines="error",
+            )
     except pd.errors.EmptyDataError as exc:
         raise RcaError("E003", file=str(path)) from exc
-    except (pd.errors.ParserError, csv.Error, ValueError) as exc:
-        raise RcaError("E005", str(exc).splitlines()[0][:300], file=str(path)) from exc
+    except (pd.errors.ParserError, csv.Error, ValueError, OverflowError) as exc:
+        raise _parser_error(exc, path) from exc
     return df
 
 
@@ -170,8 +266,8 @@ def read_table(path: str | Path, *, sheet: str | int | None = None, encoding: st
     if kind == "csv":
         text, info = _decode(path, encoding)
         delim = _sniff_delimiter(text, path)
+        rows = _record_rows(text, delim, path=path)
         df = _frame_from_csv(text, path, delim)
-        rows = _record_rows(text, delim)
         if len(rows) >= len(df):
             df[SOURCE_ROW] = rows[: len(df)]
         else:  # parser and csv module disagree: fall back to record numbers
@@ -182,9 +278,13 @@ def read_table(path: str | Path, *, sheet: str | int | None = None, encoding: st
             xl = pd.ExcelFile(path, engine="openpyxl")
         except Exception as exc:  # openpyxl raises many types for corrupt files
             raise RcaError("E005", f"not a readable .xlsx file ({type(exc).__name__})", file=str(path)) from exc
-        if sheet is not None and sheet not in xl.sheet_names and not isinstance(sheet, int):
+        named_missing = isinstance(sheet, str) and sheet not in xl.sheet_names
+        if named_missing or (isinstance(sheet, int) and not 0 <= sheet < len(xl.sheet_names)):
             raise RcaError("E006", f"sheets are {xl.sheet_names}", file=str(path), value=sheet)
-        df = xl.parse(sheet if sheet is not None else 0, dtype=str, keep_default_na=False, na_filter=False)
+        try:
+            df = xl.parse(sheet if sheet is not None else 0, dtype=str, keep_default_na=False, na_filter=False)
+        except Exception as exc:  # a damaged sheet part fails inside openpyxl with many types
+            raise RcaError("E005", f"cannot read the sheet ({type(exc).__name__}: {str(exc)[:200]})", file=str(path)) from exc
         df[SOURCE_ROW] = range(2, len(df) + 2)
     else:
         info = ReadInfo(path=str(path), kind="parquet")
@@ -205,9 +305,11 @@ def read_table(path: str | Path, *, sheet: str | int | None = None, encoding: st
 def iter_table(path: str | Path, *, chunksize: int = 50_000, encoding: str | None = None, sheet: str | int | None = None) -> Iterator[tuple[pd.DataFrame, ReadInfo]]:
     """Stream a large export in chunks of all-string rows with `source_row`.
 
-    CSV streams from disk with bounded memory (physical row numbers are exact
-    when no field holds an embedded newline, else record numbers are used);
-    Excel and Parquet are read whole then sliced.
+    CSV streams from disk with bounded memory through the same checks as
+    `read_table` (exact physical row numbers, NULs removed and reported, a record
+    wider than the header refused); Excel and Parquet are read whole then sliced.
+    A file with a header and no rows yields one empty chunk, so callers still see
+    its columns.
     """
     path = Path(path)
     kind = _kind(path)
@@ -218,26 +320,90 @@ def iter_table(path: str | Path, *, chunksize: int = 50_000, encoding: str | Non
         return
     if not path.exists():
         raise RcaError("E001", file=str(path))
-    with open(path, "rb") as fh:
-        head = fh.read(1_000_000)
+    if path.is_dir():
+        raise RcaError("E001", "that is a folder, not a file", file=str(path))
+    head, more = _head_bytes(path)
     if not head.strip():
         raise RcaError("E003", file=str(path))
-    enc = encoding or detect_encoding(head, path=str(path))[0]
-    info = ReadInfo(path=str(path), kind="csv", encoding=enc)
-    delim = _sniff_delimiter(head.decode(enc, errors="replace"), path)
-    next_row = 2
+    if encoding:
+        enc, note = encoding, None
+    else:
+        enc, note = detect_encoding(head, path=str(path), partial=more)
+    info = ReadInfo(path=str(path), kind="csv", encoding=enc, notes=[note] if note else [])
+    delim = _sniff_delimiter(head.decode(enc, errors="replace").replace("\x00", ""), path)
+    yield from _stream_csv(path, enc, delim, chunksize, info)
+
+
+def _head_bytes(path: Path, size: int = 1_000_000) -> tuple[bytes, bool]:
+    """The first `size` decompressed bytes, and whether the file goes on after them."""
+    import gzip
+    import zlib
+
+    opener = gzip.open if path.suffix.lower() == ".gz" else open
     try:
-        reader = pd.read_csv(path, sep=delim, dtype=str, keep_default_na=False, na_filter=False, skip_blank_lines=False,
-                             encoding=enc, chunksize=chunksize, encoding_errors="strict")
-        for chunk in reader:
-            chunk.columns = [str(c).strip() for c in chunk.columns]
-            chunk[SOURCE_ROW] = range(next_row, next_row + len(chunk))
-            next_row += len(chunk)
-            yield chunk, info
+        with opener(path, "rb") as fh:
+            head = fh.read(size)
+            return head, bool(fh.read(1))
+    except (OSError, EOFError, zlib.error) as exc:
+        raise RcaError("E005", f"cannot read the file ({exc})", file=str(path)) from exc
+
+
+def _without_nuls(lines: Iterator[str], counted: dict) -> Iterator[str]:
+    """Lines with NUL bytes removed, as `read_table` does to the whole text (a last line of
+    nothing but NULs then vanishes in both)."""
+    for line in lines:
+        if "\x00" in line:
+            counted["nul"] += line.count("\x00")
+            line = line.replace("\x00", "")
+            if not line:
+                continue
+        yield line
+
+
+def _stream_csv(path: Path, enc: str, delim: str, chunksize: int, info: ReadInfo) -> Iterator[tuple[pd.DataFrame, ReadInfo]]:
+    import gzip
+
+    opener = gzip.open if path.suffix.lower() == ".gz" else open
+    line, yielded = 1, False
+    try:
+        with opener(path, "rt", encoding=enc, errors="strict", newline="") as fh:
+            counted = {"nul": 0}
+            reader = csv.reader(_without_nuls(fh, counted), delimiter=delim, strict=True)
+            columns: list[str] | None = None
+            while True:
+                batch, starts = [], []
+                old_limit = csv.field_size_limit(2**31 - 1)
+                try:
+                    for record in reader:
+                        if columns is None:
+                            columns = _header_names(record[: _check_header(record, path)])
+                        else:
+                            _check_width(record, len(columns), delim, path, line)
+                            batch.append(record[: len(columns)] + [""] * (len(columns) - len(record)))
+                            starts.append(line)
+                        line = reader.line_num + 1
+                        if len(batch) >= chunksize:
+                            break
+                finally:
+                    csv.field_size_limit(old_limit)
+                if columns is None:
+                    raise RcaError("E003", file=str(path))
+                if counted["nul"] and not any("NUL" in n for n in info.notes):
+                    info.notes.append(f"{path}: removed NUL bytes")
+                if batch or not yielded:
+                    frame = pd.DataFrame(batch, columns=range(len(columns)), dtype=object)
+                    frame.columns = columns
+                    frame[SOURCE_ROW] = starts
+                    yielded = True
+                    yield frame, info
+                if len(batch) < chunksize:
+                    return
     except UnicodeDecodeError as exc:
-        raise RcaError("E004", f"not {enc} near row {next_row}: {exc.reason}", file=str(path), row=next_row) from exc
-    except pd.errors.ParserError as exc:
-        raise RcaError("E005", str(exc).splitlines()[0][:300], file=str(path), row=next_row) from exc
+        raise RcaError("E004", f"not {enc} on or after line {line}: {exc.reason}", file=str(path), row=line) from exc
+    except csv.Error as exc:
+        raise RcaError("E005", str(exc), file=str(path), row=line) from exc
+    except (OSError, EOFError) as exc:
+        raise RcaError("E005", f"cannot read the file ({exc})", file=str(path), row=line) from exc
 
 
 def neutralise_cell(value: object) -> object:
@@ -249,9 +415,8 @@ def neutralise_cell(value: object) -> object:
 
 def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(neutralise_cell)
+    for col in _text_columns(out):
+        out[col] = out[col].astype(object).map(neutralise_cell)
     return out
 
 
@@ -275,6 +440,41 @@ def atomic_path(path: str | Path):
     return _cm()
 
 
+def _text_columns(df: pd.DataFrame) -> list:
+    return [c for c in df.columns if df[c].dtype == object or pd.api.types.is_string_dtype(df[c])
+            or isinstance(df[c].dtype, pd.CategoricalDtype)]
+
+
+def csv_safe_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Carriage returns become newlines inside cells: with a "\\n" line ending pandas leaves a
+    cell holding a lone CR unquoted, and spreadsheets then split the row there (the second
+    half can start with '=' and run as a formula)."""
+    cols = [c for c in _text_columns(df) if df[c].astype(object).map(lambda v: isinstance(v, str) and "\r" in v).any()]
+    if not cols:
+        return df
+    out = df.copy()
+    for c in cols:
+        out[c] = out[c].astype(object).map(lambda v: v.replace("\r\n", "\n").replace("\r", "\n") if isinstance(v, str) else v)
+    return out
+
+
+def _excel_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """Control characters cannot be stored in a worksheet: show them as U+FFFD, and say so."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    out = df.copy()
+    replaced = 0
+    for col in _text_columns(out):
+        values = out[col].astype(object)
+        bad = values.map(lambda v: isinstance(v, str) and ILLEGAL_CHARACTERS_RE.search(v) is not None).astype(bool)
+        if bad.any():
+            replaced += int(bad.sum())
+            out[col] = values.map(lambda v: ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v)
+    if replaced:
+        log.warning("%d cells held control characters a worksheet cannot store; they are shown as \ufffd", replaced)
+    return out
+
+
 def write_table(df: pd.DataFrame, path: str | Path, *, sheet_name: str = "cases", neutralise: bool = True) -> Path:
     """Write CSV / XLSX / Parquet by extension, atomically; formula injection neutralised."""
     target = Path(path)
@@ -284,9 +484,9 @@ def write_table(df: pd.DataFrame, path: str | Path, *, sheet_name: str = "cases"
         with atomic_path(target) as tmp:
             if kind == "csv":
                 sep = "\t" if target.suffix.lower() == ".tsv" else ","
-                frame.to_csv(tmp, index=False, sep=sep, encoding="utf-8", lineterminator="\n")
+                csv_safe_frame(frame).to_csv(tmp, index=False, sep=sep, encoding="utf-8", lineterminator="\n")
             elif kind == "excel":
-                frame.to_excel(tmp, index=False, sheet_name=sheet_name[:31], engine="openpyxl")
+                _excel_safe(frame).to_excel(tmp, index=False, sheet_name=sheet_name[:31], engine="openpyxl")
             else:
                 frame.to_parquet(tmp, index=False)
     except OSError as exc:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import warnings
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -106,10 +107,15 @@ def resolve_mapping(columns: list[str], config: Config, *, source: str, required
     return mapping
 
 
+def _blank_dates(s: pd.Series) -> pd.Series:
+    """Cells that mean 'no date' (SQL and pandas exports write NULL / None / NaT for open cases)."""
+    return s.eq("") | s.str.lower().isin({"nan", "nat", "none", "null"})
+
+
 def _parse_datetimes(values: pd.Series, config: Config) -> pd.Series:
     """Parse date strings; unparseable non-blank values become NaT (caller flags them)."""
     s = values.astype(str).str.strip()
-    blank = s.eq("") | s.str.lower().isin({"nan", "nat", "none", "null"})
+    blank = _blank_dates(s)
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
     todo = s[~blank]
     if todo.empty:
@@ -117,9 +123,15 @@ def _parse_datetimes(values: pd.Series, config: Config) -> pd.Series:
     if config.date_format:
         out.loc[todo.index] = pd.to_datetime(todo, format=config.date_format, errors="coerce")
         return out
-    iso = pd.to_datetime(todo, format="ISO8601", errors="coerce", utc=False) if todo.str.match(r"^\d{4}-\d{2}-\d{2}").all() else None
-    if iso is not None and not hasattr(iso.dtype, "tz"):
-        out.loc[todo.index] = iso
+    iso = None
+    if todo.str.match(r"^\d{4}-\d{2}-\d{2}").all():
+        with warnings.catch_warnings():  # mixed UTC offsets: handled per cell below
+            warnings.simplefilter("ignore", FutureWarning)
+            iso = pd.to_datetime(todo, format="ISO8601", errors="coerce", utc=False)
+    # the fast path only when every value came out naive (no offsets), else convert per cell
+    if iso is not None and str(iso.dtype) == "datetime64[ns]":
+        in_range = iso.between(pd.Timestamp("1900-01-01"), pd.Timestamp("2100-12-31"))
+        out.loc[todo.index] = iso.where(in_range)
         return out
     cache: dict[str, pd.Timestamp] = {}
     for idx, raw in todo.items():
@@ -199,7 +211,7 @@ def canonicalise(
                 reasons[i].append(message("E110", f"{len(text.iat[i]):,} characters", **where(i, name)))
         elif kind == "datetime":
             parsed = _parse_datetimes(col, config)
-            bad = (parsed.isna() & col.str.strip().ne("")).to_numpy()
+            bad = (parsed.isna() & ~_blank_dates(col.str.strip())).to_numpy()
             for i in np.flatnonzero(bad & ~blank_row):
                 reasons[i].append(message("E103", "not a date", **where(i, name, col.iat[i])))
             out[name] = parsed

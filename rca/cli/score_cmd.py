@@ -118,15 +118,19 @@ def serve(
     model_dir: ModelDirOpt = DEFAULT_MODEL_DIR,
     token: Annotated[Optional[str], typer.Option("--token", help="API token (default: $RCA_API_TOKEN, config [serve] token, else a random one).")] = None,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes; each loads the model once.")] = 1,
+    store: Annotated[Optional[str], typer.Option("--store", envvar="RCA_STORE_URL",
+                                                 help="Case store for the review queue at /review (default: the url in the config file's store table).")] = None,
     config: ConfigOpt = None,
 ) -> None:
-    """Run the intake web page and JSON API (token from --token, RCA_API_TOKEN or config [serve] token)."""
+    """Run the intake web page, the review queue and the JSON API (token from --token, RCA_API_TOKEN or config [serve] token)."""
     import uvicorn
 
     from ..web.auth import ENV_VAR, resolve_token
 
     cfg = build_config(config)
     _need_model(model_dir)
+    if store:
+        os.environ["RCA_STORE_URL"] = store  # the review pages open it on first use, in every worker
     chosen, generated = resolve_token(token, cfg)
     if generated:
         typer.echo(f"API token for this session (set RCA_API_TOKEN to choose one): {chosen}", err=True)
