@@ -420,6 +420,12 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def atomic_path(path: str | Path):
     """Context manager: yields a temp path beside `path`, renamed onto it on success."""
     from contextlib import contextmanager
@@ -430,6 +436,7 @@ def atomic_path(path: str | Path):
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
         os.close(fd)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it 0600; outputs get the usual permissions
         try:
             yield Path(tmp)
             os.replace(tmp, target)

@@ -86,6 +86,9 @@ class ScoreSummary:
         return asdict(self)
 
 
+MODEL_VERSION = "rca_model_version"
+
+
 def output_columns(targets: list[str]) -> list[str]:
     return [f"{t}_{s}" for t in targets for s in SUFFIXES]
 
@@ -119,6 +122,7 @@ def prediction_columns(texts: pd.Series, bundle, *, settings: ScoreSettings | No
         cols[f"{target}_confidence"] = confidence
         cols[f"{target}_review"] = review
         cols[f"{target}_evidence"] = evidence
+    cols[MODEL_VERSION] = (getattr(bundle, "manifest", None) or {}).get("version")  # what made these tags
     return pd.DataFrame(cols, index=texts.index)
 
 
@@ -274,7 +278,7 @@ def _concatenate(work: Path, n_chunks: int, out: Path) -> None:
     """Join the part files, in order, into `out`, atomically; streaming for CSV and Parquet."""
     import pyarrow.parquet as pq
 
-    from .io import atomic_path, write_table
+    from .io import atomic_path, csv_safe_frame, write_table
 
     kind = _out_kind(out)
     parts = [_part_path(work, i) for i in range(n_chunks)]
@@ -298,7 +302,7 @@ def _concatenate(work: Path, n_chunks: int, out: Path) -> None:
                 sep = "\t" if out.suffix.lower() == ".tsv" else ","
                 with open(tmp, "w", encoding="utf-8", newline="") as fh:
                     for j, p in enumerate(parts):
-                        frame = _neutralise(pq.read_table(p).to_pandas())
+                        frame = csv_safe_frame(_neutralise(pq.read_table(p).to_pandas()))
                         frame.to_csv(fh, index=False, header=(j == 0), sep=sep, lineterminator="\n")
     except OSError as exc:
         raise RcaError("E007", str(exc), file=str(out)) from exc

@@ -93,7 +93,6 @@ def test_scored_csv_is_injection_safe(trained_model_dir, tmp_path):
 
 
 @pytest.mark.model
-@pytest.mark.xfail(strict=True, reason="GAP reported to scoring: scored files do not record the model version that made them")
 def test_scored_file_names_the_model_version(trained_model_dir, tmp_path):
     import json
 
@@ -108,8 +107,6 @@ def test_scored_file_names_the_model_version(trained_model_dir, tmp_path):
 
 
 @pytest.mark.model
-@pytest.mark.xfail(strict=True, reason="BUG reported to scoring: score._concatenate writes a lone CR unquoted, splitting the row; "
-                                       "the second half runs as a formula (use rca.io.csv_safe_frame)")
 def test_scored_csv_keeps_a_carriage_return_inside_its_row(trained_model_dir, tmp_path):
     from rca.score import score_file
 

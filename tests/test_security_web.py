@@ -140,7 +140,6 @@ def test_oversized_bodies_get_413_declared_or_streamed(client):
     assert 400 <= reply.status_code < 500
 
 
-@pytest.mark.xfail(strict=True, reason="BUG reported to scoring: BodyLimit raises inside receive(); FastAPI turns it into 400 'error parsing the body'")
 def test_streamed_oversized_body_without_length_gets_413(client):
     def chunks():  # no Content-Length (chunked): the limit must be counted as the body streams in
         for _ in range(20):

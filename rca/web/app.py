@@ -67,6 +67,16 @@ class ScoreRequest(BaseModel):
     items: list[ScoreItem] = Field(..., min_length=1, max_length=MAX_BATCH)
 
 
+def _replay(messages: list, receive):
+    """An ASGI receive() that hands back already-read messages first, then the real ones."""
+    queue = list(messages)
+
+    async def replay():
+        return queue.pop(0) if queue else await receive()
+
+    return replay
+
+
 class BodyLimit:
     """ASGI middleware: 413 for bodies over `limit` bytes (declared or streamed)."""
 
@@ -79,39 +89,26 @@ class BodyLimit:
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
             return await self._too_large(send)
-        seen = 0
-        started = False
-
-        async def counted():
-            nonlocal seen
+        if declared is not None:  # the server stops reading at the declared length
+            return await self.app(scope, receive, send)
+        # streamed (chunked) body: read it here, up to the limit, then replay it to the app
+        chunks, seen, more = [], 0, True
+        while more:
             msg = await receive()
-            if msg["type"] == "http.request":
-                seen += len(msg.get("body", b""))
-                if seen > self.limit:
-                    raise _TooLarge()
-            return msg
-
-        async def tracked(msg):
-            nonlocal started
-            if msg["type"] == "http.response.start":
-                started = True
-            await send(msg)
-
-        try:
-            await self.app(scope, counted, tracked)
-        except _TooLarge:
-            if not started:
-                await self._too_large(send)
+            if msg["type"] != "http.request":
+                return await self.app(scope, _replay([msg], receive), send)
+            chunks.append(msg)
+            seen += len(msg.get("body", b""))
+            if seen > self.limit:
+                return await self._too_large(send)
+            more = msg.get("more_body", False)
+        return await self.app(scope, _replay(chunks, receive), send)
 
     async def _too_large(self, send) -> None:
         body = json.dumps({"detail": {"code": "E401", "message": f"request body over {self.limit:,} bytes; send smaller batches"}}).encode()
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})
-
-
-class _TooLarge(Exception):
-    pass
 
 
 def _jsonable(value: Any) -> Any:
