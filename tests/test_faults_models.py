@@ -58,7 +58,6 @@ def test_tampered_model_stops_scoring_with_E302_and_no_output(trained_model_dir,
 
 
 @pytest.mark.model
-@pytest.mark.xfail(strict=True, reason="BUG reported to training: a corrupt mlflow.db in the model folder raises a raw MLflow/SQLAlchemy error")
 def test_corrupt_mlflow_store_is_a_coded_error_or_ignored(demo_csv, tmp_path):
     model = tmp_path / "model"
     model.mkdir()

@@ -112,7 +112,6 @@ def test_aliases_file_pointing_outside_is_refused(model_copy, tmp_path, no_unpic
     assert err.value.code == "E301"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG reported to training: load_model unpickles target_files not listed in manifest['artefacts']")
 def test_target_file_not_listed_in_the_artefacts_is_refused(model_copy, no_unpickling):
     """An extra pickle dropped in the folder and named only in target_files must not be loaded unchecked."""
     shutil.copy(model_copy / "target-service.joblib", model_copy / "target-extra.joblib")
@@ -124,7 +123,6 @@ def test_target_file_not_listed_in_the_artefacts_is_refused(model_copy, no_unpic
     assert err.value.code == "E302"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG reported to training: an empty artefacts table passes verify() and featuriser.joblib is unpickled unchecked")
 def test_manifest_with_an_emptied_artefact_table_is_refused(model_copy, no_unpickling):
     manifest = _manifest(model_copy)
     manifest["artefacts"] = {}

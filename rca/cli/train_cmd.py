@@ -1,0 +1,105 @@
+"""`rca train` and `rca evaluate`: learn a council's coding and say how good it is."""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from .common import ConfigOpt, IdColumnOpt, JsonOpt, ReceivedColumnOpt, SeedOpt, TextColumnOpt, build_config, cli_errors, echo_json
+
+ModelDirOpt = Annotated[Path, typer.Option("--model-dir", "-m", help="Model folder to write (train) or read (evaluate).")]
+TargetOpt = Annotated[Optional[list[str]], typer.Option("--target", "-t", help="Label column to learn; repeat for several (default: root_cause, escalation_reason, acceptability, service where present).")]
+DEFAULT_MODEL_DIR = Path("models/current")
+COLUMNS = (("macro_f1", "macro-F1"), ("accuracy", "accuracy"), ("ece", "ECE"), ("coverage", "coverage"),
+           ("baseline_majority_macro_f1", "majority"), ("baseline_keyword_macro_f1", "keywords"),
+           ("baseline_tfidf_lr_macro_f1", "tfidf+LR"))
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, float):
+        return "-" if math.isnan(v) else f"{v:.3f}"
+    return "-" if v is None else str(v)
+
+
+def metrics_table(summary: dict[str, dict[str, Any]]) -> list[str]:
+    """One line per target: rows, held-out scores and the baselines' macro-F1 on the same split."""
+    head = f"{'target':<22}{'train':>7}{'test':>6}" + "".join(f"{label:>10}" for _, label in COLUMNS)
+    lines = [head]
+    for target, m in summary.items():
+        lines.append(f"{target[:21]:<22}{_fmt(m.get('n_train')):>7}{_fmt(m.get('n_test')):>6}"
+                     + "".join(f"{_fmt(m.get(key)):>10}" for key, _ in COLUMNS))
+    return lines
+
+
+def _load(data: Path, cfg):
+    from ..validate import load_cases
+
+    return load_cases(data, config=cfg, on_bad_rows="quarantine", require=("text",))
+
+
+@cli_errors
+def train(
+    data: Annotated[Path, typer.Argument(help="Labelled case export: .csv, .xlsx or .parquet.")],
+    model_dir: ModelDirOpt = DEFAULT_MODEL_DIR,
+    target: TargetOpt = None,
+    config: ConfigOpt = None,
+    text_column: TextColumnOpt = None,
+    id_column: IdColumnOpt = None,
+    received_column: ReceivedColumnOpt = None,
+    seed: SeedOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Learn each target from labelled cases; print held-out macro-F1, calibration and coverage beside baselines."""
+    from ..train import summary_metrics, train_models
+
+    cfg = build_config(config, text_column=text_column, id_column=id_column, received_column=received_column, seed=seed)
+    res = _load(data, cfg)
+    result = train_models(res.cases, targets=target, model_dir=model_dir, config=cfg)
+    summary = {t: summary_metrics(m) for t, m in result.metrics.items()}
+    if json_out:
+        echo_json({"model_dir": str(result.model_dir), "version": result.version, "run_id": result.run_id,
+                   "split": result.split, "n_read": res.n_read, "n_valid": res.n_valid,
+                   "n_quarantined": res.n_quarantined, "seconds": round(result.seconds, 2), "metrics": summary})
+        return
+    typer.echo(f"read {res.n_read:,} rows ({res.n_quarantined:,} quarantined); {result.split}")
+    for line in metrics_table(summary):
+        typer.echo(line)
+    typer.echo(f"coverage = share of held-out cases confident enough to skip review (threshold per target, "
+               f"precision target {cfg.section('model').get('target_precision', 0.9)})")
+    typer.echo(f"saved version {result.version} to {result.model_dir} in {result.seconds:.1f} s (run {result.run_id})")
+
+
+@cli_errors
+def evaluate(
+    data: Annotated[Path, typer.Argument(help="Labelled case export to score against its recorded labels.")],
+    model_dir: ModelDirOpt = DEFAULT_MODEL_DIR,
+    target: TargetOpt = None,
+    alias: Annotated[Optional[str], typer.Option("--alias", help="Model version or alias to load (default: current).")] = None,
+    config: ConfigOpt = None,
+    text_column: TextColumnOpt = None,
+    id_column: IdColumnOpt = None,
+    received_column: ReceivedColumnOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Score a labelled file with a trained model and report the training metrics for it."""
+    from ..evaluate import evaluate_cases
+    from ..model_store import load_model
+
+    cfg = build_config(config, text_column=text_column, id_column=id_column, received_column=received_column)
+    bundle = load_model(model_dir, alias=alias)
+    res = _load(data, cfg)
+    metrics = evaluate_cases(res.cases, bundle, targets=target)
+    if json_out:
+        echo_json({"model_dir": str(model_dir), "version": bundle.manifest.get("version"), "n_read": res.n_read,
+                   "n_quarantined": res.n_quarantined, "metrics": metrics})
+        return
+    typer.echo(f"read {res.n_read:,} rows ({res.n_quarantined:,} quarantined); model version {bundle.manifest.get('version')}")
+    for line in metrics_table(metrics):
+        typer.echo(line)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("train")(train)
+    app.command("evaluate")(evaluate)

@@ -1,0 +1,82 @@
+"""Text features shared by every target: TF-IDF over word n-grams (and
+character n-grams within word boundaries), after `TextPreparer`.
+
+One featuriser is fitted per training run and the matrix it makes is shared
+by all targets, so scoring 10k cases prepares and vectorises each text once.
+Word features are named by their n-gram ("not collected"); character features
+are prefixed `char:` so evidence can skip them (fragments explain nothing).
+
+Settings come from the `[model]` config section (see `rca.models.ModelSettings`):
+`word_ngrams`, `char_ngrams`, `min_df`, `max_df`, `max_features`,
+`char_max_features`, `sublinear_tf`, `lemmatise`, `stop_words`, `redact`.
+
+>>> f = build_featuriser({"char_ngrams": None, "min_df": 1}).fit(["bin not collected", "rude staff"])
+>>> sorted(f.transform(["bin collected"]).nonzero()[1].tolist()) == sorted(f.transform(["collected bin"]).nonzero()[1].tolist())
+True
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from .text_prep import TextPreparer, stop_words
+
+CHAR_PREFIX = "char:"
+
+
+def _ngrams(value: Any, name: str) -> tuple[int, int] | None:
+    if value in (None, False, [], 0):
+        return None
+    lo, hi = (int(value), int(value)) if isinstance(value, int) else (int(value[0]), int(value[1]))
+    if not 1 <= lo <= hi:
+        raise ValueError(f"{name} must be [low, high] with 1 <= low <= high, got {value!r}")
+    return lo, hi
+
+
+def build_featuriser(settings: dict[str, Any], *, n_docs: int | None = None) -> Pipeline:
+    """An unfitted Pipeline(prepare -> FeatureUnion(word, char)) from `[model]` settings.
+
+    `min_df` is capped at 1 for corpora under 100 texts, where a term seen once
+    is all the evidence there is.
+    """
+    min_df = settings.get("min_df", 2)
+    if n_docs is not None and n_docs < 100:
+        min_df = 1
+    common = dict(sublinear_tf=bool(settings.get("sublinear_tf", True)), min_df=min_df,
+                  max_df=settings.get("max_df", 1.0), dtype=np.float32)
+    parts = []
+    word = _ngrams(settings.get("word_ngrams", [1, 2]), "word_ngrams")
+    if word:
+        parts.append(("word", TfidfVectorizer(
+            ngram_range=word, token_pattern=r"(?u)\b\w+\b|n't", max_features=settings.get("max_features"),
+            stop_words=sorted(stop_words()) if settings.get("stop_words", False) else None, **common)))
+    char = _ngrams(settings.get("char_ngrams", [2, 5]), "char_ngrams")
+    if char:
+        parts.append(("char", TfidfVectorizer(analyzer="char_wb", ngram_range=char,
+                                              max_features=settings.get("char_max_features"), **common)))
+    if not parts:
+        raise ValueError("[model] needs word_ngrams or char_ngrams; both are off")
+    prep = TextPreparer(redact=bool(settings.get("redact", True)), lemmatise=bool(settings.get("lemmatise", False)))
+    return Pipeline([("prep", prep), ("union", FeatureUnion(parts))])
+
+
+def feature_names(featuriser: Pipeline) -> np.ndarray:
+    """Names of the columns `featuriser` makes: word n-grams plain, character n-grams prefixed `char:`."""
+    names = []
+    for name, vec in featuriser.named_steps["union"].transformer_list:
+        vocab = vec.get_feature_names_out()
+        names.append(vocab if name == "word" else np.array([CHAR_PREFIX + v for v in vocab], dtype=object))
+    return np.concatenate(names).astype(object)
+
+
+def prepared(featuriser: Pipeline, texts: list[str]) -> list[str]:
+    """The texts as the vectorisers see them (redacted, normalised)."""
+    return featuriser.named_steps["prep"].transform(texts)
+
+
+def vectorise(featuriser: Pipeline, prepared_texts: list[str]):
+    """Features from already-prepared texts (CSR float32), skipping a second redaction pass."""
+    return featuriser.named_steps["union"].transform(prepared_texts).tocsr()

@@ -1,0 +1,255 @@
+"""One calibrated linear classifier per target, over the shared features.
+
+`ModelSettings` is the `[model]` config section, every key optional:
+
+| key | default | meaning |
+|---|---|---|
+| classifier | "svm" | "svm" (LinearSVC), "logreg" (LogisticRegression; try C = 10) or "sgd" (SGDClassifier, modified Huber) |
+| C | 0.5 | inverse regularisation strength (svm, logreg); sgd uses alpha = 1 / (C x rows) |
+| class_weight | "balanced" | "balanced" or "none" |
+| max_iter | 2000 | solver iterations |
+| word_ngrams | [1, 2] | word n-gram range; [] turns words off |
+| char_ngrams | [2, 5] | character (within word) n-gram range; [] turns them off |
+| min_df, max_df | 2, 1.0 | document-frequency limits (min_df is 1 below 100 texts) |
+| max_features, char_max_features | none | vocabulary caps |
+| sublinear_tf | true | 1 + log(tf) |
+| lemmatise | false | spaCy lookup lemmas |
+| stop_words | false | drop spaCy stop words (negations kept) |
+| redact | true | redact personal data before features (leave on) |
+| cv_folds | 5 | folds for the out-of-fold scores that calibration and thresholds are fitted on |
+| target_precision | 0.9 | abstention threshold: tags less sure than this go to review |
+| test_size | 0.2 | share held out for evaluation |
+| split | "auto" | "time" (latest cases), "grouped" (stratified, complainant/parent kept together) or "auto" (time when dates exist) |
+| refit | true | after evaluation, refit on every labelled row for the saved model |
+| baselines | true | score majority / keyword / plain TF-IDF + LR on the same split (costs a plain LR fit) |
+| targets | [] | extra label columns to train besides the defaults |
+
+Single-label targets: softmax over the classifier's scores, calibrated with a
+temperature and class biases. Multi-label targets (`;`-separated cells):
+one-vs-rest, a Platt map and an F1-optimal threshold per label, fitted on
+out-of-fold scores.
+"""
+from __future__ import annotations
+
+import warnings
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.svm import LinearSVC
+
+from . import calibration as cal
+from .errors import RcaError
+from .taxonomy import MULTI_SEP, split_labels
+
+
+@dataclass
+class ModelSettings:
+    classifier: str = "svm"
+    C: float = 0.5
+    class_weight: str = "balanced"
+    max_iter: int = 2000
+    word_ngrams: list[int] | None = field(default_factory=lambda: [1, 2])
+    char_ngrams: list[int] | None = field(default_factory=lambda: [2, 5])
+    min_df: float = 2
+    max_df: float = 1.0
+    max_features: int | None = None
+    char_max_features: int | None = None
+    sublinear_tf: bool = True
+    lemmatise: bool = False
+    stop_words: bool = False
+    redact: bool = True
+    cv_folds: int = 5
+    target_precision: float = 0.9
+    test_size: float = 0.2
+    split: str = "auto"
+    refit: bool = True
+    baselines: bool = True
+    targets: list[str] = field(default_factory=list)
+
+    _CHOICES = {"classifier": ("logreg", "svm", "sgd"), "class_weight": ("balanced", "none"),
+                "split": ("auto", "time", "grouped")}
+
+    @classmethod
+    def from_config(cls, section: dict[str, Any], *, source: str | None = None) -> "ModelSettings":
+        """Settings from the `[model]` table; unknown keys and bad values are E202."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(section) - known)
+        if unknown:
+            raise RcaError("E202", f"[model] has unknown key(s) {unknown}; allowed: {sorted(known)}", file=source, column="model")
+        s = cls(**section)
+        for key, allowed in cls._CHOICES.items():
+            value = getattr(s, key)
+            if value not in allowed:
+                raise RcaError("E202", f"[model] {key} = {value!r}; allowed: {', '.join(allowed)}", file=source, column=f"model.{key}")
+        if not 0 < s.target_precision <= 1 or not 0 < s.test_size < 1 or s.C <= 0 or s.cv_folds < 2:
+            raise RcaError("E202", "[model] needs 0 < target_precision <= 1, 0 < test_size < 1, C > 0, cv_folds >= 2",
+                           file=source, column="model")
+        return s
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def make_classifier(s: ModelSettings, *, seed: int, n_rows: int):
+    """The unfitted base estimator the settings name."""
+    cw = None if s.class_weight == "none" else "balanced"
+    if s.classifier == "svm":
+        return LinearSVC(C=s.C, class_weight=cw, max_iter=s.max_iter, random_state=seed)
+    if s.classifier == "sgd":
+        return SGDClassifier(loss="modified_huber", alpha=1.0 / (s.C * max(n_rows, 1)), class_weight=cw,
+                             max_iter=s.max_iter, tol=1e-4, random_state=seed)
+    return LogisticRegression(C=s.C, class_weight=cw, max_iter=s.max_iter, random_state=seed)
+
+
+def _oof_scores(est, X, y: np.ndarray, *, folds: int, seed: int) -> np.ndarray:
+    """Out-of-fold decision scores: each row scored by a model that never saw it."""
+    counts = np.bincount(y)
+    n_splits = int(min(folds, max(2, counts.max())))
+    cv = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    with warnings.catch_warnings():
+        # rare classes are expected in council data; the filled-in scores are clipped
+        warnings.filterwarnings("ignore", message="The least populated class", category=UserWarning)
+        warnings.filterwarnings("ignore", message=".*does not contain all classes.*", category=RuntimeWarning)
+        return cal.as_scores(cross_val_predict(clone(est), X, y, cv=cv, method="decision_function"))
+
+
+@dataclass
+class TargetPrediction:
+    """Predictions for one target over a batch of texts (see docs/CONTRACTS.md)."""
+
+    labels: list[str]
+    confidence: np.ndarray
+    review: np.ndarray
+    proba: np.ndarray
+    classes: np.ndarray
+
+
+class TargetModel:
+    """Calibrated classifier for one target column; `multi` for `;`-separated labels."""
+
+    def __init__(self, target: str, *, multi: bool, settings: ModelSettings, seed: int) -> None:
+        self.target = target
+        self.multi = multi
+        self.settings = settings
+        self.seed = seed
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, X, labels: list[str]) -> "TargetModel":
+        """Fit on feature rows `X` and their label cells (strings; ';'-joined when multi)."""
+        return self._fit_multi(X, labels) if self.multi else self._fit_single(X, labels)
+
+    def _fit_single(self, X, labels: list[str]) -> "TargetModel":
+        self.classes_ = np.array(sorted(set(labels)), dtype=object)
+        index = {c: i for i, c in enumerate(self.classes_)}
+        y = np.array([index[v] for v in labels])
+        base = make_classifier(self.settings, seed=self.seed, n_rows=len(y))
+        oof = _oof_scores(base, X, y, folds=self.settings.cv_folds, seed=self.seed)
+        self.temperature_, self.bias_ = cal.fit_scaling(oof, y)
+        proba = cal.apply_scaling(oof, self.temperature_, self.bias_)
+        self.validation_ = {"confidence": proba.max(axis=1), "correct": proba.argmax(axis=1) == y}
+        self.threshold_ = cal.choose_threshold(self.validation_["confidence"], self.validation_["correct"],
+                                               precision=self.settings.target_precision)
+        self.estimator_ = clone(base).fit(X, y)
+        return self
+
+    def _fit_multi(self, X, labels: list[str]) -> "TargetModel":
+        sets = [set(split_labels(v)) for v in labels]
+        counts: dict[str, int] = {}
+        for s in sets:
+            for lab in s:
+                counts[lab] = counts.get(lab, 0) + 1
+        n = len(sets)
+        # a label needs positives and negatives in more than one fold to be learnt
+        self.classes_ = np.array(sorted(c for c, k in counts.items() if 2 <= k <= n - 2), dtype=object)
+        self.skipped_labels_ = sorted(c for c in counts if c not in set(self.classes_))
+        if len(self.classes_) == 0:
+            raise RcaError("E304", f"no label of {self.target!r} has 2 or more cases (and some cases without it)", column=self.target)
+        Y = np.array([[c in s for c in self.classes_] for s in sets], dtype=int)
+        self.estimators_, self.platt_, self.label_thresholds_ = [], [], []
+        oof_p = np.zeros(Y.shape)
+        for j in range(Y.shape[1]):
+            base = make_classifier(self.settings, seed=self.seed, n_rows=n)
+            s = _oof_scores(base, X, Y[:, j], folds=self.settings.cv_folds, seed=self.seed)[:, 1]
+            a, c = cal.fit_platt(s, Y[:, j])
+            oof_p[:, j] = cal.apply_platt(s, a, c)
+            self.platt_.append((a, c))
+            self.label_thresholds_.append(_best_f1_threshold(oof_p[:, j], Y[:, j]))
+            self.estimators_.append(clone(base).fit(X, Y[:, j]))
+        self.label_thresholds_ = np.array(self.label_thresholds_)
+        chosen, conf = self._choose(oof_p)
+        correct = np.array([bool(ch) and set(ch) <= s for ch, s in zip(chosen, sets)])
+        self.validation_ = {"confidence": conf, "correct": correct, "proba": oof_p, "Y": Y}
+        self.threshold_ = cal.choose_threshold(conf, correct, precision=self.settings.target_precision)
+        return self
+
+    def refit(self, X, labels: list[str]) -> "TargetModel":
+        """Refit the classifier(s) on more rows (all labelled ones), keeping the classes,
+        calibration maps and thresholds fitted out-of-fold. Labels the first fit never saw are ignored."""
+        if self.multi:
+            sets = [set(split_labels(v)) for v in labels]
+            Y = np.array([[c in s for c in self.classes_] for s in sets], dtype=int)
+            self.estimators_ = [clone(e).fit(X, Y[:, j]) for j, e in enumerate(self.estimators_)]
+        else:
+            index = {c: i for i, c in enumerate(self.classes_)}
+            keep = np.array([i for i, v in enumerate(labels) if v in index], dtype=int)
+            self.estimator_ = clone(self.estimator_).fit(X[keep], np.array([index[labels[i]] for i in keep]))
+        return self
+
+    # -------------------------------------------------------------- predict
+    def decision_scores(self, X) -> np.ndarray:
+        if self.multi:
+            return np.column_stack([cal.as_scores(e.decision_function(X))[:, 1] for e in self.estimators_])
+        return cal.as_scores(self.estimator_.decision_function(X))
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Calibrated probabilities (n x classes); per-label (independent) when multi."""
+        s = self.decision_scores(X)
+        if self.multi:
+            return np.column_stack([cal.apply_platt(s[:, j], a, c) for j, (a, c) in enumerate(self.platt_)])
+        return cal.apply_scaling(s, self.temperature_, self.bias_)
+
+    def _choose(self, proba: np.ndarray) -> tuple[list[list[str]], np.ndarray]:
+        """Multi-label: labels over their own threshold (else the best one), most likely first; confidence = least sure chosen."""
+        chosen, conf = [], np.empty(len(proba))
+        for i, p in enumerate(proba):
+            idx = np.flatnonzero(p >= self.label_thresholds_)
+            if idx.size == 0:
+                idx = np.array([int(np.argmax(p))])
+            idx = idx[np.argsort(-p[idx], kind="stable")]
+            chosen.append([str(self.classes_[j]) for j in idx])
+            conf[i] = p[idx].min()
+        return chosen, conf
+
+    def predict(self, X) -> TargetPrediction:
+        proba = self.predict_proba(X)
+        if self.multi:
+            chosen, conf = self._choose(proba)
+            labels = [MULTI_SEP.join(c) for c in chosen]
+        else:
+            best = proba.argmax(axis=1)
+            labels = [str(c) for c in self.classes_[best]]
+            conf = proba[np.arange(len(best)), best]
+        return TargetPrediction(labels, conf, conf < self.threshold_, proba, self.classes_.copy())
+
+    def coef(self) -> np.ndarray:
+        """(classes x features) weights: how much each feature pushes toward each class (for evidence)."""
+        if self.multi:
+            return np.vstack([np.atleast_2d(e.coef_)[0] for e in self.estimators_])
+        w = np.atleast_2d(self.estimator_.coef_)
+        return np.vstack([-w[0], w[0]]) if len(self.classes_) == 2 and w.shape[0] == 1 else w
+
+
+def _best_f1_threshold(p: np.ndarray, y: np.ndarray) -> float:
+    """The cut-off on calibrated probability that maximises F1 for one label on validation scores."""
+    best_t, best_f1 = 0.5, -1.0
+    for t in np.round(np.arange(0.05, 0.96, 0.05), 2):
+        pred = p >= t
+        tp = float((pred & (y == 1)).sum())
+        f1 = 2 * tp / (pred.sum() + y.sum()) if pred.sum() + y.sum() else 0.0
+        if f1 > best_f1 + 1e-12:
+            best_t, best_f1 = float(t), f1
+    return best_t

@@ -1,0 +1,189 @@
+"""Experiment tracking: each training is one MLflow run; the only module that imports mlflow.
+
+The tracking store defaults to `sqlite:///DIR/mlflow.db` inside the model
+folder, so no server is needed and nothing leaves the machine; view it with
+`mlflow ui --backend-store-uri sqlite:///DIR/mlflow.db`. Settings, all optional,
+in the `[tracking]` config section: `enabled` (true), `uri` (that sqlite
+file), `experiment` ("rca"), `register` (true: each target's model becomes a
+registered model `rca-<target>` with a new version and the alias `current`).
+
+A fresh MLflow sqlite store takes ~15 s to create (schema migrations), so an
+empty, migrated store is kept in `$RCA_CACHE_DIR` (default `~/.cache/rca`) and
+copied for each new model folder.
+
+>>> # with TrainingRun(Path("models/demo"), config) as run: run.log_metrics({"root_cause.macro_f1": 0.8})
+"""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import uuid
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+def _cache_dir() -> Path:
+    return Path(os.environ.get("RCA_CACHE_DIR") or Path.home() / ".cache" / "rca")
+
+
+def _sqlite_file(uri: str) -> Path | None:
+    return Path(uri[len("sqlite:///"):]) if uri.startswith("sqlite:///") else None
+
+
+class TrainingRun:
+    """Context manager around one MLflow run; a no-op with a local id when tracking is off."""
+
+    def __init__(self, model_dir: Path, settings: dict[str, Any], *, run_name: str | None = None) -> None:
+        self.model_dir = Path(model_dir)
+        self.enabled = bool(settings.get("enabled", True))
+        self.uri = str(settings.get("uri") or f"sqlite:///{(self.model_dir / 'mlflow.db').resolve()}")
+        self.experiment = str(settings.get("experiment", "rca"))
+        self.register = bool(settings.get("register", True))
+        self.run_name = run_name
+        self.run_id = uuid.uuid4().hex
+        self._mlflow = None
+
+    def __enter__(self) -> "TrainingRun":
+        if not self.enabled:
+            return self
+        try:
+            self._start()
+        except Exception as exc:  # noqa: BLE001 - a broken store must not stop training
+            self._give_up(exc)
+        return self
+
+    def _give_up(self, exc: Exception) -> None:
+        """Tracking is a record, not the product: warn and carry on without it."""
+        log.warning("MLflow tracking turned off for this run (%s: %s); the model folder is still written",
+                    type(exc).__name__, str(exc).splitlines()[0][:200] if str(exc) else "")
+        self.enabled = False
+        if self._mlflow is not None:
+            try:  # leave no half-open run behind for the next training in this process
+                self._mlflow.end_run(status="FAILED")
+            except Exception:  # noqa: BLE001 - the store is already known to be broken
+                log.debug("could not close the MLflow run", exc_info=True)
+        self._mlflow = None
+
+    def _guard(self, fn, *args) -> Any:
+        if self._mlflow is None:
+            return None
+        try:
+            return fn(*args)
+        except Exception as exc:  # noqa: BLE001
+            self._give_up(exc)
+            return None
+
+    def _start(self) -> None:
+        import mlflow
+
+        self._prepare_store()
+        mlflow.set_tracking_uri(self.uri)
+        exp = mlflow.get_experiment_by_name(self.experiment)
+        if exp is None:
+            exp_id = mlflow.create_experiment(self.experiment, artifact_location=(self.model_dir / "mlartifacts").resolve().as_uri())
+        else:
+            exp_id = exp.experiment_id
+        run = mlflow.start_run(experiment_id=exp_id, run_name=self.run_name)
+        self.run_id = run.info.run_id
+        self._mlflow = mlflow
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self._guard(lambda: self._mlflow.end_run(status="FAILED" if exc_type else "FINISHED"))
+
+    def _prepare_store(self) -> None:
+        """Copy the cached empty store into place instead of migrating a new one (see module doc)."""
+        db = _sqlite_file(self.uri)
+        if db is None or db.exists():
+            return
+        import mlflow
+
+        template = _cache_dir() / f"mlflow-{mlflow.__version__}-empty.db"
+        db.parent.mkdir(parents=True, exist_ok=True)
+        if template.is_file():
+            shutil.copyfile(template, db)
+            return
+        from mlflow.tracking import MlflowClient
+
+        MlflowClient(tracking_uri=self.uri).search_experiments()  # creates and migrates the schema
+        try:
+            template.parent.mkdir(parents=True, exist_ok=True)
+            tmp = template.with_suffix(f".{os.getpid()}.part")
+            shutil.copyfile(db, tmp)
+            os.replace(tmp, template)
+        except OSError as exc:  # a read-only home only costs time
+            log.info("could not cache the empty MLflow store: %s", exc)
+
+    def log_params(self, params: dict[str, Any]) -> None:
+        clean = {k: (str(v)[:5000] if v is not None else "none") for k, v in params.items()}
+        self._guard(lambda: self._mlflow.log_params(clean))
+
+    def log_metrics(self, metrics: dict[str, float]) -> None:
+        clean = {k: float(v) for k, v in metrics.items() if v is not None and v == v}
+        self._guard(lambda: self._mlflow.log_metrics(clean))
+
+    def set_tags(self, tags: dict[str, Any]) -> None:
+        self._guard(lambda: self._mlflow.set_tags({k: str(v) for k, v in tags.items()}))
+
+    def log_artifacts(self, folder: Path, artifact_path: str = "model") -> None:
+        self._guard(lambda: self._mlflow.log_artifacts(str(folder), artifact_path=artifact_path))
+
+    def log_figures(self, metrics: dict[str, dict[str, Any]]) -> None:
+        """A confusion-matrix and a calibration-curve PNG per target, under `evaluation/`."""
+        self._guard(self._log_figures, metrics)
+
+    def _log_figures(self, metrics: dict[str, dict[str, Any]]) -> None:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        for target, m in metrics.items():
+            if m.get("confusion"):
+                labels, matrix = m["confusion"]["labels"], m["confusion"]["matrix"]
+                fig, ax = plt.subplots(figsize=(2 + 0.45 * len(labels), 1.5 + 0.45 * len(labels)))
+                ax.imshow(matrix, cmap="Blues")
+                ax.set_xticks(range(len(labels)), [lab[:28] for lab in labels], rotation=90, fontsize=7)
+                ax.set_yticks(range(len(labels)), [lab[:28] for lab in labels], fontsize=7)
+                ax.set_xlabel("predicted")
+                ax.set_ylabel("recorded")
+                ax.set_title(f"{target}: held-out confusion matrix", fontsize=9)
+                fig.tight_layout()
+                self._mlflow.log_figure(fig, f"evaluation/confusion_{target}.png")
+                plt.close(fig)
+            if m.get("calibration_curve"):
+                curve = m["calibration_curve"]
+                fig, ax = plt.subplots(figsize=(4, 4))
+                ax.plot([0, 1], [0, 1], ls=":", color="grey")
+                ax.plot([b["confidence"] for b in curve], [b["accuracy"] for b in curve], marker="o")
+                ax.set_xlabel("stated confidence")
+                ax.set_ylabel("observed accuracy")
+                ax.set_title(f"{target}: ECE {m.get('ece', float('nan')):.3f}", fontsize=9)
+                fig.tight_layout()
+                self._mlflow.log_figure(fig, f"evaluation/calibration_{target}.png")
+                plt.close(fig)
+
+    def register_models(self, target_files: dict[str, str], artifact_path: str = "model") -> dict[str, str]:
+        """Register each target's artefact as a new version of `rca-<target>` with alias `current`."""
+        if not self.register:
+            return {}
+        return self._guard(self._register, target_files, artifact_path) or {}
+
+    def _register(self, target_files: dict[str, str], artifact_path: str) -> dict[str, str]:
+        from mlflow.exceptions import MlflowException
+        from mlflow.tracking import MlflowClient
+
+        client = MlflowClient(tracking_uri=self.uri)
+        versions = {}
+        for target, fname in target_files.items():
+            name = f"rca-{target}"
+            try:
+                client.get_registered_model(name)
+            except MlflowException:
+                client.create_registered_model(name, description=f"rca classifier for {target}")
+            mv = client.create_model_version(name, source=f"runs:/{self.run_id}/{artifact_path}/{fname}", run_id=self.run_id)
+            client.set_registered_model_alias(name, "current", mv.version)
+            versions[target] = str(mv.version)
+        return versions

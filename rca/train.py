@@ -1,0 +1,273 @@
+"""`train_models`: learn every target from a labelled case frame, evaluate it
+honestly, save one versioned model folder and log the run.
+
+Steps: choose targets (the defaults present, or those named) -> redact every
+text once -> hold out the latest 20% (related cases together; see
+`rca.evaluate`) -> fit the shared featuriser on the training side -> per
+target fit a calibrated classifier, pick its review threshold on out-of-fold
+scores, score the held-out cases beside three baselines -> refit each
+classifier on every labelled row (keeping calibration and thresholds) -> write
+the folder (`rca.model_store`) and the MLflow run (`rca.tracking`).
+
+A target learns from the rows where it has a label (root cause on accepted
+complaints, escalation reason on stage-2 records...). Labelled rows with no
+text cannot teach anything; they are counted in the metrics as `n_no_text`.
+
+>>> # result = train_models(cases, model_dir="models/demo", config=load_config("rca.toml"))
+>>> # result.metrics["root_cause"]["macro_f1"], result.metrics["root_cause"]["coverage"]
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import logging
+import platform
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from threadpoolctl import threadpool_limits
+
+from . import __version__
+from .calibration import expected_calibration_error
+from .config import Config
+from .errors import RcaError
+from .evaluate import baselines, holdout_split, score_predictions
+from .features import build_featuriser
+from .io import write_table
+from .model_store import save_version
+from .models import ModelSettings, TargetModel
+from .redact import redact_many
+from .schema import BY_NAME, DEFAULT_TARGETS
+from .taxonomy import load_taxonomy, split_labels
+from .text_prep import prepare
+from .tracking import TrainingRun
+
+log = logging.getLogger(__name__)
+
+PAST_CASE_COLUMNS = ("case_id", "received", "service", "team", "outcome", "corrective_action", "root_cause", "complainant_id")
+SUMMARY_KEYS = ("macro_f1", "accuracy", "ece", "validation_ece", "coverage", "precision_at_threshold", "threshold",
+                "n_train", "n_test")
+
+
+@dataclass
+class TrainResult:
+    """What a training run produced: per-target held-out metrics, where it was saved, the run id."""
+
+    metrics: dict[str, dict[str, Any]]
+    model_dir: Path
+    run_id: str
+    version: str
+    split: str
+    manifest: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def _labelled(values: pd.Series) -> pd.Series:
+    return values.notna() & values.astype(str).str.strip().ne("")
+
+
+def resolve_targets(cases: pd.DataFrame, targets: list[str] | None, settings: ModelSettings) -> list[str]:
+    """The targets to train: those named, else the default targets present plus `[model] targets`."""
+    if targets:
+        named = list(dict.fromkeys(targets))
+    else:
+        named = [t for t in DEFAULT_TARGETS if t in cases and _labelled(cases[t]).any()]
+        named += [t for t in settings.targets if t not in named]
+    for t in named:
+        if t not in cases:
+            cols = [c for c in cases.columns if c != "source_row"]
+            raise RcaError("E101", f"target column {t!r} is not in the data; columns are {cols[:30]}", column=t)
+        if t == "text":
+            raise RcaError("E202", "the text column cannot also be a target", column=t)
+        if not _labelled(cases[t]).any():
+            raise RcaError("E111", f"column {t!r} has no labels", column=t)
+    if not named:
+        raise RcaError("E111", f"none of the default targets {list(DEFAULT_TARGETS)} has labels; name one with --target")
+    return named
+
+
+def is_multi_label(target: str, values: pd.Series, config: Config, taxonomy) -> bool:
+    """Declared multi-label (schema, taxonomy, config) or `;` in at least 5% of labelled cells."""
+    field_ = BY_NAME.get(target)
+    if (field_ and field_.kind == "multi_label") or taxonomy.is_multi_label(target) or target in config.multi_label:
+        return True
+    labelled = values[_labelled(values)].astype(str)
+    return bool(len(labelled)) and labelled.str.contains(";", regex=False).mean() >= 0.05
+
+
+def check_trainable(target: str, labels: list[str], *, multi: bool, where: str) -> None:
+    """E304 unless at least 2 classes (labels) have 2 or more examples."""
+    counts: dict[str, int] = {}
+    for v in labels:
+        for lab in (split_labels(v) if multi else [v]):
+            counts[lab] = counts.get(lab, 0) + 1
+    if multi:  # one label with 2+ cases that have it and 2+ that do not is enough
+        ok = any(2 <= k <= len(labels) - 2 for k in counts.values())
+    else:
+        ok = sum(k >= 2 for k in counts.values()) >= 2
+    if not ok:
+        raise RcaError("E304", f"{target!r} {where}: {len(labels)} labelled rows, class counts {dict(sorted(counts.items())[:10])}", column=target)
+
+
+def data_sha256(cases: pd.DataFrame, columns: list[str]) -> str:
+    hashed = pd.util.hash_pandas_object(cases[columns].astype(str), index=False).to_numpy()
+    return hashlib.sha256(hashed.tobytes()).hexdigest()
+
+
+def _packages() -> dict[str, str]:
+    out = {"python": platform.python_version(), "rca": __version__}
+    for name in ("scikit-learn", "numpy", "scipy", "pandas", "spacy", "spacy-lookups-data", "joblib", "mlflow"):
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "absent"
+    return out
+
+
+def _git_commit() -> str | None:
+    try:
+        res = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5, cwd=Path(__file__).parent)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return res.stdout.strip() or None if res.returncode == 0 else None
+
+
+def _json_safe(value: Any) -> Any:
+    """NaN -> null and numpy scalars -> Python, so metrics.json is strict JSON."""
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def summary_metrics(m: dict[str, Any]) -> dict[str, Any]:
+    """The headline figures of one target, with the baselines flattened beside them."""
+    out = {k: m[k] for k in SUMMARY_KEYS if k in m}
+    for name, b in m.get("baselines", {}).items():
+        for k, v in b.items():
+            out[f"baseline_{name}_{k}"] = v
+    return out
+
+
+def train_models(cases: pd.DataFrame, *, targets: list[str] | None = None, model_dir: str | Path, config: Config,
+                 seed: int | None = None) -> TrainResult:
+    """Train, evaluate, save and track one model per target. See the module doc for the steps."""
+    # The solvers make many small dense BLAS calls; handing each to a thread pool
+    # costs more than it saves, and on a busy 2-core machine it made L-BFGS 70x slower.
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _train(cases, targets=targets, model_dir=model_dir, config=config, seed=seed)
+
+
+def _train(cases: pd.DataFrame, *, targets: list[str] | None, model_dir: str | Path, config: Config,
+           seed: int | None) -> TrainResult:
+    t0 = time.perf_counter()
+    settings = ModelSettings.from_config(config.section("model"), source=config.source)
+    seed = config.seed if seed is None else seed
+    taxonomy = load_taxonomy(config.taxonomy)
+    model_dir = Path(model_dir)
+    if "text" not in cases:
+        raise RcaError("E101", "no 'text' column to learn from; name it with --text-column", column="text")
+    targets = resolve_targets(cases, targets, settings)
+    cases = cases.reset_index(drop=True)
+    has_text = _labelled(cases["text"]).to_numpy()
+    multi = {t: is_multi_label(t, cases[t], config, taxonomy) for t in targets}
+    for t in targets:
+        rows = _labelled(cases[t]).to_numpy() & has_text
+        check_trainable(t, cases.loc[rows, t].astype(str).tolist(), multi=multi[t], where="in the data")
+
+    log.info("redacting %d texts", len(cases))
+    raw = cases["text"].where(cases["text"].notna(), "").astype(str).tolist()
+    redacted = redact_many(raw)  # cases.parquet and baselines always get redacted text
+    test, split = holdout_split(cases, stratify=cases[targets[0]], test_size=settings.test_size, how=settings.split, seed=seed)
+    train = ~test & has_text
+    # the same preparation the saved featuriser applies when scoring, redaction done once above
+    prepped = prepare(redacted if settings.redact else raw, redact=False, lemmas=settings.lemmatise)
+    featuriser = build_featuriser(settings.as_dict(), n_docs=int(train.sum()))
+    union = featuriser.named_steps["union"].fit([prepped[i] for i in np.flatnonzero(train)])
+    X = union.transform(prepped).tocsr()
+    log.info("%s; %d features", split, X.shape[1])
+
+    tracking_settings = config.section("tracking")
+    with TrainingRun(model_dir, tracking_settings, run_name=f"train {', '.join(targets)}") as run:
+        models, metrics = {}, {}
+        for t in targets:
+            labelled = _labelled(cases[t]).to_numpy() & has_text
+            tr, te = np.flatnonzero(labelled & ~test), np.flatnonzero(labelled & test)
+            y = cases[t].astype(str).str.strip().to_numpy()
+            check_trainable(t, list(y[tr]), multi=multi[t], where="in the training part of the split")
+            tf = time.perf_counter()
+            model = TargetModel(t, multi=multi[t], settings=settings, seed=seed).fit(X[tr], list(y[tr]))
+            fit_s = time.perf_counter() - tf
+            m: dict[str, Any] = {"kind": "multi_label" if multi[t] else "single_label", "n_train": len(tr),
+                                 "n_no_text": int((_labelled(cases[t]).to_numpy() & ~has_text).sum())}
+            if len(te):
+                m.update(score_predictions(list(y[te]), model.predict(X[te]), multi=multi[t]))
+                if settings.baselines:
+                    m["baselines"] = baselines([redacted[i] for i in tr], list(y[tr]), [redacted[i] for i in te],
+                                               list(y[te]), multi=multi[t], seed=seed)
+            else:
+                m.update({"n_test": 0, "macro_f1": float("nan"), "accuracy": float("nan"), "coverage": float("nan")})
+            v = model.validation_
+            m.update({"threshold": float(model.threshold_), "fit_seconds": round(fit_s, 3),
+                      "validation_coverage": float((v["confidence"] >= model.threshold_).mean()),
+                      "validation_ece": (expected_calibration_error(v["proba"].ravel(), v["Y"].ravel()) if multi[t]
+                                         else expected_calibration_error(v["confidence"], v["correct"]))})
+            if multi[t]:
+                m["label_thresholds"] = dict(zip(map(str, model.classes_), map(float, model.label_thresholds_)))
+                m["skipped_labels"] = model.skipped_labels_
+            if settings.refit and len(te):
+                model.refit(X[np.flatnonzero(labelled)], list(y[labelled]))
+            models[t], metrics[t] = model, m
+            log.info("%s: macro-F1 %.3f, coverage %.2f", t, m.get("macro_f1", float("nan")), m.get("coverage", float("nan")))
+
+        created = datetime.now().astimezone()
+        version = f"{created:%Y%m%d-%H%M%S}-{run.run_id[:8]}"
+        received = pd.to_datetime(cases["received"]) if "received" in cases else pd.Series(dtype="datetime64[ns]")
+        used_cols = ["text", *targets] + (["received"] if "received" in cases else [])
+        manifest = {
+            "name": model_dir.name, "rca_version": __version__, "created": created.isoformat(timespec="seconds"),
+            "run_id": run.run_id, "targets": targets, "target_kinds": {t: metrics[t]["kind"] for t in targets},
+            "thresholds": {t: metrics[t]["threshold"] for t in targets}, "taxonomy_version": taxonomy.version,
+            "seed": seed, "split": split, "settings": settings.as_dict(), "git_commit": _git_commit(),
+            "model": f"TF-IDF ({settings.word_ngrams} words, {settings.char_ngrams} chars) + {settings.classifier}, calibrated",
+            "data": {"sha256": data_sha256(cases, used_cols), "n_rows": len(cases), "source": config.source,
+                     "n_labelled": {t: int((_labelled(cases[t]).to_numpy() & has_text).sum()) for t in targets},
+                     "date_from": None if received.dropna().empty else str(received.min().date()),
+                     "date_to": None if received.dropna().empty else str(received.max().date())},
+            "packages": _packages(),
+            "tracking": {"uri": run.uri if run.enabled else None, "experiment": run.experiment},
+            "metrics": _json_safe({t: summary_metrics(metrics[t]) for t in targets}),
+        }
+        with tempfile.TemporaryDirectory() as tmp:
+            extra = {"metrics.json": Path(tmp) / "metrics.json", "cases.parquet": Path(tmp) / "cases.parquet"}
+            extra["metrics.json"].write_text(json.dumps(_json_safe(metrics), indent=2, ensure_ascii=False), encoding="utf-8")
+            past = pd.DataFrame(index=cases.index)
+            for c in PAST_CASE_COLUMNS:
+                past[c] = cases[c] if c in cases else None
+            past["text_redacted"] = redacted
+            write_table(past, extra["cases.parquet"], neutralise=False)
+            vdir, manifest = save_version(model_dir, version=version, featuriser=featuriser, models=models, manifest=manifest, extra_files=extra)
+        run.log_params({"seed": seed, "targets": ",".join(targets), "n_rows": len(cases), "split": split,
+                        "taxonomy_version": taxonomy.version, **settings.as_dict()})
+        run.log_metrics({f"{t}.{k}": v for t in targets for k, v in summary_metrics(metrics[t]).items() if isinstance(v, (int, float))})
+        run.set_tags({"version": version, "data_sha256": manifest["data"]["sha256"], "model_dir": str(model_dir.resolve())})
+        run.log_artifacts(vdir)
+        run.log_figures(metrics)
+        run.register_models(manifest["target_files"])
+    seconds = time.perf_counter() - t0
+    return TrainResult(metrics=metrics, model_dir=model_dir, run_id=run.run_id, version=version, split=split,
+                       manifest=manifest, seconds=seconds)

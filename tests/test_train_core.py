@@ -1,0 +1,178 @@
+"""Training on small inline corpora: planted signal learnt, baselines beaten,
+determinism, multi-label thresholds, calibration and split arithmetic."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from rca.calibration import choose_threshold, expected_calibration_error, fit_scaling, apply_scaling
+from rca.config import config_from_dict
+from rca.errors import RcaError
+from rca.evaluate import case_groups, holdout_split
+from rca.model_store import load_model
+from rca.train import train_models
+
+SIGNAL = {
+    "Fees": ["charged a fee twice", "the charge on my bill is wrong", "refund the overcharge"],
+    "Delay": ["waited six weeks for a reply", "still waiting, very slow", "no answer after a month"],
+    "Conduct": ["the officer was rude", "staff shouted at me", "rude and dismissive manner"],
+}
+FILLER = ["about my flat", "this is the third time", "please sort it", "on the high street", "I am upset", "thank you"]
+
+
+def planted_frame(n: int = 150, seed: int = 0) -> pd.DataFrame:
+    """Each row's label is carried by one planted phrase plus random filler."""
+    rng = np.random.default_rng(seed)
+    labels = list(SIGNAL)
+    rows = []
+    for i in range(n):
+        lab = labels[i % 3]
+        words = [rng.choice(SIGNAL[lab]), rng.choice(FILLER), rng.choice(FILLER)]
+        rng.shuffle(words)
+        rows.append({"case_id": f"C{i:04d}", "text": ". ".join(words), "label": lab,
+                     "received": pd.Timestamp("2023-04-03") + pd.Timedelta(days=int(i))})
+    return pd.DataFrame(rows)
+
+
+def cfg(**model):
+    return config_from_dict({"seed": 3, "tracking": {"enabled": False}, "model": model})
+
+
+def test_learns_planted_signal_and_beats_majority(tmp_path):
+    res = train_models(planted_frame(), targets=["label"], model_dir=tmp_path / "m", config=cfg())
+    m = res.metrics["label"]
+    assert m["n_train"] + m["n_test"] == 150
+    assert m["macro_f1"] >= 0.95
+    assert m["macro_f1"] > m["baselines"]["majority"]["macro_f1"] + 0.5
+    bundle = load_model(tmp_path / "m")
+    p = bundle.predict(["the officer was rude to me", "I was charged a fee twice"])["label"]
+    assert p.labels == ["Conduct", "Fees"]
+    assert p.proba.shape == (2, 3) and np.allclose(p.proba.sum(axis=1), 1)
+    assert set(p.classes) == set(SIGNAL)
+    empty = bundle.predict([])["label"]
+    assert empty.labels == [] and empty.proba.shape == (0, 3)
+
+
+def test_same_seed_same_model(tmp_path):
+    a = train_models(planted_frame(seed=1), targets=["label"], model_dir=tmp_path / "a", config=cfg())
+    b = train_models(planted_frame(seed=1), targets=["label"], model_dir=tmp_path / "b", config=cfg())
+    assert a.metrics["label"]["macro_f1"] == b.metrics["label"]["macro_f1"]
+    texts = ["rude staff", "slow reply and a wrong charge", "nothing to see"]
+    pa = load_model(tmp_path / "a").predict(texts)["label"]
+    pb = load_model(tmp_path / "b").predict(texts)["label"]
+    np.testing.assert_array_equal(pa.proba, pb.proba)
+    assert a.manifest["data"]["sha256"] == b.manifest["data"]["sha256"]
+
+
+@pytest.mark.parametrize("classifier", ["logreg", "sgd"])
+def test_every_classifier_setting_trains(tmp_path, classifier):
+    res = train_models(planted_frame(90), targets=["label"], model_dir=tmp_path / "m",
+                       config=cfg(classifier=classifier, char_ngrams=[], C=5.0))
+    assert res.metrics["label"]["macro_f1"] >= 0.9
+    assert res.manifest["settings"]["classifier"] == classifier
+
+
+def test_unknown_model_setting_is_a_coded_error(tmp_path):
+    with pytest.raises(RcaError) as e:
+        train_models(planted_frame(30), targets=["label"], model_dir=tmp_path / "m", config=cfg(ngrams=3))
+    assert e.value.code == "E202" and "ngrams" in str(e.value)
+
+
+def test_target_without_enough_labels_is_e304(tmp_path):
+    df = planted_frame(30)
+    df["label"] = ["Fees"] * 29 + ["Delay"]
+    with pytest.raises(RcaError) as e:
+        train_models(df, targets=["label"], model_dir=tmp_path / "m", config=cfg())
+    assert e.value.code == "E304"
+
+
+def test_time_split_without_dates_is_e202(tmp_path):
+    df = planted_frame(30).drop(columns=["received"])
+    with pytest.raises(RcaError) as e:
+        train_models(df, targets=["label"], model_dir=tmp_path / "m", config=cfg(split="time"))
+    assert e.value.code == "E202"
+
+
+def test_missing_target_column_is_e101(tmp_path):
+    with pytest.raises(RcaError) as e:
+        train_models(planted_frame(30), targets=["theme"], model_dir=tmp_path / "m", config=cfg())
+    assert e.value.code == "E101" and "theme" in str(e.value)
+
+
+def test_multi_label_uses_per_label_thresholds(tmp_path):
+    rng = np.random.default_rng(4)
+    rows = []
+    for i in range(160):
+        labs = [lab for lab in SIGNAL if rng.random() < 0.45] or ["Delay"]
+        text = ". ".join([rng.choice(SIGNAL[lab]) for lab in labs] + [rng.choice(FILLER)])
+        rows.append({"case_id": str(i), "text": text, "reasons": ";".join(labs)})
+    df = pd.DataFrame(rows)
+    res = train_models(df, targets=["reasons"], model_dir=tmp_path / "m", config=cfg())
+    m = res.metrics["reasons"]
+    assert m["kind"] == "multi_label"
+    assert set(m["label_thresholds"]) == set(SIGNAL)
+    assert all(0 < t < 1 for t in m["label_thresholds"].values())
+    assert m["macro_f1"] >= 0.9
+    p = load_model(tmp_path / "m").predict(["the officer was rude and I waited six weeks for a reply"])["reasons"]
+    assert set(p.labels[0].split(";")) == {"Conduct", "Delay"}
+    assert p.proba.shape == (1, 3)
+
+
+def test_ece_by_hand():
+    conf = np.array([0.95, 0.95, 0.95, 0.95, 0.55, 0.55])
+    ok = np.array([1, 1, 1, 0, 1, 0])
+    # bin 0.9-1.0: accuracy 0.75 vs 0.95 over 4 cases; bin 0.5-0.6: 0.5 vs 0.55 over 2
+    expected = (abs(0.75 - 0.95) * 4 + abs(0.5 - 0.55) * 2) / 6
+    assert expected_calibration_error(conf, ok, n_bins=10) == pytest.approx(expected)
+    assert expected_calibration_error(np.array([1.0, 1.0]), np.array([1, 1])) == 0
+
+
+def test_scaling_repairs_overconfident_scores():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 3, 3000)
+    true_logits = rng.normal(size=(3000, 3))
+    true_logits[np.arange(3000), y] += 1.0
+    scores = 4 * true_logits  # four times too sharp
+    raw = apply_scaling(scores, 1.0, np.zeros(3))
+    t, b = fit_scaling(scores, y)
+    fixed = apply_scaling(scores, t, b)
+    ece = lambda p: expected_calibration_error(p.max(axis=1), p.argmax(axis=1) == y)
+    assert t > 2
+    assert ece(fixed) < 0.03 < ece(raw)
+
+
+def test_threshold_meets_precision():
+    conf = np.array([0.99, 0.95, 0.9, 0.8, 0.7, 0.6, 0.5])
+    ok = np.array([1, 1, 1, 1, 0, 1, 0])
+    assert choose_threshold(conf, ok, precision=0.8) == 0.6  # top 6: 5/6 right
+    assert choose_threshold(conf, ok, precision=1.0) == 0.8
+    assert choose_threshold(conf, np.zeros(7), precision=0.9) == 1.0
+
+
+def test_split_keeps_related_cases_together():
+    df = pd.DataFrame({
+        "case_id": [f"C{i}" for i in range(40)],
+        "parent_case_id": [None] * 20 + [f"C{i}" for i in range(20)],  # C20..C39 escalate C0..C19
+        "complainant_id": [f"P{i % 7}" if i < 10 else None for i in range(40)],
+        "label": ["a", "b"] * 20,
+        "received": [pd.Timestamp("2023-04-01") + pd.Timedelta(days=i * 5) for i in range(40)],
+    })
+    groups = case_groups(df)
+    assert groups[0] == groups[20] and groups[0] == groups[7]  # parent link and same complainant P0
+    for how in ("time", "grouped"):
+        test, desc = holdout_split(df, stratify=df["label"], test_size=0.25, how=how, seed=1)
+        assert 0 < test.sum() < 40
+        for g in np.unique(groups):
+            assert len(set(test[groups == g])) == 1, f"{how}: group {g} split across train and test"
+    test, _ = holdout_split(df, test_size=0.25, how="time")
+    first = df.groupby(groups)["received"].transform("min")
+    assert first[test].min() >= first[~test].max()
+
+
+def test_frame_with_only_text_and_label(tmp_path):
+    df = planted_frame(60)[["text", "label"]]
+    res = train_models(df, targets=["label"], model_dir=tmp_path / "m", config=cfg())
+    assert res.split.startswith("stratified split")
+    past = pd.read_parquet(tmp_path / "m" / "cases.parquet")
+    assert len(past) == 60 and past["case_id"].isna().all() and past["text_redacted"].notna().all()
