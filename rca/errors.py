@@ -34,6 +34,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E201": ("cannot read config", "Check the TOML syntax; see docs/config.md for an example."),
     "E202": ("invalid config value", "See docs/config.md for the allowed values."),
     "E203": ("cannot read taxonomy", "Check the taxonomy TOML; see rca/resources/taxonomy.toml for the format."),
+    "E204": ("conflicting or missing arguments", "See the command's --help for which arguments go together."),
     # E3xx: models
     "E301": ("model directory not found", "Train first with `rca train`, or point --model-dir at a trained model folder."),
     "E302": ("model artefact failed its integrity check", "Do not load it. Retrain, or restore the folder from a trusted copy."),
@@ -47,6 +48,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # E5xx: case store
     "E501": ("case store error", "Check the database URL and that migrations have run (`rca store init`)."),
     "E502": ("case not leased to this officer", "Take the next case from the queue again; your lease may have expired."),
+    "E503": ("invalid review decision", "Confirm, correct with a code from the taxonomy, or skip; give your name as the officer."),
 }
 
 

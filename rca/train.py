@@ -43,6 +43,7 @@ from .errors import RcaError
 from .evaluate import baselines, holdout_split, score_predictions
 from .features import build_featuriser
 from .io import write_table
+from .model_card import write_model_card
 from .model_store import save_version
 from .models import ModelSettings, TargetModel
 from .redact import redact_many
@@ -261,6 +262,8 @@ def _train(cases: pd.DataFrame, *, targets: list[str] | None, model_dir: str | P
             past["text_redacted"] = redacted
             write_table(past, extra["cases.parquet"], neutralise=False)
             vdir, manifest = save_version(model_dir, version=version, featuriser=featuriser, models=models, manifest=manifest, extra_files=extra)
+        for folder in (vdir, model_dir):  # every trained model says what it is for and how well it did
+            write_model_card(folder, config=config)
         run.log_params({"seed": seed, "targets": ",".join(targets), "n_rows": len(cases), "split": split,
                         "taxonomy_version": taxonomy.version, **settings.as_dict()})
         run.log_metrics({f"{t}.{k}": v for t in targets for k, v in summary_metrics(metrics[t]).items() if isinstance(v, (int, float))})

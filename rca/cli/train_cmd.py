@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Annotated, Any, Optional
 
 import typer
 
+from ..errors import RcaError
 from .common import ConfigOpt, IdColumnOpt, JsonOpt, ReceivedColumnOpt, SeedOpt, TextColumnOpt, build_config, cli_errors, echo_json
 
 ModelDirOpt = Annotated[Path, typer.Option("--model-dir", "-m", help="Model folder to write (train) or read (evaluate).")]
@@ -41,7 +43,8 @@ def _load(data: Path, cfg):
 
 @cli_errors
 def train(
-    data: Annotated[Path, typer.Argument(help="Labelled case export: .csv, .xlsx or .parquet.")],
+    data: Annotated[Optional[Path], typer.Argument(help="Labelled case export: .csv, .xlsx or .parquet.")] = None,
+    from_store: Annotated[Optional[str], typer.Option("--from-store", help="Train on a case store's codes in force (officers' corrections beat the originals) instead of a file.")] = None,
     model_dir: ModelDirOpt = DEFAULT_MODEL_DIR,
     target: TargetOpt = None,
     config: ConfigOpt = None,
@@ -55,8 +58,20 @@ def train(
     from ..train import summary_metrics, train_models
 
     cfg = build_config(config, text_column=text_column, id_column=id_column, received_column=received_column, seed=seed)
-    res = _load(data, cfg)
-    result = train_models(res.cases, targets=target, model_dir=model_dir, config=cfg)
+    if (data is None) == (from_store is None):
+        raise RcaError("E204", "give either a DATA file or --from-store URL, not both or neither",
+                       hint="e.g. `rca train cases.csv` or `rca train --from-store sqlite:///rca_store.db`")
+    if from_store is not None:
+        from ..store import open_store
+        from ..store.training_data import retrain_from_store
+
+        result, counts = retrain_from_store(open_store(from_store, config=cfg), model_dir=model_dir, config=cfg,
+                                            targets=target, seed=seed)
+        rows = counts["rows"]
+        res = SimpleNamespace(n_read=rows, n_valid=rows, n_quarantined=0)
+    else:
+        res = _load(data, cfg)
+        result = train_models(res.cases, targets=target, model_dir=model_dir, config=cfg)
     summary = {t: summary_metrics(m) for t, m in result.metrics.items()}
     if json_out:
         echo_json({"model_dir": str(result.model_dir), "version": result.version, "run_id": result.run_id,

@@ -30,7 +30,7 @@ ACCEPTABILITY = "acceptability"
 MAX_OFFICER = 100
 MAX_COMMENT = 2000
 # Input mistakes are reported as E501 until the lead allocates a dedicated code.
-BAD_INPUT = "E501"
+BAD_INPUT = "E503"
 
 
 @dataclass

@@ -101,7 +101,7 @@ def _config(request: Request) -> Config | None:
 def _http(exc: RcaError) -> HTTPException:
     if exc.code == "E502":
         status = 404 if "there is no review item" in exc.detail else 409
-    elif exc.code == "E501" and exc.location.column is None:
+    elif exc.code == "E501":
         status = 503  # the database itself
     else:
         status = 400
