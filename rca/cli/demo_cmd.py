@@ -48,21 +48,23 @@ def demo(
         typer.echo(f"      {line}")
 
     from ..score import score_file
+    from .score_cmd import print_triage, summary_lines
 
     out.mkdir(parents=True, exist_ok=True)
     scored = out / "scored.csv"
     typer.echo(f"[4/5] scoring every case into {scored} ...")
     summary = score_file(data, scored, model_dir=model_dir, config=cfg, progress=False)
-    typer.echo(f"      {summary}")
+    for line in summary_lines(summary):
+        typer.echo(f"      {line}")
 
     from ..model_store import load_model
+    from ..similar import SimilarIndex
     from ..triage import triage
 
     bundle = load_model(model_dir)
     example = "I have reported the damp and mould in my daughter's bedroom three times and nobody has come out."
-    t = triage(example, bundle=bundle, config=cfg)
-    typer.echo(f"      triage example: {example!r}")
-    typer.echo(f"      -> {t.get('kind', t.get('complaint_or_request'))}; service {t.get('service', {}).get('label') if isinstance(t.get('service'), dict) else t.get('service')}; due {t.get('due_date')}")
+    typer.echo(f"      triaging an example: {example!r}")
+    print_triage(triage(example, bundle=bundle, config=cfg, similar=SimilarIndex.from_model_dir(model_dir)))
 
     from ..reports.build import build_report, write_report
 
@@ -73,8 +75,10 @@ def demo(
     report = build_report(res.cases, period=period, compare=compare, bundle=bundle, config=cfg,
                           population=population if population.exists() else None)
     paths = write_report(report, report_dir)
-    for p in paths.values():
+    main = [p for p in paths.values() if Path(p).parent == report_dir]
+    for p in main:
         typer.echo(f"      wrote {p}")
+    typer.echo(f"      and {len(paths) - len(main)} table CSVs and charts under {report_dir}/")
     typer.echo(f"done in {time.perf_counter() - t0:.1f} s. Open {report_dir / 'report.html'} in a browser.")
 
 

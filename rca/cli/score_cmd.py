@@ -44,13 +44,19 @@ def score(
     if json_out:
         echo_json(summary.to_dict())
         return
+    for line in summary_lines(summary):
+        typer.echo(line)
+
+
+def summary_lines(summary) -> list[str]:
+    """What a scoring run did, in two lines for people."""
     review = ", ".join(f"{t} {n:,}" for t, n in summary.n_review.items())
-    typer.echo(f"scored {summary.n_rows:,} rows into {summary.out} in {summary.seconds:.1f} s"
-               + (f" ({summary.n_chunks_resumed} chunks resumed)" if summary.n_chunks_resumed else ""))
-    typer.echo(f"for review: {review}; empty text: {summary.n_empty_text:,}; possible duplicates: {summary.n_duplicates:,}")
+    return [f"scored {summary.n_rows:,} rows into {summary.out} in {summary.seconds:.1f} s"
+            + (f" ({summary.n_chunks_resumed} chunks resumed)" if summary.n_chunks_resumed else ""),
+            f"for review: {review}; empty text: {summary.n_empty_text:,}; possible duplicates: {summary.n_duplicates:,}"]
 
 
-def _print_triage(res: dict) -> None:
+def print_triage(res: dict) -> None:
     def sug(name: str, s: dict | None) -> None:
         if not s or not s.get("label"):
             typer.echo(f"{name:<14} -")
@@ -109,7 +115,7 @@ def triage_cmd(
     if json_out:
         echo_json(res)
     else:
-        _print_triage(res)
+        print_triage(res)
 
 
 def serve(
