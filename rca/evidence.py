@@ -46,6 +46,22 @@ def padded_redacted(texts: list[str]) -> list[str]:
     return [f" {_SPACES.sub(' ', t.lower()).strip()} " for t in redact_many(texts)]
 
 
+_MASK: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def showable_mask(feature_names: np.ndarray) -> np.ndarray:
+    """Which features could ever be shown as evidence (words, no placeholders), cached per names array,
+    so that character n-grams never reach the per-row loop."""
+    key = id(feature_names)
+    hit = _MASK.get(key)
+    if hit is None or hit[0] is not feature_names:
+        mask = np.fromiter((not n.startswith(CHAR_PREFIX) and PLACEHOLDER_PREFIX not in n and _WORD.search(n) is not None
+                            for n in map(str, feature_names)), dtype=bool, count=len(feature_names))
+        _MASK.clear()
+        _MASK[key] = hit = (feature_names, mask)
+    return hit[1]
+
+
 def top_contributions(X, coef: np.ndarray, label_index: np.ndarray, feature_names: np.ndarray, *, k: int = 5,
                       padded: list[str] | None = None) -> list[list[str]]:
     """Top-k positively contributing, showable feature names per row.
@@ -62,7 +78,7 @@ def top_contributions(X, coef: np.ndarray, label_index: np.ndarray, feature_name
         return out
     rows = np.repeat(np.arange(n), np.diff(X.indptr))
     lab = label_index[rows]
-    ok = lab >= 0
+    ok = (lab >= 0) & showable_mask(feature_names)[X.indices]
     contrib = np.zeros(len(X.data))
     contrib[ok] = X.data[ok] * coef[lab[ok], X.indices[ok]]
     keep = contrib > 0
