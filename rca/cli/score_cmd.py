@@ -128,7 +128,7 @@ def serve(
                                                  help="Case store for the review queue at /review (default: the url in the config file's store table).")] = None,
     config: ConfigOpt = None,
 ) -> None:
-    """Run the intake web page, the review queue and the JSON API (token from --token, RCA_API_TOKEN or config [serve] token)."""
+    """Run the intake web page, the review queue and the JSON API (token from --token, RCA_API_TOKEN or the config file's serve token)."""
     import uvicorn
 
     from ..web.auth import ENV_VAR, resolve_token
