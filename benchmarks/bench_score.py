@@ -110,7 +110,7 @@ def real_texts() -> dict[str, list[str]]:
         sets["nhs_feedback_short"] = [t for t in df[col].tolist() if t.strip()]
     if cfpb.exists():
         df = pd.read_csv(cfpb, dtype=str, keep_default_na=False)
-        col = next(c for c in df.columns if "narrative" in c.lower() or c.lower() == "text")
+        col = next(c for c in df.columns if c in ("complaint_what_happened", "narrative", "text"))
         sets["cfpb_narratives_long"] = [t for t in df[col].tolist() if t.strip()]
     return sets
 
