@@ -87,7 +87,6 @@ class ScoreSummary:
 
 
 MODEL_VERSION = "rca_model_version"
-MIN_PARALLEL_ROWS = 4000  # below this, starting worker processes costs more than it saves
 
 
 def output_columns(targets: list[str]) -> list[str]:
@@ -370,9 +369,6 @@ def score_file(path: str | Path, out: str | Path, *, model_dir: str | Path, conf
     if bundle is None and not model_dir.is_dir():
         raise RcaError("E301", file=str(model_dir))
     est = _estimate_rows(path)
-    if (chunksize is None and bundle is None and settings.n_jobs > 1 and est is not None
-            and MIN_PARALLEL_ROWS <= est < settings.n_jobs * settings.chunksize):
-        settings.chunksize = -(-est // settings.n_jobs)  # a mid-sized file: one chunk per worker
     work = out.parent / f".{out.name}.rca-work"
     ckpt_path = work / "checkpoint.json"
     finger = _fingerprint(path, model_dir, config, settings)
@@ -390,7 +386,7 @@ def score_file(path: str | Path, out: str | Path, *, model_dir: str | Path, conf
     ckpt = {"fingerprint": finger, "input": str(path), "chunksize": settings.chunksize, "done": done}
     _write_json(ckpt_path, ckpt)
 
-    parallel = bundle is None and settings.n_jobs > 1 and (est is None or est > settings.chunksize)
+    parallel = bundle is None and settings.n_jobs > 1 and (est is None or est > 2 * settings.chunksize)
     executor = None
     if parallel:
         from joblib.externals.loky import get_reusable_executor
