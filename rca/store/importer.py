@@ -12,7 +12,6 @@ changed code in a later export becomes a new `original_labels` row.
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import math
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from sqlalchemy import and_, insert, select
 
 from ..config import Config
 from ..errors import RcaError
+from ..model_store import sha256_file
 from ..schema import DEFAULT_TARGETS, SOURCE_ROW
 from ..taxonomy import split_labels
 from .db import Store, utcnow
@@ -68,14 +68,6 @@ class ImportResult:
 def scored_targets(columns: Iterable[str]) -> list[str]:
     """Targets a scored export carries (`<target>_predicted` columns)."""
     return sorted({c[: -len("_predicted")] for c in columns if c.endswith("_predicted") and len(c) > len("_predicted")})
-
-
-def _file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _clean(value: Any) -> Any:
@@ -136,7 +128,7 @@ def import_export(store: Store, path: str | Path, *, config: Config | None = Non
 
     path = Path(path)
     config = config or Config()
-    digest = _file_sha256(path) if path.exists() else None
+    digest = sha256_file(path) if path.exists() else None
     if digest and not force:
         with store.session() as sess:
             earlier = sess.execute(select(Import.id, Import.imported_at).where(Import.sha256 == digest)).first()
