@@ -94,10 +94,52 @@ def output_columns(targets: list[str]) -> list[str]:
 
 
 # ----------------------------------------------------------------- one frame
-def prediction_columns(texts: pd.Series, bundle, *, settings: ScoreSettings | None = None) -> pd.DataFrame:
+MIN_SPLIT_ROWS = 1_000  # below this a forked helper costs more than it saves
+_fork_state: tuple = ()  # (bundle, texts, k) inherited by forked helpers, never pickled
+
+
+def _predicted_parts(bundle, texts: list[str], k: int) -> dict[str, tuple]:
+    """{target: (labels, confidence, review, evidence strings)} for non-empty texts."""
+    preds, ev = predict_with_evidence(bundle, texts, k=k)
+    return {t: ([lab if lab else None for lab in preds[t].labels], np.asarray(preds[t].confidence, dtype=float),
+                np.asarray(preds[t].review, dtype=bool), [("; ".join(e) if e else None) for e in ev[t]])
+            for t in bundle.targets}
+
+
+def _fork_piece(bounds: tuple[int, int]) -> dict[str, tuple]:
+    bundle, texts, k = _fork_state
+    return _predicted_parts(bundle, texts[bounds[0]:bounds[1]], k)
+
+
+def _predict_split(bundle, texts: list[str], k: int, split: int) -> dict[str, tuple]:
+    """`_predicted_parts` over `split` slices at once: this process takes the first, forked
+    helpers (which share the loaded model, nothing re-loaded or pickled) the rest.
+    Every row is predicted on its own, so the result equals the one-process one."""
+    import multiprocessing as mp
+
+    split = min(split, os.cpu_count() or 1, len(texts) // MIN_SPLIT_ROWS)
+    if split <= 1 or "fork" not in mp.get_all_start_methods():
+        return _predicted_parts(bundle, texts, k)
+    global _fork_state
+    edges = np.linspace(0, len(texts), split + 1).astype(int)
+    bounds = list(zip(edges[:-1].tolist(), edges[1:].tolist()))
+    _fork_state = (bundle, texts, k)
+    try:
+        with mp.get_context("fork").Pool(split - 1) as pool:
+            rest = pool.map_async(_fork_piece, bounds[1:])
+            parts = [_fork_piece(bounds[0]), *rest.get()]
+    finally:
+        _fork_state = ()
+    return {t: (sum((p[t][0] for p in parts), []), np.concatenate([p[t][1] for p in parts]),
+                np.concatenate([p[t][2] for p in parts]), sum((p[t][3] for p in parts), []))
+            for t in bundle.targets}
+
+
+def prediction_columns(texts: pd.Series, bundle, *, settings: ScoreSettings | None = None, split: int = 1) -> pd.DataFrame:
     """Predictions, confidence, review flag and evidence for each target, one row per text.
 
     Empty texts get blank predictions, no confidence and review = True.
+    `split` > 1 spreads a large batch over that many forked processes (same result).
     """
     settings = settings or ScoreSettings()
     texts = texts.fillna("").astype(str)
@@ -105,7 +147,7 @@ def prediction_columns(texts: pd.Series, bundle, *, settings: ScoreSettings | No
     filled = texts.str.strip().ne("").to_numpy()
     rows = np.flatnonzero(filled)
     todo = [t[: settings.max_text_chars] for t in texts.to_numpy()[rows]]
-    preds, ev = predict_with_evidence(bundle, todo, k=settings.evidence_terms) if len(todo) else ({}, {})
+    parts = _predict_split(bundle, todo, settings.evidence_terms, split) if len(todo) else {}
     cols: dict[str, object] = {}
     for target in bundle.targets:
         predicted = np.full(n, None, dtype=object)
@@ -113,11 +155,11 @@ def prediction_columns(texts: pd.Series, bundle, *, settings: ScoreSettings | No
         review = np.ones(n, dtype=bool)
         evidence = np.full(n, None, dtype=object)
         if len(todo):
-            p = preds[target]
-            predicted[rows] = np.array([lab if lab else None for lab in p.labels], dtype=object)
-            confidence[rows] = np.round(np.asarray(p.confidence, dtype=float), 4)
-            review[rows] = np.asarray(p.review, dtype=bool)
-            evidence[rows] = np.array([("; ".join(e) if e else None) for e in ev[target]], dtype=object)
+            labels, conf, rev, ev = parts[target]
+            predicted[rows] = np.array(labels, dtype=object)
+            confidence[rows] = np.round(conf, 4)
+            review[rows] = rev
+            evidence[rows] = np.array(ev, dtype=object)
         cols[f"{target}_predicted"] = predicted
         cols[f"{target}_confidence"] = confidence
         cols[f"{target}_review"] = review
@@ -201,13 +243,13 @@ def _arrow_schema(df: pd.DataFrame):
 
 
 def _score_part(i: int, base: pd.DataFrame, cases: pd.DataFrame, dups: pd.DataFrame, work: str,
-                settings: ScoreSettings, bundle=None) -> dict:
+                settings: ScoreSettings, bundle=None, split: int = 1) -> dict:
     """Score one chunk and write it as an atomic part file; returns its counts."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     bundle = bundle if bundle is not None else _worker_bundle
-    preds = prediction_columns(cases["text"], bundle, settings=settings)
+    preds = prediction_columns(cases["text"], bundle, settings=settings, split=split)
     out = _assemble(base, cases, preds, dups)
     for c in out.columns:  # all export columns as text; nulls stay null
         if out[c].dtype == object:
@@ -393,10 +435,12 @@ def score_file(path: str | Path, out: str | Path, *, model_dir: str | Path, conf
 
         executor = get_reusable_executor(max_workers=settings.n_jobs, initializer=_init_worker,
                                          initargs=(str(model_dir),), reuse=False)
-    elif bundle is None:
+    split = 1  # one chunk at a time here: spread each over forked helpers when the model is ours
+    if not parallel and bundle is None:
         from .model_store import load_model
 
         bundle = load_model(model_dir)
+        split = settings.n_jobs
 
     summary = ScoreSummary(out=str(out), n_jobs=settings.n_jobs if parallel else 1)
     bar = tqdm(total=est, unit="rows", desc="scoring", disable=not progress, file=sys.stderr, smoothing=0.1)
@@ -418,7 +462,7 @@ def score_file(path: str | Path, out: str | Path, *, model_dir: str | Path, conf
                 bar.update(len(raw))
                 continue
             if executor is None:
-                record(_score_part(i, raw, cases, dups, str(work), settings, bundle))
+                record(_score_part(i, raw, cases, dups, str(work), settings, bundle, split=split))
                 continue
             pending.append(executor.submit(_score_part, i, raw, cases, dups, str(work), settings))
             while len(pending) > settings.n_jobs:  # bounded memory: a few chunks in flight
