@@ -82,15 +82,19 @@ def demo(
     typer.echo(f"done in {time.perf_counter() - t0:.1f} s. Open {report_dir / 'report.html'} in a browser.")
 
 
+def _financial_year(ts) -> int:
+    return ts.year if ts.month >= 4 else ts.year - 1
+
+
+def _fy_name(year: int) -> str:
+    return f"{year}-{str(year + 1)[-2:]}"
+
+
 def _periods_of(received) -> tuple[str, str | None]:
     """The latest financial year in the data, and the one before it when the data has it."""
-    def fy(ts) -> int:
-        return ts.year if ts.month >= 4 else ts.year - 1
-
     dates = received.dropna()
-    first, last = fy(dates.min()), fy(dates.max())
-    name = lambda y: f"{y}-{str(y + 1)[-2:]}"  # noqa: E731
-    return name(last), (name(last - 1) if last > first else None)
+    first, last = _financial_year(dates.min()), _financial_year(dates.max())
+    return _fy_name(last), (_fy_name(last - 1) if last > first else None)
 
 
 def _train_lines(result) -> list[str]:
