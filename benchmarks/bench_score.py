@@ -5,8 +5,9 @@ bare `featuriser.transform` + `predict` on the same rows in the same run.
 
     .venv/bin/python benchmarks/bench_score.py [--model-dir DIR] [--skip-1m] [--jobs 2]
 
-Peak memory is the largest sum of resident memory over the `rca score` process
-and its workers, sampled every 50 ms. Results: benchmarks/results/bench_score.json.
+Peak memory is the largest sum of resident memory (RSS, and PSS, which splits
+shared pages between the processes sharing them) over the `rca score` process and
+its forked helpers, sampled every 50 ms. Results: benchmarks/results/bench_score.json.
 """
 from __future__ import annotations
 
@@ -32,19 +33,22 @@ RESULTS = ROOT / "benchmarks" / "results" / "bench_score.json"
 
 
 def run_measured(cmd: list[str]) -> dict:
-    """Run a command; wall seconds and peak RSS (MiB) of its process tree."""
-    peak = 0
+    """Run a command; wall seconds and peak memory of its process tree: summed RSS (counts pages
+    that forked helpers share with the main process once per process) and summed PSS (each shared
+    page split between its sharers: the physical memory the run needs)."""
+    peak = peak_pss = 0
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     ps = psutil.Process(proc.pid)
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_pss
         while not done.is_set():
             try:
-                total = ps.memory_info().rss + sum(c.memory_info().rss for c in ps.children(recursive=True))
-                peak = max(peak, total)
+                procs = [ps, *ps.children(recursive=True)]
+                peak = max(peak, sum(p.memory_info().rss for p in procs))
+                peak_pss = max(peak_pss, sum(p.memory_full_info().pss for p in procs))
             except psutil.Error:
                 pass
             time.sleep(0.05)
@@ -57,7 +61,8 @@ def run_measured(cmd: list[str]) -> dict:
     t.join()
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-2000:]}")
-    return {"wall_s": round(wall, 2), "peak_rss_mib": round(peak / 2**20, 1), "summary": json.loads(out)}
+    return {"wall_s": round(wall, 2), "peak_rss_mib": round(peak / 2**20, 1), "peak_pss_mib": round(peak_pss / 2**20, 1),
+            "summary": json.loads(out)}
 
 
 def score_cli(data: Path, out: Path, model_dir: Path, *, jobs: int, extra: list[str] = ()) -> dict:

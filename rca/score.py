@@ -211,16 +211,6 @@ def score_frame(cases: pd.DataFrame, bundle, *, config: Config | None = None) ->
 
 
 # ------------------------------------------------------------ parts and files
-_worker_bundle = None
-
-
-def _init_worker(model_dir: str) -> None:
-    global _worker_bundle
-    from .model_store import load_model
-
-    _worker_bundle = load_model(model_dir)
-
-
 def _part_path(work: Path, i: int) -> Path:
     return work / f"part-{i:06d}.parquet"
 
@@ -243,12 +233,11 @@ def _arrow_schema(df: pd.DataFrame):
 
 
 def _score_part(i: int, base: pd.DataFrame, cases: pd.DataFrame, dups: pd.DataFrame, work: str,
-                settings: ScoreSettings, bundle=None, split: int = 1) -> dict:
+                settings: ScoreSettings, bundle, split: int = 1) -> dict:
     """Score one chunk and write it as an atomic part file; returns its counts."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    bundle = bundle if bundle is not None else _worker_bundle
     preds = prediction_columns(cases["text"], bundle, settings=settings, split=split)
     out = _assemble(base, cases, preds, dups)
     for c in out.columns:  # all export columns as text; nulls stay null
@@ -428,24 +417,16 @@ def score_file(path: str | Path, out: str | Path, *, model_dir: str | Path, conf
     ckpt = {"fingerprint": finger, "input": str(path), "chunksize": settings.chunksize, "done": done}
     _write_json(ckpt_path, ckpt)
 
-    parallel = bundle is None and settings.n_jobs > 1 and (est is None or est > 2 * settings.chunksize)
-    executor = None
-    if parallel:
-        from joblib.externals.loky import get_reusable_executor
-
-        executor = get_reusable_executor(max_workers=settings.n_jobs, initializer=_init_worker,
-                                         initargs=(str(model_dir),), reuse=False)
-    split = 1  # one chunk at a time here: spread each over forked helpers when the model is ours
-    if not parallel and bundle is None:
+    split = 1  # chunks one at a time; each spread over forked helpers when the model is ours
+    if bundle is None:
         from .model_store import load_model
 
         bundle = load_model(model_dir)
         split = settings.n_jobs
 
-    summary = ScoreSummary(out=str(out), n_jobs=settings.n_jobs if parallel else 1)
+    summary = ScoreSummary(out=str(out), n_jobs=split)
     bar = tqdm(total=est, unit="rows", desc="scoring", disable=not progress, file=sys.stderr, smoothing=0.1)
     finder = settings.finder()
-    pending: list = []
 
     def record(res: dict) -> None:
         done[str(res["chunk"])] = res
@@ -461,18 +442,9 @@ def score_file(path: str | Path, out: str | Path, *, model_dir: str | Path, conf
                 summary.n_chunks_resumed += 1
                 bar.update(len(raw))
                 continue
-            if executor is None:
-                record(_score_part(i, raw, cases, dups, str(work), settings, bundle, split=split))
-                continue
-            pending.append(executor.submit(_score_part, i, raw, cases, dups, str(work), settings))
-            while len(pending) > settings.n_jobs:  # bounded memory: a few chunks in flight
-                record(pending.pop(0).result())
-        for fut in pending:
-            record(fut.result())
+            record(_score_part(i, raw, cases, dups, str(work), settings, bundle, split=split))
     finally:
         bar.close()
-        if executor is not None:
-            executor.shutdown(wait=True)
     if n_chunks == 0:
         raise RcaError("E003", "no rows to score", file=str(path))
     _concatenate(work, n_chunks, out)

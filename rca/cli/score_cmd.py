@@ -26,7 +26,7 @@ def score(
     model_dir: ModelDirOpt = DEFAULT_MODEL_DIR,
     resume: Annotated[bool, typer.Option("--resume", help="Carry on from where a killed run stopped.")] = False,
     chunksize: Annotated[Optional[int], typer.Option("--chunksize", min=1, help="Rows per chunk (config [score] chunksize, default 20,000).")] = None,
-    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Worker processes (config [score] n_jobs, default 2).")] = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Processes to spread each chunk over: forked helpers sharing the loaded model (config score n_jobs, default 2).")] = None,
     no_progress: Annotated[bool, typer.Option("--no-progress", help="Hide the progress bar.")] = False,
     config: ConfigOpt = None,
     text_column: TextColumnOpt = None,
