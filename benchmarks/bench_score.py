@@ -7,7 +7,7 @@ bare `featuriser.transform` + `predict` on the same rows in the same run.
 
 Peak memory is the largest sum of resident memory (RSS, and PSS, which splits
 shared pages between the processes sharing them) over the `rca score` process and
-its forked helpers, sampled every 50 ms. Results: benchmarks/results/bench_score.json.
+its forked helpers, sampled every 50 ms (PSS every 0.5 s). Results: benchmarks/results/bench_score.json.
 """
 from __future__ import annotations
 
@@ -44,13 +44,16 @@ def run_measured(cmd: list[str]) -> dict:
 
     def sample() -> None:
         nonlocal peak, peak_pss
+        tick = 0
         while not done.is_set():
             try:
                 procs = [ps, *ps.children(recursive=True)]
                 peak = max(peak, sum(p.memory_info().rss for p in procs))
-                peak_pss = max(peak_pss, sum(p.memory_full_info().pss for p in procs))
+                if tick % 10 == 0:  # PSS reads /proc/*/smaps: costly enough to slow the measured run if done often
+                    peak_pss = max(peak_pss, sum(p.memory_full_info().pss for p in procs))
             except psutil.Error:
                 pass
+            tick += 1
             time.sleep(0.05)
 
     t = threading.Thread(target=sample, daemon=True)
