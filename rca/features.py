@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 
@@ -77,6 +78,56 @@ def prepared(featuriser: Pipeline, texts: list[str]) -> list[str]:
     return featuriser.named_steps["prep"].transform(texts)
 
 
+def tfidf_transform(vec: TfidfVectorizer, texts: list[str]) -> sp.csr_matrix:
+    """`vec.transform(texts)` by the same arithmetic, without scikit-learn's per-call checks.
+
+    Counting n-grams is a Python loop either way; what this saves is the
+    parameter validation and array checks around it, which cost more than the
+    counting when triage featurises one short text. Vectorisers with settings
+    this does not reproduce (other norms, binary, no idf) use `vec.transform`.
+    """
+    if vec.norm not in ("l2", None) or vec.binary or not vec.use_idf or not hasattr(vec, "idf_"):
+        return vec.transform(texts).tocsr()
+    analyze = vec.__dict__.get("_rca_analyzer")
+    if analyze is None:
+        analyze = vec.__dict__["_rca_analyzer"] = vec.build_analyzer()
+        vec.__dict__["_rca_idf"] = np.asarray(vec.idf_)
+    vocab = vec.vocabulary_
+    indices: list[int] = []
+    counts: list[int] = []
+    indptr = [0]
+    for text in texts:
+        seen: dict[int, int] = {}
+        for term in analyze(text):
+            j = vocab.get(term)
+            if j is not None:
+                seen[j] = seen.get(j, 0) + 1
+        indices.extend(seen)
+        counts.extend(seen.values())
+        indptr.append(len(indices))
+    X = sp.csr_matrix((np.asarray(counts, dtype=vec.dtype), np.asarray(indices, dtype=np.int32),
+                       np.asarray(indptr, dtype=np.int64 if len(indices) > 2**31 - 1 else np.int32)),
+                      shape=(len(texts), len(vocab)), dtype=vec.dtype)
+    X.sort_indices()
+    if vec.sublinear_tf:
+        np.log(X.data, X.data)
+        X.data += 1.0
+    X.data *= vec.__dict__["_rca_idf"][X.indices]
+    return _normalise_rows(X) if vec.norm == "l2" else X
+
+
+def _normalise_rows(X: sp.csr_matrix) -> sp.csr_matrix:
+    try:  # the routine sklearn.preprocessing.normalize itself uses
+        from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
+    except ImportError:  # pragma: no cover - a future scikit-learn may move it
+        from sklearn.preprocessing import normalize
+        return normalize(X, copy=False).tocsr()
+    inplace_csr_row_normalize_l2(X)
+    return X
+
+
 def vectorise(featuriser: Pipeline, prepared_texts: list[str]):
     """Features from already-prepared texts (CSR float32), skipping a second redaction pass."""
-    return featuriser.named_steps["union"].transform(prepared_texts).tocsr()
+    parts = [tfidf_transform(vec, prepared_texts) if isinstance(vec, TfidfVectorizer) else sp.csr_matrix(vec.transform(prepared_texts))
+             for _, vec in featuriser.named_steps["union"].transformer_list]
+    return parts[0] if len(parts) == 1 else sp.hstack(parts, format="csr")

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from .features import tfidf_transform
 from .redact import redact
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,12 @@ class SimilarIndex:
         else:
             self.received_ = pd.Series(pd.NaT, index=self.cases.index)
 
+    def _received_ns(self) -> np.ndarray:
+        """Received times as int64 nanoseconds (NaT as the smallest value), computed once."""
+        if getattr(self, "_received_cache", None) is None:
+            self._received_cache = self.received_.to_numpy(dtype="datetime64[ns]").astype(np.int64)
+        return self._received_cache
+
     def __len__(self) -> int:
         return len(self.cases)
 
@@ -69,8 +76,10 @@ class SimilarIndex:
         """Cosine similarity (len(texts) x len(index)) of the redacted `texts` to every past case."""
         if self.matrix_ is None:
             return np.zeros((len(texts), len(self.cases)), np.float32)
-        q = self.vectorizer_.transform([redact(str(t or "")) for t in texts])
-        return (q @ self.matrix_.T).toarray()
+        q = tfidf_transform(self.vectorizer_, [redact(str(t or "")) for t in texts])
+        if getattr(self, "_matrix_t", None) is None:
+            self._matrix_t = self.matrix_.T.tocsr()  # transposed once, not per query
+        return (q @ self._matrix_t).toarray()
 
     def query(self, texts: list[str], k: int = 3, *, before: pd.Timestamp | None = None,
               min_similarity: float = 0.05) -> list[list[dict]]:
@@ -82,17 +91,32 @@ class SimilarIndex:
         """The k best past cases for one row of `scores` (received no later than `before`, when given)."""
         row = np.array(sims, dtype=np.float32, copy=True)
         if before is not None:
-            row[(self.received_ > before).to_numpy()] = 0.0  # the past only
+            row[self._received_ns() > pd.Timestamp(before).value] = 0.0  # the past only (NaT never counts as later)
         top = np.argpartition(-row, min(k, len(row) - 1))[:k] if len(row) > k else np.arange(len(row))
         hits = []
         for j in sorted(top, key=lambda j: (-row[j], j)):
             if row[j] < min_similarity:
                 break
-            rec = {f: _clean(self.cases.at[j, f]) for f in RESULT_FIELDS if f in self.cases.columns}
-            rec["similarity"] = round(float(row[j]), 3)
-            rec["text"] = redact(self.texts[j][:EXCERPT_CHARS])
-            hits.append(rec)
+            hits.append({**self.record(int(j)), "similarity": round(float(row[j]), 3)})
         return hits
+
+    def record(self, j: int) -> dict:
+        """Past case `j` as returned in results: its result fields and a redacted excerpt (built once, then cached)."""
+        cache = self.__dict__.setdefault("_records", {})
+        rec = cache.get(j)
+        if rec is None:
+            rec = {f: _clean(self.cases.at[j, f]) for f in RESULT_FIELDS if f in self.cases.columns}
+            rec["text"] = redact(self.texts[j][:EXCERPT_CHARS])
+            cache[j] = rec
+        return dict(rec)
+
+    def complainants(self) -> np.ndarray | None:
+        """Complainant ids as strings (None when the index has none), computed once."""
+        if "complainant_id" not in self.cases:
+            return None
+        if getattr(self, "_complainants", None) is None:
+            self._complainants = self.cases["complainant_id"].astype(str).to_numpy()
+        return self._complainants
 
     @classmethod
     def from_model_dir(cls, model_dir: str | Path) -> "SimilarIndex | None":
