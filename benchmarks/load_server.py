@@ -60,6 +60,26 @@ end
 """
 
 
+def sample_bodies(n: int, seed: int = 0) -> list[str]:
+    """`n` request bodies: real-looking contacts (text and received time) drawn from the bundled demo
+    year, so that every request is different work (no cache can help); the five TEXTS when n <= 5."""
+    demo = REPO / "data" / "demo_cases.csv"
+    if n <= len(TEXTS) or not demo.exists():
+        return [json.dumps({"text": t}) for t in TEXTS[:max(n, 1)]]
+    import pandas as pd
+
+    cases = pd.read_csv(demo, usecols=["text", "received"]).dropna(subset=["text"]).sample(n=n, random_state=seed)
+    return [json.dumps({"text": str(t), "received": str(r)[:16]}, ensure_ascii=False) for t, r in zip(cases["text"], cases["received"])]
+
+
+def lua_string(value: str) -> str:
+    """A Lua long-bracket literal that cannot be closed early by the value itself."""
+    level = 0
+    while f"]{'=' * level}]" in value:
+        level += 1
+    return f"[{'=' * level}[{value}]{'=' * level}]"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -161,6 +181,7 @@ def main() -> None:
     ap.add_argument("--connections", default="1,10,50")
     ap.add_argument("--duration", type=int, default=20, help="seconds per connection level")
     ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--texts", type=int, default=500, help="distinct request bodies, drawn from the demo year (5: the fixed TEXTS)")
     ap.add_argument("--profile", action="store_true")
     ap.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "load_server.json")
     args = ap.parse_args()
@@ -172,7 +193,7 @@ def main() -> None:
         tmp = tempfile.TemporaryDirectory()
         model_dir = demo_model(Path(tmp.name) / "model", args.n_contacts)
     script = Path(tempfile.mkdtemp()) / "triage.lua"
-    bodies = ", ".join("[[" + json.dumps({"text": t}) + "]]" for t in TEXTS)
+    bodies = ", ".join(lua_string(b) for b in sample_bodies(args.texts))
     script.write_text(LUA % {"bodies": bodies, "token": TOKEN})
     port = free_port()
     load_before = os.getloadavg()
@@ -195,7 +216,7 @@ def main() -> None:
     at50 = next((r for r in levels if r["connections"] == 50), None)
     result = {
         "benchmark": "rca serve POST /api/triage under wrk (loopback)",
-        "model_dir": str(model_dir), "workers": args.workers, "duration_s_per_level": args.duration,
+        "model_dir": str(model_dir), "workers": args.workers, "distinct_bodies": args.texts, "duration_s_per_level": args.duration,
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
                     "load_average_before": [round(x, 2) for x in load_before],
                     "load_average_after": [round(x, 2) for x in os.getloadavg()]},

@@ -221,20 +221,28 @@ def _mix_check(name: str, what: str, ref: pd.Series, new: pd.Series, rng: np.ran
                       {"reference_share": ref_share.round(4).to_dict(), "new_share": new_share.round(4).to_dict()})
 
 
-def _coverage_check(target: str, ref_coverage: float, review: np.ndarray, th) -> DriftCheck:
+def _coverage_check(target: str, ref_coverage: float, review: np.ndarray, th, *, n_reference: int | None = None) -> DriftCheck:
+    """Coverage now against coverage on the held-out cases at training. Both are shares of
+    finite samples, so the drop counts only beyond two standard errors of their difference
+    (the chance level, as the other checks subtract theirs)."""
     new_cov = float(1.0 - np.mean(review))
     drop = ref_coverage - new_cov
-    status = _status(drop, th["coverage_drop_warn"], th["coverage_drop_alert"])
+    p = min(max(ref_coverage, 0.0), 1.0)
+    inv_n = 1.0 / max(len(review), 1) + (1.0 / n_reference if n_reference else 0.0)
+    chance = 2.0 * float(np.sqrt(p * (1 - p) * inv_n))
+    status = _status(drop - chance, th["coverage_drop_warn"], th["coverage_drop_alert"])
     msg = (f"The model is sure enough to tag {target} without review on {new_cov:.0%} of the new cases "
-           f"against {ref_coverage:.0%} of held-out cases at training")
-    return DriftCheck(f"coverage:{target}", round(drop, 4), 0.0, status, msg,
-                      {"reference_coverage": round(ref_coverage, 4), "new_coverage": round(new_cov, 4)})
+           f"against {ref_coverage:.0%} of held-out cases at training (a drop of up to {chance:.0%} is chance)")
+    return DriftCheck(f"coverage:{target}", round(drop, 4), round(chance, 4), status, msg,
+                      {"reference_coverage": round(ref_coverage, 4), "new_coverage": round(new_cov, 4),
+                       "reference_cases": n_reference})
 
 
 def check_drift(reference_texts: Sequence[str], new_texts: Sequence[str], *,
                 reference_predictions: dict[str, Sequence[str]] | None = None,
                 new_predictions: dict[str, Sequence[str]] | None = None,
                 reference_coverage: dict[str, float] | None = None,
+                reference_coverage_n: dict[str, int] | None = None,
                 new_review: dict[str, Sequence[bool]] | None = None,
                 reference_labels: dict[str, Sequence[str]] | None = None,
                 new_labels: dict[str, Sequence[str]] | None = None,
@@ -244,7 +252,7 @@ def check_drift(reference_texts: Sequence[str], new_texts: Sequence[str], *,
     Predictions, review flags and labels are dicts keyed by target.
     `reference_coverage` must come from cases the model did not train on (the
     held-out test at training): on its own training data a model is surer than
-    on any new batch.
+    on any new batch; `reference_coverage_n` is how many cases it was measured on.
     Texts are redacted before counting words, so no personal data reaches the report.
     """
     th = dict(DEFAULT_THRESHOLDS) | (thresholds or {})
@@ -267,7 +275,8 @@ def check_drift(reference_texts: Sequence[str], new_texts: Sequence[str], *,
     for target, review in (new_review or {}).items():
         ref_cov = (reference_coverage or {}).get(target)
         if ref_cov is not None and np.isfinite(ref_cov) and len(review):
-            checks.append(_coverage_check(target, float(ref_cov), np.asarray(review, bool), th))
+            checks.append(_coverage_check(target, float(ref_cov), np.asarray(review, bool), th,
+                                          n_reference=(reference_coverage_n or {}).get(target)))
     for target, new_lab in (new_labels or {}).items():
         ref_lab = pd.Series(list((reference_labels or {}).get(target, [])))
         new_lab = pd.Series(list(new_lab))
@@ -320,6 +329,7 @@ def drift_for_model(new_cases: pd.DataFrame, model_dir, *, config=None, text_col
         new_predictions={t: p.labels for t, p in new_pred.items()},
         reference_coverage={t: float(m["coverage"]) for t, m in metrics.items()
                             if t in broad and isinstance(m.get("coverage"), (int, float))},
+        reference_coverage_n={t: int(m["n_test"]) for t, m in metrics.items() if isinstance(m.get("n_test"), (int, float))},
         new_review={t: p.review for t, p in new_pred.items()},
         reference_labels={t: ref[t].dropna().astype(str).tolist() for t in bundle.targets if t in ref.columns},
         new_labels={t: new_cases[t].dropna().astype(str).tolist() for t in bundle.targets

@@ -54,7 +54,7 @@ def build_featuriser(settings: dict[str, Any], *, n_docs: int | None = None) -> 
         parts.append(("word", TfidfVectorizer(
             ngram_range=word, token_pattern=r"(?u)\b\w+\b|n't", max_features=settings.get("max_features"),
             stop_words=sorted(stop_words()) if settings.get("stop_words", False) else None, **common)))
-    char = _ngrams(settings.get("char_ngrams", [2, 5]), "char_ngrams")
+    char = _ngrams(settings.get("char_ngrams", []), "char_ngrams")
     if char:
         parts.append(("char", TfidfVectorizer(analyzer="char_wb", ngram_range=char,
                                               max_features=settings.get("char_max_features"), **common)))

@@ -120,18 +120,19 @@ def classify_kind(text: str, acceptability: dict | None) -> tuple[str, float | N
     return COMPLAINT, None, "no acceptability model; treated as a complaint until a person checks"
 
 
-def _suggestion(bundle, preds: dict, evidence: dict, target: str) -> dict | None:
-    if target not in preds:
+def _suggestion(bundle, preds: dict, evidence: dict, target: str, i: int | None) -> dict | None:
+    """Target `target`'s suggestion for row `i` of a batch's predictions (None: no text, or no such target)."""
+    if target not in preds or i is None:
         return None
     p = preds[target]
-    label = p.labels[0] or None
+    label = p.labels[i] or None
     alternatives = []
     if getattr(p, "proba", None) is not None and getattr(p, "classes", None) is not None:
-        row = p.proba[0]
+        row = p.proba[i]
         for j in sorted(range(len(row)), key=lambda j: -row[j])[:3]:
             alternatives.append({"label": str(p.classes[j]), "probability": round(float(row[j]), 3)})
-    return {"label": label, "confidence": round(float(p.confidence[0]), 3), "review": bool(p.review[0]),
-            "threshold": round(float(bundle.threshold(target)), 3), "evidence": list(evidence[target][0]) if label else [],
+    return {"label": label, "confidence": round(float(p.confidence[i]), 3), "review": bool(p.review[i]),
+            "threshold": round(float(bundle.threshold(target)), 3), "evidence": list(evidence[target][i]) if label else [],
             "alternatives": alternatives}
 
 
@@ -165,27 +166,53 @@ def triage(text: str, *, bundle, received: str | datetime | None = None, config:
     `similar` is the past-case index (`SimilarIndex.from_model_dir(model_dir)`);
     without it there are no similar cases, team suggestion or duplicate warning.
     """
+    return triage_many([{"text": text, "received": received, "complainant_id": complainant_id}], bundle=bundle,
+                       config=config, similar=similar, k_similar=k_similar)[0]
+
+
+def triage_many(contacts: list[dict], *, bundle, config: Config | None = None, similar: SimilarIndex | None = None,
+                k_similar: int = 3) -> list[dict]:
+    """`triage` for several contacts at once (dicts with `text` and optional `received`,
+    `complainant_id`): each result is what `triage` gives for that contact alone.
+
+    The texts are prepared, featurised, predicted and searched against past
+    cases together, so a server can serve the requests that queued while it
+    was busy in one pass. A bad `received` raises RcaError (E103) before any work.
+    """
     from .score import ScoreSettings
 
     config = config or Config()
     settings = ScoreSettings.from_config(config)
-    text = str(text or "")
-    when = parse_received(received)
+    texts = [str(c.get("text") or "") for c in contacts]
+    whens = [parse_received(c.get("received")) for c in contacts]
+    live = [i for i, t in enumerate(texts) if t.strip()]
+    preds, evidence = ({}, {})
+    if live:
+        preds, evidence = predict_with_evidence(bundle, [texts[i][: settings.max_text_chars] for i in live],
+                                                k=settings.evidence_terms)
+    have_past = similar is not None and len(similar) > 0
+    sims = similar.scores([texts[i] for i in live]) if have_past and live else None
+    row_of = {i: r for r, i in enumerate(live)}
+    return [_triage_one(texts[i], whens[i], contacts[i].get("complainant_id"), row_of.get(i), preds, evidence,
+                        sims, bundle=bundle, config=config, settings=settings, similar=similar if have_past else None,
+                        k_similar=k_similar) for i in range(len(contacts))]
+
+
+def _triage_one(text: str, when: datetime, complainant_id: str | None, row: int | None, preds: dict, evidence: dict,
+                sims: np.ndarray | None, *, bundle, config: Config, settings, similar: SimilarIndex | None,
+                k_similar: int) -> dict:
+    """One contact's result from the batch's predictions (`row` is its row in them; None when its text is empty)."""
     issues: list[str] = []
     result: dict = {"kind": None, "received": when.isoformat(sep=" ", timespec="minutes")}
-    preds, evidence = ({}, {})
-    if text.strip():
-        preds, evidence = predict_with_evidence(bundle, [text[: settings.max_text_chars]], k=settings.evidence_terms)
-    else:
+    if row is None:
         issues.append("empty text: nothing to suggest; a person should look")
-    suggestions = {t: _suggestion(bundle, preds, evidence, t) for t in bundle.targets}
+    suggestions = {t: _suggestion(bundle, preds, evidence, t, row) for t in bundle.targets}
     acc = suggestions.get("acceptability")
     kind, kind_conf, why = classify_kind(text, acc)
     service = suggestions.get("service")
     service_label = service["label"] if service else None
-    have_past = similar is not None and len(similar) > 0
-    sims = similar.scores([text])[0] if have_past and text.strip() else None
-    hits = similar.top(sims, k=max(k_similar, 10), before=pd.Timestamp(when)) if sims is not None else []
+    own = sims[row] if sims is not None and row is not None else None
+    hits = similar.top(own, k=max(k_similar, 10), before=pd.Timestamp(when)) if own is not None else []
     teams = Counter(h.get("team") for h in hits if h.get("team") and h.get("service") == service_label)
     team = teams.most_common(1)[0][0] if teams else None
     route, route_why = route_for(service_label, text, team)
@@ -202,11 +229,11 @@ def triage(text: str, *, bundle, received: str | datetime | None = None, config:
         "effective_received": start.isoformat(), "due": due.isoformat(),
         "working_days": target_days("1", route, calendar=config.calendar),
         "similar": hits[:k_similar],
-        "duplicate": _duplicate(similar, sims if long_enough else None, when, window_days=settings.duplicate_window_days,
-                                min_similarity=NEAR_IDENTICAL, complainant_id=complainant_id) if have_past else None,
+        "duplicate": _duplicate(similar, own if long_enough else None, when, window_days=settings.duplicate_window_days,
+                                min_similarity=NEAR_IDENTICAL, complainant_id=complainant_id) if similar is not None else None,
         "issues": issues,
     })
-    if not text.strip():
+    if row is None:
         result["kind"] = None
         result["kind_reason"] = "empty text"
     return result

@@ -112,3 +112,17 @@ def test_another_organisations_complaints_are_flagged(trained_model_dir, shared_
     report = drift_for_model(other, trained_model_dir)
     assert report.verdict == "retrain"
     assert {c.name: c for c in report.checks}["new_words"].status == "drift"
+
+
+def test_coverage_drop_counts_only_beyond_sampling_noise():
+    """A 7-point drop on a few hundred cases is within chance; a 30-point drop is not;
+    a small drop on a huge batch with a huge held-out set is."""
+    from rca.drift import DEFAULT_THRESHOLDS, _coverage_check
+
+    th = dict(DEFAULT_THRESHOLDS)
+    noisy = _coverage_check("root_cause", 0.41, np.r_[np.zeros(250, bool), np.ones(486, bool)], th, n_reference=450)
+    assert noisy.status == "ok" and 0.05 < noisy.chance < 0.08
+    big = _coverage_check("root_cause", 0.41, np.r_[np.zeros(80, bool), np.ones(656, bool)], th, n_reference=450)
+    assert big.status == "drift"
+    sure = _coverage_check("root_cause", 0.41, np.r_[np.zeros(33_000, bool), np.ones(67_000, bool)], th, n_reference=100_000)
+    assert sure.status == "warn"  # 8 points, chance ~0.4 point

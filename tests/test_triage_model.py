@@ -108,3 +108,32 @@ def test_cli_score_keeps_every_row_of_the_demo_year(trained_model_dir, demo_csv,
     assert r.exit_code == 2 and "E002" in r.output
     r = runner.invoke(app, ["score", str(tmp_path / "nope.csv"), "--out", str(tmp_path / "y.csv"), "--model-dir", str(trained_model_dir)])
     assert r.exit_code == 2 and "E001" in r.output
+
+
+def test_triage_many_gives_each_contact_what_triage_gives_it_alone(bundle, similar, demo_small):
+    """The server's batched pass must not change any answer: same labels, confidences, evidence,
+    similar cases, duplicates and due dates as one-at-a-time triage, empty texts included."""
+    from rca.triage import triage, triage_many
+
+    cases = demo_small.cases if hasattr(demo_small, "cases") else demo_small
+    texts = [str(t) for t in cases["text"].head(12)]
+    contacts = [{"text": t, "received": f"2024-0{1 + i % 9}-1{i % 10} 1{i % 7}:30",
+                 "complainant_id": str(cases["complainant_id"].iloc[i]) if "complainant_id" in cases else None}
+                for i, t in enumerate(texts)]
+    contacts.insert(3, {"text": "   ", "received": "2024-03-28 15:30"})
+    batch = triage_many(contacts, bundle=bundle, similar=similar, config=Config())
+    alone = [triage(c["text"], bundle=bundle, similar=similar, config=Config(), received=c["received"],
+                    complainant_id=c.get("complainant_id")) for c in contacts]
+    assert len(batch) == len(contacts)
+    assert json.dumps(batch, sort_keys=True, default=str) == json.dumps(alone, sort_keys=True, default=str)
+    assert batch[3]["kind"] is None and batch[3]["root_cause"] is None
+    assert any(r["similar"] for r in batch) and all(r["root_cause"]["label"] for i, r in enumerate(batch) if i != 3)
+
+
+def test_triage_many_bad_received_is_a_coded_error(bundle, similar):
+    from rca.errors import RcaError
+    from rca.triage import triage_many
+
+    with pytest.raises(RcaError) as err:
+        triage_many([{"text": "my bin was missed", "received": "not a date"}], bundle=bundle, similar=similar)
+    assert err.value.code == "E103"

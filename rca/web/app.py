@@ -38,6 +38,7 @@ from .. import __version__
 from ..config import Config
 from ..errors import RcaError
 from .auth import require_token, resolve_token, token_matches
+from .batching import MicroBatcher
 
 log = logging.getLogger(__name__)
 
@@ -166,11 +167,14 @@ def render_intake(*, form: dict | None = None, result: dict | None = None, error
     return _templates().get_template("index.html").render(form=form, result=result, error=error, segments=segments)
 
 
-def _health(bundle, similar) -> dict:
+def _health(bundle, similar, batcher: MicroBatcher | None = None) -> dict:
     manifest = getattr(bundle, "manifest", {}) or {}
-    return {"status": "ok", "version": __version__, "targets": list(bundle.targets),
-            "taxonomy": manifest.get("taxonomy_version") or manifest.get("taxonomy"),
-            "past_cases": len(similar) if similar is not None else 0}
+    out = {"status": "ok", "version": __version__, "targets": list(bundle.targets),
+           "taxonomy": manifest.get("taxonomy_version") or manifest.get("taxonomy"),
+           "past_cases": len(similar) if similar is not None else 0}
+    if batcher is not None:  # this worker process's triage requests and the passes that served them
+        out["triage"] = {"requests": batcher.items, "batches": batcher.batches}
+    return out
 
 
 def _score_items(items: list[ScoreItem], bundle, config: Config) -> list[dict]:
@@ -195,7 +199,7 @@ def create_app(model_dir: str | Path | None, *, config: Config | None = None, to
                bundle=None, similar=None) -> FastAPI:
     """The web app over a trained model folder (or an already loaded `bundle` and `similar` index)."""
     from ..similar import SimilarIndex
-    from ..triage import triage
+    from ..triage import triage, triage_many
 
     config = config or Config()
     serve_cfg = config.section("serve")
@@ -208,6 +212,8 @@ def create_app(model_dir: str | Path | None, *, config: Config | None = None, to
     if similar is None and model_dir is not None:
         similar = SimilarIndex.from_model_dir(model_dir)
     limit = int(serve_cfg.get("max_body_bytes", MAX_BODY_BYTES))
+    batcher = MicroBatcher(lambda contacts: triage_many(contacts, bundle=bundle, config=config, similar=similar),
+                           max_batch=int(serve_cfg.get("max_triage_batch", 32)))
 
     app = FastAPI(title="rca: complaint triage and scoring", version=__version__, docs_url=None, redoc_url=None,
                   description="Suggestions for council complaints teams. Send `Authorization: Bearer TOKEN` on every call but /api/health.")
@@ -231,7 +237,7 @@ def create_app(model_dir: str | Path | None, *, config: Config | None = None, to
     @api.get("/health", tags=["service"])
     def health() -> dict:
         """Liveness and what is loaded; no token needed."""
-        return _health(bundle, similar)
+        return _health(bundle, similar, batcher)
 
     @api.get("/model", dependencies=auth, tags=["service"])
     def model_info() -> dict:
@@ -240,13 +246,14 @@ def create_app(model_dir: str | Path | None, *, config: Config | None = None, to
         return {"targets": list(bundle.targets), "thresholds": {t: float(bundle.threshold(t)) for t in bundle.targets},
                 "manifest": json.loads(json.dumps(manifest, default=str))}
 
-    @api.post("/triage", dependencies=auth, tags=["triage"])
-    def triage_one(req: TriageRequest) -> dict:
+    @api.post("/triage", dependencies=auth, tags=["triage"], response_model=None)
+    async def triage_one(req: TriageRequest) -> JSONResponse:
         """Complaint or service request, service, team, route, root cause, due date, similar cases, duplicate warning."""
-        res = triage(req.text, bundle=bundle, received=req.received, config=config, similar=similar,
-                     complainant_id=req.complainant_id)
+        # run on the event loop: a triage is ~2 ms of CPU that holds the GIL anyway, and a hop to the
+        # thread pool (plus FastAPI's generic encoder on the way out) cost as much again under load
+        res = await batcher.submit({"text": req.text, "received": req.received, "complainant_id": req.complainant_id})
         res["text_length"] = len(req.text)
-        return res
+        return JSONResponse(content=res)
 
     @api.post("/score", dependencies=auth, tags=["score"])
     def score_batch(req: ScoreRequest) -> dict:

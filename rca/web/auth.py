@@ -43,8 +43,8 @@ def token_matches(request: Request, presented: str | None) -> bool:
     return hmac.compare_digest(str(presented).strip().encode(), str(expected).encode())
 
 
-def require_token(request: Request) -> None:
-    """FastAPI dependency: 401 (E402) unless the request carries the app's token."""
+async def require_token(request: Request) -> None:
+    """FastAPI dependency (async: a check this cheap should not hop to a thread): 401 (E402) unless the request carries the app's token."""
     if not token_matches(request, _presented(request)):
         raise HTTPException(status_code=401, headers={"WWW-Authenticate": "Bearer"},
                             detail={"code": "E402", "message": "missing or wrong API token; send Authorization: Bearer TOKEN"})
