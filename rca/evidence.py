@@ -35,15 +35,42 @@ PLACEHOLDER_PREFIX = "pii_"  # rca.text_prep turns [NAME] into the token pii_nam
 
 @lru_cache(maxsize=200_000)
 def _safe_term(term: str) -> bool:
-    """A feature name that can be shown: words, no placeholder, nothing `redact` would hide."""
+    """A feature name that can be shown: words, not only stop words, no placeholder, nothing `redact` would hide."""
     if term.startswith(CHAR_PREFIX) or PLACEHOLDER_PREFIX in term or not _WORD.search(term):
         return False
+    if all(w in _stop_words() for w in term.split()):
+        return False  # "the", "at the" explain nothing
     return redact(term) == term
 
 
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words less negations (spaCy's list would import spaCy: +0.8 s per process)."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS) - {"not", "no", "never", "nothing", "none", "nobody", "without", "cannot"}
+
+
+_PUNCT = re.compile(r"([^\w\s']+)")
+
+
+def spaced(text: str) -> str:
+    """`text` lower-cased with punctuation set apart and a space either side, so that
+    `f" {term} " in spaced(text)` finds a word or phrase wherever it stands as whole
+    words - before a full stop too - but not a phrase that runs across punctuation.
+
+    >>> " not collected " in spaced("My bin was not collected.")
+    True
+    >>> " collected again " in spaced("It was not collected. Again, nothing")
+    False
+    """
+    apart = _PUNCT.sub(r" \1 ", text.lower())
+    return f" {_SPACES.sub(' ', apart).strip()} "
+
+
 def padded_redacted(texts: list[str]) -> list[str]:
-    """Lower-cased, redacted, single-spaced texts with a space either side (for whole-word checks)."""
-    return [f" {_SPACES.sub(' ', t.lower()).strip()} " for t in redact_many(texts)]
+    """Redacted texts as `spaced` gives them (for whole-word checks)."""
+    return [spaced(t) for t in redact_many(texts)]
 
 
 _MASK: dict[int, tuple[np.ndarray, np.ndarray]] = {}
@@ -83,25 +110,42 @@ def top_contributions(X, coef: np.ndarray, label_index: np.ndarray, feature_name
     contrib[ok] = X.data[ok] * coef[lab[ok], X.indices[ok]]
     keep = contrib > 0
     r, c, v = rows[keep], X.indices[keep], contrib[keep]
-    order = np.lexsort((-v, r))  # by row, strongest first
+    # by row, strongest first: rows are already ascending (CSR), and 1/(1+v) in (0, 1) falls as v
+    # grows, so one stable argsort of r + 1/(1+v) does what lexsort((-v, r)) does, ~4x faster
+    order = np.argsort(r + 1.0 / (1.0 + v), kind="stable")
     r, c = r[order], c[order]
-    starts = np.searchsorted(r, np.arange(n), side="left")
-    ends = np.searchsorted(r, np.arange(n), side="right")
+    bounds = np.searchsorted(r, np.arange(n + 1), side="left").tolist()
+    c = c.tolist()
+    names = _names_list(feature_names)
     for i in range(n):
-        picked: list[str] = []
-        for j in c[starts[i]:ends[i]]:
-            term = str(feature_names[j])
+        picked: list[str] = []  # as " term " so that containment is by whole words
+        pad = padded[i] if padded is not None else None
+        for j in c[bounds[i]:bounds[i + 1]]:
+            term = names[j]
             if not _safe_term(term):
                 continue
-            if padded is not None and f" {term} " not in padded[i]:
+            spaced_term = f" {term} "
+            if pad is not None and spaced_term not in pad:
                 continue
-            if any(term in p for p in picked):
-                continue
-            picked = [p for p in picked if p not in term] + [term]
+            if any(spaced_term in p for p in picked):
+                continue  # a phrase already shown hides the words inside it
+            picked = [p for p in picked if p not in spaced_term] + [spaced_term]
             if len(picked) == k:
                 break
-        out[i] = picked
+        out[i] = [p[1:-1] for p in picked]
     return out
+
+
+_NAMES: dict[int, tuple[np.ndarray, list[str]]] = {}
+
+
+def _names_list(feature_names: np.ndarray) -> list[str]:
+    """The feature names as a Python list of str (indexing a list is several times faster), cached per array."""
+    hit = _NAMES.get(id(feature_names))
+    if hit is None or hit[0] is not feature_names:
+        _NAMES.clear()
+        _NAMES[id(feature_names)] = hit = (feature_names, [str(x) for x in feature_names])
+    return hit[1]
 
 
 def _label_index(classes, labels: list[str]) -> np.ndarray:
@@ -126,7 +170,7 @@ def predict_with_evidence(bundle, texts: list[str], *, k: int = 5, targets: list
         preds = {t: bundle.models[t].predict(X) for t in targets}
         if k <= 0:
             return preds, {t: [[] for _ in texts] for t in targets}
-        padded = [f" {p} " for p in prep]
+        padded = [spaced(p) for p in prep]
         names = bundle.feature_names()
         evidence = {t: top_contributions(X, bundle.models[t].coef(), _label_index(bundle.models[t].classes_, preds[t].labels),
                                          names, k=k, padded=padded) for t in targets}

@@ -95,6 +95,7 @@ def output_columns(targets: list[str]) -> list[str]:
 
 # ----------------------------------------------------------------- one frame
 MIN_SPLIT_ROWS = 1_000  # below this a forked helper costs more than it saves
+PARENT_SHARE = 0.7  # the parent's slice relative to a helper's when it also searches for duplicates
 _fork_state: tuple = ()  # (bundle, texts, k) inherited by forked helpers, never pickled
 
 
@@ -111,22 +112,32 @@ def _fork_piece(bounds: tuple[int, int]) -> dict[str, tuple]:
     return _predicted_parts(bundle, texts[bounds[0]:bounds[1]], k)
 
 
-def _predict_split(bundle, texts: list[str], k: int, split: int) -> dict[str, tuple]:
+def _predict_split(bundle, texts: list[str], k: int, split: int, during=None) -> dict[str, tuple]:
     """`_predicted_parts` over `split` slices at once: this process takes the first, forked
     helpers (which share the loaded model, nothing re-loaded or pickled) the rest.
-    Every row is predicted on its own, so the result equals the one-process one."""
+    Every row is predicted on its own, so the result equals the one-process one.
+
+    `during()`, when given, runs in this process while the helpers work, before its own
+    (smaller) slice: the chunk's duplicate search overlaps the predictions instead of preceding them."""
     import multiprocessing as mp
 
     split = min(split, os.cpu_count() or 1, len(texts) // MIN_SPLIT_ROWS)
     if split <= 1 or "fork" not in mp.get_all_start_methods():
+        if during is not None:
+            during()
         return _predicted_parts(bundle, texts, k)
     global _fork_state
-    edges = np.linspace(0, len(texts), split + 1).astype(int)
+    # this process also runs `during()` (the duplicate search, ~a quarter of a slice's work),
+    # so it takes a smaller first slice and every process finishes at about the same time
+    weights = np.r_[PARENT_SHARE if during is not None else 1.0, np.ones(split - 1)]
+    edges = np.r_[0, np.round(np.cumsum(weights) / weights.sum() * len(texts))].astype(int)
     bounds = list(zip(edges[:-1].tolist(), edges[1:].tolist()))
     _fork_state = (bundle, texts, k)
     try:
         with mp.get_context("fork").Pool(split - 1) as pool:
             rest = pool.map_async(_fork_piece, bounds[1:])
+            if during is not None:
+                during()
             parts = [_fork_piece(bounds[0]), *rest.get()]
     finally:
         _fork_state = ()
@@ -135,11 +146,13 @@ def _predict_split(bundle, texts: list[str], k: int, split: int) -> dict[str, tu
             for t in bundle.targets}
 
 
-def prediction_columns(texts: pd.Series, bundle, *, settings: ScoreSettings | None = None, split: int = 1) -> pd.DataFrame:
+def prediction_columns(texts: pd.Series, bundle, *, settings: ScoreSettings | None = None, split: int = 1,
+                       during=None) -> pd.DataFrame:
     """Predictions, confidence, review flag and evidence for each target, one row per text.
 
     Empty texts get blank predictions, no confidence and review = True.
-    `split` > 1 spreads a large batch over that many forked processes (same result).
+    `split` > 1 spreads a large batch over that many forked processes (same result);
+    `during()` runs in this process meanwhile (always exactly once).
     """
     settings = settings or ScoreSettings()
     texts = texts.fillna("").astype(str)
@@ -147,7 +160,12 @@ def prediction_columns(texts: pd.Series, bundle, *, settings: ScoreSettings | No
     filled = texts.str.strip().ne("").to_numpy()
     rows = np.flatnonzero(filled)
     todo = [t[: settings.max_text_chars] for t in texts.to_numpy()[rows]]
-    parts = _predict_split(bundle, todo, settings.evidence_terms, split) if len(todo) else {}
+    if len(todo):
+        parts = _predict_split(bundle, todo, settings.evidence_terms, split, during=during)
+    else:
+        parts = {}
+        if during is not None:
+            during()
     cols: dict[str, object] = {}
     for target in bundle.targets:
         predicted = np.full(n, None, dtype=object)
@@ -232,14 +250,18 @@ def _arrow_schema(df: pd.DataFrame):
     return pa.schema(fields)
 
 
-def _score_part(i: int, base: pd.DataFrame, cases: pd.DataFrame, dups: pd.DataFrame, work: str,
+def _score_part(i: int, base: pd.DataFrame, cases: pd.DataFrame, find_duplicates, work: str,
                 settings: ScoreSettings, bundle, split: int = 1) -> dict:
-    """Score one chunk and write it as an atomic part file; returns its counts."""
+    """Score one chunk and write it as an atomic part file; returns its counts.
+
+    `find_duplicates()` gives the chunk's duplicate columns; it runs while the predictions are made."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    preds = prediction_columns(cases["text"], bundle, settings=settings, split=split)
-    out = _assemble(base, cases, preds, dups)
+    found: list[pd.DataFrame] = []
+    preds = prediction_columns(cases["text"], bundle, settings=settings, split=split,
+                               during=lambda: found.append(find_duplicates()))
+    out = _assemble(base, cases, preds, found[0])
     for c in out.columns:  # all export columns as text; nulls stay null
         if out[c].dtype == object:
             out[c] = out[c].where(out[c].isna(), out[c].astype(str))
@@ -437,12 +459,12 @@ def score_file(path: str | Path, out: str | Path, *, model_dir: str | Path, conf
     try:
         for i, (raw, cases) in enumerate(_chunks(path, config, settings.chunksize)):
             n_chunks = i + 1
-            dups = finder.add(cases)  # every chunk, scored or resumed: the state stays deterministic
             if str(i) in done:
+                finder.add(cases)  # every chunk, scored or resumed, in order: the state stays deterministic
                 summary.n_chunks_resumed += 1
                 bar.update(len(raw))
                 continue
-            record(_score_part(i, raw, cases, dups, str(work), settings, bundle, split=split))
+            record(_score_part(i, raw, cases, lambda c=cases: finder.add(c), str(work), settings, bundle, split=split))
     finally:
         bar.close()
     if n_chunks == 0:
