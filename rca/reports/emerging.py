@@ -70,7 +70,8 @@ HUB = 5  # terms used in over 5 times as many complaints as another are not link
 
 def _clusters(X: sparse.csc_matrix, cols: list[int], order: list[int], link: float) -> list[list[int]]:
     """Group term columns whose complaint sets overlap (shared complaints / the smaller set >= link, sets of
-    comparable size); single linkage, strongest term first."""
+    comparable size); single linkage, strongest term first. `X` holds the complaints to compare them on
+    (the latest period's)."""
     sets = {j: set(X[:, j].indices.tolist()) for j in cols}
     parent = {j: j for j in cols}
 
@@ -158,7 +159,9 @@ def find_emerging(texts, *, latest, baseline, min_count: int = 10, min_ratio: fl
     if not hit.any():
         return empty
     cols = sorted(np.flatnonzero(hit).tolist(), key=lambda j: (q[j], -a[j], vocab[j]))[:max_terms]
-    groups = _clusters(X, cols, cols, link)
+    # linked by how they co-occur in the latest period, where they are new: in the baseline a word like
+    # "permit" has its own older uses, which would make it look like a hub and keep "permit portal" apart
+    groups = _clusters(X[lat].tocsc(), cols, cols, link)
     groups.sort(key=lambda g: (-len(set().union(*(set(X[:, j].indices) for j in g)) & set(np.flatnonzero(lat))), vocab[g[0]]))
     cl_rows, term_rows, quotes = [], [], []
     labels = np.full(len(texts), "", dtype=object)
