@@ -116,36 +116,41 @@ def top_contributions(X, coef: np.ndarray, label_index: np.ndarray, feature_name
     r, c = r[order], c[order]
     bounds = np.searchsorted(r, np.arange(n + 1), side="left").tolist()
     c = c.tolist()
-    names = _names_list(feature_names)
+    names, safe = _names_list(feature_names)
     for i in range(n):
-        picked: list[str] = []  # as " term " so that containment is by whole words
+        picked: list[str] = []  # as " term ": containment is then by whole words
+        shown = ""  # the picked terms joined; double spaces at the joins, so no match runs across two
         pad = padded[i] if padded is not None else None
         for j in c[bounds[i]:bounds[i + 1]]:
-            term = names[j]
-            if not _safe_term(term):
+            ok = safe[j]
+            if ok is None:
+                ok = safe[j] = _safe_term(names[j])
+            if not ok:
                 continue
-            spaced_term = f" {term} "
-            if pad is not None and spaced_term not in pad:
-                continue
-            if any(spaced_term in p for p in picked):
-                continue  # a phrase already shown hides the words inside it
-            picked = [p for p in picked if p not in spaced_term] + [spaced_term]
+            spaced_term = f" {names[j]} "
+            if (pad is not None and spaced_term not in pad) or spaced_term in shown:
+                continue  # not whole words of this text, or inside a phrase already shown
+            if " " in spaced_term[1:-1]:  # a phrase hides the words inside it
+                picked = [p for p in picked if p not in spaced_term]
+            picked.append(spaced_term)
             if len(picked) == k:
                 break
+            shown = "".join(picked)
         out[i] = [p[1:-1] for p in picked]
     return out
 
 
-_NAMES: dict[int, tuple[np.ndarray, list[str]]] = {}
+_NAMES: dict[int, tuple[np.ndarray, list[str], list]] = {}
 
 
-def _names_list(feature_names: np.ndarray) -> list[str]:
-    """The feature names as a Python list of str (indexing a list is several times faster), cached per array."""
+def _names_list(feature_names: np.ndarray) -> tuple[list[str], list]:
+    """The feature names as a list of str (indexing a list is several times faster than an object
+    array) and a per-feature memo of `_safe_term` (None until asked), cached per names array."""
     hit = _NAMES.get(id(feature_names))
     if hit is None or hit[0] is not feature_names:
         _NAMES.clear()
-        _NAMES[id(feature_names)] = hit = (feature_names, [str(x) for x in feature_names])
-    return hit[1]
+        _NAMES[id(feature_names)] = hit = (feature_names, [str(x) for x in feature_names], [None] * len(feature_names))
+    return hit[1], hit[2]
 
 
 def _label_index(classes, labels: list[str]) -> np.ndarray:

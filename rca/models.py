@@ -250,14 +250,15 @@ class TargetModel:
 
     def _choose(self, proba: np.ndarray) -> tuple[list[list[str]], np.ndarray]:
         """Multi-label: labels over their own threshold (else the best one), most likely first; confidence = least sure chosen."""
-        chosen, conf = [], np.empty(len(proba))
-        for i, p in enumerate(proba):
-            idx = np.flatnonzero(p >= self.label_thresholds_)
-            if idx.size == 0:
-                idx = np.array([int(np.argmax(p))])
-            idx = idx[np.argsort(-p[idx], kind="stable")]
-            chosen.append([str(self.classes_[j]) for j in idx])
-            conf[i] = p[idx].min()
+        proba = np.asarray(proba, dtype=float)
+        if proba.shape[0] == 0:
+            return [], np.empty(0)
+        over = proba >= self.label_thresholds_
+        over[np.arange(len(proba)), proba.argmax(axis=1)] |= ~over.any(axis=1)  # none over: the best one
+        conf = np.where(over, proba, np.inf).min(axis=1)
+        order = np.argsort(-proba, axis=1, kind="stable")  # most likely first, ties by label order
+        names = [str(c) for c in self.classes_]
+        chosen = [[names[j] for j in row if keep[j]] for row, keep in zip(order.tolist(), over.tolist())]
         return chosen, conf
 
     def predict(self, X) -> TargetPrediction:
