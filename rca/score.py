@@ -193,6 +193,28 @@ def _note_empty(issues: pd.Series | None, empty: np.ndarray, index: pd.Index) ->
     return pd.Series(joined, index=index, dtype=object)
 
 
+STAGE_RANK = {"1": 1, "2": 2, "3": 3, "ombudsman": 4}
+
+
+def blank_before_stage(preds: pd.DataFrame, stages: pd.Series | None, bundle) -> pd.DataFrame:
+    """Blank a target's tag on records at a stage before any the model learnt it from (an escalation
+    reason on a stage-1 complaint means nothing): no label, no confidence, nothing to review.
+    Rows with no stage keep their tags - with only a text column there is no way to tell."""
+    first = (getattr(bundle, "manifest", None) or {}).get("applies_from_stage") or {}
+    if stages is None or not first:
+        return preds
+    rank = stages.astype("string").str.strip().str.lower().map(STAGE_RANK).to_numpy(dtype=float)
+    for target, stage in first.items():
+        if f"{target}_predicted" not in preds:
+            continue
+        before = rank < STAGE_RANK.get(str(stage), 1)  # NaN (unknown stage) compares False
+        if before.any():
+            preds.loc[before, [f"{target}_predicted", f"{target}_evidence"]] = None
+            preds.loc[before, f"{target}_confidence"] = np.nan
+            preds.loc[before, f"{target}_review"] = False
+    return preds
+
+
 def _assemble(base: pd.DataFrame, cases: pd.DataFrame, preds: pd.DataFrame, dups: pd.DataFrame) -> pd.DataFrame:
     """base columns (minus any we are about to write) + rca_issues + predictions + duplicates."""
     ours = [ISSUES, *preds.columns, *DUP_COLUMNS]
@@ -223,7 +245,7 @@ def score_frame(cases: pd.DataFrame, bundle, *, config: Config | None = None) ->
     if "text" not in cases.columns:
         raise RcaError("E101", f"no 'text' column; the frame has {list(cases.columns)[:30]}", column="text")
     cases = cases.reset_index(drop=True)
-    preds = prediction_columns(cases["text"], bundle, settings=settings)
+    preds = blank_before_stage(prediction_columns(cases["text"], bundle, settings=settings), cases.get("stage"), bundle)
     dups = settings.finder().add(cases)
     return _assemble(cases, cases, preds, dups)
 
@@ -261,6 +283,7 @@ def _score_part(i: int, base: pd.DataFrame, cases: pd.DataFrame, find_duplicates
     found: list[pd.DataFrame] = []
     preds = prediction_columns(cases["text"], bundle, settings=settings, split=split,
                                during=lambda: found.append(find_duplicates()))
+    preds = blank_before_stage(preds, cases.get("stage"), bundle)
     out = _assemble(base, cases, preds, found[0])
     for c in out.columns:  # all export columns as text; nulls stay null
         if out[c].dtype == object:
@@ -361,7 +384,7 @@ def _concatenate(work: Path, n_chunks: int, out: Path) -> None:
         raise RcaError("E007", str(exc), file=str(out)) from exc
 
 
-SCORE_FIELDS = ("case_id", "text", "received", "complainant_id")
+SCORE_FIELDS = ("case_id", "text", "received", "complainant_id", "stage")  # stage: see blank_before_stage
 _ANY = "_rca_row_has_values"
 
 

@@ -155,6 +155,27 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
+def first_stages(cases: pd.DataFrame, targets: list[str], has_text: np.ndarray) -> dict[str, str]:
+    """Targets coded only from a later stage on ({"escalation_reason": "2"}): scoring leaves them
+    blank on earlier-stage records. Judged from the labelled rows with a known stage (at least 95 %
+    of them must have one); the first stage holding 1 % of them counts, so a stray miscoding does not."""
+    from .score import STAGE_RANK
+
+    if "stage" not in cases:
+        return {}
+    rank = cases["stage"].astype("string").str.strip().str.lower().map(STAGE_RANK)
+    out = {}
+    for t in targets:
+        r = rank[_labelled(cases[t]).to_numpy() & has_text]
+        if len(r) == 0 or r.notna().mean() < 0.95:
+            continue
+        share = r.dropna().value_counts(normalize=True).sort_index()
+        first = int(share.index[np.argmax(share.to_numpy() >= 0.01)])
+        if first > 1:
+            out[t] = {v: k for k, v in STAGE_RANK.items()}[first]
+    return out
+
+
 def summary_metrics(m: dict[str, Any]) -> dict[str, Any]:
     """The headline figures of one target, with the baselines flattened beside them."""
     out = {k: m[k] for k in SUMMARY_KEYS if k in m}
@@ -249,6 +270,7 @@ def _train(cases: pd.DataFrame, *, targets: list[str] | None, model_dir: str | P
                      "n_labelled": {t: int((_labelled(cases[t]).to_numpy() & has_text).sum()) for t in targets},
                      "date_from": None if received.dropna().empty else str(received.min().date()),
                      "date_to": None if received.dropna().empty else str(received.max().date())},
+            "applies_from_stage": first_stages(cases, targets, has_text),
             "packages": _packages(),
             "tracking": {"uri": run.uri if run.enabled else None, "experiment": run.experiment},
             "metrics": _json_safe({t: summary_metrics(metrics[t]) for t in targets}),

@@ -206,7 +206,9 @@ def _triage_one(text: str, when: datetime, complainant_id: str | None, row: int 
     result: dict = {"kind": None, "received": when.isoformat(sep=" ", timespec="minutes")}
     if row is None:
         issues.append("empty text: nothing to suggest; a person should look")
-    suggestions = {t: _suggestion(bundle, preds, evidence, t, row) for t in bundle.targets}
+    later = (getattr(bundle, "manifest", None) or {}).get("applies_from_stage") or {}
+    # a new contact is at stage 1: codes the model only learnt from later stages (escalation reasons) do not apply
+    suggestions = {t: _suggestion(bundle, preds, evidence, t, row) for t in bundle.targets if t not in later}
     acc = suggestions.get("acceptability")
     kind, kind_conf, why = classify_kind(text, acc)
     service = suggestions.get("service")

@@ -139,3 +139,37 @@ def test_score_frame_keeps_rows_and_bad_output_names_are_coded(tmp_path, bundle,
     with pytest.raises(RcaError) as err:
         score_frame(pd.DataFrame({"case_id": ["1"]}), bundle)
     assert err.value.code == "E101"
+
+
+@pytest.mark.model
+def test_escalation_reason_is_blank_on_stage_one_records(trained_model_dir, demo_csv, tmp_path):
+    """The model learnt escalation reasons from stage-2 records only (the manifest says so); a stage-1
+    record gets no escalation reason and nothing to review, stage-2 records keep theirs, and rows
+    without a stage are still scored. Triage (a new contact, stage 1) does not suggest one."""
+    import json
+
+    import pandas as pd
+
+    from rca.config import Config
+    from rca.model_store import load_model
+    from rca.score import score_file
+    from rca.triage import triage
+
+    manifest = json.loads((trained_model_dir / "manifest.json").read_text())
+    assert manifest["applies_from_stage"] == {"escalation_reason": "2"}
+    src = pd.read_csv(demo_csv)
+    src.loc[src.index[:5], "stage"] = None
+    messy = tmp_path / "cases.csv"
+    src.to_csv(messy, index=False)
+    out = tmp_path / "scored.csv"
+    score_file(messy, out, model_dir=trained_model_dir, progress=False)
+    scored = pd.read_csv(out)
+    stage = scored["stage"].astype(str)
+    one = stage.eq("1")
+    assert one.any() and scored.loc[one, "escalation_reason_predicted"].isna().all()
+    assert not scored.loc[one, "escalation_reason_review"].astype(bool).any()
+    assert scored.loc[stage.eq("2"), "escalation_reason_predicted"].notna().all()
+    assert scored.loc[scored["stage"].isna(), "escalation_reason_predicted"].notna().all()
+    assert scored.loc[one, "root_cause_predicted"].notna().all()
+    res = triage("They came back and the repair is still not done.", bundle=load_model(trained_model_dir), config=Config())
+    assert "escalation_reason" not in res["predictions"] and "root_cause" in res["predictions"]
