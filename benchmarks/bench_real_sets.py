@@ -50,14 +50,18 @@ import real_data  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
-# The `[model]` section each set is trained with (chosen on the validation split).
+# The `[model]` section each set is trained with (chosen on the validation split, and for the
+# decision rule by nested cross-validation inside train: 5 outer folds, each tuning on its own
+# out-of-fold scores; NHS: macro_f1 offsets 0.511 vs calibrated argmax 0.495 pooled macro-F1,
+# CFPB: classifier scores 0.294 vs calibrated 0.283 vs offsets 0.289).
 RECIPES: dict[str, dict] = {
     "nhs": {"classifier": "svm", "C": 0.3, "class_weight": "balanced", "word_ngrams": [1, 2], "char_ngrams": [],
-            "min_df": 1, "lemmatise": True, "cv_folds": 3, "baselines": False},
+            "min_df": 1, "lemmatise": True, "cv_folds": 5, "decision": "macro_f1", "baselines": False},
     "cfpb": {"classifier": "svm", "C": 0.3, "class_weight": "balanced", "word_ngrams": [1, 2], "char_ngrams": [3, 5],
-             "min_df": 3, "char_max_features": 100000, "cv_folds": 3, "baselines": False},
+             "min_df": 3, "char_max_features": 100000, "cv_folds": 3, "decision": "scores", "baselines": False},
     "banking77": {"classifier": "svm", "C": 0.3, "class_weight": "balanced", "word_ngrams": [1, 2],
-                  "char_ngrams": [2, 5], "min_df": 1, "cv_folds": 3, "baselines": False},
+                  "char_ngrams": [2, 5], "min_df": 1, "cv_folds": 3, "baselines": False,
+                  "decision": "calibrated"},  # accuracy is the goal here: the macro-F1 rule cost 0.007 on validation
 }
 # What the issue sets out to beat (issue 7 "Done when").
 TARGETS = {"nhs": ("macro_f1", 0.54, 20.0), "cfpb": ("macro_f1", 0.40, None), "banking77": ("accuracy", 0.93, 60.0)}
@@ -218,7 +222,10 @@ def main(argv: list[str] | None = None) -> int:
         (RESULTS / f"real_{key}.json").write_text(json.dumps(r, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         results.append(r)
     if results:
-        md = table(results)
+        # the table keeps the latest saved result of every set, so a run of some sets leaves the others' rows
+        saved = [json.loads((RESULTS / f"real_{k}.json").read_text(encoding="utf-8")) for k in real_data.LOADERS
+                 if (RESULTS / f"real_{k}.json").exists()]
+        md = table(saved)
         (RESULTS / "real_table.md").write_text(md + "\n", encoding="utf-8")
         print(md)
     return 0

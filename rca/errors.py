@@ -42,6 +42,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E304": ("not enough labelled rows", "Each target needs at least 2 classes with 2 or more examples each."),
     "E305": ("unknown target", "Name a target the model was trained on; `rca info --model-dir DIR` lists them."),
     "E306": ("model was trained by a different rca version", "Retrain with this version of rca."),
+    "E307": ("sentence embeddings unavailable", 'Install the extra with pip install -e ".[embeddings]" and build a static model with `rca embeddings build --out DIR`, then set [model] embeddings = "DIR".'),
     # E4xx: service / API
     "E401": ("request too large", "Send smaller batches (see the size limit in the error)."),
     "E402": ("missing or wrong API token", "Send the token in the Authorization: Bearer header."),

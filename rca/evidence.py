@@ -30,13 +30,14 @@ log = logging.getLogger(__name__)
 _WORD = re.compile(r"\w")
 _SPACES = re.compile(r"\s+")
 CHAR_PREFIX = "char:"  # rca.features names character n-grams so
+EMBED_PREFIX = "embed:"  # ... and sentence-embedding dimensions so
 PLACEHOLDER_PREFIX = "pii_"  # rca.text_prep turns [NAME] into the token pii_name
 
 
 @lru_cache(maxsize=200_000)
 def _safe_term(term: str) -> bool:
     """A feature name that can be shown: words, not only stop words, no placeholder, nothing `redact` would hide."""
-    if term.startswith(CHAR_PREFIX) or PLACEHOLDER_PREFIX in term or not _WORD.search(term):
+    if term.startswith((CHAR_PREFIX, EMBED_PREFIX)) or PLACEHOLDER_PREFIX in term or not _WORD.search(term):
         return False
     if all(w in _stop_words() for w in term.split()):
         return False  # "the", "at the" explain nothing
@@ -82,7 +83,7 @@ def showable_mask(feature_names: np.ndarray) -> np.ndarray:
     key = id(feature_names)
     hit = _MASK.get(key)
     if hit is None or hit[0] is not feature_names:
-        mask = np.fromiter((not n.startswith(CHAR_PREFIX) and PLACEHOLDER_PREFIX not in n and _WORD.search(n) is not None
+        mask = np.fromiter((not n.startswith((CHAR_PREFIX, EMBED_PREFIX)) and PLACEHOLDER_PREFIX not in n and _WORD.search(n) is not None
                             for n in map(str, feature_names)), dtype=bool, count=len(feature_names))
         _MASK.clear()
         _MASK[key] = hit = (feature_names, mask)

@@ -8,7 +8,8 @@ are prefixed `char:` so evidence can skip them (fragments explain nothing).
 
 Settings come from the `[model]` config section (see `rca.models.ModelSettings`):
 `word_ngrams`, `char_ngrams`, `min_df`, `max_df`, `max_features`,
-`char_max_features`, `sublinear_tf`, `lemmatise`, `stop_words`, `redact`.
+`char_max_features`, `sublinear_tf`, `lemmatise`, `stop_words`, `redact`, and the
+opt-in `embeddings` (a static model folder or "minilm") / `embeddings_weight` (see `rca.embeddings`).
 
 >>> f = build_featuriser({"char_ngrams": None, "min_df": 1}).fit(["bin not collected", "rude staff"])
 >>> sorted(f.transform(["bin collected"]).nonzero()[1].tolist()) == sorted(f.transform(["collected bin"]).nonzero()[1].tolist())
@@ -60,16 +61,20 @@ def build_featuriser(settings: dict[str, Any], *, n_docs: int | None = None) -> 
                                               max_features=settings.get("char_max_features"), **common)))
     if not parts:
         raise ValueError("[model] needs word_ngrams or char_ngrams; both are off")
+    if settings.get("embeddings"):  # opt-in sentence embeddings (the `embeddings` / `embeddings-minilm` extras)
+        from .embeddings import make_embedder
+        parts.append(("embed", make_embedder(settings["embeddings"], float(settings.get("embeddings_weight", 2.0)))))
     prep = TextPreparer(redact=bool(settings.get("redact", True)), lemmatise=bool(settings.get("lemmatise", False)))
     return Pipeline([("prep", prep), ("union", FeatureUnion(parts))])
 
 
 def feature_names(featuriser: Pipeline) -> np.ndarray:
-    """Names of the columns `featuriser` makes: word n-grams plain, character n-grams prefixed `char:`."""
+    """Names of the columns `featuriser` makes: word n-grams plain, character n-grams prefixed `char:`,
+    embedding dimensions `embed:0..` (already prefixed by `StaticEmbedder`)."""
     names = []
     for name, vec in featuriser.named_steps["union"].transformer_list:
         vocab = vec.get_feature_names_out()
-        names.append(vocab if name == "word" else np.array([CHAR_PREFIX + v for v in vocab], dtype=object))
+        names.append(vocab if name in ("word", "embed") else np.array([CHAR_PREFIX + v for v in vocab], dtype=object))
     return np.concatenate(names).astype(object)
 
 

@@ -17,12 +17,15 @@
 | stop_words | false | drop spaCy stop words (negations kept) |
 | redact | true | redact personal data before features (leave on) |
 | cv_folds | 5 | folds for the out-of-fold scores that calibration and thresholds are fitted on |
+| decision | "macro_f1" | single-label tag: "macro_f1" (calibrated log-probability plus per-class offsets fitted out-of-fold for macro-F1), "scores" (the class-weighted classifier's top score) or "calibrated" (most probable after calibration: best accuracy, favours big classes); see `rca.decision`. Confidence is always the calibrated probability of the tag given |
 | target_precision | 0.9 | abstention threshold: tags less sure than this go to review |
 | test_size | 0.2 | share held out for evaluation |
 | split | "auto" | "time" (latest cases), "grouped" (stratified, complainant/parent kept together) or "auto" (time when dates exist) |
 | refit | true | after evaluation, refit on every labelled row for the saved model |
 | baselines | true | score majority / keyword / plain TF-IDF + LR on the same split (costs a plain LR fit) |
 | targets | [] | extra label columns to train besides the defaults |
+| embeddings | none | sentence embeddings added beside TF-IDF: a static model folder (`rca embeddings build`; `embeddings` extra) or "minilm" (full model; `embeddings-minilm` extra, torch) |
+| embeddings_weight | 2.0 | scale of the L2-normalised embedding against the TF-IDF parts |
 
 Single-label targets: softmax over the classifier's scores, calibrated with a
 temperature and class biases. Multi-label targets (`;`-separated cells):
@@ -42,6 +45,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.svm import LinearSVC
 
 from . import calibration as cal
+from . import decision as dec
 from .errors import RcaError
 from .taxonomy import MULTI_SEP, split_labels
 
@@ -69,9 +73,12 @@ class ModelSettings:
     refit: bool = True
     baselines: bool = True
     targets: list[str] = field(default_factory=list)
+    embeddings: str | None = None
+    embeddings_weight: float = 2.0
+    decision: str = "macro_f1"
 
     _CHOICES = {"classifier": ("logreg", "svm", "sgd"), "class_weight": ("balanced", "none"),
-                "split": ("auto", "time", "grouped")}
+                "split": ("auto", "time", "grouped"), "decision": dec.DECISIONS}
 
     @classmethod
     def from_config(cls, section: dict[str, Any], *, source: str | None = None) -> "ModelSettings":
@@ -150,7 +157,12 @@ class TargetModel:
         oof = _oof_scores(base, X, y, folds=self.settings.cv_folds, seed=self.seed)
         self.temperature_, self.bias_ = cal.fit_scaling(oof, y)
         proba = cal.apply_scaling(oof, self.temperature_, self.bias_)
-        self.validation_ = {"confidence": proba.max(axis=1), "correct": proba.argmax(axis=1) == y}
+        self.decision_ = self.settings.decision
+        self.offsets_ = (dec.fit_offsets(self._logits(oof), y) if self.decision_ == "macro_f1"
+                         else np.zeros(len(self.classes_)))
+        best = self._decide(oof, proba)
+        # validation = what predict() reports: the tag chosen and its calibrated probability
+        self.validation_ = {"confidence": proba[np.arange(len(y)), best], "correct": best == y}
         self.threshold_ = cal.choose_threshold(self.validation_["confidence"], self.validation_["correct"],
                                                precision=self.settings.target_precision)
         self.estimator_ = clone(base).fit(X, y)
@@ -261,13 +273,28 @@ class TargetModel:
         chosen = [[names[j] for j in row if keep[j]] for row, keep in zip(order.tolist(), over.tolist())]
         return chosen, conf
 
+    def _logits(self, scores: np.ndarray) -> np.ndarray:
+        """Calibrated log-probabilities up to a per-row constant (argmax-equivalent, no underflow)."""
+        return cal.as_scores(scores) / self.temperature_ + self.bias_
+
+    def _decide(self, scores: np.ndarray, proba: np.ndarray) -> np.ndarray:
+        """Index of the tagged class per row under the model's decision rule (`rca.decision`)."""
+        rule = getattr(self, "decision_", "calibrated")  # models saved before the rule existed
+        if rule == "scores":
+            return dec.choose(cal.as_scores(scores))
+        if rule == "macro_f1":
+            return dec.choose(self._logits(scores), self.offsets_)
+        return proba.argmax(axis=1)
+
     def predict(self, X) -> TargetPrediction:
-        proba = self.predict_proba(X)
         if self.multi:
+            proba = self.predict_proba(X)
             chosen, conf = self._choose(proba)
             labels = [MULTI_SEP.join(c) for c in chosen]
         else:
-            best = proba.argmax(axis=1)
+            s = self.decision_scores(X)
+            proba = cal.apply_scaling(s, self.temperature_, self.bias_)
+            best = self._decide(s, proba)
             labels = [str(c) for c in self.classes_[best]]
             conf = proba[np.arange(len(best)), best]
         return TargetPrediction(labels, conf, conf < self.threshold_, proba, self.classes_.copy())

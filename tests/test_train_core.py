@@ -176,3 +176,79 @@ def test_frame_with_only_text_and_label(tmp_path):
     assert res.split.startswith("stratified split")
     past = pd.read_parquet(tmp_path / "m" / "cases.parquet")
     assert len(past) == 60 and past["case_id"].isna().all() and past["text_redacted"].notna().all()
+
+
+# ---------------------------------------------------------------- decision rules
+def imbalanced_blobs(n: int, seed: int):
+    """Five overlapping Gaussian classes of very different sizes (a council-like long tail)."""
+    rng = np.random.default_rng(seed)
+    sizes = (np.array([0.62, 0.2, 0.1, 0.05, 0.03]) * n).astype(int)
+    centres = np.random.default_rng(99).normal(scale=0.6, size=(5, 10))
+    y = np.repeat(np.arange(5), sizes)
+    X = centres[y] + rng.normal(size=(len(y), 10))
+    return X, np.array([f"c{v}" for v in y], dtype=object)
+
+
+def _model(decision, X, labels, **extra):
+    from rca.models import ModelSettings, TargetModel
+
+    s = ModelSettings.from_config({"decision": decision, "cv_folds": 3, **extra})
+    return TargetModel("t", multi=False, settings=s, seed=0).fit(X, list(labels))
+
+
+def test_macro_f1_rule_beats_argmax_on_imbalanced_classes_and_stays_calibrated():
+    from sklearn.metrics import f1_score
+
+    X, y = imbalanced_blobs(4000, seed=1)
+    Xt, yt = imbalanced_blobs(20000, seed=2)
+    f1, ece = {}, {}
+    for rule in ("calibrated", "scores", "macro_f1"):
+        m = _model(rule, X, y, class_weight="none")
+        p = m.predict(Xt)
+        f1[rule] = f1_score(yt, p.labels, average="macro")
+        ece[rule] = expected_calibration_error(p.confidence, np.asarray(p.labels) == yt)
+        # confidence is the calibrated probability of the label tagged, whichever rule chose it
+        idx = {c: i for i, c in enumerate(p.classes)}
+        assert np.allclose(p.confidence, p.proba[np.arange(len(yt)), [idx[v] for v in p.labels]])
+        # the abstention threshold still keeps what it promises on new data
+        kept = ~p.review
+        assert kept.any() and np.mean(np.asarray(p.labels)[kept] == yt[kept]) >= 0.85
+    assert f1["macro_f1"] > f1["calibrated"] + 0.02
+    assert max(ece.values()) < 0.05
+
+
+def test_offsets_are_exact_against_brute_force():
+    from rca import decision as dec
+
+    rng = np.random.default_rng(4)
+    y = rng.integers(0, 6, 600)
+    z = rng.normal(size=(600, 6))
+    z[np.arange(600), y] += 1.0
+    grid = np.linspace(-1, 1, 21)
+    from sklearn.metrics import f1_score
+
+    for j in range(6):
+        g, f = dec._best_offset(z, y, j, grid, np.bincount(y, minlength=6).astype(float))
+        brute = []
+        for gg in grid:
+            b = np.zeros(6)
+            b[j] = gg
+            brute.append(f1_score(y, (z + b).argmax(1), average="macro"))
+        assert f == pytest.approx(max(brute)) and abs(g) <= 1
+    b = dec.fit_offsets(z, y, bound=0.5)
+    assert np.all(np.abs(b) <= 0.5 + 1e-12)
+    assert dec.macro_f1(y, dec.choose(z, b), 6) >= dec.macro_f1(y, z.argmax(1), 6)
+
+
+def test_unknown_decision_is_e202(tmp_path):
+    with pytest.raises(RcaError) as e:
+        train_models(planted_frame(), targets=["label"], model_dir=tmp_path / "m", config=cfg(decision="vote"))
+    assert e.value.code == "E202" and "decision" in str(e.value)
+
+
+def test_model_saved_before_decision_rule_predicts_calibrated_argmax():
+    X, y = imbalanced_blobs(1500, seed=3)
+    m = _model("macro_f1", X, y)
+    del m.decision_, m.offsets_  # what an older pickle looks like
+    p = m.predict(X[:200])
+    assert list(p.labels) == [str(c) for c in m.classes_[p.proba.argmax(axis=1)]]

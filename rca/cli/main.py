@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "report_cmd",      # rca report
     "governance_cmd",  # rca audit, rca suggest-labels, rca drift
     "store_cmd",       # rca store ...
+    "embeddings_cmd",  # rca embeddings build (optional extra)
 )
 
 
