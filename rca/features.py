@@ -93,11 +93,11 @@ def tfidf_transform(vec: TfidfVectorizer, texts: list[str]) -> sp.csr_matrix:
     """
     if vec.norm not in ("l2", None) or vec.binary or not vec.use_idf or not hasattr(vec, "idf_"):
         return vec.transform(texts).tocsr()
-    analyze = vec.__dict__.get("_rca_analyzer")
-    if analyze is None:
-        analyze = vec.__dict__["_rca_analyzer"] = vec.build_analyzer()
-        vec.__dict__["_rca_idf"] = np.asarray(vec.idf_)
     vocab = vec.vocabulary_
+    cache = vec.__dict__.get("_rca_cache")
+    if cache is None or cache[0] is not vocab:  # built once per fitted vocabulary
+        cache = vec.__dict__["_rca_cache"] = (vocab, vec.build_analyzer(), np.asarray(vec.idf_))
+    _, analyze, idf = cache
     indices: list[int] = []
     counts: list[int] = []
     indptr = [0]
@@ -117,7 +117,7 @@ def tfidf_transform(vec: TfidfVectorizer, texts: list[str]) -> sp.csr_matrix:
     if vec.sublinear_tf:
         np.log(X.data, X.data)
         X.data += 1.0
-    X.data *= vec.__dict__["_rca_idf"][X.indices]
+    X.data *= idf[X.indices]
     return _normalise_rows(X) if vec.norm == "l2" else X
 
 
