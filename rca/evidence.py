@@ -69,6 +69,27 @@ def spaced(text: str) -> str:
     return f" {_SPACES.sub(' ', apart).strip()} "
 
 
+# ASCII marks `spaced` sets apart (not a word character, space or apostrophe), each made one marker
+_ASCII_MARKS = "".join(c for c in map(chr, range(128)) if not (c.isalnum() or c == "_" or c.isspace() or c == "'"))
+_TO_MARKER = str.maketrans(dict.fromkeys(_ASCII_MARKS, "\x01"))
+
+
+def spaced_prepared(text: str) -> str:
+    """`spaced` for a model's prepared text (`rca.text_prep.prepare`: one space between words),
+    giving the same answer to every `f" {term} " in ...` for a term of words, about 5x faster on
+    ASCII text: each punctuation mark becomes a marker token between spaces (a term never holds
+    one, so it still stops a phrase running across punctuation) instead of keeping its run.
+
+    >>> " not collected " in spaced_prepared("my bin was not collected.")
+    True
+    >>> " collected again " in spaced_prepared("it was not collected. again, nothing")
+    False
+    """
+    if not text.isascii():
+        return spaced(text)
+    return f" {text.lower().translate(_TO_MARKER).replace(chr(1), ' ' + chr(1) + ' ')} "
+
+
 def padded_redacted(texts: list[str]) -> list[str]:
     """Redacted texts as `spaced` gives them (for whole-word checks)."""
     return [spaced(t) for t in redact_many(texts)]
@@ -115,25 +136,28 @@ def top_contributions(X, coef: np.ndarray, label_index: np.ndarray, feature_name
     # grows, so one stable argsort of r + 1/(1+v) does what lexsort((-v, r)) does, ~4x faster
     order = np.argsort(r + 1.0 / (1.0 + v), kind="stable")
     r, c = r[order], c[order]
+    terms, phrase, safe = _term_tables(feature_names)
+    unknown = np.unique(c[safe[c] < 0])
+    for j in unknown.tolist():  # decided once per feature, the first time it could be shown
+        safe[j] = _safe_term(terms[j][1:-1])
+    shown_ok = safe[c] == 1
+    r, c = r[shown_ok], c[shown_ok]
     bounds = np.searchsorted(r, np.arange(n + 1), side="left").tolist()
     c = c.tolist()
-    names, safe = _names_list(feature_names)
     for i in range(n):
+        lo, hi = bounds[i], bounds[i + 1]
+        if lo == hi:
+            continue
         picked: list[str] = []  # as " term ": containment is then by whole words
         shown = ""  # the picked terms joined; double spaces at the joins, so no match runs across two
         pad = padded[i] if padded is not None else None
-        for j in c[bounds[i]:bounds[i + 1]]:
-            ok = safe[j]
-            if ok is None:
-                ok = safe[j] = _safe_term(names[j])
-            if not ok:
-                continue
-            spaced_term = f" {names[j]} "
-            if (pad is not None and spaced_term not in pad) or spaced_term in shown:
+        for j in c[lo:hi]:
+            term = terms[j]
+            if (pad is not None and term not in pad) or term in shown:
                 continue  # not whole words of this text, or inside a phrase already shown
-            if " " in spaced_term[1:-1]:  # a phrase hides the words inside it
-                picked = [p for p in picked if p not in spaced_term]
-            picked.append(spaced_term)
+            if phrase[j]:  # a phrase hides the words inside it
+                picked = [p for p in picked if p not in term]
+            picked.append(term)
             if len(picked) == k:
                 break
             shown = "".join(picked)
@@ -141,17 +165,20 @@ def top_contributions(X, coef: np.ndarray, label_index: np.ndarray, feature_name
     return out
 
 
-_NAMES: dict[int, tuple[np.ndarray, list[str], list]] = {}
+_TERMS: dict[int, tuple] = {}
 
 
-def _names_list(feature_names: np.ndarray) -> tuple[list[str], list]:
-    """The feature names as a list of str (indexing a list is several times faster than an object
-    array) and a per-feature memo of `_safe_term` (None until asked), cached per names array."""
-    hit = _NAMES.get(id(feature_names))
+def _term_tables(feature_names: np.ndarray) -> tuple[list[str], list[bool], np.ndarray]:
+    """Per feature, cached per names array: the name as " term " (a list: indexing one is several
+    times faster than an object array), whether it is a phrase, and whether it may be shown
+    (`_safe_term`; 1 yes, 0 no, -1 not asked yet, filled in as features come up)."""
+    hit = _TERMS.get(id(feature_names))
     if hit is None or hit[0] is not feature_names:
-        _NAMES.clear()
-        _NAMES[id(feature_names)] = hit = (feature_names, [str(x) for x in feature_names], [None] * len(feature_names))
-    return hit[1], hit[2]
+        terms = [f" {x} " for x in map(str, feature_names)]
+        _TERMS.clear()
+        _TERMS[id(feature_names)] = hit = (feature_names, terms, [" " in t[1:-1] for t in terms],
+                                           np.full(len(terms), -1, dtype=np.int8))
+    return hit[1], hit[2], hit[3]
 
 
 def _label_index(classes, labels: list[str]) -> np.ndarray:
@@ -176,7 +203,7 @@ def predict_with_evidence(bundle, texts: list[str], *, k: int = 5, targets: list
         preds = {t: bundle.models[t].predict(X) for t in targets}
         if k <= 0:
             return preds, {t: [[] for _ in texts] for t in targets}
-        padded = [spaced(p) for p in prep]
+        padded = [spaced_prepared(p) for p in prep]
         names = bundle.feature_names()
         evidence = {t: top_contributions(X, bundle.models[t].coef(), _label_index(bundle.models[t].classes_, preds[t].labels),
                                          names, k=k, padded=padded) for t in targets}

@@ -268,6 +268,7 @@ _TRAILING = re.compile(
 _HAS_DIGIT = re.compile(r"\d")
 _WORD = re.compile(r"[a-z]+")
 _CAP_WORD = re.compile(r"[A-Z][a-z]+")
+_LOWER_LETTERS = "abcdefghijklmnopqrstuvwxyz'’"  # what may follow a name's capital (`_TRAILING`)
 
 
 def _clean_name(value: str, offset: int, *, allow_caps: bool) -> tuple[int, int] | None:
@@ -346,8 +347,7 @@ def _name_spans(text: str, low_tokens: set[str]) -> list[PiiSpan]:
         m = _SIGNOFF_LOWER.search(text)
         if m and m.group(1).lower() not in _MY_NAME_STOP and m.group(1).lower() not in ("all", "team", "again", "you"):
             spans.append(PiiSpan(m.start(1), m.end(1), "NAME"))
-    tail = max(0, len(text) - 80)
-    m = _TRAILING.search(text, tail)
+    m = _TRAILING.search(text, max(0, len(text) - 80)) if _may_end_with_name(text) else None
     if m and _looks_like_name(m.group(1).split()[0]):
         spans.append(PiiSpan(m.start(1), m.end(1), "NAME"))
     if not _ALL_NAMES.isdisjoint(_CAP_WORD.findall(text)):
@@ -363,6 +363,23 @@ def _name_spans(text: str, low_tokens: set[str]) -> list[PiiSpan]:
             elif first in _SAFE_NAMES:
                 spans.append(PiiSpan(m.start(), m.start() + len(first), "NAME"))
     return spans
+
+
+def _may_end_with_name(text: str) -> bool:
+    """False only when `_TRAILING` cannot match, which saves the regex on most texts: it needs the
+    text, less trailing spaces and one full stop or exclamation mark, to end in a phone number or
+    email address (a digit, `)` or an `@` near the end) or in a capitalised word (A-Z, then a-z)."""
+    if "@" in text[-80:]:
+        return True
+    s = text.rstrip()
+    if s[-1:] in (".", "!"):
+        s = s[:-1].rstrip()
+    if not s:
+        return False
+    if s[-1].isdigit() or s[-1] == ")":
+        return True
+    head = s.rstrip(_LOWER_LETTERS)
+    return len(head) < len(s) and "A" <= head[-1:] <= "Z"
 
 
 def find_pii(text: str) -> list[PiiSpan]:

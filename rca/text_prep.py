@@ -25,7 +25,6 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from .redact import redact_many
 
 _PLACEHOLDER = re.compile(r"\[(EMAIL|PHONE|POSTCODE|NINO|SORTCODE|ACCOUNT|DOB|ADDRESS|NAME)\]")
-_SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")  # letters only: numbers keep their own form
 
 
@@ -52,8 +51,9 @@ def stop_words() -> frozenset[str]:
 
 def normalise(text: str) -> str:
     """Lower case, placeholders as tokens, one space between words."""
-    text = _PLACEHOLDER.sub(lambda m: f" pii_{m.group(1).lower()} ", text)
-    return _SPACE.sub(" ", text.lower()).strip()
+    if "[" in text:
+        text = _PLACEHOLDER.sub(lambda m: f" pii_{m.group(1).lower()} ", text)
+    return " ".join(text.lower().split())  # str.split and regex \s agree on what is white space
 
 
 def lemmatise(text: str) -> str:
