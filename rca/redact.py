@@ -271,6 +271,10 @@ _CAP_WORD = re.compile(r"[A-Z][a-z]+")
 _LOWER_LETTERS = "abcdefghijklmnopqrstuvwxyz'’"  # what may follow a name's capital (`_TRAILING`)
 
 
+_CUE_WORDS = frozenset().union(  # every word `find_pii` and `_name_spans` look for among a text's tokens
+    _TITLE_WORDS, _SIGNOFF_WORDS, _FORM_WORDS, _DOB_WORDS, _UNIT_WORDS, {"name"}, *(c for _, c in _NAME_CUES if c))
+
+
 def _clean_name(value: str, offset: int, *, allow_caps: bool) -> tuple[int, int] | None:
     """Trim a cue's captured words at the first stop word; None when nothing is left."""
     words = list(re.finditer(r"\S+", value))
@@ -392,7 +396,7 @@ def find_pii(text: str) -> list[PiiSpan]:
         return []
     found: list[PiiSpan] = []
     low = text.lower()
-    low_tokens = set(_WORD.findall(low))
+    low_tokens = _CUE_WORDS.intersection(_WORD.findall(low))  # the only words asked about below
     if "@" in text:
         found += [PiiSpan(m.start(), m.end(), "EMAIL") for m in _EMAIL.finditer(text)]
     if _HAS_DIGIT.search(text):
