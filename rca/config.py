@@ -50,6 +50,16 @@ class Config:
     calendar: CalendarConfig = field(default_factory=CalendarConfig)
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)  # [model], [score], [serve], [store], [report]...
     source: str | None = None
+    # columns a trained model was given (canonical -> source), used where the file has them and
+    # neither the config nor a flag says otherwise: `rca score` needs no --text-column again
+    column_hints: dict[str, str] = field(default_factory=dict)
+
+    def with_column_hints(self, hints: dict[str, str] | None) -> "Config":
+        import copy
+
+        new = copy.deepcopy(self)
+        new.column_hints = {str(k): str(v) for k, v in (hints or {}).items() if v and k not in new.columns}
+        return new
 
     def section(self, name: str) -> dict[str, Any]:
         """A tool-specific table, e.g. config.section("model").get("target_precision", 0.9)."""

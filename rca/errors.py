@@ -22,7 +22,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E101": ("required column missing", "Map your column to the canonical name in the config [columns] table or with --text-column / --id-column."),
     "E102": ("empty text", "Fill in the description, or remove the row from the export; the row was quarantined."),
     "E103": ("unparseable date", "Use a date such as 2024-03-28 or 28/03/2024 15:30; the row was quarantined."),
-    "E104": ("duplicated case id", "Give each case its own reference; the later row was quarantined."),
+    "E104": ("duplicated case id", "Give each case its own reference."),
     "E105": ("blank row", "Remove empty lines from the export; the row was quarantined."),
     "E106": ("unknown label", "Add the spelling to [labels] in the config, or to the taxonomy file."),
     "E107": ("invalid number", "Use a plain number such as 150 or 150.00 (no currency words); the value was left blank."),

@@ -34,7 +34,8 @@ from .taxonomy import split_labels
 
 # ------------------------------------------------------------------ split
 def case_groups(cases: pd.DataFrame) -> np.ndarray:
-    """Group number per row: rows linked by parent_case_id or sharing complainant_id share a group."""
+    """Group number per row: rows of one case id, rows linked by parent_case_id and rows sharing a
+    complainant_id share a group (so no case is split between training and held-out rows)."""
     n = len(cases)
     parent = list(range(n))
 
@@ -49,8 +50,12 @@ def case_groups(cases: pd.DataFrame) -> np.ndarray:
         if ri != rj:
             parent[max(ri, rj)] = min(ri, rj)
 
+    if "case_id" in cases:
+        pos: dict[str, int] = {}
+        for i, c in enumerate(cases["case_id"].to_numpy()):
+            if pd.notna(c):
+                union(i, pos.setdefault(str(c), i))
     if "case_id" in cases and "parent_case_id" in cases:
-        pos = {str(c): i for i, c in enumerate(cases["case_id"].to_numpy()) if pd.notna(c)}
         for i, p in enumerate(cases["parent_case_id"].to_numpy()):
             if pd.notna(p) and str(p) in pos:
                 union(i, pos[str(p)])

@@ -444,6 +444,13 @@ def score_file(path: str | Path, out: str | Path, *, model_dir: str | Path, conf
         raise RcaError("E001", file=str(path))
     if bundle is None and not model_dir.is_dir():
         raise RcaError("E301", file=str(model_dir))
+    if bundle is None:
+        from .model_store import read_manifest, resolve
+
+        manifest = read_manifest(resolve(model_dir))
+    else:
+        manifest = getattr(bundle, "manifest", None) or {}
+    config = config.with_column_hints((manifest.get("data") or {}).get("columns"))
     est = _estimate_rows(path)
     work = out.parent / f".{out.name}.rca-work"
     ckpt_path = work / "checkpoint.json"

@@ -267,6 +267,7 @@ def _train(cases: pd.DataFrame, *, targets: list[str] | None, model_dir: str | P
             "seed": seed, "split": split, "settings": settings.as_dict(), "git_commit": _git_commit(),
             "model": f"TF-IDF ({settings.word_ngrams} words, {settings.char_ngrams} chars) + {settings.classifier}, calibrated",
             "data": {"sha256": data_sha256(cases, used_cols), "n_rows": len(cases), "source": config.source,
+                     "columns": dict(config.columns),  # the export's column names, reused by `rca score`
                      "n_labelled": {t: int((_labelled(cases[t]).to_numpy() & has_text).sum()) for t in targets},
                      "date_from": None if received.dropna().empty else str(received.min().date()),
                      "date_to": None if received.dropna().empty else str(received.max().date())},

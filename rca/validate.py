@@ -71,7 +71,8 @@ def _norm(name: str) -> str:
 
 def resolve_mapping(columns: list[str], config: Config, *, source: str, required: tuple[str, ...] = ("text",),
                     missing: list[str] | None = None) -> dict[str, str]:
-    """canonical -> source column: config first, then canonical names, then synonyms.
+    """canonical -> source column: config first, then the columns the model was trained with
+    (`config.column_hints`, where present), then canonical names, then synonyms.
 
     A config entry naming an absent column is an error for a required field and a
     note (appended to `missing`) for an optional one.
@@ -94,6 +95,10 @@ def resolve_mapping(columns: list[str], config: Config, *, source: str, required
             )
         elif missing is not None:
             missing.append(f"{source}: the config maps {canon!r} to column {src!r}, which this file does not have; {canon} is left empty")
+    for canon, src in config.column_hints.items():  # what the model was trained with, where this file has it
+        found = src if src in present else by_norm.get(_norm(src))
+        if canon not in mapping and found is not None and found not in mapping.values():
+            mapping[canon] = found
     used = set(mapping.values())
     for canon in CANONICAL:
         if canon in mapping:
@@ -175,8 +180,14 @@ def canonicalise(
     mapping: dict[str, str],
     on_bad_rows: Literal["quarantine", "keep"] = "quarantine",
     seen_ids: set[str] | None = None,
+    duplicate_ids: Literal["flag", "same_case"] = "flag",
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
-    """Turn an all-string export frame into canonical cases (+ quarantine, warnings)."""
+    """Turn an all-string export frame into canonical cases (+ quarantine, warnings).
+
+    `duplicate_ids`: a row whose id an earlier row has is flagged E104 (quarantined, or noted
+    in `rca_issues` when kept) with "flag"; with "same_case" (training, evaluation: one row per
+    complaint point or stage is common) it is kept as another row of the same case, with one
+    warning for the file."""
     src_of = {v: k for k, v in mapping.items()}
     df = raw.rename(columns=src_of)
     extras = [c for c in df.columns if c not in CANONICAL and c != SOURCE_ROW]
@@ -246,6 +257,7 @@ def canonicalise(
     # duplicated ids: the first keeps its place, later ones are flagged
     seen = seen_ids if seen_ids is not None else set()
     has_id = "case_id" in df
+    repeats: list[int] = []
     for i, cid in enumerate(ids.to_numpy()):
         if blank_row[i]:
             continue
@@ -255,9 +267,17 @@ def canonicalise(
             out.iat[i, 0] = str(rows[i])
             cid = str(rows[i])
         if cid in seen:
-            reasons[i].append(message("E104", "an earlier row has the same id", **where(i, "case_id", cid)))
+            if duplicate_ids == "same_case":
+                repeats.append(i)
+            else:
+                reasons[i].append(message("E104", "an earlier row has the same id", **where(i, "case_id", cid)))
         else:
             seen.add(cid)
+    if repeats:
+        i = repeats[0]
+        warnings.append(message("E104", f"{len(repeats):,} rows repeat an earlier row's id (first {ids.iat[i]!r} at row "
+                                        f"{int(rows[i])}); kept as rows of the same case, held out together", file=source,
+                                column=mapping.get("case_id", "case_id")))
     out[SOURCE_ROW] = rows
     for c in extras:
         out[c] = df[c].to_numpy()
@@ -278,6 +298,7 @@ def load_cases(
     on_bad_rows: Literal["quarantine", "keep"] = "quarantine",
     require: tuple[str, ...] = ("text",),
     quarantine_path: str | Path | None = None,
+    duplicate_ids: Literal["flag", "same_case"] = "flag",
 ) -> LoadResult:
     """Load and validate a case export into the canonical case frame.
 
@@ -288,7 +309,8 @@ def load_cases(
     taxonomy = taxonomy or load_taxonomy(config.taxonomy)
     raw, info = read_table(path, sheet=config.sheet, encoding=config.encoding)
     mapping = check_columns(raw, config=config, info=info, require=require)
-    cases, quarantine, warnings = canonicalise(raw, config=config, taxonomy=taxonomy, source=str(path), mapping=mapping, on_bad_rows=on_bad_rows)
+    cases, quarantine, warnings = canonicalise(raw, config=config, taxonomy=taxonomy, source=str(path), mapping=mapping, on_bad_rows=on_bad_rows,
+                                               duplicate_ids=duplicate_ids)
     res = LoadResult(cases=cases, quarantine=quarantine, n_read=len(raw), source=str(path), mapping=mapping,
                      warnings=info.notes + warnings, encoding=info.encoding)
     if quarantine_path is not None and len(quarantine):

@@ -37,6 +37,13 @@ def test_train_any_columns_then_evaluate(feedback_csv, tmp_path):
     assert out.exit_code == 0, out.output
     m = json.loads(out.stdout)["metrics"]["label"]
     assert m["n_test"] == 90 and m["accuracy"] >= 0.9
+    # the model remembers which column was the text: scoring and evaluating need no --text-column again
+    out = runner.invoke(app, ["score", str(feedback_csv), "--model-dir", str(tmp_path / "m"), "--out", str(tmp_path / "s.csv")])
+    assert out.exit_code == 0, out.output
+    scored = __import__("pandas").read_csv(tmp_path / "s.csv")
+    assert len(scored) == 90 and (scored["label_predicted"] == scored["label"]).mean() >= 0.9
+    out = runner.invoke(app, ["evaluate", str(feedback_csv), "--model-dir", str(tmp_path / "m"), "--json"])
+    assert out.exit_code == 0, out.output
 
 
 def test_unknown_target_exits_2_with_code(feedback_csv, tmp_path):
@@ -49,3 +56,34 @@ def test_unknown_target_exits_2_with_code(feedback_csv, tmp_path):
 def test_evaluate_without_model_exits_2(feedback_csv, tmp_path):
     out = runner.invoke(app, ["evaluate", str(feedback_csv), "--text-column", "feedback", "--model-dir", str(tmp_path / "none")])
     assert out.exit_code == 2 and "E301" in out.stderr
+
+
+def test_repeated_case_ids_train_as_rows_of_one_case(feedback_csv, tmp_path):
+    """An export with one row per complaint point repeats the case id: every labelled row is
+    learnt from (none quarantined), with one warning, and a case's rows are held out together."""
+    from rca.evaluate import case_groups
+
+    df = __import__("pandas").read_csv(feedback_csv)
+    df.insert(0, "case_id", [f"C{i // 3}" for i in range(len(df))])  # three points per case
+    path = tmp_path / "points.csv"
+    df.to_csv(path, index=False)
+    out = runner.invoke(app, ["train", str(path), "--text-column", "feedback", "--target", "label",
+                              "--model-dir", str(tmp_path / "m"), "--config", str(feedback_csv.parent / "rca.toml"), "--json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    assert data["n_read"] == 90 and data["n_quarantined"] == 0
+    assert data["metrics"]["label"]["n_train"] + data["metrics"]["label"]["n_test"] == 90
+    assert any("E104" in w and "60 rows repeat" in w for w in data["warnings"])
+    groups = case_groups(df.assign(case_id=df["case_id"].astype(str)))
+    assert len(set(groups)) == 30 and all(len(set(groups[i:i + 3])) == 1 for i in range(0, 90, 3))
+
+
+def test_repeated_case_ids_still_flagged_by_check(feedback_csv, tmp_path):
+    """Outside training the repeat is still an error to fix (rca check quarantines it)."""
+    from rca.config import config_from_dict
+    from rca.validate import load_cases
+
+    path = tmp_path / "dup.csv"
+    path.write_text("case_id,feedback\nA,one\nA,two\nB,three\n")
+    res = load_cases(path, config=config_from_dict({"columns": {"text": "feedback"}}))
+    assert res.n_quarantined == 1 and "E104" in res.quarantine["reason"].iat[0] and "row 3" in res.quarantine["reason"].iat[0]

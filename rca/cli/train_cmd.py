@@ -38,7 +38,8 @@ def metrics_table(summary: dict[str, dict[str, Any]]) -> list[str]:
 def _load(data: Path, cfg):
     from ..validate import load_cases
 
-    return load_cases(data, config=cfg, on_bad_rows="quarantine", require=("text",))
+    # a labelled row is worth learning from even when its case id repeats (one row per complaint point)
+    return load_cases(data, config=cfg, on_bad_rows="quarantine", require=("text",), duplicate_ids="same_case")
 
 
 @cli_errors
@@ -68,7 +69,7 @@ def train(
         result, counts = retrain_from_store(open_store(from_store, config=cfg), model_dir=model_dir, config=cfg,
                                             targets=target, seed=seed)
         rows = counts["rows"]
-        res = SimpleNamespace(n_read=rows, n_valid=rows, n_quarantined=0)
+        res = SimpleNamespace(n_read=rows, n_valid=rows, n_quarantined=0, warnings=[])
     else:
         res = _load(data, cfg)
         result = train_models(res.cases, targets=target, model_dir=model_dir, config=cfg)
@@ -76,7 +77,8 @@ def train(
     if json_out:
         echo_json({"model_dir": str(result.model_dir), "version": result.version, "run_id": result.run_id,
                    "split": result.split, "n_read": res.n_read, "n_valid": res.n_valid,
-                   "n_quarantined": res.n_quarantined, "seconds": round(result.seconds, 2), "metrics": summary})
+                   "n_quarantined": res.n_quarantined, "warnings": list(res.warnings), "seconds": round(result.seconds, 2),
+                   "metrics": summary})
         return
     typer.echo(f"read {res.n_read:,} rows ({res.n_quarantined:,} quarantined); {result.split}")
     for line in metrics_table(summary):
@@ -104,7 +106,7 @@ def evaluate(
 
     cfg = build_config(config, text_column=text_column, id_column=id_column, received_column=received_column)
     bundle = load_model(model_dir, alias=alias)
-    res = _load(data, cfg)
+    res = _load(data, cfg.with_column_hints((bundle.manifest.get("data") or {}).get("columns")))
     metrics = evaluate_cases(res.cases, bundle, targets=target)
     if json_out:
         echo_json({"model_dir": str(model_dir), "version": bundle.manifest.get("version"), "n_read": res.n_read,
