@@ -87,3 +87,14 @@ def test_repeated_case_ids_still_flagged_by_check(feedback_csv, tmp_path):
     path.write_text("case_id,feedback\nA,one\nA,two\nB,three\n")
     res = load_cases(path, config=config_from_dict({"columns": {"text": "feedback"}}))
     assert res.n_quarantined == 1 and "E104" in res.quarantine["reason"].iat[0] and "row 3" in res.quarantine["reason"].iat[0]
+
+
+def test_target_named_by_a_recognised_export_column(feedback_csv, tmp_path):
+    """A column rca recognises (\"Department\" is read as service) can be named as the target by its own name."""
+    df = __import__("pandas").read_csv(feedback_csv).rename(columns={"label": "Department"})
+    path = tmp_path / "dept.csv"
+    df.to_csv(path, index=False)
+    out = runner.invoke(app, ["train", str(path), "--text-column", "feedback", "--target", "Department",
+                              "--model-dir", str(tmp_path / "m"), "--config", str(feedback_csv.parent / "rca.toml"), "--json"])
+    assert out.exit_code == 0, out.output
+    assert list(json.loads(out.stdout)["metrics"]) == ["service"]

@@ -35,6 +35,15 @@ def metrics_table(summary: dict[str, dict[str, Any]]) -> list[str]:
     return lines
 
 
+def canonical_targets(targets: list[str] | None, mapping: dict[str, str]) -> list[str] | None:
+    """Targets named by the export's own column name ("Department") under the canonical name that
+    column was read as ("service"); other names unchanged."""
+    if not targets:
+        return targets
+    canon_of = {src.strip().lower(): canon for canon, src in mapping.items()}
+    return [t if t in mapping else canon_of.get(t.strip().lower(), t) for t in targets]
+
+
 def _load(data: Path, cfg):
     from ..validate import load_cases
 
@@ -72,7 +81,7 @@ def train(
         res = SimpleNamespace(n_read=rows, n_valid=rows, n_quarantined=0, warnings=[])
     else:
         res = _load(data, cfg)
-        result = train_models(res.cases, targets=target, model_dir=model_dir, config=cfg)
+        result = train_models(res.cases, targets=canonical_targets(target, res.mapping), model_dir=model_dir, config=cfg)
     summary = {t: summary_metrics(m) for t, m in result.metrics.items()}
     if json_out:
         echo_json({"model_dir": str(result.model_dir), "version": result.version, "run_id": result.run_id,
@@ -107,7 +116,7 @@ def evaluate(
     cfg = build_config(config, text_column=text_column, id_column=id_column, received_column=received_column)
     bundle = load_model(model_dir, alias=alias)
     res = _load(data, cfg.with_column_hints((bundle.manifest.get("data") or {}).get("columns")))
-    metrics = evaluate_cases(res.cases, bundle, targets=target)
+    metrics = evaluate_cases(res.cases, bundle, targets=canonical_targets(target, res.mapping))
     if json_out:
         echo_json({"model_dir": str(model_dir), "version": bundle.manifest.get("version"), "n_read": res.n_read,
                    "n_quarantined": res.n_quarantined, "metrics": metrics})
