@@ -100,11 +100,23 @@ def holdout_split(cases: pd.DataFrame, *, stratify: pd.Series | None = None, tes
     if len(np.unique(groups)) == n:  # nothing links cases: a plain stratified split
         counts = pd.Series(y).value_counts()
         strat = np.where(pd.Series(y).map(counts).to_numpy() >= 2, y, "__rare__")
-        _, test_idx = train_test_split(np.arange(n), test_size=test_size, random_state=seed,
-                                       stratify=strat if (pd.Series(strat).value_counts() >= 2).all() else None)
+        n_test = int(np.ceil(test_size * n))
+        n_strata = len(set(strat))
+        # stratifying needs every class twice and a held-out share with room for one of each class
+        can = (pd.Series(strat).value_counts() >= 2).all() and n_strata <= min(n_test, n - n_test)
+        _, test_idx = train_test_split(np.arange(n), test_size=test_size, random_state=seed, stratify=strat if can else None)
         test[test_idx] = True
+        if not can:
+            return test, (f"random split: {test.sum()} cases held out ({test_size:.0%}); too few cases per label "
+                          f"({n_strata} labels) to stratify")
         return test, f"stratified split: {test.sum()} cases held out ({test_size:.0%})"
     k = max(2, int(round(1 / test_size)))
+    if len(np.unique(groups)) < k:  # too few separate cases for k folds: hold out a share of the groups
+        from sklearn.model_selection import GroupShuffleSplit
+
+        _, test_idx = next(GroupShuffleSplit(n_splits=1, test_size=test_size, random_state=seed).split(np.zeros(n), y, groups))
+        test[test_idx] = True
+        return test, f"random split by group: {test.sum()} cases held out, related cases kept together"
     splitter = StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=seed)
     _, test_idx = next(splitter.split(np.zeros(n), y, groups))
     test[test_idx] = True

@@ -252,3 +252,25 @@ def test_model_saved_before_decision_rule_predicts_calibrated_argmax():
     del m.decision_, m.offsets_  # what an older pickle looks like
     p = m.predict(X[:200])
     assert list(p.labels) == [str(c) for c in m.classes_[p.proba.argmax(axis=1)]]
+
+
+def test_split_with_more_labels_than_held_out_rows():
+    """77 labels × 4 rows: a 20% hold-out cannot hold every label, so the split is random (and says so)
+    instead of failing; with a few linked cases only, whole groups are held out."""
+    df = pd.DataFrame({"label": [f"L{i // 4}" for i in range(308)]})
+    test, desc = holdout_split(df, stratify=df["label"], test_size=0.2, how="grouped", seed=0)
+    assert test.sum() == 62 and desc.startswith("random split") and "77 labels" in desc
+    df = pd.DataFrame({"case_id": [f"C{i}" for i in range(9)], "label": list("aabbaabba"),
+                       "complainant_id": ["P1", "P1", "P2", "P2", "P3", "P3", "P1", "P2", "P3"]})
+    test, desc = holdout_split(df, stratify=df["label"], test_size=0.2, how="grouped", seed=0)
+    groups = case_groups(df)
+    assert 0 < test.sum() < 9 and desc.startswith("random split by group")
+    assert all(len(set(test[groups == g])) == 1 for g in np.unique(groups))
+
+
+def test_train_with_many_labels_and_few_rows(tmp_path):
+    """More labels than a 20% hold-out can stratify (a small export of a detailed code list) still trains."""
+    df = planted_frame(60)[["text", "label"]]
+    df["label"] = [f"{lab}-{i % 10}" for i, lab in enumerate(df["label"])]  # 30-ish labels, 2 rows each
+    res = train_models(df, targets=["label"], model_dir=tmp_path / "m", config=cfg())
+    assert res.metrics["label"]["n_test"] + res.metrics["label"]["n_train"] == 60
