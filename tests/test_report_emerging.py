@@ -111,3 +111,31 @@ def test_count_change_uses_the_exact_poisson_test():
     assert out.loc["A", "direction"] == "rose"  # 60 v 30: p ≈ 0.002
     assert out.loc["B", "direction"] == "steady"
     assert out.loc["A", "change_pct"] == 100.0
+
+
+def test_phrasings_that_reach_one_team_are_one_theme():
+    """A new problem told two ways that never share a complaint is two clusters by words alone; with
+    each complaint's team it is one theme for that team, and another team's new problem stays apart."""
+    rng = np.random.default_rng(3)
+    texts, teams = [], []
+    for i in range(4000):
+        latest = i >= 3000
+        r = rng.random()
+        if latest and r < 0.03:
+            texts.append("nobody told us about the new collection day"); teams.append("Waste Collections")
+        elif latest and r < 0.06:
+            texts.append("the bin calendar is a shambles for our road"); teams.append("Waste Collections")
+        elif latest and r < 0.09:
+            texts.append("the parking permit portal shows an error"); teams.append("Parking Permits")
+        else:
+            k = rng.integers(len(BASE))
+            texts.append(f"{BASE[k]} {TAILS[rng.integers(len(TAILS))]}"); teams.append(f"team {k}")
+    latest = np.arange(4000) >= 3000
+    words_only = find_emerging(texts, latest=latest, baseline=~latest, min_count=10)
+    assert len(words_only.clusters) == 3 and set(words_only.clusters["context"]) == {""}
+    em = find_emerging(texts, latest=latest, baseline=~latest, min_count=10, context=teams)
+    assert len(em.clusters) == 2
+    waste = em.clusters[em.clusters["context"] == "Waste Collections"].iloc[0]
+    assert "new collection" in waste["terms"] and "calendar" in waste["terms"]
+    assert waste["latest_count"] == sum(t.startswith(("nobody told", "the bin calendar")) for t in texts)
+    assert em.clusters[em.clusters["context"] == "Parking Permits"].iloc[0]["latest_count"] == sum("permit portal" in t for t in texts)

@@ -54,6 +54,15 @@ def _window(prep: Prepared, by: str) -> tuple[pd.Timestamp, list[str]]:
     return start, bins
 
 
+def _context(win: pd.DataFrame) -> list | None:
+    """Who each complaint is about, most specific first (team, else service): emerging phrasings
+    that mostly reach one team are one theme."""
+    for col in ("team", "service"):
+        if col in win and win[col].notna().mean() >= 0.5:
+            return win[col].tolist()
+    return None
+
+
 def _emerging(win: pd.DataFrame, redacted: pd.Series, prep: Prepared, bins: list[str], by: str,
               settings: ReportSettings, names: set[str]) -> tuple[Emerging | None, str]:
     """Emerging terms in the latest bin against the earlier bins (or the period against the comparison period)."""
@@ -70,7 +79,8 @@ def _emerging(win: pd.DataFrame, redacted: pd.Series, prep: Prepared, bins: list
         window = f"{last[-1]} against {last[0]} to {last[-2]}" if len(last) > 2 else f"{last[-1]} against {last[0]}"
     em = find_emerging(win["text"].fillna("").astype(str).tolist(), latest=latest, baseline=baseline,
                        min_count=settings.emerging_min_count, min_ratio=settings.emerging_min_ratio,
-                       alpha=settings.emerging_alpha, n_quotes=settings.quotes, redacted=redacted.tolist(), names=names)
+                       alpha=settings.emerging_alpha, n_quotes=settings.quotes, redacted=redacted.tolist(), names=names,
+                       context=_context(win))
     return em, window
 
 
@@ -144,9 +154,12 @@ def _tables(prep: Prepared, ta: TextAnalysis, by: str, settings: ReportSettings)
     em = ta.emerging
     if em is not None:
         c = em.clusters
-        d = c[["name", "terms", "latest_count", "latest_share_pct", "baseline_count", "baseline_share_pct", "ratio", "q_value"]].copy()
+        d = c[["name", "context", "terms", "latest_count", "latest_share_pct", "baseline_count", "baseline_share_pct", "ratio", "q_value"]].copy()
         d["q_value"] = d["q_value"].map(lambda q: float(f"{q:.2g}"))
-        d.columns = ["Emerging theme", "Words and phrases", "Latest", "Latest share %", "Baseline", "Baseline share %", "Times baseline share", "q-value"]
+        d.columns = ["Emerging theme", "Mostly about", "Words and phrases", "Latest", "Latest share %", "Baseline", "Baseline share %",
+                     "Times baseline share", "q-value"]
+        if not d["Mostly about"].astype(str).str.strip().ne("").any():
+            d = d.drop(columns="Mostly about")
         note = (f"Window: {ta.emerging_window} ({em.n_latest:,} and {em.n_baseline:,} accepted stage 1 complaints); {em.n_tested:,} words and "
                 f"phrases tested. Test: {em.describe_test()}.")
         if c.empty:

@@ -10,7 +10,9 @@ emerges only when, in addition, it is in at least `min_count` latest complaints 
 its share at least `min_ratio` times its baseline share. Emerging terms that occur
 in the same complaints
 (shared complaints over the smaller set >= `link`) are joined into one cluster,
-named by its strongest phrases.
+named by its strongest phrases. Where each complaint's team (or service) is known,
+clusters whose latest complaints are mostly one team's (`CONTEXT_SHARE`) are one
+theme: a new problem is told in phrasings that never share a complaint.
 
 >>> # em = find_emerging(texts, latest=mask_q4, baseline=mask_earlier, min_count=10)
 >>> # em.clusters    # cluster, name, terms, latest_count, latest_share_pct, baseline_count, baseline_share_pct, ratio, q_value
@@ -30,7 +32,7 @@ from .trends import bh
 TEST = ("one-sided Fisher's exact test of the share of complaints using each word or phrase in the latest period against "
         "the baseline, Benjamini–Hochberg corrected over every term tested (false discovery rate {alpha:g}); a term must also "
         "appear in at least {min_count} complaints in the latest period and at least {min_ratio:g} times as often as in the baseline")
-CLUSTER_COLUMNS = ["cluster", "name", "terms", "latest_count", "latest_share_pct", "baseline_count", "baseline_share_pct",
+CLUSTER_COLUMNS = ["cluster", "name", "context", "terms", "latest_count", "latest_share_pct", "baseline_count", "baseline_share_pct",
                    "ratio", "p_value", "q_value"]
 TERM_COLUMNS = ["term", "cluster", "latest_count", "latest_share_pct", "baseline_count", "baseline_share_pct", "ratio",
                 "p_value", "q_value"]
@@ -95,6 +97,43 @@ def _clusters(X: sparse.csc_matrix, cols: list[int], order: list[int], link: flo
     return list(groups.values())
 
 
+CONTEXT_SHARE = 0.6  # a cluster belongs to a team when at least this share of its latest complaints are that team's
+
+
+def _dominant(docs: np.ndarray, context: np.ndarray | None) -> str | None:
+    """The team (or service) holding at least CONTEXT_SHARE of these complaints, if one does."""
+    if context is None or not docs.any():
+        return None
+    values = pd.Series(context[docs]).dropna().astype(str)
+    values = values[values.str.strip().ne("")]
+    if values.empty:
+        return None
+    top = values.value_counts()
+    return str(top.index[0]) if top.iloc[0] >= CONTEXT_SHARE * docs.sum() else None
+
+
+def _merge_by_context(groups: list[list[int]], X: sparse.csc_matrix, latest: np.ndarray,
+                      context: np.ndarray | None) -> tuple[list[list[int]], list[str | None]]:
+    """Join term clusters whose latest complaints mostly belong to the same team. A new problem is told
+    in several phrasings that never share a complaint ("new collection day", "the schedule is wrong"):
+    the words cannot join them, the team they all reach can. `groups` strongest first; so is the result."""
+    merged: list[list[int]] = []
+    where: list[str | None] = []
+    if context is None:
+        return [list(g) for g in groups], [None] * len(groups)
+    for g in groups:
+        docs = np.zeros(X.shape[0], dtype=bool)
+        for j in g:
+            docs[X[:, j].indices] = True
+        ctx = _dominant(docs & latest, context)
+        if ctx is not None and ctx in where:
+            merged[where.index(ctx)] += g
+        else:
+            merged.append(list(g))
+            where.append(ctx)
+    return merged, where
+
+
 def _name(terms: list[str]) -> str:
     """Leading phrase plus the next term that adds a word."""
     phrases = [t for t in terms if " " in t]
@@ -110,10 +149,12 @@ def _name(terms: list[str]) -> str:
 
 def find_emerging(texts, *, latest, baseline, min_count: int = 10, min_ratio: float = 2.0, alpha: float = 0.01,
                   link: float = 0.6, max_terms: int = 40, n_quotes: int = 3, redacted: list[str] | None = None,
-                  names: set[str] | None = None) -> Emerging:
+                  names: set[str] | None = None, context=None) -> Emerging:
     """Terms and clusters whose share of complaints rose significantly in `latest` against `baseline`.
 
     `texts`: complaint texts; `latest`, `baseline`: boolean masks over them (disjoint).
+    `context`: the team (or service) of each text, when known: clusters whose latest complaints are
+    mostly one team's are joined into one theme, named after its strongest phrases.
     `redacted`: the texts already redacted (saves redacting twice), same order; `names`: words to leave out
     as names (`proper_nouns` of the redacted texts, found here when None).
     """
@@ -162,7 +203,15 @@ def find_emerging(texts, *, latest, baseline, min_count: int = 10, min_ratio: fl
     # linked by how they co-occur in the latest period, where they are new: in the baseline a word like
     # "permit" has its own older uses, which would make it look like a hub and keep "permit portal" apart
     groups = _clusters(X[lat].tocsc(), cols, cols, link)
-    groups.sort(key=lambda g: (-len(set().union(*(set(X[:, j].indices) for j in g)) & set(np.flatnonzero(lat))), vocab[g[0]]))
+    latest_rows = set(np.flatnonzero(lat))
+    size = lambda g: len(set().union(*(set(X[:, j].indices) for j in g)) & latest_rows)  # noqa: E731
+    groups.sort(key=lambda g: (-size(g), vocab[g[0]]))
+    ctx_all = None if context is None else np.asarray(pd.Series(list(context), dtype=object), dtype=object)
+    if ctx_all is not None and len(ctx_all) != len(texts):
+        raise ValueError(f"context must have one entry per text ({len(texts)}), got {len(ctx_all)}")
+    groups, where = _merge_by_context(groups, X, lat, None if ctx_all is None else ctx_all[rows])
+    order_ = sorted(range(len(groups)), key=lambda i: (-size(groups[i]), vocab[groups[i][0]]))
+    groups, where = [groups[i] for i in order_], [where[i] for i in order_]
     cl_rows, term_rows, quotes = [], [], []
     labels = np.full(len(texts), "", dtype=object)
     used_names: set[str] = set()
@@ -181,7 +230,7 @@ def find_emerging(texts, *, latest, baseline, min_count: int = 10, min_ratio: fl
         ka, kc = int((docs & lat).sum()), int((docs & ~lat).sum())
         pk = float(_one_sided_fisher(np.array([ka]), n1, np.array([kc]), n0)[0])
         r = (ka / n1) / (kc / n0) if kc else np.inf
-        cl_rows.append({"cluster": k, "name": name, "terms": ", ".join(terms[:8]), "latest_count": ka,
+        cl_rows.append({"cluster": k, "name": name, "context": where[k - 1] or "", "terms": ", ".join(terms[:8]), "latest_count": ka,
                         "latest_share_pct": pct(ka, n1), "baseline_count": kc, "baseline_share_pct": pct(kc, n0),
                         "ratio": round(float(r), 2) if np.isfinite(r) else r, "p_value": pk, "q_value": float(min(q[j] for j in g))})
         for j in g:
