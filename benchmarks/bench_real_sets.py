@@ -13,8 +13,9 @@ For each set (splits in ``real_data.py``) it
    loads the saved folder with ``rca.model_store.load_model`` and scores the test
    rows with ``bundle.predict`` (what ``rca score`` does);
 2. fits the two references the issue names on the same rows: TF-IDF + logistic
-   regression (scikit-learn defaults), and word (1-2) + character (2-5) TF-IDF with
-   a linear SVM;
+   regression, and word (1-2) + character (2-5) TF-IDF with a linear SVM, both
+   class-balanced (that is what reproduces the issue's NHS figures; see
+   ``reference_lr``);
 3. prints a table and writes ``benchmarks/results/real_<set>.json`` and
    ``benchmarks/results/real_table.md``.
 
@@ -55,6 +56,9 @@ RESULTS = Path(__file__).resolve().parent / "results"
 # out-of-fold scores; NHS: macro_f1 offsets 0.511 vs calibrated argmax 0.495 pooled macro-F1,
 # CFPB: classifier scores 0.294 vs calibrated 0.283 vs offsets 0.289).
 RECIPES: dict[str, dict] = {
+    # NHS: separate word and character classifiers with averaged calibrated scores won on validation
+    # (0.495 -> 0.509) and pooled nested CV (0.503 -> 0.519) but took 24.9 s to train (limit 20 s) and gave
+    # 0.514 on test against this recipe's 0.520 (results/real_nhs_views_separate.json); not kept.
     "nhs": {"classifier": "svm", "C": 0.3, "class_weight": "balanced", "word_ngrams": [1, 2], "char_ngrams": [],
             "min_df": 1, "lemmatise": True, "cv_folds": 5, "decision": "macro_f1", "baselines": False},
     "cfpb": {"classifier": "svm", "C": 0.3, "class_weight": "balanced", "word_ngrams": [1, 2], "char_ngrams": [3, 5],
@@ -99,16 +103,24 @@ class PeakRss:
         return round(self.peak / 2**20, 1)
 
 
-def reference_lr():
-    """Plain TF-IDF + logistic regression, scikit-learn defaults (the analyst's afternoon)."""
-    return make_pipeline(TfidfVectorizer(), LogisticRegression(max_iter=1000))
+def reference_lr(balanced: bool = True):
+    """Plain TF-IDF + logistic regression with balanced class weights (the analyst's afternoon).
+
+    Balanced weights because that is what reproduces the issue's "measured on this
+    machine" NHS figure (0.482; balanced gives 0.491, scikit-learn defaults 0.438).
+    """
+    return make_pipeline(TfidfVectorizer(), LogisticRegression(max_iter=1000, class_weight="balanced" if balanced else None))
 
 
-def reference_svm():
-    """Word (1-2) + character (2-5, within words) TF-IDF + LinearSVC (the strong reference)."""
+def reference_svm(balanced: bool = True):
+    """Word (1-2) + character (2-5, within words) TF-IDF + class-balanced LinearSVC (the strong reference).
+
+    Balanced for the same reason as `reference_lr`: the issue's NHS 0.508 is matched by
+    balanced weights (0.510), not by defaults (0.490).
+    """
     return make_pipeline(make_union(TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2)),
                                     TfidfVectorizer(sublinear_tf=True, analyzer="char_wb", ngram_range=(2, 5))),
-                         LinearSVC())
+                         LinearSVC(class_weight="balanced" if balanced else None))
 
 
 def scores(y_true: list[str], y_pred: list[str]) -> dict[str, float]:
@@ -180,24 +192,29 @@ def bench_set(key: str, s: real_data.RealSet, *, refs: bool = True) -> dict:
     if refs:
         out["references"] = [run_reference("tfidf+logreg", reference_lr, s),
                              run_reference("word+char tfidf+linearsvc", reference_svm, s)]
+        # the same two with scikit-learn's default (unweighted) classes, for the record
+        out["references_unbalanced"] = [run_reference("tfidf+logreg", lambda: reference_lr(balanced=False), s),
+                                        run_reference("word+char tfidf+linearsvc", lambda: reference_svm(balanced=False), s)]
         for r in out["references"]:
             print(f"  {r['model']}: {metric} {r[metric]:.3f}, fit {r['fit_seconds']:.1f} s", flush=True)
     return out
 
 
 def table(results: list[dict]) -> str:
-    """The README table: one row per set."""
-    lines = ["| dataset | task | metric | rca | TF-IDF+LR | word+char SVM | target | rca train s | rca scores/s |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    """The README table: per set, rca and the two references from the same run, with the set's goal."""
+    lines = ["| dataset (train/test) | model | macro-F1 | accuracy | fit s | scores/s | peak MiB | goal |",
+             "|---|---|---|---|---|---|---|---|"]
     for r in results:
         m = r["target_metric"]
-        refs = {x["model"]: x for x in r.get("references", [])}
-        lr = refs.get("tfidf+logreg", {}).get(m)
-        svm = refs.get("word+char tfidf+linearsvc", {}).get(m)
-        goal = f"≥ {r['target_value']}" + (f", ≤ {r['target_fit_seconds']:.0f} s" if r["target_fit_seconds"] else "")
-        lines.append(f"| {r['dataset']} ({r['n_train']:,}/{r['n_test']:,}) | {r['task']} | {m} | **{r['rca'][m]:.3f}** | "
-                     f"{'-' if lr is None else f'{lr:.3f}'} | {'-' if svm is None else f'{svm:.3f}'} | {goal} | "
-                     f"{r['rca']['train_models_seconds']:.1f} | {r['rca']['texts_per_second']:.0f} |")
+        goal = f"{m.replace('_', '-')} ≥ {r['target_value']}" + (f", fit ≤ {r['target_fit_seconds']:.0f} s" if r["target_fit_seconds"] else "")
+        rca = {**r["rca"], "model": "**rca**", "fit_seconds": r["rca"]["train_models_seconds"]}
+        rows = [rca] + [{**x, "model": {"tfidf+logreg": "TF-IDF + LR", "word+char tfidf+linearsvc": "word+char SVM"}.get(x["model"], x["model"])}
+                        for x in r.get("references", [])]
+        for i, x in enumerate(rows):
+            first = f"{r['dataset']} {r['task']} ({r['n_train']:,}/{r['n_test']:,})" if i == 0 else ""
+            f1, acc = (f"{x[k]:.3f}" if i or k != m else f"**{x[k]:.3f}**" for k in ("macro_f1", "accuracy"))
+            lines.append(f"| {first} | {x['model']} | {f1} | {acc} | {x['fit_seconds']:.1f} | {x['texts_per_second']:,.0f} | "
+                         f"{x['peak_rss_mib']:,.0f} | {goal if i == 0 else ''} |")
     return "\n".join(lines)
 
 
