@@ -204,14 +204,17 @@ def find_emerging(texts, *, latest, baseline, min_count: int = 10, min_ratio: fl
     # "permit" has its own older uses, which would make it look like a hub and keep "permit portal" apart
     groups = _clusters(X[lat].tocsc(), cols, cols, link)
     latest_rows = set(np.flatnonzero(lat))
-    size = lambda g: len(set().union(*(set(X[:, j].indices) for j in g)) & latest_rows)  # noqa: E731
-    groups.sort(key=lambda g: (-size(g), vocab[g[0]]))
+
+    def strength(g: list[int]) -> tuple[int, str]:  # most latest complaints first
+        return -len(set().union(*(set(X[:, j].indices) for j in g)) & latest_rows), vocab[g[0]]
+
+    groups.sort(key=strength)
     ctx_all = None if context is None else np.asarray(pd.Series(list(context), dtype=object), dtype=object)
     if ctx_all is not None and len(ctx_all) != len(texts):
         raise ValueError(f"context must have one entry per text ({len(texts)}), got {len(ctx_all)}")
     groups, where = _merge_by_context(groups, X, lat, None if ctx_all is None else ctx_all[rows])
-    order_ = sorted(range(len(groups)), key=lambda i: (-size(groups[i]), vocab[groups[i][0]]))
-    groups, where = [groups[i] for i in order_], [where[i] for i in order_]
+    ranked = sorted(range(len(groups)), key=lambda i: strength(groups[i]))
+    groups, where = [groups[i] for i in ranked], [where[i] for i in ranked]
     cl_rows, term_rows, quotes = [], [], []
     labels = np.full(len(texts), "", dtype=object)
     used_names: set[str] = set()
