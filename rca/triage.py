@@ -198,6 +198,13 @@ def triage_many(contacts: list[dict], *, bundle, config: Config | None = None, s
                         k_similar=k_similar) for i in range(len(contacts))]
 
 
+def other_suggestions(result: dict) -> dict:
+    """A triage result's suggestions for targets beyond the ones it names (service, root cause,
+    acceptability): a council's own targets, such as a theme or category column."""
+    named = {"service", "root_cause", "acceptability"}
+    return {t: s for t, s in (result.get("predictions") or {}).items() if t not in named}
+
+
 def _triage_one(text: str, when: datetime, complainant_id: str | None, row: int | None, preds: dict, evidence: dict,
                 sims: np.ndarray | None, *, bundle, config: Config, settings, similar: SimilarIndex | None,
                 k_similar: int) -> dict:

@@ -71,6 +71,10 @@ def print_triage(res: dict) -> None:
     typer.echo(f"{'team':<14} {res.get('team') or '-'}")
     typer.echo(f"{'route':<14} {res['route']}  ({res['route_reason']})")
     sug("root cause", res.get("root_cause"))
+    from ..triage import other_suggestions
+
+    for target, s in other_suggestions(res).items():  # a council's own targets (theme, category, ...)
+        sug(target.replace("_", " ")[:14], s)
     typer.echo(f"{'received':<14} {res['received']}  (counts as {res['effective_received']})")
     typer.echo(f"{'response due':<14} {res['due']}  ({res['working_days']} working days)")
     if res.get("duplicate"):

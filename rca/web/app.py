@@ -165,7 +165,14 @@ def render_intake(*, form: dict | None = None, result: dict | None = None, error
     if result is not None:
         phrases = [e for p in (result.get("predictions") or {}).values() if p for e in p.get("evidence") or []]
         segments = highlight_segments(form.get("text", ""), phrases)
-    return _templates().get_template("index.html").render(form=form, result=result, error=error, segments=segments)
+    rows = []  # (heading, element id, suggestion): service and root cause, then a council's own targets
+    if result is not None:
+        from ..triage import other_suggestions
+
+        rows = [("Service", "service", result.get("service")), ("Root cause", "root_cause", result.get("root_cause"))]
+        rows += [(t.replace("_", " ").capitalize(), f"target-{i}", sug) for i, (t, sug) in enumerate(other_suggestions(result).items())]
+    return _templates().get_template("index.html").render(form=form, result=result, error=error, segments=segments,
+                                                          suggestion_rows=rows)
 
 
 def _health(bundle, similar, batcher: MicroBatcher | None = None) -> dict:
