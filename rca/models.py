@@ -269,8 +269,11 @@ class TargetModel:
         over[np.arange(len(proba)), proba.argmax(axis=1)] |= ~over.any(axis=1)  # none over: the best one
         conf = np.where(over, proba, np.inf).min(axis=1)
         order = np.argsort(-proba, axis=1, kind="stable")  # most likely first, ties by label order
+        rows, pos = np.nonzero(np.take_along_axis(over, order, axis=1))  # by row, then likelihood
         names = [str(c) for c in self.classes_]
-        chosen = [[names[j] for j in row if keep[j]] for row, keep in zip(order.tolist(), over.tolist())]
+        labels = [names[j] for j in order[rows, pos].tolist()]
+        bounds = np.r_[0, np.cumsum(np.bincount(rows, minlength=len(proba)))].tolist()
+        chosen = [labels[bounds[i]:bounds[i + 1]] for i in range(len(proba))]
         return chosen, conf
 
     def _logits(self, scores: np.ndarray) -> np.ndarray:

@@ -274,3 +274,21 @@ def test_train_with_many_labels_and_few_rows(tmp_path):
     df["label"] = [f"{lab}-{i % 10}" for i, lab in enumerate(df["label"])]  # 30-ish labels, 2 rows each
     res = train_models(df, targets=["label"], model_dir=tmp_path / "m", config=cfg())
     assert res.metrics["label"]["n_test"] + res.metrics["label"]["n_train"] == 60
+
+
+def test_multi_label_choice_order_fallback_and_confidence():
+    """Labels over their own threshold, most likely first (ties in label order); none over: the best one;
+    confidence = the least sure label chosen."""
+    from rca.models import ModelSettings, TargetModel
+
+    m = TargetModel("esc", multi=True, settings=ModelSettings(), seed=0)
+    m.classes_ = np.array(["a", "b", "c", "d"])
+    m.label_thresholds_ = np.array([0.5, 0.5, 0.3, 0.9])
+    proba = np.array([[0.6, 0.8, 0.1, 0.95],   # d, b, a
+                      [0.1, 0.2, 0.25, 0.5],   # none over: d, the most likely
+                      [0.7, 0.7, 0.0, 0.0],    # tie: a before b
+                      [0.0, 0.0, 0.35, 0.0]])  # c only
+    chosen, conf = m._choose(proba)
+    assert chosen == [["d", "b", "a"], ["d"], ["a", "b"], ["c"]]
+    assert np.allclose(conf, [0.6, 0.5, 0.7, 0.35])
+    assert m._choose(np.empty((0, 4)))[0] == []
