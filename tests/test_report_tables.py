@@ -289,3 +289,15 @@ def test_missing_columns_skip_tables_with_a_note_not_an_error():
     assert not t["compensation"].ok and "`compensation`" in t["compensation"].skipped
     assert not t["on_time_by_stage"].ok
     assert t["volumes_by_service"].ok
+
+
+def test_periods_financial_calendar_and_range():
+    from rca.errors import RcaError
+
+    fy, q3, cal = parse_period("2023-24"), parse_period("2023-24 Q3"), parse_period("2019")
+    assert (fy.start, fy.end.date()) == (pd.Timestamp("2023-04-01"), pd.Timestamp("2024-03-31").date())
+    assert (q3.start, q3.end.date()) == (pd.Timestamp("2023-10-01"), pd.Timestamp("2023-12-31").date())
+    assert (cal.label, cal.start, cal.end.date()) == ("2019", pd.Timestamp("2019-01-01"), pd.Timestamp("2019-12-31").date())
+    with pytest.raises(RcaError) as err:
+        parse_period("2023-25")
+    assert err.value.code == "E202"

@@ -28,7 +28,7 @@ class By(str, Enum):
 @cli_errors
 def report(
     data: Annotated[Path, typer.Argument(help="Case export (labelled and/or scored): CSV, Excel or Parquet.")],
-    period: Annotated[str, typer.Option("--period", help="Financial year such as 2023-24, a quarter '2023-24 Q3', a half '2023-24 H1', or FIRST..LAST dates.")],
+    period: Annotated[str, typer.Option("--period", help="Financial year such as 2023-24, a quarter '2023-24 Q3', a half '2023-24 H1', a calendar year '2023', or FIRST..LAST dates.")],
     out: Annotated[Path, typer.Option("--out", help="Folder for report.html, report.docx, report.xlsx and charts/.")],
     compare: Annotated[Optional[str], typer.Option("--compare", help="Comparison period, e.g. 2022-23.")] = None,
     by: Annotated[By, typer.Option("--by", help="Bins for trends.")] = By.quarter,

@@ -60,7 +60,7 @@ def _end_of_day(day: pd.Timestamp) -> pd.Timestamp:
 
 
 def parse_period(text: str) -> Period:
-    """Parse '2023-24', '2023/24', '2023-24 Q2', '2023-24 H1' or '2023-04-01..2023-09-30'."""
+    """Parse '2023-24', '2023/24', '2023-24 Q2', '2023-24 H1', '2023' (a calendar year) or '2023-04-01..2023-09-30'."""
     if isinstance(text, Period):
         return text
     raw = str(text)
@@ -71,10 +71,14 @@ def parse_period(text: str) -> Period:
             raise RcaError("E202", f"the period ends before it starts: {raw!r}", column="period", value=raw,
                            hint="Write the range as FIRST..LAST, e.g. 2023-04-01..2023-09-30.")
         return Period(raw.strip(), start, _end_of_day(end), "range")
+    if re.fullmatch(r"\s*\d{4}\s*", raw):  # a calendar year, for data that is not kept by financial year
+        year = int(raw)
+        return Period(str(year), pd.Timestamp(year=year, month=1, day=1), _end_of_day(pd.Timestamp(year=year, month=12, day=31)), "range")
     m = _FY.match(raw)
     if not m:
         raise RcaError("E202", f"cannot read the period {raw!r}", column="period", value=raw,
-                       hint="Use a financial year such as 2023-24, a quarter such as '2023-24 Q3', a half such as '2023-24 H1', or a range 2023-04-01..2024-03-31.")
+                       hint="Use a financial year such as 2023-24, a quarter such as '2023-24 Q3', a half such as '2023-24 H1', "
+                            "a calendar year such as 2023, or a range 2023-04-01..2024-03-31.")
     year, nxt = int(m.group(1)), m.group(2)
     nxt_full = int(nxt) if len(nxt) == 4 else (year // 100) * 100 + int(nxt)
     if nxt_full != year + 1:
