@@ -44,6 +44,9 @@ def test_train_any_columns_then_evaluate(feedback_csv, tmp_path):
     assert len(scored) == 90 and (scored["label_predicted"] == scored["label"]).mean() >= 0.9
     out = runner.invoke(app, ["evaluate", str(feedback_csv), "--model-dir", str(tmp_path / "m"), "--json"])
     assert out.exit_code == 0, out.output
+    out = runner.invoke(app, ["report", str(tmp_path / "s.csv"), "--period", "2023", "--model-dir", str(tmp_path / "m"),
+                              "--out", str(tmp_path / "rep"), "--json"])
+    assert out.exit_code == 0, out.output
 
 
 def test_unknown_target_exits_2_with_code(feedback_csv, tmp_path):

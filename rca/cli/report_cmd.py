@@ -48,6 +48,12 @@ def report(
 
     t0 = time.perf_counter()
     cfg = build_config(config, text_column=text_column, id_column=id_column, seed=seed)
+    bundle = None
+    if model_dir is not None:
+        from ..model_store import load_model
+
+        bundle = load_model(model_dir)  # its column names are read where this file has them
+        cfg = cfg.with_column_hints((bundle.manifest.get("data") or {}).get("columns"))
     res = load_cases(data, config=cfg, on_bad_rows="keep", require=("text",) if model_dir else ())
     cases = res.cases
     notes = []
@@ -56,11 +62,6 @@ def report(
         if drop.any():
             notes.append(f"{int(drop.sum()):,} rows of {data.name} were left out: blank rows or repeated case ids.")
         cases = cases[~drop].drop(columns=[ISSUES]).reset_index(drop=True)
-    bundle = None
-    if model_dir is not None:
-        from ..model_store import load_model
-
-        bundle = load_model(model_dir)
     if population is None and (data.parent / "ward_population.csv").exists():
         population = data.parent / "ward_population.csv"  # the demo's bundled table sits beside its export
         notes.append(f"Ward populations read from {population}.")
