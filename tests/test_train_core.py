@@ -292,3 +292,23 @@ def test_multi_label_choice_order_fallback_and_confidence():
     assert chosen == [["d", "b", "a"], ["d"], ["a", "b"], ["c"]]
     assert np.allclose(conf, [0.6, 0.5, 0.7, 0.35])
     assert m._choose(np.empty((0, 4)))[0] == []
+
+
+@pytest.mark.parametrize("multi", [False, True])
+def test_folds_on_threads_give_the_same_model_as_one_at_a_time(multi):
+    """`n_jobs` only changes how many out-of-fold fits run at once, never the result."""
+    from rca.models import ModelSettings, TargetModel
+
+    X, labels = imbalanced_blobs(1500, seed=5)
+    if multi:
+        labels = [v if i % 3 else f"{v};c{(i // 3) % 2}" for i, v in enumerate(labels)]
+    fitted = []
+    for n_jobs in (1, 2):
+        s = ModelSettings.from_config({"n_jobs": n_jobs, "cv_folds": 4})
+        fitted.append(TargetModel("t", multi=multi, settings=s, seed=0).fit(X, list(labels)))
+    one, two = fitted
+    assert np.array_equal(one.validation_["confidence"], two.validation_["confidence"])
+    assert one.threshold_ == two.threshold_
+    assert np.array_equal(one.predict(X[:300]).proba, two.predict(X[:300]).proba)
+    with pytest.raises(RcaError):
+        ModelSettings.from_config({"n_jobs": 0})
