@@ -11,6 +11,7 @@ import csv
 import io
 import logging
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -28,6 +29,9 @@ EXCEL_EXT = {".xlsx", ".xlsm"}
 PARQUET_EXT = {".parquet", ".pq"}
 MAX_COLUMNS = 10_000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A cell that is only a number ("-2", "+44", "-1.5e3") is read as that number, never run as a
+# formula, so it is written as it came (a code column of "-2.0" keeps its value).
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 @dataclass
@@ -408,7 +412,7 @@ def _stream_csv(path: Path, enc: str, delim: str, chunksize: int, info: ReadInfo
 
 def neutralise_cell(value: object) -> object:
     """Prefix a quote to text a spreadsheet would run as a formula (CSV injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
         return "'" + value
     return value
 

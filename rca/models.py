@@ -17,12 +17,12 @@
 | stop_words | false | drop spaCy stop words (negations kept) |
 | redact | true | redact personal data before features (leave on) |
 | cv_folds | 5 | folds for the out-of-fold scores that calibration and thresholds are fitted on |
-| n_jobs | 2 | folds fitted at once, on threads (same result as one at a time) |
+| n_jobs | 2 | folds fitted at once, on threads, for logreg / sgd (same result as one at a time; svm folds run one at a time, see `fold_jobs`) |
 | decision | "macro_f1" | single-label tag: "macro_f1" (calibrated log-probability plus per-class offsets fitted out-of-fold for macro-F1), "scores" (the class-weighted classifier's top score) or "calibrated" (most probable after calibration: best accuracy, favours big classes); see `rca.decision`. Confidence is always the calibrated probability of the tag given |
 | target_precision | 0.9 | abstention threshold: tags less sure than this go to review |
 | test_size | 0.2 | share held out for evaluation |
 | split | "auto" | "time" (latest cases), "grouped" (stratified, complainant/parent kept together) or "auto" (time when dates exist) |
-| refit | true | after evaluation, refit on every labelled row for the saved model |
+| refit | true | after evaluation, the saved model learns from every labelled row (see `rca.train`) |
 | baselines | true | score majority / keyword / plain TF-IDF + LR on the same split (costs a plain LR fit) |
 | targets | [] | extra label columns to train besides the defaults |
 | embeddings | none | sentence embeddings added beside TF-IDF: a static model folder (`rca embeddings build`; `embeddings` extra) or "minilm" (full model; `embeddings-minilm` extra, torch) |
@@ -116,12 +116,25 @@ def make_classifier(s: ModelSettings, *, seed: int, n_rows: int):
     return LogisticRegression(C=s.C, class_weight=cw, max_iter=s.max_iter, random_state=seed)
 
 
+def fold_jobs(est, n_jobs: int) -> int:
+    """How many out-of-fold fits may run at once on threads without changing the result.
+
+    liblinear (LinearSVC, and logistic regression's liblinear solver) draws its
+    coordinate order from one process-wide random generator that it reseeds at the
+    start of every fit, so two fits on threads interleave their draws and the model
+    differs in the 6th digit from run to run. Those fits run one at a time; lbfgs has
+    no randomness and SGD keeps its own generator, so they share the cores."""
+    if isinstance(est, LinearSVC) or (isinstance(est, LogisticRegression) and est.solver == "liblinear"):
+        return 1
+    return n_jobs
+
+
 def _oof_scores(est, X, y: np.ndarray, *, folds: int, seed: int, n_jobs: int = 1) -> np.ndarray:
     """Out-of-fold decision scores: each row scored by a model that never saw it.
 
-    The folds run on `n_jobs` threads: liblinear and the other solvers release the
-    GIL, so threads share the feature matrix instead of copying it to processes
-    (NHS feedback, 33k rows: 5 folds in 2.0 s on 2 threads against 3.0 s in one)."""
+    The folds run on up to `n_jobs` threads (see `fold_jobs`): the solvers release
+    the GIL, so threads share the feature matrix instead of copying it to processes."""
+    n_jobs = fold_jobs(est, n_jobs)
     counts = np.bincount(y)
     n_splits = int(min(folds, max(2, counts.max())))
     cv = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)

@@ -339,12 +339,14 @@ def _out_kind(out: Path) -> str:
 
 def _neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     """`rca.io.neutralise_frame`, vectorised: a quote before text a spreadsheet would run as a formula."""
-    from .io import _FORMULA_START
+    from .io import _FORMULA_START, _PLAIN_NUMBER
 
     for c in frame.columns:
         col = frame[c]
         if col.dtype == object:
             risky = col.str.startswith(_FORMULA_START, na=False).to_numpy(dtype=bool)
+            if risky.any():  # plain numbers ("-2.0") are read as numbers, not run
+                risky[risky] = ~col[risky].astype(str).str.fullmatch(_PLAIN_NUMBER.pattern).to_numpy(dtype=bool)
             if risky.any():
                 frame[c] = col.where(~risky, "'" + col.astype(str))
     return frame

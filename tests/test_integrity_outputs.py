@@ -119,3 +119,20 @@ def test_scored_csv_keeps_a_carriage_return_inside_its_row(trained_model_dir, tm
         records = list(csv.reader(fh))
     assert [r[0] for r in records[1:]] == ["A", "B"]
     _assert_inert_csv(tmp_path / "out.csv")
+
+
+def test_plain_numbers_in_text_columns_are_not_quoted(tmp_path):
+    # a code column read as text ("-2.0", "+44") is a number to a spreadsheet, not a formula
+    df = pd.DataFrame({"code": ["-2.0", "+44", "-.5", "1e-3", "-2.0=cmd", "- 2", "-1+1"]})
+    write_table(df, tmp_path / "o.csv")
+    back = pd.read_csv(tmp_path / "o.csv", dtype=str)
+    assert list(back["code"]) == ["-2.0", "+44", "-.5", "1e-3", "'-2.0=cmd", "'- 2", "'-1+1"]
+
+
+def test_scored_file_keeps_negative_codes(tmp_path):
+    from rca.score import _neutralise
+
+    frame = pd.DataFrame({"code": ["-2.0", "=SUM(A1)", "-3", None, "-x"]})
+    out = _neutralise(frame.copy())
+    assert list(out["code"])[:3] == ["-2.0", "'=SUM(A1)", "-3"]
+    assert out["code"].iloc[3] is None and out["code"].iloc[4] == "'-x"

@@ -295,7 +295,8 @@ def test_multi_label_choice_order_fallback_and_confidence():
 
 
 @pytest.mark.parametrize("multi", [False, True])
-def test_folds_on_threads_give_the_same_model_as_one_at_a_time(multi):
+@pytest.mark.parametrize("classifier", ["svm", "logreg", "sgd"])
+def test_folds_on_threads_give_the_same_model_as_one_at_a_time(multi, classifier):
     """`n_jobs` only changes how many out-of-fold fits run at once, never the result."""
     from rca.models import ModelSettings, TargetModel
 
@@ -304,7 +305,7 @@ def test_folds_on_threads_give_the_same_model_as_one_at_a_time(multi):
         labels = [v if i % 3 else f"{v};c{(i // 3) % 2}" for i, v in enumerate(labels)]
     fitted = []
     for n_jobs in (1, 2):
-        s = ModelSettings.from_config({"n_jobs": n_jobs, "cv_folds": 4})
+        s = ModelSettings.from_config({"n_jobs": n_jobs, "cv_folds": 4, "classifier": classifier})
         fitted.append(TargetModel("t", multi=multi, settings=s, seed=0).fit(X, list(labels)))
     one, two = fitted
     assert np.array_equal(one.validation_["confidence"], two.validation_["confidence"])
@@ -312,3 +313,34 @@ def test_folds_on_threads_give_the_same_model_as_one_at_a_time(multi):
     assert np.array_equal(one.predict(X[:300]).proba, two.predict(X[:300]).proba)
     with pytest.raises(RcaError):
         ModelSettings.from_config({"n_jobs": 0})
+
+
+def test_saved_model_learns_from_the_held_out_latest_cases_too(tmp_path):
+    # A new kind of complaint starts in the latest months, which the time split holds out to
+    # evaluate. The saved model is fitted again on every row, so it knows the new label and
+    # its words; the hold-out figures still come from the model that never saw those rows.
+    frame = planted_frame(n=150)
+    new = [{"case_id": f"N{i:03d}", "text": f"the new permit portal took my money. {FILLER[i % 6]}", "label": "Portal",
+            "received": pd.Timestamp("2023-09-01") + pd.Timedelta(days=i)} for i in range(20)]
+    frame = pd.concat([frame, pd.DataFrame(new)], ignore_index=True)
+    res = train_models(frame, targets=["label"], model_dir=tmp_path / "m", config=cfg())
+    m = res.metrics["label"]
+    assert "time split" in res.split and m["n_test"] >= 20  # the Portal rows were all held out
+    bundle = load_model(tmp_path / "m")
+    assert "Portal" in set(bundle.models["label"].classes_)
+    assert bundle.predict(["the permit portal took the money"])["label"].labels == ["Portal"]
+    assert m["n_train"] + m["n_test"] == m["n_final"] == 170
+    assert m["threshold"] == pytest.approx(float(bundle.models["label"].threshold_))
+
+
+def test_liblinear_folds_run_one_at_a_time():
+    # liblinear reseeds one process-wide generator per fit: on threads, concurrent fits
+    # interleave its draws and the same seed stops giving the same model
+    from sklearn.linear_model import LogisticRegression, SGDClassifier
+    from sklearn.svm import LinearSVC
+
+    from rca.models import fold_jobs
+
+    assert fold_jobs(LinearSVC(), 2) == 1
+    assert fold_jobs(LogisticRegression(solver="liblinear"), 2) == 1
+    assert fold_jobs(LogisticRegression(), 2) == 2 and fold_jobs(SGDClassifier(), 2) == 2
