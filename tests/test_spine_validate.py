@@ -121,3 +121,15 @@ def test_unknown_label_is_reported_and_kept(tmp_path):
     res = load_cases(p)
     assert res.cases.loc[0, "outcome"] == "Sort of upheld"
     assert any(w.startswith("E106") for w in res.warnings)
+
+
+def test_validate_needs_only_a_text_column(tmp_path):
+    # the brief: a text column is all scoring needs; dates are asked for only when required
+    runner = CliRunner()
+    p = tmp_path / "feedback.csv"
+    p.write_text("feedback,label\nhello there,a\nbin not collected,b\n")
+    ok = runner.invoke(app, ["validate", str(p), "--text-column", "feedback"])
+    assert ok.exit_code == 0, ok.output
+    assert "read 2 rows: 2 valid, 0 quarantined" in ok.output and "no date-received column" in ok.output
+    strict = runner.invoke(app, ["validate", str(p), "--text-column", "feedback", "--require", "received"])
+    assert strict.exit_code == 2 and "E101" in strict.output and "--received-column" in strict.output

@@ -18,7 +18,7 @@ def validate(
     text_column: TextColumnOpt = None,
     id_column: IdColumnOpt = None,
     received_column: ReceivedColumnOpt = None,
-    require: Annotated[Optional[list[str]], typer.Option("--require", help="Canonical fields that must be present (default: text and received).")] = None,
+    require: Annotated[Optional[list[str]], typer.Option("--require", help="Canonical fields that must be present (default: text; e.g. --require received).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Check an export: map its columns, parse every row, quarantine what cannot be used.
@@ -27,10 +27,13 @@ def validate(
     file itself is unusable. Counts always reconcile: read = valid + quarantined.
     """
     cfg = build_config(config, text_column=text_column, id_column=id_column, received_column=received_column)
-    required = tuple(require) if require else ("text", "received")
+    required = tuple(require) if require else ("text",)  # a text column is all that scoring needs
     qpath = quarantine or data.with_name(data.name + ".quarantine.csv")
     res = load_cases(data, config=cfg, require=required, quarantine_path=qpath)
     assert res.n_read == res.n_valid + res.n_quarantined
+    if "received" not in res.mapping:
+        res.warnings.append("no date-received column: scoring and training work, but due dates, trends by quarter and "
+                            "the time split need one (name it with --received-column)")
     summary = {
         "file": str(data), "encoding": res.encoding, "read": res.n_read, "valid": res.n_valid,
         "quarantined": res.n_quarantined, "quarantine_file": str(qpath) if res.n_quarantined else None,
