@@ -12,6 +12,7 @@ Example (see docs/config.md and examples/icasework.toml)::
 """
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,6 +94,15 @@ def load_config(path: str | Path | None = None) -> Config:
     return config_from_dict(data, source=str(p))
 
 
+def _cutoff(value: Any, source: str | None) -> str:
+    """`[calendar] cutoff` as "HH:MM" (24-hour; "15:00:00" is accepted too)."""
+    m = re.fullmatch(r"\s*(\d{1,2}):(\d{2})(?::\d{2})?\s*", str(value))
+    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+        raise RcaError("E202", f"[calendar] cutoff must be a 24-hour time such as \"15:00\", got {value!r}",
+                       file=source, column="cutoff")
+    return f"{int(m.group(1)):02d}:{m.group(2)}"
+
+
 def config_from_dict(data: dict[str, Any], *, source: str | None = None) -> Config:
     cfg = Config(source=source)
     if "seed" in data:
@@ -125,7 +135,7 @@ def config_from_dict(data: dict[str, Any], *, source: str | None = None) -> Conf
     cal = data.get("calendar", {})
     cc = CalendarConfig()
     if "cutoff" in cal:
-        cc.cutoff = str(cal["cutoff"])
+        cc.cutoff = _cutoff(cal["cutoff"], source)
     if "subdivision" in cal:
         cc.subdivision = str(cal["subdivision"])
     for route, stages in cal.get("targets", {}).items():

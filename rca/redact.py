@@ -18,6 +18,7 @@ Measured precision / recall per type: `benchmarks/bench_redact.py` over
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -410,18 +411,26 @@ def find_pii(text: str) -> list[PiiSpan]:
 
 
 def _resolve(found: list[PiiSpan]) -> list[PiiSpan]:
-    """Keep the most specific hit where hits overlap; merge overlapping names."""
+    """Keep the most specific hit where hits overlap; merge overlapping names.
+
+    The kept spans never overlap, so they stay sorted by start (and so by end) and
+    the ones a new hit clashes with are found by bisection: a text with thousands
+    of hits takes n log n, not n squared."""
     found.sort(key=lambda s: (_PRIORITY[s.kind], -(s.end - s.start), s.start))
     kept: list[PiiSpan] = []
+    starts: list[int] = []
+    ends: list[int] = []
     for s in found:
-        clash = [k for k in kept if k.start < s.end and s.start < k.end]
-        if not clash:
-            kept.append(s)
-        elif all(k.kind == s.kind for k in clash):
-            for k in clash:
-                kept.remove(k)
-            kept.append(PiiSpan(min([s.start] + [k.start for k in clash]), max([s.end] + [k.end for k in clash]), s.kind))
-    return sorted(kept)
+        lo = bisect_right(ends, s.start)  # first kept span ending after s starts
+        hi = bisect_left(starts, s.end)  # first kept span starting at or after s ends
+        if lo >= hi:
+            kept.insert(lo, s)
+            starts.insert(lo, s.start)
+            ends.insert(lo, s.end)
+        elif all(k.kind == s.kind for k in kept[lo:hi]):
+            merged = PiiSpan(min(s.start, starts[lo]), max(s.end, ends[hi - 1]), s.kind)
+            kept[lo:hi], starts[lo:hi], ends[lo:hi] = [merged], [merged.start], [merged.end]
+    return kept
 
 
 def redact(text: str) -> str:

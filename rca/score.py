@@ -215,20 +215,50 @@ def blank_before_stage(preds: pd.DataFrame, stages: pd.Series | None, bundle) ->
     return preds
 
 
+def input_renames(columns, ours) -> dict[str, str]:
+    """The input's own columns that share a name with one rca writes, and the name each is kept under.
+
+    A file rca scored before (it has `rca_model_version`) has its old tags replaced; any
+    other file keeps its column as "NAME (input)" - a council's own `duplicate` column is
+    not rca's to overwrite."""
+    columns = [str(c) for c in columns]
+    if MODEL_VERSION in columns:
+        return {}
+    taken = set(columns) | set(ours)
+    renames: dict[str, str] = {}
+    for c in columns:
+        if c in ours:
+            new, k = f"{c} (input)", 2
+            while new in taken:
+                new, k = f"{c} (input {k})", k + 1
+            taken.add(new)
+            renames[c] = new
+    return renames
+
+
 def _assemble(base: pd.DataFrame, cases: pd.DataFrame, preds: pd.DataFrame, dups: pd.DataFrame) -> pd.DataFrame:
-    """base columns (minus any we are about to write) + rca_issues + predictions + duplicates."""
+    """base columns (an earlier run's tags dropped, the input's own same-named columns renamed)
+    + rca_issues + predictions + duplicates."""
     ours = [ISSUES, *preds.columns, *DUP_COLUMNS]
-    clash = [c for c in base.columns if c in ours]
+    renames = input_renames(base.columns, ours)
+    clash = [c for c in base.columns if c in ours and c not in renames]
     if clash:
         log.info("replacing columns from an earlier scoring run: %s", clash)
     empty = ~cases["text"].fillna("").astype(str).str.strip().ne("").to_numpy() if "text" in cases else np.ones(len(cases), bool)
-    out = base.drop(columns=clash)
+    out = base.drop(columns=clash).rename(columns=renames)
     out[ISSUES] = _note_empty(cases[ISSUES] if ISSUES in cases else None, empty, base.index).to_numpy()
     for c in preds.columns:
         out[c] = preds[c].to_numpy()
     for c in DUP_COLUMNS:
         out[c] = dups[c].to_numpy()
     return out
+
+
+def _warn_renamed(columns, bundle, path) -> None:
+    renames = input_renames(columns, [ISSUES, *output_columns(list(bundle.targets)), MODEL_VERSION, *DUP_COLUMNS])
+    if renames:
+        log.warning("%s has its own column%s %s, which rca also writes: kept as %s", path, "s" if len(renames) > 1 else "",
+                    ", ".join(repr(c) for c in renames), ", ".join(repr(n) for n in renames.values()))
 
 
 def score_frame(cases: pd.DataFrame, bundle, *, config: Config | None = None) -> pd.DataFrame:
@@ -496,6 +526,8 @@ def score_file(path: str | Path, out: str | Path, *, model_dir: str | Path, conf
                 summary.n_chunks_resumed += 1
                 bar.update(len(raw))
                 continue
+            if i == 0:
+                _warn_renamed(raw.columns, bundle, path)
             record(_score_part(i, raw, cases, lambda c=cases: finder.add(c), str(work), settings, bundle, split=split))
     finally:
         bar.close()

@@ -111,11 +111,13 @@ class SimilarIndex:
         return dict(rec)
 
     def complainants(self) -> np.ndarray | None:
-        """Complainant ids as strings (None when the index has none), computed once."""
+        """Complainant ids as strings, "" where a case has none (None when the index has no such column), computed once."""
         if "complainant_id" not in self.cases:
             return None
         if getattr(self, "_complainants", None) is None:
-            self._complainants = self.cases["complainant_id"].astype(str).to_numpy()
+            ids = self.cases["complainant_id"]
+            # a case with no complainant id matches nobody (not the text "None" or "nan")
+            self._complainants = ids.where(ids.notna(), "").astype(str).str.strip().to_numpy()
         return self._complainants
 
     @classmethod

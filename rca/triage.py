@@ -9,7 +9,7 @@ when it is confident; otherwise, and when its answer contradicts plain
 dissatisfaction, the definitions decide.
 
 >>> # triage("My bin has not been collected for three weeks", bundle=load_model("models/current"),
->>> #        received="2024-03-28 15:30")["due"]
+>>> #        received="2024-03-28 14:30")["due"]     # before the 3 pm cut-off; Good Friday and Easter Monday
 >>> # '2024-04-15'
 """
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,7 @@ import pandas as pd
 from .config import Config
 from .errors import RcaError
 from .evidence import predict_with_evidence
+from .redact import redact
 from .similar import SimilarIndex
 from .working_days import due_date, effective_received, target_days
 
@@ -34,21 +36,45 @@ DEFINITIONS = {
     SERVICE_REQUEST: "a request to the council to provide or fix something (a new bin, a repair, information)",
 }
 ACCEPTED = "Complaint"
-NEAR_IDENTICAL = 0.9  # TF-IDF cosine to a past case in the window that counts as the same complaint again
 REQUEST_LABEL = "Service request or enquiry - not a complaint"
 
+# plain dissatisfaction: one of these (not negated: "I am not unhappy") makes a contact a complaint
 _DISSATISFIED = re.compile(
     r"\b(complain\w*|unhappy|dissatisf\w*|disappoint\w*|unacceptable|not good enough|appall\w*|disgrac\w*|fed up|"
     r"frustrat\w*|angry|upset|rude|ignored|useless|terrible|awful|worst|let down|still (?:not|no|hasn|haven|waiting)|"
-    r"(?:again|repeatedly|third time|several times)|no one|nobody|failed|failure|never (?:came|arrived|turned|called))\b",
+    r"failed|failure|never (?:came|arrived|turned|called))\b",
     re.IGNORECASE)
+# words that often go with dissatisfaction but also with plain requests ("collect it again next week",
+# "nobody is home on Mondays"): they count when there are two, or when the text does not ask for something
+_WEAK_DISSATISFIED = re.compile(r"\b(again|repeatedly|third time|several times|no one|nobody|missed)\b", re.IGNORECASE)
+_NEGATED = re.compile(r"\b(?:not|no longer|isn't|aren't|wasn't|weren't)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _REQUEST = re.compile(
     r"(^\s*(please|can you|could you|can i|could i|i would like|i'd like|i need|how do i|when will|is it possible)\b|"
-    r"\b(request(?:ing)? a|report(?:ing)? a|new bin|replacement bin|apply for|book (?:a|an)|order a)\b)",
+    r"\b(request(?:ing)? a|report(?:ing)? a|new bin|replacement (?:bin|box|container)|apply for|book (?:a|an)|order a|"
+    r"i (?:just )?need a)\b)",
     re.IGNORECASE)
+# words that put a complaint in a statutory social-care procedure whatever service the model suggests
 _CHILDRENS_SOCIAL_CARE = re.compile(
-    r"\b(social worker|child protection|looked after|care leaver|leaving care|foster\w*|children'?s social care|"
-    r"in care|care order|child in need|family support|contact with my (?:son|daughter|child))\b", re.IGNORECASE)
+    r"\b(child protection|looked[- ]after (?:child|children)|care leavers?|leaving care (?:team|service|grant)|"
+    r"fostering|foster (?:carers?|care|placements?|parents?|child|children|famil(?:y|ies)|allowances?)|"
+    r"children'?s social care|(?:taken|went|was put|were put|placed) into care|in (?:foster|local authority) care|"
+    r"care orders?|child in need|special guardianship|adoption (?:team|agency|order|placement|support)|"
+    r"adopted (?:son|daughter|child))\b", re.IGNORECASE)
+# with a Children's Services suggestion, a social worker also means social care (not SEND or admissions)
+_CHILDRENS_SOCIAL_WORK = re.compile(r"\b(social workers?|family support|child'?s plan|"
+                                    r"contact with my (?:son|daughter|child|children))\b", re.IGNORECASE)
+_ADULT_SOCIAL_CARE = re.compile(
+    r"\b(adult social care|care package|package of care|care home|nursing home|home care|carers?'? assessment|"
+    r"care assessment|direct payments?|reablement|domiciliary care|care workers?|carers? (?:did not|didn't|never) (?:come|turn up|arrive))\b",
+    re.IGNORECASE)
+# landlord matters go to the Housing Ombudsman, everything else to the LGSCO (DOMAIN.md, step 6)
+_LANDLORD = re.compile(
+    r"\b(council (?:flat|house|home|property|tenant)|my tenancy|tenancy|tenants?|landlord|repairs?|damp|mould|"
+    r"leak\w*|estate (?:office|officer)|housing officer|rent account|service charges?)\b", re.IGNORECASE)
+HOUSING_OMBUDSMAN = "Housing Ombudsman"
+LGSCO = "Local Government and Social Care Ombudsman"
+UK = ZoneInfo("Europe/London")
+RECEIVED_HINT = "Give the time it arrived, such as 2024-03-28 15:30 (UK time; 1990 to 2060)."
 
 
 _QUICK_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d",
@@ -62,16 +88,31 @@ def _quick_datetime(text: str) -> datetime | None:
             ts = datetime.strptime(text, fmt)
         except ValueError:
             continue
-        return ts if 1990 <= ts.year <= 2060 else None
+        if not 1990 <= ts.year <= 2060:
+            raise RcaError("E103", "outside 1990 to 2060", column="received", value=text, hint=RECEIVED_HINT)
+        return ts
     return None
 
 
+def uk_now() -> datetime:
+    """The time now in the UK (the server's clock may be on UTC), to the minute, without a zone."""
+    return datetime.now(UK).replace(tzinfo=None, second=0, microsecond=0)
+
+
+def _uk_local(value: datetime) -> datetime:
+    """A time with a zone (14:30Z) as UK clock time (15:30 in summer), without a zone; naive times are UK times."""
+    return value.astimezone(UK).replace(tzinfo=None) if value.tzinfo else value
+
+
 def parse_received(value: str | datetime | pd.Timestamp | None) -> datetime:
-    """A received time from text such as '2024-03-28 15:30' or '28/03/2024 15:30'; now when None."""
+    """A received time from text such as '2024-03-28 15:30' or '28/03/2024 15:30'; now (UK time) when None.
+
+    A time with a zone or offset ('2024-06-28T14:30:00Z') is turned into UK clock
+    time, which is what the 3 pm cut-off and the working days are counted in."""
     if value is None or (isinstance(value, str) and not value.strip()):
-        return datetime.now().replace(second=0, microsecond=0)
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=None) if value.tzinfo else value
+        return uk_now()
+    if isinstance(value, datetime):  # pd.Timestamp too
+        return _uk_local(value.to_pydatetime() if isinstance(value, pd.Timestamp) else value)
     text = str(value).strip()
     quick = _quick_datetime(text)
     if quick is not None:
@@ -79,28 +120,84 @@ def parse_received(value: str | datetime | pd.Timestamp | None) -> datetime:
     try:
         ts = pd.to_datetime(text, dayfirst=not re.match(r"^\d{4}-", text))
     except (ValueError, TypeError, OverflowError) as exc:
-        raise RcaError("E103", "use a date such as 2024-03-28 15:30", column="received", value=text) from exc
-    if pd.isna(ts) or not (pd.Timestamp("1990-01-01") <= ts.tz_localize(None) <= pd.Timestamp("2060-12-31")):
-        raise RcaError("E103", "use a date such as 2024-03-28 15:30 (1990 to 2060)", column="received", value=text)
-    return ts.tz_localize(None).to_pydatetime()
+        raise RcaError("E103", "not a date and time", column="received", value=text, hint=RECEIVED_HINT) from exc
+    if pd.isna(ts):
+        raise RcaError("E103", "not a date and time", column="received", value=text, hint=RECEIVED_HINT)
+    local = _uk_local(ts.to_pydatetime())
+    if not (datetime(1990, 1, 1) <= local <= datetime(2060, 12, 31, 23, 59)):
+        raise RcaError("E103", "outside 1990 to 2060", column="received", value=text, hint=RECEIVED_HINT)
+    return local
+
+
+CHILDRENS_WHY = "Children's social care: statutory complaint (Children Act 1989, three stages)"
+ADULTS_WHY = "Adult Social Care: statutory complaint (2009 regulations, single stage)"
 
 
 def route_for(service: str | None, text: str, team: str | None = None) -> tuple[str, str]:
-    """Statutory route by service, team and the words of the complaint; (route, why)."""
+    """Statutory route by service, team and the words of the complaint; (route, why).
+
+    Plain social-care words ("foster carer", "care package") put a complaint in its
+    statutory procedure even where the suggested service is another one: the
+    procedure follows what the complaint is about, and a person checks the reason."""
     s = (service or "").lower()
     if "adult social care" in s:
-        return "adult_social_care", "Adult Social Care: statutory complaint (2009 regulations, single stage)"
+        return "adult_social_care", ADULTS_WHY
     social_team = any(w in (team or "").lower() for w in ("social care", "leaving care", "social work"))
-    if "children" in s and (social_team or _CHILDRENS_SOCIAL_CARE.search(text)):
-        return "childrens_social_care", "Children's social care: statutory complaint (Children Act 1989, three stages)"
+    children = _CHILDRENS_SOCIAL_CARE.search(text)
+    if "children" in s and (social_team or children or _CHILDRENS_SOCIAL_WORK.search(text)):
+        return "childrens_social_care", CHILDRENS_WHY
+    if children:
+        return "childrens_social_care", (f"{CHILDRENS_WHY}: the text mentions {children.group(0)!r}, although the "
+                                         f"service suggested is {service or 'none'}; check")
     if "children" in s:
         return "corporate", "Children's Services, not social care (e.g. SEND, admissions): corporate procedure"
+    adults = _ADULT_SOCIAL_CARE.search(text)
+    if adults:
+        return "adult_social_care", (f"{ADULTS_WHY}: the text mentions {adults.group(0)!r}, although the service "
+                                     f"suggested is {service or 'none'}; check")
     return "corporate", "corporate complaints procedure"
+
+
+_LANDLORD_SERVICES = ("housing management", "repairs", "tenancy", "tenant", "estate", "landlord", "leasehold")
+_NOT_LANDLORD = ("homeless", "options", "needs", "benefit", "allocation", "register", "advice", "standards")
+
+
+def ombudsman_for(route: str, service: str | None, text: str, team: str | None = None) -> dict:
+    """Which Ombudsman the complainant can go to once the council's procedure is finished.
+
+    The Housing Ombudsman for the council's landlord services (repairs, tenancy and
+    estate management), the Local Government and Social Care Ombudsman for everything
+    else, social care, homelessness and housing allocations included."""
+    s = " ".join(x for x in (service, team) if x).lower()
+    if route == "corporate":
+        landlord_service = any(w in s for w in _LANDLORD_SERVICES) or (
+            "housing" in s and not any(w in s for w in _NOT_LANDLORD))
+        if landlord_service or (not s and _LANDLORD.search(text)):
+            return {"name": HOUSING_OMBUDSMAN,
+                    "reason": "a complaint about the council as landlord (if it is the tenant's landlord); "
+                              "the final response must give the Housing Ombudsman's details"}
+    return {"name": LGSCO, "reason": "the final response (or a refusal to accept the complaint) must give the "
+                                     "Local Government and Social Care Ombudsman's details"}
+
+
+def dissatisfaction(text: str) -> int:
+    """How many plain signs of dissatisfaction the text shows (negated ones, "not unhappy", do not count).
+
+    Words that go with requests as often as with complaints ("again", "nobody") count
+    when there are two of them, or when the text does not ask for something."""
+    def live(matches) -> list:
+        return [m for m in matches if not _NEGATED.search(text[max(0, m.start() - 24):m.start()])]
+
+    strong = live(_DISSATISFIED.finditer(text))
+    weak = live(_WEAK_DISSATISFIED.finditer(text))
+    if len(weak) < 2 and _REQUEST.search(text):
+        weak = []
+    return len(strong) + len(weak)
 
 
 def classify_kind(text: str, acceptability: dict | None) -> tuple[str, float | None, str]:
     """Complaint or service request from the acceptability prediction and the Code's definitions."""
-    unhappy = len(_DISSATISFIED.findall(text))
+    unhappy = dissatisfaction(text)
     asks = bool(_REQUEST.search(text))
     if acceptability and acceptability.get("label"):
         label, conf, unsure = acceptability["label"], acceptability.get("confidence"), acceptability.get("review")
@@ -136,26 +233,52 @@ def _suggestion(bundle, preds: dict, evidence: dict, target: str, i: int | None)
             "alternatives": alternatives}
 
 
+_SHINGLES = None
+
+
+def _shingles(text: str) -> set[str]:
+    """Words and word pairs, as `rca score`'s duplicate finder compares them (lower case, same tokens)."""
+    global _SHINGLES
+    if _SHINGLES is None:
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        _SHINGLES = CountVectorizer(ngram_range=(1, 2), lowercase=True).build_analyzer()
+    return set(_SHINGLES(text))
+
+
+def text_overlap(a: str, b: str) -> float:
+    """Jaccard similarity of two texts' words and word pairs (what `[score] duplicate_threshold` is a bound on)."""
+    sa, sb = _shingles(a), _shingles(b)
+    return len(sa & sb) / len(sa | sb) if sa or sb else 0.0
+
+
 def _duplicate(similar: SimilarIndex, sims: np.ndarray | None, received: datetime, *, window_days: int,
-               min_similarity: float, complainant_id: str | None) -> dict | None:
-    """The latest past case in the window from the same complainant, else the most similar near-identical one."""
+               threshold: float, complainant_id: str | None, text: str = "", candidates: int = 5) -> dict | None:
+    """The latest past case in the window from the same complainant, else the past case in the window whose
+    words and word pairs overlap the text's by at least `threshold` (as `rca score` decides; the TF-IDF
+    similarity only picks the few past cases to compare)."""
     end = pd.Timestamp(received)
     times = similar._received_ns()
     in_window = (times >= (end - pd.Timedelta(days=window_days)).value) & (times <= end.value)
-    ids = similar.complainants() if complainant_id else None
+    ids = similar.complainants() if complainant_id and str(complainant_id).strip() else None
     if ids is not None:
-        same = (ids == str(complainant_id)) & in_window
+        same = (ids == str(complainant_id).strip()) & in_window
         if same.any():
             j = int(np.flatnonzero(same)[np.argmax(times[same])])
             return {"case_id": str(similar.cases.at[j, "case_id"]), "reason": "same complainant",
                     "received": str(similar.received_[j])}
-    if sims is None:
+    if sims is None or not len(sims):
         return None
     sims = np.where(in_window, sims, 0.0)
-    j = int(sims.argmax()) if len(sims) else 0
-    if len(sims) and sims[j] >= min_similarity:
+    near = [j for j in np.argsort(-sims)[:candidates] if sims[j] > 0]
+    if not near:
+        return None
+    mine = redact(text)
+    overlaps = [(text_overlap(mine, str(similar.texts[j])), j) for j in near]
+    best, j = max(overlaps, key=lambda o: (o[0], sims[o[1]]))
+    if best >= threshold:
         return {"case_id": str(similar.cases.at[j, "case_id"]), "reason": "near-identical text",
-                "similarity": round(float(sims[j]), 3), "received": str(similar.received_[j])}
+                "similarity": round(float(best), 3), "received": str(similar.received_[j])}
     return None
 
 
@@ -216,6 +339,13 @@ def _triage_one(text: str, when: datetime, complainant_id: str | None, row: int 
     later = (getattr(bundle, "manifest", None) or {}).get("applies_from_stage") or {}
     # a new contact is at stage 1: codes the model only learnt from later stages (escalation reasons) do not apply
     suggestions = {t: _suggestion(bundle, preds, evidence, t, row) for t in bundle.targets if t not in later}
+    if row is not None and settings.evidence_terms > 0 and not any(evidence[t][row] for t in evidence):
+        # "!!!", emoji, a string of one letter: no word the model learnt from, so its tags are only its priors
+        issues.append("none of the text's words is one the model learnt from: the suggestions are guesses; "
+                      "a person should look")
+        for sug in suggestions.values():
+            if sug:
+                sug["review"] = True
     acc = suggestions.get("acceptability")
     kind, kind_conf, why = classify_kind(text, acc)
     service = suggestions.get("service")
@@ -225,13 +355,14 @@ def _triage_one(text: str, when: datetime, complainant_id: str | None, row: int 
     teams = Counter(h.get("team") for h in hits if h.get("team") and h.get("service") == service_label)
     team = teams.most_common(1)[0][0] if teams else None
     route, route_why = route_for(service_label, text, team)
+    ombudsman = ombudsman_for(route, service_label, text, team)
     start = effective_received(when, calendar=config.calendar)
     due = due_date(when, stage="1", route=route, calendar=config.calendar)
     long_enough = len(text.split()) >= 5  # "More staff" twice is not a duplicate
     result.update({
         "kind": kind, "kind_confidence": kind_conf, "kind_reason": why, "definitions": DEFINITIONS,
         "service": service, "team": team,
-        "route": route, "route_reason": route_why, "statutory": route != "corporate",
+        "route": route, "route_reason": route_why, "statutory": route != "corporate", "ombudsman": ombudsman,
         "root_cause": suggestions.get("root_cause"),
         "acceptability": acc,
         "predictions": suggestions,
@@ -239,7 +370,8 @@ def _triage_one(text: str, when: datetime, complainant_id: str | None, row: int 
         "working_days": target_days("1", route, calendar=config.calendar),
         "similar": hits[:k_similar],
         "duplicate": _duplicate(similar, own if long_enough else None, when, window_days=settings.duplicate_window_days,
-                                min_similarity=NEAR_IDENTICAL, complainant_id=complainant_id) if similar is not None else None,
+                                threshold=settings.duplicate_threshold, complainant_id=complainant_id,
+                                text=text) if similar is not None else None,
         "issues": issues,
     })
     if row is None:

@@ -60,7 +60,7 @@ def build_static_model(out: Path, *, source: Path | None = None, pca_dims: int |
 @embeddings_app.command("build")
 @cli_errors
 def build(
-    out: Annotated[Path, typer.Option("--out", "-o", help="New folder for the static model; point [model] embeddings at it.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="New folder for the static model; point \\[model] embeddings at it.")],
     source: Annotated[Optional[Path], typer.Option("--from", help="A local sentence-transformers folder to distil instead of the packaged all-MiniLM-L6-v2.")] = None,
     pca_dims: Annotated[int, typer.Option("--dims", help="Dimensions kept by PCA (0 keeps all 384).")] = 256,
 ) -> None:

@@ -25,7 +25,7 @@ def score(
     out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the scored cases (.csv, .xlsx or .parquet).")],
     model_dir: ModelDirOpt = DEFAULT_MODEL_DIR,
     resume: Annotated[bool, typer.Option("--resume", help="Carry on from where a killed run stopped.")] = False,
-    chunksize: Annotated[Optional[int], typer.Option("--chunksize", min=1, help="Rows per chunk (config [score] chunksize, default 20,000).")] = None,
+    chunksize: Annotated[Optional[int], typer.Option("--chunksize", min=1, help="Rows per chunk (config \\[score] chunksize, default 20,000).")] = None,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Processes to spread each chunk over: forked helpers sharing the loaded model (config score n_jobs, default 2).")] = None,
     no_progress: Annotated[bool, typer.Option("--no-progress", help="Hide the progress bar.")] = False,
     config: ConfigOpt = None,
@@ -70,6 +70,8 @@ def print_triage(res: dict) -> None:
     sug("service", res.get("service"))
     typer.echo(f"{'team':<14} {res.get('team') or '-'}")
     typer.echo(f"{'route':<14} {res['route']}  ({res['route_reason']})")
+    if res.get("ombudsman"):
+        typer.echo(f"{'ombudsman':<14} {res['ombudsman']['name']}  ({res['ombudsman']['reason']})")
     sug("root cause", res.get("root_cause"))
     from ..triage import other_suggestions
 
@@ -87,6 +89,22 @@ def print_triage(res: dict) -> None:
         typer.echo(f"note: {note}")
 
 
+def _read_text_file(file: Path) -> str:
+    """The complaint text from a file or stdin ('-'), as UTF-8 (undecodable bytes replaced, never a crash)."""
+    if str(file) == "-":
+        return sys.stdin.buffer.read().decode("utf-8", errors="replace")
+    try:
+        return file.read_text("utf-8", errors="replace")
+    except FileNotFoundError as exc:
+        raise RcaError("E001", file=str(file)) from exc
+    except IsADirectoryError as exc:
+        raise RcaError("E001", "this is a folder, not a text file", file=str(file),
+                       hint="Give the path of a text file holding the complaint, or - to read it from stdin.") from exc
+    except OSError as exc:
+        raise RcaError("E001", f"cannot read it: {exc.strerror or exc}", file=str(file),
+                       hint="Check the file's permissions, or pass the text itself.") from exc
+
+
 def triage_cmd(
     text: Annotated[Optional[str], typer.Argument(help="The complaint text (or use --file).")] = None,
     file: Annotated[Optional[Path], typer.Option("--file", "-f", help="Read the text from this file ('-' = stdin).")] = None,
@@ -102,13 +120,7 @@ def triage_cmd(
     from ..triage import triage
 
     if file is not None:
-        if str(file) == "-":
-            text = sys.stdin.read()
-        else:
-            try:
-                text = file.read_text("utf-8", errors="replace")
-            except FileNotFoundError as exc:
-                raise RcaError("E001", file=str(file)) from exc
+        text = _read_text_file(file)
     if text is None:
         raise typer.BadParameter("give the complaint text, or --file PATH")
     cfg = build_config(config)
@@ -122,11 +134,24 @@ def triage_cmd(
         print_triage(res)
 
 
+def _serve_address(cfg, host: str | None, port: int | None) -> tuple[str, int]:
+    """Host and port: the flags, else the config's [serve] host / port, else 127.0.0.1:8000."""
+    section = cfg.sections.get("serve", {})
+    host = host or str(section.get("host") or "127.0.0.1")
+    if port is None:
+        raw = section.get("port", 8000)
+        if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= 65535:
+            raise RcaError("E202", f"[serve] port must be a whole number from 1 to 65535, got {raw!r}",
+                           file=cfg.source, column="port")
+        port = raw
+    return host, port
+
+
 def serve(
-    host: Annotated[str, typer.Option("--host", help="Interface to bind; keep 127.0.0.1 unless a proxy fronts it.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+    host: Annotated[Optional[str], typer.Option("--host", help="Interface to bind; keep 127.0.0.1 unless a proxy fronts it (default: config \\[serve] host, else 127.0.0.1).")] = None,
+    port: Annotated[Optional[int], typer.Option("--port", min=1, max=65535, help="Port (default: config \\[serve] port, else 8000).")] = None,
     model_dir: ModelDirOpt = DEFAULT_MODEL_DIR,
-    token: Annotated[Optional[str], typer.Option("--token", help="API token (default: $RCA_API_TOKEN, config [serve] token, else a random one).")] = None,
+    token: Annotated[Optional[str], typer.Option("--token", help="API token (default: $RCA_API_TOKEN, config \\[serve] token, else a random one).")] = None,
     workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="Worker processes, each loading the model once (default: 2 where there are 2 or more cores; one worker tops out near 850 triage requests/s here).")] = None,
     store: Annotated[Optional[str], typer.Option("--store", envvar="RCA_STORE_URL",
                                                  help="Case store for the review queue at /review (default: the url in the config file's store table).")] = None,
@@ -139,6 +164,7 @@ def serve(
 
     cfg = build_config(config)
     _need_model(model_dir)
+    host, port = _serve_address(cfg, host, port)
     if store:
         os.environ["RCA_STORE_URL"] = store  # the review pages open it on first use, in every worker
     chosen, generated = resolve_token(token, cfg)

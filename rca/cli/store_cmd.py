@@ -12,7 +12,7 @@ from .common import ConfigOpt, IdColumnOpt, JsonOpt, SeedOpt, TextColumnOpt, bui
 
 DbOpt = Annotated[Optional[str], typer.Option(
     "--db", envvar="RCA_STORE_URL",
-    help="Store URL: sqlite:///file.db (default sqlite:///rca_store.db, or [store] url in the config) or postgresql://user@host/db.")]
+    help="Store URL: sqlite:///file.db (default sqlite:///rca_store.db, or \\[store] url in the config) or postgresql://user@host/db.")]
 
 OfficerOpt = Annotated[str, typer.Option("--officer", envvar="RCA_OFFICER", help="Your name or login (recorded with every decision).")]
 TargetOpt = Annotated[Optional[str], typer.Option("--target", help="Only this target, e.g. root_cause.")]

@@ -24,6 +24,7 @@ import importlib.util
 import json
 import logging
 import math
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
@@ -203,6 +204,12 @@ def _score_items(items: list[ScoreItem], bundle, config: Config) -> list[dict]:
     return [{k: _jsonable(v) for k, v in rec.items()} for rec in scored.to_dict(orient="records")]
 
 
+def _received_from_form(value: str) -> str | None:
+    """The form's received time: a datetime-local picker sends 2024-03-28T15:30; typed text is kept as typed."""
+    value = (value or "").strip()
+    return re.sub(r"^(\d{4}-\d{2}-\d{2})T(\d)", r"\1 \2", value) or None
+
+
 def create_app(model_dir: str | Path | None, *, config: Config | None = None, token: str | None = None,
                bundle=None, similar=None) -> FastAPI:
     """The web app over a trained model folder (or an already loaded `bundle` and `similar` index)."""
@@ -285,7 +292,7 @@ def create_app(model_dir: str | Path | None, *, config: Config | None = None, to
         if not text.strip():
             return HTMLResponse(render_intake(form=form, error="Type or paste the complaint first."), status_code=400)
         try:
-            res = triage(text, bundle=bundle, received=received.replace("T", " ") or None, config=config, similar=similar)
+            res = triage(text, bundle=bundle, received=_received_from_form(received), config=config, similar=similar)
         except RcaError as exc:
             return HTMLResponse(render_intake(form=form, error=str(exc)), status_code=400)
         return HTMLResponse(render_intake(form=form, result=res))
