@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -28,7 +29,105 @@ from .errors import RcaError
 
 log = logging.getLogger(__name__)
 
-__all__ = ["uncertainty", "select_for_labelling", "learning_curve", "labels_to_reach", "suggest_labels"]
+__all__ = ["uncertainty", "select_for_labelling", "learning_curve", "labels_to_reach", "suggest_labels", "target_population",
+           "Population"]
+
+ACCEPTED = "Complaint"  # the acceptability code of an accepted complaint (as rca.triage / rca.reports)
+# Which records each default target is coded on (docs/CONTRACTS.md): root causes on
+# accepted stage-1 complaints, escalation reasons on stage-2/3 records, acceptability
+# on complaint records at stages 1-3; service on every record.
+_RULES: dict[str, dict] = {
+    "root_cause": {"complaint": True, "stages": ("1",), "accepted": True},
+    "acceptability": {"complaint": True, "stages": ("1", "2", "3")},
+    "escalation_reason": {"complaint": True, "stages": ("2", "3")},
+}
+
+
+@dataclass
+class Population:
+    """The rows a target is coded on: `mask` over the frame's rows, and why the rest are out."""
+
+    target: str
+    mask: np.ndarray
+    excluded: dict[str, int] = field(default_factory=dict)  # reason -> rows left out (first reason that applied)
+    basis: list[str] = field(default_factory=list)  # what decided it: columns of the file, or the model's prediction
+
+    @property
+    def n(self) -> int:
+        return int(self.mask.sum())
+
+    @property
+    def restricted(self) -> bool:
+        return bool(self.basis)
+
+    def describe(self) -> str:
+        return "; ".join(f"{n:,} {why}" for why, n in self.excluded.items() if n) or "none left out"
+
+
+def _norm(col: pd.Series) -> pd.Series:
+    return col.astype("string").str.strip().str.lower()
+
+
+def target_population(cases: pd.DataFrame, target: str, *, applies_from_stage: dict | None = None,
+                      predicted_acceptability: Sequence[str] | None = None) -> Population:
+    """The rows of `cases` that `target` is coded on, as training learnt it.
+
+    Root cause: accepted stage-1 complaints (not compliments, later stages,
+    Ombudsman records or contacts not accepted as complaints); escalation
+    reason: stage 2 and 3 records; acceptability: complaint records. Each
+    condition is applied where the file has the column (`case_type`, `stage`,
+    `acceptability`); a blank cell is not held against a row. Where the file
+    has no acceptability (or leaves it blank), `predicted_acceptability` (the
+    model's own tag) decides. Other targets: the stages the model's manifest
+    says the code starts at (`applies_from_stage`), else every row.
+
+    >>> df = pd.DataFrame({"case_type": ["Complaint", "Compliment", "Complaint"], "stage": ["1", None, "2"],
+    ...                    "acceptability": ["Complaint", None, "Complaint"]})
+    >>> target_population(df, "root_cause").mask.tolist()
+    [True, False, False]
+    """
+    n = len(cases)
+    keep = np.ones(n, bool)
+    excluded: dict[str, int] = {}
+    basis: list[str] = []
+    rule = _RULES.get(target, {})
+
+    def drop(ok: np.ndarray, why: str, what: str) -> None:
+        nonlocal keep
+        out = keep & ~ok
+        excluded[why] = excluded.get(why, 0) + int(out.sum())
+        keep = keep & ok
+        if what not in basis:
+            basis.append(what)
+
+    if rule.get("complaint") and "case_type" in cases.columns:
+        ct = _norm(cases["case_type"])
+        drop((ct.isna() | ct.eq(ACCEPTED.lower())).to_numpy(dtype=bool), "not complaints (e.g. compliments)", "case_type")
+    stages = rule.get("stages")
+    first = (applies_from_stage or {}).get(target)
+    if "stage" in cases.columns and (stages or first):
+        st = _norm(cases["stage"])
+        if stages:
+            ok = st.isna() | st.isin(stages)
+        else:
+            from .score import STAGE_RANK
+
+            rank = st.map(STAGE_RANK)
+            ok = st.isna() | (rank.astype(float) >= STAGE_RANK.get(str(first), 1))
+        drop(ok.to_numpy(dtype=bool), f"at another stage (the code is given at stage {', '.join(stages or [str(first) + '+'])})",
+             "stage")
+    if rule.get("accepted"):
+        has_col = "acceptability" in cases.columns
+        recorded = _norm(cases["acceptability"]) if has_col else pd.Series(pd.NA, index=cases.index, dtype="string")
+        blank = recorded.isna().to_numpy()
+        if has_col:
+            drop(blank | recorded.eq(ACCEPTED.lower()).fillna(False).to_numpy(dtype=bool),
+                 "not accepted as complaints (recorded acceptability)", "acceptability")
+        if predicted_acceptability is not None and (blank & keep).any():
+            pred = np.asarray([str(v).strip().lower() == ACCEPTED.lower() for v in predicted_acceptability], bool)
+            drop(~blank | pred, "not accepted as complaints (the model's acceptability tag; none recorded)",
+                 "the model's acceptability tag")
+    return Population(target=target, mask=keep, excluded={k: v for k, v in excluded.items() if v}, basis=basis)
 
 
 def uncertainty(proba: np.ndarray, *, method: str = "margin") -> np.ndarray:
@@ -143,14 +242,16 @@ def labels_to_reach(curves: pd.DataFrame, accuracy: float) -> dict[str, float]:
 
 def suggest_labels(cases: pd.DataFrame, predictions, *, target: str, n: int = 50, text_column: str = "text",
                    id_column: str = "case_id", method: str = "margin", diversity: float = 0.5,
-                   duplicate_similarity: float = 0.9) -> pd.DataFrame:
+                   duplicate_similarity: float = 0.9, redact_text: bool = True) -> pd.DataFrame:
     """The `n` cases worth coding next, as a frame ready to label.
 
     `predictions`: the model's prediction for `target` on these cases (an
     object with ``.proba``, ``.classes``, ``.labels``, ``.confidence``, as
-    `ModelBundle.predict` returns). Diversity uses TF-IDF of the redacted
-    texts of this batch. The returned frame keeps the case's own text (the
-    officer needs it to code the case) and has an empty `target` column to fill.
+    `ModelBundle.predict` returns). Pass only cases the target is coded on
+    (`target_population`). Diversity uses TF-IDF of the redacted texts of this
+    batch. The text written out is redacted too (the case id finds the case
+    itself), unless `redact_text=False`; the frame has an empty `target`
+    column to fill.
     """
     from .audit import text_features
     from .redact import redact_many
@@ -161,14 +262,16 @@ def suggest_labels(cases: pd.DataFrame, predictions, *, target: str, n: int = 50
     if len(proba) != len(cases):
         raise ValueError(f"predictions cover {len(proba)} cases but there are {len(cases)}")
     texts = cases[text_column].fillna("").astype(str).tolist()
-    X, _ = text_features(redact_many(texts))
+    redacted = redact_many(texts)
+    X, _ = text_features(redacted)
     pick = select_for_labelling(proba, X, n=n, method=method, diversity=diversity, duplicate_similarity=duplicate_similarity)
     ids = cases[id_column].to_numpy() if id_column in cases.columns else np.arange(1, len(cases) + 1)
     u = uncertainty(proba, method=method)
+    shown = redacted if redact_text else texts
     out = pd.DataFrame({
         "rank": np.arange(1, len(pick) + 1),
         "case_id": ids[pick],
-        "text": [texts[i] for i in pick],
+        "text": [shown[i] for i in pick],
         f"predicted_{target}": np.asarray(predictions.labels, dtype=object)[pick],
         "confidence": np.round(np.asarray(predictions.confidence, float)[pick], 4),
         "uncertainty": np.round(u[pick], 4),

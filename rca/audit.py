@@ -115,7 +115,7 @@ def _evidence(X, vec: TfidfVectorizer, coef: np.ndarray, rows: np.ndarray,
 
 
 def audit_labels(cases: pd.DataFrame, target: str, *, text_column: str = "text", id_column: str = "case_id",
-                 n_splits: int = 5, seed: int = 42, top: int | None = None) -> AuditResult:
+                 n_splits: int = 5, seed: int = 42, top: int | None = None, source: str | None = None) -> AuditResult:
     """Rank the cases whose recorded `target` code is probably wrong.
 
     Rows with no recorded code, or whose code has fewer than `n_splits`
@@ -124,11 +124,12 @@ def audit_labels(cases: pd.DataFrame, target: str, *, text_column: str = "text",
 
     `issues` columns: rank, case_id, recorded, suggested, p_recorded,
     p_suggested, flagged_by (``confident_learning`` or ``low_confidence`` when
-    `top` asks for more rows than cleanlab flags), evidence.
+    `top` asks for more rows than cleanlab flags), evidence. `source` (the
+    file's name) is named in errors.
     """
     for col in (text_column, target):
         if col not in cases.columns:
-            raise RcaError("E101", f"no column {col!r} to audit; columns are {list(cases.columns)[:30]}", column=col)
+            raise RcaError("E101", f"no column {col!r} to audit; columns are {list(cases.columns)[:30]}", file=source, column=col)
     ids = cases[id_column] if id_column in cases.columns else pd.Series(np.arange(1, len(cases) + 1), index=cases.index)
     raw = cases[target]
     has = raw.notna() & (raw.astype(str).str.strip() != "")
@@ -137,8 +138,13 @@ def audit_labels(cases: pd.DataFrame, target: str, *, text_column: str = "text",
     common = labels.isin(counts[counts >= n_splits].index) & has
     skipped = {"no recorded code": int((~has).sum()), f"code with fewer than {n_splits} cases": int((has & ~common).sum())}
     if common.sum() == 0 or labels[common].nunique() < 2:
-        raise RcaError("E304", f"{target!r} has {int(has.sum())} coded rows and {labels[common].nunique()} codes with "
-                       f"at least {n_splits} cases each; the audit needs two or more", column=target)
+        shown = ", ".join(f"{c} {k}" for c, k in counts.head(5).items()) + (", ..." if len(counts) > 5 else "")
+        rule = f"at least 2 codes with {n_splits} or more coded cases each"
+        raise RcaError("E304", f"the audit needs {rule}; {target!r} has {int(has.sum())} coded rows"
+                       + (f" ({shown})" if shown else "") + f", so {labels[common].nunique()} codes qualify",
+                       file=source, column=target,
+                       hint=f"Audit a file with more coded cases ({rule}: each case is checked by a model trained on "
+                            f"the other {n_splits - 1} of {n_splits} folds), or use fewer folds with --folds (at least 2).")
     idx = np.flatnonzero(common.to_numpy())
     texts = redact_many(cases[text_column].iloc[idx].fillna("").astype(str).tolist())
     y = labels.iloc[idx].to_numpy().astype(str)

@@ -12,6 +12,9 @@ Checks: word mix (Jensen-Shannon divergence of word frequencies), new words
 target (PSI), recorded-code mix when the new batch has codes (PSI), and the
 drop in coverage: the share of new cases the model is sure enough to tag
 without review, against that share on the held-out test cases at training.
+Both shares are taken over the kind of case the code is given to (root causes:
+accepted stage-1 complaints; see `rca.active_learning.target_population`), so
+compliments or contacts not accepted in a batch do not look like drift.
 
 >>> ref = ["bin not collected", "missed bin again", "parking fine unfair"] * 40
 >>> check_drift(ref, ref[:60]).verdict
@@ -221,7 +224,8 @@ def _mix_check(name: str, what: str, ref: pd.Series, new: pd.Series, rng: np.ran
                       {"reference_share": ref_share.round(4).to_dict(), "new_share": new_share.round(4).to_dict()})
 
 
-def _coverage_check(target: str, ref_coverage: float, review: np.ndarray, th, *, n_reference: int | None = None) -> DriftCheck:
+def _coverage_check(target: str, ref_coverage: float, review: np.ndarray, th, *, n_reference: int | None = None,
+                    population: str | None = None) -> DriftCheck:
     """Coverage now against coverage on the held-out cases at training. Both are shares of
     finite samples, so the drop counts only beyond two standard errors of their difference
     (the chance level, as the other checks subtract theirs)."""
@@ -231,11 +235,11 @@ def _coverage_check(target: str, ref_coverage: float, review: np.ndarray, th, *,
     inv_n = 1.0 / max(len(review), 1) + (1.0 / n_reference if n_reference else 0.0)
     chance = 2.0 * float(np.sqrt(p * (1 - p) * inv_n))
     status = _status(drop - chance, th["coverage_drop_warn"], th["coverage_drop_alert"])
-    msg = (f"The model is sure enough to tag {target} without review on {new_cov:.0%} of the new cases "
+    msg = (f"The model is sure enough to tag {target} without review on {new_cov:.0%} of {population or 'the new cases'} "
            f"against {ref_coverage:.0%} of held-out cases at training (a drop of up to {chance:.0%} is chance)")
     return DriftCheck(f"coverage:{target}", round(drop, 4), round(chance, 4), status, msg,
                       {"reference_coverage": round(ref_coverage, 4), "new_coverage": round(new_cov, 4),
-                       "reference_cases": n_reference})
+                       "reference_cases": n_reference, "new_cases": int(len(review))})
 
 
 def check_drift(reference_texts: Sequence[str], new_texts: Sequence[str], *,
@@ -244,6 +248,7 @@ def check_drift(reference_texts: Sequence[str], new_texts: Sequence[str], *,
                 reference_coverage: dict[str, float] | None = None,
                 reference_coverage_n: dict[str, int] | None = None,
                 new_review: dict[str, Sequence[bool]] | None = None,
+                coverage_population: dict[str, str] | None = None,
                 reference_labels: dict[str, Sequence[str]] | None = None,
                 new_labels: dict[str, Sequence[str]] | None = None,
                 thresholds: dict[str, float] | None = None, seed: int = 42, repeats: int = 3) -> DriftReport:
@@ -253,6 +258,8 @@ def check_drift(reference_texts: Sequence[str], new_texts: Sequence[str], *,
     `reference_coverage` must come from cases the model did not train on (the
     held-out test at training): on its own training data a model is surer than
     on any new batch; `reference_coverage_n` is how many cases it was measured on.
+    `new_review` must cover the same kind of case as that held-out figure (the
+    cases the code is given to); `coverage_population` says which, for the report.
     Texts are redacted before counting words, so no personal data reaches the report.
     """
     th = dict(DEFAULT_THRESHOLDS) | (thresholds or {})
@@ -276,7 +283,8 @@ def check_drift(reference_texts: Sequence[str], new_texts: Sequence[str], *,
         ref_cov = (reference_coverage or {}).get(target)
         if ref_cov is not None and np.isfinite(ref_cov) and len(review):
             checks.append(_coverage_check(target, float(ref_cov), np.asarray(review, bool), th,
-                                          n_reference=(reference_coverage_n or {}).get(target)))
+                                          n_reference=(reference_coverage_n or {}).get(target),
+                                          population=(coverage_population or {}).get(target)))
     for target, new_lab in (new_labels or {}).items():
         ref_lab = pd.Series(list((reference_labels or {}).get(target, [])))
         new_lab = pd.Series(list(new_lab))
@@ -317,22 +325,37 @@ def drift_for_model(new_cases: pd.DataFrame, model_dir, *, config=None, text_col
     ref_texts = ref["text_redacted"].fillna("").astype(str).tolist()
     ref_pred, new_pred = bundle.predict(ref_texts), bundle.predict(new_texts)
     metrics = bundle.metrics
-    # Held-out coverage is measured on the cases that carry the code (escalation reasons
-    # only on stage 2): compare it only for targets coded on most cases, or a batch of
-    # mostly stage-1 cases would look like drift.
+    # Held-out coverage is measured on the cases that carry the code (root causes on
+    # accepted stage-1 complaints, escalation reasons on stage 2...), so the new figure
+    # is taken over the new cases the code is given to, never over compliments or
+    # contacts not accepted. Where nothing in the file (or the model's acceptability
+    # tag) says which those are, only a target coded on most training cases is compared.
+    from .active_learning import target_population
+
     n_rows = max(int(bundle.manifest.get("data", {}).get("n_rows") or 0), 1)
     n_labelled = bundle.manifest.get("data", {}).get("n_labelled", {})
-    broad = {t for t in bundle.targets if n_labelled.get(t, 0) / n_rows >= 0.5}
+    th = thresholds_from_config(config)
+    first = bundle.manifest.get("applies_from_stage") or {}
+    accepted = new_pred["acceptability"].labels if "acceptability" in new_pred else None
+    new_review: dict[str, np.ndarray] = {}
+    populations: dict[str, str] = {}
+    for t, p in new_pred.items():
+        pop = target_population(new_cases.reset_index(drop=True), t, applies_from_stage=first,
+                                predicted_acceptability=accepted if t != "acceptability" else None)
+        if not (pop.restricted or n_labelled.get(t, 0) / n_rows >= 0.5) or pop.n < th["min_rows"]:
+            continue
+        new_review[t] = np.asarray(p.review, bool)[pop.mask]
+        if pop.n < len(pop.mask):
+            populations[t] = f"the {pop.n:,} new cases given this code (left out: {pop.describe()})"
     return check_drift(
         ref_texts, new_texts,
         reference_predictions={t: p.labels for t, p in ref_pred.items()},
         new_predictions={t: p.labels for t, p in new_pred.items()},
-        reference_coverage={t: float(m["coverage"]) for t, m in metrics.items()
-                            if t in broad and isinstance(m.get("coverage"), (int, float))},
+        reference_coverage={t: float(m["coverage"]) for t, m in metrics.items() if isinstance(m.get("coverage"), (int, float))},
         reference_coverage_n={t: int(m["n_test"]) for t, m in metrics.items() if isinstance(m.get("n_test"), (int, float))},
-        new_review={t: p.review for t, p in new_pred.items()},
+        new_review=new_review, coverage_population=populations,
         reference_labels={t: ref[t].dropna().astype(str).tolist() for t in bundle.targets if t in ref.columns},
         new_labels={t: new_cases[t].dropna().astype(str).tolist() for t in bundle.targets
                     if t in new_cases.columns and t in ref.columns},
-        thresholds=thresholds_from_config(config), seed=seed,
+        thresholds=th, seed=seed,
     )

@@ -5,7 +5,8 @@ owner and responsibility; description and rationale; decision-making process
 and human oversight; tool and model specification (performance, calibration,
 abstention); data specification; risks, limitations and mitigations; how to
 contest a tag. Everything comes from the model directory's `manifest.json`
-(and `metrics.json` when training wrote one) plus the council's details from
+(and `metrics.json` when training wrote one, and `review_labels.json` when the
+model was trained from the review store) plus the council's details from
 the config table ``[model_card]`` (organisation, team, contact, senior_owner,
 website); nothing is invented, and missing facts are listed as missing.
 
@@ -25,12 +26,15 @@ from .io import atomic_path
 __all__ = ["render_model_card", "write_model_card", "CARD_NAME"]
 
 CARD_NAME = "MODEL_CARD.md"
+REVIEW_LABELS = "review_labels.json"  # written by `rca train --from-store` (rca.store.training_data)
 _UNSET = "_not recorded_"
 _SCALAR_NAMES = {
     "accuracy": "accuracy", "macro_f1": "macro F1", "weighted_f1": "weighted F1", "micro_f1": "micro F1",
     "coverage": "coverage (share tagged without review)", "precision_at_threshold": "precision of tags made without review",
     "accuracy_at_threshold": "accuracy of tags made without review", "threshold": "confidence threshold for review",
-    "ece": "expected calibration error", "brier": "Brier score", "n_test": "test cases", "n_train": "training cases",
+    "ece": "expected calibration error", "brier": "Brier score", "n_test": "held-out test cases (the figures in this table)",
+    "n_train": "training cases of the evaluated model", "n_final": "cases the saved model learnt from (every labelled case)",
+    "n_no_text": "labelled cases without text (not used)", "holdout_threshold": "review threshold of the evaluated model",
     "hamming_loss": "Hamming loss", "subset_accuracy": "exact-set accuracy",
 }
 
@@ -45,6 +49,15 @@ def _fmt(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(str(v) for v in value) if value else _UNSET
     return str(value)
+
+
+def _plain(value: Any) -> str:
+    """An identifier-like number (a seed) as written, without thousands separators."""
+    return _UNSET if value is None else str(value)
+
+
+def _pct(value: Any) -> str:
+    return f"{value:.0%}" if isinstance(value, (int, float)) and not isinstance(value, bool) else _UNSET
 
 
 def _get(d: dict, *keys: str, default: Any = None) -> Any:
@@ -79,9 +92,13 @@ def _weak_classes(per_class: dict, cutoff: float = 0.6) -> list[str]:
     return weak
 
 
-def _target_section(target: str, m: dict) -> tuple[list[str], list[str]]:
+def _target_section(target: str, m: dict, n_saved: int | None = None) -> tuple[list[str], list[str]]:
     lines = [f"### {target}", ""]
     scalars = [(k, v) for k, v in m.items() if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    if n_saved is not None and "n_final" not in m:
+        # the manifest's count of labelled cases: what the saved model learnt from
+        at = next((i + 1 for i, (k, _) in enumerate(scalars) if k == "n_test"), len(scalars))
+        scalars.insert(at, ("n_final", int(n_saved)))
     if scalars:
         lines += ["| measure | value |", "|---|---:|"]
         lines += [f"| {_SCALAR_NAMES.get(k, k.replace('_', ' '))} | {_fmt(v)} |" for k, v in scalars]
@@ -98,8 +115,25 @@ def _target_section(target: str, m: dict) -> tuple[list[str], list[str]]:
     return lines, weak
 
 
-def render_model_card(manifest: dict, metrics: dict | None = None, *, organisation: dict | None = None) -> str:
-    """The card as markdown. `metrics`: target -> measures (scalars, ``per_class``, ``calibration``)."""
+def _review_lines(review_labels: dict | None, targets: list[str]) -> tuple[str, list[str]]:
+    """(a short clause for section 3, the lines for section 5) about codes from officers' review."""
+    if not isinstance(review_labels, dict):
+        return "", ["- Codes from officers' review in the case store: none recorded (the model was not trained with "
+                    "`rca train --from-store`; its codes are as the export recorded them)"]
+    rows, rev = review_labels.get("rows"), review_labels.get("rows_with_reviewed_labels")
+    by_target = review_labels.get("by_target") or {}
+    per = [f"{t} {_fmt((by_target.get(t) or {}).get('review', 0))} of "
+           f"{_fmt(sum(v for v in (by_target.get(t) or {}).values() if isinstance(v, int)))}" for t in targets if t in by_target]
+    clause = f"this model learnt from {_fmt(rev)} cases with a code decided in review"
+    lines = [f"- Codes from officers' review in the case store: {_fmt(rev)} of {_fmt(rows)} cases carry a code an officer "
+             "decided (the rest are as the export recorded them)" + (f"; codes from review per target: {'; '.join(per)}" if per else "")]
+    return clause, lines
+
+
+def render_model_card(manifest: dict, metrics: dict | None = None, *, organisation: dict | None = None,
+                      review_labels: dict | None = None) -> str:
+    """The card as markdown. `metrics`: target -> measures (scalars, ``per_class``, ``calibration``);
+    `review_labels`: the counts `rca train --from-store` writes (codes from officers' review)."""
     org = organisation or {}
     metrics = metrics if metrics is not None else _get(manifest, "metrics", default={}) or {}
     targets = list(_get(manifest, "targets", default=None) or metrics.keys())
@@ -107,6 +141,17 @@ def render_model_card(manifest: dict, metrics: dict | None = None, *, organisati
     date_from = _get(manifest, "data.date_from", "data.received_min", "date_from", "date_range.0")
     date_to = _get(manifest, "data.date_to", "data.received_max", "date_to", "date_range.1")
     created = _get(manifest, "created", "created_at", "trained_at", "timestamp")
+    coverage = "; ".join(f"{t} {_pct((metrics.get(t) or {}).get('coverage'))}" for t in targets if isinstance(metrics.get(t), dict))
+    reviewed_line, review_lines = _review_lines(review_labels, targets)
+    n_labelled = _get(manifest, "data.n_labelled", default={}) or {}
+    refit = _get(manifest, "settings.refit", default=None)
+    if refit is True or any(isinstance(m, dict) and "n_final" in m for m in metrics.values()):
+        evaluation = ("Figures are measured on held-out test cases that the evaluated model never saw (it learnt from the "
+                      "training cases); the saved model was then fitted again on every labelled case (\"cases the saved model learnt from\").")
+    elif refit is False:
+        evaluation = "Figures are measured on held-out test cases; the saved model is the evaluated one (refit switched off)."
+    else:
+        evaluation = "Figures are measured on held-out test cases."
     lines = [
         f"# Model card: complaint tagging model ({_fmt(_get(manifest, 'name', 'model_id', 'run_id', default='rca'))})",
         "",
@@ -134,9 +179,12 @@ def render_model_card(manifest: dict, metrics: dict | None = None, *, organisati
         "",
         "## 3. Decision-making process and human oversight",
         "",
-        "- Every suggested code is shown to an officer, who accepts or changes it; the recorded code is the officer's.",
-        "- Suggestions the model is unsure of (confidence below the per-code threshold) are marked for review, not applied.",
-        "- Officers' corrections are kept and used to retrain; `rca audit` lists past codes that look wrong for a person to check; "
+        "- Each suggested code comes with a confidence. A code at or above its target's review threshold is used as it is, "
+        "without an officer checking it; a code below it is marked for review and queued for an officer, who confirms or "
+        "corrects it (`rca store`), and then the officer's code is the one recorded.",
+        "- Share of held-out test cases tagged without review (the rest went to review): " + (coverage or _UNSET) + ".",
+        "- Officers' corrections are kept and used to retrain" + (f" ({reviewed_line})" if reviewed_line else "")
+        + "; `rca audit` lists past codes that look wrong for a person to check; "
         "`rca drift` says when new cases no longer look like the training data.",
         "- How to contest a tag: a complainant or officer who thinks a code is wrong asks the complaints team to review it; "
         f"the officer changes the code in the case system and the change is used at the next retraining. Contact: {_fmt(org.get('contact'))}.",
@@ -144,14 +192,17 @@ def render_model_card(manifest: dict, metrics: dict | None = None, *, organisati
         "## 4. Tool and model specification",
         "",
         f"- Model: {_fmt(_get(manifest, 'model', 'model_type', 'estimator', default='TF-IDF text features with a linear classifier per target'))}",
-        f"- Seed: {_fmt(_get(manifest, 'seed'))}; taxonomy version: {_fmt(_get(manifest, 'taxonomy_version', 'taxonomy.version'))}",
+        f"- Seed: {_plain(_get(manifest, 'seed'))}; taxonomy version: {_fmt(_get(manifest, 'taxonomy_version', 'taxonomy.version'))}",
+        "",
+        evaluation,
         "",
     ]
     weak: list[str] = []
     for target in targets:
         m = metrics.get(target)
         if isinstance(m, dict):
-            section, w = _target_section(target, m)
+            n_saved = n_labelled.get(target) if isinstance(n_labelled, dict) else None
+            section, w = _target_section(target, m, n_saved if isinstance(n_saved, (int, float)) else None)
             lines += section
             weak += w
         else:
@@ -162,6 +213,7 @@ def render_model_card(manifest: dict, metrics: dict | None = None, *, organisati
         f"- Source: the council's own complaint case records ({_fmt(_get(manifest, 'data.source', 'data_source'))})",
         f"- Cases used: {_fmt(_get(manifest, 'data.n_rows', 'n_rows', 'n_cases'))}; received from {_fmt(date_from)} to {_fmt(date_to)}",
         f"- Data hash (sha256): {_fmt(_get(manifest, 'data_hash', 'data.sha256', 'data_sha256'))}",
+        *review_lines,
         "- Personal data: complaint text is redacted (names, addresses, phone numbers, emails, postcodes, NI numbers, "
         "bank details, dates of birth replaced by placeholders such as [NAME]) before features are built; "
         "the model keeps no raw text.",
@@ -209,8 +261,15 @@ def write_model_card(model_dir: str | Path, *, config=None, path: str | Path | N
             metrics = json.loads(metrics_path.read_text("utf-8"))
         except ValueError as exc:
             raise RcaError("E303", f"metrics.json is not valid JSON: {exc}", file=str(metrics_path)) from exc
+    review_labels = None
+    review_path = model_dir / REVIEW_LABELS
+    if review_path.exists():
+        try:
+            review_labels = json.loads(review_path.read_text("utf-8"))
+        except ValueError as exc:
+            raise RcaError("E303", f"{REVIEW_LABELS} is not valid JSON: {exc}", file=str(review_path)) from exc
     org = config.section("model_card") if config is not None else {}
     target = Path(path) if path else model_dir / CARD_NAME
     with atomic_path(target) as tmp:
-        tmp.write_text(render_model_card(manifest, metrics, organisation=org), encoding="utf-8")
+        tmp.write_text(render_model_card(manifest, metrics, organisation=org, review_labels=review_labels), encoding="utf-8")
     return target

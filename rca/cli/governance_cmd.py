@@ -81,7 +81,7 @@ def audit_cmd(
 
     cfg = build_config(config, text_column=text_column, id_column=id_column, seed=seed)
     res = load_cases(data, config=cfg, require=("text", target))
-    result = audit_labels(res.cases, target, n_splits=folds, seed=cfg.seed, top=top)
+    result = audit_labels(res.cases, target, n_splits=folds, seed=cfg.seed, top=top, source=str(data))
     target_path = out or data.with_name(f"{data.stem}.audit-{target}.csv")
     write_table(result.issues, target_path)
     summary = result.summary() | {"file": str(data), "quarantined": res.n_quarantined, "out": str(target_path)}
@@ -107,14 +107,24 @@ def suggest_labels_cmd(
     n: Annotated[int, typer.Option("--n", min=1, help="How many cases to suggest.")] = 50,
     target: Annotated[str, typer.Option("--target", "-t", help="Code the officer will add (a target of the model).")] = "root_cause",
     include_labelled: Annotated[bool, typer.Option("--include-labelled", help="Also consider cases that already have a code.")] = False,
+    keep_personal_data: Annotated[bool, typer.Option("--keep-personal-data", help="Write the texts as they are (default: personal data replaced by placeholders such as [PHONE]).")] = False,
     out: OutOpt = None,
     config: ConfigOpt = None,
     text_column: TextColumnOpt = None,
     id_column: IdColumnOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Pick the cases whose codes would teach the model most (uncertain, varied, no near-duplicates), ready to code."""
-    from ..active_learning import suggest_labels
+    """Pick the cases whose codes would teach the model most (uncertain, varied, no near-duplicates), ready to code.
+
+    Only cases the code is given to are candidates: for root_cause, accepted
+    stage-1 complaints (by the file's case_type, stage and acceptability
+    columns, else the model's own acceptability tag).
+    """
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from ..active_learning import suggest_labels, target_population
     from ..io import write_table
     from ..model_store import load_model
     from ..validate import load_cases
@@ -125,20 +135,40 @@ def suggest_labels_cmd(
     bundle = load_model(model_dir)
     if target not in bundle.targets:
         raise RcaError("E305", f"{target!r}; this model has {bundle.targets}", column=target)
-    cases = res.cases
+    cases = res.cases.reset_index(drop=True)
+    wanted = [target] + (["acceptability"] if "acceptability" in bundle.targets and target != "acceptability" else [])
+    preds = bundle.predict(cases["text"].fillna("").astype(str).tolist(), targets=wanted)
+    pop = target_population(cases, target, applies_from_stage=bundle.manifest.get("applies_from_stage"),
+                            predicted_acceptability=preds["acceptability"].labels if "acceptability" in preds and target != "acceptability" else None)
+    mask = pop.mask.copy()
+    n_coded = 0
     if not include_labelled and target in cases.columns:
-        cases = cases[cases[target].isna()].reset_index(drop=True)
-    if cases.empty:
-        raise RcaError("E304", f"every usable case in {data} already has a {target} code",
-                       hint="Pass --include-labelled to choose among coded cases, or give a file of uncoded cases.")
-    pred = bundle.predict(cases["text"].fillna("").astype(str).tolist(), targets=[target])[target]
-    table = suggest_labels(cases, pred, target=target, n=n)
+        coded = cases[target].notna().to_numpy()
+        n_coded = int((mask & coded).sum())
+        mask &= ~coded
+    left_out = "; ".join(f"{k:,} {why}" for why, k in list(pop.excluded.items()) + [("already coded", n_coded)] if k)
+    if not mask.any():
+        what = "uncoded cases" if not include_labelled else "cases"
+        raise RcaError("E304", f"no {what} in the file take a {target} code" + (f" (left out: {left_out})" if left_out else ""),
+                       file=str(data), column=target,
+                       hint=("Give a file of uncoded cases of the kind the code is given to" +
+                             ("; pass --include-labelled to choose among coded cases." if n_coded else ".")))
+    rows = np.flatnonzero(mask)
+    p = preds[target]
+    chosen = SimpleNamespace(proba=np.asarray(p.proba)[rows], classes=p.classes, labels=np.asarray(p.labels, dtype=object)[rows],
+                             confidence=np.asarray(p.confidence, float)[rows])
+    table = suggest_labels(cases.iloc[rows].reset_index(drop=True), chosen, target=target, n=n, redact_text=not keep_personal_data)
     target_path = out or data.with_name(f"{data.stem}.to-label-{target}.csv")
     write_table(table, target_path)
+    kind = "uncoded cases" if not include_labelled else "cases"
     if as_json:
-        echo_json({"file": str(data), "candidates": len(cases), "suggested": len(table), "out": str(target_path)})
+        echo_json({"file": str(data), "rows": len(cases), "candidates": int(mask.sum()), "suggested": len(table),
+                   "left_out": dict(pop.excluded) | ({"already coded": n_coded} if n_coded else {}),
+                   "redacted": not keep_personal_data, "out": str(target_path)})
     else:
-        typer.echo(f"{len(table)} of {len(cases):,} uncoded cases suggested for coding {target} -> {target_path}")
+        typer.echo(f"{len(table)} of {int(mask.sum()):,} {kind} that take a {target} code suggested for coding -> {target_path}")
+        if left_out:
+            typer.echo(f"not candidates, of {len(cases):,} rows: {left_out}")
 
 
 @cli_errors

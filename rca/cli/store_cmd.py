@@ -207,8 +207,11 @@ def audit(
     officer: Annotated[Optional[str], typer.Option("--officer", help="Only this officer's decisions.")] = None,
     case_id: Annotated[Optional[str], typer.Option("--case", help="Only this case.")] = None,
     limit: Annotated[int, typer.Option("--limit", help="Decisions to print (newest first).")] = 20,
+    as_json: JsonOpt = False,
 ) -> None:
     """The audit trail: every decision with who, when, before and after, and the model's suggestion."""
+    import pandas as pd
+
     from ..io import write_table
     from ..store import decisions_frame, open_store
 
@@ -217,6 +220,13 @@ def audit(
     s.dispose()
     if out is not None:
         write_table(trail, out)
+    if as_json:
+        shown = trail if out is not None else trail.iloc[::-1].head(limit)
+        records = [{k: (None if v is None or (not isinstance(v, str) and pd.isna(v)) else v) for k, v in r.items()}
+                   for r in shown.astype(object).to_dict("records")]
+        echo_json({"decisions": len(trail), "out": str(out) if out is not None else None, "trail": records})
+        return
+    if out is not None:
         typer.echo(f"wrote {len(trail):,} decisions to {out}")
         return
     typer.echo(f"{len(trail):,} decisions")

@@ -148,6 +148,27 @@ def _comment(comment: str | None) -> str | None:
     return text or None
 
 
+def _ours_or_free(officer: str, now: datetime):
+    """A lease this officer may close: theirs (even lapsed), never taken, or lapsed."""
+    return or_(Lease.officer == officer, Lease.officer.is_(None), Lease.expires_at.is_(None), Lease.expires_at < now)
+
+
+def _refuse(sess, item_id: int, *, officer: str, now: datetime, case_id: str | None = None, target: str | None = None) -> None:
+    """E502 for a decision on an item that is not this officer's to close, with what to do."""
+    lease = sess.get(Lease, item_id)
+    what = f"item {item_id}" + (f" (case {case_id}, {target})" if case_id else "")
+    if lease is not None and lease.closed_at is not None:
+        who = sess.execute(select(Decision.officer).where(Decision.item_id == item_id)).scalar()
+        raise RcaError("E502", f"{what} was already decided by {who or 'someone else'} at {lease.closed_at:%Y-%m-%d %H:%M} UTC",
+                       value=item_id, hint="Nothing is lost: that decision is in the audit trail (`rca store audit`). "
+                       "To change the code, decide on the case directly: `rca store decide --case CASE --target TARGET`.")
+    holder = lease.officer if lease is not None and lease.officer else "another officer"
+    until = f" until {lease.expires_at:%H:%M:%S} UTC" if lease is not None and lease.expires_at else ""
+    raise RcaError("E502", f"{what} is leased to {holder}{until}; {officer} cannot decide it now", value=item_id,
+                   hint=f"Leave it to {holder}, or decide it after the lease runs out if it is still open then "
+                        "(`rca store queue` shows who holds what); take another case with `rca store next`.")
+
+
 def decide(store: Store, item_id: int, *, officer: str, action: str, label: str | None = None, comment: str | None = None,
            config: Config | None = None, now: datetime | None = None) -> DecisionRecord:
     """Record an officer's decision on a review item and close it.
@@ -162,23 +183,18 @@ def decide(store: Store, item_id: int, *, officer: str, action: str, label: str 
         row = sess.execute(select(ReviewItem, Case.case_id, Suggestion.label).join(Case, Case.id == ReviewItem.case_pk)
                            .outerjoin(Suggestion, Suggestion.id == ReviewItem.suggestion_id).where(ReviewItem.id == item_id)).first()
         if row is None:
-            raise RcaError("E502", f"there is no review item {item_id}", value=item_id)
+            raise RcaError("E502", f"there is no review item {item_id}", value=item_id,
+                           hint="Check the item number with `rca store queue`, or take the next case with `rca store next`.")
         item, case_id, suggested = row
         decided_label = _resolve_label(sess, target=item.target, action=action, label=label, suggested=suggested, config=config)
         # Close the lease only if it is ours or free: the WHERE is re-checked under
         # the row lock, so of two racing officers exactly one closes it.
         closed = sess.execute(
-            update(Lease).where(Lease.item_id == item_id, Lease.closed_at.is_(None),
-                                or_(Lease.officer == officer, Lease.expires_at.is_(None), Lease.expires_at < now))
+            update(Lease).where(Lease.item_id == item_id, Lease.closed_at.is_(None), _ours_or_free(officer, now))
             .values(closed_at=now, officer=officer)
         ).rowcount
         if closed != 1:
-            lease = sess.get(Lease, item_id)
-            if lease is not None and lease.closed_at is not None:
-                who = sess.execute(select(Decision.officer).where(Decision.item_id == item_id)).scalar()
-                raise RcaError("E502", f"item {item_id} was already decided by {who or 'someone else'} at {lease.closed_at:%Y-%m-%d %H:%M} UTC", value=item_id)
-            until = f" until {lease.expires_at:%H:%M:%S} UTC" if lease is not None and lease.expires_at else ""
-            raise RcaError("E502", f"item {item_id} is leased to {lease.officer if lease else 'another officer'}{until}", value=item_id)
+            _refuse(sess, item_id, officer=officer, now=now)
         return _write(sess, case_pk=item.case_pk, case_id=case_id, target=item.target, action=action, label=decided_label,
                       suggestion_id=item.suggestion_id, item_id=item.id, officer=officer, comment=comment, now=now, config=config)
 
@@ -186,7 +202,11 @@ def decide(store: Store, item_id: int, *, officer: str, action: str, label: str 
 def record_decision(store: Store, case_id: str, target: str, *, officer: str, action: str, label: str | None = None,
                     comment: str | None = None, config: Config | None = None, now: datetime | None = None) -> DecisionRecord:
     """Record a decision on a case directly (not through the queue); any open review
-    item for the same case and target is closed by it."""
+    item for the same case and target is closed by it.
+
+    While another officer holds a live lease on that item the decision is refused
+    (E502) and nothing is written, exactly as `decide` refuses it by item number.
+    """
     officer = check_officer(officer)
     comment = _comment(comment)
     now = now or utcnow()
@@ -201,8 +221,12 @@ def record_decision(store: Store, case_id: str, target: str, *, officer: str, ac
                                  .where(ReviewItem.case_pk == case_pk, ReviewItem.target == target, Lease.closed_at.is_(None))
                                  .limit(1)).scalar()
         item_id = None
-        if open_item is not None and sess.execute(update(Lease).where(Lease.item_id == open_item, Lease.closed_at.is_(None))
-                                                  .values(closed_at=now)).rowcount == 1:
+        if open_item is not None:
+            # the same rule as `decide`: an item another officer holds a live lease on is theirs
+            closed = sess.execute(update(Lease).where(Lease.item_id == open_item, Lease.closed_at.is_(None), _ours_or_free(officer, now))
+                                  .values(closed_at=now, officer=officer)).rowcount
+            if closed != 1:
+                _refuse(sess, open_item, officer=officer, now=now, case_id=str(case_id), target=target)
             item_id = open_item
         return _write(sess, case_pk=case_pk, case_id=str(case_id), target=target, action=action, label=decided_label,
                       suggestion_id=sugg.id if sugg else None, item_id=item_id, officer=officer, comment=comment, now=now, config=config)
@@ -223,7 +247,10 @@ def decisions_frame(store: Store, *, case_id: str | None = None, officer: str | 
         rows = sess.execute(q).all()
     cols = ["decision_id", "case_id", "target", "action", "label", "previous_label", "officer", "decided_at", "comment",
             "item_id", "suggested", "confidence", "model_version"]
-    return pd.DataFrame(rows, columns=cols)
+    df = pd.DataFrame(rows, columns=cols)
+    # a decision made on the case directly has no queue item: blank, and the rest stay whole numbers (not 128.0)
+    df["item_id"] = pd.array([None if v is None or pd.isna(v) else int(v) for v in df["item_id"]], dtype="Int64")
+    return df
 
 
 def current_codes(store: Store, *, targets: Iterable[str] | None = None) -> pd.DataFrame:

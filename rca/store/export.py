@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
@@ -61,30 +62,98 @@ def _respell(value, table: dict[str, str]):
     return MULTI_SEP.join(table.get(p, p) for p in split_labels(str(value)))
 
 
+def _first_previous(store: Store) -> dict[tuple[str, str], str | None]:
+    """(case_id, target) -> the code in force before the first officer decision on it.
+
+    The review note says what the officers changed: from the code the case had
+    before anyone reviewed it. (The latest imported code is not that: an export of
+    this store, imported again, carries the officers' codes.)"""
+    from .models import Case, Decision
+
+    out: dict[tuple[str, str], str | None] = {}
+    with store.session() as sess:
+        rows = sess.execute(select(Case.case_id, Decision.target, Decision.previous_label)
+                            .join(Case, Case.id == Decision.case_pk).order_by(Decision.id)).all()
+    for cid, target, previous in rows:
+        out.setdefault((str(cid), str(target)), previous)
+    return out
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT or (isinstance(value, str) and not value.strip())
+
+
+def _joined(parts, sep: str) -> str | None:
+    """Non-blank parts, each once, in order; pieces already joined with `sep` are split first."""
+    seen: dict[str, None] = {}
+    for p in parts:
+        if _blank(p):
+            continue
+        for piece in str(p).split(sep.strip()):
+            if piece.strip():
+                seen.setdefault(piece.strip(), None)
+    return sep.join(seen) if seen else None
+
+
+def _trail(frame: pd.DataFrame, notes: pd.DataFrame) -> pd.DataFrame:
+    """The four `rca_` columns: this store's reviews, after any trail the cases were
+    imported with (an earlier export of rca, perhaps from another store), so that
+    export -> import -> export gives the same trail."""
+    earlier = {c: frame.pop(c) if c in frame.columns else pd.Series(None, index=frame.index, dtype=object)
+               for c in AUDIT_COLUMNS}
+    source = frame.pop(LABEL_SOURCE)
+    mine = notes.reindex(frame["case_id"].astype(str).to_numpy())
+    has_mine = mine["rca_reviewed_by"].notna().to_numpy()
+    was_reviewed = earlier["rca_label_source"].astype(object).eq("review").to_numpy()
+    out = pd.DataFrame(index=frame.index)
+    out["rca_label_source"] = np.where(has_mine | was_reviewed, "review", source.to_numpy())
+    cols = {c: [None if _blank(v) else v for v in earlier[c].astype(object)] for c in AUDIT_COLUMNS[1:]}
+    for i in np.flatnonzero(has_mine):  # this store's reviews come after the trail the case was imported with
+        e_by, e_at, e_note = (cols[c][i] for c in AUDIT_COLUMNS[1:])
+        m_by, m_at, m_note = (mine[c].iat[i] for c in AUDIT_COLUMNS[1:])
+        cols["rca_reviewed_by"][i] = _joined([e_by, m_by], "; ")
+        stamps = [t for t in (pd.to_datetime(x, errors="coerce") for x in (e_at, m_at) if not _blank(x)) if not pd.isna(t)]
+        cols["rca_reviewed_at"][i] = max(stamps) if stamps else None
+        cols["rca_review_notes"][i] = _joined([e_note, m_note], " | ")
+    for c in AUDIT_COLUMNS[1:]:
+        out[c] = pd.Series(cols[c], index=frame.index, dtype=object)
+    stamps = pd.to_datetime(out["rca_reviewed_at"], errors="coerce", format="mixed")
+    if stamps.notna().sum() == out["rca_reviewed_at"].notna().sum():  # every time read: one datetime column
+        out["rca_reviewed_at"] = stamps
+    return out
+
+
 def export_frame(store: Store, *, config: Config | None = None, reviewed_only: bool = False) -> pd.DataFrame:
-    """The cases with their codes in force, in the council's column names and spellings."""
+    """The cases with their codes in force, in the council's column names and spellings.
+
+    Cases imported from an earlier rca export keep the review trail it carried
+    (`rca_reviewed_by`, ...), with this store's own reviews added after it.
+    """
     config = config or Config()
     frame = cases_for_training(store)
     codes = current_codes(store)
     reviewed = codes[codes["label_source"] == "review"]
     notes = pd.DataFrame(index=pd.Index([], name="case_id"), columns=list(AUDIT_COLUMNS[1:]))
     if len(reviewed):
+        before = _first_previous(store)
+
         def _note(r) -> str:
             if r["action"] == "accepted":
                 return f"{r['target']} confirmed by {r['decided_by']}"
-            before = r["original_label"] if isinstance(r["original_label"], str) else "none"
+            was = before.get((str(r["case_id"]), str(r["target"])), r["original_label"])
+            was = was if isinstance(was, str) else "none"
             after = r["label"] if isinstance(r["label"], str) else "none"
             what = "marked not a complaint" if r["action"] == "not_complaint" else "corrected"
-            return f"{r['target']} {what} by {r['decided_by']}: {before} -> {after}"
+            return f"{r['target']} {what} by {r['decided_by']}: {was} -> {after}"
 
-        reviewed = reviewed.assign(_note=reviewed.apply(_note, axis=1))
+        reviewed = reviewed.assign(_note=reviewed.apply(_note, axis=1), case_id=reviewed["case_id"].astype(str))
         notes = reviewed.groupby("case_id").agg(
             rca_reviewed_by=("decided_by", lambda s: "; ".join(dict.fromkeys(s))),
             rca_reviewed_at=("decided_at", "max"),
             rca_review_notes=("_note", lambda s: " | ".join(s)),
         )
-    frame = frame.merge(notes, how="left", left_on="case_id", right_index=True)
-    frame = frame.rename(columns={LABEL_SOURCE: "rca_label_source"})
+    trail = _trail(frame, notes)  # takes any earlier trail out of `frame`
+    frame = pd.concat([frame, trail], axis=1)
     if reviewed_only:
         frame = frame[frame["rca_label_source"] == "review"]
     for field, table in _inverse_spellings(store, config).items():

@@ -5,7 +5,11 @@ output of `rca score`, with `<target>_predicted`, `<target>_confidence`,
 `<target>_review`, `<target>_evidence` columns) also adds the model's
 suggestions, and puts each suggestion a person should look at into the review
 queue. A case already in the store keeps the row it was first loaded with; a
-changed code in a later export becomes a new `original_labels` row.
+changed code in a later export becomes a new `original_labels` row, unless it
+is the code an officer decided (rca's own export loaded again): that code is
+already in the trail, and recording it as the council's would rewrite history.
+rca's export columns (`rca_label_source`, `rca_reviewed_by`, ...) are kept
+with a new case, so its export carries the review trail on.
 
 >>> # res = import_export(open_store(), "scored.csv", config=load_config("rca.toml"))
 >>> # res.n_new_cases, res.n_suggestions, res.n_review_items
@@ -243,14 +247,18 @@ def import_frame(store: Store, cases: pd.DataFrame, *, source: str = "frame", co
             result.n_existing_cases += len(chunk) - len(new_rows)
             pks = [existing[c] for c in ids]
             latest = _latest_originals(sess, pks)
-            decided = _decided_pairs(sess, pks)
+            decided = _decided_codes(sess, pks)
             open_items = _open_item_pairs(sess, pks)
 
             label_rows = []
             for rec, pk in zip(chunk.to_dict("records"), pks):
                 for t in code_fields:
                     lab = _label(rec.get(t))
-                    if lab is not None and (latest.get((pk, t)) is None or not _same_codes(latest[(pk, t)], lab)):
+                    if lab is None or ((pk, t) in decided and _same_codes(decided[(pk, t)], lab)):
+                        # an officer's decision coming back (rca's own export imported again),
+                        # not a code the council recorded: recording it would rewrite the trail
+                        continue
+                    if latest.get((pk, t)) is None or not _same_codes(latest[(pk, t)], lab):
                         label_rows.append({"case_pk": pk, "target": t, "label": lab[:1000], "import_id": imp.id})
                         latest[(pk, t)] = lab
             if label_rows:
@@ -313,8 +321,11 @@ def _latest_originals(sess, pks: list[int]) -> dict[tuple[int, str], str]:
     return out
 
 
-def _decided_pairs(sess, pks: list[int]) -> set[tuple[int, str]]:
-    return {(r.case_pk, r.target) for r in sess.execute(select(Decision.case_pk, Decision.target).where(Decision.case_pk.in_(pks)))}
+def _decided_codes(sess, pks: list[int]) -> dict[tuple[int, str], str | None]:
+    """(case, target) -> the code of the latest officer decision, for decided pairs."""
+    rows = sess.execute(select(Decision.case_pk, Decision.target, Decision.label)
+                        .where(Decision.case_pk.in_(pks)).order_by(Decision.id)).all()
+    return {(r.case_pk, r.target): r.label for r in rows}
 
 
 def _open_item_pairs(sess, pks: list[int]) -> set[tuple[int, str]]:

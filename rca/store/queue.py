@@ -171,7 +171,8 @@ def _load_item(sess, item_id: int, *, config: Config | None) -> QueueItem:
 def get_item(store: Store, item_id: int, *, config: Config | None = None) -> QueueItem:
     with store.session() as sess:
         if sess.get(ReviewItem, item_id) is None:
-            raise RcaError("E502", f"there is no review item {item_id}", value=item_id)
+            raise RcaError("E502", f"there is no review item {item_id}", value=item_id,
+                           hint="Check the item number with `rca store queue`, or take the next case with `rca store next`.")
         return _load_item(sess, item_id, config=config)
 
 

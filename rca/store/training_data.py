@@ -126,10 +126,14 @@ def retrain_from_store(store: Store, *, model_dir: str | Path, config: Config | 
     # beside the current model and inside its version folder, so the figure stays with that version
     version = getattr(result, "version", None)
     folders = [Path(model_dir)] + ([Path(model_dir) / "versions" / str(version)] if version else [])
+    from ..model_card import write_model_card
+
     for folder in folders:
         if folder.is_dir():
             with atomic_path(folder / REVIEW_LABELS_FILE) as tmp:
                 Path(tmp).write_text(json.dumps(counts, indent=2, sort_keys=True), encoding="utf-8")
+            # training wrote the card before these counts existed: write it again so it says them
+            write_model_card(folder, config=config)
     log.info("retrained from the store: %d rows, %d with reviewed codes", counts["rows"], counts["rows_with_reviewed_labels"])
     return result, counts
 

@@ -1,0 +1,309 @@
+"""Fixes from the governance and review-store audit: an export of the store
+goes back in (same store or another) without crashing or rewriting the trail;
+a direct decision respects another officer's lease; drift and suggest-labels
+compare and pick only cases a code is given to; suggest-labels writes redacted
+text; the model card says what the model really does; the label audit's
+"too few codes" message states one rule and names the file."""
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from rca.active_learning import suggest_labels, target_population
+from rca.cli.main import app
+from rca.errors import RcaError
+from rca.io import read_table
+from rca.model_card import render_model_card, write_model_card
+from rca.store import (current_codes, decide, decisions_frame, export_cases, import_export, import_frame, next_item,
+                       open_store, record_decision)
+from rca.store.db import utcnow
+from test_store_backends import CAUSES, postgres_server, scored_cases, store, store_url  # noqa: F401  (fixtures)
+
+runner = CliRunner()
+
+
+# --------------------------------------------------------------------------- store: export -> import -> export
+def _reviewed_store(url: str):
+    """Six scored cases; C0001 corrected by Ann, then by Bob directly; C0002 confirmed by Cat."""
+    s = open_store(url)
+    import_frame(s, scored_cases(6), source="inline", model_version="m-1")
+    record_decision(s, "C0001", "root_cause", officer="Ann", action="corrected", label=CAUSES[2])
+    record_decision(s, "C0001", "root_cause", officer="Bob", action="corrected", label=CAUSES[3], comment="on appeal")
+    record_decision(s, "C0002", "root_cause", officer="Cat", action="accepted")
+    return s
+
+
+def test_an_export_imported_into_another_store_exports_again_unchanged(tmp_path):
+    a = _reviewed_store(f"sqlite:///{tmp_path / 'a.db'}")
+    e1 = export_cases(a, tmp_path / "e1.csv")
+    b = open_store(f"sqlite:///{tmp_path / 'b.db'}")
+    res = import_export(b, e1)
+    assert res.n_new_cases == 6 and res.n_quarantined == 0
+    e3 = export_cases(b, tmp_path / "e3.csv")  # crashed: duplicated rca_* columns from the merge
+    assert e3.read_bytes() == e1.read_bytes()
+    out, _ = read_table(e3)
+    assert list(out.columns).count("rca_label_source") == 1 and not any(c.endswith(("_x", "_y")) for c in out.columns)
+    row = out.set_index("case_id").loc["C0001"]
+    assert row["root_cause"] == CAUSES[3] and row["rca_label_source"] == "review" and row["rca_reviewed_by"] == "Bob"
+    # a review in the second store is added after the trail the case came with
+    record_decision(b, "C0003", "root_cause", officer="Dee", action="corrected", label=CAUSES[0])
+    record_decision(b, "C0001", "root_cause", officer="Dee", action="corrected", label=CAUSES[1])
+    e4 = export_cases(b, tmp_path / "e4.csv")
+    out4 = read_table(e4)[0].set_index("case_id")
+    assert out4.loc["C0001", "rca_reviewed_by"] == "Bob; Dee"
+    notes = out4.loc["C0001", "rca_review_notes"]
+    assert notes.index(f"by Bob: {CAUSES[0]} -> {CAUSES[3]}") < notes.index(f"by Dee: {CAUSES[3]} -> {CAUSES[1]}")
+    assert out4.loc["C0003", "rca_reviewed_by"] == "Dee" and out4.loc["C0004", "rca_label_source"] == "import"
+    assert import_export(b, e4).n_labels == 0  # and back into the second store: nothing new, same file
+    assert export_cases(b, tmp_path / "e5.csv").read_bytes() == e4.read_bytes()
+
+
+def test_reimporting_an_export_into_the_same_store_keeps_the_recorded_codes(store, tmp_path):
+    import_frame(store, scored_cases(6), source="inline", model_version="m-1")
+    record_decision(store, "C0001", "root_cause", officer="Ann", action="corrected", label=CAUSES[2])
+    record_decision(store, "C0001", "root_cause", officer="Bob", action="corrected", label=CAUSES[3])
+    record_decision(store, "C0003", "root_cause", officer="Bob", action="not_complaint")
+    x1 = export_cases(store, tmp_path / "x1.csv")
+    res = import_export(store, x1)
+    assert res.n_new_cases == 0 and res.n_labels == 0  # the officers' codes are not the council's recorded codes
+    code = current_codes(store, targets=["root_cause"]).set_index("case_id").loc["C0001"]
+    assert code["original_label"] == CAUSES[0] and code["label"] == CAUSES[3] and code["decided_by"] == "Bob"
+    x2 = export_cases(store, tmp_path / "x2.csv")
+    assert x2.read_bytes() == x1.read_bytes()
+    note = read_table(x2)[0].set_index("case_id").loc["C0001", "rca_review_notes"]
+    assert note == f"root_cause corrected by Bob: {CAUSES[0]} -> {CAUSES[3]}"
+    # a code the council really changed in its own system is still recorded
+    changed = scored_cases(6).assign(outcome="Upheld")
+    assert import_frame(store, changed, source="later export").n_labels == 6
+
+
+def test_review_note_starts_from_the_code_before_review_even_if_an_echo_was_recorded(store):
+    """Stores that imported their own export before this fix hold the officer's code as
+    a recorded code; the export's note still says what the officers changed."""
+    import_frame(store, scored_cases(4), source="inline")
+    record_decision(store, "C0001", "root_cause", officer="Bob", action="corrected", label=CAUSES[3])
+    from rca.store.models import OriginalLabel
+
+    with store.session() as sess:  # what the old importer wrote
+        sess.add(OriginalLabel(case_pk=1, target="root_cause", label=CAUSES[3], import_id=1))
+    from rca.store import export_frame
+
+    note = export_frame(store).set_index("case_id").loc["C0001", "rca_review_notes"]
+    assert note == f"root_cause corrected by Bob: {CAUSES[0]} -> {CAUSES[3]}"
+
+
+# --------------------------------------------------------------------------- store: leases
+def test_a_direct_decision_is_refused_while_another_officer_holds_the_lease(store):
+    import_frame(store, scored_cases(2), source="inline")
+    t0 = utcnow()
+    item = next_item(store, officer="Ann", target="root_cause", now=t0)
+    for attempt in (lambda: record_decision(store, item.case_id, "root_cause", officer="Bob", action="corrected",
+                                            label=CAUSES[3], now=t0 + timedelta(seconds=5)),
+                    lambda: decide(store, item.item_id, officer="Bob", action="accepted", now=t0 + timedelta(seconds=5))):
+        with pytest.raises(RcaError) as exc:
+            attempt()
+        assert exc.value.code == "E502" and "leased to Ann" in str(exc.value)
+        assert "your lease" not in exc.value.hint  # Bob never held it
+    assert decisions_frame(store).empty  # nothing written
+    rec = decide(store, item.item_id, officer="Ann", action="accepted", now=t0 + timedelta(seconds=10))
+    assert rec.officer == "Ann" and rec.item_id == item.item_id
+    with pytest.raises(RcaError) as exc:
+        decide(store, item.item_id, officer="Bob", action="accepted", now=t0 + timedelta(seconds=20))
+    assert "already decided by Ann" in str(exc.value) and "rca store audit" in exc.value.hint
+    # Ann's own lease, and a lapsed one, do not stand in the way of a direct decision
+    other = next_item(store, officer="Ann", target="root_cause", now=t0)
+    assert record_decision(store, other.case_id, "root_cause", officer="Ann", action="accepted", now=t0).item_id == other.item_id
+    import_frame(store, scored_cases(3).iloc[2:], source="third")
+    third = next_item(store, officer="Ann", now=t0)
+    late = record_decision(store, third.case_id, "root_cause", officer="Bob", action="accepted", now=t0 + timedelta(seconds=700))
+    assert late.item_id == third.item_id and late.officer == "Bob"
+
+
+def test_store_audit_writes_whole_item_numbers_and_speaks_json(tmp_path):
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    s = open_store(db)
+    import_frame(s, scored_cases(4), source="inline")
+    item = next_item(s, officer="Ann")
+    decide(s, item.item_id, officer="Ann", action="accepted")
+    record_decision(s, item.case_id, "root_cause", officer="Bob", action="corrected", label=CAUSES[1])  # no queue item
+    s.dispose()
+    out = tmp_path / "audit.csv"
+    r = runner.invoke(app, ["store", "audit", "--db", db, "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    ids = pd.read_csv(out, dtype=str, keep_default_na=False)["item_id"].tolist()
+    assert str(item.item_id) in ids and not any("." in v for v in ids)
+    r = runner.invoke(app, ["store", "audit", "--db", db, "--json"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.output)
+    assert data["decisions"] == 2 and {d["officer"] for d in data["trail"]} == {"Ann", "Bob"}
+    assert sorted(d["item_id"] is None for d in data["trail"]) == [False, True]
+
+
+# --------------------------------------------------------------------------- who a code is given to
+POPULATION = pd.DataFrame({
+    "case_type": ["Complaint", "Complaint", "Compliment", "Complaint", "Complaint", "Complaint", None],
+    "stage": ["1", "1", None, "2", "ombudsman", "1", "1"],
+    "acceptability": ["Complaint", "Service request or enquiry - not a complaint", None, "Complaint", None, None, "Complaint"],
+})
+
+
+def test_root_cause_is_given_to_accepted_stage_one_complaints_only():
+    pop = target_population(POPULATION, "root_cause")
+    assert pop.mask.tolist() == [True, False, False, False, False, True, True]
+    assert pop.excluded == {"not complaints (e.g. compliments)": 1, "at another stage (the code is given at stage 1)": 2,
+                            "not accepted as complaints (recorded acceptability)": 1}
+    # a blank acceptability is decided by the model's own tag when given
+    tagged = target_population(POPULATION, "root_cause", predicted_acceptability=["Complaint"] * 5 + ["Anonymous", "Complaint"])
+    assert tagged.mask.tolist() == [True, False, False, False, False, False, True]
+    # without the columns, the model's tag alone; without either, every row
+    bare = pd.DataFrame({"text": ["a", "b", "c"]})
+    assert target_population(bare, "root_cause", predicted_acceptability=["Complaint", "Anonymous", "Complaint"]).mask.tolist() == [True, False, True]
+    assert target_population(bare, "root_cause").mask.all() and not target_population(bare, "root_cause").restricted
+    assert target_population(POPULATION, "escalation_reason").mask.tolist() == [False, False, False, True, False, False, False]
+    assert target_population(POPULATION, "service").mask.all()
+    assert target_population(POPULATION, "theme", applies_from_stage={"theme": "2"}).mask.tolist() == \
+        [False, False, True, True, True, False, False]
+
+
+def test_suggest_labels_writes_redacted_text_unless_asked():
+    class Pred:
+        pass
+
+    cases = pd.DataFrame({"case_id": ["a", "b", "c"], "text": ["bin not collected, ring 07700 900461", "parking fine", "mould"]})
+    pred = Pred()
+    pred.proba = np.array([[0.5, 0.5], [0.9, 0.1], [0.6, 0.4]])
+    pred.classes = np.array(["Waste", "Parking"])
+    pred.labels = ["Waste"] * 3
+    pred.confidence = pred.proba.max(axis=1)
+    out = suggest_labels(cases, pred, target="service", n=2).set_index("case_id")
+    assert "07700" not in out.loc["a", "text"] and "[PHONE]" in out.loc["a", "text"]
+    raw = suggest_labels(cases, pred, target="service", n=2, redact_text=False).set_index("case_id")
+    assert "07700 900461" in raw.loc["a", "text"]
+
+
+@pytest.mark.model
+def test_suggest_labels_picks_only_cases_that_take_the_code(trained_model_dir, demo_small, tmp_path):
+    cases = demo_small.cases.copy()
+    cases.loc[cases.index[:5], "text"] = cases.loc[cases.index[:5], "text"] + " Ring me on 07700 900461."
+    unlabelled = cases.drop(columns=["root_cause"])
+    path, out = tmp_path / "uncoded.csv", tmp_path / "to_label.csv"
+    unlabelled.to_csv(path, index=False)
+    r = runner.invoke(app, ["suggest-labels", str(path), "--model-dir", str(trained_model_dir), "--n", "40",
+                            "--out", str(out), "--json"])
+    assert r.exit_code == 0, r.output
+    summary = json.loads(r.output)
+    eligible = cases[(cases["case_type"] == "Complaint") & (cases["stage"] == "1") & (cases["acceptability"] == "Complaint")]
+    assert summary["candidates"] == len(eligible) < len(cases)
+    table = pd.read_csv(out)
+    assert len(table) == 40 and set(table["case_id"]) <= set(eligible["case_id"])
+    assert not table["text"].str.contains("07700").any()
+    # a text-only file: the model's acceptability tag decides
+    text_only = tmp_path / "text_only.csv"
+    cases[["case_id", "text"]].to_csv(text_only, index=False)
+    r = runner.invoke(app, ["suggest-labels", str(text_only), "--model-dir", str(trained_model_dir), "--n", "10",
+                            "--out", str(tmp_path / "t.csv")])
+    assert r.exit_code == 0 and "acceptability tag" in r.output, r.output
+
+
+# --------------------------------------------------------------------------- drift
+@pytest.fixture(scope="module")
+def demo_year_root_cause_model(tmp_path_factory):
+    """The committed demo year, loaded as `rca drift` loads a file, and a root-cause model trained on it."""
+    from rca.config import Config
+    from rca.train import train_models
+    from rca.validate import load_cases
+
+    demo = Path(__file__).resolve().parents[1] / "data" / "demo_cases.csv"
+    cases = load_cases(demo, config=Config()).cases
+    model_dir = tmp_path_factory.mktemp("demo_rc")
+    train_models(cases, targets=["root_cause"], model_dir=model_dir, config=Config(seed=20240401))
+    return cases, model_dir
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_random_sample_of_the_demo_file_is_not_drift(demo_year_root_cause_model, seed):
+    """Held-out coverage is measured on accepted stage-1 complaints; over every row of a
+    sample (compliments, contacts not accepted, stage 2) it was 50 % against 67 %, and a
+    sample of the training file itself said retraining was due."""
+    from rca.drift import drift_for_model
+
+    cases, model_dir = demo_year_root_cause_model
+    sample = cases.sample(2000, random_state=seed)
+    report = drift_for_model(sample, model_dir, seed=seed)
+    assert report.verdict != "retrain", report.to_text()
+    cov = {c.name: c for c in report.checks}["coverage:root_cause"]
+    assert cov.status == "ok", cov.message
+    accepted = ((sample["case_type"] == "Complaint") & (sample["stage"] == "1") & (sample["acceptability"] == "Complaint")).sum()
+    assert cov.details["new_cases"] == accepted and "new cases given this code" in cov.message
+
+
+# --------------------------------------------------------------------------- model card
+MANIFEST = {"name": "m1", "targets": ["root_cause"], "seed": 20240401, "taxonomy_version": "2024.1",
+            "settings": {"refit": True},
+            "data": {"sha256": "ab" * 32, "n_rows": 2500, "n_labelled": {"root_cause": 1442}}}
+METRICS = {"root_cause": {"n_train": 1149, "n_test": 293, "accuracy": 0.741, "coverage": 0.526, "threshold": 0.718}}
+
+
+def test_model_card_says_what_review_does_and_what_the_saved_model_learnt_from():
+    card = render_model_card(MANIFEST, METRICS)
+    assert "Every suggested code is shown to an officer" not in card
+    assert "used as it is, without an officer checking it" in card and "queued for an officer" in card
+    assert "root_cause 53%" in card  # the coverage, in the oversight section
+    assert "| training cases of the evaluated model | 1,149 |" in card
+    assert "| cases the saved model learnt from (every labelled case) | 1,442 |" in card
+    assert "Seed: 20240401;" in card
+    assert "none recorded" in card  # no review_labels.json: said, not invented
+
+
+def test_model_card_counts_the_codes_that_came_from_review(tmp_path):
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "manifest.json").write_text(json.dumps(MANIFEST), encoding="utf-8")
+    (folder / "metrics.json").write_text(json.dumps(METRICS), encoding="utf-8")
+    (folder / "review_labels.json").write_text(json.dumps(
+        {"rows": 2500, "rows_with_reviewed_labels": 12, "by_target": {"root_cause": {"review": 12, "import": 1430}}}), encoding="utf-8")
+    card = write_model_card(folder).read_text("utf-8")
+    assert "12 of 2,500 cases carry a code an officer decided" in card
+    assert "root_cause 12 of 1,442" in card and "learnt from 12 cases with a code decided in review" in card
+    (folder / "review_labels.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(RcaError) as exc:
+        write_model_card(folder)
+    assert exc.value.code == "E303" and "review_labels.json" in str(exc.value)
+
+
+def test_retraining_from_the_store_writes_the_review_counts_into_the_card(tmp_path):
+    pytest.importorskip("rca.train")
+    from rca.config import Config
+    from rca.store.training_data import retrain_from_store
+    from test_store_retrain import CHARGES, _corpus
+
+    corpus = _corpus()
+    s = open_store(f"sqlite:///{tmp_path / 'r.db'}")
+    import_frame(s, corpus, source="inline")
+    for cid in corpus.attrs["miscoded"][:3]:
+        record_decision(s, cid, "root_cause", officer="Ann", action="corrected", label=CHARGES)
+    retrain_from_store(s, model_dir=tmp_path / "m", config=Config(seed=3), targets=["root_cause"], seed=3)
+    for card in [tmp_path / "m" / "MODEL_CARD.md", *(tmp_path / "m").glob("versions/*/MODEL_CARD.md")]:
+        assert f"3 of {len(corpus)} cases carry a code an officer decided" in card.read_text("utf-8"), card
+
+
+# --------------------------------------------------------------------------- label audit
+def test_too_few_codes_for_the_audit_is_one_rule_naming_the_file(tmp_path):
+    df = pd.DataFrame({"case_id": range(5), "text": ["bin missed", "bin late", "rude officer", "rude man", "hello"],
+                       "root_cause": ["Failure to do something"] * 2 + ["Staff conduct and attitude"] * 2 + [None]})
+    path = tmp_path / "tiny.csv"
+    df.to_csv(path, index=False)
+    r = runner.invoke(app, ["audit", str(path), "--out", str(tmp_path / "a.csv")])
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    msg = " ".join(r.output.split())
+    assert "E304" in msg and str(path) in msg and "at least 2 codes with 5 or more coded cases each" in msg
+    assert "2 or more examples" not in msg  # the catalogue's training rule, which contradicted it
+    r = runner.invoke(app, ["audit", str(path), "--out", str(tmp_path / "a.csv"), "--folds", "2"])
+    assert r.exit_code == 0, r.output
