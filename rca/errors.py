@@ -13,11 +13,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E001": ("file not found", "Check the path; relative paths are read from the current folder."),
     "E002": ("unsupported file type", "Use .csv, .tsv, .txt, .xlsx, .xlsm or .parquet, or convert the export first."),
     "E003": ("file is empty", "Export the cases again; the file has no header row or no bytes at all."),
-    "E004": ("cannot decode text", "Save the export as UTF-8 (Excel: 'CSV UTF-8'), or pass --encoding."),
+    "E004": ("cannot decode text", "Save the export as UTF-8 (Excel: 'CSV UTF-8'), or name its encoding with encoding = \"cp1252\" (for example) in the config file given with --config."),
     "E005": ("cannot parse file", "Open the file in a spreadsheet and save it again as CSV UTF-8 or .xlsx."),
-    "E006": ("sheet not found", "Name an existing sheet with --sheet, or leave it out to read the first sheet."),
+    "E006": ("sheet not found", "Name an existing sheet with sheet = \"...\" in the config file given with --config, or leave it out to read the first sheet."),
     "E007": ("cannot write output", "Check the folder exists, is writable and has free space."),
     "E008": ("too many columns", "Export only the case columns you need (at most 10,000)."),
+    "E009": ("text too long for an Excel cell", "An Excel cell holds at most 32,767 characters; write the output as .csv or .parquet to keep every character."),
     # E1xx: columns and rows
     "E101": ("required column missing", "Map your column to the canonical name in the config [columns] table or with --text-column / --id-column."),
     "E102": ("empty text", "Fill in the description, or remove the row from the export; the row was quarantined."),
@@ -30,6 +31,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E109": ("column mapped twice", "Map each canonical field to one column of the export."),
     "E110": ("text too long", "Cut the description to under 1,000,000 characters; the row was quarantined."),
     "E111": ("missing label", "A training target needs a label on at least some rows; check the column mapping."),
+    "E112": ("column name already taken", "Rename one of the two columns in the export if the new name does not suit you; both are kept."),
+    "E113": ("no usable rows", "Every row was set aside for the reasons given; fix them in the export (the set-aside rows are written with a `reason` column) and run again."),
+    "E114": ("day and month order", "Check the dates were read as meant; export them year first (2024-03-25), or set date_format (e.g. \"%m/%d/%Y\") in the config to say which order the column uses."),
     # E2xx: configuration
     "E201": ("cannot read config", "Check the TOML syntax; see docs/config.md for an example."),
     "E202": ("invalid config value", "See docs/config.md for the allowed values."),
@@ -40,7 +44,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E302": ("model artefact failed its integrity check", "Do not load it. Retrain, or restore the folder from a trusted copy."),
     "E303": ("model manifest missing or unreadable", "The folder is not a complete rca model; retrain with `rca train`."),
     "E304": ("not enough labelled rows", "Each target needs at least 2 classes with 2 or more examples each."),
-    "E305": ("unknown target", "Name a target the model was trained on; `rca info --model-dir DIR` lists them."),
+    "E305": ("unknown target", "Name a target the model was trained on; the model card DIR/MODEL_CARD.md lists them (`rca model-card --model-dir DIR` writes it again)."),
     "E306": ("model was trained by a different rca version", "Retrain with this version of rca."),
     "E307": ("sentence embeddings unavailable", 'Install the extra with pip install -e ".[embeddings]" and build a static model with `rca embeddings build --out DIR`, then set [model] embeddings = "DIR".'),
     # E4xx: service / API

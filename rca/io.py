@@ -28,6 +28,7 @@ CSV_EXT = {".csv", ".txt", ".tsv"}
 EXCEL_EXT = {".xlsx", ".xlsm"}
 PARQUET_EXT = {".parquet", ".pq"}
 MAX_COLUMNS = 10_000
+RCA_OUTPUT_MARK = "rca_model_version"  # the column every file `rca score` writes has
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # A cell that is only a number ("-2", "+44", "-1.5e3") is read as that number, never run as a
 # formula, so it is written as it came (a code column of "-2.0" keeps its value).
@@ -92,7 +93,8 @@ def detect_encoding(raw: bytes, *, path: str, partial: bool = False) -> tuple[st
             raise RcaError("E004", f"byte {bad_at} is not UTF-8 and no encoding fits", file=path)
         enc = best.encoding
     line = raw[:bad_at].count(b"\n") + 1
-    return enc, f"{path}: not UTF-8 (first non-UTF-8 byte on line {line}); decoded as {enc}. Pass --encoding to choose another."
+    return enc, (f"{path}: not UTF-8 (first non-UTF-8 byte on line {line}); decoded as {enc}. If the text looks wrong, "
+                 f"set encoding = \"...\" (e.g. \"cp1252\") in the config file given with --config.")
 
 
 def _strict_decode(raw: bytes, encoding: str, partial: bool) -> str:
@@ -162,8 +164,9 @@ def _sniff_delimiter(text: str, path: Path) -> str:
     return best
 
 
-def _record_rows(text: str, delimiter: str, *, path: Path) -> list[int]:
-    """1-based physical line on which each data record starts (header excluded).
+def _record_rows(text: str, delimiter: str, *, path: Path, header: list | None = None) -> list[int]:
+    """1-based physical line on which each data record starts (header excluded); the header
+    record is put in `header` when a list is given.
 
     Also refuses a record with more non-blank fields than the header: pandas would
     otherwise shift the row into an index or drop the extra cells without a word.
@@ -177,6 +180,8 @@ def _record_rows(text: str, delimiter: str, *, path: Path) -> list[int]:
         for record in reader:
             if width is None:
                 width = _check_header(record, path)
+                if header is not None:
+                    header[:] = record
             else:
                 _check_width(record, width, delimiter, path, line)
                 starts.append(line)
@@ -206,19 +211,48 @@ def _check_width(record: list[str], width: int, delimiter: str, path: Path, line
         )
 
 
-def _header_names(record: list[str]) -> list[str]:
-    """Column names as pandas would give them: blanks 'Unnamed: i', repeats 'name.1'."""
+def _header_names(record: list, path: str | Path | None = None, notes: list[str] | None = None) -> list[str]:
+    """Column names from a header record: trimmed, blanks 'Unnamed: i', repeats 'name.1', and a
+    column of the file's own named `source_row` kept as 'source_row (input)' (in a file rca
+    scored, `source_row` is rca's own and is numbered afresh, as before).
+
+    Names are trimmed before they are made unique, so 'Feedback' and 'Feedback ' become two
+    columns ('Feedback', 'Feedback.1'), never two columns of one name. Each rename is noted."""
+    stripped = [str(raw).strip() for raw in record]
+    wanted = [name if name else f"Unnamed: {i}" for i, name in enumerate(stripped)]
+    ours = RCA_OUTPUT_MARK in wanted  # a file rca wrote: its `source_row` is rca's own, numbered afresh
     names: list[str] = []
-    seen: dict[str, int] = {}
-    for i, raw in enumerate(record):
-        name = raw if raw.strip() else f"Unnamed: {i}"
+    taken: set[str] = set()
+    first_at: dict[str, int] = {}
+    for i, name in enumerate(wanted):
         base = name
-        while name in seen:
-            seen[base] += 1
-            name = f"{base}.{seen[base]}"
-        seen.setdefault(name, 0)
-        names.append(name.strip())
+        if base == SOURCE_ROW and not ours:
+            name = free_column_name(SOURCE_ROW, taken, wanted)
+            if notes is not None:
+                notes.append(f"{path}: column {i + 1} is named {SOURCE_ROW!r}, the name rca gives its row numbers; "
+                             f"it is kept, read as {name!r}")
+        elif name in taken:
+            k = 0
+            while name in taken or (name != base and name in wanted):
+                k += 1
+                name = f"{base}.{k}"
+            if notes is not None:
+                notes.append(f"{path}: columns {first_at[base] + 1} and {i + 1} are both named {base!r}"
+                             f"{' once spaces are trimmed' if str(record[i]) != str(record[first_at[base]]) else ''}; "
+                             f"column {i + 1} is read as {name!r}")
+        first_at.setdefault(base, i)
+        taken.add(name)
+        names.append(name)
     return names
+
+
+def free_column_name(name: str, taken: set[str], others: list[str] | set[str] = ()) -> str:
+    """The name a column of the input is kept under when rca needs `name`: 'NAME (input)', else
+    'NAME (input 2)'... (the convention `rca.score` follows for the columns it writes)."""
+    cand, k = f"{name} (input)", 2
+    while cand in taken or cand in others:
+        cand, k = f"{name} (input {k})", k + 1
+    return cand
 
 
 def _parser_error(exc: Exception, path: Path, row: int | None = None) -> RcaError:
@@ -270,8 +304,13 @@ def read_table(path: str | Path, *, sheet: str | int | None = None, encoding: st
     if kind == "csv":
         text, info = _decode(path, encoding)
         delim = _sniff_delimiter(text, path)
-        rows = _record_rows(text, delim, path=path)
+        header: list[str] = []
+        rows = _record_rows(text, delim, path=path, header=header)
         df = _frame_from_csv(text, path, delim)
+        if len(header) == df.shape[1]:  # the names as written, so both readers name columns alike
+            df.columns = _header_names(header, path, info.notes)
+        else:
+            df.columns = _header_names(list(df.columns), path, info.notes)
         if len(rows) >= len(df):
             df[SOURCE_ROW] = rows[: len(df)]
         else:  # parser and csv module disagree: fall back to record numbers
@@ -289,6 +328,7 @@ def read_table(path: str | Path, *, sheet: str | int | None = None, encoding: st
             df = xl.parse(sheet if sheet is not None else 0, dtype=str, keep_default_na=False, na_filter=False)
         except Exception as exc:  # a damaged sheet part fails inside openpyxl with many types
             raise RcaError("E005", f"cannot read the sheet ({type(exc).__name__}: {str(exc)[:200]})", file=str(path)) from exc
+        df.columns = _header_names(list(df.columns), path, info.notes)
         df[SOURCE_ROW] = range(2, len(df) + 2)
     else:
         info = ReadInfo(path=str(path), kind="parquet")
@@ -297,10 +337,10 @@ def read_table(path: str | Path, *, sheet: str | int | None = None, encoding: st
         except Exception as exc:
             raise RcaError("E005", f"not a readable Parquet file ({type(exc).__name__})", file=str(path)) from exc
         df = df.astype(object).where(df.notna(), "").astype(str)
+        df.columns = _header_names(list(df.columns), path, info.notes)
         df[SOURCE_ROW] = range(2, len(df) + 2)
     if df.shape[1] - 1 > MAX_COLUMNS:
         raise RcaError("E008", f"{df.shape[1] - 1} columns", file=str(path))
-    df.columns = [str(c).strip() for c in df.columns]
     for note in info.notes:
         log.warning(note)
     return df, info
@@ -380,7 +420,10 @@ def _stream_csv(path: Path, enc: str, delim: str, chunksize: int, info: ReadInfo
                 try:
                     for record in reader:
                         if columns is None:
-                            columns = _header_names(record[: _check_header(record, path)])
+                            before = len(info.notes)
+                            columns = _header_names(record[: _check_header(record, path)], path, info.notes)
+                            for note in info.notes[before:]:
+                                log.warning(note)
                         else:
                             _check_width(record, len(columns), delim, path, line)
                             batch.append(record[: len(columns)] + [""] * (len(columns) - len(record)))
@@ -469,20 +512,48 @@ def csv_safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _excel_safe(df: pd.DataFrame) -> pd.DataFrame:
-    """Control characters cannot be stored in a worksheet: show them as U+FFFD, and say so."""
+EXCEL_CELL_MAX = 32_767  # characters a worksheet cell holds
+
+
+def _cut_for_excel(value: str) -> str:
+    """The start of a too-long text and a marker saying how much was cut and where to get it all."""
+    kept = EXCEL_CELL_MAX - 160
+    return (value[:kept] + f" [... cut by rca: {len(value) - kept:,} more characters; an Excel cell holds "
+            f"{EXCEL_CELL_MAX:,}; write .csv or .parquet for the whole text]")
+
+
+def _excel_safe(df: pd.DataFrame, path: str | Path | None = None) -> pd.DataFrame:
+    """Control characters cannot be stored in a worksheet: show them as U+FFFD, and say so.
+    Text longer than a cell holds is cut with a marker in the cell and a warning naming the rows
+    (`source_row` where the frame has it, else the sheet's row), never cut silently."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    from .errors import message
 
     out = df.copy()
     replaced = 0
+    cut: dict[str, list] = {}
     for col in _text_columns(out):
         values = out[col].astype(object)
         bad = values.map(lambda v: isinstance(v, str) and ILLEGAL_CHARACTERS_RE.search(v) is not None).astype(bool)
         if bad.any():
             replaced += int(bad.sum())
-            out[col] = values.map(lambda v: ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v)
+            values = values.map(lambda v: ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v)
+            out[col] = values
+        long = values.map(lambda v: isinstance(v, str) and len(v) > EXCEL_CELL_MAX).astype(bool).to_numpy()
+        if long.any():
+            rows = (df[SOURCE_ROW].to_numpy() if SOURCE_ROW in df.columns and col != SOURCE_ROW
+                    else pd.RangeIndex(2, len(df) + 2).to_numpy())
+            cut[str(col)] = [int(r) if str(r).isdigit() else r for r in rows[long]]
+            out[col] = values.where(~long, values[long].map(_cut_for_excel))
     if replaced:
         log.warning("%d cells held control characters a worksheet cannot store; they are shown as \ufffd", replaced)
+    if cut:
+        which = "input row" if SOURCE_ROW in df.columns else "sheet row"
+        for col, rows in cut.items():
+            shown = ", ".join(map(str, rows[:10])) + (f" and {len(rows) - 10:,} more" if len(rows) > 10 else "")
+            log.warning(message("E009", f"{len(rows):,} cells were cut to fit and end with a '[... cut by rca' marker "
+                                        f"({which} {shown})", file=str(path) if path else None, column=col))
     return out
 
 
@@ -497,7 +568,7 @@ def write_table(df: pd.DataFrame, path: str | Path, *, sheet_name: str = "cases"
                 sep = "\t" if target.suffix.lower() == ".tsv" else ","
                 csv_safe_frame(frame).to_csv(tmp, index=False, sep=sep, encoding="utf-8", lineterminator="\n")
             elif kind == "excel":
-                _excel_safe(frame).to_excel(tmp, index=False, sheet_name=sheet_name[:31], engine="openpyxl")
+                _excel_safe(frame, target).to_excel(tmp, index=False, sheet_name=sheet_name[:31], engine="openpyxl")
             else:
                 frame.to_parquet(tmp, index=False)
     except OSError as exc:

@@ -72,6 +72,55 @@ class Taxonomy:
             return MULTI_SEP.join(mapped) if mapped else None
         return self.normalise_one(name, text)[0]
 
+    def plan_codes(self, name: str, codes: list[str], *, merge: bool = False, owners: dict[str, str] | None = None,
+                   reserved: set[str] = frozenset()) -> tuple[dict[str, str], list[tuple[str, str]], list[tuple[str, str, str]]]:
+        """How each distinct code of one column is read: ({code: label}, changed, kept).
+
+        A code that is a label (any case or spacing) reads as that label. A code that is an alias
+        reads as its label, unless that would merge it with another code of the same file: two
+        distinct codes the user wrote are never made one without being asked (`merge=True`: a
+        taxonomy or [labels] mapping the user configured). Then the label goes to the code that
+        is the label itself, else the one `owners` already gave it (an earlier chunk of the same
+        file) or a code in `reserved` (labels the user's own mapping reaches), else the alias the
+        taxonomy lists first; the other codes are kept as written.
+        `changed` lists (code, label) read differently from how they were written; `kept` lists
+        (code, label it was not read as, the code that has that label).
+
+        >>> tax = Taxonomy("t", {"service": ["Waste"]}, {"service": {"bins": "Waste", "refuse": "Waste"}})
+        >>> tax.plan_codes("service", ["bins", "refuse"])[0]
+        {'bins': 'Waste', 'refuse': 'refuse'}
+        """
+        owners = {} if owners is None else owners
+        table = self._lookup.get(name)
+        plan: dict[str, str] = {}
+        by_label: dict[str, list[str]] = {}
+        for code in dict.fromkeys(codes):
+            text = " ".join(str(code).split())
+            hit = table.get(_key(text)) if table is not None else None
+            if hit is None:
+                plan[code] = text
+            elif _key(text) == _key(hit) or merge:
+                plan[code] = hit
+                owners.setdefault(hit, _key(text))
+            else:
+                by_label.setdefault(hit, []).append(code)
+        kept: list[tuple[str, str, str]] = []
+        order = {_key(a): i for i, a in enumerate(self.aliases.get(name, {}))}
+        for label, members in by_label.items():
+            if label in reserved:
+                owners.setdefault(label, "")
+            keys = sorted({_key(m) for m in members}, key=lambda k: (order.get(k, len(order)), k))
+            owner = owners.setdefault(label, keys[0])
+            for m in members:
+                if _key(m) == owner:
+                    plan[m] = label
+                else:
+                    plan[m] = " ".join(str(m).split())
+                    shown = next((c for c in codes if _key(str(c)) == owner), label if not owner else owner)
+                    kept.append((m, label, shown))
+        changed = [(c, lab) for c, lab in plan.items() if lab != " ".join(str(c).split())]
+        return plan, changed, kept
+
     def unknown(self, name: str, value: str | None) -> list[str]:
         """Labels in a cell that the taxonomy does not know."""
         if value is None or name not in self._lookup:

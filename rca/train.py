@@ -25,6 +25,7 @@ import json
 import math
 import logging
 import platform
+import shlex
 import subprocess
 import tempfile
 import time
@@ -79,7 +80,13 @@ def _labelled(values: pd.Series) -> pd.Series:
 
 
 def resolve_targets(cases: pd.DataFrame, targets: list[str] | None, settings: ModelSettings) -> list[str]:
-    """The targets to train: those named, else the default targets present plus `[model] targets`."""
+    """The targets to train: those named, else the default targets present plus `[model] targets`.
+
+    Messages name the file and its own column names where the frame says them
+    (`attrs` set by `rca.validate.load_cases`)."""
+    source = cases.attrs.get("source")
+    names = dict(cases.attrs.get("columns") or {})
+    own = lambda t: names.get(t, t)  # noqa: E731 - the column's name in the file
     if targets:
         named = list(dict.fromkeys(targets))
     else:
@@ -87,14 +94,21 @@ def resolve_targets(cases: pd.DataFrame, targets: list[str] | None, settings: Mo
         named += [t for t in settings.targets if t not in named]
     for t in named:
         if t not in cases:
-            cols = [c for c in cases.columns if c != "source_row"]
-            raise RcaError("E101", f"target column {t!r} is not in the data; columns are {cols[:30]}", column=t)
+            cols = list(names.values()) if names else [c for c in cases.columns if c != "source_row"]
+            said = "--target names" if targets else "the config's [model] targets names"
+            where = f"a column of {source}" if source else "a column of the data"
+            labels = [c for c in cols if c not in {names.get(k) for k in ("text", "case_id", "received")}] or cols
+            raise RcaError("E101", f"{said} {t!r}, which is not {where}; its columns are {cols[:30]}", file=source, column=t,
+                           hint="Name the label column to learn with --target, as the file's header spells it"
+                                + (f" (e.g. --target {shlex.quote(str(labels[0]))})." if labels else "."))
         if t == "text":
-            raise RcaError("E202", "the text column cannot also be a target", column=t)
+            raise RcaError("E202", "the text column cannot also be a target", file=source, column=own(t))
         if not _labelled(cases[t]).any():
-            raise RcaError("E111", f"column {t!r} has no labels", column=t)
+            raise RcaError("E111", f"column {own(t)!r} has no labels: it is blank on all {len(cases):,} usable rows",
+                           file=source, column=own(t))
     if not named:
-        raise RcaError("E111", f"none of the default targets {list(DEFAULT_TARGETS)} has labels; name one with --target")
+        raise RcaError("E111", f"none of the default targets {list(DEFAULT_TARGETS)} has labels; name one with --target",
+                       file=source)
     return named
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Annotated, Any, Optional
@@ -47,8 +48,48 @@ def canonical_targets(targets: list[str] | None, mapping: dict[str, str]) -> lis
 def _load(data: Path, cfg):
     from ..validate import load_cases
 
-    # a labelled row is worth learning from even when its case id repeats (one row per complaint point)
-    return load_cases(data, config=cfg, on_bad_rows="quarantine", require=("text",), duplicate_ids="same_case")
+    # a labelled row is worth learning from even when its case id repeats (one row per complaint point),
+    # or when an optional field (a date) cannot be read: that cell is left blank, with a warning
+    return load_cases(data, config=cfg, on_bad_rows="quarantine", require=("text",), duplicate_ids="same_case",
+                      bad_optional="blank")
+
+
+def set_aside_counts(quarantine) -> dict[str, int]:
+    """{"E102 empty text": 3, ...}: how many set-aside rows carry each coded reason."""
+    from ..errors import CATALOGUE
+
+    counts: dict[str, int] = {}
+    for reason in quarantine["reason"] if len(quarantine) else []:
+        for code in dict.fromkeys(re.findall(r"(?:^|; )(E\d{3}) ", str(reason))):
+            key = f"{code} {CATALOGUE[code][0]}" if code in CATALOGUE else code
+            counts[key] = counts.get(key, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
+
+
+def _set_aside(res, data: Path, qpath: Path | None) -> tuple[dict[str, int], Path | None]:
+    """Write the rows training cannot use (no text, blank rows) beside the input, with their
+    reasons; refuse with the real reasons when no row is left."""
+    from ..io import write_table
+
+    counts = set_aside_counts(res.quarantine)
+    if not res.n_quarantined:
+        return counts, None
+    qpath = qpath or data.with_name(data.name + ".train-quarantine.csv")
+    write_table(res.quarantine, qpath)
+    if not res.n_valid:
+        shown = ", ".join(f"{k} ×{n:,}" for k, n in counts.items())
+        rows = res.quarantine["source_row"].tolist() if "source_row" in res.quarantine else []
+        at = f" (rows {', '.join(map(str, rows[:5]))}{', ...' if len(rows) > 5 else ''})" if rows else ""
+        raise RcaError("E113", f"all {res.n_read:,} rows were set aside{at}: {shown}; each row is written with its reason "
+                               f"to {qpath}", file=str(data))
+    return counts, qpath
+
+
+def unlabelled_counts(manifest: dict) -> dict[str, int]:
+    """{target: rows with text but no label for it}: rows the target did not learn from."""
+    data = manifest.get("data") or {}
+    n = int(data.get("n_rows") or 0)
+    return {t: n - int(k) for t, k in (data.get("n_labelled") or {}).items()}
 
 
 @cli_errors
@@ -62,9 +103,13 @@ def train(
     id_column: IdColumnOpt = None,
     received_column: ReceivedColumnOpt = None,
     seed: SeedOpt = None,
+    quarantine: Annotated[Optional[Path], typer.Option("--quarantine", "-q", help="Write rows set aside (no usable text) here, with a `reason` column (default: <DATA>.train-quarantine.csv).")] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Learn each target from labelled cases; print held-out macro-F1, calibration and coverage beside baselines."""
+    """Learn each target from labelled cases; print held-out macro-F1, calibration and coverage beside baselines.
+
+    Rows with no usable text are set aside and written, with the reason, beside the input; an
+    unreadable optional cell (a date) is left blank with a warning and its row still learnt from."""
     from ..train import summary_metrics, train_models
 
     cfg = build_config(config, text_column=text_column, id_column=id_column, received_column=received_column, seed=seed)
@@ -78,18 +123,34 @@ def train(
         result, counts = retrain_from_store(open_store(from_store, config=cfg), model_dir=model_dir, config=cfg,
                                             targets=target, seed=seed)
         rows = counts["rows"]
-        res = SimpleNamespace(n_read=rows, n_valid=rows, n_quarantined=0, warnings=[])
+        res = SimpleNamespace(n_read=rows, n_valid=rows, n_quarantined=0, warnings=[], mapping={})
+        set_aside, qpath = {}, None
     else:
         res = _load(data, cfg)
+        set_aside, qpath = _set_aside(res, data, quarantine)
         result = train_models(res.cases, targets=canonical_targets(target, res.mapping), model_dir=model_dir, config=cfg)
     summary = {t: summary_metrics(m) for t, m in result.metrics.items()}
+    unlabelled = unlabelled_counts(result.manifest)
     if json_out:
         echo_json({"model_dir": str(result.model_dir), "version": result.version, "run_id": result.run_id,
                    "split": result.split, "n_read": res.n_read, "n_valid": res.n_valid,
-                   "n_quarantined": res.n_quarantined, "warnings": list(res.warnings), "seconds": round(result.seconds, 2),
-                   "metrics": summary})
+                   "n_quarantined": res.n_quarantined, "set_aside": set_aside,
+                   "quarantine_file": str(qpath) if qpath else None, "unlabelled": unlabelled,
+                   "warnings": list(res.warnings), "seconds": round(result.seconds, 2), "metrics": summary})
         return
-    typer.echo(f"read {res.n_read:,} rows ({res.n_quarantined:,} quarantined); {result.split}")
+    typer.echo(f"read {res.n_read:,} rows: {res.n_valid:,} used, {res.n_quarantined:,} set aside; {result.split}")
+    if set_aside:
+        typer.echo("set aside: " + ", ".join(f"{k} ×{n:,}" for k, n in set_aside.items())
+                   + f"; written with the reason for each to {qpath}")
+    for w in res.warnings[:20]:
+        typer.echo(f"warning: {w}")
+    if len(res.warnings) > 20:
+        typer.echo(f"... and {len(res.warnings) - 20:,} more warnings (--json lists them all)")
+    for t, n in unlabelled.items():
+        if n:
+            own = res.mapping.get(t)
+            typer.echo(f"{t}{f' ({own!r})' if own and own != t else ''}: {n:,} of {result.manifest['data']['n_rows']:,} rows "
+                       "have no label and were not learnt from")
     for line in metrics_table(summary):
         typer.echo(line)
     typer.echo(f"coverage = share of held-out cases confident enough to skip review (threshold per target, "
@@ -119,9 +180,12 @@ def evaluate(
     metrics = evaluate_cases(res.cases, bundle, targets=canonical_targets(target, res.mapping))
     if json_out:
         echo_json({"model_dir": str(model_dir), "version": bundle.manifest.get("version"), "n_read": res.n_read,
-                   "n_quarantined": res.n_quarantined, "metrics": metrics})
+                   "n_quarantined": res.n_quarantined, "set_aside": set_aside_counts(res.quarantine),
+                   "warnings": list(res.warnings), "metrics": metrics})
         return
-    typer.echo(f"read {res.n_read:,} rows ({res.n_quarantined:,} quarantined); model version {bundle.manifest.get('version')}")
+    set_aside = ", ".join(f"{k} ×{n:,}" for k, n in set_aside_counts(res.quarantine).items())
+    typer.echo(f"read {res.n_read:,} rows: {res.n_valid:,} used, {res.n_quarantined:,} set aside{f' ({set_aside})' if set_aside else ''}; "
+               f"model version {bundle.manifest.get('version')}")
     for line in metrics_table(metrics):
         typer.echo(line)
 
