@@ -441,13 +441,14 @@ def _chunks(path: Path, config: Config, chunksize: int):
 
     taxonomy = load_taxonomy(config.taxonomy)
     seen: set[str] = set()
+    state: dict = {}  # each column read one way (date order, codes) in every chunk
     mapping = None
     for raw, info in iter_table(path, chunksize=chunksize, encoding=config.encoding, sheet=config.sheet):
         if mapping is None:
             mapping = check_columns(raw, config=config, info=info, require=("text",))
         view, sub = _scoring_view(raw, mapping)
         cases, _, _ = canonicalise(view, config=config, taxonomy=taxonomy, source=str(path), mapping=sub,
-                                   on_bad_rows="keep", seen_ids=seen)
+                                   on_bad_rows="keep", seen_ids=seen, state=state)
         yield raw, cases.drop(columns=[_ANY])
 
 

@@ -45,3 +45,19 @@ def test_renamed_names_never_clash():
     ours = ["duplicate", "rca_issues"]
     assert input_renames(["duplicate", "duplicate (input)"], ours) == {"duplicate": "duplicate (input 2)"}
     assert input_renames(["duplicate", "rca_model_version"], ours) == {}
+
+
+def test_every_chunk_reads_dates_in_the_files_one_order(tmp_path):
+    """A month-first column is read month-first in every chunk, even a chunk whose dates could be either."""
+    from rca.score import _chunks
+
+    rows = ["Ref,Description,Date received"]
+    rows += [f"A{i},My bin was not collected on the day it was due,03/{13 + i}/2024" for i in range(4)]
+    rows += [f"B{i},Staff were rude at the reception desk and ignored me,03/04/2024" for i in range(4)]
+    src = tmp_path / "us.csv"
+    src.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    cfg = Config(columns={"case_id": "Ref", "text": "Description", "received": "Date received"})
+    chunks = [cases for _, cases in _chunks(src, cfg, 4)]
+    assert len(chunks) == 2
+    assert chunks[0]["received"].dt.day.tolist() == [13, 14, 15, 16]
+    assert chunks[1]["received"].dt.strftime("%Y-%m-%d").tolist() == ["2024-03-04"] * 4  # not 3 April
