@@ -194,6 +194,8 @@ def test_acceptance_volumes_channels_wards_compliments_and_ombudsman():
         s1("F", "2023-06-01 10:00", service="Parking", channel="Email", acceptability="Anonymous"),
         s1("G", "2024-04-01 00:00", service="Parking"),          # next year: outside
         s1("H", "2023-03-31 23:59", service="Parking"),          # previous year
+        # the data starts with the previous year (so both periods are wholly covered and % change is count for count)
+        s1("K0", "2022-04-01 10:00", case_type="Compliment", service="Highways"),
         s1("K1", "2023-07-01 10:00", case_type="Compliment", service="Parking"),
         s1("K2", "2023-07-01 10:00", case_type="Compliment", service="Highways"),
         s1("K3", "2023-08-01 10:00", case_type="Compliment", service="Parking"),
@@ -242,12 +244,14 @@ def test_outcomes_and_uphold_rate_per_stage_and_service():
     _, t = tables(df)
     st = row(t["outcomes_by_stage"], "Stage", "Stage 1")
     assert (st["Upheld"], st["Partly upheld"], st["Not upheld"], st["Withdrawn"], st["With outcome"]) == (1, 1, 1, 1, 4)
-    assert st["Uphold rate %"] == 50.0
+    # uphold rate over complaints decided (upheld, partly upheld, not upheld): the withdrawn one is not a decision
+    assert st["Decided"] == 3
+    assert st["Uphold rate %"] == round(200 / 3, 1)
     by = t["outcomes_by_service"].data
     park = by[(by["Stage"] == "Stage 1") & (by["Service"] == "Parking")].iloc[0]
     assert park["Uphold rate %"] == round(200 / 3, 1)
     hw = by[(by["Stage"] == "Stage 1") & (by["Service"] == "Highways")].iloc[0]
-    assert (hw["With outcome"], hw["Uphold rate %"]) == (1, 0.0)
+    assert (hw["With outcome"], hw["Decided"]) == (1, 0) and math.isnan(hw["Uphold rate %"])
     assert row(t["outcomes_by_stage"], "Stage", "Stage 2")["Uphold rate %"] == 0.0
 
 
@@ -272,7 +276,9 @@ def test_suppression_hides_small_counts_and_rates_on_them():
     esc = suppress(t["escalation_by_service"], small=5)
     assert row(esc, "Service", "Highways")["Stage 1 complaints"] == "<5"
     assert row(esc, "Service", "Highways")["Escalation rate %"] == "–"
-    assert row(esc, "Service", "Parking")["Stage 1 complaints"] == 7
+    # the total row (10) less Parking's 7 would give Highways' 3 away: Parking is withheld too
+    assert row(esc, "Service", "Parking")["Stage 1 complaints"] == "[c]"
+    assert row(esc, "Service", "All services")["Stage 1 complaints"] == 10
     assert row(esc, "Service", "Parking")["Escalated to stage 2"] == "<5"
     assert row(esc, "Service", "Parking")["Escalation rate %"] == "–"  # 1 of 7 would give the count away
     assert row(esc, "Service", "Highways")["Escalated to stage 2"] == 0  # zero is not disclosive: shown

@@ -69,10 +69,12 @@ def report(
                        population=population, config=cfg, title=title, notes=notes)
     paths = write_report(rep, out)
     elapsed = time.perf_counter() - t0
+    for alert in rep.alerts:  # undated data, a period the data does not (wholly) cover: said before anything else
+        typer.echo(f"note: {data.name}: {alert}", err=True)
     if json_out:
         echo_json({"paths": {k: str(v) for k, v in paths.items()}, "seconds": round(elapsed, 2), "rows": len(cases),
                    "period": rep.period.label, "compare": rep.compare.label if rep.compare else None, "audience": rep.audience,
-                   "skipped": {k: t.skipped for k, t in rep.tables.items() if not t.ok}})
+                   "alerts": rep.alerts, "skipped": {k: t.skipped for k, t in rep.tables.items() if not t.ok}})
         return
     typer.echo(f"report for {rep.period.label}" + (f" vs {rep.compare.label}" if rep.compare else "") + f" ({rep.audience}) from {len(cases):,} records")
     for key in ("html", "docx", "xlsx"):

@@ -18,7 +18,7 @@ from ..config import Config
 from ..errors import RcaError
 from . import charts as ch
 from .analysis import analyse_text
-from .periods import Period, parse_period
+from .periods import Period, financial_year, fy_label, parse_period
 from .report_sections import Section, assemble
 from .settings import ReportSettings
 from .tables import SECTIONS, annual_tables, prepare, suppress, suppress_key_figures
@@ -53,6 +53,7 @@ class Report:
     suppress_below: int = 0  # counts 1..suppress_below-1 shown as "<n" (0: no suppression)
     generated: str = field(default_factory=lambda: date.today().isoformat())
     timings: dict[str, float] = field(default_factory=dict)
+    alerts: list[str] = field(default_factory=list)  # what a reader must know first: undated data, periods the data does not wholly cover
 
     def table(self, key: str) -> Table:
         return self.tables[key]
@@ -84,7 +85,8 @@ def _predict(cases: pd.DataFrame, bundle, period: Period, compare: Period | None
     start = min(period.start, compare.start) if compare is not None else period.start
     received = pd.to_datetime(cases["received"]) if "received" in cases else pd.Series(pd.NaT, index=cases.index)
     texts = cases["text"].fillna("").astype(str)
-    rows = (received >= start) & (received <= period.end) & texts.str.strip().ne("")
+    in_window = (received >= start) & (received <= period.end) if received.notna().any() else True  # undated: every record
+    rows = in_window & texts.str.strip().ne("")
     out = cases.copy()
     if rows.any():
         preds = bundle.predict(texts[rows].tolist())
@@ -95,6 +97,27 @@ def _predict(cases: pd.DataFrame, bundle, period: Period, compare: Period | None
         out[f"{t}_predicted"] = col
     return out, [f"Predicted {', '.join(todo)} for {int(rows.sum()):,} records with text in the report window, with the model; "
                  "predictions are shown beside, never mixed with, the codes officers recorded."]
+
+
+def _title(period: Period) -> str:
+    if period.kind == "undated":
+        return "Complaints report: all records (undated)"
+    return f"Annual complaints report {period.label}" if period.kind == "year" else f"Complaints report {period.label}"
+
+
+def _check_period(prep, cases: pd.DataFrame) -> None:
+    """A period the data holds no record in is refused: a report of zeros would read as a year without complaints."""
+    from .coverage import day
+
+    cov = prep.coverage.get("cur")
+    if prep.undated or cov is None or cov.status != "none":
+        return
+    first, last = prep.span
+    suggest = parse_period(fy_label(financial_year(last))).label
+    raise RcaError("E202", f"no records were received in {prep.period.label} ({day(prep.period.start)} to {day(prep.period.end)}); "
+                           f"the {len(cases):,} records in this file were received from {day(first)} to {day(last)}",
+                   column="period", value=prep.period.label,
+                   hint=f"Choose a --period within those dates (for example --period {suggest}), or check that the file is the right export.")
 
 
 def build_report(cases: pd.DataFrame, *, period: str | Period, compare: str | Period | None = None, by: str = "quarter",
@@ -127,7 +150,10 @@ def build_report(cases: pd.DataFrame, *, period: str | Period, compare: str | Pe
         notes += msg
     timings["predict"] = time.perf_counter() - t0
     prep = prepare(cases, period=period, compare=compare, config=config)
-    notes += prep.notes
+    _check_period(prep, cases)
+    prep.small = small
+    prep.notes = notes + prep.notes  # rows left out by the caller, predictions made: shown in the report's data notes
+    compare = prep.compare  # dropped when the data holds no record in it (prep.alerts says so)
     groups = annual_tables(prep, population=_read_population(population))
     timings["tables"] = time.perf_counter() - t0
     text = analyse_text(prep, by=by, members=members, settings=settings, seed=config.seed, small=small)
@@ -142,14 +168,42 @@ def build_report(cases: pd.DataFrame, *, period: str | Period, compare: str | Pe
         tables[t.key] = suppress(t, small=small)
     emerging = text.emerging.clusters if text.emerging is not None else pd.DataFrame()
     report = Report(
-        title=title or (f"Annual complaints report {period.label}" if period.kind == "year" else f"Complaints report {period.label}"),
-        period=period, compare=compare, audience=audience, by=by, sections=sections, tables=tables, charts=charts,
+        title=title or _title(prep.period),
+        period=prep.period, compare=compare, audience=audience, by=by, sections=sections, tables=tables, charts=charts,
         themes=text.themes, emerging=emerging, theme_quotes=text.quotes.iloc[0:0] if members else text.quotes,
         theme_counts=text.counts, trend_tests=text.changes, year_tests=text.year_changes, watch=text.watch,
-        learning=text.learning, notes=notes + text.notes, methods=methods, suppress_below=small, timings=timings)
+        learning=text.learning, notes=prep.notes + text.coverage_notes + text.notes, methods=methods, suppress_below=small,
+        timings=timings, alerts=list(prep.alerts))
     report.timings["total"] = time.perf_counter() - t0
     log.info("report built in %.2f s", report.timings["total"])
     return report
+
+
+def _csv_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A column mixing counts and rates (key figures), or numbers and "<5", keeps each value as it is written:
+    a count 10000, not 10000.0 (pandas would turn a mixed column of numbers into floats)."""
+    import math
+
+    import numpy as np
+
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype != object:
+            continue
+        vals = out[col].tolist()
+        if not any(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) for v in vals):
+            continue
+
+        def text(v):
+            if isinstance(v, bool) or v is None:
+                return v
+            if isinstance(v, (int, np.integer)):
+                return str(int(v))
+            if isinstance(v, (float, np.floating)):
+                return None if math.isnan(float(v)) else repr(float(v))
+            return v
+        out[col] = pd.Series([text(v) for v in vals], index=out.index, dtype=object)
+    return out
 
 
 def write_report(report: Report, out_dir: str | Path) -> dict[str, Path]:
@@ -172,7 +226,7 @@ def write_report(report: Report, out_dir: str | Path) -> dict[str, Path]:
         paths["docx"] = write_docx(report, out / "report.docx")
         paths["xlsx"] = write_xlsx(report, out / "report.xlsx")
         for t in workbook_tables(report):
-            paths[f"csv_{t.key}"] = write_table(t.data, out / "tables" / f"{t.key}.csv")
+            paths[f"csv_{t.key}"] = write_table(_csv_frame(t.data), out / "tables" / f"{t.key}.csv")
         for key, c in report.charts.items():
             p = out / "charts" / f"{key}.png"
             with atomic_path(p) as tmp:

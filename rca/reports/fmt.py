@@ -2,6 +2,8 @@
 
 >>> fmt_cell(1234, "Complaints", None)
 '1,234'
+>>> fmt_cell(3.2e-7, "q-value", None), fmt_cell(0.01234, "q-value", None)
+('<0.001', '0.0123')
 """
 from __future__ import annotations
 
@@ -38,6 +40,8 @@ def fmt_cell(value, col: str, table: Table | None) -> str:
             return "new" if v > 0 else DASH
         if is_money:
             return f"£{v:,.2f}"
+        if str(col) == "q-value":  # a tiny q-value is not 0: "<0.001", else 3 significant figures
+            return "<0.001" if v < 0.001 else f"{v:.3g}"
         if is_pct:
             return f"{v:.1f}%"
         if v.is_integer() and abs(v) >= 1:

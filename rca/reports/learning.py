@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..taxonomy import split_labels
-from .tables_common import NOT_RECORDED, UPHELD, pct
+from .tables_common import NOT_RECORDED, pct, uphold_rate
 from .themes import UNASSIGNED
 
 
@@ -30,12 +30,15 @@ def _top(series: pd.Series, k: int = 3) -> list[tuple[str, int]]:
 
 def draft_learning(cases: pd.DataFrame, labels: pd.Series, *, period_mask: pd.Series, themes: pd.DataFrame,
                    quotes: pd.DataFrame | None = None, changes: pd.DataFrame | None = None, year_changes: pd.DataFrame | None = None,
-                   top: int = 5, audience: str = "officers", by: str = "quarter", small: int = 0) -> pd.DataFrame:
+                   top: int = 5, audience: str = "officers", by: str = "quarter", small: int = 0,
+                   no_trend: str | None = None, per_day: bool = False) -> pd.DataFrame:
     """One draft per top theme (largest in the period first).
 
     `cases`: accepted stage 1 records of every period read (so actions on similar past cases count);
     `labels`: each case's theme (index aligned); `period_mask`: which cases fall in the report period;
-    `small`: counts below it are written "fewer than {small}" (0: no suppression).
+    `small`: counts below it are written "fewer than {small}" and shares of them are not given (0: no suppression);
+    `no_trend`: the sentence when there is no trend to report; `per_day`: year-on-year counts are compared per
+    day covered (the periods are not both wholly covered).
     Returns a tidy frame: theme, rank, cases, share_pct, uphold_rate_pct, what, evidence, trend, actions,
     next_step, quotes (list of redacted strings; empty for members).
     """
@@ -51,22 +54,23 @@ def draft_learning(cases: pd.DataFrame, labels: pd.Series, *, period_mask: pd.Se
         sub = in_p[lab_p.eq(theme).to_numpy()]
         n = len(sub)
         share = pct(n, n_all)
-        what = [f"{fmt_count(n, small=small)} accepted complaints ({share:.1f}%) this period were about {theme.lower()}."]
+        few = small > 1 and n < small  # shares of so few cases would give the count away
+        what = [f"{fmt_count(n, small=small)} accepted complaints" + ("" if few else f" ({share:.1f}%)") + f" this period were about {theme.lower()}."]
         svc = _top(sub["service"]) if "service" in sub else []
         if svc:
             lead, k = svc[0]
-            what.append(f"Most came to {lead} ({pct(k, n):.0f}%).")
+            what.append(f"Most came to {lead}" + ("." if few else f" ({pct(k, n):.0f}%)."))
         rc = _top(sub["root_cause"]) if "root_cause" in sub else []
         if rc:
-            what.append(f"Officers most often recorded the root cause as \"{rc[0][0]}\" ({pct(rc[0][1], n):.0f}%).")
+            what.append(f"Officers most often recorded the root cause as \"{rc[0][0]}\"" + ("." if few else f" ({pct(rc[0][1], n):.0f}%)."))
         evidence = []
         uphold = None
         if "outcome" in sub:
-            w = sub["outcome"].notna()
-            if w.any():
-                uphold = pct(int(sub.loc[w, "outcome"].isin(UPHELD).sum()), int(w.sum()))
-                evidence.append(f"{uphold:.0f}% of those with an outcome were upheld or partly upheld.")
-        trend = _trend_text(theme, changes, year_changes, by=by, small=small)
+            up, decided, rate = uphold_rate(sub["outcome"])
+            if decided and not (small > 1 and decided < small):
+                uphold = rate
+                evidence.append(f"{uphold:.0f}% of those decided were upheld or partly upheld.")
+        trend = _trend_text(theme, changes, year_changes, by=by, small=small, per_day=per_day) or no_trend or "Too little history to judge a trend."
         sim = cases[labels.eq(theme).to_numpy()]
         acts = []
         if "corrective_action" in sim:
@@ -89,14 +93,21 @@ def draft_learning(cases: pd.DataFrame, labels: pd.Series, *, period_mask: pd.Se
                                        "actions", "next_step", "quotes"])
 
 
-def _trend_text(theme: str, changes: pd.DataFrame | None, year_changes: pd.DataFrame | None, *, by: str, small: int) -> str:
+def q_text(q) -> str:
+    """A q-value as read in a sentence: "q < 0.001" rather than "q = 0.000"."""
+    return "q < 0.001" if q < 0.001 else f"q = {q:.3g}"
+
+
+def _trend_text(theme: str, changes: pd.DataFrame | None, year_changes: pd.DataFrame | None, *, by: str, small: int,
+                per_day: bool = False) -> str:
     parts = []
     if changes is not None and len(changes) and theme in set(changes["theme"]):
         r = changes[changes["theme"].eq(theme)].iloc[0]
         word = {"rose": "rose significantly", "fell": "fell significantly", "steady": "changed no more than chance explains"}[r["direction"]]
-        parts.append(f"Its share in {r['latest_bin']} was {r['latest_share_pct']:.1f}% against {r['earlier_share_pct']:.1f}% in the earlier {by}s: it {word} (q = {r['q_value']:.3f}).")
+        parts.append(f"Its share in {r['latest_bin']} was {r['latest_share_pct']:.1f}% against {r['earlier_share_pct']:.1f}% in the earlier {by}s: it {word} ({q_text(r['q_value'])}).")
     if year_changes is not None and len(year_changes) and theme in set(year_changes["theme"]):
         r = year_changes[year_changes["theme"].eq(theme)].iloc[0]
         word = {"rose": "a significant rise", "fell": "a significant fall", "steady": "within what chance explains"}[r["direction"]]
-        parts.append(f"Year on year: {fmt_count(r['previous'], small=small)} → {fmt_count(r['current'], small=small)} ({word}).")
-    return " ".join(parts) or "Too little history to judge a trend."
+        per = ", compared per day covered" if per_day else ""
+        parts.append(f"Against the comparison period: {fmt_count(r['previous'], small=small)} → {fmt_count(r['current'], small=small)} ({word}{per}).")
+    return " ".join(parts)

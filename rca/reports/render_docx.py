@@ -76,7 +76,9 @@ def build_docx(report):
     doc.add_paragraph(meta)
     doc.add_paragraph(f"Version for {'councillors (members)' if report.audience == 'members' else 'officers'}; generated {report.generated}.")
     if report.audience == "members":
-        doc.add_paragraph("Counts of 1 to 4 are shown as \"<5\". No individual case text is included.")
+        small = report.suppress_below
+        doc.add_paragraph((f"Counts of 1 to {small - 1} are shown as \"<{small}\", and a count that would give one away by subtraction "
+                           "as \"[c]\". " if small > 1 else "") + "No individual case text is included.")
     width = Cm(16.5)
     for n, s in enumerate(report.sections, 1):
         doc.add_heading(f"{n}. {s.title}", level=1)

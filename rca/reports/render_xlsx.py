@@ -116,9 +116,11 @@ def write_xlsx(report, path: str | Path) -> Path:
     contents["A1"].font = Font(bold=True, size=13)
     contents.append([_value(f"Period {report.period.label}" + (f", compared with {report.compare.label}" if report.compare else "")
                             + f"; version for {report.audience}; generated {report.generated}")])
+    for alert in getattr(report, "alerts", []):  # undated data, periods the data does not wholly cover
+        contents.append([_value(f"Note: {alert}")])
     contents.append([])
     contents.append(["Sheet", "Table", "Note"])
-    for cell in contents[4]:
+    for cell in contents[contents.max_row]:
         cell.font = Font(bold=True)
     used = {"contents"}
     for t in workbook_tables(report):

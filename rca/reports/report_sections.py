@@ -87,6 +87,11 @@ def _charts(groups: dict[str, list[Table]], ta: TextAnalysis, prep: Prepared, *,
     return {k: v for k, v in out.items() if v is not None}
 
 
+def _shown(x) -> bool:
+    """A figure the reader is shown as a number (not suppressed, not missing)."""
+    return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool) and not np.isnan(float(x))
+
+
 def _summary_text(prep: Prepared, groups: dict[str, list[Table]], *, small: int) -> list[str]:
     kf = groups["summary"][0].data
     cur = prep.period.label
@@ -94,23 +99,43 @@ def _summary_text(prep: Prepared, groups: dict[str, list[Table]], *, small: int)
     prev = dict(zip(kf["Measure"], kf[prep.compare.label])) if prep.compare else {}
 
     def n(x):
-        return fmt_count(x, small=small) if isinstance(x, (int, np.integer)) else str(x)
+        if isinstance(x, (int, np.integer)):
+            return fmt_count(x, small=small)
+        if isinstance(x, str) and x.startswith("<"):
+            return f"fewer than {x[1:]}"
+        return None  # withheld ("[c]") or not given
 
-    paras = [f"In {cur} the council received {n(v['First contacts'])} first contacts about complaints and accepted "
-             f"{n(v['Accepted complaints (stage 1)'])} of them into the complaints procedure at stage 1."]
-    if prev and isinstance(prev.get("Accepted complaints (stage 1)"), (int, np.integer)) and isinstance(v["Accepted complaints (stage 1)"], (int, np.integer)) and prev["Accepted complaints (stage 1)"]:
-        ch_ = pct(v["Accepted complaints (stage 1)"] - prev["Accepted complaints (stage 1)"], prev["Accepted complaints (stage 1)"])
-        paras[-1] += f" That is {abs(ch_):.1f}% {'more' if ch_ >= 0 else 'fewer'} than in {prep.compare.label} ({n(prev['Accepted complaints (stage 1)'])})."
+    when = "Across all records in the file (they carry no date received)" if prep.undated else f"In {cur}"
+    paras = []
+    first, acc = n(v.get("First contacts")), n(v.get("Accepted complaints (stage 1)"))
+    if prep.stage_unusable:
+        paras.append(f"{when} no complaint record has a usable stage, so first contacts, acceptance and the figures by stage "
+                     "cannot be given (see the note above).")
+    elif first is not None:
+        paras.append(f"{when} the council received {first} first contacts about complaints"
+                     + (f" and accepted {acc} of them into the complaints procedure at stage 1." if acc is not None else "."))
+        a_cur, a_prev = v.get("Accepted complaints (stage 1)"), prev.get("Accepted complaints (stage 1)")
+        if prev and _shown(a_cur) and _shown(a_prev) and a_prev:
+            ch_ = float(prep.change_pct(a_cur, a_prev))
+            if prep.per_day:
+                c, p = prep.coverage["cur"], prep.coverage["cmp"]
+                paras[-1] += (f" Per day covered that is {abs(ch_):.1f}% {'more' if ch_ >= 0 else 'fewer'} than in {prep.compare.label} "
+                              f"({n(a_prev)} over the {p.covered_days:,} days of it the data covers, against {n(a_cur)} over "
+                              f"{c.covered_days:,} days); the counts themselves are not comparable.")
+            else:
+                paras[-1] += f" That is {abs(ch_):.1f}% {'more' if ch_ >= 0 else 'fewer'} than in {prep.compare.label} ({n(a_prev)})."
     bits = []
     for s in ("1", "2"):
         x = v.get(f"Stage {s} on time %")
-        if x is not None and not (isinstance(x, float) and np.isnan(x)):
+        if _shown(x):
             bits.append(f"{x:.1f}% of stage {s} responses were sent on time")
     if bits:
         paras.append("; ".join(bits).capitalize() + ", against a target of 90%.")
-    if v.get("Escalation rate to stage 2 %") is not None:
-        paras.append(f"{v['Escalation rate to stage 2 %']:.1f}% of accepted stage 1 complaints were escalated to stage 2, and "
-                     f"{v.get('Stage 1 uphold rate %', float('nan')):.1f}% of stage 1 complaints with an outcome were upheld or partly upheld.")
+    esc, up = v.get("Escalation rate to stage 2 %"), v.get("Stage 1 uphold rate %")
+    if _shown(esc):
+        paras.append(f"{esc:.1f}% of accepted stage 1 complaints were escalated to stage 2.")
+    if _shown(up):
+        paras.append(f"Of the stage 1 complaints decided (upheld, partly upheld or not upheld), {up:.1f}% were upheld or partly upheld.")
     return paras
 
 
@@ -123,6 +148,8 @@ def assemble(prep: Prepared, groups: dict[str, list[Table]], ta: TextAnalysis, *
     for key, title in SECTIONS:
         s = Section(key, title)
         if key == "summary":
+            for a in prep.alerts:  # what the reader must know before any figure
+                s.add("note", a)
             for p in _summary_text(prep, groups, small=small):
                 s.add("p", p)
         for t in groups.get(key, []):
@@ -142,8 +169,12 @@ def assemble(prep: Prepared, groups: dict[str, list[Table]], ta: TextAnalysis, *
                 for note in ta.notes:
                     s.add("note", note)
         if key == "trends":
+            if prep.undated:
+                s.add("note", "The export has no date received, so there are no trends to show.")
             s.add("p", f"Counts by {by} of accepted stage 1 complaints. What rose or fell beyond chance is judged by a "
-                       f"{tr.SHARE_TEST.format(by=by)}; year-on-year changes by a {tr.COUNT_TEST}.")
+                       f"{tr.SHARE_TEST.format(by=by)}; changes against the comparison period by a {tr.COUNT_TEST}.")
+            for note in ta.coverage_notes + ([prep.change_note().strip()] if prep.per_day else []):
+                s.add("note", note)
             s.add("chart", charts.get("volume_trend"))
             s.add("chart", charts.get("theme_trend"))
             for k in ("watch_list", "theme_changes", "service_changes", "root_cause_changes", "theme_year_changes"):
@@ -203,26 +234,40 @@ def _learning(s: Section, ta: TextAnalysis, *, members: bool) -> None:
 
 
 def _about(s: Section, prep: Prepared, groups, ta: TextAnalysis, *, members: bool, by: str, small: int) -> None:
-    s.add("p", f"Period: {prep.period.label} ({prep.period.start.date():%d %B %Y} to {prep.period.end.date():%d %B %Y}), by date received"
-               + (f"; compared with {prep.compare.label}." if prep.compare else "."))
+    from .coverage import day
+
+    if prep.undated:
+        s.add("p", "Period: none could be applied. The export has no date received, so every figure is over all records in the file, undated.")
+    else:
+        s.add("p", f"Period: {prep.period.label} ({day(prep.period.start)} to {day(prep.period.end)}), by date received"
+                   + (f"; compared with {prep.compare.label}." if prep.compare else ".")
+                   + f" Records in the file were received from {day(prep.span[0])} to {day(prep.span[1])}.")
+        for c in prep.coverage.values():
+            if not c.full:
+                s.add("p", c.describe())
     s.add("list", [
         "First contacts: complaint records at stage 1 received in the period. Accepted: those whose acceptability is Complaint.",
         "On time: sent on or before the due date, counted in working days (England bank holidays; received after 3 pm counts from the next working day) plus agreed extensions.",
         "Escalation rate: accepted stage 1 complaints with a stage 2 complaint recorded against them.",
-        "Uphold rate: upheld plus partly upheld, over records with an outcome. Overturn: not upheld at stage 1, upheld at stage 2.",
+        "Uphold rate (every table, figure and sentence): upheld plus partly upheld, over complaints decided (upheld, partly upheld "
+        "or not upheld). Withdrawn complaints and those resolved on receipt are counted but are not in the rate. "
+        "Overturn: not upheld at stage 1, upheld at stage 2.",
+        "Comparisons: where the data covers the two periods for different numbers of days, changes are compared per day covered.",
         f"Trends: {tr.SHARE_TEST.format(by=by)}; {tr.COUNT_TEST}.",
         *([f"Newly emerging themes: {ta.emerging.describe_test()}."] if ta.emerging is not None else []),
         "Every quote is passed through redaction (names, addresses, phone numbers, emails, postcodes and other identifiers are replaced).",
     ])
     if small > 1:
-        s.add("p", f"Small numbers: counts from 1 to {small - 1} are shown as \"<{small}\", and rates over so few cases as \"–\".")
+        s.add("p", f"Small numbers: counts from 1 to {small - 1} are shown as \"<{small}\"; where a table gives a total, one more "
+                   "count is withheld as \"[c]\" so that the small one cannot be worked out by subtraction; rates over withheld "
+                   f"counts or over fewer than {small} cases are shown as \"–\".")
     if members:
         s.add("p", "Members' version: no case text, quotes or examples are included.")
     skipped = [t for v in groups.values() for t in v if not t.ok]
     if skipped:
         s.add("h3", "Tables not produced")
         s.add("list", [f"{t.title}: {t.skipped}" for t in skipped])
-    notes = prep.notes + ta.notes
+    notes = prep.alerts + prep.notes + ta.coverage_notes + ta.notes
     if notes:
         s.add("h3", "Data notes")
         s.add("list", notes)

@@ -5,12 +5,13 @@
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from . import tables_causes as tc
 from . import tables_outcomes as to
 from . import tables_volume as tv
-from .tables_common import UPHELD, Prepared, Table, pct, prepare, suppress  # noqa: F401  (re-exported)
+from .tables_common import UPHELD, Prepared, Table, pct, prepare, suppress, uphold_rate  # noqa: F401  (re-exported)
 
 # (section title, [table keys]) — the report's running order
 SECTIONS: list[tuple[str, str]] = [
@@ -29,6 +30,21 @@ SECTIONS: list[tuple[str, str]] = [
 ]
 
 
+# tables that count records by stage: not given when no record in the period has a usable stage
+STAGE_TABLES = {"volumes_by_service", "stage_counts", "acceptance", "channels", "wards", "quarterly", "on_time_by_stage",
+                "on_time_by_service", "delay_reasons", "escalation_by_service", "escalation_reasons", "overturn",
+                "outcomes_by_stage", "outcomes_by_service", "root_causes", "root_causes_by_quarter", "root_cause_predicted",
+                "ombudsman"}
+
+
+def _no_stage(prep: Prepared, t: Table) -> Table:
+    if not prep.stage_unusable or t.key not in STAGE_TABLES and not t.key.startswith("equalities"):
+        return t
+    return Table.skip(t.key, t.title, f"Skipped: no complaint record received in {prep.period.label} has a usable stage "
+                                      "(1, 2, 3 or ombudsman) in the `stage` column, and this table counts records by stage. "
+                                      "Correct the stage values (`rca validate` lists the rows) and run the report again.")
+
+
 def annual_tables(prep: Prepared, *, population: pd.DataFrame | None = None) -> dict[str, list[Table]]:
     """Every table, grouped by report section."""
     out: dict[str, list[Table]] = {k: [] for k, _ in SECTIONS}
@@ -42,10 +58,16 @@ def annual_tables(prep: Prepared, *, population: pd.DataFrame | None = None) -> 
     out["ombudsman"] = [tc.ombudsman(prep)]
     out["equalities"] = tv.equalities(prep)
     out["summary"] = [key_figures(prep)]
-    return out
+    return {k: [_no_stage(prep, t) for t in v] for k, v in out.items()}
 
 
-def _figures(prep: Prepared, period) -> dict[str, float | int | None]:
+STAGE_FIGURES = ("First contacts", "Accepted complaints (stage 1)", "Not accepted", "Stage 2 complaints", "Stage 3 complaints",
+                 "Ombudsman enquiries", "Stage 1 on time %", "Stage 2 on time %", "Escalation rate to stage 2 %",
+                 "Stage 1 uphold rate %")
+
+
+def _figures(prep: Prepared, period) -> tuple[dict[str, float | int | None], dict[str, int]]:
+    """The key figures of one period, and the number of cases each rate (or amount) is over."""
     contacts = prep.contacts(period)
     s1 = prep.accepted(period)
     acc_all = prep.accepted(period, stage=None)
@@ -58,34 +80,55 @@ def _figures(prep: Prepared, period) -> dict[str, float | int | None]:
         "Stage 3 complaints": int(acc_all["_stage"].eq("3").sum()),
         "Ombudsman enquiries": int(recs["_stage"].eq("ombudsman").sum()),
     }
+    base: dict[str, int] = {}
     every = prep.all_records(period)
     responded = every[every["_on_time"].notna()]
-    for s in ("1", "2"):
-        r = responded[responded["_stage"].eq(s)]
-        fig[f"Stage {s} on time %"] = pct(int(r["_on_time"].sum()), len(r)) if len(r) else None
+    if not prep.undated:
+        for s in ("1", "2"):
+            r = responded[responded["_stage"].eq(s)]
+            fig[f"Stage {s} on time %"] = pct(int(r["_on_time"].sum()), len(r)) if len(r) else None
+            base[f"Stage {s} on time %"] = len(r)
     if "parent_case_id" in prep.frame:
         f = prep.frame
         parents = set(f.loc[f["_stage"].eq("2") & f["parent_case_id"].notna(), "parent_case_id"].astype(str))
         fig["Escalation rate to stage 2 %"] = pct(int(s1["case_id"].astype(str).isin(parents).sum()), len(s1)) if len(s1) else None
+        base["Escalation rate to stage 2 %"] = len(s1)
     if "outcome" in prep.frame:
-        with_out = s1[s1["outcome"].notna()]
-        fig["Stage 1 uphold rate %"] = pct(int(with_out["outcome"].isin(UPHELD).sum()), len(with_out)) if len(with_out) else None
+        _, decided, rate = uphold_rate(s1["outcome"])
+        fig["Stage 1 uphold rate %"] = rate if decided else None
+        base["Stage 1 uphold rate %"] = decided
     if "compensation" in prep.frame:
-        fig["Compensation paid £"] = round(float(pd.to_numeric(every["compensation"], errors="coerce").clip(lower=0).sum()), 2)
+        paid = pd.to_numeric(every["compensation"], errors="coerce").clip(lower=0)
+        fig["Compensation paid £"] = round(float(paid.sum()), 2)
+        base["Compensation paid £"] = int(paid.gt(0).sum())
     if "case_type" in prep.frame:
         f = prep.frame
         fig["Compliments"] = int((f["case_type"].eq("Compliment") & prep.in_period(period)).sum())
-    return fig
+    if prep.stage_unusable:
+        for k in STAGE_FIGURES:
+            if k in fig:
+                fig[k] = None
+    return fig, base
 
 
 def key_figures(prep: Prepared) -> Table:
-    """The headline figures of the year (and the comparison year)."""
-    cur = _figures(prep, prep.period)
+    """The headline figures of the year (and the comparison year). Counts are whole numbers."""
+    cur, cur_base = _figures(prep, prep.period)
     df = pd.DataFrame({"Measure": list(cur), prep.period.label: pd.Series(list(cur.values()), dtype=object)})
+    bases = {prep.period.label: [cur_base.get(k) for k in cur]}
+    note = "Headline figures; each is defined with its table below."
     if prep.compare:
-        prev = _figures(prep, prep.compare)
+        prev, prev_base = _figures(prep, prep.compare)
         df.insert(1, prep.compare.label, pd.Series([prev.get(k) for k in cur], dtype=object))
-    return Table("key_figures", "Key figures", df, note="Headline figures; each is defined with its table below.")
+        bases[prep.compare.label] = [prev_base.get(k) for k in cur]
+        if prep.per_day:
+            c, p = prep.coverage["cur"], prep.coverage["cmp"]
+            note += (f" The two columns cover different numbers of days ({prep.period.label}: {c.covered_days:,} of {c.days:,}; "
+                     f"{prep.compare.label}: {p.covered_days:,} of {p.days:,}), so their counts are not comparable one for one; "
+                     "the tables below compare them per day covered.")
+    if prep.stage_unusable:
+        note += " Figures counted by stage are not given (–): no record in the period has a usable stage."
+    return Table("key_figures", "Key figures", df, note=note, bases=bases)
 
 
 def counts_in_figures(df: pd.DataFrame) -> set[int]:
@@ -94,16 +137,31 @@ def counts_in_figures(df: pd.DataFrame) -> set[int]:
 
 
 def suppress_key_figures(table: Table, *, small: int = 5) -> Table:
-    """Members' version of the key figures: counts 1..small-1 as "<small"."""
+    """Members' version of the key figures: counts 1..small-1 as "<small"; where only one of accepted and not
+    accepted is small, the other is withheld too ("[c]": first contacts = accepted + not accepted); a rate or
+    amount over fewer than `small` cases as "–"."""
     from dataclasses import replace
+
+    from .tables_common import SECONDARY
 
     if small <= 1:
         return table
     df = table.data.copy()
     rows = counts_in_figures(df)
+    pos = {m: i for i, m in enumerate(df["Measure"])}
+    trio = [pos.get(k) for k in ("First contacts", "Accepted complaints (stage 1)", "Not accepted")]
     for col in df.columns[1:]:
+        hidden = set()
         for i in rows:
             v = df.at[i, col]
-            if isinstance(v, (int,)) and 0 < v < small:
+            if isinstance(v, (int, np.integer)) and not isinstance(v, bool) and 0 < v < small:
                 df.at[i, col] = f"<{small}"
+                hidden.add(i)
+        total, acc, rej = trio
+        if None not in trio and total not in hidden and len(hidden & {acc, rej}) == 1:
+            other = rej if acc in hidden else acc
+            df.at[other, col] = SECONDARY
+        for i, b in enumerate(table.bases.get(col, [])):
+            if i not in rows and b is not None and 0 < b < small and df.at[i, col] is not None:
+                df.at[i, col] = "–"
     return replace(table, data=df)

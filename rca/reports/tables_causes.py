@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .tables_common import NOT_RECORDED, UPHELD, Prepared, Table, count_by, missing, pct, unlock_note
-from .tables_volume import STAGE_NAMES, _total_row, _with_change
+from .tables_common import NOT_RECORDED, Prepared, Table, count_by, missing, pct, unlock_note, uphold_rate
+from .tables_volume import STAGE_NAMES, _total_row, _with_change, change_pct_cols, count_cols, with_change_note
 
 PREDICTED = "{}_predicted"
 
@@ -20,12 +20,11 @@ def root_causes(prep: Prepared) -> Table:
     prev = count_by(prep.accepted(prep.compare), "root_cause") if prep.compare else None
     df = _with_change(cur, prev, prep, label="Root cause")
     df["% of complaints"] = pct(df[prep.period.label], len(acc))
-    cnt = tuple(c for c in df.columns if c not in ("Root cause", "% change", "% of complaints"))
-    p = {"% of complaints": prep.period.label}
-    if prep.compare:
-        p["% change"] = None
-    return Table(key, title, df, counts=cnt, pct=p, chart="root_causes",
-                 note="Root cause recorded on accepted stage 1 complaints. Coding varies between officers; read it beside the themes found in the text.")
+    cnt = count_cols(df, "Root cause")
+    p = {"% of complaints": prep.period.label, **change_pct_cols(prep)}
+    known = {prep.period.label: len(acc), **({prep.compare.label: len(prep.accepted(prep.compare))} if prep.compare else {})}
+    return Table(key, title, df, counts=cnt, pct=p, chart="root_causes", bases={"% of complaints": len(acc)}, known_totals=known,
+                 note=with_change_note(prep, "Root cause recorded on accepted stage 1 complaints. Coding varies between officers; read it beside the themes found in the text."))
 
 
 def root_causes_by_quarter(prep: Prepared) -> Table:
@@ -33,8 +32,8 @@ def root_causes_by_quarter(prep: Prepared) -> Table:
     from .periods import bin_labels
 
     key, title = "root_causes_by_quarter", "Root causes by quarter"
-    if missing(prep.frame, "root_cause"):
-        return Table.skip(key, title, unlock_note(["root_cause"]))
+    if missing(prep.frame, "root_cause", "received"):
+        return Table.skip(key, title, unlock_note(missing(prep.frame, "root_cause", "received")))
     acc = prep.accepted()
     q = bin_labels(acc["received"], "quarter")
     causes = list(count_by(acc, "root_cause").index)
@@ -43,7 +42,7 @@ def root_causes_by_quarter(prep: Prepared) -> Table:
     for x in quarters:
         vc = count_by(acc[(q == x).to_numpy()], "root_cause")
         df[x] = [int(vc.get(c, 0)) for c in causes]
-    return Table(key, title, df, counts=tuple(quarters),
+    return Table(key, title, df, counts=tuple(quarters), known_totals={x: int(df[x].sum()) for x in quarters},
                  note="Root cause recorded on accepted stage 1 complaints, by the quarter they were received in.")
 
 
@@ -62,9 +61,10 @@ def predicted_root_causes(prep: Prepared, *, target: str = "root_cause") -> Tabl
         rec = pd.Series(dtype="int64")
         labels = list(pred.index)
     df = pd.DataFrame({"Root cause": labels})
-    df["Recorded"] = [int(rec.get(x, 0)) for x in labels]
+    if target in acc:  # no column of recorded causes: no column of zeros either
+        df["Recorded"] = [int(rec.get(x, 0)) for x in labels]
     df["Predicted"] = [int(pred.get(x, 0)) for x in labels]
-    note = f"Predicted by the model on {len(acc):,} accepted stage 1 complaints."
+    note = f"Predicted by the model on {prep.n(len(acc))} accepted stage 1 complaints."
     p = {}
     if target in acc:
         both = acc[acc[target].notna() & acc[col].notna()]
@@ -74,13 +74,13 @@ def predicted_root_causes(prep: Prepared, *, target: str = "root_cause") -> Tabl
         df["Agreement %"] = pct(df["Agree"], df["Recorded"])
         p = {"Agreement %": "Recorded"}
         total = pct(int(same.sum()), len(both))
-        note += (f" Overall the model agrees with the recorded root cause on {total:.1f}% of the {len(both):,} cases that have both. "
+        note += (f" Overall the model agrees with the recorded root cause on {prep.rate(total, len(both)) or 'an unstated share (too few to show)'} of the {prep.n(len(both))} cases that have both. "
                  "Agreement % = recorded cases of that cause the model also gives that cause. Large gaps point at inconsistent coding or at a cause the model has not learnt.")
         cnt = ("Recorded", "Predicted", "Agree")
     else:
-        cnt = ("Recorded", "Predicted")
+        cnt = ("Predicted",)
         note += " The export records no root cause, so these predictions stand in for it."
-    return Table(key, title, df, counts=cnt, pct=p, note=note)
+    return Table(key, title, df, counts=cnt, pct=p, note=note, known_totals={c: int(df[c].sum()) for c in ("Recorded", "Predicted") if c in df})
 
 
 def corrective_actions(prep: Prepared) -> Table:
@@ -93,9 +93,9 @@ def corrective_actions(prep: Prepared) -> Table:
     prev = count_by(prep.all_records(prep.compare), "corrective_action", multi=True) if prep.compare else None
     df = _with_change(cur, prev, prep, label="Corrective action")
     with_action = int(recs["corrective_action"].notna().sum())
-    cnt = tuple(c for c in df.columns if c not in ("Corrective action", "% change"))
-    return Table(key, title, df, counts=cnt, pct={"% change": None} if prep.compare else {}, chart="corrective_actions",
-                 note=f"{int(df[prep.period.label].sum()):,} corrective actions recorded on {with_action:,} records received in the period; each action counts once per record.")
+    cnt = count_cols(df, "Corrective action")
+    return Table(key, title, df, counts=cnt, pct=change_pct_cols(prep), chart="corrective_actions",
+                 note=with_change_note(prep, f"{prep.n(df[prep.period.label].sum())} corrective actions recorded on {prep.n(with_action)} records received in the period; each action counts once per record."))
 
 
 def compensation(prep: Prepared) -> Table:
@@ -112,8 +112,9 @@ def compensation(prep: Prepared) -> Table:
     total = {"Service": "Total", "Cases with compensation": len(paid), "Amount £": round(float(paid["compensation"].sum()), 2)}
     df = pd.concat([df, pd.DataFrame([total])], ignore_index=True)
     by_stage = paid["_stage"].map(STAGE_NAMES).value_counts()
-    stages = ", ".join(f"{k} {v:,}" for k, v in by_stage.items())
-    return Table(key, title, df, counts=("Cases with compensation",), money=("Amount £",),
+    stages = ", ".join(f"{k} {prep.n(v)}" for k, v in by_stage.items())
+    return Table(key, title, df, counts=("Cases with compensation",), money=("Amount £",), col_total=("Cases with compensation",),
+                 pct={"Amount £": "Cases with compensation"},  # the amount paid to fewer than 5 people is theirs: hidden with the count
                  note=f"Complaint records received in the period with compensation above £0 ({stages or 'none'}).")
 
 
@@ -133,14 +134,15 @@ def ombudsman(prep: Prepared) -> Table:
         return out
     cur_c = counts(cur)
     prev_c = counts(one(prep.compare)) if prep.compare else None
-    df = _total_row(_with_change(cur_c, prev_c, prep, label="Outcome"), "Outcome", "All Ombudsman enquiries")
-    cnt = tuple(c for c in df.columns if c not in ("Outcome", "% change"))
-    decided = cur[cur["outcome"].isin(UPHELD + ("Not upheld",))] if "outcome" in cur else cur.iloc[0:0]
-    up = int(decided["outcome"].isin(UPHELD).sum()) if len(decided) else 0
-    note = f"{len(cur):,} Ombudsman enquiries received in the period."
-    if len(decided):
-        note += f" Of the {len(decided):,} decided upheld or not upheld, {up:,} were upheld or partly upheld ({pct(up, len(decided)):.1f}% uphold rate)."
-    return Table(key, title, df, counts=cnt, pct={"% change": None} if prep.compare else {}, note=note)
+    df = _total_row(_with_change(cur_c, prev_c, prep, label="Outcome"), "Outcome", "All Ombudsman enquiries", prep=prep)
+    cnt = count_cols(df, "Outcome")
+    note = f"{prep.n(len(cur))} Ombudsman enquiries received in the period."
+    up, decided, rate = uphold_rate(cur["outcome"]) if "outcome" in cur else (0, 0, float("nan"))
+    if decided:
+        shown = prep.rate(rate, decided)
+        note += (f" Of the {prep.n(decided)} decided (upheld, partly upheld or not upheld), {prep.n(up)} were upheld or partly upheld"
+                 + (f" ({shown} uphold rate)." if shown else "; too few to give a rate."))
+    return Table(key, title, df, counts=cnt, pct=change_pct_cols(prep), col_total=cnt, note=with_change_note(prep, note))
 
 
 def ombudsman_uphold_rate(prep: Prepared) -> dict:
@@ -149,6 +151,5 @@ def ombudsman_uphold_rate(prep: Prepared) -> dict:
     om = recs[recs["_stage"].eq("ombudsman")]
     if "outcome" not in om:
         return {"enquiries": len(om)}
-    decided = om[om["outcome"].isin(UPHELD + ("Not upheld",))]
-    up = int(decided["outcome"].isin(UPHELD).sum())
-    return {"enquiries": len(om), "decided": len(decided), "upheld": up, "uphold_rate": pct(up, len(decided))}
+    up, decided, rate = uphold_rate(om["outcome"])
+    return {"enquiries": len(om), "decided": decided, "upheld": up, "uphold_rate": rate}

@@ -1,6 +1,7 @@
 """What every report table shares: the `Table` record, the prepared case frame
-(period flags, acceptance, on-time status computed once) and small-number
-suppression for the members' version.
+(period flags, acceptance, on-time status and period coverage computed once), the
+one uphold-rate definition, and (re-exported from `suppression`) small-number suppression
+for the members' version.
 
 The definitions follow docs/CONTRACTS.md ("Demo year ... definitions") exactly;
 each table function says which records it counts.
@@ -8,7 +9,7 @@ each table function says which records it counts.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -16,12 +17,12 @@ import pandas as pd
 from ..config import Config
 from ..working_days import due_date
 from .periods import Period
+from .suppression import SECONDARY, SMALL, secondary_suppress, suppress, suppressed_label  # noqa: F401  (re-exported)
 
 log = logging.getLogger(__name__)
 
 ACCEPTED = "Complaint"
 UPHELD = ("Upheld", "Partly upheld")
-SMALL = 5  # default: counts 1..SMALL-1 are shown as "<5" to members ([report] suppress_below)
 
 
 @dataclass
@@ -35,11 +36,20 @@ class Table:
     note: str = ""
     skipped: str | None = None
     counts: tuple[str, ...] = ()  # count columns: suppressed below 5 for members
-    # percentage column -> the count column(s) it is computed from (None: any count in the row); members'
-    # version hides the rate when one of them is suppressed
+    # column computed from counts (a percentage, a rate, an amount) -> the count column(s) it comes from (None: any
+    # count in the row); members' version hides it when one of them is suppressed
     pct: dict[str, str | tuple[str, ...] | None] = field(default_factory=dict)
     money: tuple[str, ...] = ()  # columns in pounds
     chart: str | None = None  # key of the chart drawn from this table
+    # column -> the number of cases each of its rates is computed over when that number is not a column of the
+    # table (an int for every row, or one per row, None where no rate): members' version hides a rate on fewer
+    # cases than the suppression threshold
+    bases: dict[str, object] = field(default_factory=dict)
+    # row-wise sums the table publishes: (part columns, total column); members' version suppresses a second part
+    # where one part alone is hidden, so it cannot be worked out by subtraction
+    sums: tuple[tuple[tuple[str, ...], str], ...] = ()
+    col_total: tuple[str, ...] = ()  # count columns whose last row is the total of the rows above
+    known_totals: dict[str, int] = field(default_factory=dict)  # count column -> its total as another table publishes it
 
     @property
     def ok(self) -> bool:
@@ -95,15 +105,49 @@ def pct(num, den, dp: int = 1):
     return out if out.ndim else float(out)
 
 
+DECIDED = UPHELD + ("Not upheld",)  # the denominator of every uphold rate: cases decided, not withdrawn or resolved on receipt
+STAGE_VALUES = ("1", "2", "3", "ombudsman")
+UNDATED = "All records (undated)"
+
+
+def uphold_rate(outcomes: pd.Series) -> tuple[int, int, float]:
+    """(upheld or partly upheld, decided, uphold rate %) of a column of outcomes. One definition for every
+    table, figure and sentence: upheld + partly upheld over cases decided (upheld, partly upheld or not
+    upheld); withdrawn and resolved-on-receipt cases are counted in the tables but are not decisions."""
+    up = int(outcomes.isin(UPHELD).sum())
+    decided = int(outcomes.isin(DECIDED).sum())
+    return up, decided, pct(up, decided)
+
+
 @dataclass
 class Prepared:
-    """The case frame with derived flags, plus the periods it is read against."""
+    """The case frame with derived flags, plus the periods it is read against and how much of each
+    the data covers."""
 
     frame: pd.DataFrame
     period: Period
     compare: Period | None
     config: Config
     notes: list[str] = field(default_factory=list)
+    coverage: dict = field(default_factory=dict)  # "cur" / "cmp" -> rca.reports.coverage.Coverage
+    span: tuple = (None, None)  # first and last date received in the whole file
+    undated: bool = False  # no record has a date received: every figure is over all records
+    stage_unusable: bool = False  # a stage column, but no complaint record in the period has a usable stage
+    alerts: list[str] = field(default_factory=list)  # what a reader must know first (summary, CLI)
+    small: int = 0  # suppression threshold of the version being written (0: none); notes and prose follow it
+
+    def n(self, count) -> str:
+        """A count for a note or a sentence: "fewer than 5" where the version suppresses it."""
+        count = int(count)
+        return f"fewer than {self.small}" if self.small > 1 and 0 < count < self.small else f"{count:,}"
+
+    def rate(self, value, base) -> str | None:
+        """A percentage for a note or a sentence, or None where its base is too small to show (or empty)."""
+        if base is None or int(base) == 0 or value is None or (isinstance(value, float) and np.isnan(value)):
+            return None
+        if self.small > 1 and int(base) < self.small:
+            return None
+        return f"{float(value):.1f}%"
 
     def in_period(self, period: Period | None = None) -> pd.Series:
         return self.frame["_in_" + ("cur" if period is None or period == self.period else "cmp")]
@@ -132,6 +176,37 @@ class Prepared:
 
     def periods(self) -> list[Period]:
         return [self.period] + ([self.compare] if self.compare is not None else [])
+
+    @property
+    def per_day(self) -> bool:
+        """True when the two periods are not both wholly covered: counts are then compared per day covered."""
+        if self.compare is None:
+            return False
+        cur, cmp_ = self.coverage.get("cur"), self.coverage.get("cmp")
+        return cur is not None and cmp_ is not None and not (cur.full and cmp_.full)
+
+    @property
+    def change_col(self) -> str:
+        return "% change per day covered" if self.per_day else "% change"
+
+    def change_pct(self, cur, prev):
+        """% change from the comparison period to the period: of the counts when both periods are wholly
+        covered, else of the counts per day covered (a 9-month year is not compared with a 12-month one)."""
+        cur = np.asarray(cur, dtype=float)
+        prev = np.asarray(prev, dtype=float)
+        if self.per_day:
+            days = self.coverage["cur"].covered_days
+            cur = cur * self.coverage["cmp"].covered_days / days if days else cur * np.nan
+        return pct(cur - prev, prev)
+
+    def change_note(self) -> str:
+        """Said beside every comparison when the periods are not both wholly covered."""
+        if not self.per_day:
+            return ""
+        c, p = self.coverage["cur"], self.coverage["cmp"]
+        return (f" The two periods are not both wholly covered by the data ({self.period.label}: {c.covered_days:,} of {c.days:,} days; "
+                f"{self.compare.label}: {p.covered_days:,} of {p.days:,} days), so changes compare complaints per day covered, "
+                "not the counts; seasonal patterns can still differ between the days covered.")
 
 
 def _due_dates(frame: pd.DataFrame, config: Config) -> tuple[pd.Series, int]:
@@ -166,12 +241,23 @@ def _due_dates(frame: pd.DataFrame, config: Config) -> tuple[pd.Series, int]:
     return pd.Series(out, index=frame.index), no_target
 
 
+def _undated_period() -> Period:
+    return Period(UNDATED, pd.Timestamp.min, pd.Timestamp.max, "undated")
+
+
 def prepare(cases: pd.DataFrame, *, period: Period, compare: Period | None = None, config: Config | None = None) -> Prepared:
     """Add the derived columns every table reads (`_complaint`, `_stage`, `_accepted`,
-    `_in_cur`, `_in_cmp`, `_due`, `_on_time`, `_late`)."""
+    `_in_cur`, `_in_cmp`, `_due`, `_on_time`, `_late`) and measure how much of each period the data covers.
+
+    A file with no date received at all cannot be cut to a period: every record is read as in the period,
+    which is then labelled "All records (undated)". A comparison period holding no records is dropped, with
+    an alert saying so; one covered only in part is compared per day covered (`Prepared.per_day`)."""
+    from .coverage import coverage, day
+
     config = config or Config()
     f = cases.copy()
     notes: list[str] = []
+    alerts: list[str] = []
     for col in f.columns:  # extra columns of an export (e.g. scored *_predicted) keep "" for blanks
         if f[col].dtype == object:
             blank = f[col].map(lambda v: isinstance(v, str) and not v.strip())
@@ -180,9 +266,18 @@ def prepare(cases: pd.DataFrame, *, period: Period, compare: Period | None = Non
     if "received" not in f:
         f["received"] = pd.NaT
     f["received"] = pd.to_datetime(f["received"])
-    undated = int(f["received"].isna().sum())
+    dated = f["received"].notna()
+    undated = not dated.any()
+    span = (f["received"].min(), f["received"].max()) if not undated else (None, None)
     if undated:
-        notes.append(f"{undated:,} records have no date received and fall outside every period.")
+        asked = period.label
+        period, compare = _undated_period(), None
+        alerts.append(f"The export has no date received (no `received` column, or it is blank on every record), so the period {asked} "
+                      f"could not be applied: every figure in the report is over all {len(f):,} records in the file, undated. Trends, "
+                      "on-time figures and comparisons need dates; add the date received to the export (or map it in the "
+                      "config [columns]) to report on a period.")
+    elif not dated.all():
+        notes.append(f"{int((~dated).sum()):,} records have no date received and fall outside every period.")
     if "case_type" in f:
         f["_complaint"] = f["case_type"].fillna(ACCEPTED).eq(ACCEPTED)
     else:
@@ -197,14 +292,47 @@ def prepare(cases: pd.DataFrame, *, period: Period, compare: Period | None = Non
     else:
         f["_accepted"] = True
         notes.append("The export has no `acceptability` column: every complaint is treated as accepted.")
-    f["_in_cur"] = period.mask(f["received"])
-    f["_in_cmp"] = compare.mask(f["received"]) if compare is not None else False
+    cov = {}
+    if undated:
+        f["_in_cur"] = True
+        f["_in_cmp"] = False
+    else:
+        f["_in_cur"] = period.mask(f["received"])
+        cov["cur"] = coverage(period, *span, n_records=int(f["_in_cur"].sum()))
+        if cov["cur"].status == "partial":
+            alerts.append(cov["cur"].describe(span))
+        if compare is not None:
+            in_cmp = compare.mask(f["received"])
+            cov["cmp"] = coverage(compare, *span, n_records=int(in_cmp.sum()))
+            if cov["cmp"].status == "none":
+                alerts.append(f"No comparison with {compare.label} is drawn: no records were received in it "
+                              f"({day(compare.start)} to {day(compare.end)}; records in the file run from {day(span[0])} to {day(span[1])}).")
+                compare, in_cmp = None, False
+                del cov["cmp"]
+            elif cov["cmp"].status == "partial":
+                alerts.append(cov["cmp"].describe(span) + " Changes against it are compared per day covered, not count for count.")
+            f["_in_cmp"] = in_cmp
+        else:
+            f["_in_cmp"] = False
+    stage_unusable = False
+    if "stage" in f:
+        cur_complaints = f["_in_cur"] & f["_complaint"]
+        no_stage = cur_complaints & ~f["_stage"].isin(STAGE_VALUES)
+        if cur_complaints.any() and int(no_stage.sum()) == int(cur_complaints.sum()):
+            stage_unusable = True
+            alerts.append(f"No complaint record received in {period.label} has a usable stage (1, 2, 3 or ombudsman): the `stage` column "
+                          f"is blank or unreadable on all {int(no_stage.sum()):,} of them. First contacts, acceptance, stage counts, "
+                          "outcomes, on-time and escalation figures need the stage, so they are not given. Correct the stage values "
+                          "(`rca validate` lists the rows) and run the report again.")
+        elif no_stage.any():
+            notes.append(f"{int(no_stage.sum()):,} complaint records received in {period.label} have no usable stage (1, 2, 3 or "
+                         "ombudsman); they are counted at no stage.")
     relevant = f["_in_cur"] | f["_in_cmp"]
     f["_due"] = pd.Series(pd.NaT, index=f.index, dtype="datetime64[ns]")
     f["_on_time"] = pd.Series(pd.NA, index=f.index, dtype="boolean")
     if "responded" in f:
         f["responded"] = pd.to_datetime(f["responded"])
-        sub = f[relevant & f["responded"].notna()]
+        sub = f[relevant & f["responded"].notna() & f["received"].notna()]
         due, no_target = _due_dates(sub, config)
         f.loc[sub.index, "_due"] = due
         has = due.notna()
@@ -214,46 +342,7 @@ def prepare(cases: pd.DataFrame, *, period: Period, compare: Period | None = Non
             notes.append(f"{no_target:,} responded records have no working-day target for their stage and route "
                          "(set [calendar.targets] in the config); they are left out of the on-time figures.")
     f["_late"] = f["_on_time"].eq(False).fillna(False).astype(bool)
-    return Prepared(frame=f, period=period, compare=compare, config=config, notes=notes)
+    return Prepared(frame=f, period=period, compare=compare, config=config, notes=notes, coverage=cov, span=span,
+                    undated=undated, stage_unusable=stage_unusable, alerts=alerts)
 
 
-def suppressed_label(small: int = SMALL) -> str:
-    return f"<{small}"
-
-
-def suppress(table: Table, *, small: int = SMALL) -> Table:
-    """The members' version of a table: counts 1..small-1 become "<small" (e.g. "<5") and a
-    percentage whose denominator was suppressed becomes "–" (a rate on so few cases identifies
-    people). `small` <= 1 leaves the table as it is."""
-    if not table.ok or small <= 1:
-        return table
-    df = table.data.copy()
-    hidden = {}
-    for col in table.counts:
-        if col not in df:
-            continue
-        vals = pd.to_numeric(df[col], errors="coerce")
-        mask = vals.gt(0) & vals.lt(small)
-        hidden[col] = mask
-        if mask.any():
-            df[col] = df[col].astype(object)
-            df.loc[mask, col] = suppressed_label(small)
-    any_hidden = pd.Series(False, index=df.index)
-    for mask in hidden.values():
-        any_hidden |= mask
-    for col, parts in table.pct.items():
-        if col not in df:
-            continue
-        # a rate is hidden when a count it is computed from was hidden (it would give the count away);
-        # `None` means "any count in the row"
-        if parts is None:
-            mask = any_hidden
-        else:
-            mask = pd.Series(False, index=df.index)
-            for part in (parts,) if isinstance(parts, str) else parts:
-                if part in hidden:
-                    mask |= hidden[part]
-        if mask.any():
-            df[col] = df[col].astype(object)
-            df.loc[mask, col] = "–"
-    return replace(table, data=df)

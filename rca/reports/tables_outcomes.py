@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..working_days import target_days
-from .tables_common import UPHELD, NOT_RECORDED, Prepared, Table, count_by, missing, pct, unlock_note
+from .tables_common import DECIDED, NOT_RECORDED, UPHELD, Prepared, Table, count_by, missing, pct, unlock_note
 from .tables_volume import STAGE_NAMES, STAGES
 
 OUTCOMES = ("Upheld", "Partly upheld", "Not upheld", "Resolved on receipt", "Withdrawn")
@@ -37,10 +37,10 @@ def _target_text(prep: Prepared, stage: str) -> str:
 def on_time_by_stage(prep: Prepared) -> Table:
     """On-time responses per stage: responded.date() <= due.date(), due from the working-day target."""
     key, title = "on_time_by_stage", "Responses on time, by stage"
-    miss = missing(prep.frame, "responded")
+    miss = missing(prep.frame, "received", "responded")
     if miss:
         return Table.skip(key, title, unlock_note(miss))
-    rows = []
+    rows, prev_n = [], []
     for s in STAGES:
         cur = _responded(prep)
         cur = cur[cur["_stage"].eq(s)]
@@ -52,12 +52,15 @@ def on_time_by_stage(prep: Prepared) -> Table:
             prev = _responded(prep, prep.compare)
             prev = prev[prev["_stage"].eq(s)]
             row[f"% on time {prep.compare.label}"] = pct(int(prev["_on_time"].sum()), len(prev))
+            prev_n.append(len(prev))
         rows.append(row)
     df = pd.DataFrame(rows)
     p = {"% on time": ("Responded", "On time")}
+    bases = {}
     if prep.compare:
         p[f"% on time {prep.compare.label}"] = None
-    return Table(key, title, df, counts=("Responded", "On time"), pct=p, chart="on_time",
+        bases[f"% on time {prep.compare.label}"] = prev_n
+    return Table(key, title, df, counts=("Responded", "On time"), pct=p, chart="on_time", bases=bases,
                  note="A response is on time when it is sent on or before the due date: the target number of working days after receipt "
                       "(received after 3 pm, at a weekend or on a bank holiday counts from the next working day), plus any agreed extension. "
                       "Councils aim for 90% on time.")
@@ -66,7 +69,7 @@ def on_time_by_stage(prep: Prepared) -> Table:
 def on_time_by_service(prep: Prepared) -> Table:
     """On time per stage x service."""
     key, title = "on_time_by_service", "Responses on time, by service and stage"
-    miss = missing(prep.frame, "responded", "service")
+    miss = missing(prep.frame, "received", "responded", "service")
     if miss:
         return Table.skip(key, title, unlock_note(miss))
     resp = _responded(prep)
@@ -87,7 +90,7 @@ def on_time_by_service(prep: Prepared) -> Table:
         df[f"{STAGE_NAMES[s]} %"] = pct(df[o], df[n])
         counts += [n, o]
         p[f"{STAGE_NAMES[s]} %"] = (n, o)
-    return Table(key, title, df, counts=tuple(counts), pct=p,
+    return Table(key, title, df, counts=tuple(counts), pct=p, known_totals={c: int(df[c].sum()) for c in counts},
                  note="Responded records per service at each stage and how many were sent by the working-day due date.")
 
 
@@ -113,6 +116,7 @@ def escalation_by_service(prep: Prepared) -> Table:
     df["Escalated to stage 2"] = [int(esc.get(s, 0)) for s in services]
     df["Escalation rate %"] = pct(df["Escalated to stage 2"], df["Stage 1 complaints"])
     p = {"Escalation rate %": ("Stage 1 complaints", "Escalated to stage 2")}
+    bases: dict = {}
     total = {"Service": "All services", "Stage 1 complaints": n, "Escalated to stage 2": k, "Escalation rate %": pct(k, n)}
     if prep.compare:
         ptot, pesc, pn, pk = rates(prep.compare)
@@ -120,8 +124,10 @@ def escalation_by_service(prep: Prepared) -> Table:
         df[col] = [pct(int(pesc.get(s, 0)), int(ptot.get(s, 0))) for s in services]
         total[col] = pct(pk, pn)
         p[col] = None
+        bases[col] = [int(ptot.get(s, 0)) for s in services] + [pn]
     df = pd.concat([df, pd.DataFrame([total])], ignore_index=True)
-    return Table(key, title, df, counts=("Stage 1 complaints", "Escalated to stage 2"), pct=p, chart="escalation",
+    return Table(key, title, df, counts=("Stage 1 complaints", "Escalated to stage 2"), pct=p, chart="escalation", bases=bases,
+                 col_total=("Stage 1 complaints", "Escalated to stage 2"),
                  note="Share of accepted stage 1 complaints received in the period that went on to a stage 2 complaint (a stage 2 record whose parent is the stage 1 case), whenever the stage 2 was opened.")
 
 
@@ -136,14 +142,19 @@ def escalation_reasons(prep: Prepared) -> Table:
     counts = count_by(s2, "escalation_reason", multi=True)
     df = pd.DataFrame({"Escalation reason": counts.index, "Complaints": counts.to_numpy()})
     df["% of stage 2"] = pct(df["Complaints"], len(s2))
-    return Table(key, title, df, counts=("Complaints",), pct={"% of stage 2": "Complaints"},
-                 note=f"Reasons recorded on the {len(s2):,} stage 2 complaints received in the period. A complaint can give more than one reason, so the counts add up to more than the number of escalations.")
+    return Table(key, title, df, counts=("Complaints",), pct={"% of stage 2": "Complaints"}, bases={"% of stage 2": len(s2)},
+                 note=f"Reasons recorded on the {prep.n(len(s2))} stage 2 complaints received in the period. A complaint can give more than one reason, so the counts add up to more than the number of escalations.")
 
 
 def _staged(prep: Prepared) -> pd.DataFrame:
     """Records in the period at stage 1, 2, 3 or ombudsman (any acceptability: a record with an outcome was handled)."""
     f = prep.all_records()
     return f[f["_stage"].isin(list(STAGE_NAMES))]
+
+
+UPHOLD_NOTE = ("Uphold rate = (upheld + partly upheld) ÷ complaints decided (upheld, partly upheld or not upheld); withdrawn "
+               "complaints and those resolved on receipt are counted but are not decisions, so they are not in the rate.")
+OUTCOME_SUMS = ((OUTCOMES + ("Other",), "With outcome"), (DECIDED, "Decided"))
 
 
 def _outcome_frame(records: pd.DataFrame, by: list[str]) -> pd.DataFrame:
@@ -160,45 +171,61 @@ def _outcome_frame(records: pd.DataFrame, by: list[str]) -> pd.DataFrame:
         if other:
             row["Other"] = other
         row["With outcome"] = int(g["outcome"].notna().sum())
-        row["Uphold rate %"] = pct(row["Upheld"] + row["Partly upheld"], row["With outcome"])
+        row["Decided"] = row["Upheld"] + row["Partly upheld"] + row["Not upheld"]
+        row["Uphold rate %"] = pct(row["Upheld"] + row["Partly upheld"], row["Decided"])
         rows.append(row)
-    df = pd.DataFrame(rows)
-    if "Other" in df:
+    other = ["Other"] if any("Other" in r for r in rows) else []
+    df = pd.DataFrame(rows, columns=list(by) + list(OUTCOMES) + other + ["With outcome", "Decided", "Uphold rate %"])
+    if other:
         df["Other"] = df["Other"].fillna(0).astype("int64")
     return df
 
 
+def _no_stage_records(prep: Prepared) -> str:
+    return (f"Skipped: no complaint record received in {prep.period.label} is at stage 1, 2, 3 or Ombudsman, so there are no "
+            "outcomes to count.")
+
+
 def outcomes_by_stage(prep: Prepared) -> Table:
-    """Outcome counts per stage; uphold rate = (Upheld + Partly upheld) / records with an outcome."""
+    """Outcome counts per stage; uphold rate = (Upheld + Partly upheld) / decided (Upheld, Partly upheld, Not upheld)."""
     key, title = "outcomes_by_stage", "Outcomes and uphold rate, by stage"
     miss = missing(prep.frame, "outcome")
     if miss:
         return Table.skip(key, title, unlock_note(miss))
     acc = _staged(prep)
+    if acc.empty:
+        return Table.skip(key, title, _no_stage_records(prep))
     df = _outcome_frame(acc.assign(Stage=acc["_stage"].map(STAGE_NAMES)), ["Stage"])
     df = df.sort_values("Stage", key=lambda s: s.map({v: i for i, v in enumerate(STAGE_NAMES.values())})).reset_index(drop=True)
     cnt = tuple(c for c in df.columns if c not in ("Stage", "Uphold rate %"))
-    return Table(key, title, df, counts=cnt, pct={"Uphold rate %": ("With outcome", "Upheld", "Partly upheld")}, chart="outcomes",
-                 note="Outcomes of records received in the period at each stage (and Ombudsman decisions). Uphold rate = (upheld + partly upheld) ÷ records with an outcome.")
+    return Table(key, title, df, counts=cnt, pct={"Uphold rate %": ("Decided", "Upheld", "Partly upheld")}, chart="outcomes",
+                 sums=OUTCOME_SUMS,
+                 note="Outcomes of records received in the period at each stage (and Ombudsman decisions). " + UPHOLD_NOTE)
 
 
 def outcomes_by_service(prep: Prepared) -> Table:
-    """Outcome counts and uphold rate per stage x service."""
+    """Outcome counts and uphold rate per stage x service (rows with no outcome recorded are left out)."""
     key, title = "outcomes_by_service", "Outcomes and uphold rate, by service and stage"
     miss = missing(prep.frame, "outcome", "service")
     if miss:
         return Table.skip(key, title, unlock_note(miss))
     acc = _staged(prep)
+    if acc.empty:
+        return Table.skip(key, title, _no_stage_records(prep))
     acc = acc.assign(Stage=acc["_stage"].map(STAGE_NAMES))
     order = list(count_by(prep.accepted(), "service").index)
     df = _outcome_frame(acc, ["Stage", "service"]).rename(columns={"service": "Service"})
+    df = df[df["With outcome"].gt(0)]
+    if df.empty:
+        return Table.skip(key, title, f"Skipped: no record received in {prep.period.label} has an outcome recorded.")
     rank = {v: i for i, v in enumerate(order)}
-    df["_s"] = df["Stage"].map({v: i for i, v in enumerate(STAGE_NAMES.values())})
-    df["_r"] = df["Service"].map(lambda s: rank.get(s, len(rank)))
+    df = df.assign(_s=df["Stage"].map({v: i for i, v in enumerate(STAGE_NAMES.values())}),
+                   _r=df["Service"].map(lambda s: rank.get(s, len(rank))))
     df = df.sort_values(["_s", "_r", "Service"]).drop(columns=["_s", "_r"]).reset_index(drop=True)
     cnt = tuple(c for c in df.columns if c not in ("Stage", "Service", "Uphold rate %"))
-    return Table(key, title, df, counts=cnt, pct={"Uphold rate %": ("With outcome", "Upheld", "Partly upheld")},
-                 note="Outcome counts per service at each stage (and Ombudsman decisions), for records received in the period.")
+    return Table(key, title, df, counts=cnt, pct={"Uphold rate %": ("Decided", "Upheld", "Partly upheld")}, sums=OUTCOME_SUMS,
+                 note="Outcome counts per service at each stage (and Ombudsman decisions), for records received in the period; "
+                      "services with no outcome recorded at a stage are left out. " + UPHOLD_NOTE)
 
 
 def overturn(prep: Prepared) -> Table:
@@ -231,7 +258,7 @@ def overturn(prep: Prepared) -> Table:
 def delay_reasons(prep: Prepared) -> Table:
     """`delay_reason` counts on late records, per stage."""
     key, title = "delay_reasons", "Why responses were late"
-    miss = missing(prep.frame, "delay_reason", "responded")
+    miss = missing(prep.frame, "delay_reason", "received", "responded")
     if miss:
         return Table.skip(key, title, unlock_note(miss))
     late = prep.all_records()
@@ -248,5 +275,6 @@ def delay_reasons(prep: Prepared) -> Table:
         cnt.append(STAGE_NAMES[s])
     df["Total"] = total.to_numpy()
     df["% of late responses"] = pct(df["Total"], len(late))
-    return Table(key, title, df, counts=tuple(cnt) + ("Total",), pct={"% of late responses": "Total"},
-                 note=f"Reasons recorded on the {len(late):,} responses sent after their due date.")
+    return Table(key, title, df, counts=tuple(cnt) + ("Total",), pct={"% of late responses": "Total"}, bases={"% of late responses": len(late)},
+                 sums=((tuple(cnt), "Total"),), known_totals={c: int(df[c].sum()) for c in tuple(cnt) + ("Total",)},
+                 note=f"Reasons recorded on the {prep.n(len(late))} responses sent after their due date.")

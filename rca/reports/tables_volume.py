@@ -18,7 +18,8 @@ UNDISCLOSED = {"", "not disclosed", "prefer not to say", "not known", "unknown",
 
 
 def _with_change(cur: pd.Series, prev: pd.Series | None, prep: Prepared, *, label: str) -> pd.DataFrame:
-    """A count column per period, and % change when there is a comparison period."""
+    """A count column per period, and % change when there is a comparison period (per day covered when
+    the two periods are not both wholly covered: `Prepared.change_col` names which)."""
     cur_lab = prep.period.label
     if prev is None:
         df = pd.DataFrame({label: cur.index, cur_lab: cur.to_numpy()})
@@ -28,24 +29,31 @@ def _with_change(cur: pd.Series, prev: pd.Series | None, prep: Prepared, *, labe
     c = cur.reindex(keys).fillna(0).astype("int64")
     p = prev.reindex(keys).fillna(0).astype("int64")
     df = pd.DataFrame({label: keys, cmp_lab: p.to_numpy(), cur_lab: c.to_numpy()})
-    df["% change"] = pct(c.to_numpy() - p.to_numpy(), p.to_numpy())
+    df[prep.change_col] = prep.change_pct(c.to_numpy(), p.to_numpy())
     return df
 
 
-def _total_row(df: pd.DataFrame, label_col: str, label: str = "Total") -> pd.DataFrame:
+def _total_row(df: pd.DataFrame, label_col: str, label: str = "Total", prep: Prepared | None = None) -> pd.DataFrame:
     sums = {c: int(df[c].sum()) for c in df.columns if c != label_col and pd.api.types.is_integer_dtype(df[c])}
     row = {label_col: label, **sums}
     out = pd.concat([df, pd.DataFrame([row])], ignore_index=True)
-    if "% change" in df.columns and prep_labels(df):
-        cmp_lab, cur_lab = prep_labels(df)
-        out.loc[out.index[-1], "% change"] = pct(row[cur_lab] - row[cmp_lab], row[cmp_lab])
+    if prep is not None and prep.compare is not None and prep.change_col in df.columns:
+        out.loc[out.index[-1], prep.change_col] = prep.change_pct(row[prep.period.label], row[prep.compare.label])
     return out
 
 
-def prep_labels(df: pd.DataFrame) -> tuple[str, str] | None:
-    """(comparison, current) count-column labels of a `_with_change` frame."""
-    cols = [c for c in df.columns if isinstance(c, str) and len(c) >= 7 and c[:4].isdigit() and c[4] == "-"]
-    return (cols[0], cols[1]) if len(cols) >= 2 else None
+def change_pct_cols(prep: Prepared) -> dict:
+    """The `pct` entry of a table's % change column (hidden with any suppressed count in its row)."""
+    return {prep.change_col: None} if prep.compare else {}
+
+
+def count_cols(df: pd.DataFrame, label: str) -> tuple[str, ...]:
+    """Every column of a per-period count table but its label and its percentages."""
+    return tuple(c for c in df.columns if c != label and "%" not in str(c))
+
+
+def with_change_note(prep: Prepared, note: str) -> str:
+    return note + prep.change_note()
 
 
 def acceptance(prep: Prepared) -> Table:
@@ -64,9 +72,10 @@ def acceptance(prep: Prepared) -> Table:
     df["% of contacts"] = pct(df["Count"], len(contacts))
     total = pd.DataFrame([{"Decision": "Total", "Reason": "All first contacts", "Count": len(contacts), "% of contacts": 100.0 if len(contacts) else float("nan")}])
     df = pd.concat([df, total], ignore_index=True)
-    return Table(key, title, df, counts=("Count",), pct={"% of contacts": "Count"},
-                 note=f"{len(contacts):,} first contacts (stage 1 complaint records received in {prep.period.label}); "
-                      f"{accepted:,} accepted, {len(contacts) - accepted:,} not accepted. A contact that is not accepted still gets a letter with Ombudsman referral rights.",
+    return Table(key, title, df, counts=("Count",), pct={"% of contacts": "Count"}, bases={"% of contacts": len(contacts)}, col_total=("Count",),
+                 note=f"{prep.n(len(contacts))} first contacts (stage 1 complaint records received in {prep.period.label}); "
+                      + (f"{accepted:,} accepted, {len(contacts) - accepted:,} not accepted. " if not prep.small else "")
+                      + "A contact that is not accepted still gets a letter with Ombudsman referral rights.",
                  chart="acceptance")
 
 
@@ -77,10 +86,10 @@ def volumes_by_service(prep: Prepared) -> Table:
         return Table.skip(key, title, unlock_note(["service"]))
     cur = count_by(prep.accepted(), "service")
     prev = count_by(prep.accepted(prep.compare), "service") if prep.compare else None
-    df = _total_row(_with_change(cur, prev, prep, label="Service"), "Service")
-    cnt = tuple(c for c in df.columns if c not in ("Service", "% change"))
-    return Table(key, title, df, counts=cnt, pct={"% change": None} if prep.compare else {},
-                 note="Accepted complaints at stage 1 (first contacts accepted into the procedure), by the service they were routed to.",
+    df = _total_row(_with_change(cur, prev, prep, label="Service"), "Service", prep=prep)
+    cnt = count_cols(df, "Service")
+    return Table(key, title, df, counts=cnt, pct=change_pct_cols(prep), col_total=cnt,
+                 note=with_change_note(prep, "Accepted complaints at stage 1 (first contacts accepted into the procedure), by the service they were routed to."),
                  chart="volumes_by_service")
 
 
@@ -96,11 +105,11 @@ def stage_counts(prep: Prepared) -> Table:
     cur = counts(prep.period)
     prev = counts(prep.compare) if prep.compare else None
     df = _with_change(cur, prev, prep, label="Stage")
-    cnt = tuple(c for c in df.columns if c not in ("Stage", "% change"))
+    cnt = count_cols(df, "Stage")
     note = "Accepted complaint records received in the period at each stage of the procedure, and Ombudsman enquiries received."
     if "stage" not in prep.frame:
         note += " The export has no `stage` column, so every record counts as stage 1."
-    return Table(key, title, df, counts=cnt, pct={"% change": None} if prep.compare else {}, note=note)
+    return Table(key, title, df, counts=cnt, pct=change_pct_cols(prep), note=with_change_note(prep, note))
 
 
 def channels(prep: Prepared) -> Table:
@@ -113,9 +122,11 @@ def channels(prep: Prepared) -> Table:
     prev = count_by(prep.contacts(prep.compare), "channel") if prep.compare else None
     df = _with_change(cur, prev, prep, label="Channel")
     df["% of contacts"] = pct(df[prep.period.label], len(contacts))
-    cnt = tuple(c for c in df.columns if c not in ("Channel", "% change", "% of contacts"))
-    return Table(key, title, df, counts=cnt, pct={"% of contacts": prep.period.label, **({"% change": None} if prep.compare else {})},
-                 note="First contacts (all stage 1 complaint records, accepted or not) by the channel they arrived through.",
+    cnt = count_cols(df, "Channel")
+    known = {prep.period.label: len(contacts), **({prep.compare.label: len(prep.contacts(prep.compare))} if prep.compare else {})}
+    return Table(key, title, df, counts=cnt, pct={"% of contacts": prep.period.label, **change_pct_cols(prep)}, bases={"% of contacts": len(contacts)},
+                 known_totals=known,
+                 note=with_change_note(prep, "First contacts (all stage 1 complaint records, accepted or not) by the channel they arrived through."),
                  chart="channels")
 
 
@@ -143,7 +154,7 @@ def wards(prep: Prepared, population: pd.DataFrame | None = None) -> Table:
     note = "Accepted stage 1 complaints by the ward recorded on the case."
     if pop is None:
         note += " No population table was given (--population FILE with columns ward, population), so rates per 1,000 residents are not shown."
-        return Table(key, "Complaints by ward", df, counts=("Complaints",), note=note)
+        return Table(key, "Complaints by ward", df, counts=("Complaints",), note=note, known_totals={"Complaints": int(counts.sum())})
     popmap = dict(zip(pop["ward"].str.lower(), pop["population"]))
     seen = set(df["Ward"].astype(str).str.lower())
     quiet = [w for w in pop["ward"] if w.lower() not in seen]  # wards with no complaints still get a row (rate 0)
@@ -158,7 +169,8 @@ def wards(prep: Prepared, population: pd.DataFrame | None = None) -> Table:
     note += " Rate = complaints ÷ ward population × 1,000."
     if unmatched:
         note += f" {len(unmatched)} ward name(s) have no population figure: {', '.join(map(str, unmatched[:5]))}."
-    return Table(key, title, df, counts=("Complaints",), pct={"Per 1,000 residents": "Complaints"}, note=note, chart="wards")
+    return Table(key, title, df, counts=("Complaints",), pct={"Per 1,000 residents": "Complaints"}, note=note, chart="wards",
+                 known_totals={"Complaints": int(counts.sum())})
 
 
 def compliments(prep: Prepared) -> Table:
@@ -178,10 +190,10 @@ def compliments(prep: Prepared) -> Table:
     if prep.compare:
         cmp = f[f["case_type"].eq("Compliment") & prep.in_period(prep.compare)]
         prev = count_by(cmp, "service") if "service" in cmp else pd.Series({"All services": len(cmp)})
-    df = _total_row(_with_change(cur, prev, prep, label="Service"), "Service")
-    cnt = tuple(c for c in df.columns if c not in ("Service", "% change"))
-    return Table(key, title, df, counts=cnt, pct={"% change": None} if prep.compare else {},
-                 note="Records with case type Compliment received in the period, by service.")
+    df = _total_row(_with_change(cur, prev, prep, label="Service"), "Service", prep=prep)
+    cnt = count_cols(df, "Service")
+    return Table(key, title, df, counts=cnt, pct=change_pct_cols(prep), col_total=cnt,
+                 note=with_change_note(prep, "Records with case type Compliment received in the period, by service."))
 
 
 def equality_columns(frame: pd.DataFrame) -> list[str]:
@@ -207,8 +219,8 @@ def equalities(prep: Prepared) -> list[Table]:
         disclosed = pct(int((~undisclosed).sum()), len(contacts))
         name = str(col).replace("_", " ")
         tables.append(Table(f"equalities_{col}", f"Equalities monitoring: {name}", df, counts=("Complaints",),
-                            pct={"% of contacts": "Complaints"},
-                            note=f"{name.capitalize()} was disclosed on {disclosed:.1f}% of first contacts; most complainants do not disclose, so read the breakdown with care."))
+                            pct={"% of contacts": "Complaints"}, bases={"% of contacts": len(contacts)}, known_totals={"Complaints": len(contacts)},
+                            note=f"{name.capitalize()} was disclosed on {prep.rate(disclosed, len(contacts)) or 'some'} of first contacts; most complainants do not disclose, so read the breakdown with care."))
     return tables
 
 
@@ -217,6 +229,8 @@ def quarterly(prep: Prepared) -> Table:
     from .periods import bin_labels
 
     key, title = "quarterly", f"Complaints by quarter, {prep.period.label}"
+    if prep.undated:
+        return Table.skip(key, title, unlock_note(["received"]))
     contacts = prep.contacts()
     q = bin_labels(contacts["received"], "quarter")
     quarters = sorted(set(q.dropna()))
@@ -226,4 +240,5 @@ def quarterly(prep: Prepared) -> Table:
                        "Accepted": [int(((q == x).to_numpy() & acc).sum()) for x in quarters]})
     df["% accepted"] = pct(df["Accepted"], df["First contacts"])
     return Table(key, title, df, counts=("First contacts", "Accepted"), pct={"% accepted": ("First contacts", "Accepted")},
+                 known_totals={"First contacts": int(df["First contacts"].sum()), "Accepted": int(df["Accepted"].sum())},
                  note="First contacts (stage 1 complaint records) and those accepted, by the quarter they were received in.")

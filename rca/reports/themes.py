@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
+import warnings
 from collections import Counter
 
 import numpy as np
@@ -25,6 +26,9 @@ from .tables_common import NOT_RECORDED, pct, sort_counts
 log = logging.getLogger(__name__)
 
 UNASSIGNED = "Unassigned"
+# NMF iterations: 400 stopped short on the demo year (a ConvergenceWarning on every report); it converges
+# there in about 410. Where even this is not enough the themes are still usable: the warning is logged, not printed.
+NMF_MAX_ITER = 1000
 _PLACEHOLDER = re.compile(r"\[[A-Z]+\]")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")
 # Words every complaint uses: they name no theme.
@@ -101,12 +105,14 @@ class ThemeFinder:
     """TF-IDF + NMF theme finder, scikit-learn style (parameters stored, fitted state ends in `_`).
 
     Parameters: n_themes (int), random_state (int), min_df (int or float), max_df (float),
-    max_features (int), n_quotes (int), stop_words (extra words to ignore).
+    max_features (int), n_quotes (int), stop_words (extra words to ignore), max_iter (NMF iterations).
     """
 
     def __init__(self, n_themes: int = 10, *, random_state: int = 42, min_df: int | float = 5, max_df: float = 0.4,
-                 max_features: int = 20_000, n_quotes: int = 3, stop_words: tuple[str, ...] = ()) -> None:
+                 max_features: int = 20_000, n_quotes: int = 3, stop_words: tuple[str, ...] = (),
+                 max_iter: int = NMF_MAX_ITER) -> None:
         self.n_themes = n_themes
+        self.max_iter = max_iter
         self.random_state = random_state
         self.min_df = min_df
         self.max_df = max_df
@@ -119,6 +125,7 @@ class ThemeFinder:
         `redacted`: the same texts already passed through `rca.redact.redact` (saves redacting twice);
         `names`: `proper_nouns(redacted)` when already computed."""
         from sklearn.decomposition import NMF
+        from sklearn.exceptions import ConvergenceWarning
         from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
         if not isinstance(self.n_themes, int) or self.n_themes < 1:
@@ -138,8 +145,13 @@ class ThemeFinder:
         X = vec.fit_transform(model_text)
         distinct = len(set(model_text))
         k = max(1, min(self.n_themes, X.shape[1] - 1, distinct - 1))
-        nmf = NMF(n_components=k, init="nndsvda", random_state=self.random_state, max_iter=400, tol=1e-4)
-        W = nmf.fit_transform(X)
+        nmf = NMF(n_components=k, init="nndsvda", random_state=self.random_state, max_iter=self.max_iter, tol=1e-4)
+        with warnings.catch_warnings():  # only around this fit, only this warning; see NMF_MAX_ITER
+            warnings.filterwarnings("ignore", category=ConvergenceWarning)
+            W = nmf.fit_transform(X)
+        self.converged_ = bool(nmf.n_iter_ < self.max_iter)
+        if not self.converged_:
+            log.info("theme finder: NMF stopped after %d iterations before converging; themes are from the last iterate", self.max_iter)
         H = nmf.components_
         vocab = np.array(vec.get_feature_names_out())
         strength = W.max(axis=1)

@@ -6,9 +6,10 @@ Benjamini–Hochberg procedure (false discovery rate 5%):
 * share test — is a theme's share of complaints in the latest bin different from its
   share in the earlier bins? Two-sided Fisher's exact test on the 2 × 2 table
   (theme / other × latest / earlier).
-* count test — did a count change between two equally long periods (this year vs the
-  comparison year)? Conditional binomial test of Poisson counts: given n = a + b, a is
-  Binomial(n, ½) when the two rates are equal.
+* count test — did a count change between this period and the comparison period? Conditional
+  binomial test of Poisson counts: given n = a + b, a is Binomial(n, ½) when the two rates are
+  equal and the periods equally long, Binomial(n, t_a / (t_a + t_b)) when the data covers them
+  for t_a and t_b days.
 
 Frames out are tidy (one row per theme × bin, or per theme × test).
 
@@ -27,7 +28,8 @@ from .tables_common import pct
 ALPHA = 0.05
 SHARE_TEST = ("two-sided Fisher's exact test of each theme's share of complaints in the latest {by} against its share in the earlier {by}s, "
               "with the Benjamini–Hochberg correction for the number of themes tested (false discovery rate 5%)")
-COUNT_TEST = ("two-sided exact test of two Poisson counts over equal periods (conditional binomial test, p = ½), "
+COUNT_TEST = ("two-sided exact test of two Poisson counts (conditional binomial test: p = ½ for two wholly covered periods, "
+              "else each period's share of the days the data covers, so a part-covered period is compared per day), "
               "with the Benjamini–Hochberg correction for the number of themes tested (false discovery rate 5%)")
 
 
@@ -94,22 +96,30 @@ def share_changes(counts: pd.DataFrame, *, latest: str | None = None, alpha: flo
     return out.sort_values(["significant", "change_pts"], ascending=[False, False], kind="mergesort").reset_index(drop=True)
 
 
-def count_changes(current: pd.Series, previous: pd.Series, *, alpha: float = ALPHA) -> pd.DataFrame:
-    """Year-on-year change of counts per theme (equal-length periods): exact Poisson test, BH-corrected.
+def count_changes(current: pd.Series, previous: pd.Series, *, alpha: float = ALPHA,
+                  exposure: tuple[float, float] | None = None) -> pd.DataFrame:
+    """Change of counts per theme between two periods: exact Poisson test, BH-corrected.
 
-    `current` and `previous` are counts indexed by theme. Returns theme, previous, current, change_pct,
-    p_value, q_value, direction, significant.
+    `current` and `previous` are counts indexed by theme. `exposure`: (days covered in the current period,
+    days covered in the previous one) when they differ; the test then asks whether the rate per day changed
+    (binomial p = current days / all days) and change_pct is the change per day. None: equal periods (p = ½).
+    Returns theme, previous, current, change_pct, p_value, q_value, direction, significant.
     """
     keys = list(current.index) + [k for k in previous.index if k not in current.index]
     cur = current.reindex(keys).fillna(0).astype(int)
     prev = previous.reindex(keys).fillna(0).astype(int)
-    ps = [stats.binomtest(int(a), int(a + b), 0.5).pvalue if a + b > 0 else np.nan for a, b in zip(cur, prev)]
+    t_cur, t_prev = exposure if exposure is not None else (1.0, 1.0)
+    if t_cur <= 0 or t_prev <= 0:
+        raise ValueError(f"exposure must be two positive lengths, got {exposure!r}")
+    p0 = t_cur / (t_cur + t_prev)
+    ps = [stats.binomtest(int(a), int(a + b), p0).pvalue if a + b > 0 else np.nan for a, b in zip(cur, prev)]
     out = pd.DataFrame({"theme": keys, "previous": prev.to_numpy(), "current": cur.to_numpy()})
-    out["change_pct"] = pct(out["current"] - out["previous"], out["previous"])
+    scaled = out["current"].to_numpy(dtype=float) * t_prev / t_cur  # current count per day of the previous period's length
+    out["change_pct"] = pct(scaled - out["previous"].to_numpy(dtype=float), out["previous"])
     out["p_value"] = ps
     out["q_value"] = bh(out["p_value"])
     out["significant"] = out["q_value"].lt(alpha).fillna(False).astype(bool)
-    out["direction"] = np.where(~out["significant"], "steady", np.where(out["current"] > out["previous"], "rose", "fell"))
+    out["direction"] = np.where(~out["significant"], "steady", np.where(scaled > out["previous"].to_numpy(dtype=float), "rose", "fell"))
     return out
 
 
