@@ -43,7 +43,7 @@ truth[FY] for each period FY ("2023-24" = received 2023-04-01 .. 2024-03-31):
   escalation_rate_all   {escalated, total, pct}: the same over all services
   outcomes              {stage: {outcome: int}} records of that stage with an outcome
   outcomes_by_service   {stage: {service: {outcome: int}}}
-  uphold_rate           {stage: {upheld, total, pct}}: (Upheld + Partly upheld) / with outcome
+  uphold_rate           {stage: {upheld, total, pct}}: (Upheld + Partly upheld) / decided (Upheld, Partly upheld, Not upheld)
   uphold_rate_by_service {stage: {service: {upheld, total, pct}}}
   overturn              {overturned, total, pct}: stage-2 records whose parent's outcome is
                         Not upheld and own outcome Upheld/Partly upheld / stage-2 with an outcome
@@ -734,13 +734,15 @@ def compute_truth(recs: list[dict], periods: list[str], miscoded: list[dict], me
         for s in ("1", "2", "3", "ombudsman"):
             with_out = [r for r in rs if r["stage"] == s and r["outcome"] is not None]
             up = lambda rows: sum(r["outcome"] in ("Upheld", "Partly upheld") for r in rows)  # noqa: E731
+            # withdrawn and resolved-on-receipt cases are counted, but are not decisions (docs/CONTRACTS.md)
+            decided = lambda rows: sum(r["outcome"] in ("Upheld", "Partly upheld", "Not upheld") for r in rows)  # noqa: E731
             t["outcomes"][s] = dict(Counter(r["outcome"] for r in with_out))
-            t["uphold_rate"][s] = _rate(up(with_out), len(with_out), "upheld")
+            t["uphold_rate"][s] = _rate(up(with_out), decided(with_out), "upheld")
             t["outcomes_by_service"][s], t["uphold_rate_by_service"][s] = {}, {}
             for svc in sorted({r["service"] for r in with_out}):
                 sd = [r for r in with_out if r["service"] == svc]
                 t["outcomes_by_service"][s][svc] = dict(Counter(r["outcome"] for r in sd))
-                t["uphold_rate_by_service"][s][svc] = _rate(up(sd), len(sd), "upheld")
+                t["uphold_rate_by_service"][s][svc] = _rate(up(sd), decided(sd), "upheld")
         s2 = [r for r in rs if r["stage"] == "2" and r["outcome"] is not None]
         over = sum(by_key[r["parent"]]["outcome"] == "Not upheld" and r["outcome"] in ("Upheld", "Partly upheld") for r in s2)
         t["overturn"] = _rate(over, len(s2), "overturned")
