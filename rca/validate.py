@@ -396,6 +396,8 @@ def canonicalise(
             out[name] = parsed
         elif kind in ("label", "multi_label"):
             cleaned = col.str.strip()
+            if name == "stage":  # 1.0, 2.0: a stage column that went through a spreadsheet or pandas as numbers
+                cleaned = cleaned.str.replace(r"^(\d)\.0+$", r"\1", regex=True)
             mapped, notes = _read_codes(name, cleaned, config, taxonomy, state, source, column)
             warnings += notes
             out[name] = mapped

@@ -198,3 +198,15 @@ def test_a_missing_text_column_named_by_the_flag_says_so(tmp_path):
 
         load_cases(p, config=load_config(toml))
     assert "the config" in str(err.value) and str(toml) in str(err.value)
+
+
+def test_a_stage_written_as_a_float_reads_as_the_stage(tmp_path):
+    """1.0 / 2.0 (a stage column that went through pandas or a spreadsheet as numbers) are stages 1 and 2."""
+    from rca.validate import load_cases
+
+    p = tmp_path / "float_stage.csv"
+    p.write_text("case_id,text,stage\nA,bin not collected,1.0\nB,still not collected,2.0\nC,rude staff,4.0\n",
+                 encoding="utf-8")
+    got = load_cases(p, on_bad_rows="keep")
+    assert got.cases["stage"].tolist()[:2] == ["1", "2"]
+    assert got.cases["stage"].isna().tolist()[2]
