@@ -92,7 +92,11 @@ def resolve_targets(cases: pd.DataFrame, targets: list[str] | None, settings: Mo
     else:
         named = [t for t in DEFAULT_TARGETS if t in cases and _labelled(cases[t]).any()]
         named += [t for t in settings.targets if t not in named]
-    for t in named:
+    for i, t in enumerate(named):
+        if t not in cases:  # --target theme for a column headed "Theme": the one column it can mean
+            same = [c for c in cases.columns if c != "source_row" and str(c).strip().casefold() == str(t).strip().casefold()]
+            if len(same) == 1:
+                named[i] = t = same[0]
         if t not in cases:
             cols = list(names.values()) if names else [c for c in cases.columns if c != "source_row"]
             said = "--target names" if targets else "the config's [model] targets names"

@@ -56,6 +56,14 @@ def test_unknown_target_exits_2_with_code(feedback_csv, tmp_path):
     assert "E101" in out.stderr and "Traceback" not in out.output
 
 
+def test_a_target_named_in_another_case_is_the_column_it_can_only_mean(feedback_csv, tmp_path):
+    out = runner.invoke(app, ["train", str(feedback_csv), "--text-column", "feedback", "--target", "LABEL",
+                              "--model-dir", str(tmp_path / "m"), "--config", str(feedback_csv.parent / "rca.toml"),
+                              "--json"])
+    assert out.exit_code == 0, out.output
+    assert list(json.loads(out.stdout)["metrics"]) == ["label"]  # the file's own spelling
+
+
 def test_evaluate_without_model_exits_2(feedback_csv, tmp_path):
     out = runner.invoke(app, ["evaluate", str(feedback_csv), "--text-column", "feedback", "--model-dir", str(tmp_path / "none")])
     assert out.exit_code == 2 and "E301" in out.stderr
