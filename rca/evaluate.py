@@ -262,6 +262,17 @@ def evaluate_cases(cases: pd.DataFrame, bundle, *, targets: list[str] | None = N
         p = preds[t]
         sub = type(p)([p.labels[i] for i in np.flatnonzero(ok)], p.confidence[ok], p.review[ok], p.proba[ok], p.classes)
         multi = bundle.manifest.get("target_kinds", {}).get(t) == "multi_label"
+        truth = labels[ok].astype(str).str.strip().tolist()
         out[t] = {"kind": "multi_label" if multi else "single_label",
-                  **score_predictions(labels[ok].astype(str).str.strip().tolist(), sub, multi=multi)}
+                  **score_predictions(truth, sub, multi=multi), "unseen_codes": unseen_codes(truth, p.classes, multi=multi)}
     return out
+
+
+def unseen_codes(truth: list[str], classes, *, multi: bool) -> dict[str, int]:
+    """Codes in the labelled file the model never learnt, with how many rows carry each (most first):
+    every such row counts as a miss, whatever the model does."""
+    from .taxonomy import split_labels
+
+    known = {str(c) for c in classes}
+    seen = Counter(code for v in truth for code in (split_labels(v) if multi else [v]) if code not in known)
+    return dict(seen.most_common())

@@ -109,3 +109,20 @@ def test_target_named_by_a_recognised_export_column(feedback_csv, tmp_path):
                               "--model-dir", str(tmp_path / "m"), "--config", str(feedback_csv.parent / "rca.toml"), "--json"])
     assert out.exit_code == 0, out.output
     assert list(json.loads(out.stdout)["metrics"]) == ["service"]
+
+
+def test_evaluate_names_codes_the_model_never_learnt(feedback_csv, tmp_path):
+    import pandas as pd
+
+    cfg = feedback_csv.parent / "rca.toml"
+    out = runner.invoke(app, ["train", str(feedback_csv), "--text-column", "feedback", "--target", "label",
+                              "--model-dir", str(tmp_path / "m"), "--config", str(cfg)])
+    assert out.exit_code == 0, out.output
+    df = pd.read_csv(feedback_csv)
+    df.loc[:4, "label"] = "Brand New Code"
+    df.to_csv(tmp_path / "new.csv", index=False)
+    out = runner.invoke(app, ["evaluate", str(tmp_path / "new.csv"), "--model-dir", str(tmp_path / "m")])
+    assert out.exit_code == 0, out.output
+    assert "5 labelled rows carry codes the model never learnt ('Brand New Code' ×5)" in out.stderr
+    out = runner.invoke(app, ["evaluate", str(tmp_path / "new.csv"), "--model-dir", str(tmp_path / "m"), "--json"])
+    assert json.loads(out.stdout)["metrics"]["label"]["unseen_codes"] == {"Brand New Code": 5}

@@ -188,6 +188,11 @@ def evaluate(
                f"model version {bundle.manifest.get('version')}")
     for line in metrics_table(metrics):
         typer.echo(line)
+    for t, m in metrics.items():
+        if m.get("unseen_codes"):
+            shown = ", ".join(f"{k!r} ×{n:,}" for k, n in list(m["unseen_codes"].items())[:5])
+            typer.echo(f"note: {t}: {sum(m['unseen_codes'].values()):,} labelled rows carry codes the model never learnt "
+                       f"({shown}); they count as misses. Retrain on data with these codes to learn them.", err=True)
 
 
 def register(app: typer.Typer) -> None:
