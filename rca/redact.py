@@ -56,7 +56,7 @@ _LOWER_STOP = r"(?:the|a|an|on|in|of|to|at|my|our|your|this|that|and|or|for|from
 _LEAD = r"(?<![\w/.,£$-]\d)(?<=\d)"  # a number that starts here, not inside another
 _DIGITS = re.compile(
     r"[\d+(](?:" + "|".join((
-        r"(?P<phone>(?<![\w/+.£$-][+(0])(?:(?<=\+)\s?44\s?(?:\(0\)\s?)?|(?<=0)044\s?(?:\(0\)\s?)?|(?<=\()0|(?<=0))"
+        r"(?P<phone>(?<![\w/+.£$-][+(0])(?:(?<=\+)\s?44\s?(?:\(0\)\s?)?|(?<=0)044\s?(?:\(0\)\s?)?|(?<=\()0|(?<=0)\s?)"
         r"\d(?:\s?[.\-)]?\s?\d){8,9}(?![\w/-]|[.,]\d))",
         r"(?P<nino>(?:(?<=\b[A-Za-z]{2}\d)|(?<=\b[A-Za-z]{2}[ -]\d))\d[ -]?\d{2}[ -]?\d{2}[ -]?[A-Da-d]\b)",
         r"(?P<postcode>(?:(?<=\b[A-Za-z]\d)|(?<=\b[A-Za-z]{2}\d))[A-Za-z\d]? {0,2}\d[ABD-HJLNP-UW-Zabd-hjlnp-uw-z]{2}\b)",

@@ -275,3 +275,10 @@ def test_a_long_text_full_of_names_is_redacted_whole():
 
     out = redact("Mr Smith said " * 3000)
     assert "Smith" not in out and out.count("[NAME]") == 3000
+
+
+def test_a_phone_number_typed_digit_by_digit_is_redacted():
+    from rca.redact import redact
+
+    assert redact("call 0 7 7 0 0 9 0 0 1 2 3 now") == "call [PHONE] now"
+    assert redact("Room 0 1234 5678") == "Room 0 1234 5678"  # ten digits after a lone 0: not a UK number
