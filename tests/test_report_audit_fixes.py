@@ -92,10 +92,10 @@ def test_blank_stages_do_not_crash_the_report_and_it_says_stages_are_missing():
     assert not any("received 0 first contacts" in str(v) for _, v in summary.blocks)
 
 
-def test_cli_on_an_export_whose_stages_are_floats_writes_a_report_and_says_why_tables_are_missing(tmp_path):
+def test_cli_on_an_export_whose_stages_are_unusable_writes_a_report_and_says_why_tables_are_missing(tmp_path):
     df = steady("2023-04-01", "2024-03-31", per_week=10)
-    df["stage"] = "1.0"
-    data = tmp_path / "float_stage.csv"
+    df["stage"] = "Informal"  # not a stage (1.0 / 2.0 are read as stages 1 and 2)
+    data = tmp_path / "bad_stage.csv"
     df.to_csv(data, index=False)
     res = CliRunner().invoke(app, ["report", str(data), "--period", "2023-24", "--out", str(tmp_path / "out")])
     assert res.exit_code == 0, res.output
