@@ -377,4 +377,7 @@ def _triage_one(text: str, when: datetime, complainant_id: str | None, row: int 
     if row is None:
         result["kind"] = None
         result["kind_reason"] = "empty text"
+    elif kind == SERVICE_REQUEST:
+        issues.append("a service request has no complaint time limit: the due date shown applies if it is "
+                      "logged as a stage 1 complaint")
     return result

@@ -282,3 +282,13 @@ def test_a_phone_number_typed_digit_by_digit_is_redacted():
 
     assert redact("call 0 7 7 0 0 9 0 0 1 2 3 now") == "call [PHONE] now"
     assert redact("Room 0 1234 5678") == "Room 0 1234 5678"  # ten digits after a lone 0: not a UK number
+
+
+def test_a_service_request_is_told_the_complaint_time_limit_does_not_apply(trained_model_dir):
+    from rca.model_store import load_model
+    from rca.triage import triage
+
+    res = triage("Please can you collect my bulky waste, an old sofa and a fridge, next week?", config=Config(),
+                 bundle=load_model(trained_model_dir), received="2024-03-26 10:00")
+    assert res["kind"] == "service request"
+    assert any("no complaint time limit" in note for note in res["issues"])
