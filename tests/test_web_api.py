@@ -90,6 +90,19 @@ def test_the_form_works_without_javascript(client):
     assert bad.status_code == 401 and "token is missing or wrong" in bad.text
 
 
+def test_the_form_takes_a_complainant_id_for_the_duplicate_check(client):
+    """Past case P001 is from complainant R1; the same person writing again within the window is flagged."""
+    past = past_cases()
+    last = past[past["complainant_id"] == "R1"]["received"].max()
+    when = (last + __import__("pandas").Timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    r = client.post("/", data={"token": TOKEN, "text": "Something quite different about a library book", "received": when,
+                               "complainant_id": "R1"})
+    assert r.status_code == 200 and 'id="duplicate"' in r.text and "same complainant" in r.text
+    assert 'name="complainant_id"' in r.text and 'value="R1"' in r.text
+    r = client.post("/", data={"token": TOKEN, "text": "Something quite different about a library book", "received": when})
+    assert 'id="duplicate"' not in r.text
+
+
 def test_highlight_marks_each_phrase_case_insensitively():
     segs = highlight_segments("Bin not collected. BIN again", ["bin", "not collected"])
     assert [p for p, m in segs if m] == ["Bin", "not collected", "BIN"]

@@ -284,15 +284,16 @@ def create_app(model_dir: str | Path | None, *, config: Config | None = None, to
 
     @app.post("/", include_in_schema=False)
     def intake(request: Request, text: str = Form("", max_length=MAX_TEXT_CHARS), received: str = Form("", max_length=40),
-               token: str = Form("", max_length=500)) -> HTMLResponse:
-        """The form without JavaScript: token, text and received in, the triage rendered as HTML."""
-        form = {"text": text, "received": received}
+               token: str = Form("", max_length=500), complainant_id: str = Form("", max_length=100)) -> HTMLResponse:
+        """The form without JavaScript: token, text, received and complainant id in, the triage rendered as HTML."""
+        form = {"text": text, "received": received, "complainant_id": complainant_id}
         if not token_matches(request, token):
             return HTMLResponse(render_intake(form=form, error="The API token is missing or wrong: paste the token rca serve printed."), status_code=401)
         if not text.strip():
             return HTMLResponse(render_intake(form=form, error="Type or paste the complaint first."), status_code=400)
         try:
-            res = triage(text, bundle=bundle, received=_received_from_form(received), config=config, similar=similar)
+            res = triage(text, bundle=bundle, received=_received_from_form(received), config=config, similar=similar,
+                         complainant_id=complainant_id.strip() or None)
         except RcaError as exc:
             return HTMLResponse(render_intake(form=form, error=str(exc)), status_code=400)
         return HTMLResponse(render_intake(form=form, result=res))
