@@ -103,6 +103,11 @@ def test_the_form_takes_a_complainant_id_for_the_duplicate_check(client):
     assert 'id="duplicate"' not in r.text
 
 
+def test_highlight_marks_words_not_pieces_of_other_words():
+    segs = highlight_segments("Combine the bins; bin collected", ["bin", "collect"])
+    assert [p for p, marked in segs if marked] == ["bin", "bin", "collect"]  # not the "bin" of "Combine"
+
+
 def test_highlight_marks_each_phrase_case_insensitively():
     segs = highlight_segments("Bin not collected. BIN again", ["bin", "not collected"])
     assert [p for p, m in segs if m] == ["Bin", "not collected", "BIN"]

@@ -127,14 +127,11 @@ def _jsonable(value: Any) -> Any:
 
 
 def highlight_segments(text: str, phrases: list[str]) -> list[tuple[str, bool]]:
-    """`text` cut into (piece, is_evidence) runs: every case-insensitive occurrence of a phrase is marked."""
-    lower = text.lower()
+    """`text` cut into (piece, is_evidence) runs: every case-insensitive occurrence of a phrase that starts a
+    word is marked ("collect" marks "collected", the lemma's word; "bin" does not mark "combine")."""
     spans = []
     for p in {str(p).lower().strip() for p in phrases if p and str(p).strip()}:
-        at = lower.find(p)
-        while at != -1:
-            spans.append((at, at + len(p)))
-            at = lower.find(p, at + len(p))
+        spans += [m.span() for m in re.finditer(r"(?<!\w)" + re.escape(p), text, re.IGNORECASE)]
     merged: list[list[int]] = []
     for a, b in sorted(spans):
         if merged and a <= merged[-1][1]:
