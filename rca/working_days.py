@@ -21,7 +21,7 @@ from .config import CalendarConfig
 
 @lru_cache(maxsize=16)
 def _bank_holidays(subdivision: str, extra: tuple[str, ...]) -> frozenset[date]:
-    years = range(1990, 2061)
+    years = range(1990, 2063)  # dates are accepted to 2060; a due date can run into 2061
     days = set(_holidays.UK(subdiv=subdivision, years=years).keys())
     days.update(date.fromisoformat(d) for d in extra)
     return frozenset(days)
