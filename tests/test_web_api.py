@@ -103,6 +103,14 @@ def test_the_form_takes_a_complainant_id_for_the_duplicate_check(client):
     assert 'id="duplicate"' not in r.text
 
 
+def test_an_over_long_form_gets_the_page_back_with_what_to_fix(client):
+    from rca.web.app import MAX_TEXT_CHARS
+
+    r = client.post("/", data={"token": TOKEN, "text": "x" * (MAX_TEXT_CHARS + 1)})
+    assert r.status_code == 422 and r.headers["content-type"].startswith("text/html")
+    assert "at most" in r.text and 'id="intake"' in r.text and "xxxxxxxxxx" not in r.text
+
+
 def test_highlight_marks_words_not_pieces_of_other_words():
     segs = highlight_segments("Combine the bins; bin collected", ["bin", "collect"])
     assert [p for p, marked in segs if marked] == ["bin", "bin", "collect"]  # not the "bin" of "Combine"

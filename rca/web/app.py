@@ -242,6 +242,10 @@ def create_app(model_dir: str | Path | None, *, config: Config | None = None, to
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):
         errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")} for e in exc.errors()]
+        if request.url.path == "/" and request.method == "POST":  # the form: the page again, with what to fix
+            fields = sorted({str(e["loc"][-1]) for e in errors if e["loc"]})
+            return HTMLResponse(render_intake(error=f"Could not read the form ({', '.join(fields) or 'body'}): the "
+                                                    f"complaint can be at most {MAX_TEXT_CHARS:,} characters."), status_code=422)
         return JSONResponse(status_code=422, content={"detail": errors})  # never echo the input back
 
     api = APIRouter()
