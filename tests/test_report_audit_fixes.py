@@ -10,6 +10,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from test_report_tables import frame
 from typer.testing import CliRunner
 
 from rca.cli.main import app
@@ -19,7 +20,6 @@ from rca.reports.build import build_report, write_report
 from rca.reports.periods import parse_period
 from rca.reports.tables import annual_tables, prepare, suppress, suppress_key_figures
 from rca.reports.tables_common import SECONDARY, Table
-from rca.schema import CANONICAL
 
 TOPICS = [
     ("Waste and Street Cleansing", "my bin was not collected again and the crew left rubbish in the road"),
@@ -28,18 +28,6 @@ TOPICS = [
     ("Parking", "a parking ticket was issued unfairly outside my house while I was unloading"),
     ("Housing Management", "nobody got back to me about the leaking roof repair appointment"),
 ]
-
-
-def frame(rows: list[dict]) -> pd.DataFrame:
-    df = pd.DataFrame(rows)
-    for col in CANONICAL:
-        if col not in df:
-            df[col] = None
-    for col in ("received", "responded", "due"):
-        df[col] = pd.to_datetime(df[col])
-    df["extension_days"] = pd.array(df["extension_days"], dtype="Int64")
-    df["compensation"] = pd.to_numeric(df["compensation"])
-    return df.astype({c: object for c in df.columns if df[c].dtype == object})
 
 
 def rec(case_id, received, **kw):
