@@ -167,7 +167,7 @@ def canonicalise(
                 nums, bad = _parse_money(col)
                 out[name] = nums.astype(float)
             else:
-                nums = pd.to_numeric(col.str.strip().replace("", np.nan), errors="coerce")
+                nums = pd.to_numeric(col.str.strip().where(lambda c: c.ne("")), errors="coerce")  # blank -> NaN
                 bad = nums.isna() & col.str.strip().ne("")
                 out[name] = nums.round().astype("Int64")
             at = np.flatnonzero(bad.to_numpy() & ~blank_row)
