@@ -225,9 +225,13 @@ def baselines(train_texts: list[str], train_labels: list[str], test_texts: list[
     y_tr = [_first_label(v, multi) for v in train_labels]
     majority = Counter(y_tr).most_common(1)[0][0]
     preds = {"majority": [majority] * len(test_texts), "keyword": keyword_baseline(train_texts, y_tr, test_texts)}
-    if len(set(y_tr)) > 1:
-        vec = TfidfVectorizer()
-        lr = LogisticRegression(max_iter=1000, random_state=seed).fit(vec.fit_transform(train_texts), y_tr)
+    vec = TfidfVectorizer()
+    try:
+        X_tr = vec.fit_transform(train_texts) if len(set(y_tr)) > 1 else None
+    except ValueError:  # no word of two letters in any training text ("n/a"): the plain baseline has nothing to learn
+        X_tr = None
+    if X_tr is not None:
+        lr = LogisticRegression(max_iter=1000, random_state=seed).fit(X_tr, y_tr)
         preds["tfidf_lr"] = [str(v) for v in lr.predict(vec.transform(test_texts))]
     out = {}
     for name, pred in preds.items():

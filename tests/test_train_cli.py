@@ -126,3 +126,14 @@ def test_evaluate_names_codes_the_model_never_learnt(feedback_csv, tmp_path):
     assert "5 labelled rows carry codes the model never learnt ('Brand New Code' ×5)" in out.stderr
     out = runner.invoke(app, ["evaluate", str(tmp_path / "new.csv"), "--model-dir", str(tmp_path / "m"), "--json"])
     assert json.loads(out.stdout)["metrics"]["label"]["unseen_codes"] == {"Brand New Code": 5}
+
+
+def test_texts_with_no_word_still_train_and_say_the_plain_baseline_had_nothing(tmp_path):
+    import pandas as pd
+
+    data = tmp_path / "na.csv"
+    pd.DataFrame({"text": ["n/a", "-", "x", "?"] * 10, "Theme": ["A", "B"] * 20}).to_csv(data, index=False)
+    out = runner.invoke(app, ["train", str(data), "--target", "Theme", "--model-dir", str(tmp_path / "m"), "--json"])
+    assert out.exit_code == 0, out.output
+    m = json.loads(out.stdout)["metrics"]["Theme"]
+    assert "baseline_majority_macro_f1" in m and "baseline_tfidf_lr_macro_f1" not in m
