@@ -47,7 +47,10 @@ _DISSATISFIED = re.compile(
 # words that often go with dissatisfaction but also with plain requests ("collect it again next week",
 # "nobody is home on Mondays"): they count when there are two, or when the text does not ask for something
 _WEAK_DISSATISFIED = re.compile(r"\b(again|repeatedly|third time|several times|no one|nobody|missed)\b", re.IGNORECASE)
-_NEGATED = re.compile(r"\b(?:not|no longer|isn't|aren't|wasn't|weren't)\s+(?:\w+\s+)?$", re.IGNORECASE)
+# "not unhappy", "not at all unhappy", "hardly upset", "nobody is angry", "never unhappy" (but "never complained
+# before" is still a complaint: `dissatisfaction` does not let "never" cancel a complaint word)
+_NEGATED = re.compile(r"\b(not|no longer|hardly|never|isn't|aren't|wasn't|weren't|nobody is|no one is)\s+(?:\w+\s+){0,2}$",
+                      re.IGNORECASE)
 _REQUEST = re.compile(
     r"(^\s*(please|can you|could you|can i|could i|i would like|i'd like|i need|how do i|when will|is it possible)\b|"
     r"\b(request(?:ing)? a|report(?:ing)? a|new bin|replacement (?:bin|box|container)|apply for|book (?:a|an)|order a|"
@@ -65,7 +68,7 @@ _CHILDRENS_SOCIAL_WORK = re.compile(r"\b(social workers?|family support|child'?s
                                     r"contact with my (?:son|daughter|child|children))\b", re.IGNORECASE)
 _ADULT_SOCIAL_CARE = re.compile(
     r"\b(adult social care|care package|package of care|care home|nursing home|home care|carers?'? assessment|"
-    r"care assessment|direct payments?|reablement|domiciliary care|care workers?|carers? (?:did not|didn't|never) (?:come|turn up|arrive))\b",
+    r"care assessment|direct payments? for (?:my|his|her|their|our) care|reablement|domiciliary care|care workers?|carers? (?:did not|didn't|never) (?:come|turn up|arrive))\b",
     re.IGNORECASE)
 # landlord matters go to the Housing Ombudsman, everything else to the LGSCO (DOMAIN.md, step 6)
 _LANDLORD = re.compile(
@@ -74,6 +77,7 @@ _LANDLORD = re.compile(
 HOUSING_OMBUDSMAN = "Housing Ombudsman"
 LGSCO = "Local Government and Social Care Ombudsman"
 UK = ZoneInfo("Europe/London")
+_ZONE_WORD = re.compile(r"\s+(GMT|UTC|UT|Z|BST)$", re.IGNORECASE)  # BST: already UK clock time
 RECEIVED_HINT = "Give the time it arrived, such as 2024-03-28 15:30 (UK time; 1990 to 2060)."
 
 
@@ -117,6 +121,9 @@ def parse_received(value: str | datetime | pd.Timestamp | None) -> datetime:
     quick = _quick_datetime(text)
     if quick is not None:
         return quick
+    zone = _ZONE_WORD.search(text)  # "14:30 GMT" (e-mail and HTTP dates), "14:30 UTC", "14:30 BST"
+    if zone:
+        text = text[:zone.start()].rstrip() + ("" if zone.group(1).upper() == "BST" else " +00:00")
     try:
         ts = pd.to_datetime(text, dayfirst=not re.match(r"^\d{4}-", text))
     except (ValueError, TypeError, OverflowError) as exc:
@@ -185,8 +192,12 @@ def dissatisfaction(text: str) -> int:
 
     Words that go with requests as often as with complaints ("again", "nobody") count
     when there are two of them, or when the text does not ask for something."""
+    def negated(m) -> bool:
+        neg = _NEGATED.search(text[max(0, m.start() - 32):m.start()])
+        return bool(neg) and not (neg.group(1).lower() == "never" and m.group(0).lower().startswith("complain"))
+
     def live(matches) -> list:
-        return [m for m in matches if not _NEGATED.search(text[max(0, m.start() - 24):m.start()])]
+        return [m for m in matches if not negated(m)]
 
     strong = live(_DISSATISFIED.finditer(text))
     weak = live(_WEAK_DISSATISFIED.finditer(text))

@@ -29,6 +29,9 @@ REQUEST = {"label": "Service request or enquiry - not a complaint", "confidence"
     ("2024-01-15T14:30:00Z", datetime(2024, 1, 15, 14, 30)),  # winter: UK time is UTC
     ("2024-03-28 15:30 +05:00", datetime(2024, 3, 28, 10, 30)),
     ("2024-03-28 15:30", datetime(2024, 3, 28, 15, 30)),  # no zone: already UK time
+    ("Fri, 28 Jun 2024 14:30:00 GMT", datetime(2024, 6, 28, 15, 30)),  # e-mail / HTTP date: GMT means UTC
+    ("2024-06-28 14:30 UTC", datetime(2024, 6, 28, 15, 30)),
+    ("2024-06-28 14:30 BST", datetime(2024, 6, 28, 14, 30)),  # already UK clock time
 ])
 def test_a_received_time_with_a_zone_is_counted_in_uk_time(value, uk):
     assert parse_received(value) == uk
@@ -72,6 +75,9 @@ def test_a_bad_received_time_says_what_to_give_and_mentions_no_quarantine(value)
     "I am not unhappy at all, I just need a replacement recycling box please.",
     "Can I book a bulky waste collection? Nobody is home on Mondays so please come on a Tuesday.",
     "Could you send me the form again, I am not upset, just want to know the process.",
+    "Can you send a form please, I am not at all unhappy",
+    "We are never unhappy with you, can you send a form please",
+    "I am hardly unhappy, please send a form",
 ])
 def test_a_plain_request_is_not_made_a_complaint_by_a_stray_word(text):
     assert dissatisfaction(text) == 0
@@ -102,6 +108,9 @@ def test_dissatisfaction_still_makes_a_complaint(text):
     ("Highways", "The council has not started the adoption of our road", "corporate"),
     ("Customer Services", "My mother's care package was cut without an assessment", "adult_social_care"),
     ("Adult Social Care", "The carers were late every day", "adult_social_care"),
+    ("Revenues and Benefits", "My housing benefit direct payment to my landlord stopped and nobody explains why.",
+     "corporate"),
+    ("Customer Services", "The direct payments for my care stopped in May", "adult_social_care"),
 ])
 def test_route_follows_what_the_complaint_is_about(service, text, route):
     got, why = route_for(service, text)
