@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +104,46 @@ def _cutoff(value: Any, source: str | None) -> str:
     return f"{int(m.group(1)):02d}:{m.group(2)}"
 
 
+def _subdivision(value: Any, source: str | None) -> str:
+    """`[calendar] subdivision`: whose bank holidays count (ENG, WLS, SCT or NIR; England, Wales... too)."""
+    names = {"ENG": "ENG", "WLS": "WLS", "SCT": "SCT", "NIR": "NIR", "ENGLAND": "ENG", "WALES": "WLS",
+             "SCOTLAND": "SCT", "NORTHERN IRELAND": "NIR"}
+    code = names.get(" ".join(str(value).split()).upper())
+    if code is None:
+        raise RcaError("E202", f"[calendar] subdivision must be ENG, WLS, SCT or NIR (whose bank holidays count), "
+                               f"got {value!r}", file=source, column="subdivision")
+    return code
+
+
+def _stage_days(route: str, stages: Any, source: str | None) -> dict[str, int]:
+    """`[calendar.targets.ROUTE]`: stage = working days, each a whole number from 1 to 260."""
+    if not isinstance(stages, dict):
+        raise RcaError("E202", f"[calendar.targets.{route}] must be a table of stage = working days, such as 1 = 10",
+                       file=source, column=str(route))
+    out = {}
+    for stage, days in stages.items():
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 260:
+            raise RcaError("E202", f"[calendar.targets.{route}] {stage} must be a whole number of working days "
+                                   f"from 1 to 260, got {days!r}", file=source, column=str(stage))
+        out[str(stage)] = days
+    return out
+
+
+def _closures(value: Any, source: str | None) -> list[str]:
+    """`[calendar] extra_closures`: a list of dates such as ["2024-12-27"] when the council is closed."""
+    if isinstance(value, str) or not isinstance(value, list):
+        raise RcaError("E202", f"[calendar] extra_closures must be a list of dates such as [\"2024-12-27\"], "
+                               f"got {value!r}", file=source, column="extra_closures")
+    out = []
+    for d in value:
+        try:
+            out.append(date.fromisoformat(str(d)).isoformat())
+        except ValueError:
+            raise RcaError("E202", f"[calendar] extra_closures holds {d!r}, which is not a date written as "
+                                   "2024-12-27", file=source, column="extra_closures") from None
+    return out
+
+
 def config_from_dict(data: dict[str, Any], *, source: str | None = None) -> Config:
     cfg = Config(source=source)
     if "seed" in data:
@@ -137,10 +178,14 @@ def config_from_dict(data: dict[str, Any], *, source: str | None = None) -> Conf
     if "cutoff" in cal:
         cc.cutoff = _cutoff(cal["cutoff"], source)
     if "subdivision" in cal:
-        cc.subdivision = str(cal["subdivision"])
-    for route, stages in cal.get("targets", {}).items():
-        cc.targets.setdefault(route, {}).update({str(k): int(v) for k, v in stages.items()})
-    cc.extra_closures = [str(d) for d in cal.get("extra_closures", [])]
+        cc.subdivision = _subdivision(cal["subdivision"], source)
+    targets = cal.get("targets", {})
+    if not isinstance(targets, dict):
+        raise RcaError("E202", "[calendar.targets] must be tables of stage = working days, such as "
+                               "[calendar.targets.corporate] 1 = 10", file=source, column="targets")
+    for route, stages in targets.items():
+        cc.targets.setdefault(route, {}).update(_stage_days(route, stages, source))
+    cc.extra_closures = _closures(cal.get("extra_closures", []), source)
     cfg.calendar = cc
     cfg.sections = {k: v for k, v in data.items() if k not in _TOP and isinstance(v, dict)}
     return cfg

@@ -64,6 +64,10 @@ class ScoreSettings:
                 setattr(out, name, type(default)(value))
         if out.chunksize < 1:
             raise RcaError("E202", f"[score] chunksize must be at least 1, got {out.chunksize}", column="chunksize")
+        if not 0 < out.duplicate_threshold <= 1:
+            raise RcaError("E202", f"[score] duplicate_threshold is a share of words in common, from above 0 to 1 "
+                                   f"(0.7: seven in ten), got {out.duplicate_threshold!r}",
+                           file=getattr(config, "source", None), column="duplicate_threshold")
         return out
 
     def finder(self) -> DuplicateFinder:

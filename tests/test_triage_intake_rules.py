@@ -301,3 +301,28 @@ def test_a_service_request_is_told_the_complaint_time_limit_does_not_apply(train
                  bundle=load_model(trained_model_dir), received="2024-03-26 10:00")
     assert res["kind"] == "service request"
     assert any("no complaint time limit" in note for note in res["issues"])
+
+
+@pytest.mark.parametrize("calendar", [{"extra_closures": ["notadate"]}, {"extra_closures": "2024-03-27"},
+                                      {"subdivision": "XXX"}, {"targets": {"corporate": {"1": -5}}},
+                                      {"targets": {"corporate": {"1": "ten"}}}, {"targets": {"corporate": 10}}])
+def test_every_calendar_setting_is_checked_when_the_config_is_read(calendar):
+    with pytest.raises(RcaError) as err:
+        config_from_dict({"calendar": calendar}, source="rca.toml")
+    assert err.value.code == "E202" and "rca.toml" in str(err.value)
+
+
+def test_good_calendar_settings_are_read():
+    cfg = config_from_dict({"calendar": {"subdivision": "Wales", "extra_closures": ["2024-12-27"],
+                                         "targets": {"corporate": {"1": 15}}}})
+    assert cfg.calendar.subdivision == "WLS" and cfg.calendar.extra_closures == ["2024-12-27"]
+    assert cfg.calendar.targets["corporate"]["1"] == 15
+
+
+@pytest.mark.parametrize("threshold", [7, 0, 1.5])
+def test_a_duplicate_threshold_outside_0_to_1_is_refused(threshold):
+    from rca.score import ScoreSettings
+
+    with pytest.raises(RcaError) as err:
+        ScoreSettings.from_config(config_from_dict({"score": {"duplicate_threshold": threshold}}))
+    assert err.value.code == "E202" and "duplicate_threshold" in str(err.value)
