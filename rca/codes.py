@@ -20,15 +20,18 @@ def _read_codes(name: str, cleaned: pd.Series, config: Config, taxonomy: Taxonom
     taxonomy's aliases, which never merge two codes the file uses (unless the council's own
     taxonomy file or [labels] says so). Codes read as another spelling are reported."""
     overrides = {k.strip().lower(): v for k, v in config.labels.get(name, {}).items()}
+    model = {" ".join(c.split()).lower(): c for c in getattr(config, "model_codes", {}).get(name, [])}
     distinct = [v for v in cleaned.unique() if v != ""]
     user = {v: overrides[v.lower()] for v in distinct if v.lower() in overrides}
     multi = taxonomy.is_multi_label(name)
     split = (lambda v: [p for p in (x.strip() for x in v.split(MULTI_SEP)) if p]) if multi else (lambda v: [v])
     reserved = {taxonomy.normalise_one(name, p)[0] for t in user.values() for p in split(str(t).strip())}
-    parts = [p for v in distinct if v not in user for p in split(v)]
+    parts = [p for v in distinct if v not in user for p in split(v) if " ".join(p.split()).lower() not in model]
     merge = bool(config.taxonomy) or name in FIXED_VOCABULARY
     plan, changed, kept = taxonomy.plan_codes(name, parts, merge=merge, reserved=reserved,
                                               owners=state.setdefault("owners", {}).setdefault(name, {}))
+    plan.update({p: model[" ".join(p.split()).lower()] for v in distinct for p in split(v)
+                 if " ".join(p.split()).lower() in model})  # a code the model learnt is read as the model spells it
     read = {v: taxonomy.normalise(name, user[v]) if v in user else MULTI_SEP.join(dict.fromkeys(plan[p] for p in split(v))) or None
             for v in distinct}
     notes: list[str] = []

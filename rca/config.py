@@ -55,6 +55,15 @@ class Config:
     # columns a trained model was given (canonical -> source), used where the file has them and
     # neither the config nor a flag says otherwise: `rca score` needs no --text-column again
     column_hints: dict[str, str] = field(default_factory=dict)
+    # codes a trained model knows, per field: read as the model spells them, never through a taxonomy alias
+    model_codes: dict[str, list[str]] = field(default_factory=dict)
+
+    def with_model_codes(self, codes: dict[str, list[str]] | None) -> "Config":
+        import copy
+
+        new = copy.deepcopy(self)
+        new.model_codes = {str(k): [str(c) for c in v] for k, v in (codes or {}).items()}
+        return new
 
     def with_column_hints(self, hints: dict[str, str] | None) -> "Config":
         import copy

@@ -18,6 +18,7 @@ class in training), and a plain TF-IDF + logistic regression.
 from __future__ import annotations
 
 import re
+import warnings
 from collections import Counter
 
 import numpy as np
@@ -124,6 +125,13 @@ def holdout_split(cases: pd.DataFrame, *, stratify: pd.Series | None = None, tes
 
 
 # ---------------------------------------------------------------- metrics
+def _confusion(y_true: list[str], y_pred: list[str], labels: list[str]) -> list[list[int]]:
+    """The confusion matrix over `labels` (one label only, as a file of one code gives, is a 1 x 1 matrix)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="A single label was found", category=UserWarning)
+        return confusion_matrix(y_true, y_pred, labels=labels).tolist()
+
+
 def single_label_metrics(y_true: list[str], y_pred: list[str], confidence: np.ndarray, review: np.ndarray) -> dict:
     """Accuracy, macro-F1, per class P/R/F1, confusion matrix, ECE and coverage for one-label targets."""
     y_true = [str(v) for v in y_true]
@@ -141,7 +149,7 @@ def single_label_metrics(y_true: list[str], y_pred: list[str], confidence: np.nd
         "precision_at_threshold": float(correct[kept].mean()) if kept.any() else float("nan"),
         "per_class": {lab: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(s[i])}
                       for i, lab in enumerate(labels)},
-        "confusion": {"labels": labels, "matrix": confusion_matrix(y_true, y_pred, labels=labels).tolist()},
+        "confusion": {"labels": labels, "matrix": _confusion(y_true, y_pred, labels)},
         "calibration_curve": calibration_curve(confidence, correct),
     }
 

@@ -137,3 +137,23 @@ def test_texts_with_no_word_still_train_and_say_the_plain_baseline_had_nothing(t
     assert out.exit_code == 0, out.output
     m = json.loads(out.stdout)["metrics"]["Theme"]
     assert "baseline_majority_macro_f1" in m and "baseline_tfidf_lr_macro_f1" not in m
+
+
+def test_evaluate_reads_codes_as_the_model_learnt_them(tmp_path):
+    """A code kept as written at training (the taxonomy would alias it) is read the same way by evaluate,
+    even in a file holding only that code."""
+    import pandas as pd
+
+    rows = [("the recycling and environment team left litter", "Environment"),
+            ("my bin was not collected again", "Waste"), ("the repair to my flat is late", "Housing")] * 30
+    train = tmp_path / "dept.csv"
+    pd.DataFrame(rows, columns=["text", "Department"]).to_csv(train, index=False)
+    out = runner.invoke(app, ["train", str(train), "--target", "Department", "--model-dir", str(tmp_path / "m")])
+    assert out.exit_code == 0, out.output
+    env = tmp_path / "env.csv"
+    pd.DataFrame([r for r in rows if r[1] == "Environment"], columns=["text", "Department"]).to_csv(env, index=False)
+    out = runner.invoke(app, ["evaluate", str(env), "--model-dir", str(tmp_path / "m"), "--json"])
+    assert out.exit_code == 0, out.output
+    m = json.loads(out.stdout)["metrics"]["service"]
+    assert m["accuracy"] == 1.0 and m["unseen_codes"] == {}
+    assert "A single label was found" not in out.output

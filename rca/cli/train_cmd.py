@@ -45,6 +45,16 @@ def canonical_targets(targets: list[str] | None, mapping: dict[str, str]) -> lis
     return [t if t in mapping else canon_of.get(t.strip().lower(), t) for t in targets]
 
 
+def model_codes(bundle) -> dict[str, list[str]]:
+    """The codes each of the model's targets learnt, so a labelled file's codes are read as the model spells them."""
+    out = {}
+    for t in bundle.targets:
+        classes = getattr(bundle.models.get(t), "classes_", None) if hasattr(bundle, "models") else None
+        if classes is not None:
+            out[t] = [str(c) for c in classes]
+    return out
+
+
 def _load(data: Path, cfg):
     from ..validate import load_cases
 
@@ -176,7 +186,8 @@ def evaluate(
 
     cfg = build_config(config, text_column=text_column, id_column=id_column, received_column=received_column)
     bundle = load_model(model_dir, alias=alias)
-    res = _load(data, cfg.with_column_hints((bundle.manifest.get("data") or {}).get("columns")))
+    res = _load(data, cfg.with_column_hints((bundle.manifest.get("data") or {}).get("columns"))
+                .with_model_codes(model_codes(bundle)))
     metrics = evaluate_cases(res.cases, bundle, targets=canonical_targets(target, res.mapping))
     if json_out:
         echo_json({"model_dir": str(model_dir), "version": bundle.manifest.get("version"), "n_read": res.n_read,
