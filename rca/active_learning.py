@@ -17,6 +17,7 @@ never picked twice.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -30,7 +31,7 @@ from .errors import RcaError
 log = logging.getLogger(__name__)
 
 __all__ = ["uncertainty", "select_for_labelling", "learning_curve", "labels_to_reach", "suggest_labels", "target_population",
-           "Population"]
+           "Population", "looks_like_praise"]
 
 ACCEPTED = "Complaint"  # the acceptability code of an accepted complaint (as rca.triage / rca.reports)
 # Which records each default target is coded on (docs/CONTRACTS.md): root causes on
@@ -41,6 +42,45 @@ _RULES: dict[str, dict] = {
     "acceptability": {"complaint": True, "stages": ("1", "2", "3")},
     "escalation_reason": {"complaint": True, "stages": ("2", "3")},
 }
+_FILE_COLUMNS = ("case_type", "stage", "acceptability")
+PRAISE_BASIS = "thanks or praise in the text (no case_type recorded)"
+MODEL_TAG_BASIS = "the model's acceptability tag (no acceptability recorded)"
+# Thanks and praise addressed to someone: what a compliment says. An acceptability model
+# learns from complaint records only, so it never saw a compliment and tags most as complaints.
+_THANKS = r"(?:thanks|thank (?:you|u)|thankyou)"
+_PRAISE = re.compile(
+    rf"\b(?:(?:a )?(?:big|huge|special|massive|sincere|heartfelt) {_THANKS}|{_THANKS}(?: (?:so|very) much)? again|"
+    r"(?:many thanks|thank (?:you|u)|thankyou)(?: (?:so|very) much)? to\b|"  # not a bare "thanks to": "thanks to you, my bin..."
+    rf"pass on (?:my|our) (?:thanks|gratitude|appreciation)|(?:say|send|give|express) (?:a )?{_THANKS}|"
+    r"(?:excellent|fantastic|brilliant|great|outstanding|superb|wonderful|amazing|exceptional) (?:service|job|work|help)|"
+    r"(?:really|very|so|extremely|truly) (?:grateful|appreciated|appreciative|thankful)|"
+    r"keep up the (?:good|great|excellent) work|(?:went|go|going) (?:above and beyond|the extra mile)|"
+    r"(?:i|we) (?:would like|want|wanted|wish) to (?:compliment|praise))\b",
+    re.IGNORECASE)
+# The council's words, not the writer's: a team's name, and how a contact centre logs any
+# contact ("Caller rang re complaint. Says: ..."); both say "complaint" of a compliment too.
+_NOT_THE_WRITERS = re.compile(r"\bcomplaints? (?:team|department|dept|officer|unit|section|manager)\b|"
+                              r"^[^\n]{0,60}?\bcomplain\w*\b[^\n:]{0,40}?\b(?:says|states|said|advised|reports|from \w+(?: \w+)?)\s*:",
+                              re.IGNORECASE)
+
+
+def looks_like_praise(text: str) -> bool:
+    """True when a contact thanks or praises someone and, apart from that, shows no dissatisfaction.
+
+    >>> looks_like_praise("Please pass on my thanks to the bin crew. Really appreciated.")
+    True
+    >>> looks_like_praise("Thank you for your stage 1 response but I am still unhappy.")
+    False
+    >>> looks_like_praise("Can you fix the pothole on Brook Street? Many thanks.")
+    False
+    >>> looks_like_praise("Caller rang re complaint. Says: fantastic service from the crew.")
+    True
+    """
+    from .triage import dissatisfaction
+
+    if not isinstance(text, str) or not _PRAISE.search(text):
+        return False
+    return dissatisfaction(_PRAISE.sub(" ", _NOT_THE_WRITERS.sub(" ", text))) == 0
 
 
 @dataclass
@@ -58,10 +98,23 @@ class Population:
 
     @property
     def restricted(self) -> bool:
-        return bool(self.basis)
+        """Whether the file (or the model's tag) says which rows take the code. Leaving out
+        compliments alone does not: it says nothing of stages."""
+        return any(b != PRAISE_BASIS for b in self.basis)
 
     def describe(self) -> str:
         return "; ".join(f"{n:,} {why}" for why, n in self.excluded.items() if n) or "none left out"
+
+    def chosen_by(self) -> str:
+        """How the rows were chosen, in words: the file's columns, then the model's tag or the text.
+
+        >>> Population("root_cause", np.ones(2, bool), basis=["stage", MODEL_TAG_BASIS]).chosen_by()
+        "the file's stage column; the model's acceptability tag (no acceptability recorded)"
+        """
+        cols = [b for b in self.basis if b in _FILE_COLUMNS]
+        parts = [f"the file's {', '.join(cols)} column{'s' if len(cols) > 1 else ''}"] if cols else []
+        parts += [b for b in self.basis if b not in _FILE_COLUMNS]
+        return "; ".join(parts) or "every row (nothing in the file says which rows take the code)"
 
 
 def _norm(col: pd.Series) -> pd.Series:
@@ -69,7 +122,7 @@ def _norm(col: pd.Series) -> pd.Series:
 
 
 def target_population(cases: pd.DataFrame, target: str, *, applies_from_stage: dict | None = None,
-                      predicted_acceptability: Sequence[str] | None = None) -> Population:
+                      predicted_acceptability: Sequence[str] | None = None, text_column: str = "text") -> Population:
     """The rows of `cases` that `target` is coded on, as training learnt it.
 
     Root cause: accepted stage-1 complaints (not compliments, later stages,
@@ -78,8 +131,11 @@ def target_population(cases: pd.DataFrame, target: str, *, applies_from_stage: d
     condition is applied where the file has the column (`case_type`, `stage`,
     `acceptability`); a blank cell is not held against a row. Where the file
     has no acceptability (or leaves it blank), `predicted_acceptability` (the
-    model's own tag) decides. Other targets: the stages the model's manifest
-    says the code starts at (`applies_from_stage`), else every row.
+    model's own tag) decides. Where it records neither case_type nor
+    acceptability, a text that only thanks or praises (`looks_like_praise`) is
+    a compliment: an acceptability model never learnt compliments. Other
+    targets: the stages the model's manifest says the code starts at
+    (`applies_from_stage`), else every row.
 
     >>> df = pd.DataFrame({"case_type": ["Complaint", "Compliment", "Complaint"], "stage": ["1", None, "2"],
     ...                    "acceptability": ["Complaint", None, "Complaint"]})
@@ -103,6 +159,17 @@ def target_population(cases: pd.DataFrame, target: str, *, applies_from_stage: d
     if rule.get("complaint") and "case_type" in cases.columns:
         ct = _norm(cases["case_type"])
         drop((ct.isna() | ct.eq(ACCEPTED.lower())).to_numpy(dtype=bool), "not complaints (e.g. compliments)", "case_type")
+    if rule.get("complaint") and text_column in cases.columns:
+        unknown = keep.copy()
+        for col in ("case_type", "acceptability"):
+            if col in cases.columns:
+                unknown &= _norm(cases[col]).isna().to_numpy(dtype=bool)
+        texts = cases[text_column].to_numpy(dtype=object)
+        praise = np.zeros(n, bool)
+        praise[unknown] = [looks_like_praise(t) for t in texts[unknown]]
+        if praise.any():
+            drop(~praise, "compliments (the text thanks or praises and shows no dissatisfaction; no case_type recorded)",
+                 PRAISE_BASIS)
     stages = rule.get("stages")
     first = (applies_from_stage or {}).get(target)
     if "stage" in cases.columns and (stages or first):
@@ -126,7 +193,7 @@ def target_population(cases: pd.DataFrame, target: str, *, applies_from_stage: d
         if predicted_acceptability is not None and (blank & keep).any():
             pred = np.asarray([str(v).strip().lower() == ACCEPTED.lower() for v in predicted_acceptability], bool)
             drop(~blank | pred, "not accepted as complaints (the model's acceptability tag; none recorded)",
-                 "the model's acceptability tag")
+                 MODEL_TAG_BASIS)
     return Population(target=target, mask=keep, excluded={k: v for k, v in excluded.items() if v}, basis=basis)
 
 

@@ -23,7 +23,7 @@ from typing import Any
 from .errors import RcaError
 from .io import atomic_path
 
-__all__ = ["render_model_card", "write_model_card", "CARD_NAME"]
+__all__ = ["render_model_card", "write_model_card", "not_evaluated", "CARD_NAME"]
 
 CARD_NAME = "MODEL_CARD.md"
 REVIEW_LABELS = "review_labels.json"  # written by `rca train --from-store` (rca.store.training_data)
@@ -73,6 +73,33 @@ def _get(d: dict, *keys: str, default: Any = None) -> Any:
     return default
 
 
+def not_evaluated(metrics: dict | None) -> list[str]:
+    """Targets whose figures were measured on no held-out case (``n_test`` 0): nothing says how often
+    their codes are right, and their review threshold is not a measured guarantee.
+
+    >>> not_evaluated({"root_cause": {"n_test": 293, "accuracy": 0.7}, "escalation_reason": {"n_test": 0, "accuracy": None}})
+    ['escalation_reason']
+    """
+    out = []
+    for target, m in (metrics or {}).items():
+        if not isinstance(m, dict):
+            continue
+        n_test = m.get("n_test")
+        if isinstance(n_test, (int, float)) and not isinstance(n_test, bool) and n_test == 0:
+            out.append(str(target))
+    return out
+
+
+def _unevaluated_note(target: str) -> str:
+    return (f"{target} was not evaluated: no held-out test case carried {_a(target)} code, so nothing measures how often "
+            f"its codes are right and its review threshold is not a measured guarantee. Review every {target} tag, "
+            "whatever its confidence, until a retraining with held-out cases evaluates it.")
+
+
+def _a(word: str) -> str:
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+
+
 def _per_class_table(per_class: dict) -> list[str]:
     rows = ["| code | precision | recall | F1 | cases |", "|---|---:|---:|---:|---:|"]
     for label, m in sorted(per_class.items(), key=lambda kv: -float(_get(kv[1], "support", "n", default=0) or 0)):
@@ -94,6 +121,8 @@ def _weak_classes(per_class: dict, cutoff: float = 0.6) -> list[str]:
 
 def _target_section(target: str, m: dict, n_saved: int | None = None) -> tuple[list[str], list[str]]:
     lines = [f"### {target}", ""]
+    if not_evaluated({target: m}):
+        lines += [f"**Not evaluated.** {_unevaluated_note(target)}", ""]
     scalars = [(k, v) for k, v in m.items() if isinstance(v, (int, float)) and not isinstance(v, bool)]
     if n_saved is not None and "n_final" not in m:
         # the manifest's count of labelled cases: what the saved model learnt from
@@ -141,7 +170,9 @@ def render_model_card(manifest: dict, metrics: dict | None = None, *, organisati
     date_from = _get(manifest, "data.date_from", "data.received_min", "date_from", "date_range.0")
     date_to = _get(manifest, "data.date_to", "data.received_max", "date_to", "date_range.1")
     created = _get(manifest, "created", "created_at", "trained_at", "timestamp")
-    coverage = "; ".join(f"{t} {_pct((metrics.get(t) or {}).get('coverage'))}" for t in targets if isinstance(metrics.get(t), dict))
+    unevaluated = [t for t in not_evaluated(metrics) if t in targets]
+    coverage = "; ".join(f"{t} " + ("not evaluated (no held-out cases)" if t in unevaluated else _pct(metrics[t].get("coverage")))
+                         for t in targets if isinstance(metrics.get(t), dict))
     reviewed_line, review_lines = _review_lines(review_labels, targets)
     n_labelled = _get(manifest, "data.n_labelled", default={}) or {}
     refit = _get(manifest, "settings.refit", default=None)
@@ -181,8 +212,10 @@ def render_model_card(manifest: dict, metrics: dict | None = None, *, organisati
         "",
         "- Each suggested code comes with a confidence. A code at or above its target's review threshold is used as it is, "
         "without an officer checking it; a code below it is marked for review and queued for an officer, who confirms or "
-        "corrects it (`rca store`), and then the officer's code is the one recorded.",
+        "corrects it (`rca store`), and then the officer's code is the one recorded."
+        + (f" That threshold was not measured for {', '.join(unevaluated)} (see below)." if unevaluated else ""),
         "- Share of held-out test cases tagged without review (the rest went to review): " + (coverage or _UNSET) + ".",
+        *[f"- {_unevaluated_note(t)}" for t in unevaluated],
         "- Officers' corrections are kept and used to retrain" + (f" ({reviewed_line})" if reviewed_line else "")
         + "; `rca audit` lists past codes that look wrong for a person to check; "
         "`rca drift` says when new cases no longer look like the training data.",
@@ -239,6 +272,8 @@ def render_model_card(manifest: dict, metrics: dict | None = None, *, organisati
         "- New services, policies or events change the words people use; the model does not know them until retrained (`rca drift`).",
         "- Redaction is rule-based: it finds structured identifiers reliably but can miss unusual names; reports show only redacted text.",
         "- Rare codes have few examples and lower accuracy." + (" Weakest codes (F1 below 0.6): " + "; ".join(weak) + "." if weak else ""),
+        *[f"- {t} was not evaluated on held-out cases; its accuracy is unknown. Mitigation: an officer reviews every {t} tag "
+          "until a retraining with held-out cases evaluates it." for t in unevaluated],
         "",
     ]
     return "\n".join(lines)

@@ -212,18 +212,23 @@ def test_suggest_labels_picks_only_cases_that_take_the_code(trained_model_dir, d
 
 
 # --------------------------------------------------------------------------- drift
+DEMO_CSV = Path(__file__).resolve().parents[1] / "data" / "demo_cases.csv"
+
+
 @pytest.fixture(scope="module")
 def demo_year_root_cause_model(tmp_path_factory):
-    """The committed demo year, loaded as `rca drift` loads a file, and a root-cause model trained on it."""
+    """The committed demo year, loaded as `rca drift` loads a file, and a root-cause model trained
+    on all of it but 2,500 random cases kept back as new ones: (training cases, new cases, model folder)."""
     from rca.config import Config
     from rca.train import train_models
     from rca.validate import load_cases
 
-    demo = Path(__file__).resolve().parents[1] / "data" / "demo_cases.csv"
-    cases = load_cases(demo, config=Config()).cases
+    cases = load_cases(DEMO_CSV, config=Config()).cases
+    new = cases.sample(2500, random_state=11)
+    learnt = cases.drop(index=new.index)
     model_dir = tmp_path_factory.mktemp("demo_rc")
-    train_models(cases, targets=["root_cause"], model_dir=model_dir, config=Config(seed=20240401))
-    return cases, model_dir
+    train_models(learnt, targets=["root_cause"], model_dir=model_dir, config=Config(seed=20240401))
+    return learnt, new, model_dir
 
 
 @pytest.mark.model
@@ -231,13 +236,15 @@ def demo_year_root_cause_model(tmp_path_factory):
 def test_a_random_sample_of_the_demo_file_is_not_drift(demo_year_root_cause_model, seed):
     """Held-out coverage is measured on accepted stage-1 complaints; over every row of a
     sample (compliments, contacts not accepted, stage 2) it was 50 % against 67 %, and a
-    sample of the training file itself said retraining was due."""
+    sample of the training file itself said retraining was due. (New cases of the same
+    year here; the model's own cases are left out, see below.)"""
     from rca.drift import drift_for_model
 
-    cases, model_dir = demo_year_root_cause_model
-    sample = cases.sample(2000, random_state=seed)
+    _, new, model_dir = demo_year_root_cause_model
+    sample = new.sample(2000, random_state=seed)
     report = drift_for_model(sample, model_dir, seed=seed)
     assert report.verdict != "retrain", report.to_text()
+    assert report.n_learnt == 0 and report.n_new == 2000
     cov = {c.name: c for c in report.checks}["coverage:root_cause"]
     assert cov.status == "ok", cov.message
     accepted = ((sample["case_type"] == "Complaint") & (sample["stage"] == "1") & (sample["acceptability"] == "Complaint")).sum()
@@ -307,3 +314,208 @@ def test_too_few_codes_for_the_audit_is_one_rule_naming_the_file(tmp_path):
     assert "2 or more examples" not in msg  # the catalogue's training rule, which contradicted it
     r = runner.invoke(app, ["audit", str(path), "--out", str(tmp_path / "a.csv"), "--folds", "2"])
     assert r.exit_code == 0, r.output
+
+
+# --------------------------------------------------------------------------- drift: the model's own cases are not new
+def test_a_case_is_learnt_only_with_its_id_and_its_text():
+    from rca.drift import already_learnt
+
+    past = pd.DataFrame({"case_id": ["C1", "C2", "3"], "text_redacted": ["Bin not collected. Ring [PHONE].", "Rude officer", "mould"]})
+    new = pd.DataFrame({"case_id": ["C1", "C2", "C9", "3", None],
+                        "text": ["bin not  collected. Ring 07700 900461.",  # same case: redacted, spacing and case aside
+                                 "The lift is broken",  # a reused id with other words is a new case
+                                 "Rude officer", "mould", "mould"]})
+    assert already_learnt(new, past).tolist() == [True, False, False, True, False]
+    assert not already_learnt(new.drop(columns=["case_id"]), past).any()
+
+
+@pytest.mark.model
+def test_drift_on_the_models_own_cases_gives_no_verdict(demo_year_root_cause_model, tmp_path):
+    """The demo's own stage-2 rows, or only its accepted complaints, said "Retraining is due"."""
+    from rca.drift import drift_for_model
+
+    NOTHING_NEW = "nothing new"  # noqa: N806  (rca.drift.NOTHING_NEW)
+    learnt, new, model_dir = demo_year_root_cause_model
+    stage2 = learnt[learnt["stage"] == "2"]
+    report = drift_for_model(stage2, model_dir)
+    assert report.verdict == NOTHING_NEW and report.n_learnt == len(stage2) and report.n_new == 0
+    assert "Nothing new to compare, so no verdict" in report.to_text() and "Retraining" not in report.to_text()
+    assert report.to_dict()["verdict"] == NOTHING_NEW and report.to_dict()["n_learnt"] == len(stage2)
+    # some of each: the learnt ones are left out of every figure, and counted
+    mixed = pd.concat([learnt.sample(1000, random_state=1), new.sample(600, random_state=1)])
+    report = drift_for_model(mixed, model_dir)
+    assert report.n_learnt == 1000 and report.n_new == 600
+    assert "1,000 cases of the file left out as already learnt from" in report.to_text()
+    # too few new ones left: said, with why
+    with pytest.raises(RcaError) as exc:
+        drift_for_model(pd.concat([learnt.head(500), new.head(10)]), model_dir)
+    assert exc.value.code == "E304" and "500 are cases the model learnt from" in str(exc.value)
+    # from the command line, on the raw file's accepted complaints: no verdict, and --strict does not fail it
+    raw = pd.read_csv(DEMO_CSV, dtype=str)
+    accepted = raw[(raw["acceptability"] == "Complaint") & raw["case_id"].isin(learnt["case_id"])]
+    path = tmp_path / "accepted.csv"
+    accepted.to_csv(path, index=False)
+    r = runner.invoke(app, ["drift", str(path), "--model-dir", str(model_dir), "--strict"])
+    assert r.exit_code == 0, r.output
+    assert f"all {len(accepted):,} cases in the file are cases the model learnt from" in " ".join(r.output.split())
+
+
+@pytest.mark.model
+def test_drift_says_plainly_when_no_new_case_takes_a_target(demo_year_root_cause_model):
+    """New stage-2 records take no root cause: no coverage or predicted-mix verdict for it, said so."""
+    from rca.drift import drift_for_model
+
+    _, new, model_dir = demo_year_root_cause_model
+    later = new[new["stage"].isin(["2", "3"])]
+    assert len(later) >= 30
+    report = drift_for_model(later, model_dir)
+    names = {c.name for c in report.checks}
+    assert "coverage:root_cause" not in names and "predicted:root_cause" not in names
+    assert len(report.not_compared) == 1 and report.not_compared[0].startswith("root_cause: none of the new cases take a root_cause code")
+    assert "no verdict for root_cause" in report.to_text() and "[not compared]" in report.to_text()
+
+
+# --------------------------------------------------------------------------- store: timestamps, targets, wording
+def test_current_codes_reads_the_decision_times_without_a_pandas_warning(store):
+    import warnings
+
+    from datetime import datetime
+
+    import_frame(store, scored_cases(60), source="inline", model_version="m-1")
+    # a time pandas cannot guess a format from (it fell back to dateutil, with a warning)
+    first = datetime(2026, 11, 23, 20, 26, 1, 955545)
+    for i, cid in enumerate(("C0040", "C0045", "C0050")):
+        record_decision(store, cid, "root_cause", officer="Ann", action="corrected", label=CAUSES[2], now=first + timedelta(minutes=i))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # was: UserWarning "Could not infer format" on `rca train --from-store`
+        codes = current_codes(store)
+        from rca.store.decisions import parse_timestamps
+
+        parsed = parse_timestamps(pd.Series([None, "2024-05-01 10:00:00.123456", "2024-05-01 10:00:00", "01/05/2024 10:00"]))
+    assert codes["decided_at"].notna().sum() == 3 and str(codes["decided_at"].dtype).startswith("datetime64")
+    assert parsed.isna().tolist() == [True, False, False, False] and parsed[2] == pd.Timestamp("2024-05-01 10:00")
+
+
+def test_an_unknown_target_is_named_with_the_stores_targets(store, tmp_path):
+    import_frame(store, scored_cases(6), source="inline", model_version="m-1")
+    with pytest.raises(RcaError) as exc:
+        record_decision(store, "C0001", "Root_Cause", officer="Ann", action="corrected", label=CAUSES[1])
+    msg = str(exc.value)
+    assert "'Root_Cause' is not a target of this store; its targets are: root_cause" in msg
+    assert "choose one of: ." not in msg and "--target root_cause" in msg
+    assert decisions_frame(store).empty  # nothing written, also not for not_complaint
+    with pytest.raises(RcaError):
+        record_decision(store, "C0001", "Root_Cause", officer="Ann", action="not_complaint")
+    assert decisions_frame(store).empty
+    with pytest.raises(RcaError) as exc:
+        record_decision(store, "C0001", "escalation_reason", officer="Ann", action="corrected", label="Nonsense")
+    assert "is not an escalation_reason code" in str(exc.value)
+    with pytest.raises(RcaError) as exc:
+        record_decision(store, "C0001", "root_cause", officer="Ann", action="corrected", label="Nonsense")
+    assert "is not a root_cause code" in str(exc.value)
+
+
+def test_store_cli_wording_names_the_option_and_the_targets(tmp_path):
+    db = f"sqlite:///{tmp_path / 'w.db'}"
+    path = tmp_path / "scored.csv"
+    scored_cases(6).to_csv(path, index=False)
+    assert runner.invoke(app, ["store", "import", str(path), "--db", db]).exit_code == 0
+    again = runner.invoke(app, ["store", "import", str(path), "--db", db])
+    assert again.exit_code == 0 and "with --force" in again.output and "pass force" not in again.output
+    r = runner.invoke(app, ["store", "decide", "--case", "C0001", "--target", "Root_Cause", "--officer", "Ann",
+                            "--action", "corrected", "--label", CAUSES[1], "--db", db])
+    out = " ".join(r.output.split())
+    assert r.exit_code != 0 and "Traceback" not in r.output
+    assert "not a target of this store; its targets are: root_cause" in out and "choose one of: ." not in out
+
+
+# --------------------------------------------------------------------------- suggest-labels: compliments without case_type
+def test_praise_without_dissatisfaction_is_a_compliment():
+    from rca.active_learning import looks_like_praise
+
+    praise = ["Please pass on my thanks to the bin crew who put the bins back neatly.",
+              "Fantastic service from the lady on the phone, went above and beyond. Keep up the good work.",
+              "Caller rang re complaint. Says: I want to say a big thank you to the repairs operative.",
+              "Dear Complaints Team,\nMany thanks to the carers who were so kind. Really appreciated."]
+    not_praise = ["Thank you for your stage 1 response but I am still unhappy with the outcome.",
+                  "Can you fix the pothole on Brook Street? Many thanks.",
+                  "I want to complain. Thanks to your crew, my bins were left in the road.",
+                  "Excellent service my foot: the bin was missed again and nobody called back, this is unacceptable.",
+                  "My bin was not collected.", None]
+    assert [looks_like_praise(t) for t in praise] == [True] * 4
+    assert [looks_like_praise(t) for t in not_praise] == [False] * 6
+    frame = pd.DataFrame({"text": praise[:2] + not_praise[:3]})
+    pop = target_population(frame, "root_cause")
+    assert pop.mask.tolist() == [False, False, True, True, True]
+    assert pop.excluded == {"compliments (the text thanks or praises and shows no dissatisfaction; no case_type recorded)": 2}
+    assert "thanks or praise in the text" in pop.chosen_by() and not pop.restricted  # says nothing of stages
+    # a recorded case type or acceptability is believed over the words
+    typed = frame.assign(case_type="Complaint")
+    assert target_population(typed, "root_cause").mask.all()
+    assert target_population(frame.assign(acceptability="Complaint"), "root_cause").mask.all()
+    assert target_population(frame, "service").mask.all()
+
+
+@pytest.mark.model
+def test_suggest_labels_on_a_text_only_file_leaves_out_compliments(trained_model_dir, demo_small, tmp_path):
+    cases = demo_small.cases
+    path, out = tmp_path / "text_only.csv", tmp_path / "to_label.csv"
+    cases[["case_id", "text"]].to_csv(path, index=False)
+    compliments = set(cases.loc[cases["case_type"] == "Compliment", "case_id"])
+    r = runner.invoke(app, ["suggest-labels", str(path), "--model-dir", str(trained_model_dir), "--n", "400",
+                            "--out", str(out), "--json"])
+    assert r.exit_code == 0, r.output
+    summary = json.loads(r.output)
+    left = summary["left_out"]
+    key = "compliments (the text thanks or praises and shows no dissatisfaction; no case_type recorded)"
+    assert left.get(key, 0) >= 0.9 * len(compliments), left
+    assert "the model's acceptability tag" in summary["chosen_by"] and "thanks or praise" in summary["chosen_by"]
+    picked = set(pd.read_csv(out)["case_id"])
+    assert len(picked & compliments) <= 0.02 * len(picked), sorted(picked & compliments)
+    r = runner.invoke(app, ["suggest-labels", str(path), "--model-dir", str(trained_model_dir), "--n", "10",
+                            "--out", str(out), "--target", "acceptability"])
+    assert r.exit_code == 0 and "candidates chosen by: thanks or praise in the text" in r.output, r.output
+
+
+# --------------------------------------------------------------------------- a target with no held-out cases
+def test_model_card_says_a_target_was_not_evaluated():
+    manifest = MANIFEST | {"targets": ["root_cause", "escalation_reason"]}
+    metrics = METRICS | {"escalation_reason": {"n_train": 110, "n_test": 0, "accuracy": None, "coverage": None, "threshold": 0.36}}
+    card = render_model_card(manifest, metrics)
+    flat = " ".join(card.split())
+    assert "escalation_reason not evaluated (no held-out cases)" in flat and "escalation_reason _not recorded_" not in flat
+    assert "That threshold was not measured for escalation_reason" in flat
+    assert flat.count("Review every escalation_reason tag, whatever its confidence") == 2  # oversight and its own section
+    assert "an officer reviews every escalation_reason tag" in flat
+    assert "root_cause 53%" in flat and "Review every root_cause tag" not in flat
+
+
+@pytest.mark.model
+def test_retraining_from_the_store_warns_of_a_target_with_no_held_out_cases(tmp_path, caplog):
+    """escalation_reason coded only on the earliest cases: the time split holds none of them out."""
+    import logging
+
+    from rca.config import Config
+    from rca.store.training_data import retrain_from_store
+    from test_store_retrain import _corpus
+
+    corpus = _corpus()
+    early = corpus.index[:24]
+    corpus["escalation_reason"] = None
+    corpus.loc[early, "escalation_reason"] = ["Disagree with decision", "Delay in responding to complaint"] * 12
+    db = f"sqlite:///{tmp_path / 'e.db'}"
+    s = open_store(db)
+    import_frame(s, corpus, source="inline")
+    with caplog.at_level(logging.WARNING, logger="rca.store.training_data"):
+        result, _ = retrain_from_store(s, model_dir=tmp_path / "m", config=Config(seed=3),
+                                       targets=["root_cause", "escalation_reason"], seed=3)
+    s.dispose()
+    assert result.metrics["escalation_reason"]["n_test"] == 0
+    warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any(m.startswith("escalation_reason was not evaluated") for m in warned), warned
+    assert not any(m.startswith("root_cause was not evaluated") for m in warned)
+    assert "escalation_reason not evaluated (no held-out cases)" in (tmp_path / "m" / "MODEL_CARD.md").read_text("utf-8")
+    r = runner.invoke(app, ["store", "retrain", "--db", db, "--model-dir", str(tmp_path / "m2"), "--target", "root_cause",
+                            "--target", "escalation_reason", "--seed", "3", "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output[r.output.index("{"):])["not_evaluated"] == ["escalation_reason"]

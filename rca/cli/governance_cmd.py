@@ -13,6 +13,11 @@ ModelDirOpt = Annotated[Path, typer.Option("--model-dir", "-m", help="Trained mo
 OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Output file (.csv, .xlsx or .parquet).")]
 
 
+def _a(word: str) -> str:
+    """The article for a word: "an escalation_reason code", "a root_cause code"."""
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+
+
 def _need_model(model_dir: Path) -> None:
     if not model_dir.is_dir():
         raise RcaError("E301", "no such folder", file=str(model_dir))
@@ -118,7 +123,9 @@ def suggest_labels_cmd(
 
     Only cases the code is given to are candidates: for root_cause, accepted
     stage-1 complaints (by the file's case_type, stage and acceptability
-    columns, else the model's own acceptability tag).
+    columns, else the model's own acceptability tag, and with no case_type,
+    contacts that only thank or praise are compliments). The output says how
+    the rows were chosen.
     """
     from types import SimpleNamespace
 
@@ -149,7 +156,8 @@ def suggest_labels_cmd(
     left_out = "; ".join(f"{k:,} {why}" for why, k in list(pop.excluded.items()) + [("already coded", n_coded)] if k)
     if not mask.any():
         what = "uncoded cases" if not include_labelled else "cases"
-        raise RcaError("E304", f"no {what} in the file take a {target} code" + (f" (left out: {left_out})" if left_out else ""),
+        raise RcaError("E304", f"no {what} in the file take {_a(target)} code" + (f" (left out: {left_out})" if left_out else "")
+                       + f"; rows chosen by {pop.chosen_by()}",
                        file=str(data), column=target,
                        hint=("Give a file of uncoded cases of the kind the code is given to" +
                              ("; pass --include-labelled to choose among coded cases." if n_coded else ".")))
@@ -164,9 +172,11 @@ def suggest_labels_cmd(
     if as_json:
         echo_json({"file": str(data), "rows": len(cases), "candidates": int(mask.sum()), "suggested": len(table),
                    "left_out": dict(pop.excluded) | ({"already coded": n_coded} if n_coded else {}),
+                   "chosen_by": pop.chosen_by(),
                    "redacted": not keep_personal_data, "out": str(target_path)})
     else:
-        typer.echo(f"{len(table)} of {int(mask.sum()):,} {kind} that take a {target} code suggested for coding -> {target_path}")
+        typer.echo(f"{len(table)} of {int(mask.sum()):,} {kind} that take {_a(target)} code suggested for coding -> {target_path}")
+        typer.echo(f"candidates chosen by: {pop.chosen_by()}")
         if left_out:
             typer.echo(f"not candidates, of {len(cases):,} rows: {left_out}")
 
@@ -182,7 +192,11 @@ def drift_cmd(
     seed: SeedOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Compare new cases with the model's training data and say whether, and why, retraining is due."""
+    """Compare new cases with the model's training data and say whether, and why, retraining is due.
+
+    Cases the model learnt from (the same case id and text as one of its past cases) are not new
+    and are left out; the report says how many, and what it could not compare.
+    """
     from ..drift import drift_for_model
     from ..validate import load_cases
 
@@ -194,6 +208,8 @@ def drift_cmd(
         echo_json(report.to_dict() | {"file": str(new), "quarantined": res.n_quarantined})
     else:
         typer.echo(report.to_text())
+        if res.n_quarantined:
+            typer.echo(f"not compared: {res.n_quarantined:,} rows quarantined as unusable (run `rca validate {new}`)")
     if strict and report.verdict == "retrain":
         raise typer.Exit(code=1)
 

@@ -246,18 +246,21 @@ def retrain(
     as_json: JsonOpt = False,
 ) -> None:
     """Train a model on the store's codes in force: officers' corrections beat the original labels."""
+    from ..model_card import not_evaluated
     from ..store import open_store
     from ..store.training_data import retrain_from_store
 
     cfg = build_config(config, seed=seed)
     s = open_store(db, config=cfg)
     try:
-        _, counts = retrain_from_store(s, model_dir=model_dir, config=cfg, targets=target or None, seed=seed)
+        result, counts = retrain_from_store(s, model_dir=model_dir, config=cfg, targets=target or None, seed=seed)
     finally:
         s.dispose()
+    unevaluated = not_evaluated(getattr(result, "metrics", None))
     if as_json:
-        echo_json(counts)
+        echo_json(counts | {"not_evaluated": unevaluated})
         return
+    # a target with no held-out cases is warned about as it trains (rca.store.training_data)
     typer.echo(f"trained on {counts['rows']:,} cases ({counts['rows_with_reviewed_labels']:,} with codes from review) into {model_dir}")
 
 

@@ -81,6 +81,32 @@ def label_options(sess, target: str, *, config: Config | None = None) -> tuple[l
     return known, multi
 
 
+def _a(word: str) -> str:
+    """The article for a word: "an escalation_reason code", "a root_cause code"."""
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+
+
+def store_targets(sess) -> list[str]:
+    """The targets the store holds codes, suggestions or review items for, in name order."""
+    found: set[str] = set()
+    for col in (OriginalLabel.target, Suggestion.target, ReviewItem.target, Decision.target):
+        found.update(t for t in sess.execute(select(col).distinct()).scalars().all() if t)
+    return sorted(found)
+
+
+def _check_target(sess, target: str, *, config: Config | None) -> str:
+    """`target` as given when the store, the taxonomy or the config knows it; else E503 naming the store's targets."""
+    name = str(target or "").strip()
+    _, tax = _multi(name, config)
+    known = store_targets(sess)
+    if name in known or tax.labels(name) or (config is not None and name in config.labels):
+        return name
+    near = [t for t in known + [t for t in tax.sets if t not in known] if t.lower() == name.lower()]
+    raise RcaError(BAD_INPUT, f"{name!r} is not a target of this store; its targets are: {', '.join(known) or 'none yet'}",
+                   column="target", value=name,
+                   hint=(f"Did you mean --target {near[0]}? " if near else "") + "Targets are named as `rca store queue` lists them.")
+
+
 def _normalise_label(sess, target: str, label: str | None, *, config: Config | None) -> str:
     """The canonical spelling of a correction; E106 when it is not a code of `target`."""
     options, multi = label_options(sess, target, config=config)
@@ -93,8 +119,11 @@ def _normalise_label(sess, target: str, label: str | None, *, config: Config | N
     for p in parts:
         norm = spellings.get(p.strip().lower()) or tax.normalise_one(target, p)[0]
         if norm not in options:
+            if not options:
+                raise RcaError("E106", f"{norm!r} is not {_a(target)} code; no {target} codes are known yet (none imported or "
+                               "suggested, none in the taxonomy or the config's [labels])", column=target, value=norm)
             shown = "; ".join(options[:15]) + ("; ..." if len(options) > 15 else "")
-            raise RcaError("E106", f"{norm!r} is not a {target} code; choose one of: {shown}", column=target, value=norm)
+            raise RcaError("E106", f"{norm!r} is not {_a(target)} code; choose one of: {shown}", column=target, value=norm)
         if norm not in out:
             out.append(norm)
     return MULTI_SEP.join(out)
@@ -211,6 +240,7 @@ def record_decision(store: Store, case_id: str, target: str, *, officer: str, ac
     comment = _comment(comment)
     now = now or utcnow()
     with store.session() as sess:
+        target = _check_target(sess, target, config=config)
         case_pk = sess.execute(select(Case.id).where(Case.case_id == str(case_id))).scalar()
         if case_pk is None:
             raise RcaError(BAD_INPUT, f"no case {case_id!r} in the store", column="case_id", value=case_id)
@@ -253,6 +283,21 @@ def decisions_frame(store: Store, *, case_id: str | None = None, officer: str | 
     return df
 
 
+def parse_timestamps(values: pd.Series) -> pd.Series:
+    """Times as the store gives them back (ISO 8601 text from SQLite, datetimes from PostgreSQL)
+    as datetime64; a value in another layout is read as it can be, an unreadable one is NaT.
+    A format is always named, so pandas never falls back to guessing with a warning.
+
+    >>> parse_timestamps(pd.Series([None, "2024-05-01 10:00:00.123456", "2024-05-01 10:00:00"])).dt.second.tolist()
+    [nan, 0.0, 0.0]
+    """
+    out = pd.to_datetime(values, errors="coerce", format="ISO8601")
+    rest = out.isna() & values.notna()
+    if rest.any():
+        out[rest] = pd.to_datetime(values[rest].astype(str), errors="coerce", format="mixed", dayfirst=True)
+    return out
+
+
 def current_codes(store: Store, *, targets: Iterable[str] | None = None) -> pd.DataFrame:
     """One row per case and target: the code in force (`label`), whether it came
     from review or the import (`label_source`), and who decided it."""
@@ -263,9 +308,9 @@ def current_codes(store: Store, *, targets: Iterable[str] | None = None) -> pd.D
     with store.session() as sess:
         rows = sess.execute(q).all()
     df = pd.DataFrame(rows, columns=cols)
-    df["decided_at"] = pd.to_datetime(df["decided_at"])
+    df["decided_at"] = parse_timestamps(df["decided_at"])
     return df
 
 
 __all__ = ["DecisionRecord", "decide", "record_decision", "decisions_frame", "current_codes", "check_officer",
-           "label_options", "NOT_COMPLAINT_LABEL"]
+           "label_options", "store_targets", "parse_timestamps", "NOT_COMPLAINT_LABEL"]

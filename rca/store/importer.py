@@ -138,7 +138,7 @@ def import_export(store: Store, path: str | Path, *, config: Config | None = Non
             earlier = sess.execute(select(Import.id, Import.imported_at).where(Import.sha256 == digest)).first()
         if earlier is not None:
             return ImportResult(source=str(path), kind="skipped", import_id=earlier.id, skipped=True,
-                                warnings=[f"{path} was imported before (import {earlier.id} at {earlier.imported_at:%Y-%m-%d %H:%M} UTC); pass force to load it again"])
+                                warnings=[f"{path} was imported before (import {earlier.id} at {earlier.imported_at:%Y-%m-%d %H:%M} UTC); to load it again, import it with --force"])
     res = load_cases(path, config=config, on_bad_rows="quarantine", require=("text",), quarantine_path=quarantine_path)
     spellings = export_spellings(path, res.cases, res.mapping, config=config, encoding=res.encoding)
     out = import_frame(store, res.cases, source=str(path), config=config, model_version=model_version,

@@ -23,7 +23,7 @@ from ..errors import RcaError
 from ..io import atomic_path
 from ..schema import BY_NAME, CANONICAL, SOURCE_ROW
 from .db import Store
-from .decisions import current_codes
+from .decisions import current_codes, parse_timestamps
 from .models import Case
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
         if field is None:
             continue
         if field.kind == "datetime":
-            df[name] = pd.to_datetime(df[name], errors="coerce")
+            df[name] = parse_timestamps(df[name])
         elif field.kind == "number":
             df[name] = pd.to_numeric(df[name], errors="coerce").astype(float)
         elif field.kind == "int":
@@ -123,6 +123,12 @@ def retrain_from_store(store: Store, *, model_dir: str | Path, config: Config | 
                        hint="Run `rca store import FILE` with a labelled export, then retrain.")
     counts = review_label_counts(frame)
     result = train_models(frame.drop(columns=[LABEL_SOURCE]), targets=targets, model_dir=model_dir, config=config, seed=seed)
+    from ..model_card import not_evaluated
+
+    for target in not_evaluated(getattr(result, "metrics", None)):
+        log.warning("%s was not evaluated: no held-out case had a code for %s, so its accuracy is unknown and its review "
+                    "threshold is not measured; review every %s tag until a retraining with held-out cases evaluates it "
+                    "(the model card says so)", target, target, target)
     # beside the current model and inside its version folder, so the figure stays with that version
     version = getattr(result, "version", None)
     folders = [Path(model_dir)] + ([Path(model_dir) / "versions" / str(version)] if version else [])
