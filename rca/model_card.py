@@ -282,13 +282,12 @@ def render_model_card(manifest: dict, metrics: dict | None = None, *, organisati
 def write_model_card(model_dir: str | Path, *, config=None, path: str | Path | None = None) -> Path:
     """Write the card for a model directory (default `<model_dir>/MODEL_CARD.md`), atomically."""
     model_dir = Path(model_dir)
-    manifest_path = model_dir / "manifest.json"
     if not model_dir.is_dir():
         raise RcaError("E301", "no such folder", file=str(model_dir))
-    try:
-        manifest = json.loads(manifest_path.read_text("utf-8"))
-    except (OSError, ValueError) as exc:
-        raise RcaError("E303", str(exc), file=str(manifest_path)) from exc
+    from .model_store import read_manifest, verify
+
+    manifest = read_manifest(model_dir)
+    verify(model_dir, manifest)  # a card is published: never from a folder whose artefacts or metrics were changed
     metrics = None
     metrics_path = model_dir / "metrics.json"
     if metrics_path.exists():
@@ -303,6 +302,9 @@ def write_model_card(model_dir: str | Path, *, config=None, path: str | Path | N
             review_labels = json.loads(review_path.read_text("utf-8"))
         except ValueError as exc:
             raise RcaError("E303", f"{REVIEW_LABELS} is not valid JSON: {exc}", file=str(review_path)) from exc
+        made_for = review_labels.get("version") if isinstance(review_labels, dict) else None
+        if made_for is not None and made_for != manifest.get("version"):
+            review_labels = None  # left by an earlier model trained from the store: not this model's figures
     org = config.section("model_card") if config is not None else {}
     target = Path(path) if path else model_dir / CARD_NAME
     with atomic_path(target) as tmp:

@@ -269,16 +269,20 @@ def test_model_card_says_what_review_does_and_what_the_saved_model_learnt_from()
     assert "none recorded" in card  # no review_labels.json: said, not invented
 
 
-def test_model_card_counts_the_codes_that_came_from_review(tmp_path):
+def test_model_card_counts_the_codes_that_came_from_review(tmp_path, trained_model_dir):
+    import shutil
+
     folder = tmp_path / "model"
-    folder.mkdir()
-    (folder / "manifest.json").write_text(json.dumps(MANIFEST), encoding="utf-8")
-    (folder / "metrics.json").write_text(json.dumps(METRICS), encoding="utf-8")
-    (folder / "review_labels.json").write_text(json.dumps(
-        {"rows": 2500, "rows_with_reviewed_labels": 12, "by_target": {"root_cause": {"review": 12, "import": 1430}}}), encoding="utf-8")
+    shutil.copytree(trained_model_dir, folder)
+    version = json.loads((folder / "manifest.json").read_text("utf-8"))["version"]
+    counts = {"rows": 2500, "rows_with_reviewed_labels": 12, "by_target": {"root_cause": {"review": 12, "import": 1430}}}
+    (folder / "review_labels.json").write_text(json.dumps({**counts, "version": version}), encoding="utf-8")
     card = write_model_card(folder).read_text("utf-8")
     assert "12 of 2,500 cases carry a code an officer decided" in card
     assert "root_cause 12 of 1,442" in card and "learnt from 12 cases with a code decided in review" in card
+    # counts left by an earlier model trained from the store are not this model's
+    (folder / "review_labels.json").write_text(json.dumps({**counts, "version": "older"}), encoding="utf-8")
+    assert "12 of 2,500 cases" not in write_model_card(folder).read_text("utf-8")
     (folder / "review_labels.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(RcaError) as exc:
         write_model_card(folder)

@@ -53,3 +53,22 @@ def test_missing_model_folder_is_a_coded_error(tmp_path):
     with pytest.raises(RcaError) as e:
         write_model_card(tmp_path / "m")
     assert e.value.code == "E303"
+
+
+def test_a_card_is_never_written_from_a_changed_folder(trained_model_dir, tmp_path):
+    """metrics.json edited to flatter the model: the card is refused, as scoring would be."""
+    import shutil
+
+    from rca.errors import RcaError
+    from rca.model_card import write_model_card
+
+    folder = tmp_path / "m"
+    shutil.copytree(trained_model_dir, folder)
+    metrics = json.loads((folder / "metrics.json").read_text("utf-8"))
+    first = next(iter(metrics))
+    metrics[first]["macro_f1"] = 0.99
+    (folder / "metrics.json").write_text(json.dumps(metrics), encoding="utf-8")
+    with pytest.raises(RcaError) as err:
+        write_model_card(folder, path=tmp_path / "card.md")
+    assert err.value.code == "E302" and "metrics.json" in str(err.value)
+    assert not (tmp_path / "card.md").exists()

@@ -326,3 +326,20 @@ def test_a_duplicate_threshold_outside_0_to_1_is_refused(threshold):
     with pytest.raises(RcaError) as err:
         ScoreSettings.from_config(config_from_dict({"score": {"duplicate_threshold": threshold}}))
     assert err.value.code == "E202" and "duplicate_threshold" in str(err.value)
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_refuses_a_changed_model_before_starting(trained_model_dir, tmp_path, monkeypatch, workers):
+    import shutil
+
+    import uvicorn
+
+    folder = tmp_path / "m"
+    shutil.copytree(trained_model_dir, folder)
+    victim = next(folder.glob("target-*.joblib"))
+    victim.write_bytes(victim.read_bytes() + b"\0")
+    started = []
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: started.append(a))
+    res = runner.invoke(app, ["serve", "--model-dir", str(folder), "--workers", workers, "--token", "t"])
+    assert res.exit_code != 0 and "E302" in res.output and victim.name in res.output
+    assert not started

@@ -131,6 +131,7 @@ def retrain_from_store(store: Store, *, model_dir: str | Path, config: Config | 
                     "(the model card says so)", target, target, target)
     # beside the current model and inside its version folder, so the figure stays with that version
     version = getattr(result, "version", None)
+    counts["version"] = version  # the card uses these counts only for the model version they were made for
     folders = [Path(model_dir)] + ([Path(model_dir) / "versions" / str(version)] if version else [])
     from ..model_card import write_model_card
 
