@@ -16,6 +16,7 @@ ModelDirOpt = Annotated[Path, typer.Option("--model-dir", "-m", help="Model fold
 TargetOpt = Annotated[Optional[list[str]], typer.Option("--target", "-t", help="Label column to learn; repeat for several (default: root_cause, escalation_reason, acceptability, service where present).")]
 DEFAULT_MODEL_DIR = Path("models/current")
 COLUMNS = (("macro_f1", "macro-F1"), ("accuracy", "accuracy"), ("ece", "ECE"), ("coverage", "coverage"),
+           ("precision_at_threshold", "precision"),
            ("baseline_majority_macro_f1", "majority"), ("baseline_keyword_macro_f1", "keywords"),
            ("baseline_tfidf_lr_macro_f1", "tfidf+LR"))
 
@@ -163,8 +164,9 @@ def train(
                        "have no label and were not learnt from")
     for line in metrics_table(summary):
         typer.echo(line)
-    typer.echo(f"coverage = share of held-out cases confident enough to skip review (threshold per target, "
-               f"precision target {cfg.section('model').get('target_precision', 0.9)})")
+    typer.echo(f"coverage = share of held-out cases confident enough to skip review; precision = how often those "
+               f"tags were right (each target's threshold is set on its training folds to reach "
+               f"{cfg.section('model').get('target_precision', 0.9)}; held-out cases can fall a little short)")
     typer.echo(f"saved version {result.version} to {result.model_dir} in {result.seconds:.1f} s (run {result.run_id})")
 
 
