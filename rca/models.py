@@ -340,10 +340,18 @@ class TargetModel:
 
 
 def _best_f1_threshold(p: np.ndarray, y: np.ndarray) -> float:
-    """The cut-off on calibrated probability that maximises F1 for one label on validation scores."""
+    """The cut-off on calibrated probability that maximises F1 for one label on validation scores.
+
+    A cut-off that would give the code to far more cases than carry it (over twice as many, and
+    5 points more) is not considered: for a code the model cannot tell apart, "give it to
+    everyone" can have the best F1, and then every case gets every rare code."""
     best_t, best_f1 = 0.5, -1.0
+    prevalence = float(np.mean(y == 1)) if len(y) else 0.0
+    most = max(2 * prevalence, prevalence + 0.05)
     for t in np.round(np.arange(0.05, 0.96, 0.05), 2):
         pred = p >= t
+        if len(pred) and pred.mean() > most:
+            continue
         tp = float((pred & (y == 1)).sum())
         f1 = 2 * tp / (pred.sum() + y.sum()) if pred.sum() + y.sum() else 0.0
         if f1 > best_f1 + 1e-12:

@@ -344,3 +344,15 @@ def test_liblinear_folds_run_one_at_a_time():
     assert fold_jobs(LinearSVC(), 2) == 1
     assert fold_jobs(LogisticRegression(solver="liblinear"), 2) == 1
     assert fold_jobs(LogisticRegression(), 2) == 2 and fold_jobs(SGDClassifier(), 2) == 2
+
+
+def test_a_code_the_model_cannot_tell_apart_is_not_given_to_everyone():
+    from rca.models import _best_f1_threshold
+
+    rng = np.random.default_rng(0)
+    y = (rng.random(1000) < 0.1).astype(int)  # a rare code
+    p = np.clip(0.1 + rng.normal(0, 0.02, 1000), 0, 1)  # scores that do not separate it
+    t = _best_f1_threshold(p, y)
+    assert (p >= t).mean() <= 0.2
+    good = np.where(y == 1, 0.8, 0.1) + rng.normal(0, 0.05, 1000)  # a code it can tell apart keeps its best cut-off
+    assert 0.15 <= _best_f1_threshold(good, y) <= 0.8
