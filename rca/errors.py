@@ -47,6 +47,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E305": ("unknown target", "Name a target the model was trained on; the model card DIR/MODEL_CARD.md lists them (`rca model-card --model-dir DIR` writes it again)."),
     "E306": ("model was trained by a different rca version", "Retrain with this version of rca."),
     "E307": ("sentence embeddings unavailable", 'Install the extra with pip install -e ".[embeddings]" and build a static model with `rca embeddings build --out DIR`, then set [model] embeddings = "DIR".'),
+    "E308": ("unknown model version or alias", "Leave --alias out for the current version, or name one of the aliases or versions listed."),
+    "E309": ("not a model folder", "Choose a new or empty folder for --model-dir, or an existing rca model folder to add a version to; rca does not write over other files."),
     # E4xx: service / API
     "E401": ("request too large", "Send smaller batches (see the size limit in the error)."),
     "E402": ("missing or wrong API token", "Send the token in the Authorization: Bearer header."),

@@ -16,7 +16,13 @@ The top level is always the "current" version, so consumers read
 `DIR/manifest.json` and `DIR/cases.parquet` directly. `load_model(DIR,
 alias="previous")` (or a version id) loads an older one. Loading hashes each
 artefact and compares it with the manifest *before* unpickling anything:
-joblib files run code when loaded, so a changed file is refused (E302).
+joblib files run code when loaded, so a changed file is refused (E302). The
+top-level manifest must equal its copy in `versions/<id>/`, and each loaded
+model must be the target it is listed for.
+
+The sha256 sums catch corruption, partial copies and edited artefacts; they
+are not a signature. Whoever can write the folder can write a pickle and its
+matching sum, so protect the folder with file permissions.
 
 >>> # bundle = load_model("models/demo"); preds = bundle.predict(["my bin was not collected"])
 """
@@ -25,8 +31,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
+import pickle
 import re
 import shutil
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,10 +58,38 @@ ALIASES = "aliases.json"
 VERSIONS = "versions"
 FEATURISER = "featuriser.joblib"
 _TOKEN = re.compile(r"(?u)\b\w+\b|n't")  # the word vectoriser's token pattern
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+_VERSION_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*")  # an alias or version id: one plain folder name
+_TRACKING_ONLY = {"mlflow.db", "mlartifacts"}  # a folder holding only these may become a model folder
+_STAMP = re.compile(r"\d{8}-\d{6}-[0-9a-f]{8}")  # the version ids training makes
 
 
-def target_file(target: str) -> str:
-    return "target-" + re.sub(r"[^A-Za-z0-9_.-]+", "_", target) + ".joblib"
+def target_file(target: str, *, hashed: bool = False) -> str:
+    """File name of a target's artefact.
+
+    A name that is already a safe file name is kept (`root_cause` -> `target-root_cause.joblib`);
+    otherwise unsafe characters become `_` and the first 8 hex digits of the sha256 of the
+    exact name are added, so `Dept/Area` and `Dept_Area` never share a file.
+
+    >>> target_file("root_cause"), target_file("Dept/Area") != target_file("Dept_Area")
+    ('target-root_cause.joblib', True)
+    """
+    safe = _UNSAFE.sub("_", target)
+    if hashed or safe != target or len(safe) > 100:
+        digest = hashlib.sha256(target.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        safe = f"{safe[:100]}-{digest}"
+    return f"target-{safe}.joblib"
+
+
+def target_files(targets: list[str]) -> dict[str, str]:
+    """`target_file` of each target; names that differ only by case (one file on Windows and macOS) all get the hash."""
+    files = {t: target_file(t) for t in targets}
+    folded = [f.casefold() for f in files.values()]
+    return {t: (target_file(t, hashed=True) if folded.count(f.casefold()) > 1 else f) for t, f in files.items()}
+
+
+def _plain_name(name: Any) -> bool:
+    return isinstance(name, str) and bool(_VERSION_ID.fullmatch(name)) and ".." not in name
 
 
 def sha256_file(path: Path) -> str:
@@ -165,38 +202,127 @@ class ModelBundle:
 
 
 # ------------------------------------------------------------------- write
+def is_model_dir(folder: str | Path) -> bool:
+    """Whether `folder` holds an rca model: an rca manifest.json at its top or in one of its versions."""
+    folder = Path(folder)
+    return any(_is_rca_manifest(m) for m in [folder / MANIFEST, *sorted((folder / VERSIONS).glob(f"*/{MANIFEST}"))])
+
+
+def _is_rca_manifest(path: Path) -> bool:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and isinstance(data.get("artefacts"), dict) and ("format" in data or "rca_version" in data)
+
+
+def check_model_dir(model_dir: str | Path) -> None:
+    """Refuse, before any training, a --model-dir that training would damage (E309).
+
+    Fine: a new or empty folder, an rca model folder (a new version is added), a folder
+    holding only an MLflow store. Refused: a file (or a path through one), and a folder
+    holding other things, whose files (a manifest.json, a metrics.json...) would be written over.
+    """
+    path = Path(model_dir)
+    for p in [path, *path.parents]:
+        if p.exists():
+            if not p.is_dir():
+                raise RcaError("E309", f"{str(p)!r} is a file, not a folder", file=str(path))
+            break
+    if not path.is_dir():
+        return
+    try:
+        entries = sorted(e.name for e in path.iterdir() if not e.name.startswith("."))
+    except OSError as exc:
+        raise RcaError("E007", f"cannot list the model folder: {exc}", file=str(path)) from exc
+    if set(entries) <= _TRACKING_ONLY | {VERSIONS} and all(
+            _STAMP.fullmatch(v.name) for v in (path / VERSIONS).glob("*")):  # a first training that stopped early
+        return
+    if is_model_dir(path):
+        return
+    shown = ", ".join(entries[:5]) + (f" and {len(entries) - 5} more" if len(entries) > 5 else "")
+    raise RcaError("E309", f"the folder is not empty ({shown}) and has no rca manifest.json, so training would write "
+                           "over its files", file=str(path))
+
+
 def save_version(model_dir: Path, *, version: str, featuriser, models: dict[str, TargetModel],
                  manifest: dict[str, Any], extra_files: dict[str, Path]) -> tuple[Path, dict[str, Any]]:
     """Write one version into DIR/versions/<version>/ and make it the current one at the top of DIR.
 
     `extra_files` (metrics.json, cases.parquet, ...) already written elsewhere are
-    copied in and hashed with the pickles. Returns the version folder and its manifest.
+    copied in and hashed with the pickles. Top-level target files the new version
+    does not have are removed (each stays in its own version's folder). Returns the
+    version folder and its manifest.
     """
     model_dir = Path(model_dir)
     vdir = model_dir / VERSIONS / version
     vdir.mkdir(parents=True, exist_ok=True)
-    files = {FEATURISER: featuriser, **{target_file(t): m for t, m in models.items()}}
+    by_target = target_files(list(models))
+    files = {FEATURISER: featuriser, **{by_target[t]: m for t, m in models.items()}}
     for name, obj in files.items():
         with atomic_path(vdir / name) as tmp:
             joblib.dump(obj, tmp, compress=3)
     for name, src in extra_files.items():
         shutil.copyfile(src, vdir / name)
     names = list(files) + list(extra_files)
-    manifest = {**manifest, "version": version, "format": FORMAT,
-                "target_files": {t: target_file(t) for t in models},
+    manifest = {**manifest, "version": version, "format": FORMAT, "target_files": by_target,
                 "artefacts": {name: sha256_file(vdir / name) for name in names}}
+    if isinstance(manifest.get("tracking"), dict):
+        manifest["tracking"] = _tracking_entry(manifest["tracking"], model_dir)
     _write_json(vdir / MANIFEST, manifest)
+    before = _top_version(model_dir)
     # promote: artefacts first, manifest last, so a reader never sees a new manifest over old files
     for name in names:
         with atomic_path(model_dir / name) as tmp:
             shutil.copyfile(vdir / name, tmp)
     _write_json(model_dir / MANIFEST, manifest)
+    _retire_stale(model_dir, keep=set(names), old_version=before)
     aliases = read_aliases(model_dir)
     if aliases.get("current") and aliases["current"] != version:
         aliases["previous"] = aliases["current"]
     aliases["current"] = version
     _write_json(model_dir / ALIASES, aliases)
     return vdir, manifest
+
+
+def _tracking_entry(tracking: dict[str, Any], model_dir: Path) -> dict[str, Any]:
+    """A store inside the model folder is recorded by its name there and the folder it was made in,
+    so a copied or moved folder's manifest does not pass off another folder's store as its own."""
+    uri = str(tracking.get("uri") or "")
+    if not uri.startswith("sqlite:///"):
+        return tracking
+    db = Path(uri[len("sqlite:///"):])
+    try:
+        inside = db.resolve().parent == model_dir.resolve()
+    except OSError:
+        return tracking
+    return {**tracking, "store": db.name, "made_in": str(model_dir.resolve())} if inside else tracking
+
+
+def _top_version(model_dir: Path) -> str | None:
+    try:
+        version = json.loads((model_dir / MANIFEST).read_text("utf-8")).get("version")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return version if _plain_name(version) else None
+
+
+def _retire_stale(model_dir: Path, *, keep: set[str], old_version: str | None) -> None:
+    """Take target files the new version does not list off the top level: unlisted, they are never
+    verified, and a reader would take them for part of the current model."""
+    old_dir = model_dir / VERSIONS / old_version if old_version else None
+    for path in sorted(model_dir.glob("target-*.joblib")):
+        if path.name in keep or not path.is_file():
+            continue
+        try:
+            if old_dir is not None and old_dir.is_dir() and not (old_dir / path.name).exists():
+                os.replace(path, old_dir / path.name)
+            else:
+                path.unlink()
+        except OSError as exc:
+            log.warning("could not remove %s, which the new version does not use: %s", path, exc)
+            continue
+        log.info("removed %s from the top of %s: the new version has no such target", path.name, model_dir)
 
 
 def _write_json(path: Path, data: Any) -> None:
@@ -207,9 +333,12 @@ def _write_json(path: Path, data: Any) -> None:
 def read_aliases(model_dir: Path) -> dict[str, str]:
     p = Path(model_dir) / ALIASES
     try:
-        return json.loads(p.read_text("utf-8")) if p.exists() else {}
+        aliases = json.loads(p.read_text("utf-8")) if p.exists() else {}
     except (OSError, ValueError) as exc:
         raise RcaError("E303", f"cannot read {ALIASES}: {exc}", file=str(p)) from exc
+    if not isinstance(aliases, dict):
+        raise RcaError("E303", f"{ALIASES} is not a table of aliases", file=str(p))
+    return aliases
 
 
 # -------------------------------------------------------------------- read
@@ -255,21 +384,80 @@ def resolve(model_dir: str | Path, alias: str | None = None) -> Path:
         raise RcaError("E301", "", file=str(model_dir))
     if alias is None:
         return model_dir
-    version = read_aliases(model_dir).get(alias, alias)
+    hint = "Name an alias (current, previous) or a version id from DIR/versions/; an alias is a name, not a path."
+    if not _plain_name(alias):
+        raise RcaError("E301", f"--alias {alias!r} is not an alias or version id", file=str(model_dir), hint=hint)
+    aliases = read_aliases(model_dir)
+    version = aliases.get(alias, alias)
+    if not _plain_name(version):
+        raise RcaError("E301", f"{ALIASES} gives {alias!r} as {version!r}, which is not a version id",
+                       file=str(model_dir / ALIASES), hint=hint)
     folder = model_dir / VERSIONS / version
-    if not re.fullmatch(r"[A-Za-z0-9_.-]+", version) or not folder.is_dir():
-        raise RcaError("E301", f"no version or alias {alias!r}; aliases: {read_aliases(model_dir)}", file=str(model_dir))
+    if not folder.is_dir():
+        known = ", ".join(f"{k} ({v})" for k, v in aliases.items()) or "none"
+        ids = sorted(p.name for p in (model_dir / VERSIONS).glob("*") if p.is_dir())
+        shown = ", ".join(ids[-5:]) + (f" (the latest 5 of {len(ids)})" if len(ids) > 5 else "") if ids else "none"
+        said = f"{alias!r} is an alias of version {version!r}, which is not in versions/" if alias in aliases else \
+            f"{alias!r} is neither an alias nor a version of this model"
+        raise RcaError("E308", f"{said}; aliases: {known}; versions: {shown}", file=str(model_dir))
     return folder
 
 
 def load_model(model_dir: str | Path, *, alias: str | None = None) -> ModelBundle:
-    """Load a trained model folder after checking every artefact's sha256 against the manifest."""
+    """Load a trained model folder after checking every artefact's sha256 against the manifest,
+    and the manifest against its version's copy; each loaded model must be its listed target."""
     folder = resolve(model_dir, alias)
     manifest = read_manifest(folder)
     verify(folder, manifest)
-    featuriser = joblib.load(folder / FEATURISER)
-    models = {t: joblib.load(folder / f) for t, f in manifest.get("target_files", {}).items()}
-    if not models:
+    _check_version_copy(folder, manifest, top=alias is None)
+    files = manifest.get("target_files")
+    if not isinstance(files, dict) or not all(isinstance(t, str) and isinstance(f, str) for t, f in files.items()):
+        raise RcaError("E303", "manifest's target_files is not a table of target -> file", file=str(folder / MANIFEST))
+    if not files:
         raise RcaError("E303", "manifest lists no targets", file=str(folder / MANIFEST))
+    featuriser = _unpickle(folder, FEATURISER)
+    if not hasattr(featuriser, "named_steps"):
+        raise RcaError("E302", f"{FEATURISER} does not hold a featuriser", file=str(folder / FEATURISER))
+    models = {}
+    for target, name in files.items():
+        model = _unpickle(folder, name)
+        held = getattr(model, "target", None)
+        if held != target or not callable(getattr(model, "predict", None)):
+            what = f"the model of {held!r}" if isinstance(held, str) else "no target model"
+            raise RcaError("E302", f"manifest.json lists {name} for target {target!r}, but it holds {what}",
+                           file=str(folder / name))
+        models[target] = model
     log.info("loaded model %s (%s) from %s", manifest.get("version"), ", ".join(models), folder)
     return ModelBundle(featuriser=featuriser, models=models, manifest=manifest, path=folder)
+
+
+def _check_version_copy(folder: Path, manifest: dict[str, Any], *, top: bool) -> None:
+    """The top-level manifest must equal versions/<its version>/manifest.json (E302): an edit of one is
+    caught by the other. A version folder's manifest must name that version."""
+    version = manifest.get("version")
+    if not top:
+        if version != folder.name:
+            raise RcaError("E302", f"manifest.json says version {version!r} but lies in versions/{folder.name}",
+                           file=str(folder / MANIFEST))
+        return
+    if not _plain_name(version):
+        raise RcaError("E303", f"manifest.json names no valid version ({version!r})", file=str(folder / MANIFEST))
+    copy = folder / VERSIONS / version
+    if not (copy / MANIFEST).is_file():
+        raise RcaError("E302", f"versions/{version}/manifest.json is missing, so manifest.json cannot be checked against it",
+                       file=str(copy / MANIFEST))
+    if read_manifest(copy) != manifest:
+        raise RcaError("E302", f"manifest.json differs from its copy versions/{version}/manifest.json: one of them was edited",
+                       file=str(folder / MANIFEST))
+
+
+def _unpickle(folder: Path, name: str) -> Any:
+    """joblib.load of a verified artefact; a file that is not one of rca's pickles (a manifest pointing
+    at metrics.json or cases.parquet) is E302 naming it, not a traceback."""
+    try:
+        return joblib.load(folder / name)
+    except (pickle.UnpicklingError, EOFError, ImportError, AttributeError, KeyError, IndexError, TypeError,
+            ValueError, OSError, zlib.error) as exc:
+        raise RcaError("E302", f"{name} passed its sha256 check but cannot be loaded as a model "
+                               f"({type(exc).__name__}: {str(exc).splitlines()[0][:120] if str(exc) else ''})",
+                       file=str(folder / name)) from exc

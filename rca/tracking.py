@@ -11,16 +11,29 @@ A fresh MLflow sqlite store takes ~15 s to create (schema migrations), so an
 empty, migrated store is kept in `$RCA_CACHE_DIR` (default `~/.cache/rca`) and
 copied for each new model folder.
 
+MLflow stores each experiment's artefact folder as an absolute path. A store
+inside a model folder travels with it when the folder is copied or moved, so a
+run is only logged to an experiment whose artefacts lie in *this* folder: when
+the configured one's lie elsewhere, an experiment named "rca (moved from OLD)"
+is made (or reused) here, with a log line saying so. The store's built-in
+"Default" experiment, which rca never uses, is pointed inside the folder too.
+
 >>> # with TrainingRun(Path("models/demo"), config) as run: run.log_metrics({"root_cause.macro_f1": 0.8})
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import posixpath
+import re
 import shutil
+import sqlite3
 import uuid
+from contextlib import closing
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +44,31 @@ def _cache_dir() -> Path:
 
 def _sqlite_file(uri: str) -> Path | None:
     return Path(uri[len("sqlite:///"):]) if uri.startswith("sqlite:///") else None
+
+
+def _local_path(location: str) -> Path | None:
+    """The folder an artefact location names on this machine (None for s3://, mlflow-artifacts:...)."""
+    if location.startswith("file:"):
+        return Path(unquote(urlparse(location).path))
+    return None if "://" in location or not location else Path(location)
+
+
+def _inside(location: str, folder: Path) -> bool:
+    path = _local_path(location)
+    try:
+        return path is not None and path.resolve().is_relative_to(folder.resolve())
+    except (OSError, ValueError):
+        return False
+
+
+def registered_name(target: str) -> str:
+    """`rca-<target>`; a target MLflow's registry refuses as a name ('/' or ':' in it) gets `_` for
+    them and the first 8 hex digits of the sha256 of the exact name, as its artefact file does."""
+    name = f"rca-{target}"
+    if re.search(r"[/:]", target) or posixpath.normpath(name) != name:
+        digest = hashlib.sha256(target.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        name = f"rca-{re.sub(r'[/:]+', '_', target)}-{digest}"
+    return name
 
 
 class TrainingRun:
@@ -81,14 +119,60 @@ class TrainingRun:
 
         self._prepare_store()
         mlflow.set_tracking_uri(self.uri)
-        exp = mlflow.get_experiment_by_name(self.experiment)
-        if exp is None:
-            exp_id = mlflow.create_experiment(self.experiment, artifact_location=(self.model_dir / "mlartifacts").resolve().as_uri())
-        else:
-            exp_id = exp.experiment_id
+        if self._own_store():
+            self._keep_default_here()
+        exp_id = self._experiment_id(mlflow)
         run = mlflow.start_run(experiment_id=exp_id, run_name=self.run_name)
         self.run_id = run.info.run_id
         self._mlflow = mlflow
+
+    def _own_store(self) -> bool:
+        """Whether the tracking store is the model folder's own sqlite file (the default)."""
+        db = _sqlite_file(self.uri)
+        try:
+            return db is not None and db.resolve().parent == self.model_dir.resolve()
+        except OSError:
+            return False
+
+    def _experiment_id(self, mlflow) -> str:
+        """The experiment to log to: the configured one, unless the folder's own store keeps its
+        artefacts in another folder (the model folder was copied or moved): then one made here."""
+        here = (self.model_dir / "mlartifacts").resolve()
+        exp = mlflow.get_experiment_by_name(self.experiment)
+        if exp is None:
+            return mlflow.create_experiment(self.experiment, artifact_location=here.as_uri())
+        if not self._own_store() or _inside(exp.artifact_location, self.model_dir):
+            return exp.experiment_id
+        for other in mlflow.search_experiments():
+            if other.name.startswith(f"{self.experiment} (") and _inside(other.artifact_location, self.model_dir):
+                log.info("MLflow experiment %r keeps its artefacts in %s, outside %s; this run goes to %r, made here",
+                         self.experiment, exp.artifact_location, self.model_dir, other.name)
+                self.experiment = other.name
+                return other.experiment_id
+        old = _local_path(exp.artifact_location)
+        was = str(old.parent if old is not None and old.name == "mlartifacts" else exp.artifact_location)
+        for name in (f"{self.experiment} (moved from {was})", f"{self.experiment} ({self.model_dir.resolve()})",
+                     f"{self.experiment} ({uuid.uuid4().hex[:8]})"):
+            if mlflow.get_experiment_by_name(name) is None:
+                exp_id = mlflow.create_experiment(name, artifact_location=here.as_uri())
+                log.warning("MLflow experiment %r keeps its artefacts in %s, outside this model folder (was the folder "
+                            "copied or moved?); this run and the next go to a new experiment %r with artefacts in %s",
+                            self.experiment, exp.artifact_location, name, here)
+                self.experiment = name
+                return exp_id
+        raise RuntimeError(f"no free experiment name for {self.model_dir}")
+
+    def _keep_default_here(self) -> None:
+        """Point the store's "Default" experiment (id 0) inside this folder. The cached template made it
+        wherever rca first ran (e.g. /work/main/mlruns/0); rca never logs to it, but `mlflow` pointed at
+        this store without an experiment would. MLflow has no call to move an experiment, hence SQL."""
+        db, loc = _sqlite_file(self.uri), (self.model_dir / "mlartifacts" / "0").resolve().as_uri()
+        try:
+            with closing(sqlite3.connect(db, timeout=30)) as con, con:
+                con.execute("UPDATE experiments SET artifact_location = ? WHERE experiment_id = 0 AND name = 'Default' "
+                            "AND artifact_location != ?", (loc, loc))
+        except sqlite3.Error as exc:  # a broken store is dealt with (and reported) by the MLflow calls next
+            log.debug("could not move the Default experiment of %s: %s", db, exc)
 
     def __exit__(self, exc_type, exc, tb) -> None:
         self._guard(lambda: self._mlflow.end_run(status="FAILED" if exc_type else "FINISHED"))
@@ -178,12 +262,34 @@ class TrainingRun:
         client = MlflowClient(tracking_uri=self.uri)
         versions = {}
         for target, fname in target_files.items():
-            name = f"rca-{target}"
+            name = registered_name(target)
             try:
                 client.get_registered_model(name)
             except MlflowException:
-                client.create_registered_model(name, description=f"rca classifier for {target}")
+                client.create_registered_model(name, tags={"target": target}, description=f"rca classifier for {target}")
             mv = client.create_model_version(name, source=f"runs:/{self.run_id}/{artifact_path}/{fname}", run_id=self.run_id)
             client.set_registered_model_alias(name, "current", mv.version)
             versions[target] = str(mv.version)
+        self._retire_aliases(client, {registered_name(t) for t in target_files})
         return versions
+
+    def _retire_aliases(self, client, keep: set[str]) -> None:
+        """Drop `current` from registered targets this model no longer has. In a store shared by several
+        model folders, only from those whose current version was trained into this folder."""
+        here, token = str(self.model_dir.resolve()), None
+        while True:
+            page = client.search_registered_models(filter_string="name LIKE 'rca-%'", max_results=100, page_token=token)
+            for rm in page:
+                version = (rm.aliases or {}).get("current")
+                if rm.name in keep or version is None:
+                    continue
+                if not self._own_store():
+                    run_id = client.get_model_version(rm.name, version).run_id
+                    if not run_id or client.get_run(run_id).data.tags.get("model_dir") != here:
+                        continue
+                client.delete_registered_model_alias(rm.name, "current")
+                log.info("registered model %s: alias current dropped, the model now in %s has no such target",
+                         rm.name, self.model_dir)
+            token = page.token
+            if not token:
+                return

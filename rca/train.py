@@ -140,8 +140,14 @@ def check_trainable(target: str, labels: list[str], *, multi: bool, where: str) 
 
 
 def data_sha256(cases: pd.DataFrame, columns: list[str]) -> str:
-    hashed = pd.util.hash_pandas_object(cases[columns].astype(str), index=False).to_numpy()
-    return hashlib.sha256(hashed.tobytes()).hexdigest()
+    """sha256 of `columns` and every other column training reads that the frame has: the ids and links
+    that decide the split (case, parent case, complainant, received), the stage, and the past-case
+    columns saved to cases.parquet. Column names are hashed with the values."""
+    read = ("case_id", "parent_case_id", "complainant_id", "received", "stage", *PAST_CASE_COLUMNS)
+    cols = list(dict.fromkeys([*columns, *(c for c in read if c in cases)]))
+    h = hashlib.sha256(json.dumps([str(c) for c in cols]).encode("utf-8"))
+    h.update(pd.util.hash_pandas_object(cases[cols].astype(str), index=False).to_numpy().tobytes())
+    return h.hexdigest()
 
 
 def _packages() -> dict[str, str]:
@@ -256,6 +262,9 @@ def _fit_final(models: dict, metrics: dict, cases: pd.DataFrame, targets: list[s
 
 def _train(cases: pd.DataFrame, *, targets: list[str] | None, model_dir: str | Path, config: Config,
            seed: int | None) -> TrainResult:
+    from .model_store import check_model_dir
+
+    check_model_dir(model_dir)  # a file or another project's folder: refused now, not after the training
     t0 = time.perf_counter()
     settings = ModelSettings.from_config(config.section("model"), source=config.source)
     seed = config.seed if seed is None else seed
