@@ -284,10 +284,9 @@ def write_model_card(model_dir: str | Path, *, config=None, path: str | Path | N
     model_dir = Path(model_dir)
     if not model_dir.is_dir():
         raise RcaError("E301", "no such folder", file=str(model_dir))
-    from .model_store import read_manifest, verify
+    from .model_store import verify_folder
 
-    manifest = read_manifest(model_dir)
-    verify(model_dir, manifest)  # a card is published: never from a folder whose artefacts or metrics were changed
+    manifest = verify_folder(model_dir)  # a card is published: never from a folder whose artefacts or metrics were changed
     metrics = None
     metrics_path = model_dir / "metrics.json"
     if metrics_path.exists():

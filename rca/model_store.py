@@ -431,6 +431,18 @@ def load_model(model_dir: str | Path, *, alias: str | None = None) -> ModelBundl
     return ModelBundle(featuriser=featuriser, models=models, manifest=manifest, path=folder)
 
 
+def verify_folder(folder: str | Path) -> dict[str, Any]:
+    """Every check `load_model` makes before it unpickles anything (checksums, the manifest against its
+    version copy), for commands that read a model folder without loading it; returns the manifest."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise RcaError("E301", "", file=str(folder))
+    manifest = read_manifest(folder)
+    verify(folder, manifest)
+    _check_version_copy(folder, manifest, top=folder.parent.name != VERSIONS)
+    return manifest
+
+
 def _check_version_copy(folder: Path, manifest: dict[str, Any], *, top: bool) -> None:
     """The top-level manifest must equal versions/<its version>/manifest.json (E302): an edit of one is
     caught by the other. A version folder's manifest must name that version."""

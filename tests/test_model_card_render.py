@@ -72,3 +72,20 @@ def test_a_card_is_never_written_from_a_changed_folder(trained_model_dir, tmp_pa
         write_model_card(folder, path=tmp_path / "card.md")
     assert err.value.code == "E302" and "metrics.json" in str(err.value)
     assert not (tmp_path / "card.md").exists()
+
+
+def test_a_card_is_never_written_from_an_edited_manifest(trained_model_dir, tmp_path):
+    """The manifest edited (and its checksums with it) differs from its version copy: refused."""
+    import shutil
+
+    from rca.errors import RcaError
+    from rca.model_card import write_model_card
+
+    folder = tmp_path / "m"
+    shutil.copytree(trained_model_dir, folder)
+    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    manifest["seed"] = 1
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(RcaError) as err:
+        write_model_card(folder, path=tmp_path / "card.md")
+    assert err.value.code == "E302"

@@ -162,11 +162,11 @@ def serve(
 
     from ..web.auth import ENV_VAR, resolve_token
 
-    from ..model_store import read_manifest, verify
+    from ..model_store import verify_folder
 
     cfg = build_config(config)
     _need_model(model_dir)
-    verify(model_dir, read_manifest(model_dir))  # before any worker starts: a changed model is one clear error, not crashing workers
+    verify_folder(model_dir)  # before any worker starts: a changed model is one clear error, not crashing workers
     host, port = _serve_address(cfg, host, port)
     if store:
         os.environ["RCA_STORE_URL"] = store  # the review pages open it on first use, in every worker
