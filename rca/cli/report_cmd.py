@@ -83,7 +83,8 @@ def report(
     typer.echo(f"  wrote {n_charts} charts in {Path(out) / 'charts'}")
     skipped = [t for t in rep.tables.values() if not t.ok]
     if skipped:
-        typer.echo(f"  {len(skipped)} tables skipped (see 'About this report'): " + ", ".join(t.title for t in skipped))
+        # titles hold commas ("Responses on time, by stage"): one title per quoted name, or the list reads as more tables
+        typer.echo(f"  {len(skipped)} tables skipped (see 'About this report'): " + "; ".join(f"'{t.title}'" for t in skipped))
     typer.echo(f"done in {elapsed:.1f} s")
 
 

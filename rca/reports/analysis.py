@@ -20,7 +20,7 @@ from .learning import draft_learning
 from .periods import bin_labels, bins_between
 from .settings import ReportSettings
 from .tables_common import NOT_RECORDED, Prepared, Table, pct
-from .themes import UNASSIGNED, proper_nouns, text_themes
+from .themes import UNASSIGNED, NoThemes, proper_nouns, text_themes
 
 MIN_TEXTS = 30  # fewer accepted complaints with text than this: no themes from the text
 
@@ -86,7 +86,42 @@ def _window(prep: Prepared, by: str) -> tuple[pd.Timestamp, list[str], list[str]
         if (b1 - end.normalize()).days > EDGE_DAYS:
             notes.append(f"The latest {by} in the trends ({bins[-1]}) is covered by the data only to {day(end)}, so its counts are "
                          f"for part of the {by}; shares are comparable, counts are not.")
+    if bins and prep.gaps:
+        bins, more = _drop_missing(bins, start, end, prep.gaps, by)
+        notes += more
     return start, bins, notes
+
+
+def _drop_missing(bins: list[str], start, end, gaps, by: str) -> tuple[list[str], list[str]]:
+    """Bins inside a stretch the export is missing (`Prepared.gaps`) are left out, not shown as zeros; bins
+    partly in one are said to be."""
+    from .coverage import EDGE_DAYS
+
+    edges: dict[str, tuple[pd.Timestamp, pd.Timestamp]] = {}
+    for ts in pd.date_range(start.normalize(), pd.Timestamp(end).normalize(), freq="D"):
+        lab = bin_labels(pd.Series([ts]), by).iloc[0]
+        if lab not in edges:
+            edges[lab] = (ts, ts)
+        edges[lab] = (edges[lab][0], ts)
+    gone, part = [], []
+    for lab in bins:
+        if lab not in edges:
+            continue
+        a, b = edges[lab]
+        silent = sum(max(0, (min(b, g1) - max(a, g0)).days + 1) for g0, g1 in gaps)
+        if silent >= (b - a).days + 1:
+            gone.append(lab)
+        elif silent > EDGE_DAYS:
+            part.append(lab)
+    notes = []
+    if gone:
+        notes.append(f"The trends leave out {', '.join(gone)}: the data holds no record in {'it' if len(gone) == 1 else 'them'}, "
+                     "read as missing from the export (see the note on coverage), not as a time without complaints.")
+    if part:
+        notes.append(f"{', '.join(part)} in the trends {'is' if len(part) == 1 else 'are'} covered by the data only in part (a stretch "
+                     f"with no record at all, read as missing from the export), so {'its' if len(part) == 1 else 'their'} counts are "
+                     f"for part of the {by}; shares are comparable, counts are not.")
+    return [b for b in bins if b not in gone], notes
 
 
 def _context(win: pd.DataFrame) -> list | None:
@@ -162,8 +197,15 @@ def analyse_text(prep: Prepared, *, by: str = "quarter", members: bool = False, 
         return ta
     redacted = win["text"].map(lambda t: redact(t) if isinstance(t, str) else "")
     names = proper_nouns(redacted.tolist())  # capitalised mid-sentence words: never theme names or terms
-    themes, quotes, labels = text_themes(win, n_themes=settings.n_themes, seed=seed, n_quotes=settings.quotes,
-                                         quote_mask=in_period.to_numpy(), redacted=redacted, names=names)
+    try:
+        themes, quotes, labels = text_themes(win, n_themes=settings.n_themes, seed=seed, n_quotes=settings.quotes,
+                                             quote_mask=in_period.to_numpy(), redacted=redacted, names=names)
+    except NoThemes:
+        ta.notes.append(f"The text of the {n_text:,} accepted stage 1 complaints {where} has too few distinct words to find themes "
+                        "(the same wording on nearly every record, e.g. a placeholder), so there are no text themes, emerging themes "
+                        "or learning drafts.")
+        ta.tables = _tables(prep, ta, by, settings)
+        return ta
     ta.labels = labels
     if bins:
         ta.counts = tr.theme_counts(labels, win["received"], by=by, bins=bins)

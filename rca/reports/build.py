@@ -21,7 +21,8 @@ from .analysis import analyse_text
 from .periods import Period, financial_year, fy_label, parse_period
 from .report_sections import Section, assemble
 from .settings import ReportSettings
-from .tables import SECTIONS, annual_tables, prepare, suppress, suppress_key_figures
+from .linked import suppress_report
+from .tables import SECTIONS, annual_tables, prepare, suppress
 from .tables_common import Table
 
 log = logging.getLogger(__name__)
@@ -158,9 +159,8 @@ def build_report(cases: pd.DataFrame, *, period: str | Period, compare: str | Pe
     timings["tables"] = time.perf_counter() - t0
     text = analyse_text(prep, by=by, members=members, settings=settings, seed=config.seed, small=small)
     timings["themes"] = time.perf_counter() - t0
-    if small > 1:
-        groups = {k: [suppress_key_figures(t, small=small) if t.key == "key_figures" else suppress(t, small=small) for t in v]
-                  for k, v in groups.items()}
+    if small > 1:  # each table, then the counts that two tables share or that add up across tables
+        groups = suppress_report(groups, small=small)
     sections, charts, methods = assemble(prep, groups, text, members=members, by=by, small=small)
     timings["charts"] = time.perf_counter() - t0
     tables = {t.key: t for v in groups.values() for t in v}
@@ -211,6 +211,7 @@ def write_report(report: Report, out_dir: str | Path) -> dict[str, Path]:
     into `out_dir`, each file atomically. Returns {"html": path, "docx": ..., "xlsx": ..., "csv_<key>": ...,
     "chart_<key>": ...}."""
     from ..io import atomic_path, write_table
+    from .fmt import with_unknown
     from .render_docx import write_docx
     from .render_html import write_html
     from .render_xlsx import workbook_tables, write_xlsx
@@ -226,7 +227,7 @@ def write_report(report: Report, out_dir: str | Path) -> dict[str, Path]:
         paths["docx"] = write_docx(report, out / "report.docx")
         paths["xlsx"] = write_xlsx(report, out / "report.xlsx")
         for t in workbook_tables(report):
-            paths[f"csv_{t.key}"] = write_table(_csv_frame(t.data), out / "tables" / f"{t.key}.csv")
+            paths[f"csv_{t.key}"] = write_table(_csv_frame(with_unknown(t)), out / "tables" / f"{t.key}.csv")
         for key, c in report.charts.items():
             p = out / "charts" / f"{key}.png"
             with atomic_path(p) as tmp:

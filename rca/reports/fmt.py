@@ -71,3 +71,12 @@ def cell_text(table: Table, row, col: str) -> str:
     if table.key == "key_figures" and col != "Measure":
         return figure_value(str(row["Measure"]), row[col])
     return fmt_cell(row[col], col, table)
+
+
+def with_unknown(table: Table):
+    """The table's data for a file (CSV, Excel), where a headline figure that is not known (None: the export lacks
+    the column it needs, or no record has a usable stage) reads "–" as on the page, not as a blank cell."""
+    if table.key != "key_figures" or table.data is None:
+        return table.data
+    df = table.data.astype(object)
+    return df.where(df.notna(), DASH)

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..io import neutralise_cell
+from .fmt import with_unknown
 from .tables_common import Table
 
 _BAD = re.compile(r"[\[\]:*?/\\]")
@@ -55,7 +56,7 @@ def _write_table(ws, t: Table) -> None:
         ws.append([_value(t.note)])
         ws["A2"].alignment = Alignment(wrap_text=False)
     ws.append([])
-    df = t.data
+    df = with_unknown(t)
     header_row = ws.max_row + 1
     ws.append([_value(str(c)) for c in df.columns])
     for cell in ws[header_row]:

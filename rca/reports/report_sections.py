@@ -258,9 +258,10 @@ def _about(s: Section, prep: Prepared, groups, ta: TextAnalysis, *, members: boo
         "Every quote is passed through redaction (names, addresses, phone numbers, emails, postcodes and other identifiers are replaced).",
     ])
     if small > 1:
-        s.add("p", f"Small numbers: counts from 1 to {small - 1} are shown as \"<{small}\"; where a table gives a total, one more "
-                   "count is withheld as \"[c]\" so that the small one cannot be worked out by subtraction; rates over withheld "
-                   f"counts or over fewer than {small} cases are shown as \"–\".")
+        s.add("p", f"Small numbers: counts from 1 to {small - 1} are shown as \"<{small}\"; where a table gives a total, or two "
+                   "tables give the same count or counts that add up to one another, further counts are withheld as \"[c]\" so that "
+                   "no small one (a late response count too) can be worked out by adding and subtracting; rates over withheld "
+                   f"counts, over fewer than {small} cases, or of a count under {small}, are shown as \"–\".")
     if members:
         s.add("p", "Members' version: no case text, quotes or examples are included.")
     skipped = [t for v in groups.values() for t in v if not t.ok]

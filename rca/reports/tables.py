@@ -11,7 +11,7 @@ import pandas as pd
 from . import tables_causes as tc
 from . import tables_outcomes as to
 from . import tables_volume as tv
-from .tables_common import UPHELD, Prepared, Table, pct, prepare, suppress, uphold_rate  # noqa: F401  (re-exported)
+from .tables_common import UPHELD, Prepared, Table, missing, pct, prepare, suppress, uphold_rate  # noqa: F401  (re-exported)
 
 # (section title, [table keys]) — the report's running order
 SECTIONS: list[tuple[str, str]] = [
@@ -66,21 +66,24 @@ STAGE_FIGURES = ("First contacts", "Accepted complaints (stage 1)", "Not accepte
                  "Stage 1 uphold rate %")
 
 
-def _figures(prep: Prepared, period) -> tuple[dict[str, float | int | None], dict[str, int]]:
-    """The key figures of one period, and the number of cases each rate (or amount) is over."""
+def _figures(prep: Prepared, period) -> tuple[dict[str, float | int | None], dict[str, int], dict[str, int]]:
+    """The key figures of one period, the number of cases each rate (or amount) is over, and the count each rate
+    is the share of. A figure that needs a column the export lacks is None (shown "–", not known), never 0."""
     contacts = prep.contacts(period)
     s1 = prep.accepted(period)
     acc_all = prep.accepted(period, stage=None)
     recs = prep.records(period)
+    has = set(prep.frame.columns) - set(missing(prep.frame, "acceptability"))
     fig: dict[str, float | int | None] = {
         "First contacts": len(contacts),
-        "Accepted complaints (stage 1)": len(s1),
-        "Not accepted": len(contacts) - len(s1),
-        "Stage 2 complaints": int(acc_all["_stage"].eq("2").sum()),
-        "Stage 3 complaints": int(acc_all["_stage"].eq("3").sum()),
-        "Ombudsman enquiries": int(recs["_stage"].eq("ombudsman").sum()),
+        "Accepted complaints (stage 1)": len(s1) if "acceptability" in has else None,
+        "Not accepted": len(contacts) - len(s1) if "acceptability" in has else None,
+        "Stage 2 complaints": int(acc_all["_stage"].eq("2").sum()) if "stage" in has else None,
+        "Stage 3 complaints": int(acc_all["_stage"].eq("3").sum()) if "stage" in has else None,
+        "Ombudsman enquiries": int(recs["_stage"].eq("ombudsman").sum()) if "stage" in has else None,
     }
     base: dict[str, int] = {}
+    num: dict[str, int] = {}
     every = prep.all_records(period)
     responded = every[every["_on_time"].notna()]
     if not prep.undated:
@@ -88,15 +91,19 @@ def _figures(prep: Prepared, period) -> tuple[dict[str, float | int | None], dic
             r = responded[responded["_stage"].eq(s)]
             fig[f"Stage {s} on time %"] = pct(int(r["_on_time"].sum()), len(r)) if len(r) else None
             base[f"Stage {s} on time %"] = len(r)
-    if "parent_case_id" in prep.frame:
+            num[f"Stage {s} on time %"] = int(r["_on_time"].sum())
+    if "parent_case_id" in prep.frame and "stage" in has:
         f = prep.frame
         parents = set(f.loc[f["_stage"].eq("2") & f["parent_case_id"].notna(), "parent_case_id"].astype(str))
-        fig["Escalation rate to stage 2 %"] = pct(int(s1["case_id"].astype(str).isin(parents).sum()), len(s1)) if len(s1) else None
+        escalated = int(s1["case_id"].astype(str).isin(parents).sum())
+        fig["Escalation rate to stage 2 %"] = pct(escalated, len(s1)) if len(s1) else None
         base["Escalation rate to stage 2 %"] = len(s1)
+        num["Escalation rate to stage 2 %"] = escalated
     if "outcome" in prep.frame:
-        _, decided, rate = uphold_rate(s1["outcome"])
+        up, decided, rate = uphold_rate(s1["outcome"])
         fig["Stage 1 uphold rate %"] = rate if decided else None
         base["Stage 1 uphold rate %"] = decided
+        num["Stage 1 uphold rate %"] = up
     if "compensation" in prep.frame:
         paid = pd.to_numeric(every["compensation"], errors="coerce").clip(lower=0)
         fig["Compensation paid £"] = round(float(paid.sum()), 2)
@@ -108,19 +115,35 @@ def _figures(prep: Prepared, period) -> tuple[dict[str, float | int | None], dic
         for k in STAGE_FIGURES:
             if k in fig:
                 fig[k] = None
-    return fig, base
+    return fig, base, num
+
+
+def _not_known(prep: Prepared) -> str:
+    """Says which key figures are "–" because the export lacks the column they need."""
+    has = set(prep.frame.columns) - set(missing(prep.frame, "acceptability"))
+    gaps = []
+    if "acceptability" not in has:
+        gaps.append("accepted and not accepted need an `acceptability` column")
+    if "stage" not in has:
+        gaps.append("stage 2, stage 3 and Ombudsman counts and the escalation rate need a `stage` column")
+    if not gaps:
+        return ""
+    return (" Not known (–): " + "; ".join(gaps) + ", which the export does not have. Add the column to the export "
+            "(or map it in the config [columns]) to give them.")
 
 
 def key_figures(prep: Prepared) -> Table:
     """The headline figures of the year (and the comparison year). Counts are whole numbers."""
-    cur, cur_base = _figures(prep, prep.period)
+    cur, cur_base, cur_num = _figures(prep, prep.period)
     df = pd.DataFrame({"Measure": list(cur), prep.period.label: pd.Series(list(cur.values()), dtype=object)})
     bases = {prep.period.label: [cur_base.get(k) for k in cur]}
+    nums = {prep.period.label: [cur_num.get(k) for k in cur]}
     note = "Headline figures; each is defined with its table below."
     if prep.compare:
-        prev, prev_base = _figures(prep, prep.compare)
+        prev, prev_base, prev_num = _figures(prep, prep.compare)
         df.insert(1, prep.compare.label, pd.Series([prev.get(k) for k in cur], dtype=object))
         bases[prep.compare.label] = [prev_base.get(k) for k in cur]
+        nums[prep.compare.label] = [prev_num.get(k) for k in cur]
         if prep.per_day:
             c, p = prep.coverage["cur"], prep.coverage["cmp"]
             note += (f" The two columns cover different numbers of days ({prep.period.label}: {c.covered_days:,} of {c.days:,}; "
@@ -128,7 +151,8 @@ def key_figures(prep: Prepared) -> Table:
                      "the tables below compare them per day covered.")
     if prep.stage_unusable:
         note += " Figures counted by stage are not given (–): no record in the period has a usable stage."
-    return Table("key_figures", "Key figures", df, note=note, bases=bases)
+    note += _not_known(prep)
+    return Table("key_figures", "Key figures", df, note=note, bases=bases, numerators=nums)
 
 
 def counts_in_figures(df: pd.DataFrame) -> set[int]:
@@ -139,7 +163,8 @@ def counts_in_figures(df: pd.DataFrame) -> set[int]:
 def suppress_key_figures(table: Table, *, small: int = 5) -> Table:
     """Members' version of the key figures: counts 1..small-1 as "<small"; where only one of accepted and not
     accepted is small, the other is withheld too ("[c]": first contacts = accepted + not accepted); a rate or
-    amount over fewer than `small` cases as "–"."""
+    amount over fewer than `small` cases, and a rate whose count (`Table.numerators`) or the rest of whose base is
+    1..small-1, as "–"."""
     from dataclasses import replace
 
     from .tables_common import SECONDARY
@@ -161,7 +186,13 @@ def suppress_key_figures(table: Table, *, small: int = 5) -> Table:
         if None not in trio and total not in hidden and len(hidden & {acc, rej}) == 1:
             other = rej if acc in hidden else acc
             df.at[other, col] = SECONDARY
+        nums = table.numerators.get(col, [])
         for i, b in enumerate(table.bases.get(col, [])):
-            if i not in rows and b is not None and 0 < b < small and df.at[i, col] is not None:
+            if i in rows or b is None or df.at[i, col] is None:
+                continue
+            k = nums[i] if i < len(nums) else None
+            # a rate over few cases, or the share of a small count (or of all but a small count: 98.6% of 71 on time
+            # is 1 late), gives the count away
+            if 0 < b < small or (k is not None and (0 < k < small or 0 < b - k < small)):
                 df.at[i, col] = "–"
     return replace(table, data=df)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .tables_common import NOT_RECORDED, Prepared, Table, count_by, missing, pct, unlock_note, uphold_rate
-from .tables_volume import STAGE_NAMES, _total_row, _with_change, change_pct_cols, count_cols, with_change_note
+from .tables_volume import STAGE_NAMES, _gap_note, _total_row, _with_change, change_pct_cols, count_cols, with_change_note
 
 PREDICTED = "{}_predicted"
 
@@ -43,7 +43,7 @@ def root_causes_by_quarter(prep: Prepared) -> Table:
         vc = count_by(acc[(q == x).to_numpy()], "root_cause")
         df[x] = [int(vc.get(c, 0)) for c in causes]
     return Table(key, title, df, counts=tuple(quarters), known_totals={x: int(df[x].sum()) for x in quarters},
-                 note="Root cause recorded on accepted stage 1 complaints, by the quarter they were received in.")
+                 note="Root cause recorded on accepted stage 1 complaints, by the quarter they were received in." + _gap_note(prep))
 
 
 def predicted_root_causes(prep: Prepared, *, target: str = "root_cause") -> Table:

@@ -50,6 +50,12 @@ class Table:
     sums: tuple[tuple[tuple[str, ...], str], ...] = ()
     col_total: tuple[str, ...] = ()  # count columns whose last row is the total of the rows above
     known_totals: dict[str, int] = field(default_factory=dict)  # count column -> its total as another table publishes it
+    # (part, total) count columns whose difference is a count the table implies without printing it (responded − on time:
+    # the late responses); members' version keeps a small one from being worked out, as it does a printed one
+    complements: tuple[tuple[str, str], ...] = ()
+    # column -> the count each of its rates is the share of (one per row, None where no rate), beside `bases`: members'
+    # version hides a rate whose count, or the rest of its base, is under the threshold (1.4% of 73 is 1 escalation)
+    numerators: dict[str, list] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -131,6 +137,7 @@ class Prepared:
     notes: list[str] = field(default_factory=list)
     coverage: dict = field(default_factory=dict)  # "cur" / "cmp" -> rca.reports.coverage.Coverage
     span: tuple = (None, None)  # first and last date received in the whole file
+    gaps: tuple = ()  # stretches inside the span with no record at all, read as missing data (`coverage.missing_stretches`)
     undated: bool = False  # no record has a date received: every figure is over all records
     stage_unusable: bool = False  # a stage column, but no complaint record in the period has a usable stage
     alerts: list[str] = field(default_factory=list)  # what a reader must know first (summary, CLI)
@@ -251,8 +258,10 @@ def prepare(cases: pd.DataFrame, *, period: Period, compare: Period | None = Non
 
     A file with no date received at all cannot be cut to a period: every record is read as in the period,
     which is then labelled "All records (undated)". A comparison period holding no records is dropped, with
-    an alert saying so; one covered only in part is compared per day covered (`Prepared.per_day`)."""
-    from .coverage import coverage, day
+    an alert saying so; one covered only in part (at its ends, or with a stretch of no record at all inside the data
+    that the file's usual rate makes missing data, `coverage.missing_stretches`) is compared per day covered
+    (`Prepared.per_day`)."""
+    from .coverage import Gaps, coverage, day, missing_stretches
 
     config = config or Config()
     f = cases.copy()
@@ -287,23 +296,25 @@ def prepare(cases: pd.DataFrame, *, period: Period, compare: Period | None = Non
     else:
         f["_stage"] = "1"
         notes.append("The export has no `stage` column: every record is treated as a stage 1 complaint.")
-    if "acceptability" in f:
+    if "acceptability" in f and f["acceptability"].notna().any():
         f["_accepted"] = f["acceptability"].eq(ACCEPTED)
-    else:
+    else:  # blank on every record is no column: not "none accepted"
         f["_accepted"] = True
-        notes.append("The export has no `acceptability` column: every complaint is treated as accepted.")
+        notes.append("The export has no `acceptability` column" + (" (it is blank on every record)" if "acceptability" in f else "")
+                     + ": every complaint is treated as accepted.")
     cov = {}
+    gaps = Gaps() if undated else missing_stretches(f["received"])
     if undated:
         f["_in_cur"] = True
         f["_in_cmp"] = False
     else:
         f["_in_cur"] = period.mask(f["received"])
-        cov["cur"] = coverage(period, *span, n_records=int(f["_in_cur"].sum()))
+        cov["cur"] = coverage(period, *span, n_records=int(f["_in_cur"].sum()), gaps=gaps)
         if cov["cur"].status == "partial":
             alerts.append(cov["cur"].describe(span))
         if compare is not None:
             in_cmp = compare.mask(f["received"])
-            cov["cmp"] = coverage(compare, *span, n_records=int(in_cmp.sum()))
+            cov["cmp"] = coverage(compare, *span, n_records=int(in_cmp.sum()), gaps=gaps)
             if cov["cmp"].status == "none":
                 alerts.append(f"No comparison with {compare.label} is drawn: no records were received in it "
                               f"({day(compare.start)} to {day(compare.end)}; records in the file run from {day(span[0])} to {day(span[1])}).")
@@ -343,6 +354,6 @@ def prepare(cases: pd.DataFrame, *, period: Period, compare: Period | None = Non
                          "(set [calendar.targets] in the config); they are left out of the on-time figures.")
     f["_late"] = f["_on_time"].eq(False).fillna(False).astype(bool)
     return Prepared(frame=f, period=period, compare=compare, config=config, notes=notes, coverage=cov, span=span,
-                    undated=undated, stage_unusable=stage_unusable, alerts=alerts)
+                    gaps=tuple(gaps), undated=undated, stage_unusable=stage_unusable, alerts=alerts)
 
 

@@ -60,7 +60,7 @@ def on_time_by_stage(prep: Prepared) -> Table:
     if prep.compare:
         p[f"% on time {prep.compare.label}"] = None
         bases[f"% on time {prep.compare.label}"] = prev_n
-    return Table(key, title, df, counts=("Responded", "On time"), pct=p, chart="on_time", bases=bases,
+    return Table(key, title, df, counts=("Responded", "On time"), pct=p, chart="on_time", bases=bases, complements=(("On time", "Responded"),),
                  note="A response is on time when it is sent on or before the due date: the target number of working days after receipt "
                       "(received after 3 pm, at a weekend or on a bank holiday counts from the next working day), plus any agreed extension. "
                       "Councils aim for 90% on time.")
@@ -75,7 +75,7 @@ def on_time_by_service(prep: Prepared) -> Table:
     resp = _responded(prep)
     services = list(count_by(resp, "service").index)
     df = pd.DataFrame({"Service": services})
-    counts, p = [], {}
+    counts, p, late = [], {}, []
     for s in STAGES:
         sub = resp[resp["_stage"].eq(s)]
         if sub.empty:
@@ -89,8 +89,9 @@ def on_time_by_service(prep: Prepared) -> Table:
         df[o] = [int(ok.get(x, 0)) for x in services]
         df[f"{STAGE_NAMES[s]} %"] = pct(df[o], df[n])
         counts += [n, o]
+        late.append((o, n))
         p[f"{STAGE_NAMES[s]} %"] = (n, o)
-    return Table(key, title, df, counts=tuple(counts), pct=p, known_totals={c: int(df[c].sum()) for c in counts},
+    return Table(key, title, df, counts=tuple(counts), pct=p, known_totals={c: int(df[c].sum()) for c in counts}, complements=tuple(late),
                  note="Responded records per service at each stage and how many were sent by the working-day due date.")
 
 

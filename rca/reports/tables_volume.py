@@ -96,6 +96,9 @@ def volumes_by_service(prep: Prepared) -> Table:
 def stage_counts(prep: Prepared) -> Table:
     """Accepted complaint records by stage, plus Ombudsman records."""
     key, title = "stage_counts", "Complaints by stage"
+    if "stage" not in prep.frame:  # every record read as stage 1: the later stages would be zeros that are not known
+        return Table.skip(key, title, unlock_note(["stage"]))
+
     def counts(period):
         acc = prep.accepted(period, stage=None)
         out = {STAGE_NAMES[s]: int(acc["_stage"].eq(s).sum()) for s in STAGES}
@@ -107,8 +110,6 @@ def stage_counts(prep: Prepared) -> Table:
     df = _with_change(cur, prev, prep, label="Stage")
     cnt = count_cols(df, "Stage")
     note = "Accepted complaint records received in the period at each stage of the procedure, and Ombudsman enquiries received."
-    if "stage" not in prep.frame:
-        note += " The export has no `stage` column, so every record counts as stage 1."
     return Table(key, title, df, counts=cnt, pct=change_pct_cols(prep), note=with_change_note(prep, note))
 
 
@@ -228,7 +229,7 @@ def quarterly(prep: Prepared) -> Table:
     """First contacts and accepted stage 1 complaints in each quarter of the period (Q1 = April to June)."""
     from .periods import bin_labels
 
-    key, title = "quarterly", f"Complaints by quarter, {prep.period.label}"
+    key, title = "quarterly", "Complaints by quarter" + (f" in {prep.period.label}" if not prep.undated else "")
     if prep.undated:
         return Table.skip(key, title, unlock_note(["received"]))
     contacts = prep.contacts()
@@ -241,4 +242,16 @@ def quarterly(prep: Prepared) -> Table:
     df["% accepted"] = pct(df["Accepted"], df["First contacts"])
     return Table(key, title, df, counts=("First contacts", "Accepted"), pct={"% accepted": ("First contacts", "Accepted")},
                  known_totals={"First contacts": int(df["First contacts"].sum()), "Accepted": int(df["Accepted"].sum())},
-                 note="First contacts (stage 1 complaint records) and those accepted, by the quarter they were received in.")
+                 note="First contacts (stage 1 complaint records) and those accepted, by the quarter they were received in." + _gap_note(prep))
+
+
+def _gap_note(prep: Prepared) -> str:
+    """Said under a table by quarter when the export is missing a stretch of the period."""
+    from .coverage import day
+
+    cov = prep.coverage.get("cur")
+    if cov is None or not cov.missing:
+        return ""
+    holes = " and ".join(f"{day(a)} to {day(b)}" for a, b in cov.missing)
+    return (f" The data holds no record at all from {holes}, read as missing from the export (see the note on coverage): "
+            "a quarter in it is left out, and one partly in it counts part of the quarter.")

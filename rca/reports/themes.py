@@ -101,6 +101,10 @@ def prepare_texts(texts) -> tuple[list[str], list[str]]:
     return red, model
 
 
+class NoThemes(ValueError):
+    """The texts hold no words to find themes by (all stop words, or one phrase repeated on every record)."""
+
+
 class ThemeFinder:
     """TF-IDF + NMF theme finder, scikit-learn style (parameters stored, fitted state ends in `_`).
 
@@ -142,7 +146,10 @@ class ThemeFinder:
         min_df = self.min_df if isinstance(self.min_df, float) else min(self.min_df, max(1, n // 10))
         vec = TfidfVectorizer(analyzer=_Analyzer(stop), min_df=min_df, max_df=self.max_df if n >= 20 else 1.0,
                               max_features=self.max_features, sublinear_tf=True)
-        X = vec.fit_transform(model_text)
+        try:
+            X = vec.fit_transform(model_text)
+        except ValueError as exc:  # every word a stop word, or in nearly every text (one canned phrase): nothing to group by
+            raise NoThemes(f"the {n:,} texts share too few distinct words to find themes ({exc})") from exc
         distinct = len(set(model_text))
         k = max(1, min(self.n_themes, X.shape[1] - 1, distinct - 1))
         nmf = NMF(n_components=k, init="nndsvda", random_state=self.random_state, max_iter=self.max_iter, tol=1e-4)
