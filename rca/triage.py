@@ -281,7 +281,10 @@ def _duplicate(similar: SimilarIndex, sims: np.ndarray | None, received: datetim
     if sims is None or not len(sims):
         return None
     sims = np.where(in_window, sims, 0.0)
-    near = [j for j in np.argsort(-sims)[:candidates] if sims[j] > 0]
+    # word-overlap above the threshold goes with a TF-IDF cosine well above half of it: the few past cases
+    # below that cannot be duplicates, and most contacts have none above it (no redaction or shingling then)
+    floor = 0.5 * threshold
+    near = [j for j in np.argsort(-sims)[:candidates] if sims[j] >= floor]
     if not near:
         return None
     mine = redact(text)
