@@ -53,3 +53,22 @@ def trained_model_dir(demo_small, tmp_path_factory) -> Path:
     model_dir = tmp_path_factory.mktemp("model")
     train_models(demo_small.cases, targets=None, model_dir=model_dir, config=Config(seed=7))
     return model_dir
+
+
+@pytest.fixture
+def copy(model_dir, tmp_path) -> Path:
+    """A copy of the module's `model_dir` fixture, to change without touching the original."""
+    dst = tmp_path / "copy"
+    shutil.copytree(model_dir, dst)
+    return dst
+
+
+@pytest.fixture
+def no_unpickle(monkeypatch):
+    """Fail the test if anything is unpickled (an integrity check must refuse the folder first)."""
+    import joblib
+
+    def refuse(*a, **k):
+        raise AssertionError("joblib.load called before the integrity check refused the folder")
+
+    monkeypatch.setattr(joblib, "load", refuse)

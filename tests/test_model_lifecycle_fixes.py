@@ -37,21 +37,6 @@ def model_dir(tmp_path_factory) -> Path:
     return folder
 
 
-@pytest.fixture
-def copy(model_dir, tmp_path) -> Path:
-    dst = tmp_path / "copy"
-    shutil.copytree(model_dir, dst)
-    return dst
-
-
-@pytest.fixture
-def no_unpickle(monkeypatch):
-    def refuse(*a, **k):
-        raise AssertionError("joblib.load reached")
-
-    monkeypatch.setattr(model_store.joblib, "load", refuse)
-
-
 def _manifests(folder: Path) -> list[Path]:
     version = json.loads((folder / "manifest.json").read_text("utf-8"))["version"]
     return [folder / "manifest.json", folder / "versions" / version / "manifest.json"]

@@ -3,9 +3,7 @@ evidence, and the MLflow run."""
 from __future__ import annotations
 
 import json
-import shutil
 
-import joblib
 import pandas as pd
 import pytest
 
@@ -26,21 +24,6 @@ def model_dir(tmp_path_factory):
     df.loc[0, "text"] = "Mr Henderson (j.henderson@example.com, 07700 900123) was charged a fee twice. SW1A 1AA"
     train_models(df, targets=["label"], model_dir=folder, config=NO_TRACKING)
     return folder
-
-
-@pytest.fixture
-def copy(model_dir, tmp_path):
-    dst = tmp_path / "copy"
-    shutil.copytree(model_dir, dst)
-    return dst
-
-
-@pytest.fixture
-def no_unpickle(monkeypatch):
-    def refuse(*a, **k):
-        raise AssertionError("joblib.load called before the integrity check refused the folder")
-
-    monkeypatch.setattr(joblib, "load", refuse)
 
 
 def test_tampered_artefact_refused_before_unpickling(copy, no_unpickle):
