@@ -230,3 +230,19 @@ def test_cli_missing_file_exits_2(tmp_path):
     res = CliRunner().invoke(app, ["report", str(tmp_path / "nope.csv"), "--period", "2023-24", "--out", str(tmp_path / "o")])
     assert res.exit_code == 2
     assert "E001" in res.output
+
+
+def test_a_report_written_again_leaves_no_table_or_chart_from_the_earlier_one(written, tmp_path):
+    import shutil
+
+    rep, paths, out = written
+    again = tmp_path / "again"
+    shutil.copytree(out, again)
+    (again / "tables" / "theme_year_changes_2019.csv").write_text("old,figures\n1,2\n", encoding="utf-8")
+    (again / "charts" / "old_chart.png").write_bytes(b"\x89PNG")
+    (again / "notes.txt").write_text("the officer's own notes", encoding="utf-8")
+    new = write_report(rep, again)
+    assert not (again / "tables" / "theme_year_changes_2019.csv").exists()
+    assert not (again / "charts" / "old_chart.png").exists()
+    assert (again / "notes.txt").exists()  # only rca's own folders are tidied
+    assert all(Path(p).exists() for p in new.values())

@@ -233,9 +233,21 @@ def write_report(report: Report, out_dir: str | Path) -> dict[str, Path]:
             with atomic_path(p) as tmp:
                 tmp.write_bytes(c.png)
             paths[f"chart_{key}"] = p
+        _remove_stale(out, paths)
     except OSError as exc:
         raise RcaError("E007", str(exc), file=str(out)) from exc
     return paths
+
+
+def _remove_stale(out: Path, paths: dict[str, Path]) -> None:
+    """Tables and charts an earlier report left in rca's own tables/ and charts/ folders that this one did
+    not write (a comparison table from a run with --compare): gone, so no old figure sits beside new ones."""
+    written = {Path(p).resolve() for p in paths.values()}
+    for folder, pattern in (("tables", "*.csv"), ("charts", "*.png")):
+        for f in (out / folder).glob(pattern):
+            if f.resolve() not in written:
+                f.unlink()
+                log.info("removed %s, left by an earlier report", f)
 
 
 __all__ = ["Report", "Section", "build_report", "write_report", "SECTIONS"]
