@@ -18,7 +18,10 @@ compliments or contacts not accepted in a batch do not look like drift; a
 target no new case is given to (root causes in a file of stage-2 records) gets
 no verdict, and the report says so. Cases the model learnt from (the same case
 id and text as one of its past cases) are not new and are left out: a file of
-nothing else gets no verdict either.
+nothing else gets no verdict either. A file of one kind of case (only stage-2
+records, only compliments) is compared with the past cases of that kind
+(`rca.model_drift.same_kind`): their wording differs from first complaints, and
+that is not drift.
 
 >>> ref = ["bin not collected", "missed bin again", "parking fine unfair"] * 40
 >>> check_drift(ref, ref[:60]).verdict
@@ -130,6 +133,7 @@ class DriftReport:
     n_new: int
     n_learnt: int = 0  # rows of the file left out: cases the model learnt from
     not_compared: list[str] = field(default_factory=list)  # what was not compared, and why
+    reference_kind: str = ""  # which training cases the file was compared with, when not all of them
 
     @property
     def verdict(self) -> str:
@@ -145,6 +149,7 @@ class DriftReport:
     def to_dict(self) -> dict:
         return {"verdict": self.verdict, "reasons": self.reasons, "n_reference": self.n_reference, "n_new": self.n_new,
                 "n_learnt": self.n_learnt, "not_compared": list(self.not_compared),
+                "reference_kind": self.reference_kind or None,
                 "checks": [asdict(c) | {"excess": round(c.excess, 4)} for c in self.checks]}
 
     def to_text(self) -> str:
@@ -157,7 +162,8 @@ class DriftReport:
                 "retrain": "Retraining is due: the new cases differ from the training data."}[self.verdict]
         learnt = (f"; {self.n_learnt:,} cases of the file left out as already learnt from (the same case id and text are "
                   "among the model's past cases)") if self.n_learnt else ""
-        lines = [head, f"({self.n_new} new cases compared with {self.n_reference} training cases{learnt})"]
+        kind = f" {self.reference_kind}" if self.reference_kind else ""
+        lines = [head, f"({self.n_new:,} new cases compared with {self.n_reference:,} training cases{kind}{learnt})"]
         lines += [f"- [{c.status}] {c.message}" for c in self.checks]
         lines += [f"- [not compared] {note}" for note in self.not_compared]
         return "\n".join(lines)
@@ -313,124 +319,6 @@ def check_drift(reference_texts: Sequence[str], new_texts: Sequence[str], *,
     return report
 
 
-def _a(word: str) -> str:
-    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
-
-
-def _same_text(text) -> str:
-    return " ".join(str(text).lower().split()) if isinstance(text, str) else ""
-
-
-def already_learnt(new_cases: pd.DataFrame, past: pd.DataFrame, *, text_column: str = "text") -> np.ndarray:
-    """Which rows of `new_cases` are cases the model learnt from: a case id of its past cases
-    (`cases.parquet`) with the same text (redacted, as kept there). The text must match too, so
-    a reused id, or row numbers standing in for ids, do not make a new case look learnt.
-
-    >>> past = pd.DataFrame({"case_id": ["C1", "C2"], "text_redacted": ["Bin not collected", "Rude officer"]})
-    >>> already_learnt(pd.DataFrame({"case_id": ["C1", "C2", "C3"], "text": ["bin not  collected", "mould", "x"]}), past).tolist()
-    [True, False, False]
-    """
-    out = np.zeros(len(new_cases), bool)
-    if "case_id" not in new_cases.columns or "case_id" not in past.columns or text_column not in new_cases.columns:
-        return out
-    past_ids = past["case_id"].astype("string").str.strip()
-    ids = new_cases["case_id"].astype("string").str.strip()
-    cand = ids.isin(set(past_ids.dropna())).fillna(False).to_numpy(dtype=bool)
-    if cand.any():
-        known = set(zip(past_ids.fillna(""), past["text_redacted"].map(_same_text)))
-        texts = redact_many(["" if not isinstance(t, str) else t for t in new_cases[text_column].to_numpy(dtype=object)[cand]])
-        out[cand] = [(i, _same_text(t)) in known for i, t in zip(ids[cand], texts)]
-    return out
-
-
-def drift_for_model(new_cases: pd.DataFrame, model_dir, *, config=None, text_column: str = "text",
-                    max_reference: int = 20_000, seed: int | None = None) -> DriftReport:
-    """`check_drift` of new cases against the training data kept in a model directory.
-
-    The reference is the model's `cases.parquet` (redacted training texts and
-    recorded codes); predictions of both come from the model itself; coverage
-    at training comes from the manifest's held-out metrics. Recorded codes in
-    `new_cases` (any of the model's targets present as columns) are compared too.
-    """
-    from pathlib import Path
-
-    from .errors import RcaError
-    from .model_store import load_model
-
-    seed = (config.seed if config is not None else 42) if seed is None else seed
-    bundle = load_model(model_dir)
-    ref_path = Path(bundle.path or model_dir) / "cases.parquet"
-    try:
-        ref = pd.read_parquet(ref_path)
-    except (OSError, ValueError) as exc:
-        raise RcaError("E303", f"cannot read the training cases: {exc}", file=str(ref_path)) from exc
-    if text_column not in new_cases.columns:
-        raise RcaError("E101", f"no column {text_column!r} in the new cases", column=text_column)
-    th = thresholds_from_config(config)
-    # the model's own training cases are not new: comparing them would measure the model against itself
-    learnt = already_learnt(new_cases, ref, text_column=text_column)
-    n_learnt = int(learnt.sum())
-    if len(ref) > max_reference:
-        ref = ref.sample(max_reference, random_state=seed)
-    if n_learnt == len(new_cases) and n_learnt:
-        return DriftReport(checks=[], n_reference=len(ref), n_new=0, n_learnt=n_learnt)
-    if n_learnt and len(new_cases) - n_learnt < th["min_rows"]:
-        raise RcaError("E304", f"only {len(new_cases) - n_learnt:,} of the file's {len(new_cases):,} cases are new: {n_learnt:,} are "
-                       "cases the model learnt from (the same case id and text are among its past cases); drift needs at "
-                       f"least {int(th['min_rows'])} new cases", hint="Compare cases received since the model was trained.")
-    new_cases = new_cases.loc[~learnt]
-    new_texts = new_cases[text_column].fillna("").astype(str).tolist()
-    ref_texts = ref["text_redacted"].fillna("").astype(str).tolist()
-    ref_pred, new_pred = bundle.predict(ref_texts), bundle.predict(new_texts)
-    metrics = bundle.metrics
-    # Held-out coverage is measured on the cases that carry the code (root causes on
-    # accepted stage-1 complaints, escalation reasons on stage 2...), so the new figure
-    # is taken over the new cases the code is given to, never over compliments or
-    # contacts not accepted. Where nothing in the file (or the model's acceptability
-    # tag) says which those are, only a target coded on most training cases is compared.
-    from .active_learning import target_population
-
-    n_rows = max(int(bundle.manifest.get("data", {}).get("n_rows") or 0), 1)
-    n_labelled = bundle.manifest.get("data", {}).get("n_labelled", {})
-    first = bundle.manifest.get("applies_from_stage") or {}
-    accepted = new_pred["acceptability"].labels if "acceptability" in new_pred else None
-    ref_cov = {t: float(m["coverage"]) for t, m in metrics.items() if isinstance(m.get("coverage"), (int, float))}
-    new_review: dict[str, np.ndarray] = {}
-    populations: dict[str, str] = {}
-    not_compared: list[str] = []
-    no_cases: set[str] = set()
-    for t, p in new_pred.items():
-        pop = target_population(new_cases.reset_index(drop=True), t, applies_from_stage=first,
-                                predicted_acceptability=accepted if t != "acceptability" else None, text_column=text_column)
-        code = f"{_a(t)} code"
-        if pop.restricted and pop.n == 0:
-            no_cases.add(t)
-            not_compared.append(f"{t}: none of the new cases take {code} (left out: {pop.describe()}; chosen by "
-                                f"{pop.chosen_by()}), so neither its predicted mix nor its coverage is compared: no verdict for {t}")
-        elif not (pop.restricted or n_labelled.get(t, 0) / n_rows >= 0.5):
-            not_compared.append(f"coverage of {t}: nothing in the file (case_type, stage, acceptability) or the model says which "
-                                f"new cases take {code}, and it was given to few training cases, so its coverage is not compared")
-        elif pop.n < th["min_rows"]:
-            not_compared.append(f"coverage of {t}: only {pop.n:,} of the new cases take {code} (left out: {pop.describe()}); "
-                                f"at least {int(th['min_rows'])} are needed to compare its coverage")
-        elif t not in ref_cov:
-            not_compared.append(f"coverage of {t}: the model was not evaluated on held-out cases for {t}, so there is no "
-                                "coverage at training to compare with")
-        else:
-            new_review[t] = np.asarray(p.review, bool)[pop.mask]
-            if pop.n < len(pop.mask):
-                populations[t] = f"the {pop.n:,} new cases given this code (left out: {pop.describe()})"
-    report = check_drift(
-        ref_texts, new_texts,
-        reference_predictions={t: p.labels for t, p in ref_pred.items()},
-        new_predictions={t: p.labels for t, p in new_pred.items() if t not in no_cases},
-        reference_coverage=ref_cov,
-        reference_coverage_n={t: int(m["n_test"]) for t, m in metrics.items() if isinstance(m.get("n_test"), (int, float))},
-        new_review=new_review, coverage_population=populations,
-        reference_labels={t: ref[t].dropna().astype(str).tolist() for t in bundle.targets if t in ref.columns},
-        new_labels={t: new_cases[t].dropna().astype(str).tolist() for t in bundle.targets
-                    if t in new_cases.columns and t in ref.columns},
-        thresholds=th, seed=seed,
-    )
-    report.n_learnt, report.not_compared = n_learnt, not_compared
-    return report
+# A model folder's reference (its past cases) and the comparison of a file with it live in
+# `rca.model_drift`; they are named here too, where callers have always found them.
+from .model_drift import already_learnt, drift_for_model  # noqa: E402  (after the checks it uses)

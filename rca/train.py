@@ -57,7 +57,9 @@ from .tracking import TrainingRun
 
 log = logging.getLogger(__name__)
 
-PAST_CASE_COLUMNS = ("case_id", "received", "service", "team", "outcome", "corrective_action", "root_cause", "complainant_id")
+# kept in cases.parquet: similar-case search shows them; drift compares a file with past cases of its kind (case_type, stage)
+PAST_CASE_COLUMNS = ("case_id", "received", "service", "team", "outcome", "corrective_action", "root_cause", "complainant_id",
+                     "case_type", "stage")
 SUMMARY_KEYS = ("macro_f1", "accuracy", "ece", "validation_ece", "coverage", "precision_at_threshold", "threshold",
                 "n_train", "n_test")
 

@@ -379,6 +379,41 @@ def test_drift_says_plainly_when_no_new_case_takes_a_target(demo_year_root_cause
     assert "no verdict for root_cause" in report.to_text() and "[not compared]" in report.to_text()
 
 
+@pytest.mark.model
+@pytest.mark.parametrize("kind", ["stage 2 and 3", "compliments"])
+def test_a_file_of_one_kind_of_case_is_compared_with_past_cases_of_that_kind(demo_year_root_cause_model, kind):
+    """New stage-2 records (or compliments) against the whole training year said "Retraining is due":
+    their words ("stage", "escalate"; "thank") differ from first complaints, and that is not drift."""
+    from rca.drift import drift_for_model
+
+    learnt, new, model_dir = demo_year_root_cause_model
+    if kind == "compliments":
+        sub, past, named = new[new["case_type"] == "Compliment"], learnt["case_type"] == "Compliment", "with case type compliment"
+    else:
+        sub, past, named = new[new["stage"].isin(["2", "3"])], learnt["stage"].isin(["2", "3"]), "at stage 2 or 3"
+    report = drift_for_model(sub, model_dir)
+    assert report.verdict == "no drift", report.to_text()
+    assert report.n_reference == past.sum() and named in report.reference_kind
+    assert f"compared with {past.sum():,} training cases" in report.to_text() and report.to_dict()["reference_kind"]
+    # the same file with its kind blanked out is compared with every training case, as before
+    blank = sub.assign(stage=None, case_type=None)
+    assert drift_for_model(blank, model_dir).n_reference == len(learnt)
+
+
+def test_past_cases_without_the_kind_or_too_few_of_it_are_all_kept_and_said():
+    from rca.model_drift import same_kind
+
+    past = pd.DataFrame({"stage": ["1"] * 100 + ["2"] * 10, "case_type": ["Complaint"] * 110})
+    new = pd.DataFrame({"stage": ["2"] * 40, "case_type": ["complaint "] * 40})
+    ref, kind, notes = same_kind(past, new, min_rows=30)
+    assert len(ref) == 110 and kind == "" and len(notes) == 1
+    assert "only 10 such cases (at least 60 are needed)" in notes[0] and "at stage 2" in notes[0]
+    ref, kind, notes = same_kind(past.drop(columns=["stage"]), new, min_rows=30)
+    assert len(ref) == 110 and "do not record stage" in notes[0] and "retrain" in notes[0]
+    ref, kind, notes = same_kind(past, new, min_rows=5)
+    assert len(ref) == 10 and kind == "at stage 2" and notes == []
+
+
 # --------------------------------------------------------------------------- store: timestamps, targets, wording
 def test_current_codes_reads_the_decision_times_without_a_pandas_warning(store):
     import warnings

@@ -58,5 +58,5 @@ def test_past_cases_for_similar_search(trained_model_dir, demo_small):
     past = pd.read_parquet(trained_model_dir / "cases.parquet")
     assert len(past) == len(demo_small.cases)
     assert list(past.columns) == ["case_id", "received", "service", "team", "outcome", "corrective_action",
-                                  "root_cause", "complainant_id", "text_redacted"]
+                                  "root_cause", "complainant_id", "case_type", "stage", "text_redacted"]
     assert not past["text_redacted"].str.contains(r"\b[A-Z]{1,2}\d{1,2}[A-Z]? \d[A-Z]{2}\b", regex=True).any()
