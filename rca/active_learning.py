@@ -17,7 +17,6 @@ never picked twice.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -26,11 +25,12 @@ import pandas as pd
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import normalize
 
+from .case_kind import ESCALATION_BASIS, PRAISE_BASIS, TEXT_BASES, looks_like_escalation, looks_like_praise
 from .errors import RcaError
 
 log = logging.getLogger(__name__)
 
-__all__ = ["uncertainty", "select_for_labelling", "learning_curve", "labels_to_reach", "suggest_labels", "target_population",
+__all__ = ["looks_like_escalation", "uncertainty", "select_for_labelling", "learning_curve", "labels_to_reach", "suggest_labels", "target_population",
            "Population", "looks_like_praise"]
 
 ACCEPTED = "Complaint"  # the acceptability code of an accepted complaint (as rca.triage / rca.reports)
@@ -43,44 +43,7 @@ _RULES: dict[str, dict] = {
     "escalation_reason": {"complaint": True, "stages": ("2", "3")},
 }
 _FILE_COLUMNS = ("case_type", "stage", "acceptability")
-PRAISE_BASIS = "thanks or praise in the text (no case_type recorded)"
 MODEL_TAG_BASIS = "the model's acceptability tag (no acceptability recorded)"
-# Thanks and praise addressed to someone: what a compliment says. An acceptability model
-# learns from complaint records only, so it never saw a compliment and tags most as complaints.
-_THANKS = r"(?:thanks|thank (?:you|u)|thankyou)"
-_PRAISE = re.compile(
-    rf"\b(?:(?:a )?(?:big|huge|special|massive|sincere|heartfelt) {_THANKS}|{_THANKS}(?: (?:so|very) much)? again|"
-    r"(?:many thanks|thank (?:you|u)|thankyou)(?: (?:so|very) much)? to\b|"  # not a bare "thanks to": "thanks to you, my bin..."
-    rf"pass on (?:my|our) (?:thanks|gratitude|appreciation)|(?:say|send|give|express) (?:a )?{_THANKS}|"
-    r"(?:excellent|fantastic|brilliant|great|outstanding|superb|wonderful|amazing|exceptional) (?:service|job|work|help)|"
-    r"(?:really|very|so|extremely|truly) (?:grateful|appreciated|appreciative|thankful)|"
-    r"keep up the (?:good|great|excellent) work|(?:went|go|going) (?:above and beyond|the extra mile)|"
-    r"(?:i|we) (?:would like|want|wanted|wish) to (?:compliment|praise))\b",
-    re.IGNORECASE)
-# The council's words, not the writer's: a team's name, and how a contact centre logs any
-# contact ("Caller rang re complaint. Says: ..."); both say "complaint" of a compliment too.
-_NOT_THE_WRITERS = re.compile(r"\bcomplaints? (?:team|department|dept|officer|unit|section|manager)\b|"
-                              r"^[^\n]{0,60}?\bcomplain\w*\b[^\n:]{0,40}?\b(?:says|states|said|advised|reports|from \w+(?: \w+)?)\s*:",
-                              re.IGNORECASE)
-
-
-def looks_like_praise(text: str) -> bool:
-    """True when a contact thanks or praises someone and, apart from that, shows no dissatisfaction.
-
-    >>> looks_like_praise("Please pass on my thanks to the bin crew. Really appreciated.")
-    True
-    >>> looks_like_praise("Thank you for your stage 1 response but I am still unhappy.")
-    False
-    >>> looks_like_praise("Can you fix the pothole on Brook Street? Many thanks.")
-    False
-    >>> looks_like_praise("Caller rang re complaint. Says: fantastic service from the crew.")
-    True
-    """
-    from .triage import dissatisfaction
-
-    if not isinstance(text, str) or not _PRAISE.search(text):
-        return False
-    return dissatisfaction(_PRAISE.sub(" ", _NOT_THE_WRITERS.sub(" ", text))) == 0
 
 
 @dataclass
@@ -98,9 +61,9 @@ class Population:
 
     @property
     def restricted(self) -> bool:
-        """Whether the file (or the model's tag) says which rows take the code. Leaving out
-        compliments alone does not: it says nothing of stages."""
-        return any(b != PRAISE_BASIS for b in self.basis)
+        """Whether the file (or the model's tag) says which rows take the code. Rules on the
+        words alone (compliments, escalations left out) do not."""
+        return any(b not in TEXT_BASES for b in self.basis)
 
     def describe(self) -> str:
         return "; ".join(f"{n:,} {why}" for why, n in self.excluded.items() if n) or "none left out"
@@ -133,7 +96,10 @@ def target_population(cases: pd.DataFrame, target: str, *, applies_from_stage: d
     has no acceptability (or leaves it blank), `predicted_acceptability` (the
     model's own tag) decides. Where it records neither case_type nor
     acceptability, a text that only thanks or praises (`looks_like_praise`) is
-    a compliment: an acceptability model never learnt compliments. Other
+    a compliment: an acceptability model never learnt compliments. Where it
+    records no stage (or leaves it blank), a text that escalates a complaint or
+    answers the first response (`looks_like_escalation`) is a later stage, so it
+    takes no root cause. Other
     targets: the stages the model's manifest says the code starts at
     (`applies_from_stage`), else every row.
 
@@ -183,6 +149,15 @@ def target_population(cases: pd.DataFrame, target: str, *, applies_from_stage: d
             ok = st.isna() | (rank.astype(float) >= STAGE_RANK.get(str(first), 1))
         drop(ok.to_numpy(dtype=bool), f"at another stage (the code is given at stage {', '.join(stages or [str(first) + '+'])})",
              "stage")
+    if stages and "2" not in stages and text_column in cases.columns:
+        # no stage recorded: a text that escalates, or answers the first response, is a later stage
+        unknown = keep & (_norm(cases["stage"]).isna().to_numpy(dtype=bool) if "stage" in cases.columns else True)
+        texts = cases[text_column].to_numpy(dtype=object)
+        later = np.zeros(n, bool)
+        later[unknown] = [looks_like_escalation(t) for t in texts[unknown]]
+        if later.any():
+            drop(~later, "stage-2 requests (the text escalates or answers the first response; no stage recorded)",
+                 ESCALATION_BASIS)
     if rule.get("accepted"):
         has_col = "acceptability" in cases.columns
         recorded = _norm(cases["acceptability"]) if has_col else pd.Series(pd.NA, index=cases.index, dtype="string")

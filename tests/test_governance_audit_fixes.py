@@ -485,13 +485,16 @@ def test_praise_without_dissatisfaction_is_a_compliment():
     assert [looks_like_praise(t) for t in not_praise] == [False] * 6
     frame = pd.DataFrame({"text": praise[:2] + not_praise[:3]})
     pop = target_population(frame, "root_cause")
-    assert pop.mask.tolist() == [False, False, True, True, True]
-    assert pop.excluded == {"compliments (the text thanks or praises and shows no dissatisfaction; no case_type recorded)": 2}
-    assert "thanks or praise in the text" in pop.chosen_by() and not pop.restricted  # says nothing of stages
-    # a recorded case type or acceptability is believed over the words
-    typed = frame.assign(case_type="Complaint")
+    assert pop.mask.tolist() == [False, False, False, True, True]  # the stage-1 response is answered at stage 2
+    assert pop.excluded == {"compliments (the text thanks or praises and shows no dissatisfaction; no case_type recorded)": 2,
+                            "stage-2 requests (the text escalates or answers the first response; no stage recorded)": 1}
+    assert "thanks or praise in the text" in pop.chosen_by() and not pop.restricted  # rules on words say nothing of stages
+    # a recorded case type, acceptability or stage is believed over the words
+    typed = frame.assign(case_type="Complaint", stage="1")
     assert target_population(typed, "root_cause").mask.all()
-    assert target_population(frame.assign(acceptability="Complaint"), "root_cause").mask.all()
+    assert target_population(frame.assign(acceptability="Complaint", stage="1"), "root_cause").mask.all()
+    assert target_population(frame.assign(stage=None), "root_cause").mask.tolist() == [False, False, False, True, True]
+    assert target_population(frame, "escalation_reason").mask.tolist() == [False, False, True, True, True]  # compliments only
     assert target_population(frame, "service").mask.all()
 
 
@@ -511,6 +514,11 @@ def test_suggest_labels_on_a_text_only_file_leaves_out_compliments(trained_model
     assert "the model's acceptability tag" in summary["chosen_by"] and "thanks or praise" in summary["chosen_by"]
     picked = set(pd.read_csv(out)["case_id"])
     assert len(picked & compliments) <= 0.02 * len(picked), sorted(picked & compliments)
+    # nor, mostly, stage-2 letters: they take escalation reasons, not a root cause. They were 177 of
+    # 400 picks on another demo year; the words find ~90 % of them, and the model is unsure of the rest.
+    later = set(cases.loc[cases["stage"].isin(["2", "3"]), "case_id"])
+    assert left.get("stage-2 requests (the text escalates or answers the first response; no stage recorded)", 0) >= 0.8 * len(later)
+    assert len(picked & later) <= 0.08 * len(picked), sorted(picked & later)
     r = runner.invoke(app, ["suggest-labels", str(path), "--model-dir", str(trained_model_dir), "--n", "10",
                             "--out", str(out), "--target", "acceptability"])
     assert r.exit_code == 0 and "candidates chosen by: thanks or praise in the text" in r.output, r.output
