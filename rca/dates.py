@@ -27,8 +27,9 @@ def date_order(values: pd.Series, dayfirst: bool) -> tuple[bool, str | None]:
     (03/25/2024): a column showing only the second kind is month-first; one showing both is
     ambiguous and read as configured, its impossible dates flagged. Otherwise `dayfirst` holds.
 
-    >>> date_order(pd.Series(["03/25/2024", "03/04/2024"]), True)[0]
-    False
+    >>> order, why = date_order(pd.Series(["03/25/2024", "05/06/2024"]), True)
+    >>> order, why.split("; ")[-1]
+    (False, 'so 05/06/2024 in this column is 6 May')
     """
     parts = values.str.extract(_NUMERIC_DATE)
     first = pd.to_numeric(parts[0], errors="coerce")
@@ -36,16 +37,22 @@ def date_order(values: pd.Series, dayfirst: bool) -> tuple[bool, str | None]:
     day_first_seen = ((first > 12) & (first <= 31) & (second <= 12)).to_numpy()
     month_first_seen = ((second > 12) & (second <= 31) & (first <= 12)).to_numpy()
     ex = lambda mask: values[mask].iat[0]  # noqa: E731
+    # an ambiguous date of this column (both numbers 12 or under, not equal), to show what the order means
+    both = ((first <= 12) & (second <= 12) & (first != second) & (first >= 1) & (second >= 1)).to_numpy()
+    amb = ex(both).split()[0] if both.any() else "03/04/2024"
+    a, b = (int(x) for x in _NUMERIC_DATE.match(amb).groups()[:2])
+    months = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+              "November", "December")
     if day_first_seen.any() and month_first_seen.any():
         how = "day-first (dd/mm/yyyy)" if dayfirst else "month-first (mm/dd/yyyy)"
         return dayfirst, (f"the dates are in both orders ({ex(day_first_seen)!r} is day first, {ex(month_first_seen)!r} "
                           f"month first); read {how} as configured, and dates impossible that way are not read")
     if month_first_seen.any() and dayfirst:
         return False, (f"read month-first (mm/dd/yyyy) because {ex(month_first_seen)!r} cannot be day-first and no date "
-                       f"is only day-first; so 03/04/2024 in this column is 4 March")
+                       f"is only day-first; so {amb} in this column is {b} {months[a - 1]}")
     if day_first_seen.any() and not dayfirst:
         return True, (f"read day-first (dd/mm/yyyy) because {ex(day_first_seen)!r} cannot be month-first and no date "
-                      f"is only month-first; so 03/04/2024 in this column is 3 April")
+                      f"is only month-first; so {amb} in this column is {a} {months[b - 1]}")
     return dayfirst, None
 
 

@@ -103,10 +103,10 @@ def resolve_targets(cases: pd.DataFrame, targets: list[str] | None, settings: Mo
             cols = list(names.values()) if names else [c for c in cases.columns if c != "source_row"]
             said = "--target names" if targets else "the config's [model] targets names"
             where = f"a column of {source}" if source else "a column of the data"
-            labels = [c for c in cols if c not in {names.get(k) for k in ("text", "case_id", "received")}] or cols
+            example = _label_like(cases)
             raise RcaError("E101", f"{said} {t!r}, which is not {where}; its columns are {cols[:30]}", file=source, column=t,
                            hint="Name the label column to learn with --target, as the file's header spells it"
-                                + (f" (e.g. --target {shlex.quote(str(labels[0]))})." if labels else "."))
+                                + (f" (e.g. --target {shlex.quote(str(own(example)))})." if example else "."))
         if t == "text":
             raise RcaError("E202", "the text column cannot also be a target", file=source, column=own(t))
         if not _labelled(cases[t]).any():
@@ -116,6 +116,25 @@ def resolve_targets(cases: pd.DataFrame, targets: list[str] | None, settings: Mo
         raise RcaError("E111", f"none of the default targets {list(DEFAULT_TARGETS)} has labels; name one with --target",
                        file=source)
     return named
+
+
+_NOT_LABELS = {"source_row", "text", "case_id", "parent_case_id", "complainant_id", "received", "responded", "due"}
+
+
+def _label_like(cases: pd.DataFrame) -> str | None:
+    """The first column that looks like codes (a few values, each on several rows), for an example.
+
+    >>> _label_like(pd.DataFrame({"ref": ["A1", "A2", "A3", "A4"], "comment": list("wxyz"), "theme": list("ppqq")}))
+    'theme'
+    """
+    for c in cases.columns:
+        if c in _NOT_LABELS:
+            continue
+        values = cases[c].dropna().astype(str).str.strip()
+        values = values[values != ""]
+        if len(values) >= 2 and 2 <= values.nunique() <= max(2, min(200, len(values) // 2)):
+            return str(c)
+    return None
 
 
 def is_multi_label(target: str, values: pd.Series, config: Config, taxonomy) -> bool:

@@ -210,3 +210,21 @@ def test_a_stage_written_as_a_float_reads_as_the_stage(tmp_path):
     got = load_cases(p, on_bad_rows="keep")
     assert got.cases["stage"].tolist()[:2] == ["1", "2"]
     assert got.cases["stage"].isna().tolist()[2]
+
+
+# ------------------------------------------------------------- examples drawn from the file itself
+def test_the_date_order_message_shows_a_date_of_the_column(tmp_path):
+    """It always said '03/04/2024 in this column is 4 March', whatever the column held."""
+    p = _csv(tmp_path, "us.csv", "Ref,Feedback,Date Received\nA,bins,05/06/2024\nB,staff,03/25/2024\n")
+    res = load_cases(p, config=FEEDBACK)
+    note = next(w for w in res.warnings if w.startswith("E114"))
+    assert "so 05/06/2024 in this column is 6 May" in note and "03/04/2024" not in note
+
+
+def test_an_unknown_target_suggests_a_column_that_looks_like_codes_not_an_id(tmp_path):
+    """The example was the first column that was not the text: often a reference number."""
+    rows = "\n".join(f"ENQ-{i},comment {i},{'Repairs' if i % 2 else 'Parking'}" for i in range(12))
+    p = _csv(tmp_path, "t.csv", "Enquiry No,Feedback,Team\n" + rows + "\n")
+    r = runner.invoke(app, ["train", str(p), "--text-column", "Feedback", "--target", "Theme", "--model-dir", str(tmp_path / "m")])
+    msg = " ".join(r.output.split())
+    assert r.exit_code == 2 and "E101" in msg and "(e.g. --target Team)" in msg, msg
