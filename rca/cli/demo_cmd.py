@@ -67,6 +67,7 @@ def demo(
     print_triage(triage(example, bundle=bundle, config=cfg, similar=SimilarIndex.from_model_dir(model_dir)))
 
     from ..reports.build import build_report, write_report
+    from .report_cmd import say_alerts, say_skipped
 
     report_dir = out / "report"
     typer.echo(f"[5/5] writing the annual report into {report_dir} ...")
@@ -75,10 +76,12 @@ def demo(
     report = build_report(res.cases, period=period, compare=compare, bundle=bundle, config=cfg,
                           population=population if population.exists() else None)
     paths = write_report(report, report_dir)
+    say_alerts(report, data.name)
     main = [p for p in paths.values() if Path(p).parent == report_dir]
     for p in main:
         typer.echo(f"      wrote {p}")
     typer.echo(f"      and {len(paths) - len(main)} table CSVs and charts under {report_dir}/")
+    say_skipped(report, indent="      ")
     typer.echo(f"done in {time.perf_counter() - t0:.1f} s. Open {report_dir / 'report.html'} in a browser.")
 
 

@@ -69,8 +69,7 @@ def report(
                        population=population, config=cfg, title=title, notes=notes)
     paths = write_report(rep, out)
     elapsed = time.perf_counter() - t0
-    for alert in rep.alerts:  # undated data, a period the data does not (wholly) cover: said before anything else
-        typer.echo(f"note: {data.name}: {alert}", err=True)
+    say_alerts(rep, data.name)
     if json_out:
         echo_json({"paths": {k: str(v) for k, v in paths.items()}, "seconds": round(elapsed, 2), "rows": len(cases),
                    "period": rep.period.label, "compare": rep.compare.label if rep.compare else None, "audience": rep.audience,
@@ -81,11 +80,22 @@ def report(
         typer.echo(f"  wrote {paths[key]}")
     n_charts = sum(1 for k in paths if k.startswith("chart_"))
     typer.echo(f"  wrote {n_charts} charts in {Path(out) / 'charts'}")
+    say_skipped(rep, indent="  ")
+    typer.echo(f"done in {elapsed:.1f} s")
+
+
+def say_alerts(rep, source: str) -> None:
+    """Undated data, a period the data does not (wholly) cover: said before anything else, on stderr."""
+    for alert in rep.alerts:
+        typer.echo(f"note: {source}: {alert}", err=True)
+
+
+def say_skipped(rep, *, indent: str) -> None:
+    """The tables the data could not fill, by title (the report's 'About this report' says why)."""
     skipped = [t for t in rep.tables.values() if not t.ok]
     if skipped:
         # titles hold commas ("Responses on time, by stage"): one title per quoted name, or the list reads as more tables
-        typer.echo(f"  {len(skipped)} tables skipped (see 'About this report'): " + "; ".join(f"'{t.title}'" for t in skipped))
-    typer.echo(f"done in {elapsed:.1f} s")
+        typer.echo(f"{indent}{len(skipped)} table{'s' if len(skipped) > 1 else ''} skipped (see 'About this report'): " + "; ".join(f"'{t.title}'" for t in skipped))
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,24 @@
+"""`rca demo` end to end, on a small generated year (the README's first command runs it on the full one)."""
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from rca.cli.main import app
+from rca.demo_data import generate_demo, write_demo
+
+
+@pytest.mark.model
+def test_demo_runs_every_step_and_says_what_the_report_left_out(tmp_path):
+    write_demo(generate_demo(seed=3, n_contacts=600), tmp_path / "d")
+    r = CliRunner().invoke(app, ["demo", "--data", str(tmp_path / "d" / "demo_cases.csv"), "--model-dir", str(tmp_path / "m"),
+                                 "--out", str(tmp_path / "o")])
+    assert r.exit_code == 0, r.output
+    out = " ".join(r.output.split())
+    for step in ("[1/5]", "[2/5]", "[3/5]", "[4/5]", "[5/5]", "done in"):
+        assert step in out
+    assert (tmp_path / "o" / "report" / "report.html").exists() and (tmp_path / "m" / "manifest.json").exists()
+    # the report's own account of a table it could not fill reaches the person running the demo
+    html = (tmp_path / "o" / "report" / "report.html").read_text("utf-8")
+    assert "Equalities monitoring" in html
+    assert "1 table skipped (see 'About this report'): 'Equalities monitoring'" in out
