@@ -386,12 +386,12 @@ def resolve(model_dir: str | Path, alias: str | None = None) -> Path:
         return model_dir
     hint = "Name an alias (current, previous) or a version id from DIR/versions/; an alias is a name, not a path."
     if not _plain_name(alias):
-        raise RcaError("E301", f"--alias {alias!r} is not an alias or version id", file=str(model_dir), hint=hint)
+        raise RcaError("E308", f"--alias {alias!r} is not an alias or version id", file=str(model_dir), hint=hint)
     aliases = read_aliases(model_dir)
     version = aliases.get(alias, alias)
     if not _plain_name(version):
-        raise RcaError("E301", f"{ALIASES} gives {alias!r} as {version!r}, which is not a version id",
-                       file=str(model_dir / ALIASES), hint=hint)
+        raise RcaError("E302", f"{ALIASES} gives {alias!r} as {version!r}, which is not a version id",
+                       file=str(model_dir / ALIASES))
     folder = model_dir / VERSIONS / version
     if not folder.is_dir():
         known = ", ".join(f"{k} ({v})" for k, v in aliases.items()) or "none"

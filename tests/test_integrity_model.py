@@ -102,14 +102,15 @@ def test_missing_model_dir_is_E301(tmp_path):
 def test_alias_cannot_walk_out_of_the_versions_folder(model_copy, no_unpickling, alias):
     with pytest.raises(RcaError) as err:
         load_model(model_copy, alias=alias)
-    assert err.value.code == "E301"
+    assert err.value.code == "E308" and "not an alias or version id" in str(err.value)
+    assert "Train first" not in str(err.value)  # E301's advice: the folder is there, the alias is wrong
 
 
 def test_aliases_file_pointing_outside_is_refused(model_copy, tmp_path, no_unpickling):
     (model_copy / "aliases.json").write_text(json.dumps({"previous": "../../elsewhere"}), "utf-8")
     with pytest.raises(RcaError) as err:
         load_model(model_copy, alias="previous")
-    assert err.value.code == "E301"
+    assert err.value.code == "E302" and "which is not a version id" in str(err.value)  # a tampered aliases.json
 
 
 def test_target_file_not_listed_in_the_artefacts_is_refused(model_copy, no_unpickling):
