@@ -1,4 +1,4 @@
-"""The model folder: write it, check it, load it, and the `ModelBundle` it loads as.
+"""The model folder: write it, check it, and load it as a `ModelBundle` (`rca.model_bundle`).
 
 Layout (what `rca train --model-dir DIR` makes)::
 
@@ -36,19 +36,15 @@ import pickle
 import re
 import shutil
 import zlib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import joblib
-import numpy as np
 
 from .errors import RcaError
-from .features import CHAR_PREFIX, feature_names, prepared, vectorise
 from .io import atomic_path
-from .models import TargetModel, TargetPrediction
-from .redact import redact
-from .text_prep import stop_words
+from .model_bundle import ModelBundle
+from .models import TargetModel
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +53,6 @@ MANIFEST = "manifest.json"
 ALIASES = "aliases.json"
 VERSIONS = "versions"
 FEATURISER = "featuriser.joblib"
-_TOKEN = re.compile(r"(?u)\b\w+\b|n't")  # the word vectoriser's token pattern
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 _VERSION_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*")  # an alias or version id: one plain folder name
 _TRACKING_ONLY = {"mlflow.db", "mlartifacts"}  # a folder holding only these may become a model folder
@@ -104,101 +99,6 @@ def sklearn_minor() -> str:
     import sklearn
 
     return ".".join(sklearn.__version__.split(".")[:2])
-
-
-# ------------------------------------------------------------------ bundle
-@dataclass
-class ModelBundle:
-    """A trained model folder, loaded: one featuriser and a calibrated model per target."""
-
-    featuriser: Any
-    models: dict[str, TargetModel]
-    manifest: dict[str, Any]
-    path: Path | None = None
-    _names: np.ndarray | None = field(default=None, repr=False)
-
-    @property
-    def targets(self) -> list[str]:
-        return list(self.models)
-
-    @property
-    def metrics(self) -> dict[str, Any]:
-        return self.manifest.get("metrics", {})
-
-    def _model(self, target: str) -> TargetModel:
-        if target not in self.models:
-            raise RcaError("E305", f"{target!r}; this model has {self.targets}", column=target)
-        return self.models[target]
-
-    def threshold(self, target: str) -> float:
-        """Confidence below which a tag of `target` is flagged for review."""
-        return float(self._model(target).threshold_)
-
-    def features(self, texts: list[str]):
-        """(prepared texts, feature matrix): prepared once, shared by every target."""
-        prep = prepared(self.featuriser, [("" if t is None else str(t)) for t in texts])
-        return prep, vectorise(self.featuriser, prep)
-
-    def predict(self, texts, targets: list[str] | None = None) -> dict[str, TargetPrediction]:
-        """Labels, calibrated confidence, review flag and probabilities per target for each text."""
-        texts = list(texts)
-        wanted = [self._model(t) for t in (targets or self.targets)]
-        if not texts:
-            return {m.target: TargetPrediction([], np.empty(0), np.empty(0, dtype=bool), np.empty((0, len(m.classes_))),
-                                               m.classes_.copy()) for m in wanted}
-        _, X = self.features(texts)
-        return {m.target: m.predict(X) for m in wanted}
-
-    def feature_names(self) -> np.ndarray:
-        if self._names is None:
-            self._names = feature_names(self.featuriser)
-        return self._names
-
-    def evidence_batch(self, texts: list[str], target: str, labels: list[str], *, k: int = 5) -> list[list[str]]:
-        """For each text, up to k words/phrases of its own (redacted) text pushing it toward its label.
-
-        Contribution of a term = its TF-IDF weight in the text x the model's weight
-        for the label; only positive contributions count; character n-grams,
-        redaction placeholders and stop-word-only terms are skipped; a phrase
-        hides the words inside it.
-        For a ';'-joined multi-label the first label is explained.
-        """
-        model = self._model(target)
-        if not texts:
-            return []
-        prep, X = self.features(texts)
-        coef = model.coef()
-        index = {c: i for i, c in enumerate(model.classes_)}
-        names = self.feature_names()
-        stops = stop_words()
-        out = []
-        for i, lab in enumerate(labels):
-            first = str(lab).split(";")[0].strip() if lab else ""
-            if first not in index:
-                out.append([])
-                continue
-            row = X.getrow(i)
-            contrib = row.data * coef[index[first], row.indices]
-            padded = " " + " ".join(_TOKEN.findall(prep[i])) + " "
-            picked: list[str] = []
-            for j in np.argsort(-contrib, kind="stable"):
-                if contrib[j] <= 0 or len(picked) == k:
-                    break
-                term = str(names[row.indices[j]])
-                if term.startswith(CHAR_PREFIX) or "pii_" in term or f" {term} " not in padded:
-                    continue  # fragments, placeholders, lemmas the text does not contain
-                if all(w in stops for w in term.split()):
-                    continue  # "the", "at the" explain nothing
-                shown = redact(term)
-                if shown != term or any(shown in p for p in picked):
-                    continue
-                picked = [p for p in picked if p not in shown] + [shown]
-            out.append(picked)
-        return out
-
-    def evidence(self, text: str, target: str, label: str, k: int = 5) -> list[str]:
-        """Words/phrases of `text` that pushed it toward `label` (see `evidence_batch`)."""
-        return self.evidence_batch([text], target, [label], k=k)[0]
 
 
 # ------------------------------------------------------------------- write

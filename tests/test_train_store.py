@@ -104,7 +104,7 @@ def test_retraining_keeps_versions_and_aliases(tmp_path):
     assert load_model(folder, alias=first.version).manifest["version"] == first.version
     with pytest.raises(RcaError) as e:
         load_model(folder, alias="../../etc")
-    assert e.value.code == "E301"
+    assert e.value.code == "E308"
 
 
 @pytest.mark.model
