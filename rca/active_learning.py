@@ -25,7 +25,7 @@ import pandas as pd
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import normalize
 
-from .case_kind import ESCALATION_BASIS, PRAISE_BASIS, TEXT_BASES, looks_like_escalation, looks_like_praise
+from .case_kind import ESCALATION_BASIS, PRAISE_BASIS, TEXT_BASES, looks_like_escalation, looks_like_praise, normalised
 from .errors import RcaError
 
 log = logging.getLogger(__name__)
@@ -80,8 +80,7 @@ class Population:
         return "; ".join(parts) or "every row (nothing in the file says which rows take the code)"
 
 
-def _norm(col: pd.Series) -> pd.Series:
-    return col.astype("string").str.strip().str.lower()
+_norm = normalised
 
 
 def target_population(cases: pd.DataFrame, target: str, *, applies_from_stage: dict | None = None,
@@ -122,6 +121,14 @@ def target_population(cases: pd.DataFrame, target: str, *, applies_from_stage: d
         if what not in basis:
             basis.append(what)
 
+    def by_words(unknown: np.ndarray, looks_like, what: str, why: str) -> None:
+        """Leave out the rows, among those the file says nothing of, whose text `looks_like` another kind of case."""
+        texts = cases[text_column].to_numpy(dtype=object)
+        hit = np.zeros(n, bool)
+        hit[unknown] = [looks_like(t) for t in texts[unknown]]
+        if hit.any():
+            drop(~hit, why, what)
+
     if rule.get("complaint") and "case_type" in cases.columns:
         ct = _norm(cases["case_type"])
         drop((ct.isna() | ct.eq(ACCEPTED.lower())).to_numpy(dtype=bool), "not complaints (e.g. compliments)", "case_type")
@@ -130,12 +137,8 @@ def target_population(cases: pd.DataFrame, target: str, *, applies_from_stage: d
         for col in ("case_type", "acceptability"):
             if col in cases.columns:
                 unknown &= _norm(cases[col]).isna().to_numpy(dtype=bool)
-        texts = cases[text_column].to_numpy(dtype=object)
-        praise = np.zeros(n, bool)
-        praise[unknown] = [looks_like_praise(t) for t in texts[unknown]]
-        if praise.any():
-            drop(~praise, "compliments (the text thanks or praises and shows no dissatisfaction; no case_type recorded)",
-                 PRAISE_BASIS)
+        by_words(unknown, looks_like_praise, PRAISE_BASIS,
+                 "compliments (the text thanks or praises and shows no dissatisfaction; no case_type recorded)")
     stages = rule.get("stages")
     first = (applies_from_stage or {}).get(target)
     if "stage" in cases.columns and (stages or first):
@@ -152,12 +155,8 @@ def target_population(cases: pd.DataFrame, target: str, *, applies_from_stage: d
     if stages and "2" not in stages and text_column in cases.columns:
         # no stage recorded: a text that escalates, or answers the first response, is a later stage
         unknown = keep & (_norm(cases["stage"]).isna().to_numpy(dtype=bool) if "stage" in cases.columns else True)
-        texts = cases[text_column].to_numpy(dtype=object)
-        later = np.zeros(n, bool)
-        later[unknown] = [looks_like_escalation(t) for t in texts[unknown]]
-        if later.any():
-            drop(~later, "stage-2 requests (the text escalates or answers the first response; no stage recorded)",
-                 ESCALATION_BASIS)
+        by_words(unknown, looks_like_escalation, ESCALATION_BASIS,
+                 "stage-2 requests (the text escalates or answers the first response; no stage recorded)")
     if rule.get("accepted"):
         has_col = "acceptability" in cases.columns
         recorded = _norm(cases["acceptability"]) if has_col else pd.Series(pd.NA, index=cases.index, dtype="string")

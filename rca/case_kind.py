@@ -9,7 +9,17 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["ESCALATION_BASIS", "PRAISE_BASIS", "TEXT_BASES", "looks_like_escalation", "looks_like_praise"]
+__all__ = ["ESCALATION_BASIS", "PRAISE_BASIS", "TEXT_BASES", "looks_like_escalation", "looks_like_praise", "normalised"]
+
+
+def normalised(col):
+    """A case_type, stage or acceptability column as compared: text, trimmed, lower case (missing stays missing).
+
+    >>> import pandas as pd
+    >>> normalised(pd.Series([" Stage 2", None, "Complaint"])).tolist()
+    ['stage 2', <NA>, 'complaint']
+    """
+    return col.astype("string").str.strip().str.lower()
 
 PRAISE_BASIS = "thanks or praise in the text (no case_type recorded)"
 # Thanks and praise addressed to someone: what a compliment says. An acceptability model

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .case_kind import normalised as _norm
 from .drift import DriftReport, check_drift, thresholds_from_config
 from .redact import redact_many
 
@@ -24,10 +25,6 @@ def _a(word: str) -> str:
 
 def _same_text(text) -> str:
     return " ".join(str(text).lower().split()) if isinstance(text, str) else ""
-
-
-def _norm(col: pd.Series) -> pd.Series:
-    return col.astype("string").str.strip().str.lower()
 
 
 def same_kind(past: pd.DataFrame, new_cases: pd.DataFrame, *, min_rows: int) -> tuple[pd.DataFrame, str, list[str]]:
