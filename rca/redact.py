@@ -327,7 +327,31 @@ def _looks_like_name(word: str) -> bool:
     if word in _STOP or word.isupper():
         return False
     english = _english_words()
-    return bool(english) and word.lower() not in english
+    low = word.lower()
+    if not english or low in english or low in _spacy_stop_words():
+        return False  # "Anything", "Everything": stop words the lemma tables leave out
+    return not _misspelt(low, english)
+
+
+def _spacy_stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return STOP_WORDS
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _misspelt(low: str, english: frozenset[str]) -> bool:
+    """A long word one letter away from an English word of its length or more ("comunication",
+    "nothiing", "reponse"): a slip of the keyboard, not a name. Short words are left alone: many first
+    names are one letter from a word (Kelly, belly)."""
+    if len(low) < 7:
+        return False
+    splits = [(low[:i], low[i:]) for i in range(len(low) + 1)]
+    near = ({a + b[1:] for a, b in splits if b} | {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+            | {a + c + b for a, b in splits for c in _LETTERS} | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1})
+    return any(w in english for w in near if len(w) >= 7 and w != low)
 
 
 def _name_spans(text: str, low_tokens: set[str]) -> list[PiiSpan]:
@@ -353,7 +377,9 @@ def _name_spans(text: str, low_tokens: set[str]) -> list[PiiSpan]:
         if m and m.group(1).lower() not in _MY_NAME_STOP and m.group(1).lower() not in ("all", "team", "again", "you"):
             spans.append(PiiSpan(m.start(1), m.end(1), "NAME"))
     m = _TRAILING.search(text, max(0, len(text) - 80)) if _may_end_with_name(text) else None
-    if m and _looks_like_name(m.group(1).split()[0]):
+    # a text of one word is an answer ("Anything", "Parking"), not a signature, unless it is a known first name
+    alone = m is not None and not text[:m.start(1)].strip() and m.group(1).split()[0] not in _ALL_NAMES
+    if m and not alone and _looks_like_name(m.group(1).split()[0]):
         spans.append(PiiSpan(m.start(1), m.end(1), "NAME"))
     if not _ALL_NAMES.isdisjoint(_CAP_WORD.findall(text)):
         for m in _CAPS_RUN.finditer(text):
