@@ -21,15 +21,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E009": ("text too long for an Excel cell", "An Excel cell holds at most 32,767 characters; write the output as .csv or .parquet to keep every character."),
     # E1xx: columns and rows
     "E101": ("required column missing", "Map your column to the canonical name in the config [columns] table or with --text-column / --id-column."),
-    "E102": ("empty text", "Fill in the description, or remove the row from the export; the row was quarantined."),
-    "E103": ("unparseable date", "Use a date such as 2024-03-28 or 28/03/2024 15:30; the row was quarantined."),
+    "E102": ("empty text", "Fill in the description, or remove the row from the export."),
+    "E103": ("unparseable date", "Use a date such as 2024-03-28 or 28/03/2024 15:30."),
     "E104": ("duplicated case id", "Give each case its own reference."),
-    "E105": ("blank row", "Remove empty lines from the export; the row was quarantined."),
+    "E105": ("blank row", "Remove empty lines from the export."),
     "E106": ("unknown label", "Add the spelling to [labels] in the config, or to the taxonomy file."),
     "E107": ("invalid number", "Use a plain number such as 150 or 150.00 (no currency words); the value was left blank."),
     "E108": ("invalid stage", "Use 1, 2, 3 or ombudsman for the stage (or map your spellings under [labels.stage])."),
     "E109": ("column mapped twice", "Map each canonical field to one column of the export."),
-    "E110": ("text too long", "Cut the description to under 1,000,000 characters; the row was quarantined."),
+    "E110": ("text too long", "Cut the description to under 1,000,000 characters."),
     "E111": ("missing label", "A training target needs a label on at least some rows; check the column mapping."),
     "E112": ("column name already taken", "Rename one of the two columns in the export if the new name does not suit you; both are kept."),
     "E113": ("no usable rows", "Every row was set aside for the reasons given; fix them in the export (the set-aside rows are written with a `reason` column) and run again."),
@@ -109,8 +109,17 @@ class RcaError(Exception):
         self.hint = hint or default_hint
         super().__init__(self.render())
 
-    def render(self) -> str:
-        where = self.location.describe()
+    def public(self) -> str:
+        """The message without the offending value: what an HTTP API answers (it never echoes input back).
+
+        >>> RcaError("E103", "not a date and time", column="received", value="31/02/2024").public()
+        "E103 unparseable date (column 'received'): not a date and time. Use a date such as 2024-03-28 or 28/03/2024 15:30."
+        """
+        loc = self.location
+        return self.render(Location(loc.file, loc.row, loc.column, None))
+
+    def render(self, location: Location | None = None) -> str:
+        where = (location or self.location).describe()
         text = f"{self.code} {self.title}"
         if where:
             text += f" ({where})"

@@ -281,7 +281,8 @@ def score_frame(cases: pd.DataFrame, bundle, *, config: Config | None = None) ->
     cases = cases.reset_index(drop=True)
     preds = blank_before_stage(prediction_columns(cases["text"], bundle, settings=settings), cases.get("stage"), bundle)
     dups = settings.finder().add(cases)
-    return _assemble(cases, cases, preds, dups)
+    # the frame's rca_issues are load_cases' own notes (carried on by _assemble), not a column of the input to keep aside
+    return _assemble(cases.drop(columns=[ISSUES], errors="ignore"), cases, preds, dups)
 
 
 # ------------------------------------------------------------ parts and files

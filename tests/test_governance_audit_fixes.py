@@ -50,13 +50,14 @@ def test_an_export_imported_into_another_store_exports_again_unchanged(tmp_path)
     out, _ = read_table(e3)
     assert list(out.columns).count("rca_label_source") == 1 and not any(c.endswith(("_x", "_y")) for c in out.columns)
     row = out.set_index("case_id").loc["C0001"]
-    assert row["root_cause"] == CAUSES[3] and row["rca_label_source"] == "review" and row["rca_reviewed_by"] == "Bob"
+    # everyone who decided the case's codes (Ann's correction was superseded, not erased)
+    assert row["root_cause"] == CAUSES[3] and row["rca_label_source"] == "review" and row["rca_reviewed_by"] == "Ann; Bob"
     # a review in the second store is added after the trail the case came with
     record_decision(b, "C0003", "root_cause", officer="Dee", action="corrected", label=CAUSES[0])
     record_decision(b, "C0001", "root_cause", officer="Dee", action="corrected", label=CAUSES[1])
     e4 = export_cases(b, tmp_path / "e4.csv")
     out4 = read_table(e4)[0].set_index("case_id")
-    assert out4.loc["C0001", "rca_reviewed_by"] == "Bob; Dee"
+    assert out4.loc["C0001", "rca_reviewed_by"] == "Ann; Bob; Dee"
     notes = out4.loc["C0001", "rca_review_notes"]
     assert notes.index(f"by Bob: {CAUSES[0]} -> {CAUSES[3]}") < notes.index(f"by Dee: {CAUSES[3]} -> {CAUSES[1]}")
     assert out4.loc["C0003", "rca_reviewed_by"] == "Dee" and out4.loc["C0004", "rca_label_source"] == "import"

@@ -47,7 +47,7 @@ def test_store_commands_end_to_end(tmp_path):
     r = _run("store", "decide", str(item["item_id"]), "--db", db, "--officer", "Ann", "--action", "corrected",
              "--label", CAUSES[3], "--comment", "phone call")
     assert r.exit_code == 0 and f"-> {CAUSES[3]} by Ann" in r.output
-    r = _run("store", "decide", "--case", "C0002", "--target", "root_cause", "--db", db, "--officer", "Bob")
+    r = _run("store", "decide", "--case", "C0002", "--target", "root_cause", "--db", db, "--officer", "Bob", "--action", "accepted")
     assert r.exit_code == 0 and "accepted" in r.output
     r = runner.invoke(app, ["store", "decide", "--case", "C0002", "--db", db, "--officer", "Bob"])
     assert r.exit_code == 2 and "--target" in r.output

@@ -73,7 +73,8 @@ def import_(
         return
     typer.echo(f"{data}: {res.n_rows:,} rows ({res.n_quarantined:,} quarantined): {res.n_new_cases:,} new cases, "
                f"{res.n_existing_cases:,} already in the store, {res.n_labels:,} recorded codes, "
-               f"{res.n_suggestions:,} suggestions, {res.n_review_items:,} queued for review")
+               f"{res.n_suggestions:,} suggestions, {res.n_review_items:,} queued for review"
+               + (f", {res.n_items_updated:,} waiting cases now show the newer suggestion" if res.n_items_updated else ""))
     if res.n_quarantined and quarantine is None:
         typer.echo(f"warning: {res.n_quarantined:,} rows were not imported; pass --quarantine FILE to see which and why")
     for w in res.warnings[:10]:
@@ -165,7 +166,7 @@ def next_(officer: OfficerOpt, db: DbOpt = None, config: ConfigOpt = None, targe
 def decide_(
     item: Annotated[Optional[int], typer.Argument(help="Review item number (from `rca store next` or the queue).")] = None,
     officer: OfficerOpt = "",
-    action: Annotated[Action, typer.Option("--action", help="accepted, corrected or not_complaint.")] = Action.accepted,
+    action: Annotated[Optional[Action], typer.Option("--action", help="accepted, corrected or not_complaint (default for a queue item: accepted; required with --case).")] = None,
     label: Annotated[Optional[str], typer.Option("--label", help="The code to correct to (';' between codes for multi-label targets).")] = None,
     comment: Annotated[Optional[str], typer.Option("--comment", help="Why (kept in the audit trail).")] = None,
     case_id: Annotated[Optional[str], typer.Option("--case", help="Decide on a case directly instead of a queue item.")] = None,
@@ -183,6 +184,15 @@ def decide_(
         raise RcaError("E501", "give a review item number, or --case with --target", column="item")
     if case_id is not None and not target:
         raise RcaError("E501", "--case needs --target (e.g. --target root_cause)", column="target")
+    if case_id is not None and action is None:
+        # "accepted" on a case means the model's latest suggestion, which may undo an officer's correction
+        raise RcaError("E501", "--case needs --action: accepted (the model's latest suggestion), corrected --label CODE, "
+                       "or not_complaint", column="action",
+                       hint="`rca store audit --case CASE` shows the case's codes and decisions so far.")
+    if item is not None and not 1 <= item <= 2**63 - 1:
+        raise RcaError("E502", f"there is no review item {item}", value=item,
+                       hint="Check the item number with `rca store queue`, or take the next case with `rca store next`.")
+    action = action or Action.accepted
     s = open_store(db, config=cfg)
     try:
         if item is not None:

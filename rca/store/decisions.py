@@ -129,7 +129,7 @@ def _normalise_label(sess, target: str, label: str | None, *, config: Config | N
     return MULTI_SEP.join(out)
 
 
-def _code_in_force(sess, case_pk: int, target: str) -> str | None:
+def code_in_force(sess, case_pk: int, target: str) -> str | None:
     dec = sess.execute(select(Decision.label, Decision.id).where(Decision.case_pk == case_pk, Decision.target == target)
                        .order_by(Decision.id.desc()).limit(1)).first()
     if dec is not None:
@@ -140,15 +140,23 @@ def _code_in_force(sess, case_pk: int, target: str) -> str | None:
 
 def _write(sess, *, case_pk: int, case_id: str, target: str, action: str, label: str | None, suggestion_id: int | None,
            item_id: int | None, officer: str, comment: str | None, now: datetime, config: Config | None) -> DecisionRecord:
-    previous = _code_in_force(sess, case_pk, target)
+    previous = code_in_force(sess, case_pk, target)
     dec = Decision(case_pk=case_pk, target=target, item_id=item_id, suggestion_id=suggestion_id, action=action, label=label,
                    previous_label=previous, officer=officer, comment=comment, decided_at=now)
     sess.add(dec)
     if action == "not_complaint" and target != ACCEPTABILITY:
         # the case is not a complaint at all: say so in the acceptability code too
         nc = str((config.section("store") if config else {}).get("not_complaint_label", NOT_COMPLAINT_LABEL))
-        sess.add(Decision(case_pk=case_pk, target=ACCEPTABILITY, item_id=None, suggestion_id=None, action="not_complaint",
-                          label=nc, previous_label=_code_in_force(sess, case_pk, ACCEPTABILITY), officer=officer,
+        # ...and that decides the case's open acceptability item: left open, a second officer confirming its
+        # suggestion ("Complaint") would silently overturn this decision
+        open_item = sess.execute(select(ReviewItem.id).join(Lease, Lease.item_id == ReviewItem.id)
+                                 .where(ReviewItem.case_pk == case_pk, ReviewItem.target == ACCEPTABILITY,
+                                        Lease.closed_at.is_(None))).scalar()
+        if open_item is not None:
+            sess.execute(update(Lease).where(Lease.item_id == open_item, Lease.closed_at.is_(None))
+                         .values(closed_at=now, officer=officer))
+        sess.add(Decision(case_pk=case_pk, target=ACCEPTABILITY, item_id=open_item, suggestion_id=None, action="not_complaint",
+                          label=nc, previous_label=code_in_force(sess, case_pk, ACCEPTABILITY), officer=officer,
                           comment=comment, decided_at=now))
     sess.flush()
     return DecisionRecord(decision_id=dec.id, case_id=case_id, target=target, action=action, label=label, previous_label=previous,
@@ -190,7 +198,7 @@ def _refuse(sess, item_id: int, *, officer: str, now: datetime, case_id: str | N
         who = sess.execute(select(Decision.officer).where(Decision.item_id == item_id)).scalar()
         raise RcaError("E502", f"{what} was already decided by {who or 'someone else'} at {lease.closed_at:%Y-%m-%d %H:%M} UTC",
                        value=item_id, hint="Nothing is lost: that decision is in the audit trail (`rca store audit`). "
-                       "To change the code, decide on the case directly: `rca store decide --case CASE --target TARGET`.")
+                       "To change the code, decide on the case directly: `rca store decide --case CASE --target TARGET --action corrected --label CODE`.")
     holder = lease.officer if lease is not None and lease.officer else "another officer"
     until = f" until {lease.expires_at:%H:%M:%S} UTC" if lease is not None and lease.expires_at else ""
     raise RcaError("E502", f"{what} is leased to {holder}{until}; {officer} cannot decide it now", value=item_id,
@@ -199,11 +207,13 @@ def _refuse(sess, item_id: int, *, officer: str, now: datetime, case_id: str | N
 
 
 def decide(store: Store, item_id: int, *, officer: str, action: str, label: str | None = None, comment: str | None = None,
-           config: Config | None = None, now: datetime | None = None) -> DecisionRecord:
+           config: Config | None = None, now: datetime | None = None, seen_suggestion: int | None = None) -> DecisionRecord:
     """Record an officer's decision on a review item and close it.
 
     The officer must hold the item's lease, or nobody may hold it (a lapsed
     lease of their own still counts); otherwise E502 and nothing is written.
+    `seen_suggestion`: the suggestion the officer was shown; an acceptance is
+    refused (E502) when the case was scored again since and shows another.
     """
     officer = check_officer(officer)
     comment = _comment(comment)
@@ -215,6 +225,10 @@ def decide(store: Store, item_id: int, *, officer: str, action: str, label: str 
             raise RcaError("E502", f"there is no review item {item_id}", value=item_id,
                            hint="Check the item number with `rca store queue`, or take the next case with `rca store next`.")
         item, case_id, suggested = row
+        if action == "accepted" and seen_suggestion is not None and seen_suggestion != item.suggestion_id:
+            raise RcaError("E502", f"the suggestion for case {case_id} ({item.target}) changed since it was shown: the case was "
+                           f"scored again and now suggests {suggested!r}", value=item_id,
+                           hint="Look at the case again before confirming; nothing was recorded.")
         decided_label = _resolve_label(sess, target=item.target, action=action, label=label, suggested=suggested, config=config)
         # Close the lease only if it is ours or free: the WHERE is re-checked under
         # the row lock, so of two racing officers exactly one closes it.

@@ -22,7 +22,7 @@ from ..io import write_table
 from ..schema import DATETIME_FIELDS, SOURCE_ROW
 from ..taxonomy import MULTI_SEP, split_labels
 from .db import Store
-from .decisions import current_codes
+from .decisions import current_codes, decisions_frame
 from .models import Import
 from .training_data import LABEL_SOURCE, cases_for_training
 
@@ -60,6 +60,11 @@ def _respell(value, table: dict[str, str]):
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return value
     return MULTI_SEP.join(table.get(p, p) for p in split_labels(str(value)))
+
+
+def _same(a: str, b: str) -> bool:
+    """The same codes, in any order (multi-label codes are ';'-joined)."""
+    return set(split_labels(a)) == set(split_labels(b))
 
 
 def _first_previous(store: Store) -> dict[tuple[str, str], str | None]:
@@ -138,20 +143,25 @@ def export_frame(store: Store, *, config: Config | None = None, reviewed_only: b
         before = _first_previous(store)
 
         def _note(r) -> str:
-            if r["action"] == "accepted":
-                return f"{r['target']} confirmed by {r['decided_by']}"
             was = before.get((str(r["case_id"]), str(r["target"])), r["original_label"])
             was = was if isinstance(was, str) else "none"
             after = r["label"] if isinstance(r["label"], str) else "none"
-            what = "marked not a complaint" if r["action"] == "not_complaint" else "corrected"
+            if r["action"] == "accepted" and _same(was, after):
+                return f"{r['target']} confirmed by {r['decided_by']}"
+            # accepting a suggestion that differs from the code before review changes the code: say so
+            what = {"not_complaint": "marked not a complaint", "accepted": "changed (suggestion accepted)"}.get(r["action"], "corrected")
             return f"{r['target']} {what} by {r['decided_by']}: {was} -> {after}"
 
         reviewed = reviewed.assign(_note=reviewed.apply(_note, axis=1), case_id=reviewed["case_id"].astype(str))
         notes = reviewed.groupby("case_id").agg(
-            rca_reviewed_by=("decided_by", lambda s: "; ".join(dict.fromkeys(s))),
             rca_reviewed_at=("decided_at", "max"),
             rca_review_notes=("_note", lambda s: " | ".join(s)),
         )
+        # everyone who decided a code of the case, in the order they did: a later decision does not erase an earlier officer
+        trail = decisions_frame(store)
+        deciders = trail.assign(case_id=trail["case_id"].astype(str)).groupby("case_id")["officer"].agg(
+            lambda s: "; ".join(dict.fromkeys(s)))
+        notes.insert(0, "rca_reviewed_by", deciders.reindex(notes.index).to_numpy())
     trail = _trail(frame, notes)  # takes any earlier trail out of `frame`
     frame = pd.concat([frame, trail], axis=1)
     if reviewed_only:

@@ -25,7 +25,7 @@ from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, insert, select
+from sqlalchemy import and_, insert, select, update
 
 from ..config import Config
 from ..errors import RcaError
@@ -61,6 +61,7 @@ class ImportResult:
     n_labels: int = 0
     n_suggestions: int = 0
     n_review_items: int = 0
+    n_items_updated: int = 0  # open review items now showing a newer suggestion
     targets: list[str] = field(default_factory=list)
     skipped: bool = False  # the same file was imported before
     warnings: list[str] = field(default_factory=list)
@@ -115,6 +116,10 @@ def _bool(value: Any) -> bool:
     return v is not None and str(v).strip().lower() in _TRUE
 
 
+def _words(text: Any) -> str:
+    return " ".join(str(text or "").split())
+
+
 def _same_codes(a: str | None, b: str | None) -> bool:
     return set(split_labels(a)) == set(split_labels(b))
 
@@ -141,11 +146,19 @@ def import_export(store: Store, path: str | Path, *, config: Config | None = Non
                                 warnings=[f"{path} was imported before (import {earlier.id} at {earlier.imported_at:%Y-%m-%d %H:%M} UTC); to load it again, import it with --force"])
     res = load_cases(path, config=config, on_bad_rows="quarantine", require=("text",), quarantine_path=quarantine_path)
     spellings = export_spellings(path, res.cases, res.mapping, config=config, encoding=res.encoding)
-    out = import_frame(store, res.cases, source=str(path), config=config, model_version=model_version,
+    cases, said = res.cases, []
+    if "case_id" not in res.mapping:
+        # row numbers serve as ids within one file; in a store that holds many files, row 2 of February
+        # is not row 2 of January: the file's name keeps them apart
+        cases = cases.assign(case_id=[f"{path.stem}:{r}" for r in cases[SOURCE_ROW]])
+        said.append(f"{path} has no case id column: each row is stored as case '{path.stem}:ROW' (ROW its row number), so "
+                    f"rows of other files never merge with these, and a file of the same name imported again matches by row. "
+                    "To follow a case across exports, map the export's case id column (--id-column, or case_id under [columns]).")
+    out = import_frame(store, cases, source=str(path), config=config, model_version=model_version,
                        imported_by=imported_by, sha256=digest, columns=res.mapping, spellings=spellings)
     out.n_rows = res.n_read
     out.n_quarantined = res.n_quarantined
-    out.warnings = res.warnings + out.warnings
+    out.warnings = res.warnings + said + out.warnings
     return out
 
 
@@ -220,14 +233,19 @@ def import_frame(store: Store, cases: pd.DataFrame, *, source: str = "frame", co
         sess.flush()
         result.import_id = imp.id
         pending: list[RankInput] = []
+        other_text: list[str] = []  # ids of stored cases this file gives other words
+        overruled: list[str] = []  # ids whose code here differs from an officer's decision in force
         for start in range(0, len(cases), _CHUNK):
             chunk = cases.iloc[start : start + _CHUNK]
             ids = [str(x) for x in chunk["case_id"]]
-            existing = dict(sess.execute(select(Case.case_id, Case.id).where(Case.case_id.in_(ids))).all())
+            stored = {r.case_id: r for r in sess.execute(select(Case.case_id, Case.id, Case.text).where(Case.case_id.in_(ids)))}
+            existing = {cid: r.id for cid, r in stored.items()}
             new_rows = []
             for rec in chunk.to_dict("records"):
                 cid = str(rec["case_id"])
                 if cid in existing:
+                    if _words(stored[cid].text) != _words(_clean(rec.get("text"))):
+                        other_text.append(cid)
                     continue
                 received = _clean(rec.get("received"))
                 new_rows.append({
@@ -258,6 +276,8 @@ def import_frame(store: Store, cases: pd.DataFrame, *, source: str = "frame", co
                         # an officer's decision coming back (rca's own export imported again),
                         # not a code the council recorded: recording it would rewrite the trail
                         continue
+                    if (pk, t) in decided and (latest.get((pk, t)) is None or not _same_codes(latest[(pk, t)], lab)):
+                        overruled.append(f"{rec['case_id']} ({t})")
                     if latest.get((pk, t)) is None or not _same_codes(latest[(pk, t)], lab):
                         label_rows.append({"case_pk": pk, "target": t, "label": lab[:1000], "import_id": imp.id})
                         latest[(pk, t)] = lab
@@ -287,13 +307,30 @@ def import_frame(store: Store, cases: pd.DataFrame, *, source: str = "frame", co
                 key = (s["case_pk"], s["target"])
                 original = latest.get(key)
                 disagrees = original is not None and s["label"] is not None and not _same_codes(original, s["label"])
-                if key in decided or key in open_items or not (s["needs_review"] or (queue_disagreements and disagrees)):
+                if key in open_items:
+                    # a case scored again while it waits: the officer sees, and confirms, the newest suggestion
+                    if open_items[key] is not None:
+                        sess.execute(update(ReviewItem).where(ReviewItem.id == open_items[key]).values(suggestion_id=sid))
+                        result.n_items_updated += 1
                     continue
-                open_items.add(key)
+                if key in decided or not (s["needs_review"] or (queue_disagreements and disagrees)):
+                    continue
+                open_items[key] = None  # queued below (ids come with the insert)
                 pending.append(RankInput(case_pk=s["case_pk"], target=s["target"], suggestion_id=sid, label=s["label"],
                                          confidence=s["confidence"], original=original, needs_review=s["needs_review"]))
         if pending:
             result.n_review_items = _enqueue(sess, pending, order=str(store_cfg.get("queue_order", "useful")), now=now)
+        if other_text:
+            result.warnings.append(
+                f"{len(other_text):,} rows of {source} have the case id of a stored case but other words (e.g. "
+                f"{', '.join(other_text[:5])}): the stored case keeps its first text, and these rows' codes and suggestions "
+                "were added to it. If these are different complaints, the ids are not unique across exports: map a "
+                "unique case id column before importing more.")
+        if overruled:
+            result.warnings.append(
+                f"{len(overruled):,} codes in {source} differ from an officer's decision on the case (e.g. "
+                f"{', '.join(overruled[:5])}): the officer's code stays in force and the export's is kept in the trail. "
+                "To take the export's code, decide the case again (`rca store decide --case CASE --target TARGET --action corrected --label CODE`).")
         imp.n_new_cases = result.n_new_cases
         imp.n_suggestions = result.n_suggestions
         imp.n_review_items = result.n_review_items
@@ -328,10 +365,11 @@ def _decided_codes(sess, pks: list[int]) -> dict[tuple[int, str], str | None]:
     return {(r.case_pk, r.target): r.label for r in rows}
 
 
-def _open_item_pairs(sess, pks: list[int]) -> set[tuple[int, str]]:
-    q = (select(ReviewItem.case_pk, ReviewItem.target).join(Lease, Lease.item_id == ReviewItem.id)
+def _open_item_pairs(sess, pks: list[int]) -> dict[tuple[int, str], int | None]:
+    """(case, target) -> the id of its open review item."""
+    q = (select(ReviewItem.case_pk, ReviewItem.target, ReviewItem.id).join(Lease, Lease.item_id == ReviewItem.id)
          .where(and_(ReviewItem.case_pk.in_(pks), Lease.closed_at.is_(None))))
-    return {(r.case_pk, r.target) for r in sess.execute(q)}
+    return {(r.case_pk, r.target): r.id for r in sess.execute(q)}
 
 
 __all__ = ["ImportResult", "import_export", "import_frame", "export_spellings", "scored_targets", "CODE_FIELDS"]

@@ -24,8 +24,8 @@ from sqlalchemy import and_, case, func, or_, select, update
 from ..config import Config
 from ..errors import RcaError
 from .db import Store, utcnow
-from .decisions import check_officer, label_options
-from .models import Case, Decision, Lease, OriginalLabel, ReviewItem, Suggestion
+from .decisions import check_officer, code_in_force, label_options
+from .models import Case, Decision, Lease, ReviewItem, Suggestion
 
 DEFAULT_LEASE_SECONDS = 600
 SKIP_SECONDS = 900  # a case an officer skipped is not offered to them again for this long
@@ -45,11 +45,12 @@ class QueueItem:
     service: str | None
     received: str | None
     text: str
-    recorded: str | None  # the code the export recorded, if any
+    recorded: str | None  # the code in force: an officer's decision, else the code the export recorded
     officer: str | None
     lease_expires_at: str | None
     multi_label: bool = False
     options: list[str] = field(default_factory=list)
+    suggestion_id: int | None = None  # send it back with an acceptance: refused if the case was scored again since
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -137,8 +138,9 @@ def release(store: Store, item_id: int, *, officer: str, skip: bool = False, now
 
 
 def _recorded(sess, case_pk: int, target: str) -> str | None:
-    return sess.execute(select(OriginalLabel.label).where(OriginalLabel.case_pk == case_pk, OriginalLabel.target == target)
-                        .order_by(OriginalLabel.id.desc()).limit(1)).scalar()
+    """The code in force: an officer's latest decision (a "Not a complaint" on another item sets the
+    acceptability), else the latest imported code."""
+    return code_in_force(sess, case_pk, target)
 
 
 def _load_item(sess, item_id: int, *, config: Config | None) -> QueueItem:
@@ -165,6 +167,7 @@ def _load_item(sess, item_id: int, *, config: Config | None) -> QueueItem:
         service=case.service, received=case.received.isoformat() if case.received else None, text=text,
         recorded=_recorded(sess, case.id, item.target), officer=lease.officer,
         lease_expires_at=lease.expires_at.isoformat() if lease.expires_at else None, multi_label=multi, options=options,
+        suggestion_id=item.suggestion_id,
     )
 
 

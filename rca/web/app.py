@@ -237,7 +237,7 @@ def create_app(model_dir: str | Path | None, *, config: Config | None = None, to
 
     @app.exception_handler(RcaError)
     async def _rca_error(request: Request, exc: RcaError):
-        return JSONResponse(status_code=400, content={"detail": {"code": exc.code, "message": str(exc)}})
+        return JSONResponse(status_code=400, content={"detail": {"code": exc.code, "message": exc.public()}})
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):

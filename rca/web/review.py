@@ -26,10 +26,11 @@ import hashlib
 import hmac
 import threading
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Annotated, Literal, Optional
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, FastAPI, Form, HTTPException, Query, Request
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, ConfigDict, Field
@@ -55,12 +56,19 @@ router = APIRouter(prefix="/review", tags=["review"], dependencies=[Depends(requ
 page_router = APIRouter(prefix="/review", include_in_schema=False)
 
 
+# a queue item number the database can hold (a larger one is a 422, not an overflow inside the store)
+ItemId = Annotated[int, PathParam(ge=1, le=2**63 - 1)]
+
+
 class DecisionRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     officer: str = Field(..., min_length=1, max_length=MAX_OFFICER, description="Who is deciding (kept in the audit trail).")
     action: Literal["accepted", "corrected", "not_complaint"]
     label: Optional[str] = Field(None, max_length=1000, description="The code to correct to (';'-separated for multi-label targets).")
     comment: Optional[str] = Field(None, max_length=MAX_COMMENT)
+    suggestion_id: Optional[int] = Field(None, ge=1, le=2**63 - 1, description=(
+        "The item's suggestion_id when the officer saw it: an acceptance is refused (409) if the case was scored "
+        "again since, so nobody confirms a code they were not shown."))
 
 
 class ReleaseRequest(BaseModel):
@@ -105,7 +113,7 @@ def _http(exc: RcaError) -> HTTPException:
         status = 503  # the database itself
     else:
         status = 400
-    return HTTPException(status_code=status, detail={"code": exc.code, "message": str(exc)})
+    return HTTPException(status_code=status, detail={"code": exc.code, "message": exc.public()})
 
 
 def _records(df) -> list[dict]:
@@ -129,18 +137,18 @@ def review_next(request: Request, officer: str = Query(..., min_length=1, max_le
 
 
 @router.post("/{item_id}/decision", status_code=201)
-def review_decision(item_id: int, body: DecisionRequest, request: Request) -> dict:
+def review_decision(item_id: ItemId, body: DecisionRequest, request: Request) -> dict:
     """Accept, correct or mark not a complaint; 409 (E502) when another officer holds the case or it is decided."""
     try:
         rec = decide(get_store(request), item_id, officer=body.officer, action=body.action, label=body.label,
-                     comment=body.comment, config=_config(request))
+                     comment=body.comment, config=_config(request), seen_suggestion=body.suggestion_id)
     except RcaError as exc:
         raise _http(exc) from exc
     return {"decision": rec.to_dict()}
 
 
 @router.post("/{item_id}/release")
-def review_release(item_id: int, body: ReleaseRequest, request: Request) -> dict:
+def review_release(item_id: ItemId, body: ReleaseRequest, request: Request) -> dict:
     """Give a leased case back to the queue."""
     try:
         ok = release(get_store(request), item_id, officer=body.officer, skip=body.skip)
@@ -189,7 +197,12 @@ def _signed_in(request: Request) -> str | None:
         officer = base64.urlsafe_b64decode(name_b64.encode()).decode("utf-8")
     except (ValueError, UnicodeDecodeError):
         return None
-    return officer if hmac.compare_digest(sig, _sign(token, "officer|" + officer)) else None
+    return officer if _same(sig, _sign(token, "officer|" + officer)) else None
+
+
+def _same(given: str, expected: str) -> bool:
+    """Constant-time comparison of two texts; any characters (compare_digest refuses non-ASCII str)."""
+    return hmac.compare_digest(given.encode("utf-8", "surrogatepass"), expected.encode("utf-8"))
 
 
 def _csrf(request: Request, officer: str) -> str:
@@ -248,7 +261,28 @@ def review_work(request: Request, target: Optional[str] = Query(None, max_length
     officer = _signed_in(request)
     if officer is None:
         return _to_signin()
-    return _work_page(request, officer, target=target or None, service=service or None, saved=saved)
+    return _work_page(request, officer, target=target or None, service=service or None, saved=_saved_message(request, officer, saved))
+
+
+_SKIPPED = "Skipped: the case goes back to the queue for someone else."
+
+
+def _saved_message(request: Request, officer: str, saved: str | None) -> str | None:
+    """What the status box says after a decision: composed here from the officer's own decision
+    (`saved` carries its number, or "skip"), never text from the address bar."""
+    if saved == "skip":
+        return _SKIPPED
+    if not saved or not saved.isdigit():
+        return None
+    trail = decisions_frame(get_store(request), officer=officer)
+    rec = trail[trail["decision_id"] == int(saved)]
+    if rec.empty:
+        return None
+    r = rec.iloc[0]
+    what = str(r["target"]).replace("_", " ")
+    return {"accepted": f"Confirmed {what} for case {r['case_id']}: {r['label']}.",
+            "corrected": f"Corrected {what} for case {r['case_id']} to {r['label']}.",
+            }.get(r["action"], f"Case {r['case_id']} marked not a complaint.")
 
 
 def _work_page(request: Request, officer: str, *, target, service, saved=None, error=None, status=200) -> HTMLResponse:
@@ -266,29 +300,29 @@ def _work_page(request: Request, officer: str, *, target, service, saved=None, e
 
 
 @page_router.post("/work/{item_id}")
-def review_work_decide(request: Request, item_id: int, action: str = Form(..., max_length=20),
+def review_work_decide(request: Request, item_id: ItemId, action: str = Form(..., max_length=20),
                        label: list[str] = Form([]), comment: str = Form("", max_length=MAX_COMMENT),
                        csrf: str = Form("", max_length=200), target: str = Form("", max_length=100),
-                       service: str = Form("", max_length=200)) -> Response:
+                       service: str = Form("", max_length=200), seen: str = Form("", max_length=30)) -> Response:
     """Accept, correct, mark not a complaint, or skip; then on to the next case."""
     officer = _signed_in(request)
     if officer is None:
         return _to_signin()
-    if not hmac.compare_digest(csrf, _csrf(request, officer)):
+    if not _same(csrf, _csrf(request, officer)):
         raise HTTPException(status_code=403, detail={"code": "E402", "message": "form check failed; reload the page"})
     store = get_store(request)
     try:
         if action == "skip":
-            release(store, item_id, officer=officer, skip=True)
-            done = "Skipped: the case goes back to the queue for someone else."
+            if not release(store, item_id, officer=officer, skip=True):
+                raise RcaError("E502", f"item {item_id} is not yours to skip: it was decided, or another officer holds it",
+                               value=item_id, hint="Take the case shown now.")
+            done = "skip"
         else:
             chosen = ";".join(x for x in label if x.strip()) or None
             rec = decide(store, item_id, officer=officer, action=action, label=chosen if action == "corrected" else None,
-                         comment=comment or None, config=_config(request))
-            what = rec.target.replace("_", " ")
-            done = {"accepted": f"Confirmed {what} for case {rec.case_id}: {rec.label}.",
-                    "corrected": f"Corrected {what} for case {rec.case_id} to {rec.label}.",
-                    }.get(rec.action, f"Case {rec.case_id} marked not a complaint.")
+                         comment=comment or None, config=_config(request),
+                         seen_suggestion=int(seen) if seen.isdigit() else None)
+            done = str(rec.decision_id)
     except RcaError as exc:
         status = _http(exc).status_code
         return _work_page(request, officer, target=target or None, service=service or None, error=exc.detail or str(exc), status=status)
