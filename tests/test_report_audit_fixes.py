@@ -714,3 +714,26 @@ def test_small_counts_adding_up_to_a_small_total_are_not_all_shown_as_under_5():
     df = pd.DataFrame({"Service": ["Parking", "Highways", "Planning", "Housing", "Waste", "Total"], "Withdrawn": [1, 1, 1, 1, 0, 4]})
     out = suppress(Table("x", "x", df, counts=("Withdrawn",), col_total=("Withdrawn",)), small=5).data["Withdrawn"].tolist()
     assert SECONDARY in out and out.count("<5") >= 3 and out[4] == 0, out
+
+
+def test_an_export_with_one_row_per_stage_counts_each_stage(tmp_path):
+    """A case's stage-2 row repeats its reference: the report left every one out (Stage 2 = 0), said only at the
+    foot of the HTML. Now it is that stage's record; a true repeat (same case, same stage) is still left out, and
+    both are said on the console."""
+    rows = ["Ref,Received,Description,Stage,Outcome"]
+    for i in range(12):
+        rows.append(f"C{i},0{1 + i % 9}/05/2023,bin missed again {i},Stage 1,Not upheld")
+    for i in range(5):
+        rows.append(f"C{i},2{i}/06/2023,still no bin {i},Stage 2,Upheld")
+    rows.append("C0,01/05/2023,bin missed again 0,Stage 1,Not upheld")  # the same row twice
+    path = tmp_path / "perstage.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[columns]\ncase_id = "Ref"\nreceived = "Received"\ntext = "Description"\nstage = "Stage"\noutcome = "Outcome"\n')
+    res = CliRunner().invoke(app, ["report", str(path), "--config", str(cfg), "--period", "2023-24", "--out", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    counts = (tmp_path / "out" / "tables" / "stage_counts.csv").read_text("utf-8")
+    assert "Stage 1,12" in counts and "Stage 2,5" in counts, counts
+    said = " ".join(res.output.split())
+    assert "5 rows of perstage.csv repeat a case id at another stage: counted as the record of that stage" in said
+    assert "1 row of perstage.csv was left out: 1 repeating a case at the same stage" in said

@@ -1,7 +1,6 @@
 """`rca report`: the annual (or quarterly) complaints report as HTML, Word, Excel and PNG charts."""
 from __future__ import annotations
 
-import re
 import time
 from enum import Enum
 from pathlib import Path
@@ -11,7 +10,6 @@ import typer
 
 from .common import ConfigOpt, IdColumnOpt, JsonOpt, SeedOpt, TextColumnOpt, build_config, cli_errors, echo_json
 
-_DROP = re.compile(r"\bE10[45]\b")  # duplicated case id, blank row: not a case to count
 
 
 class Audience(str, Enum):
@@ -44,7 +42,8 @@ def report(
 ) -> None:
     """Write the complaints report for a period: every table the annual report needs, themes, trends and a drafted learning section."""
     from ..reports.build import build_report, write_report
-    from ..validate import ISSUES, load_cases
+    from ..reports.records import report_records
+    from ..validate import load_cases
 
     t0 = time.perf_counter()
     cfg = build_config(config, text_column=text_column, id_column=id_column, seed=seed)
@@ -55,13 +54,9 @@ def report(
         bundle = load_model(model_dir)  # its column names are read where this file has them
         cfg = cfg.with_column_hints((bundle.manifest.get("data") or {}).get("columns"))
     res = load_cases(data, config=cfg, on_bad_rows="keep", require=("text",) if model_dir else ())
-    cases = res.cases
-    notes = []
-    if ISSUES in cases:
-        drop = cases[ISSUES].fillna("").str.contains(_DROP)
-        if drop.any():
-            notes.append(f"{int(drop.sum()):,} rows of {data.name} were left out: blank rows or repeated case ids.")
-        cases = cases[~drop].drop(columns=[ISSUES]).reset_index(drop=True)
+    cases, notes = report_records(res.cases, data.name)  # one record per case and stage; true repeats left out, said
+    for note in notes:
+        typer.echo(f"note: {note}", err=True)
     if population is None and (data.parent / "ward_population.csv").exists():
         population = data.parent / "ward_population.csv"  # the demo's bundled table sits beside its export
         notes.append(f"Ward populations read from {population}.")
