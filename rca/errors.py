@@ -18,6 +18,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E006": ("sheet not found", "Name an existing sheet with sheet = \"...\" in the config file given with --config, or leave it out to read the first sheet."),
     "E007": ("cannot write output", "Check the folder exists, is writable and has free space."),
     "E008": ("too many columns", "Export only the case columns you need (at most 10,000)."),
+    "E010": ("output would overwrite the input", "Write the output to another file name: the input export is never overwritten."),
     "E009": ("text too long for an Excel cell", "An Excel cell holds at most 32,767 characters; write the output as .csv or .parquet to keep every character."),
     # E1xx: columns and rows
     "E101": ("required column missing", "Map your column to the canonical name in the config [columns] table or with --text-column / --id-column."),

@@ -52,6 +52,20 @@ def atomic_path(path: str | Path):
     return _cm()
 
 
+def not_the_input(out: str | Path, source: str | Path, *, option: str = "--out") -> None:
+    """E010 when `out` is the file `source` (the same path, or a link to it): an output never replaces the export.
+
+    >>> not_the_input("scored.csv", "cases.csv")
+    """
+    a, b = Path(out), Path(source)
+    try:
+        same = a.exists() and b.exists() and a.samefile(b)
+    except OSError:
+        same = False
+    if same or a.resolve() == b.resolve():
+        raise RcaError("E010", f"{option} {out} is the input file", file=str(source), column=option)
+
+
 def write_table(df: pd.DataFrame, path: str | Path, *, sheet_name: str = "cases", neutralise: bool = True) -> Path:
     """Write CSV / XLSX / Parquet by extension, atomically; formula injection neutralised."""
     target = Path(path)

@@ -29,6 +29,7 @@ from . import __version__
 from .config import Config
 from .duplicates import DUP_COLUMNS, DuplicateFinder
 from .errors import RcaError
+from .io import not_the_input
 from .evidence import predict_with_evidence
 from .validate import ISSUES
 
@@ -478,6 +479,7 @@ def score_file(path: str | Path, out: str | Path, *, model_dir: str | Path, conf
         settings.n_jobs = int(n_jobs)
     path, out, model_dir = Path(path), Path(out), Path(model_dir)
     _out_kind(out)
+    not_the_input(out, path)
     if not path.exists():
         raise RcaError("E001", file=str(path))
     if bundle is None and not model_dir.is_dir():

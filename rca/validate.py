@@ -26,7 +26,7 @@ from .column_map import _FLAGS, _clashes, _make_room, check_columns, resolve_map
 from .config import Config
 from .dates import _NUMERIC_DATE, _blank_dates, _read_dates, date_order
 from .errors import message
-from .io import iter_table, read_table, write_table
+from .io import not_the_input, iter_table, read_table, write_table
 from .schema import BY_NAME, CANONICAL, DATETIME_FIELDS, SOURCE_ROW
 from .taxonomy import Taxonomy, load_taxonomy
 
@@ -231,6 +231,8 @@ def load_cases(
     >>> # res = load_cases("cases.csv", config=load_config("rca.toml"))
     >>> # res.n_read == res.n_valid + res.n_quarantined
     """
+    if quarantine_path is not None:
+        not_the_input(quarantine_path, path, option="--quarantine")
     config = config or Config()
     taxonomy = taxonomy or load_taxonomy(config.taxonomy)
     raw, info = read_table(path, sheet=config.sheet, encoding=config.encoding)

@@ -36,7 +36,7 @@ def redact_cmd(
 
     Every row and column is kept as it was, apart from the redacted text.
     """
-    from ..io import read_table, write_table
+    from ..io import not_the_input, read_table, write_table
     from ..redact import find_pii, redact_many
     from ..validate import resolve_mapping
 
@@ -57,6 +57,7 @@ def redact_cmd(
                 counts[span.kind] = counts.get(span.kind, 0) + 1
         raw[col] = redact_many(values)
     target = out or data.with_name(data.stem + ".redacted" + (data.suffix if data.suffix.lower() in (".csv", ".xlsx", ".parquet") else ".csv"))
+    not_the_input(target, data)
     write_table(raw.drop(columns=[c for c in raw.columns if c == "source_row"]), target)
     summary = {"file": str(data), "out": str(target), "rows": len(raw), "columns": targets, "replaced": counts}
     if as_json:
@@ -81,13 +82,14 @@ def audit_cmd(
 ) -> None:
     """Rank cases whose recorded code is probably wrong, with the suggested code and the words behind it."""
     from ..audit import audit_labels
-    from ..io import write_table
+    from ..io import not_the_input, write_table
     from ..validate import load_cases
 
     cfg = build_config(config, text_column=text_column, id_column=id_column, seed=seed)
     res = load_cases(data, config=cfg, require=("text", target))
     result = audit_labels(res.cases, target, n_splits=folds, seed=cfg.seed, top=top, source=str(data))
     target_path = out or data.with_name(f"{data.stem}.audit-{target}.csv")
+    not_the_input(target_path, data)
     write_table(result.issues, target_path)
     summary = result.summary() | {"file": str(data), "quarantined": res.n_quarantined, "out": str(target_path)}
     if as_json:
@@ -132,7 +134,7 @@ def suggest_labels_cmd(
     import numpy as np
 
     from ..active_learning import suggest_labels, target_population
-    from ..io import write_table
+    from ..io import not_the_input, write_table
     from ..model_store import load_model
     from ..validate import load_cases
 
@@ -167,6 +169,7 @@ def suggest_labels_cmd(
                              confidence=np.asarray(p.confidence, float)[rows])
     table = suggest_labels(cases.iloc[rows].reset_index(drop=True), chosen, target=target, n=n, redact_text=not keep_personal_data)
     target_path = out or data.with_name(f"{data.stem}.to-label-{target}.csv")
+    not_the_input(target_path, data)
     write_table(table, target_path)
     kind = "uncoded cases" if not include_labelled else "cases"
     if as_json:

@@ -80,8 +80,10 @@ def set_aside_counts(quarantine) -> dict[str, int]:
 def _set_aside(res, data: Path, qpath: Path | None) -> tuple[dict[str, int], Path | None]:
     """Write the rows training cannot use (no text, blank rows) beside the input, with their
     reasons; refuse with the real reasons when no row is left."""
-    from ..io import write_table
+    from ..io import not_the_input, write_table
 
+    if qpath is not None:
+        not_the_input(qpath, data, option="--quarantine")
     counts = set_aside_counts(res.quarantine)
     if not res.n_quarantined:
         return counts, None
