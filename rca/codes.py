@@ -50,3 +50,31 @@ def _read_codes(name: str, cleaned: pd.Series, config: Config, taxonomy: Taxonom
             notes.append(message("E106", f"{code!r} is kept as written: {why}; two codes of one file are never merged into one",
                                  file=source, column=column, hint=f"To merge them, map both spellings under [labels.{name}] in the config."))
     return cleaned.map(lambda v: read.get(v) if v else None), notes
+
+
+def fold_spellings(values: pd.Series, *, multi: bool = False) -> tuple[pd.Series, list[tuple[list[str], str]]]:
+    """Codes that differ only in capital letters or spaces read as one: the spelling the column uses
+    most (the first seen on a tie). Returns the column so read, and (spellings, read as) for each
+    code that had more than one spelling.
+
+    >>> out, folded = fold_spellings(pd.Series(["Noise", "NOISE", "noise ", "Noise", "Bins", None]))
+    >>> out.tolist(), folded
+    (['Noise', 'Noise', 'Noise', 'Noise', 'Bins', None], [(['Noise', 'NOISE', 'noise'], 'Noise')])
+    """
+    def parts(v) -> list[str]:
+        text = str(v)
+        return [p for p in (" ".join(x.split()) for x in (text.split(MULTI_SEP) if multi else [text])) if p]
+
+    present = values.notna() & values.astype(str).str.strip().ne("")
+    counts: dict[str, dict[str, int]] = {}
+    for v in values[present]:
+        for p in parts(v):
+            counts.setdefault(p.casefold(), {}).setdefault(p, 0)
+            counts[p.casefold()][p] += 1
+    chosen = {k: max(spell, key=lambda s: spell[s]) for k, spell in counts.items()}  # dicts keep first-seen order on ties
+    folded = [(list(spell), chosen[k]) for k, spell in counts.items() if len(spell) > 1]
+    if not folded:
+        return values, []
+    read = values.copy().astype(object)
+    read[present] = [MULTI_SEP.join(dict.fromkeys(chosen[p.casefold()] for p in parts(v))) for v in values[present]]
+    return read, folded

@@ -30,7 +30,7 @@ from sklearn.model_selection import StratifiedGroupKFold, train_test_split
 
 from .calibration import calibration_curve, expected_calibration_error
 from .errors import RcaError
-from .taxonomy import split_labels
+from .taxonomy import MULTI_SEP, split_labels
 
 
 # ------------------------------------------------------------------ split
@@ -274,7 +274,10 @@ def evaluate_cases(cases: pd.DataFrame, bundle, *, targets: list[str] | None = N
         p = preds[t]
         sub = type(p)([p.labels[i] for i in np.flatnonzero(ok)], p.confidence[ok], p.review[ok], p.proba[ok], p.classes)
         multi = bundle.manifest.get("target_kinds", {}).get(t) == "multi_label"
-        truth = labels[ok].astype(str).str.strip().tolist()
+        # a code the model learnt, in other capitals or spacing ("NOISE" for "Noise"), is that code
+        learnt = {" ".join(str(c).split()).casefold(): str(c) for c in p.classes}
+        truth = [MULTI_SEP.join(learnt.get(" ".join(c.split()).casefold(), " ".join(c.split()))
+                                for c in (v.split(MULTI_SEP) if multi else [v])) for v in labels[ok].astype(str).str.strip()]
         out[t] = {"kind": "multi_label" if multi else "single_label",
                   **score_predictions(truth, sub, multi=multi), "unseen_codes": unseen_codes(truth, p.classes, multi=multi)}
     return out

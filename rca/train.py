@@ -51,6 +51,7 @@ from .model_store import save_version
 from .models import ModelSettings, TargetModel
 from .redact import redact_many
 from .schema import BY_NAME, DEFAULT_TARGETS
+from .codes import fold_spellings
 from .taxonomy import load_taxonomy, split_labels
 from .text_prep import prepare
 from .tracking import TrainingRun
@@ -298,6 +299,12 @@ def _train(cases: pd.DataFrame, *, targets: list[str] | None, model_dir: str | P
     has_text = _labelled(cases["text"]).to_numpy()
     multi = {t: is_multi_label(t, cases[t], config, taxonomy) for t in targets}
     for t in targets:
+        # "Noise", "NOISE" and "noise " are one code, not three classes with a third of the examples each
+        cases[t], folded = fold_spellings(cases[t], multi=multi[t])
+        if folded:
+            shown = "; ".join(f"{', '.join(repr(v) for v in variants)} as {read!r}" for variants, read in folded[:5])
+            log.warning("%s: codes that differ only in capital letters or spaces are read as one, as the file spells "
+                        "them most: %s%s", t, shown, f" and {len(folded) - 5} more" if len(folded) > 5 else "")
         rows = _labelled(cases[t]).to_numpy() & has_text
         check_trainable(t, cases.loc[rows, t].astype(str).tolist(), multi=multi[t], where="in the data")
 

@@ -228,3 +228,25 @@ def test_an_unknown_target_suggests_a_column_that_looks_like_codes_not_an_id(tmp
     r = runner.invoke(app, ["train", str(p), "--text-column", "Feedback", "--target", "Theme", "--model-dir", str(tmp_path / "m")])
     msg = " ".join(r.output.split())
     assert r.exit_code == 2 and "E101" in msg and "(e.g. --target Team)" in msg, msg
+
+
+def test_a_councils_own_codes_in_other_capitals_are_one_code(tmp_path, caplog):
+    """'Noise', 'NOISE', ' Noise' and 'noise ' trained as four classes (7 in all for 3 codes), with no warning."""
+    import json
+
+    rows = ["Comment,Category"]
+    spell = {"Noise": ["Noise", "NOISE", " Noise", "noise "], "Bins": ["Bins", "bins"], "Potholes": ["Potholes", "potholes  "]}
+    words = {"Noise": "loud music from next door at night", "Bins": "my bin was not emptied this week",
+             "Potholes": "a deep pothole in the road damaged my tyre"}
+    for i in range(90):
+        code = list(spell)[i % 3]
+        variants = spell[code]
+        rows.append(f"{words[code]} {i},{variants[(i // 3) % len(variants)] if i % 5 else code}")
+    path = _csv(tmp_path, "custom.csv", "\n".join(rows) + "\n")
+    r = runner.invoke(app, ["train", str(path), "--text-column", "Comment", "--target", "Category", "--model-dir", str(tmp_path / "m")])
+    assert r.exit_code == 0, r.output
+    metrics = json.loads((tmp_path / "m" / "metrics.json").read_text("utf-8"))
+    assert sorted(metrics["Category"]["per_class"]) == ["Bins", "Noise", "Potholes"], metrics["Category"]["per_class"]
+    assert "differ only in capital letters or spaces" in caplog.text or "differ only in capital letters" in r.output
+    r = runner.invoke(app, ["evaluate", str(path), "--model-dir", str(tmp_path / "m"), "--json"])
+    assert r.exit_code == 0 and json.loads(r.output)["metrics"]["Category"]["unseen_codes"] == {}
