@@ -174,3 +174,15 @@ def test_api_errors_do_not_echo_the_input(tmp_path, trained_model_dir):
     assert r.status_code == 400 and "SECRET" not in r.text and "E103" in r.text
     r = client.post("/api/score", json={"items": [{"text": "bin missed"}]}, headers={"Authorization": "Bearer t"})
     assert r.status_code == 200 and not any(k.endswith("(input)") for k in r.json()["items"][0])
+
+
+def test_export_keeps_the_spelling_the_export_used_most(store, tmp_path):
+    """Three rows 'Upheld' and one 'upheld' all came back as 'upheld': the code as rca spells it never counted."""
+    path = tmp_path / "small.csv"
+    pd.DataFrame({"Ref": ["A1", "A2", "A3", "A4"], "Comment": ["bin", "lift", "rude", "late"],
+                  "Outcome": ["Upheld", "Upheld", "Upheld", "upheld"]}).to_csv(path, index=False)
+    from rca.config import Config
+
+    cfg = Config(columns={"case_id": "Ref", "text": "Comment", "outcome": "Outcome"})
+    import_export(store, path, config=cfg)
+    assert export_frame(store, config=cfg)["Outcome"].tolist() == ["Upheld"] * 4

@@ -185,14 +185,14 @@ def export_spellings(path: Path, cases: pd.DataFrame, mapping: dict[str, str], *
             if len(canon_parts) != len(written_parts):
                 continue  # merged duplicates: cannot pair the parts
             for c, w in zip(canon_parts, written_parts):
-                if c != w:
-                    counts[(c, w)] = counts.get((c, w), 0) + 1
+                counts[(c, w)] = counts.get((c, w), 0) + 1  # the code as rca spells it counts too: it can be the export's
         best: dict[str, tuple[int, str]] = {}
         for (c, w), n in sorted(counts.items()):
             if n > best.get(c, (0, ""))[0]:
                 best[c] = (n, w)
-        if best:
-            out[f] = {c: w for c, (_, w) in best.items()}
+        respelt = {c: w for c, (_, w) in best.items() if w != c}
+        if respelt:
+            out[f] = respelt
     return out
 
 
