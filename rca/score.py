@@ -201,6 +201,31 @@ def _note_empty(issues: pd.Series | None, empty: np.ndarray, index: pd.Index) ->
 STAGE_RANK = {"1": 1, "2": 2, "3": 3, "ombudsman": 4}
 
 
+# Codes given to complaints only (docs/CONTRACTS.md): a compliment has no root cause, escalation reason or acceptability.
+COMPLAINT_ONLY = ("root_cause", "escalation_reason", "acceptability")
+
+
+def _blank(preds: pd.DataFrame, rows: np.ndarray, target: str) -> None:
+    preds.loc[rows, [f"{target}_predicted", f"{target}_evidence"]] = None
+    preds.loc[rows, f"{target}_confidence"] = np.nan
+    preds.loc[rows, f"{target}_review"] = False
+
+
+def blank_not_coded(preds: pd.DataFrame, cases: pd.DataFrame, bundle) -> pd.DataFrame:
+    """Blank the tags a record does not take: codes learnt from later stages on earlier-stage
+    records (`blank_before_stage`), and complaint codes on records whose case type is a compliment.
+    Rows that say neither keep their tags - with only a text column there is no way to tell."""
+    preds = blank_before_stage(preds, cases.get("stage"), bundle)
+    if "case_type" in cases.columns:
+        compliment = cases["case_type"].astype("string").str.strip().str.lower().str.contains("compliment").fillna(False)
+        rows = compliment.to_numpy(dtype=bool)
+        if rows.any():
+            for target in COMPLAINT_ONLY:
+                if f"{target}_predicted" in preds:
+                    _blank(preds, rows, target)
+    return preds
+
+
 def blank_before_stage(preds: pd.DataFrame, stages: pd.Series | None, bundle) -> pd.DataFrame:
     """Blank a target's tag on records at a stage before any the model learnt it from (an escalation
     reason on a stage-1 complaint means nothing): no label, no confidence, nothing to review.
@@ -214,9 +239,7 @@ def blank_before_stage(preds: pd.DataFrame, stages: pd.Series | None, bundle) ->
             continue
         before = rank < STAGE_RANK.get(str(stage), 1)  # NaN (unknown stage) compares False
         if before.any():
-            preds.loc[before, [f"{target}_predicted", f"{target}_evidence"]] = None
-            preds.loc[before, f"{target}_confidence"] = np.nan
-            preds.loc[before, f"{target}_review"] = False
+            _blank(preds, before, target)
     return preds
 
 
@@ -280,7 +303,7 @@ def score_frame(cases: pd.DataFrame, bundle, *, config: Config | None = None) ->
     if "text" not in cases.columns:
         raise RcaError("E101", f"no 'text' column; the frame has {list(cases.columns)[:30]}", column="text")
     cases = cases.reset_index(drop=True)
-    preds = blank_before_stage(prediction_columns(cases["text"], bundle, settings=settings), cases.get("stage"), bundle)
+    preds = blank_not_coded(prediction_columns(cases["text"], bundle, settings=settings), cases, bundle)
     dups = settings.finder().add(cases)
     # the frame's rca_issues are load_cases' own notes (carried on by _assemble), not a column of the input to keep aside
     return _assemble(cases.drop(columns=[ISSUES], errors="ignore"), cases, preds, dups)
@@ -319,7 +342,7 @@ def _score_part(i: int, base: pd.DataFrame, cases: pd.DataFrame, find_duplicates
     found: list[pd.DataFrame] = []
     preds = prediction_columns(cases["text"], bundle, settings=settings, split=split,
                                during=lambda: found.append(find_duplicates()))
-    preds = blank_before_stage(preds, cases.get("stage"), bundle)
+    preds = blank_not_coded(preds, cases, bundle)
     out = _assemble(base, cases, preds, found[0])
     for c in out.columns:  # all export columns as text; nulls stay null
         if out[c].dtype == object:
@@ -422,7 +445,7 @@ def _concatenate(work: Path, n_chunks: int, out: Path) -> None:
         raise RcaError("E007", str(exc), file=str(out)) from exc
 
 
-SCORE_FIELDS = ("case_id", "text", "received", "complainant_id", "stage")  # stage: see blank_before_stage
+SCORE_FIELDS = ("case_id", "text", "received", "complainant_id", "stage", "case_type")  # stage, case_type: see blank_not_coded
 _ANY = "_rca_row_has_values"
 
 

@@ -169,7 +169,27 @@ def test_escalation_reason_is_blank_on_stage_one_records(trained_model_dir, demo
     assert one.any() and scored.loc[one, "escalation_reason_predicted"].isna().all()
     assert not scored.loc[one, "escalation_reason_review"].astype(bool).any()
     assert scored.loc[stage.eq("2"), "escalation_reason_predicted"].notna().all()
-    assert scored.loc[scored["stage"].isna(), "escalation_reason_predicted"].notna().all()
+    no_stage = scored["stage"].isna() & scored["case_type"].ne("Compliment")  # compliments take no complaint code
+    assert no_stage.sum() >= 5 and scored.loc[no_stage, "escalation_reason_predicted"].notna().all()
     assert scored.loc[one, "root_cause_predicted"].notna().all()
     res = triage("They came back and the repair is still not done.", bundle=load_model(trained_model_dir), config=Config())
     assert "escalation_reason" not in res["predictions"] and "root_cause" in res["predictions"]
+
+
+@pytest.mark.model
+def test_compliments_get_no_complaint_codes(trained_model_dir, demo_csv, tmp_path):
+    """30 compliments came back with a confident root cause ("Delay in doing something", no review)."""
+    import pandas as pd
+
+    from rca.score import score_file
+
+    out = tmp_path / "scored.csv"
+    score_file(demo_csv, out, model_dir=trained_model_dir, progress=False)
+    scored = pd.read_csv(out)
+    nice = scored["case_type"].eq("Compliment")
+    assert nice.sum() >= 10
+    for target in ("root_cause", "acceptability"):
+        assert scored.loc[nice, f"{target}_predicted"].isna().all()
+        assert not scored.loc[nice, f"{target}_review"].astype(bool).any()
+        assert scored.loc[~nice & scored["stage"].astype(str).eq("1"), f"{target}_predicted"].notna().all()
+    assert scored.loc[nice, "service_predicted"].notna().all()  # a compliment still belongs to a service
