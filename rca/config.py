@@ -153,7 +153,35 @@ def _closures(value: Any, source: str | None) -> list[str]:
     return out
 
 
+# the tool tables read elsewhere (config.section): [model], [score], ... (docs/config.md)
+SECTIONS = {"model", "tracking", "score", "serve", "store", "report", "drift", "model_card"}
+
+
+def _check_keys(data: dict[str, Any], source: str | None) -> None:
+    """E202 for a setting rca does not know (a typo such as [column] was silently ignored) or of the wrong type
+    (dayfirst = "false", a string, read as true)."""
+    import difflib
+
+    known = sorted(_TOP | SECTIONS)
+    for key in data:
+        if key not in known:
+            near = difflib.get_close_matches(str(key), known, n=1)
+            raise RcaError("E202", f"unknown setting {key!r}" + (f"; did you mean {near[0]!r}?" if near else f"; known: {', '.join(known)}"),
+                           file=source, column=str(key))
+    for key in SECTIONS | {"columns", "labels", "calendar"}:
+        if key in data and not isinstance(data[key], dict):
+            raise RcaError("E202", f"{key} must be a table ([{key}]), got {data[key]!r}", file=source, column=key)
+    if "dayfirst" in data and not isinstance(data["dayfirst"], bool):
+        raise RcaError("E202", f"dayfirst must be true or false (no quotes), got {data['dayfirst']!r}", file=source, column="dayfirst")
+    for key in ("date_format", "encoding", "sheet", "taxonomy"):
+        if key in data and not (isinstance(data[key], str) or (key == "sheet" and isinstance(data[key], int))):
+            raise RcaError("E202", f"{key} must be a quoted text, got {data[key]!r}", file=source, column=key)
+    if "multi_label" in data and not (isinstance(data["multi_label"], list) and all(isinstance(x, str) for x in data["multi_label"])):
+        raise RcaError("E202", f"multi_label must be a list of column names, got {data['multi_label']!r}", file=source, column="multi_label")
+
+
 def config_from_dict(data: dict[str, Any], *, source: str | None = None) -> Config:
+    _check_keys(data, source)
     cfg = Config(source=source)
     if "seed" in data:
         if not isinstance(data["seed"], int):

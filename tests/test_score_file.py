@@ -170,7 +170,7 @@ def test_escalation_reason_is_blank_on_stage_one_records(trained_model_dir, demo
     assert not scored.loc[one, "escalation_reason_review"].astype(bool).any()
     assert scored.loc[stage.eq("2"), "escalation_reason_predicted"].notna().all()
     no_stage = scored["stage"].isna() & scored["case_type"].ne("Compliment")  # compliments take no complaint code
-    assert no_stage.sum() >= 5 and scored.loc[no_stage, "escalation_reason_predicted"].notna().all()
+    assert no_stage.sum() >= 3 and scored.loc[no_stage, "escalation_reason_predicted"].notna().all()
     assert scored.loc[one, "root_cause_predicted"].notna().all()
     res = triage("They came back and the repair is still not done.", bundle=load_model(trained_model_dir), config=Config())
     assert "escalation_reason" not in res["predictions"] and "root_cause" in res["predictions"]
