@@ -114,11 +114,19 @@ def read_table(path: str | Path, *, sheet: str | int | None = None, encoding: st
         if named_missing or (isinstance(sheet, int) and not 0 <= sheet < len(xl.sheet_names)):
             raise RcaError("E006", f"sheets are {xl.sheet_names}", file=str(path), value=sheet)
         try:
-            df = xl.parse(sheet if sheet is not None else 0, dtype=str, keep_default_na=False, na_filter=False)
+            grid = xl.parse(sheet if sheet is not None else 0, dtype=str, keep_default_na=False, na_filter=False, header=None)
         except Exception as exc:  # a damaged sheet part fails inside openpyxl with many types
             raise RcaError("E005", f"cannot read the sheet ({type(exc).__name__}: {str(exc)[:200]})", file=str(path)) from exc
-        df.columns = _header_names(list(df.columns), path, info.notes)
-        df[SOURCE_ROW] = range(2, len(df) + 2)
+        if sheet is None and len(xl.sheet_names) > 1:
+            info.notes.append(f"{path.name}: read its first sheet {xl.sheet_names[0]!r} of {len(xl.sheet_names)} "
+                              f"({', '.join(repr(n) for n in xl.sheet_names[:6])}); set sheet = \"...\" in the config to read another")
+        top = header_row(grid)
+        if top:
+            info.notes.append(f"{path.name}: the header is row {top + 1} of the sheet (the rows above it hold a title, not "
+                              "column names); rows are numbered as in the sheet")
+        df = grid.iloc[top + 1:].reset_index(drop=True)
+        df.columns = _header_names([str(v) for v in grid.iloc[top]] if len(grid) else [], path, info.notes)
+        df[SOURCE_ROW] = range(top + 2, top + 2 + len(df))
     else:
         info = ReadInfo(path=str(path), kind="parquet")
         try:
@@ -133,6 +141,25 @@ def read_table(path: str | Path, *, sheet: str | int | None = None, encoding: st
     for note in info.notes:
         log.warning(note)
     return df, info
+
+
+def header_row(grid: pd.DataFrame, *, look: int = 20) -> int:
+    """The row of a sheet (read without a header) that holds the column names: the first of its first
+    `look` rows filled across at least 60 % of the widest of them. A title or a generated-on line above
+    the table (one cell, often merged) is not the header.
+
+    >>> g = pd.DataFrame([["Complaints export", "", ""], ["", "", ""], ["Ref", "Details", "Date"], ["A1", "bin", "1/4/24"]])
+    >>> header_row(g), header_row(g.iloc[2:].reset_index(drop=True))
+    (2, 0)
+    """
+    head = grid.iloc[:look]
+    if head.empty:
+        return 0
+    filled = head.apply(lambda r: sum(str(v).strip() != "" for v in r), axis=1).to_numpy()
+    wide = filled.max()
+    if wide < 2:
+        return 0
+    return int(next(i for i, n in enumerate(filled) if n >= max(2, 0.6 * wide)))
 
 
 def iter_table(path: str | Path, *, chunksize: int = 50_000, encoding: str | None = None, sheet: str | int | None = None) -> Iterator[tuple[pd.DataFrame, ReadInfo]]:

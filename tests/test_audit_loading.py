@@ -250,3 +250,29 @@ def test_a_councils_own_codes_in_other_capitals_are_one_code(tmp_path, caplog):
     assert "differ only in capital letters or spaces" in caplog.text or "differ only in capital letters" in r.output
     r = runner.invoke(app, ["evaluate", str(path), "--model-dir", str(tmp_path / "m"), "--json"])
     assert r.exit_code == 0 and json.loads(r.output)["metrics"]["Category"]["unseen_codes"] == {}
+
+
+def test_an_excel_sheet_with_a_title_above_the_header_is_read(tmp_path):
+    """A merged title in row 1 and the header in row 3 gave E101 listing 'Unnamed: 1' as the columns."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    notes = wb.active
+    notes.title = "Notes"
+    notes.append(["exported from the case system"])
+    ws = wb.create_sheet("Cases")
+    ws.append(["Anytown Borough Council - Complaints Export"])
+    ws.merge_cells("A1:C1")
+    ws.append([])
+    ws.append(["Ref", "Feedback", "Date Received"])
+    ws.append(["A1", "bins were missed", "01/04/2024"])
+    ws.append(["A2", "", "02/04/2024"])
+    path = tmp_path / "title.xlsx"
+    wb.save(path)
+    res = load_cases(path, config=Config(columns={"text": "Feedback", "case_id": "Ref"}, sheet="Cases"))
+    assert res.cases["case_id"].tolist() == ["A1"] and res.n_quarantined == 1
+    assert res.quarantine["source_row"].tolist() == [5]  # numbered as in the sheet
+    table, info = read_table(path, sheet="Cases")
+    assert any("the header is row 3 of the sheet" in n for n in info.notes)
+    _, info = read_table(path)  # no sheet named: the first is read, and the others are named
+    assert any("read its first sheet 'Notes' of 2 ('Notes', 'Cases')" in n for n in info.notes)
