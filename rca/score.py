@@ -411,8 +411,30 @@ def _neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _concatenate(work: Path, n_chunks: int, out: Path) -> None:
-    """Join the part files, in order, into `out`, atomically; streaming for CSV and Parquet."""
+def _typed_columns(source: Path | None, columns: list[str]):
+    """The input's own non-text columns, as typed in a Parquet input (ids as integers, flags as booleans,
+    times with their zone), for a Parquet output to carry them unchanged; None when there are none."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if source is None or _kind_of(source) != "parquet":
+        return None
+    schema = pq.read_schema(source)
+    ours = {ISSUES, MODEL_VERSION, "source_row", *DUP_COLUMNS}  # and every <target>_<suffix>: rca's, not the input's
+    names = [f.name for f in schema if f.name in columns and f.name not in ours
+             and not f.name.endswith(tuple(f"_{x}" for x in SUFFIXES))
+             and not (pa.types.is_string(f.type) or pa.types.is_large_string(f.type))]
+    return pq.read_table(source, columns=names) if names else None
+
+
+def _kind_of(path: Path) -> str:
+    return "parquet" if path.suffix.lower() in (".parquet", ".pq") else "other"
+
+
+def _concatenate(work: Path, n_chunks: int, out: Path, *, source: Path | None = None) -> None:
+    """Join the part files, in order, into `out`, atomically; streaming for CSV and Parquet. From a Parquet
+    input to a Parquet output, the input's own typed columns go out with their types (every row comes
+    out, in order, so row i of the output is row i of the input)."""
     import pyarrow.parquet as pq
 
     from .io import atomic_path, csv_safe_frame, write_table
@@ -428,9 +450,15 @@ def _concatenate(work: Path, n_chunks: int, out: Path) -> None:
             return
         with atomic_path(out) as tmp:
             if kind == "parquet":
-                writer = None
+                writer, start = None, 0
+                typed = _typed_columns(source, pq.read_schema(parts[0]).names) if parts else None
                 for p in parts:
                     table = pq.read_table(p)
+                    if typed is not None:
+                        for name in typed.column_names:
+                            table = table.set_column(table.schema.get_field_index(name), name,
+                                                     typed.column(name).slice(start, table.num_rows))
+                    start += table.num_rows
                     if writer is None:
                         writer = pq.ParquetWriter(tmp, table.schema)
                     writer.write_table(table.cast(writer.schema))
@@ -564,7 +592,7 @@ def score_file(path: str | Path, out: str | Path, *, model_dir: str | Path, conf
         bar.close()
     if n_chunks == 0:
         raise RcaError("E003", "no rows to score", file=str(path))
-    _concatenate(work, n_chunks, out)
+    _concatenate(work, n_chunks, out, source=path)
     shutil.rmtree(work, ignore_errors=True)
     for res in done.values():
         summary.n_rows += res["rows"]

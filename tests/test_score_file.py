@@ -193,3 +193,18 @@ def test_compliments_get_no_complaint_codes(trained_model_dir, demo_csv, tmp_pat
         assert not scored.loc[nice, f"{target}_review"].astype(bool).any()
         assert scored.loc[~nice & scored["stage"].astype(str).eq("1"), f"{target}_predicted"].notna().all()
     assert scored.loc[nice, "service_predicted"].notna().all()  # a compliment still belongs to a service
+
+
+@pytest.mark.model
+def test_a_parquet_export_scored_to_parquet_keeps_its_column_types(trained_model_dir, tmp_path):
+    """Ids came back as the text '0', flags as 'True', times as text: joining back on the id failed."""
+    src = pd.DataFrame({"Ref": list(range(30)), "text": [f"my bin was not collected {i}" for i in range(30)],
+                        "Flag": [i % 2 == 0 for i in range(30)],
+                        "When": pd.date_range("2023-04-01", periods=30, freq="D", tz="Europe/London"),
+                        "root_cause_confidence": [0.5] * 30})  # an earlier run's tag: replaced, not restored
+    path, out = tmp_path / "in.parquet", tmp_path / "out.parquet"
+    src.to_parquet(path)
+    score_file(path, out, model_dir=trained_model_dir, progress=False, chunksize=7)
+    got = pd.read_parquet(out)
+    assert got["Ref"].equals(src["Ref"]) and got["Flag"].equals(src["Flag"]) and got["When"].equals(src["When"])
+    assert got["root_cause_confidence"].ne(0.5).any()
