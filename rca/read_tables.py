@@ -138,8 +138,8 @@ def read_table(path: str | Path, *, sheet: str | int | None = None, encoding: st
         df[SOURCE_ROW] = range(2, len(df) + 2)
     if df.shape[1] - 1 > MAX_COLUMNS:
         raise RcaError("E008", f"{df.shape[1] - 1} columns", file=str(path))
-    for note in info.notes:
-        log.warning(note)
+    for note in info.notes:  # returned in info.notes, which callers pass on (load_cases: res.warnings)
+        log.info(note)
     return df, info
 
 
@@ -175,6 +175,8 @@ def iter_table(path: str | Path, *, chunksize: int = 50_000, encoding: str | Non
     kind = _kind(path)
     if kind != "csv":
         df, info = read_table(path, sheet=sheet, encoding=encoding)
+        for note in info.notes:  # a streamed file's notes are said here, once
+            log.warning(note)
         for start in range(0, max(len(df), 1), chunksize):
             yield df.iloc[start : start + chunksize].reset_index(drop=True), info
         return

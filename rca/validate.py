@@ -244,8 +244,8 @@ def load_cases(
                      warnings=info.notes + warnings, encoding=info.encoding)
     if quarantine_path is not None and len(quarantine):
         write_table(quarantine, quarantine_path)
-    for w in warnings[:20]:
-        log.warning(w)
+    for w in warnings[:20]:  # returned in res.warnings, which the commands print: logged here for -v only, not twice
+        log.info(w)
     return res
 
 

@@ -276,3 +276,14 @@ def test_an_excel_sheet_with_a_title_above_the_header_is_read(tmp_path):
     assert any("the header is row 3 of the sheet" in n for n in info.notes)
     _, info = read_table(path)  # no sheet named: the first is read, and the others are named
     assert any("read its first sheet 'Notes' of 2 ('Notes', 'Cases')" in n for n in info.notes)
+
+
+def test_a_warning_is_printed_once(tmp_path):
+    """Every validate/train warning came out twice: as a log line on stderr and as 'warning:' on stdout."""
+    p = _csv(tmp_path, "us.csv", "Ref,Feedback,Date Received\nA,bins,03/04/2024\nB,staff,03/25/2024\n")
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[columns]\ntext = "Feedback"\n', encoding="utf-8")
+    r = runner.invoke(app, ["validate", str(p), "--config", str(cfg)])
+    assert r.output.count("read month-first (mm/dd/yyyy)") == 1, r.output
+    r = runner.invoke(app, ["report", str(p), "--config", str(cfg), "--period", "2023-24", "--out", str(tmp_path / "rep")])
+    assert r.output.count("read month-first (mm/dd/yyyy)") == 1, r.output  # the report says it too, once

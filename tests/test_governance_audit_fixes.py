@@ -198,7 +198,7 @@ def test_suggest_labels_picks_only_cases_that_take_the_code(trained_model_dir, d
     r = runner.invoke(app, ["suggest-labels", str(path), "--model-dir", str(trained_model_dir), "--n", "40",
                             "--out", str(out), "--json"])
     assert r.exit_code == 0, r.output
-    summary = json.loads(r.output)
+    summary = json.loads(r.stdout)  # warnings about the file go to stderr
     eligible = cases[(cases["case_type"] == "Complaint") & (cases["stage"] == "1") & (cases["acceptability"] == "Complaint")]
     assert summary["candidates"] == len(eligible) < len(cases)
     table = pd.read_csv(out)

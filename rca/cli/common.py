@@ -47,3 +47,11 @@ def echo_json(data: Any) -> None:
 
 def setup_logging(verbose: bool) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+def say_warnings(warnings: list[str], *, limit: int = 20) -> None:
+    """A loaded file's warnings (E114, E106, ...), on stderr: the library returns them rather than logging them."""
+    for w in warnings[:limit]:
+        typer.echo(f"warning: {w}", err=True)
+    if len(warnings) > limit:
+        typer.echo(f"... and {len(warnings) - limit:,} more warnings", err=True)

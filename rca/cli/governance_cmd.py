@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import RcaError
-from .common import ConfigOpt, IdColumnOpt, JsonOpt, SeedOpt, TextColumnOpt, build_config, cli_errors, echo_json
+from .common import ConfigOpt, IdColumnOpt, JsonOpt, SeedOpt, TextColumnOpt, build_config, cli_errors, echo_json, say_warnings
 
 ModelDirOpt = Annotated[Path, typer.Option("--model-dir", "-m", help="Trained model folder (from `rca train`).")]
 OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Output file (.csv, .xlsx or .parquet).")]
@@ -87,6 +87,7 @@ def audit_cmd(
 
     cfg = build_config(config, text_column=text_column, id_column=id_column, seed=seed)
     res = load_cases(data, config=cfg, require=("text", target))
+    say_warnings(res.warnings)
     result = audit_labels(res.cases, target, n_splits=folds, seed=cfg.seed, top=top, source=str(data))
     target_path = out or data.with_name(f"{data.stem}.audit-{target}.csv")
     not_the_input(target_path, data)
@@ -141,6 +142,7 @@ def suggest_labels_cmd(
     _need_model(model_dir)
     cfg = build_config(config, text_column=text_column, id_column=id_column)
     res = load_cases(data, config=cfg, require=("text",))
+    say_warnings(res.warnings)
     bundle = load_model(model_dir)
     if target not in bundle.targets:
         raise RcaError("E305", f"{target!r}; this model has {bundle.targets}", column=target)
@@ -206,6 +208,7 @@ def drift_cmd(
     _need_model(model_dir)
     cfg = build_config(config, text_column=text_column, id_column=id_column, seed=seed)
     res = load_cases(new, config=cfg, require=("text",))
+    say_warnings(res.warnings)
     report = drift_for_model(res.cases, model_dir, config=cfg)
     if as_json:
         echo_json(report.to_dict() | {"file": str(new), "quarantined": res.n_quarantined})

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import ConfigOpt, IdColumnOpt, JsonOpt, SeedOpt, TextColumnOpt, build_config, cli_errors, echo_json
+from .common import ConfigOpt, IdColumnOpt, JsonOpt, SeedOpt, TextColumnOpt, build_config, cli_errors, echo_json, say_warnings
 
 
 
@@ -54,6 +54,7 @@ def report(
         bundle = load_model(model_dir)  # its column names are read where this file has them
         cfg = cfg.with_column_hints((bundle.manifest.get("data") or {}).get("columns"))
     res = load_cases(data, config=cfg, on_bad_rows="keep", require=("text",) if model_dir else ())
+    say_warnings(res.warnings)
     cases, notes = report_records(res.cases, data.name)  # one record per case and stage; true repeats left out, said
     for note in notes:
         typer.echo(f"note: {note}", err=True)
