@@ -98,7 +98,7 @@ def load_config(path: str | Path | None = None) -> Config:
     try:
         data = tomllib.loads(p.read_text("utf-8"))
     except FileNotFoundError as exc:
-        raise RcaError("E201", "file not found", file=str(p)) from exc
+        raise RcaError("E201", "file not found", file=str(p), hint="Check the path given with --config.") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise RcaError("E201", str(exc), file=str(p)) from exc
     return config_from_dict(data, source=str(p))

@@ -40,6 +40,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E202": ("invalid config value", "See docs/config.md for the allowed values."),
     "E203": ("cannot read taxonomy", "Check the taxonomy TOML; see rca/resources/taxonomy.toml for the format."),
     "E204": ("conflicting or missing arguments", "See the command's --help for which arguments go together."),
+    "E205": ("invalid option value", "See the command's --help for the values it takes."),
     # E3xx: models
     "E301": ("model directory not found", "Train first with `rca train`, or point --model-dir at a trained model folder."),
     "E302": ("model artefact failed its integrity check", "Do not load it. Retrain, or restore the folder from a trusted copy."),

@@ -59,12 +59,12 @@ def test_a_period_holding_no_records_is_a_coded_error_naming_the_data_dates(tmp_
     with pytest.raises(RcaError) as err:
         build_report(df, period="2019-20")
     msg = str(err.value)
-    assert err.value.code == "E202" and "no records were received in 2019-20" in msg
+    assert err.value.code == "E205" and "no records were received in 2019-20" in msg
     assert "were received from 1 April 2023 to 31 March 2024" in msg and "--period 2023-24" in msg
     data = tmp_path / "cases.csv"
     df.to_csv(data, index=False)
     res = CliRunner().invoke(app, ["report", str(data), "--period", "2019-20", "--out", str(tmp_path / "out")])
-    assert res.exit_code == 2 and "error: E202" in res.output and "Traceback" not in res.output
+    assert res.exit_code == 2 and "error: E205" in res.output and "Traceback" not in res.output
 
 
 def test_blank_stages_do_not_crash_the_report_and_it_says_stages_are_missing():

@@ -191,7 +191,7 @@ def test_bad_settings_and_periods_are_coded_errors():
 
     with pytest.raises(RcaError) as e:
         build_report(demo_frame(n=50), period="2023-25")
-    assert e.value.code == "E202"
+    assert e.value.code == "E205"
     with pytest.raises(RcaError):
         build_report(demo_frame(n=50), period="2023-24", config=config_from_dict({"report": {"emerging_alpha": 2}}))
     with pytest.raises(RcaError):
@@ -213,7 +213,7 @@ def test_cli_writes_the_report_and_exits_0(tmp_path):
 
 
 @pytest.mark.parametrize("args, code", [
-    (["--period", "2023/2025"], "E202"),
+    (["--period", "2023/2025"], "E205"),
     (["--period", "2023-24", "--by", "fortnight"], None),
 ])
 def test_cli_bad_input_exits_2_with_a_coded_line(tmp_path, args, code):

@@ -306,4 +306,4 @@ def test_periods_financial_calendar_and_range():
     assert (cal.label, cal.start, cal.end.date()) == ("2019", pd.Timestamp("2019-01-01"), pd.Timestamp("2019-12-31").date())
     with pytest.raises(RcaError) as err:
         parse_period("2023-25")
-    assert err.value.code == "E202"
+    assert err.value.code == "E205"

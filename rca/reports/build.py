@@ -115,7 +115,7 @@ def _check_period(prep, cases: pd.DataFrame) -> None:
         return
     first, last = prep.span
     suggest = parse_period(fy_label(financial_year(last))).label
-    raise RcaError("E202", f"no records were received in {prep.period.label} ({day(prep.period.start)} to {day(prep.period.end)}); "
+    raise RcaError("E205", f"no records were received in {prep.period.label} ({day(prep.period.start)} to {day(prep.period.end)}); "
                            f"the {len(cases):,} records in this file were received from {day(first)} to {day(last)}",
                    column="period", value=prep.period.label,
                    hint=f"Choose a --period within those dates (for example --period {suggest}), or check that the file is the right export.")
@@ -137,9 +137,9 @@ def build_report(cases: pd.DataFrame, *, period: str | Period, compare: str | Pe
     config = config or Config()
     settings = ReportSettings.from_config(config)
     if audience not in AUDIENCES:
-        raise RcaError("E202", f"audience must be one of {AUDIENCES}, got {audience!r}", column="audience", value=audience)
+        raise RcaError("E205", f"audience must be one of {AUDIENCES}, got {audience!r}", column="audience", value=audience)
     if by not in BY:
-        raise RcaError("E202", f"by must be one of {BY}, got {by!r}", column="by", value=by)
+        raise RcaError("E205", f"by must be one of {BY}, got {by!r}", column="by", value=by)
     period = parse_period(period)
     compare = parse_period(compare) if compare else None
     members = audience == "members"
