@@ -161,7 +161,13 @@ def canonicalise(
                 unknown = Counter(u for v in mapped.dropna() for u in taxonomy.unknown(name, v))
                 if unknown and taxonomy.labels(name):
                     shown = ", ".join(f"{k!r} ×{n}" for k, n in unknown.most_common(5))
-                    warnings.append(message("E106", f"{sum(unknown.values())} labels outside taxonomy {taxonomy.version}: {shown}; kept as written", file=source, column=column))
+                    known = set(taxonomy.labels(name))
+                    # "Delay, Poor communication": several codes joined by commas, not one unknown code
+                    commas = [k for k in unknown if "," in k and all(p.strip() in known for p in k.split(",") if p.strip())]
+                    hint = (f"Separate several codes with ';' (e.g. {'; '.join(p.strip() for p in commas[0].split(','))!r}), "
+                            "not ','." if commas else None)
+                    warnings.append(message("E106", f"{sum(unknown.values())} labels outside taxonomy {taxonomy.version}: {shown}; kept as written",
+                                            file=source, column=column, hint=hint))
         elif kind in ("number", "int"):
             if kind == "number":
                 nums, bad = _parse_money(col)

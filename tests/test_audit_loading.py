@@ -287,3 +287,12 @@ def test_a_warning_is_printed_once(tmp_path):
     assert r.output.count("read month-first (mm/dd/yyyy)") == 1, r.output
     r = runner.invoke(app, ["report", str(p), "--config", str(cfg), "--period", "2023-24", "--out", str(tmp_path / "rep")])
     assert r.output.count("read month-first (mm/dd/yyyy)") == 1, r.output  # the report says it too, once
+
+
+def test_codes_joined_by_commas_are_told_to_use_semicolons(tmp_path):
+    p = _csv(tmp_path, "esc.csv", 'Ref,Feedback,Escalation reasons\nA,bins,"Delay in responding to complaint, Failed to address all issues"\n'
+                                  "B,staff,Disagree with decision\n")
+    res = load_cases(p, config=Config(columns={"text": "Feedback", "escalation_reason": "Escalation reasons"}))
+    note = next(w for w in res.warnings if w.startswith("E106"))
+    assert "Separate several codes with ';' (e.g. 'Delay in responding to complaint; Failed to address all issues')" in note
+    assert "Add the spelling to [labels]" not in note
