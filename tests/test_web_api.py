@@ -106,9 +106,12 @@ def test_the_form_takes_a_complainant_id_for_the_duplicate_check(client):
 def test_an_over_long_form_gets_the_page_back_with_what_to_fix(client):
     from rca.web.app import MAX_TEXT_CHARS
 
-    r = client.post("/", data={"token": TOKEN, "text": "x" * (MAX_TEXT_CHARS + 1)})
+    r = client.post("/", data={"token": TOKEN, "text": "abc " + "x" * MAX_TEXT_CHARS, "complainant_id": "R9"})
     assert r.status_code == 422 and r.headers["content-type"].startswith("text/html")
-    assert "at most" in r.text and 'id="intake"' in r.text and "xxxxxxxxxx" not in r.text
+    assert "at most" in r.text and 'id="intake"' in r.text
+    # the officer's typing comes back cut to fit (it was lost), and the token does not
+    assert "abc " + "x" * (MAX_TEXT_CHARS - 4) in r.text and "x" * (MAX_TEXT_CHARS - 3) not in r.text
+    assert 'value="R9"' in r.text and TOKEN not in r.text
 
 
 def test_highlight_marks_words_not_pieces_of_other_words():

@@ -244,8 +244,15 @@ def create_app(model_dir: str | Path | None, *, config: Config | None = None, to
         errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")} for e in exc.errors()]
         if request.url.path == "/" and request.method == "POST":  # the form: the page again, with what to fix
             fields = sorted({str(e["loc"][-1]) for e in errors if e["loc"]})
-            return HTMLResponse(render_intake(error=f"Could not read the form ({', '.join(fields) or 'body'}): the "
-                                                    f"complaint can be at most {MAX_TEXT_CHARS:,} characters."), status_code=422)
+            try:  # the officer's typing is given back, cut to what fits, never lost (the token is not)
+                raw = await request.form()
+                form = {k: str(raw.get(k) or "")[:limit] for k, limit in (("text", MAX_TEXT_CHARS), ("received", 40),
+                                                                             ("complainant_id", 100))}
+            except Exception:  # noqa: BLE001 - an unreadable body: the empty form, as before
+                form = None
+            return HTMLResponse(render_intake(form=form, error=f"Could not read the form ({', '.join(fields) or 'body'}): the "
+                                                         f"complaint can be at most {MAX_TEXT_CHARS:,} characters; it was cut "
+                                                         "to fit, check the end before sending it again."), status_code=422)
         return JSONResponse(status_code=422, content={"detail": errors})  # never echo the input back
 
     api = APIRouter()
