@@ -133,7 +133,7 @@ def read_table(path: str | Path, *, sheet: str | int | None = None, encoding: st
             df = pd.read_parquet(path)
         except Exception as exc:
             raise RcaError("E005", f"not a readable Parquet file ({type(exc).__name__})", file=str(path)) from exc
-        df = df.astype(object).where(df.notna(), "").astype(str)
+        df = _decode_bytes(df.astype(object).where(df.notna(), ""), path, encoding, info.notes).astype(str)
         df.columns = _header_names(list(df.columns), path, info.notes)
         df[SOURCE_ROW] = range(2, len(df) + 2)
     if df.shape[1] - 1 > MAX_COLUMNS:
@@ -141,6 +141,40 @@ def read_table(path: str | Path, *, sheet: str | int | None = None, encoding: st
     for note in info.notes:  # returned in info.notes, which callers pass on (load_cases: res.warnings)
         log.info(note)
     return df, info
+
+
+def _decode_bytes(df: pd.DataFrame, path: Path, encoding: str | None, notes: list[str]) -> pd.DataFrame:
+    """Parquet binary cells decoded to text: with the encoding named in the config, else each as UTF-8
+    when it is, and the rest of the column in a detected single-byte encoding such as cp1252 with a note
+    naming the column and row, as a CSV file is read. Bytes that fit no encoding are E004 naming the file,
+    column and row."""
+    for col in df.columns:
+        values = list(df[col])  # by position: rows are numbered as `source_row` numbers them
+        raw = {i: bytes(v) for i, v in enumerate(values) if isinstance(v, (bytes, bytearray, memoryview))}
+        if not raw:
+            continue
+        bad: list[int] = []
+        for i, b in raw.items():
+            try:
+                values[i] = b.decode(encoding or "utf-8")
+            except (UnicodeError, LookupError):
+                bad.append(i)
+        if bad and encoding:
+            raise RcaError("E004", f"column {col!r} cannot be decoded as {encoding}", file=str(path), row=bad[0] + 2,
+                           column=str(col))
+        if bad:
+            try:
+                enc, _ = detect_encoding(b"\n".join(raw[i] for i in bad), path=str(path))
+                for i in bad:
+                    values[i] = raw[i].decode(enc)
+            except (RcaError, UnicodeError, LookupError) as exc:
+                raise RcaError("E004", f"column {col!r} holds bytes that are not UTF-8 and fit no other encoding",
+                               file=str(path), row=bad[0] + 2, column=str(col)) from exc
+            notes.append(f"{path}: column {col!r} has {len(bad):,} values that are not UTF-8 (the first on row "
+                         f"{bad[0] + 2}); decoded them as {enc}. If the text looks wrong, set encoding = \"...\" "
+                         "(e.g. \"cp1252\") in the config file given with --config.")
+        df[col] = pd.Series(values, index=df.index, dtype=object)
+    return df
 
 
 def header_row(grid: pd.DataFrame, *, look: int = 20) -> int:

@@ -554,11 +554,15 @@ def score_file(path: str | Path, out: str | Path, *, model_dir: str | Path, conf
             log.info("resuming: %d chunks already scored", len(done))
         else:
             log.warning("the input, model or settings changed since the interrupted run; scoring from the start")
-    if not done and work.exists():
-        shutil.rmtree(work)
-    work.mkdir(parents=True, exist_ok=True)
     ckpt = {"fingerprint": finger, "input": str(path), "chunksize": settings.chunksize, "done": done}
-    _write_json(ckpt_path, ckpt)
+    try:  # the work folder sits beside the output: a read-only or missing output folder fails here
+        if not done and work.exists():
+            shutil.rmtree(work)
+        work.mkdir(parents=True, exist_ok=True)
+        _write_json(ckpt_path, ckpt)
+    except OSError as exc:
+        raise RcaError("E007", f"cannot make the work folder {work.name} beside the output "
+                               f"({exc.strerror or type(exc).__name__})", file=str(out)) from exc
 
     split = 1  # chunks one at a time; each spread over forked helpers when the model is ours
     if bundle is None:
