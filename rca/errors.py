@@ -54,6 +54,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # E4xx: service / API
     "E401": ("request too large", "Send smaller batches (see the size limit in the error)."),
     "E402": ("missing or wrong API token", "Send the token in the Authorization: Bearer header."),
+    "E410": ("invalid intake flag terms", "Give [triage] emergency_terms, significant_terms or safeguarding_terms as a list of quoted words or phrases (docs/triage.md)."),
     # E5xx: case store
     "E501": ("case store error", "Check the database URL and that migrations have run (`rca store init`)."),
     "E502": ("case not leased to this officer", "Take the next case from the queue again; your lease may have expired."),

@@ -296,6 +296,10 @@ def _train(cases: pd.DataFrame, *, targets: list[str] | None, model_dir: str | P
         raise RcaError("E101", "no 'text' column to learn from; name it with --text-column", column="text")
     targets = resolve_targets(cases, targets, settings)
     cases = cases.reset_index(drop=True)
+    if "acceptability" in targets:  # compliments are a kind of contact too (rca.contact_kind)
+        from .contact_kind import training_labels
+
+        cases["acceptability"] = training_labels(cases)
     has_text = _labelled(cases["text"]).to_numpy()
     multi = {t: is_multi_label(t, cases[t], config, taxonomy) for t in targets}
     for t in targets:

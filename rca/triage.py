@@ -23,18 +23,13 @@ import numpy as np
 import pandas as pd
 
 from .config import Config
+from .contact_kind import COMPLAINT, COMPLIMENT, COMPLIMENT_NOTE, DEFINITIONS, SERVICE_REQUEST, SERVICE_REQUEST_NOTE, decide
 from .errors import RcaError
 from .evidence import predict_with_evidence
 from .redact import redact
 from .similar import SimilarIndex
 from .working_days import due_date, effective_received, target_days
 
-COMPLAINT = "complaint"
-SERVICE_REQUEST = "service request"
-DEFINITIONS = {
-    COMPLAINT: "an expression of dissatisfaction, however made, about the standard of service, actions or lack of action by the council",
-    SERVICE_REQUEST: "a request to the council to provide or fix something (a new bin, a repair, information)",
-}
 ACCEPTED = "Complaint"
 REQUEST_LABEL = "Service request or enquiry - not a complaint"
 
@@ -211,26 +206,23 @@ def dissatisfaction(text: str) -> int:
     return len(strong) + len(weak)
 
 
-def classify_kind(text: str, acceptability: dict | None) -> tuple[str, float | None, str]:
-    """Complaint or service request from the acceptability prediction and the Code's definitions."""
+_COMPLAINT_WORD = re.compile(r"\bcomplain\w*", re.IGNORECASE)
+
+
+def contact_kind(text: str, acceptability: dict | None) -> dict:
+    """Kind of contact (complaint, service request, compliment; the finer kind; confidence; check flag; reason)
+    from the acceptability suggestion and the Code's definitions (`rca.contact_kind.decide`)."""
+    from .case_kind import looks_like_praise
+
     unhappy = dissatisfaction(text)
-    asks = bool(_REQUEST.search(text))
-    if acceptability and acceptability.get("label"):
-        label, conf, unsure = acceptability["label"], acceptability.get("confidence"), acceptability.get("review")
-        model_kind = SERVICE_REQUEST if label == REQUEST_LABEL else COMPLAINT
-        if model_kind == SERVICE_REQUEST and unhappy:
-            return COMPLAINT, conf, f"the model suggested a service request, but the text expresses dissatisfaction, so it is a complaint: {DEFINITIONS[COMPLAINT]}"
-        if model_kind == COMPLAINT and unsure and asks and not unhappy:
-            return SERVICE_REQUEST, conf, f"the model was unsure and the text asks for something without expressing dissatisfaction: {DEFINITIONS[SERVICE_REQUEST]}"
-        why = f"acceptability model: {label}"
-        if label not in (ACCEPTED, REQUEST_LABEL):
-            why += " (may not be accepted for this reason)"
-        return model_kind, conf, why
-    if unhappy:
-        return COMPLAINT, None, f"the text expresses dissatisfaction: {DEFINITIONS[COMPLAINT]}"
-    if asks:
-        return SERVICE_REQUEST, None, f"the text asks for something: {DEFINITIONS[SERVICE_REQUEST]}"
-    return COMPLAINT, None, "no acceptability model; treated as a complaint until a person checks"
+    return decide(text, acceptability, unhappy=unhappy, asks=bool(_REQUEST.search(text)), praise=looks_like_praise(text),
+                  framing=bool(unhappy) and not dissatisfaction(_COMPLAINT_WORD.sub(" ", text)))
+
+
+def classify_kind(text: str, acceptability: dict | None) -> tuple[str, float | None, str]:
+    """Complaint, service request or compliment from the acceptability prediction and the Code's definitions."""
+    out = contact_kind(text, acceptability)
+    return out["kind"], out["confidence"], out["reason"]
 
 
 def _suggestion(bundle, preds: dict, evidence: dict, target: str, i: int | None) -> dict | None:
@@ -366,7 +358,8 @@ def _triage_one(text: str, when: datetime, complainant_id: str | None, row: int 
             if sug:
                 sug["review"] = True
     acc = suggestions.get("acceptability")
-    kind, kind_conf, why = classify_kind(text, acc)
+    contact = contact_kind(text, acc)
+    kind, kind_conf, why = contact["kind"], contact["confidence"], contact["reason"]
     service = suggestions.get("service")
     service_label = service["label"] if service else None
     own = sims[row] if sims is not None and row is not None else None
@@ -379,7 +372,8 @@ def _triage_one(text: str, when: datetime, complainant_id: str | None, row: int 
     due = due_date(when, stage="1", route=route, calendar=config.calendar)
     long_enough = len(text.split()) >= 5  # "More staff" twice is not a duplicate
     result.update({
-        "kind": kind, "kind_confidence": kind_conf, "kind_reason": why, "definitions": DEFINITIONS,
+        "kind": kind, "kind_confidence": kind_conf, "kind_reason": why, "kind_check": contact["check"],
+        "contact_kind": contact["detail"], "service_level": None, "definitions": DEFINITIONS,
         "service": service, "team": team,
         "route": route, "route_reason": route_why, "statutory": route != "corporate", "ombudsman": ombudsman,
         "root_cause": suggestions.get("root_cause"),
@@ -394,9 +388,15 @@ def _triage_one(text: str, when: datetime, complainant_id: str | None, row: int 
         "issues": issues,
     })
     if row is None:
-        result["kind"] = None
-        result["kind_reason"] = "empty text"
+        result.update({"kind": None, "contact_kind": None, "kind_check": True, "kind_reason": "empty text"})
     elif kind == SERVICE_REQUEST:
-        issues.append("a service request has no complaint time limit: the due date shown applies if it is "
-                      "logged as a stage 1 complaint")
+        result["service_level"] = SERVICE_REQUEST_NOTE
+        issues.append(SERVICE_REQUEST_NOTE)
+    elif kind == COMPLIMENT:  # not a complaint: no complaint procedure, code, due date or Ombudsman
+        result.update({"service_level": COMPLIMENT_NOTE, "route": None, "route_reason": COMPLIMENT_NOTE,
+                       "statutory": False, "ombudsman": None, "root_cause": None, "due": None, "working_days": None})
+        result["predictions"] = {t: s for t, s in suggestions.items() if t not in ("root_cause", "escalation_reason")}
+        issues.append(COMPLIMENT_NOTE)
+    if row is not None and contact["check"]:
+        issues.append(f"kind of contact ({kind}) is uncertain: please check before acting on it")
     return result
