@@ -51,6 +51,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E307": ("sentence embeddings unavailable", 'Install the extra with pip install -e ".[embeddings]" and build a static model with `rca embeddings build --out DIR`, then set [model] embeddings = "DIR".'),
     "E308": ("unknown model version or alias", "Leave --alias out for the current version, or name one of the aliases or versions listed."),
     "E309": ("not a model folder", "Choose a new or empty folder for --model-dir, or an existing rca model folder to add a version to; rca does not write over other files."),
+    "E310": ("model artefact refused: it holds types rca does not load", "Do not use this folder: it was damaged or tampered with. Retrain with `rca train`, or restore the folder from a trusted copy (docs/security.md)."),
+    "E311": ("model folder saved as pickles, which can run code when loaded", "Retrain with `rca train` (models are saved in the skops format, which loads only allowed types). Only if you made this folder and nobody else can write to it: set RCA_TRUST_PICKLED_MODEL to its path (docs/security.md)."),
+    "E320": ("recipe search budget too small", "Give --budget at least the seconds named, or --recipe fast to train the fixed recipe without a search."),
     # E4xx: service / API
     "E401": ("request too large", "Send smaller batches (see the size limit in the error)."),
     "E402": ("missing or wrong API token", "Send the token in the Authorization: Bearer header."),
@@ -59,6 +62,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E501": ("case store error", "Check the database URL and that migrations have run (`rca store init`)."),
     "E502": ("case not leased to this officer", "Take the next case from the queue again; your lease may have expired."),
     "E503": ("invalid review decision", "Confirm, correct with a code from the taxonomy, or skip; give your name as the officer."),
+    "E504": ("case store not found", "Run `rca store import FILE --db URL` first (it creates the store), then give the same URL to `rca serve --store`; relative paths are read from the current folder."),
+    "E505": ("no case store given", "Start `rca serve --store URL` (or set [store] url in the config, or $RCA_STORE_URL) with a store made by `rca store import`."),
+    "E506": ("invalid officer name", "Use letters of one script (e.g. Latin), digits, spaces and . ' - _ @; no control, invisible or look-alike characters; at most 100 characters."),
+    "E507": ("officer already exists", "Revoke the officer first (`rca store officers revoke NAME`) to issue a new token, or choose another name."),
+    "E508": ("unknown officer", "List the officers with `rca store officers list`; add one with `rca store officers add NAME`."),
+    "E509": ("request body too slow", "Send the whole request within the server's time limit ([serve] body_timeout_seconds)."),
 }
 
 

@@ -69,8 +69,18 @@ def test_api_rejects_malformed_bodies_without_5xx(app_store):
         assert r.status_code == 422, body
 
 
+def officer_token(client: TestClient, name: str) -> str:
+    """A personal token for `name` from the app's store, as `rca store officers add` issues it (once per name)."""
+    from rca.store.officers import add_officer
+
+    tokens = client.app.state.__dict__.setdefault("_test_tokens", {})
+    if name not in tokens:
+        tokens[name] = add_officer(client.app.state.review_store, name)
+    return tokens[name]
+
+
 def _signin(client: TestClient, name: str) -> str:
-    r = client.post("/review/signin", data={"officer": name, "token": TOKEN}, follow_redirects=True)
+    r = client.post("/review/signin", data={"officer": name, "token": officer_token(client, name)}, follow_redirects=True)
     assert r.status_code == 200 and f">{name}<" in r.text
     return r.text
 
@@ -81,14 +91,17 @@ def _form(html: str) -> tuple[str, str]:
     return action, csrf
 
 
-def test_page_needs_sign_in_with_the_token(app_store):
+def test_page_needs_sign_in_with_a_personal_token(app_store):
     client, _ = app_store
     r = client.get("/review/work", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/review"
     page = client.get("/review")
     assert page.status_code == 200 and '<label for="officer">' in page.text and 'lang="en"' in page.text
+    officer_token(client, "Ann")
     bad = client.post("/review/signin", data={"officer": "Ann", "token": "nope"})
     assert bad.status_code == 401 and 'role="alert"' in bad.text
+    shared = client.post("/review/signin", data={"officer": "Ann", "token": TOKEN})  # the machine clients' token is not a person's
+    assert shared.status_code == 401 and 'role="alert"' in shared.text
     client.cookies.set("rca_review", "QW5u.forged", path="/review")
     assert client.get("/review/work", follow_redirects=False).status_code == 303
 

@@ -185,9 +185,9 @@ def test_migrations_create_schema_and_are_idempotent(store_url):
     from rca.store.db import current_revision, head_revision
 
     first = open_store(store_url)
-    assert current_revision(first) == head_revision() == "0002"
+    assert current_revision(first) == head_revision() == "0003"
     again = open_store(store_url)  # opening again runs no migration and changes nothing
-    assert current_revision(again) == "0002"
+    assert current_revision(again) == "0003"
     checked = open_store(store_url, migrate_schema=False)
     assert checked.dialect in ("sqlite", "postgresql")
     for s in (first, again, checked):
@@ -298,7 +298,7 @@ def test_upgrade_from_the_first_revision_keeps_data(store_url):
                           "VALUES ('old.csv', 'labelled', '2024-01-01 00:00:00', 0, 0, 0, 0, '{}')"))
     old.dispose()
     s = open_store(store_url)
-    assert current_revision(s) == "0002"
+    assert current_revision(s) == "0003"
     import_frame(s, scored_cases(3), source="new")
     assert len(export_frame(s)) == 3
     s.dispose()

@@ -25,7 +25,7 @@ def test_store_commands_end_to_end(tmp_path):
     scored_cases(6).to_csv(scored, index=False)
 
     r = _run("store", "init", "--db", db)
-    assert r.exit_code == 0 and "schema revision 0002" in r.output
+    assert r.exit_code == 0 and "schema revision 0003" in r.output
 
     r = _run("store", "import", str(scored), "--db", db, "--model-version", "m-3", "--json")
     assert r.exit_code == 0, r.output

@@ -154,7 +154,7 @@ def serve(
     token: Annotated[Optional[str], typer.Option("--token", help="API token (default: $RCA_API_TOKEN, config \\[serve] token, else a random one).")] = None,
     workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="Worker processes, each loading the model once (default: 2 where there are 2 or more cores; one worker tops out near 850 triage requests/s here).")] = None,
     store: Annotated[Optional[str], typer.Option("--store", envvar="RCA_STORE_URL",
-                                                 help="Case store for the review queue at /review (default: the url in the config file's store table).")] = None,
+                                                 help="Case store for the review queue at /review, made by `rca store import` (default: the url in the config file's store table); a relative path is read from the current folder.")] = None,
     config: ConfigOpt = None,
 ) -> None:
     """Run the intake web page, the review queue and the JSON API (token from --token, RCA_API_TOKEN or the config file's serve token)."""
@@ -168,8 +168,19 @@ def serve(
     _need_model(model_dir)
     verify_folder(model_dir)  # before any worker starts: a changed model is one clear error, not crashing workers
     host, port = _serve_address(cfg, host, port)
-    if store:
-        os.environ["RCA_STORE_URL"] = store  # the review pages open it on first use, in every worker
+    from ..store.db import configured_url
+    from ..web.review_store import open_review_store
+
+    if store:  # the review pages open it on first use, in every worker; a relative path is from this folder
+        from ..store.db import absolute_url
+
+        os.environ["RCA_STORE_URL"] = absolute_url(store)
+    if configured_url(None, config=cfg) is None:
+        typer.echo("review queue: off (no --store given); /review says how to start it", err=True)
+    else:  # an existing store or a coded error now: never a new empty store that looks like finished work
+        opened = open_review_store(cfg)
+        typer.echo(f"review queue: http://{host}:{port}/review over {opened.display_url}", err=True)
+        opened.dispose()
     chosen, generated = resolve_token(token, cfg)
     if generated:
         typer.echo(f"API token for this session (set RCA_API_TOKEN to choose one): {chosen}", err=True)

@@ -1,4 +1,4 @@
-"""`rca store init | import | queue | next | decide | audit | export | retrain`:
+"""`rca store init | import | queue | next | decide | audit | export | retrain | officers`:
 the case store behind the review loop."""
 from __future__ import annotations
 
@@ -272,6 +272,69 @@ def retrain(
         return
     # a target with no held-out cases is warned about as it trains (rca.store.training_data)
     typer.echo(f"trained on {counts['rows']:,} cases ({counts['rows_with_reviewed_labels']:,} with codes from review) into {model_dir}")
+
+
+officers_app = typer.Typer(name="officers", no_args_is_help=True,
+                           help="Officers who sign in to the review page, each with a personal token (only a hash is kept).")
+NameArg = Annotated[str, typer.Argument(help="The officer's name as the audit trail should record it (letters of one script, digits, spaces, . ' - _ @).")]
+
+
+@officers_app.command("add")
+@cli_errors
+def officers_add(name: NameArg, db: DbOpt = None, config: ConfigOpt = None) -> None:
+    """Add an officer (or give a revoked one a new token) and print their token once: it is not kept, only its hash."""
+    from ..store.db import open_store
+    from ..store.officer_names import officer_name
+    from ..store.officers import add_officer
+
+    s = open_store(db, config=build_config(config), must_exist=True)
+    try:
+        token = add_officer(s, name)
+    finally:
+        s.dispose()
+    typer.echo(f"officer {officer_name(name)!r} added. Their personal token, shown only now (hand it to them privately):")
+    typer.echo(token)
+
+
+@officers_app.command("list")
+@cli_errors
+def officers_list(db: DbOpt = None, config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
+    """Every officer: when added and whether their token is revoked (tokens are never shown again)."""
+    from ..store.db import open_store
+    from ..store.officers import officers_frame
+
+    s = open_store(db, config=build_config(config), must_exist=True)
+    try:
+        df = officers_frame(s)
+    finally:
+        s.dispose()
+    rows = [{"name": r.name, "added": str(r.created_at)[:19], "revoked": None if r.revoked_at is None or str(r.revoked_at) == "NaT"
+             else str(r.revoked_at)[:19]} for r in df.itertuples()]
+    if as_json:
+        echo_json(rows)
+        return
+    if not rows:
+        typer.echo("no officers yet: add one with `rca store officers add NAME`")
+    for r in rows:
+        typer.echo(f"{r['name']}\tadded {r['added']}\t" + (f"revoked {r['revoked']}" if r["revoked"] else "active"))
+
+
+@officers_app.command("revoke")
+@cli_errors
+def officers_revoke(name: NameArg, db: DbOpt = None, config: ConfigOpt = None) -> None:
+    """End an officer's token: their sign-in and any open session stop working at once."""
+    from ..store.db import open_store
+    from ..store.officers import revoke_officer
+
+    s = open_store(db, config=build_config(config), must_exist=True)
+    try:
+        recorded = revoke_officer(s, name)
+    finally:
+        s.dispose()
+    typer.echo(f"officer {recorded!r} revoked; `rca store officers add` gives them a new token")
+
+
+store_app.add_typer(officers_app, name="officers")
 
 
 def register(app: typer.Typer) -> None:

@@ -168,13 +168,49 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(cfg).get_current_head()
 
 
-def open_store(url: str | None = None, *, config: Config | None = None, migrate_schema: bool = True) -> Store:
-    """Open (and by default migrate) the case store at `url`.
+def configured_url(url: str | None = None, *, config: Config | None = None) -> str | None:
+    """The store URL as given (argument, ``[store] url``, $RCA_STORE_URL), or None when none is: no default."""
+    chosen = url or (config.section("store").get("url") if config else None) or os.environ.get(ENV_URL)
+    return str(chosen).strip() or None if chosen else None
+
+
+def absolute_url(url: str) -> str:
+    """`url` with a relative SQLite path made absolute against the current folder (other URLs as given)."""
+    resolved = resolve_url(url)
+    parsed = make_url(resolved)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        return parsed.set(database=str(Path(parsed.database).expanduser().resolve())).render_as_string(hide_password=False)
+    return url
+
+
+def _missing(resolved: str, given: str) -> RcaError:
+    return RcaError("E504", f"there is no case store at {given!r}"
+                    + (f" (read as {make_url(resolved).database}, from the current folder {Path.cwd()})"
+                       if not Path(str(make_url(resolved).database)).is_absolute() else ""), value=given)
+
+
+def open_store(url: str | None = None, *, config: Config | None = None, migrate_schema: bool = True,
+               must_exist: bool = False) -> Store:
+    """Open (and by default migrate) the case store at `url`. With `must_exist`, a SQLite file that is not there
+    or a database no rca store was made in is E504 (nothing is created).
 
     >>> # store = open_store("sqlite:///reviews.db")
     """
     resolved = resolve_url(url, config=config)
+    if must_exist and make_url(resolved).get_backend_name() == "sqlite":
+        db = make_url(resolved).database
+        if not db or db == ":memory:" or not Path(db).expanduser().is_file():
+            raise _missing(resolved, configured_url(url, config=config) or resolved)
     store = Store(make_engine(resolved), resolved)
+    if must_exist:
+        try:
+            made = current_revision(store) is not None
+        except SQLAlchemyError as exc:
+            store.dispose()
+            raise RcaError("E501", _short(exc), value=store.display_url) from exc
+        if not made:
+            store.dispose()
+            raise _missing(resolved, configured_url(url, config=config) or resolved)
     if migrate_schema:
         migrate(store)
     else:

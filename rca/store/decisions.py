@@ -23,11 +23,11 @@ from ..config import Config
 from ..errors import RcaError
 from ..taxonomy import MULTI_SEP, load_taxonomy, split_labels
 from .db import Store, utcnow
+from .officer_names import MAX_OFFICER, officer_name
 from .models import ACTIONS, Case, Decision, Lease, OriginalLabel, ReviewItem, Suggestion, current_codes as codes_view
 
 NOT_COMPLAINT_LABEL = "Service request or enquiry - not a complaint"
 ACCEPTABILITY = "acceptability"
-MAX_OFFICER = 100
 MAX_COMMENT = 2000
 # Input mistakes are reported as E501 until the lead allocates a dedicated code.
 BAD_INPUT = "E503"
@@ -51,13 +51,9 @@ class DecisionRecord:
 
 
 def check_officer(officer: str | None) -> str:
-    name = " ".join(str(officer or "").split())
-    if not name:
-        raise RcaError(BAD_INPUT, "an officer name is required for every queue action and decision", column="officer",
-                       hint="Give your name or login (the audit trail records who decided each code).")
-    if len(name) > MAX_OFFICER:
-        raise RcaError(BAD_INPUT, f"officer name is {len(name)} characters; at most {MAX_OFFICER}", column="officer")
-    return name
+    """The officer's name as the audit trail records it (NFKC, single spaces); E506 for a name with control,
+    invisible or mixed-script look-alike characters (see `officer_names`)."""
+    return officer_name(officer)
 
 
 def _multi(target: str, config: Config | None) -> tuple[bool, Any]:

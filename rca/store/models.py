@@ -143,3 +143,15 @@ current_codes = table(
     column("case_id"), column("case_pk"), column("target"), column("label"), column("label_source"),
     column("original_label"), column("action"), column("decided_by"), column("decided_at"), column("comment"),
 )
+
+
+class Officer(Base):
+    """Someone who may sign in to the review page: a salted hash of their personal token, never the token."""
+
+    __tablename__ = "officers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    name_key: Mapped[str] = mapped_column(String(400), unique=True)  # casefolded: 'Ann' and 'ann' are one officer
+    token_hash: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

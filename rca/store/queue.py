@@ -219,4 +219,10 @@ def queue_summary(store: Store, *, now: datetime | None = None) -> pd.DataFrame:
     return df
 
 
-__all__ = ["QueueItem", "next_item", "release", "get_item", "queue_frame", "queue_summary", "lease_seconds", "DEFAULT_LEASE_SECONDS"]
+def count_cases(store: Store) -> int:
+    """How many cases the store holds (0: nothing imported yet)."""
+    with store.session() as sess:
+        return int(sess.execute(select(func.count(Case.id))).scalar_one())
+
+
+__all__ = ["count_cases", "QueueItem", "next_item", "release", "get_item", "queue_frame", "queue_summary", "lease_seconds", "DEFAULT_LEASE_SECONDS"]

@@ -4,17 +4,26 @@ The token comes from `create_app(token=...)`, else env `RCA_API_TOKEN`, else
 config `[serve] token`; when none is set a random one is made for the session
 (and `rca serve` prints it). Comparison is constant-time (`hmac.compare_digest`). Clients send `Authorization: Bearer TOKEN` (or
 `X-API-Token: TOKEN`). Other routers (e.g. `rca.web.review`) protect their
-routes with `Depends(require_token)`.
+routes with `Depends(require_token)`: the shared token is for machine clients.
+
+Officers sign in to the review page as themselves (a personal token from
+`rca store officers add`); their session cookie is made and read here
+(`make_session`, `read_session`), lasting `[serve] session_hours`. With
+`[serve] trusted_user_header` set, a single-sign-on proxy's header names them.
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 import hmac
 import os
 import secrets
+import time
 
 from fastapi import HTTPException, Request
 
 from ..config import Config
+from ..errors import RcaError
 
 ENV_VAR = "RCA_API_TOKEN"
 
@@ -48,3 +57,57 @@ async def require_token(request: Request) -> None:
     if not token_matches(request, _presented(request)):
         raise HTTPException(status_code=401, headers={"WWW-Authenticate": "Bearer"},
                             detail={"code": "E402", "message": "missing or wrong API token; send Authorization: Bearer TOKEN"})
+
+
+# --------------------------------------------------------------------------- officers' sessions
+# The review page's sign-in cookie: the officer's name and when the session began, signed (HMAC-SHA256)
+# with the server's key; it is refused once `[serve] session_hours` (default 8) have passed.
+DEFAULT_SESSION_HOURS = 8
+
+
+def session_seconds(config: Config | None) -> int:
+    """`[serve] session_hours` as seconds (default 8 hours); E202 unless a positive number."""
+    raw = (config or Config()).section("serve").get("session_hours", DEFAULT_SESSION_HOURS)
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not 0 < raw <= 24 * 366:
+        raise RcaError("E202", f"[serve] session_hours must be a number of hours above 0, got {raw!r}",
+                       file=(config.source if config else None), column="session_hours", value=raw)
+    return int(raw * 3600)
+
+
+def trusted_user_header(config: Config | None) -> str | None:
+    """`[serve] trusted_user_header`: the header a single-sign-on proxy puts the signed-in user's name in
+    (off unless set; only safe behind a proxy that removes the header from clients' requests)."""
+    raw = (config or Config()).section("serve").get("trusted_user_header")
+    if raw is None or raw == "" or raw is False:
+        return None
+    if not isinstance(raw, str) or not raw.strip() or not all(c.isalnum() or c == "-" for c in raw.strip()):
+        raise RcaError("E202", f"[serve] trusted_user_header must be a header name such as \"X-Remote-User\", got {raw!r}",
+                       file=(config.source if config else None), column="trusted_user_header", value=raw)
+    return raw.strip().lower()
+
+
+def sign(key: str, text: str) -> str:
+    return hmac.new(str(key).encode(), text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def make_session(key: str, officer: str, *, now: float | None = None) -> str:
+    """The cookie value for `officer`, issued `now` (seconds since the epoch)."""
+    issued = int(now if now is not None else time.time())
+    name = base64.urlsafe_b64encode(officer.encode("utf-8")).decode()
+    return f"{name}.{issued}.{sign(key, f'officer|{officer}|{issued}')}"
+
+
+def read_session(key: str | None, raw: str | None, *, max_age: int, now: float | None = None) -> str | None:
+    """The officer a cookie names when its signature is right and it is under `max_age` seconds old, else None."""
+    parts = (raw or "").split(".")
+    if not key or len(parts) != 3 or not parts[1].isdigit():
+        return None
+    try:
+        officer = base64.urlsafe_b64decode(parts[0].encode()).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    issued = int(parts[1])
+    if not hmac.compare_digest(parts[2].encode("utf-8", "surrogatepass"), sign(key, f"officer|{officer}|{issued}").encode()):
+        return None
+    age = (now if now is not None else time.time()) - issued
+    return officer if 0 <= age < max_age else None
