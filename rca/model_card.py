@@ -240,6 +240,9 @@ def render_model_card(manifest: dict, metrics: dict | None = None, *, organisati
             weak += w
         else:
             lines += [f"### {target}", "", f"Performance: {_UNSET}.", ""]
+    from .recipe import card_lines
+
+    lines += card_lines(_get(manifest, "recipe", default=None), metrics)
     lines += [
         "## 5. Data specification",
         "",

@@ -211,6 +211,28 @@ class TrainingRun:
     def set_tags(self, tags: dict[str, Any]) -> None:
         self._guard(lambda: self._mlflow.set_tags({k: str(v) for k, v in tags.items()}))
 
+    def log_candidates(self, report: dict[str, Any], holdout: dict[str, Any]) -> None:
+        """The recipe search: the chosen recipe on this run, and one child run per candidate with its
+        cross-validated macro-F1 per target and decision rule, its time and status."""
+        self._guard(self._log_candidates, report, holdout)
+
+    def _log_candidates(self, report: dict[str, Any], holdout: dict[str, Any]) -> None:
+        mlflow = self._mlflow
+        chosen = {"recipe.mode": report.get("mode"), "recipe.view": report.get("view")}
+        for t, p in (report.get("targets") or {}).items():
+            chosen.update({f"recipe.{t}.C": p.get("C"), f"recipe.{t}.decision": p.get("decision")})
+        mlflow.set_tags({k: str(v) for k, v in chosen.items()})
+        mlflow.log_metrics({f"{t}.cv_macro_f1_chosen": float(p["cv_macro_f1"]) for t, p in (report.get("targets") or {}).items()}
+                           | {f"{t}.holdout_macro_f1_chosen": float(v) for t, v in holdout.items() if v is not None and v == v})
+        for i, c in enumerate(report.get("candidates") or []):
+            with mlflow.start_run(run_name=f"candidate {i}: {c['view']} C={c['C']:g}", nested=True):
+                mlflow.log_params({"view": c["view"], "C": c["C"], "round": c["round"], "status": c["status"]})
+                metrics = {"seconds": float(c["seconds"])}
+                for t, rules in (c.get("cv_macro_f1") or {}).items():
+                    metrics.update({f"{t}.cv_macro_f1.{r}": float(v) for r, v in rules.items()})
+                    metrics.update({f"{t}.rows_per_fold": float(c["rows"][t])} if t in c.get("rows", {}) else {})
+                mlflow.log_metrics(metrics)
+
     def log_artifacts(self, folder: Path, artifact_path: str = "model") -> None:
         self._guard(lambda: self._mlflow.log_artifacts(str(folder), artifact_path=artifact_path))
 

@@ -49,6 +49,7 @@ from .io import write_table
 from .model_card import write_model_card
 from .model_store import save_version
 from .models import ModelSettings, TargetModel
+from .recipe import Recipe, choose_recipe, describe
 from .redact import redact_many
 from .schema import BY_NAME, DEFAULT_TARGETS
 from .codes import fold_spellings
@@ -234,12 +235,16 @@ def summary_metrics(m: dict[str, Any]) -> dict[str, Any]:
 
 
 def train_models(cases: pd.DataFrame, *, targets: list[str] | None = None, model_dir: str | Path, config: Config,
-                 seed: int | None = None) -> TrainResult:
-    """Train, evaluate, save and track one model per target. See the module doc for the steps."""
+                 seed: int | None = None, recipe: str = "auto", budget: float | None = None,
+                 progress: bool = False) -> TrainResult:
+    """Train, evaluate, save and track one model per target. See the module doc for the steps; `recipe`
+    "auto" chooses what `[model]` leaves open by cross-validation on the training rows (`rca.recipe`),
+    "fast" uses the settings as written; `budget` bounds that search in seconds."""
     # The solvers make many small dense BLAS calls; handing each to a thread pool
     # costs more than it saves, and on a busy 2-core machine it made L-BFGS 70x slower.
     with threadpool_limits(limits=1, user_api="blas"):
-        return _train(cases, targets=targets, model_dir=model_dir, config=config, seed=seed)
+        return _train(cases, targets=targets, model_dir=model_dir, config=config, seed=seed,
+                      how=dict(mode=recipe, budget=budget, progress=progress))
 
 
 def _fit_summary(model: TargetModel) -> dict[str, Any]:
@@ -256,7 +261,7 @@ def _fit_summary(model: TargetModel) -> dict[str, Any]:
 
 
 def _fit_final(models: dict, metrics: dict, cases: pd.DataFrame, targets: list[str], prepped: list[str],
-               has_text: np.ndarray, settings: ModelSettings, multi: dict, seed: int):
+               has_text: np.ndarray, recipe: Recipe, multi: dict, seed: int):
     """The saved model after a time split: the same recipe fitted again on every labelled row -
     vocabulary, classifier, calibration, decision offsets and review threshold.
 
@@ -267,14 +272,14 @@ def _fit_final(models: dict, metrics: dict, cases: pd.DataFrame, targets: list[s
     cheaper (NHS themes, 3 splits x 2 seeds: 0.513 against 0.509 from scratch, 9.5 s against
     16 s). `models` and `metrics` are updated in place; the metrics keep the evaluated
     model's hold-out figures and record the saved model's threshold."""
-    featuriser = build_featuriser(settings.as_dict(), n_docs=int(has_text.sum()))
+    featuriser = build_featuriser(recipe.settings.as_dict(), n_docs=int(has_text.sum()))
     union = featuriser.named_steps["union"].fit([prepped[i] for i in np.flatnonzero(has_text)])
     X = union.transform(prepped).tocsr()
     for t in targets:
         labelled = np.flatnonzero(_labelled(cases[t]).to_numpy() & has_text)
         y = cases[t].astype(str).str.strip().to_numpy()[labelled]
         tf = time.perf_counter()
-        model = TargetModel(t, multi=multi[t], settings=settings, seed=seed).fit(X[labelled], list(y))
+        model = TargetModel(t, multi=multi[t], settings=recipe.for_target(t), seed=seed).fit(X[labelled], list(y))
         m = metrics[t]
         m.update({"holdout_threshold": m["threshold"], "n_final": len(labelled),
                   "final_fit_seconds": round(time.perf_counter() - tf, 3), **_fit_summary(model)})
@@ -283,7 +288,7 @@ def _fit_final(models: dict, metrics: dict, cases: pd.DataFrame, targets: list[s
 
 
 def _train(cases: pd.DataFrame, *, targets: list[str] | None, model_dir: str | Path, config: Config,
-           seed: int | None) -> TrainResult:
+           seed: int | None, how: dict) -> TrainResult:
     from .model_store import check_model_dir
 
     check_model_dir(model_dir)  # a file or another project's folder: refused now, not after the training
@@ -319,6 +324,11 @@ def _train(cases: pd.DataFrame, *, targets: list[str] | None, model_dir: str | P
     train = ~test & has_text
     # the same preparation the saved featuriser applies when scoring, redaction done once above
     prepped = prepare(redacted if settings.redact else raw, redact=False, lemmas=settings.lemmatise)
+    has_label = {t: _labelled(cases[t]).to_numpy() & has_text for t in targets}
+    recipe = choose_recipe(prepped, cases, targets, train, has_label, multi, settings, config.section("model"),
+                           seed=seed, **how)  # only training rows: the held-out ones never take part in the choice
+    log.info("%s", describe(recipe.report))
+    settings = recipe.settings
     featuriser = build_featuriser(settings.as_dict(), n_docs=int(train.sum()))
     union = featuriser.named_steps["union"].fit([prepped[i] for i in np.flatnonzero(train)])
     X = union.transform(prepped).tocsr()
@@ -333,7 +343,7 @@ def _train(cases: pd.DataFrame, *, targets: list[str] | None, model_dir: str | P
             y = cases[t].astype(str).str.strip().to_numpy()
             check_trainable(t, list(y[tr]), multi=multi[t], where="in the training part of the split")
             tf = time.perf_counter()
-            model = TargetModel(t, multi=multi[t], settings=settings, seed=seed).fit(X[tr], list(y[tr]))
+            model = TargetModel(t, multi=multi[t], settings=recipe.for_target(t), seed=seed).fit(X[tr], list(y[tr]))
             fit_s = time.perf_counter() - tf
             m: dict[str, Any] = {"kind": "multi_label" if multi[t] else "single_label", "n_train": len(tr),
                                  "n_no_text": int((_labelled(cases[t]).to_numpy() & ~has_text).sum())}
@@ -344,12 +354,13 @@ def _train(cases: pd.DataFrame, *, targets: list[str] | None, model_dir: str | P
                                                list(y[te]), multi=multi[t], seed=seed)
             else:
                 m.update({"n_test": 0, "macro_f1": float("nan"), "accuracy": float("nan"), "coverage": float("nan")})
-            m.update({"fit_seconds": round(fit_s, 3), **_fit_summary(model)})
+            m.update({"fit_seconds": round(fit_s, 3), **_fit_summary(model), "recipe": recipe.target_report(t)})
+            m["recipe"]["holdout_macro_f1"] = m.get("macro_f1")
             models[t], metrics[t] = model, m
             log.info("%s: macro-F1 %.3f, coverage %.2f", t, m.get("macro_f1", float("nan")), m.get("coverage", float("nan")))
         if settings.refit and test.any():
             if split.startswith("time split"):
-                featuriser = _fit_final(models, metrics, cases, targets, prepped, has_text, settings, multi, seed)
+                featuriser = _fit_final(models, metrics, cases, targets, prepped, has_text, recipe, multi, seed)
             else:
                 for t in targets:
                     labelled = _labelled(cases[t]).to_numpy() & has_text
@@ -364,7 +375,9 @@ def _train(cases: pd.DataFrame, *, targets: list[str] | None, model_dir: str | P
             "run_id": run.run_id, "targets": targets, "target_kinds": {t: metrics[t]["kind"] for t in targets},
             "thresholds": {t: metrics[t]["threshold"] for t in targets}, "taxonomy_version": taxonomy.version,
             "seed": seed, "split": split, "settings": settings.as_dict(), "git_commit": _git_commit(),
-            "model": f"TF-IDF ({settings.word_ngrams} words, {settings.char_ngrams} chars) + {settings.classifier}, calibrated",
+            "model": f"TF-IDF ({settings.word_ngrams} words, {settings.char_ngrams} chars)"
+                     f"{' + sentence embeddings' if settings.embeddings else ''} + {settings.classifier}, calibrated",
+            "recipe": _json_safe(recipe.report),
             "data": {"sha256": data_sha256(cases, used_cols), "n_rows": len(cases), "source": config.source,
                      "columns": dict(config.columns),  # the export's column names, reused by `rca score`
                      "n_labelled": {t: int((_labelled(cases[t]).to_numpy() & has_text).sum()) for t in targets},
@@ -390,6 +403,7 @@ def _train(cases: pd.DataFrame, *, targets: list[str] | None, model_dir: str | P
                         "taxonomy_version": taxonomy.version, **settings.as_dict()})
         run.log_metrics({f"{t}.{k}": v for t in targets for k, v in summary_metrics(metrics[t]).items() if isinstance(v, (int, float))})
         run.set_tags({"version": version, "data_sha256": manifest["data"]["sha256"], "model_dir": str(model_dir.resolve())})
+        run.log_candidates(recipe.report, {t: metrics[t].get("macro_f1") for t in targets})
         run.log_artifacts(vdir)
         run.log_figures(metrics)
         run.register_models(manifest["target_files"])

@@ -118,14 +118,20 @@ def train(
     seed: SeedOpt = None,
     quarantine: Annotated[Optional[Path], typer.Option("--quarantine", "-q", help="Write rows set aside (no usable text) here, with a `reason` column (default: <DATA>.train-quarantine.csv).")] = None,
     json_out: JsonOpt = False,
+    recipe: Annotated[str, typer.Option("--recipe", help="auto: choose what [model] leaves open (features, C, decision rule) by cross-validation on the training rows; fast: the [model] settings as written (word n-grams by default), no search.")] = "auto",
+    budget: Annotated[Optional[float], typer.Option("--budget", help="Seconds the recipe search may take (default: no limit); candidates that would not fit are skipped.")] = None,
 ) -> None:
     """Learn each target from labelled cases; print held-out macro-F1, calibration and coverage beside baselines.
 
     Rows with no usable text are set aside and written, with the reason, beside the input; an
     unreadable optional cell (a date) is left blank with a warning and its row still learnt from."""
+    from ..recipe import MODES, describe
     from ..train import summary_metrics, train_models
 
     cfg = build_config(config, text_column=text_column, id_column=id_column, received_column=received_column, seed=seed)
+    if recipe not in MODES or (budget is not None and not budget > 0):
+        raise RcaError("E205", f"--recipe {recipe!r} --budget {budget!r}: --recipe takes {' or '.join(MODES)}, --budget "
+                               "a number of seconds above 0", column="recipe" if recipe not in MODES else "budget")
     if (data is None) == (from_store is None):
         raise RcaError("E204", "give either a DATA file or --from-store URL, not both or neither",
                        hint="e.g. `rca train cases.csv` or `rca train --from-store sqlite:///rca_store.db`")
@@ -133,6 +139,9 @@ def train(
         from ..store import open_store
         from ..store.training_data import retrain_from_store
 
+        if recipe != "auto" or budget is not None:
+            raise RcaError("E204", "--recipe and --budget apply when training from a DATA file; --from-store runs the "
+                                   "default search", hint="Leave --recipe and --budget out with --from-store.")
         result, counts = retrain_from_store(open_store(from_store, config=cfg), model_dir=model_dir, config=cfg,
                                             targets=target, seed=seed)
         rows = counts["rows"]
@@ -141,7 +150,8 @@ def train(
     else:
         res = _load(data, cfg)
         set_aside, qpath = _set_aside(res, data, quarantine)
-        result = train_models(res.cases, targets=canonical_targets(target, res.mapping), model_dir=model_dir, config=cfg)
+        result = train_models(res.cases, targets=canonical_targets(target, res.mapping), model_dir=model_dir, config=cfg,
+                              recipe=recipe, budget=budget, progress=not json_out)
     summary = {t: summary_metrics(m) for t, m in result.metrics.items()}
     unlabelled = unlabelled_counts(result.manifest)
     if json_out:
@@ -149,7 +159,8 @@ def train(
                    "split": result.split, "n_read": res.n_read, "n_valid": res.n_valid,
                    "n_quarantined": res.n_quarantined, "set_aside": set_aside,
                    "quarantine_file": str(qpath) if qpath else None, "unlabelled": unlabelled,
-                   "warnings": list(res.warnings), "seconds": round(result.seconds, 2), "metrics": summary})
+                   "warnings": list(res.warnings), "seconds": round(result.seconds, 2), "metrics": summary,
+                   "recipe": {k: v for k, v in (result.manifest.get("recipe") or {}).items() if k != "candidates"}})
         return
     typer.echo(f"read {res.n_read:,} rows: {res.n_valid:,} used, {res.n_quarantined:,} set aside; {result.split}")
     if set_aside:
@@ -164,6 +175,10 @@ def train(
             own = res.mapping.get(t)
             typer.echo(f"{t}{f' ({own!r})' if own and own != t else ''}: {n:,} of {result.manifest['data']['n_rows']:,} rows "
                        "have no label and were not learnt from")
+    rep = result.manifest.get("recipe") or {}
+    typer.echo(describe(rep))
+    for note in rep.get("notes", []):
+        typer.echo(f"note: {note}")
     for line in metrics_table(summary):
         typer.echo(line)
     typer.echo(f"coverage = share of held-out cases confident enough to skip review; precision = how often those "
