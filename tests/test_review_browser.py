@@ -51,10 +51,13 @@ def live_review(tmp_path):
     store.dispose()
 
 
-def _sign_in(page, base: str, name: str) -> str:
+def _sign_in(page, base: str, name: str, store) -> str:
+    """Sign in with the personal token `rca store officers add` issues."""
+    from rca.store.officers import add_officer
+
     page.goto(f"{base}/review")
     page.get_by_label("Your name").fill(name)
-    page.get_by_label("Access token").fill(TOKEN)
+    page.get_by_label("Your personal token").fill(add_officer(store, name))
     page.get_by_role("button", name="Start reviewing").click()
     page.wait_for_selector("#case-title")
     assert page.locator("#officer-name").inner_text() == name
@@ -71,8 +74,8 @@ def test_two_officers_in_browsers_confirm_and_correct(live_review):
         try:
             ann = browser.new_context().new_page()
             bob = browser.new_context().new_page()
-            item_a = _sign_in(ann, base, "Ann Officer")
-            item_b = _sign_in(bob, base, "Bob Officer")
+            item_a = _sign_in(ann, base, "Ann Officer", store)
+            item_b = _sign_in(bob, base, "Bob Officer", store)
             assert item_a != item_b, "two officers were shown the same case"
             case_a = ann.locator("#case-title").inner_text().split()[1]
             case_b = bob.locator("#case-title").inner_text().split()[1]
@@ -88,7 +91,7 @@ def test_two_officers_in_browsers_confirm_and_correct(live_review):
 
             bob.get_by_label(CAUSES[3]).check()
             bob.get_by_label("Comment").fill("rude on the phone")
-            bob.get_by_role("button", name="Save correction").click()
+            bob.get_by_role("button", name="Save the code I picked").click()
             bob.wait_for_selector("#status:has-text('Corrected')")
 
             ann.goto(f"{base}/review/audit")
