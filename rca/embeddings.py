@@ -16,6 +16,9 @@ model keeps working when the folder is moved or rebuilt. The cost is the table
 in the artefact (~15 MB for the default 256-dimension float16 build); the
 sha256 of the folder's files is recorded as `source_sha256_` for provenance.
 
+`default_static_model()` / `embed_texts()` read the small static model shipped
+inside the package (`rca/static_model.py`: numpy only, always installed).
+
 `MiniLMEmbedder` (`[model] embeddings = "minilm"`, the `embeddings-minilm`
 extra) uses the full all-MiniLM-L6-v2 instead: more accurate, but torch at
 train and score time and ~100-600 texts/s on 2 cores. `make_embedder` picks one.
@@ -207,6 +210,28 @@ class MiniLMEmbedder(TransformerMixin, BaseEstimator):
         state = dict(self.__dict__)
         state.pop("_st", None)
         return state
+
+
+def default_static_model() -> Path | None:
+    """Folder of the static model shipped inside the package (`rca embeddings build --ship`), or None if absent."""
+    from .static_model import SHIPPED, VECTORS, VOCAB
+
+    return SHIPPED if (SHIPPED / VECTORS).is_file() and (SHIPPED / VOCAB).is_file() else None
+
+
+def embed_texts(texts, *, model: str | os.PathLike | None = None) -> np.ndarray:
+    """(n x dim) float32 unit-length vectors of `texts` from a numpy static model (default: the shipped one).
+
+    No torch, no `tokenizers`, nothing downloaded. E307 when no model is there.
+
+    >>> # embed_texts(["bin not collected", "missed bin"]) @ embed_texts(["missed collection"]).T
+    """
+    from .static_model import load_cached
+
+    folder = model if model is not None else default_static_model()
+    if folder is None:
+        raise _unavailable("the static embedding model shipped with rca is missing from this install", None)
+    return load_cached(str(Path(folder))).encode(list(texts))
 
 
 def make_embedder(setting: str, weight: float):
