@@ -66,10 +66,23 @@ def print_triage(res: dict) -> None:
         if s.get("evidence"):
             typer.echo(f"{'':<14} evidence: {', '.join(s['evidence'])}")
 
-    typer.echo(f"{'kind':<14} {res['kind'] or '-'}  ({res['kind_reason']})")
+    for u in res.get("urgent") or []:  # hazards and safeguarding first: they need action today
+        typer.echo(f"{u['flag'].replace('_', ' ').upper():<14} {u['title']}: {u['action']}")
+        for r in u["rules"]:
+            typer.echo(f"{'':<14} rule: {r['rule']}; words: {', '.join(repr(w) for w in r['words'])}")
+        for d in u.get("deadlines") or []:
+            typer.echo(f"{'':<14} {d['what']}: by {d['due']} ({d['basis']})")
+        if u.get("note"):
+            typer.echo(f"{'':<14} {u['note']}")
+    conf = f", confidence {res['kind_confidence']:.2f}" if res.get("kind_confidence") is not None else ""
+    detail = f" ({res['contact_kind']})" if res.get("contact_kind") and res["contact_kind"] != res["kind"] else ""
+    check = "  PLEASE CHECK" if res.get("kind_check") else ""
+    typer.echo(f"{'kind':<14} {res['kind'] or '-'}{detail}{conf}{check}  ({res['kind_reason']})")
+    if res.get("service_level"):
+        typer.echo(f"{'service level':<14} {res['service_level']}")
     sug("service", res.get("service"))
     typer.echo(f"{'team':<14} {res.get('team') or '-'}")
-    typer.echo(f"{'route':<14} {res['route']}  ({res['route_reason']})")
+    typer.echo(f"{'route':<14} {res['route'] or '-'}  ({res['route_reason']})")
     if res.get("ombudsman"):
         typer.echo(f"{'ombudsman':<14} {res['ombudsman']['name']}  ({res['ombudsman']['reason']})")
     sug("root cause", res.get("root_cause"))
@@ -78,7 +91,11 @@ def print_triage(res: dict) -> None:
     for target, s in other_suggestions(res).items():  # a council's own targets (theme, category, ...)
         sug(target.replace("_", " ")[:14], s)
     typer.echo(f"{'received':<14} {res['received']}  (counts as {res['effective_received']})")
-    typer.echo(f"{'response due':<14} {res['due']}  ({res['working_days']} working days)")
+    if res.get("due"):
+        typer.echo(f"{'response due':<14} {res['due']}  ({res['working_days']} working days"
+                   + (", if logged as a stage 1 complaint)" if res.get("kind") == "service request" else ")"))
+    else:
+        typer.echo(f"{'response due':<14} none ({res.get('kind') or 'no text'})")
     if res.get("duplicate"):
         d = res["duplicate"]
         typer.echo(f"{'DUPLICATE?':<14} {d['reason']}: case {d['case_id']} received {d.get('received')}")
@@ -175,6 +192,12 @@ def serve(
         from ..store.db import absolute_url
 
         os.environ["RCA_STORE_URL"] = absolute_url(store)
+    from ..web.auth import session_seconds, trusted_user_header
+
+    session_seconds(cfg)  # a bad [serve] session_hours or trusted_user_header is E202 now, not on the first sign-in
+    if trusted_user_header(cfg):
+        typer.echo(f"warning: the review page takes the officer's name from the {trusted_user_header(cfg)!r} header; "
+                   "only safe behind a proxy that removes that header from clients' requests", err=True)
     if configured_url(None, config=cfg) is None:
         typer.echo("review queue: off (no --store given); /review says how to start it", err=True)
     else:  # an existing store or a coded error now: never a new empty store that looks like finished work

@@ -33,7 +33,7 @@ def _script(ch: str) -> str:
 
 def _refuse(name: str, why: str) -> RcaError:
     shown = name.encode("unicode_escape").decode("ascii")[:120]  # control characters shown, never printed
-    return RcaError("E506", f"officer name '{shown}' {why}", column="officer")
+    return RcaError("E506", f"the officer name {why}", column="officer", value=shown)  # the name only in `value`: an API answer never echoes it
 
 
 def officer_name(raw: str | None) -> str:

@@ -50,8 +50,13 @@ def _signed_in(request: Request) -> str | None:
     config = store_config(request)
     header = trusted_user_header(config)
     if header and request.headers.get(header):
+        raw = request.headers[header]
+        try:  # header bytes arrive as latin-1; a proxy sends a name outside ASCII as UTF-8
+            raw = raw.encode("latin-1").decode("utf-8")
+        except UnicodeError:
+            pass
         try:
-            return officer_name(request.headers[header])
+            return officer_name(raw)
         except RcaError:
             return None
     officer = read_session(_key(request), request.cookies.get(COOKIE), max_age=session_seconds(config))
