@@ -107,7 +107,9 @@ _NOT_DAMP = _p(r"\b(?:bread|food|fruit|cheese|sandwich\w*|canteen|cake|jelly|cla
 _NO_HEAT = (r"\b(?:no (?:heating|heat|hot water|gas supply)|(?:not|haven'?t|hasn'?t|have not|has not) (?:had|got) (?:any )?(?:heating|heat|hot water)|"
             r"(?:heating|hot water|radiators?|boiler)(?: [\w']+){0,3}? (?:is |are |has |have |was |keeps )?(?:been |kept )?"
             r"(?:not working|isn'?t working|aren'?t working|broken|broke down|broken down|stopped working|gone off|off for|failed|"
-            r"packed up|off|condemned|capped off|cutting out|on and off|playing up)|"
+            r"packed up|condemned|capped off|cutting out|on and off|playing up)|"
+            r"(?:heating|hot water|radiators?|boiler)(?: [\w']+){0,2}? (?:is|are|was|were|has been|have been|keeps going|keeps turning|"
+            r"went|goes|turned|switched) off|"
             r"without (?:any )?(?:heating|heat|hot water)|(?:heating|boiler|radiators?) (?:doesn'?t|does not|don'?t|won'?t|will not) "
             r"(?:work|come on|fire|heat up))\b")
 _NOT_GAS = _p(r"\b(?:gas (?:bill|meter reading|account|supplier|tariff|safety certificate renewal|cooker (?:removal|disposal))|"
@@ -311,6 +313,10 @@ def extra_terms(section: dict | None, *, source: str | None = None) -> dict[str,
     {'emergency_hazard': ['boiler flue hanging off']}
     """
     out: dict[str, list[str]] = {}
+    for key in section or {}:
+        if key not in CONFIG_KEYS:
+            raise RcaError("E410", f"[triage] has no setting {key!r}; its settings are {', '.join(CONFIG_KEYS)}", file=source,
+                           column=f"triage.{key}")
     for key, flag in CONFIG_KEYS.items():
         value = (section or {}).get(key)
         if value is None:

@@ -26,6 +26,7 @@ from .config import Config
 from .contact_kind import COMPLAINT, COMPLIMENT, COMPLIMENT_NOTE, DEFINITIONS, SERVICE_REQUEST, SERVICE_REQUEST_NOTE, decide
 from .errors import RcaError
 from .evidence import predict_with_evidence
+from .hazards import extra_terms, urgent
 from .redact import redact
 from .similar import SimilarIndex
 from .working_days import due_date, effective_received, target_days
@@ -385,6 +386,7 @@ def _triage_one(text: str, when: datetime, complainant_id: str | None, row: int 
         "duplicate": _duplicate(similar, own if long_enough else None, when, window_days=settings.duplicate_window_days,
                                 threshold=settings.duplicate_threshold, complainant_id=complainant_id,
                                 text=text) if similar is not None else None,
+        "urgent": urgent(text, received=when, calendar=config.calendar, extra=extra_terms(config.section("triage"), source=config.source)),
         "issues": issues,
     })
     if row is None:

@@ -41,6 +41,7 @@ from ..config import Config
 from ..errors import RcaError
 from .auth import require_token, resolve_token, token_matches
 from .batching import MicroBatcher
+from .triage_schema import TriageResponse
 
 log = logging.getLogger(__name__)
 
@@ -269,9 +270,11 @@ def create_app(model_dir: str | Path | None, *, config: Config | None = None, to
         return {"targets": list(bundle.targets), "thresholds": {t: float(bundle.threshold(t)) for t in bundle.targets},
                 "manifest": json.loads(json.dumps(manifest, default=str))}
 
-    @api.post("/triage", dependencies=auth, tags=["triage"], response_model=None)
+    @api.post("/triage", dependencies=auth, tags=["triage"], response_model=None,
+              responses={200: {"model": TriageResponse, "description": "The triage of one contact"}})
     async def triage_one(req: TriageRequest) -> JSONResponse:
-        """Complaint or service request, service, team, route, root cause, due date, similar cases, duplicate warning."""
+        """Kind of contact (complaint, service request, compliment...), urgent and safeguarding flags with their
+        deadlines, service, team, route, root cause, due date, similar cases, duplicate warning."""
         # run on the event loop: a triage is ~2 ms of CPU that holds the GIL anyway, and a hop to the
         # thread pool (plus FastAPI's generic encoder on the way out) cost as much again under load
         res = await batcher.submit({"text": req.text, "received": req.received, "complainant_id": req.complainant_id})
