@@ -167,16 +167,21 @@ class TargetModel:
         self.seed = seed
 
     # ------------------------------------------------------------------ fit
-    def fit(self, X, labels: list[str]) -> "TargetModel":
-        """Fit on feature rows `X` and their label cells (strings; ';'-joined when multi)."""
-        return self._fit_multi(X, labels) if self.multi else self._fit_single(X, labels)
+    def fit(self, X, labels: list[str], *, oof: np.ndarray | None = None) -> "TargetModel":
+        """Fit on feature rows `X` and their label cells (strings; ';'-joined when multi).
 
-    def _fit_single(self, X, labels: list[str]) -> "TargetModel":
+        `oof`: out-of-fold decision scores of these rows (rows x sorted classes) already made with these
+        classifier settings (by the recipe search, `rca.recipe_search`); calibration, offsets and the review
+        threshold are then fitted on them instead of on a new cross-validation."""
+        return self._fit_multi(X, labels) if self.multi else self._fit_single(X, labels, oof)
+
+    def _fit_single(self, X, labels: list[str], oof: np.ndarray | None = None) -> "TargetModel":
         self.classes_ = np.array(sorted(set(labels)), dtype=object)
         index = {c: i for i, c in enumerate(self.classes_)}
         y = np.array([index[v] for v in labels])
         base = make_classifier(self.settings, seed=self.seed, n_rows=len(y))
-        oof = _oof_scores(base, X, y, folds=self.settings.cv_folds, seed=self.seed, n_jobs=self.settings.n_jobs)
+        if oof is None or np.shape(oof) != (len(y), max(len(self.classes_), 2)):
+            oof = _oof_scores(base, X, y, folds=self.settings.cv_folds, seed=self.seed, n_jobs=self.settings.n_jobs)
         self.temperature_, self.bias_ = cal.fit_scaling(oof, y)
         proba = cal.apply_scaling(oof, self.temperature_, self.bias_)
         self.decision_ = self.settings.decision

@@ -49,6 +49,8 @@ def _static_model() -> str | None:
     finder = getattr(embeddings, "default_static_model", None)
     try:
         path = finder() if callable(finder) else None
+        if path:  # the features are made by `[model] embeddings = PATH`: that must be able to read it
+            embeddings.make_embedder(str(path), 1.0).fit([""])
     except Exception as exc:  # noqa: BLE001 - an unreadable model only removes one candidate
         log.info("static embedding model unavailable for the recipe search: %s", exc)
         return None
@@ -85,6 +87,7 @@ class Recipe:
     settings: ModelSettings
     per_target: dict[str, ModelSettings] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)
+    oof: dict[str, np.ndarray] = field(default_factory=dict)  # out-of-fold scores the search made with the chosen settings
 
     def for_target(self, target: str) -> ModelSettings:
         return self.per_target.get(target, self.settings)
@@ -149,7 +152,7 @@ def choose_recipe(prepped: list[str], cases, targets: list[str], train: np.ndarr
               "folds": res.folds, "seconds": round(res.seconds, 2), "n_rows": len(rows),
               "space": {"views": list(space.views), "C": space.C, "decision": space.rules},
               "targets": res.per_target, "candidates": [c.as_dict() for c in res.candidates]}
-    return Recipe(shared, per_target, report)
+    return Recipe(shared, per_target, report, res.oof)
 
 
 def describe(report: dict[str, Any]) -> str:

@@ -75,6 +75,7 @@ class Candidate:
     rows: dict[str, int] = field(default_factory=dict)  # per target: rows each fold's classifier learnt from
     scores: dict[str, dict[str, float]] = field(default_factory=dict)  # target -> rule -> CV macro-F1
     score: float = float("nan")  # mean over targets of the best rule
+    oof: dict[str, np.ndarray] = field(default_factory=dict, repr=False)  # full-row out-of-fold scores, per target
 
     def as_dict(self) -> dict[str, Any]:
         return {"view": self.view, "C": self.C, "round": self.round, "status": self.status,
@@ -91,6 +92,7 @@ class SearchResult:
     folds: dict[str, int]
     notes: list[str]
     seconds: float
+    oof: dict[str, np.ndarray] = field(default_factory=dict)  # the chosen candidate's out-of-fold scores per target
 
 
 # ------------------------------------------------------------------ features
@@ -188,18 +190,30 @@ def _subsample(folds: np.ndarray, y: np.ndarray, frac: float, seed: int) -> np.n
     return mask
 
 
+def _fold_scores(X: sp.csr_matrix, y: np.ndarray, tr: np.ndarray, va: np.ndarray, settings: ModelSettings,
+                 seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(classes, decision scores of the `va` rows) of one classifier fitted on the `tr` rows."""
+    est = make_classifier(settings, seed=seed, n_rows=len(tr))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # convergence notes on a subsample are expected
+        est.fit(X[tr], y[tr])
+    return est.classes_, cal.as_scores(est.decision_function(X[va]))
+
+
 def oof_scores(mats: list[sp.csr_matrix], y: np.ndarray, folds: np.ndarray, k: int, settings: ModelSettings,
                seed: int, learn: np.ndarray) -> np.ndarray:
-    """Out-of-fold decision scores (n x k): fold f scored by a classifier fitted on the other folds' `learn` rows."""
+    """Out-of-fold decision scores (n x k): fold f scored by a classifier fitted on the other folds' `learn` rows.
+
+    The folds are fitted in up to `settings.n_jobs` processes (liblinear cannot share a process between
+    threads without changing its result, see `rca.models.fold_jobs`); the result is the same either way."""
+    from joblib import Parallel, delayed
+
+    jobs = [(X, np.flatnonzero((folds != f) & learn), np.flatnonzero(folds == f)) for f, X in enumerate(mats)]
+    n_jobs = min(settings.n_jobs, len(jobs)) if sum(X.nnz for X in mats) > 200_000 else 1
+    out = Parallel(n_jobs=n_jobs, backend="loky")(delayed(_fold_scores)(X, y, tr, va, settings, seed) for X, tr, va in jobs)
     S = np.full((len(y), k), -cal._CLIP)
-    for f, X in enumerate(mats):
-        tr, va = np.flatnonzero((folds != f) & learn), np.flatnonzero(folds == f)
-        est = make_classifier(settings, seed=seed, n_rows=len(tr))
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # convergence notes on a subsample are expected
-            est.fit(X[tr], y[tr])
-        raw = cal.as_scores(est.decision_function(X[va]))
-        S[np.ix_(va, est.classes_)] = raw
+    for (_, _, va), (classes, raw) in zip(jobs, out):
+        S[np.ix_(va, classes)] = raw
     return S
 
 
@@ -300,6 +314,8 @@ def search(texts: list[str], targets: dict[str, tuple[np.ndarray, np.ndarray]], 
                     Xs = view_mats(c.view, t)
                     S = oof_scores(Xs, y, folds_of[t], int(y.max()) + 1, replace(base, C=c.C), seed, learn[(t, r)])
                     c.scores[t] = rule_scores(S, y, folds_of[t], space.rules if final else [rank_rule])
+                    if rounds[r] >= 1:
+                        c.oof[t] = S
                     c.rows[t] = int(np.round(np.mean([((folds_of[t] != f) & learn[(t, r)]).sum() for f in range(k_of[t])])))
                     if budget is not None and c is cands[0] and r == 0 and clock() - t0 > budget:
                         need = math.ceil(1.2 * (clock() - t0) * len(k_of) / len(c.scores))
@@ -348,10 +364,13 @@ def _choose(cands, targets, k_of, folds_of, notes, seconds, space) -> SearchResu
         raise _NoSearch("no candidate finished within the budget")
     final = [c for c in cands if c.status == "evaluated" and c.round == last]
     best = max(final, key=lambda c: (c.score, -list(space.views).index(c.view), -abs(math.log(c.C / 0.3))))
-    per_target = {}
+    per_target, oof = {}, {}
     for t in k_of:
         options = [(s, c.C, rule) for c in final if c.view == best.view for rule, s in c.scores[t].items()]
         s, C, rule = max(options, key=lambda o: (o[0], -abs(math.log(o[1] / 0.3)), -space.rules.index(o[2])))
         per_target[t] = {"C": C, "decision": rule, "cv_macro_f1": round(s, 4)}
+        chosen = next(c for c in final if c.view == best.view and c.C == C)
+        if t in chosen.oof:
+            oof[t] = chosen.oof[t]
     return SearchResult(view=best.view, per_target=per_target, candidates=cands, folds=dict(k_of), notes=notes,
-                        seconds=seconds)
+                        seconds=seconds, oof=oof)

@@ -343,7 +343,8 @@ def _train(cases: pd.DataFrame, *, targets: list[str] | None, model_dir: str | P
             y = cases[t].astype(str).str.strip().to_numpy()
             check_trainable(t, list(y[tr]), multi=multi[t], where="in the training part of the split")
             tf = time.perf_counter()
-            model = TargetModel(t, multi=multi[t], settings=recipe.for_target(t), seed=seed).fit(X[tr], list(y[tr]))
+            model = TargetModel(t, multi=multi[t], settings=recipe.for_target(t), seed=seed).fit(X[tr], list(y[tr]),
+                                                                                                  oof=recipe.oof.get(t))
             fit_s = time.perf_counter() - tf
             m: dict[str, Any] = {"kind": "multi_label" if multi[t] else "single_label", "n_train": len(tr),
                                  "n_no_text": int((_labelled(cases[t]).to_numpy() & ~has_text).sum())}

@@ -18,6 +18,12 @@ from rca.recipe import search_space
 from rca.train import train_models
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def no_embedding_candidate(monkeypatch):
+    """The portfolio without the sentence-embedding view, so counts of candidates are the same on every install."""
+    monkeypatch.setattr("rca.recipe._static_model", lambda: None)
 KEYWORDS = {"noise": "neighbourhood", "bins": "collection", "roads": "potholes", "rent": "arrears"}
 FILLER = "the council said it would look into this matter soon please help me with it today".split()
 
@@ -65,6 +71,16 @@ def test_search_picks_character_ngrams_where_typos_hide_the_words():
 def test_search_keeps_word_ngrams_where_they_suffice():
     res = _search(corpus(240, typos=False))
     assert res.view == "word", {c.view: c.score for c in res.candidates}
+
+
+def test_a_static_embedding_model_adds_one_view_unless_embeddings_are_set(monkeypatch):
+    monkeypatch.setattr("rca.recipe._static_model", lambda: "/models/static")
+    space, _ = search_space({}, ModelSettings())
+    assert space.views == {"word": {"char_ngrams": [], "embeddings": None},
+                           "word+char": {"char_ngrams": [2, 5], "embeddings": None},
+                           "word+embed": {"char_ngrams": [], "embeddings": "/models/static"}}
+    space, fixed = search_space({"embeddings": None}, ModelSettings())
+    assert list(space.views) == ["word", "word+char"] and fixed == ["embeddings"]
 
 
 def test_model_settings_written_are_fixed_and_the_rest_searched():
