@@ -4,8 +4,8 @@ Layout (what `rca train --model-dir DIR` makes)::
 
     DIR/manifest.json        taxonomy version, data hash, package versions, seed,
                              run id, thresholds, sha256 of every artefact below
-    DIR/featuriser.joblib    text preparation + TF-IDF, shared by all targets
-    DIR/target-<name>.joblib one calibrated classifier per target
+    DIR/featuriser.skops     text preparation + TF-IDF, shared by all targets
+    DIR/target-<name>.skops  one calibrated classifier per target
     DIR/metrics.json         the held-out evaluation (see rca.evaluate)
     DIR/cases.parquet        past cases, text redacted, for similar/duplicate search
     DIR/versions/<id>/       every version ever trained here (the same files)
@@ -15,14 +15,16 @@ Layout (what `rca train --model-dir DIR` makes)::
 The top level is always the "current" version, so consumers read
 `DIR/manifest.json` and `DIR/cases.parquet` directly. `load_model(DIR,
 alias="previous")` (or a version id) loads an older one. Loading hashes each
-artefact and compares it with the manifest *before* unpickling anything:
-joblib files run code when loaded, so a changed file is refused (E302). The
-top-level manifest must equal its copy in `versions/<id>/`, and each loaded
-model must be the target it is listed for.
+artefact and compares it with the manifest (E302); the top-level manifest must
+equal its copy in `versions/<id>/`, and each loaded model must be the target it
+is listed for.
 
-The sha256 sums catch corruption, partial copies and edited artefacts; they
-are not a signature. Whoever can write the folder can write a pickle and its
-matching sum, so protect the folder with file permissions.
+The fitted objects are skops files, loaded by `rca.safe_load`, which builds
+only allowed types and refuses anything else (E310) before running anything:
+the sha256 sums catch corruption and partial copies, and a folder rewritten
+with matching sums still cannot run code. Folders of the older format (joblib
+pickles, `format` 1) are refused (E311) unless the environment variable
+RCA_TRUST_PICKLED_MODEL names the folder (docs/security.md).
 
 >>> # bundle = load_model("models/demo"); preds = bundle.predict(["my bin was not collected"])
 """
@@ -39,20 +41,22 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-import joblib
-
 from .errors import RcaError
 from .io import atomic_path
 from .model_bundle import ModelBundle
 from .models import TargetModel
+from .safe_load import SUFFIX, dump_artefact, load_artefact
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1  # bump when the folder layout or pickled classes change incompatibly
+FORMAT = 2  # bump when the folder layout or saved classes change incompatibly
+PICKLE_FORMAT = 1  # joblib pickles: loaded only from a folder RCA_TRUST_PICKLED_MODEL names
+TRUST_PICKLES_ENV = "RCA_TRUST_PICKLED_MODEL"
 MANIFEST = "manifest.json"
 ALIASES = "aliases.json"
 VERSIONS = "versions"
-FEATURISER = "featuriser.joblib"
+FEATURISER = f"featuriser{SUFFIX}"
+PICKLED_FEATURISER = "featuriser.joblib"
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 _VERSION_ID = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*")  # an alias or version id: one plain folder name
 _TRACKING_ONLY = {"mlflow.db", "mlartifacts"}  # a folder holding only these may become a model folder
@@ -62,18 +66,18 @@ _STAMP = re.compile(r"\d{8}-\d{6}-[0-9a-f]{8}")  # the version ids training make
 def target_file(target: str, *, hashed: bool = False) -> str:
     """File name of a target's artefact.
 
-    A name that is already a safe file name is kept (`root_cause` -> `target-root_cause.joblib`);
+    A name that is already a safe file name is kept (`root_cause` -> `target-root_cause.skops`);
     otherwise unsafe characters become `_` and the first 8 hex digits of the sha256 of the
     exact name are added, so `Dept/Area` and `Dept_Area` never share a file.
 
     >>> target_file("root_cause"), target_file("Dept/Area") != target_file("Dept_Area")
-    ('target-root_cause.joblib', True)
+    ('target-root_cause.skops', True)
     """
     safe = _UNSAFE.sub("_", target)
     if hashed or safe != target or len(safe) > 100:
         digest = hashlib.sha256(target.encode("utf-8", "surrogatepass")).hexdigest()[:8]
         safe = f"{safe[:100]}-{digest}"
-    return f"target-{safe}.joblib"
+    return f"target-{safe}{SUFFIX}"
 
 
 def target_files(targets: list[str]) -> dict[str, str]:
@@ -150,7 +154,7 @@ def save_version(model_dir: Path, *, version: str, featuriser, models: dict[str,
     """Write one version into DIR/versions/<version>/ and make it the current one at the top of DIR.
 
     `extra_files` (metrics.json, cases.parquet, ...) already written elsewhere are
-    copied in and hashed with the pickles. Top-level target files the new version
+    copied in and hashed with the model files. Top-level target files the new version
     does not have are removed (each stays in its own version's folder). Returns the
     version folder and its manifest.
     """
@@ -161,7 +165,7 @@ def save_version(model_dir: Path, *, version: str, featuriser, models: dict[str,
     files = {FEATURISER: featuriser, **{by_target[t]: m for t, m in models.items()}}
     for name, obj in files.items():
         with atomic_path(vdir / name) as tmp:
-            joblib.dump(obj, tmp, compress=3)
+            dump_artefact(obj, tmp)
     for name, src in extra_files.items():
         shutil.copyfile(src, vdir / name)
     names = list(files) + list(extra_files)
@@ -211,7 +215,7 @@ def _retire_stale(model_dir: Path, *, keep: set[str], old_version: str | None) -
     """Take target files the new version does not list off the top level: unlisted, they are never
     verified, and a reader would take them for part of the current model."""
     old_dir = model_dir / VERSIONS / old_version if old_version else None
-    for path in sorted(model_dir.glob("target-*.joblib")):
+    for path in sorted([*model_dir.glob(f"target-*{SUFFIX}"), *model_dir.glob("target-*.joblib")]):
         if path.name in keep or not path.is_file():
             continue
         try:
@@ -257,13 +261,13 @@ def read_manifest(folder: Path) -> dict[str, Any]:
 
 def verify(folder: Path, manifest: dict[str, Any]) -> None:
     """Refuse a folder whose artefacts are missing, unlisted or differ from the manifest's sha256 (E302), or were made by another format (E306)."""
-    if manifest.get("format") != FORMAT:
+    if manifest.get("format") not in (FORMAT, PICKLE_FORMAT):
         raise RcaError("E306", f"model format {manifest.get('format')!r}, this rca reads format {FORMAT}", file=str(folder))
     trained_with = str(manifest.get("packages", {}).get("scikit-learn", ""))
     if ".".join(trained_with.split(".")[:2]) != sklearn_minor():
         raise RcaError("E306", f"trained with scikit-learn {trained_with or 'unknown'}, this install has {sklearn_minor()}",
-                       file=str(folder), hint="Retrain with `rca train`; pickled models are not portable across scikit-learn versions.")
-    needed = [FEATURISER, *manifest.get("target_files", {}).values()]
+                       file=str(folder), hint="Retrain with `rca train`; fitted models are not portable across scikit-learn versions.")
+    needed = [_featuriser_name(manifest), *manifest.get("target_files", {}).values()]
     unlisted = [n for n in needed if n not in manifest["artefacts"]]
     if unlisted:
         raise RcaError("E302", f"{unlisted} would be loaded but have no sha256 in manifest.json", file=str(folder))
@@ -303,11 +307,19 @@ def resolve(model_dir: str | Path, alias: str | None = None) -> Path:
     return folder
 
 
-def load_model(model_dir: str | Path, *, alias: str | None = None) -> ModelBundle:
+def load_model(model_dir: str | Path, *, alias: str | None = None, trust_pickles: bool = False) -> ModelBundle:
     """Load a trained model folder after checking every artefact's sha256 against the manifest,
-    and the manifest against its version's copy; each loaded model must be its listed target."""
+    and the manifest against its version's copy; each loaded model must be its listed target.
+
+    Model files are built by `rca.safe_load` (allowed types only, E310). A folder of pickles
+    (format 1) is refused (E311) unless `trust_pickles` or the environment variable
+    RCA_TRUST_PICKLED_MODEL names `model_dir`."""
     folder = resolve(model_dir, alias)
     manifest = read_manifest(folder)
+    pickled = manifest.get("format") == PICKLE_FORMAT
+    if pickled and not (trust_pickles or pickles_trusted(model_dir)):
+        raise RcaError("E311", f"this folder (format {PICKLE_FORMAT}) was saved by an older rca as joblib pickles; "
+                               "nothing in it was loaded", file=str(folder))
     verify(folder, manifest)
     _check_version_copy(folder, manifest, top=alias is None)
     files = manifest.get("target_files")
@@ -315,12 +327,14 @@ def load_model(model_dir: str | Path, *, alias: str | None = None) -> ModelBundl
         raise RcaError("E303", "manifest's target_files is not a table of target -> file", file=str(folder / MANIFEST))
     if not files:
         raise RcaError("E303", "manifest lists no targets", file=str(folder / MANIFEST))
-    featuriser = _unpickle(folder, FEATURISER)
+    load = _unpickle if pickled else _load_checked
+    featuriser_name = _featuriser_name(manifest)
+    featuriser = load(folder, featuriser_name, manifest)
     if not hasattr(featuriser, "named_steps"):
-        raise RcaError("E302", f"{FEATURISER} does not hold a featuriser", file=str(folder / FEATURISER))
+        raise RcaError("E302", f"{featuriser_name} does not hold a featuriser", file=str(folder / featuriser_name))
     models = {}
     for target, name in files.items():
-        model = _unpickle(folder, name)
+        model = load(folder, name, manifest)
         held = getattr(model, "target", None)
         if held != target or not callable(getattr(model, "predict", None)):
             what = f"the model of {held!r}" if isinstance(held, str) else "no target model"
@@ -363,9 +377,39 @@ def _check_version_copy(folder: Path, manifest: dict[str, Any], *, top: bool) ->
                        file=str(folder / MANIFEST))
 
 
-def _unpickle(folder: Path, name: str) -> Any:
-    """joblib.load of a verified artefact; a file that is not one of rca's pickles (a manifest pointing
-    at metrics.json or cases.parquet) is E302 naming it, not a traceback."""
+def _featuriser_name(manifest: dict[str, Any]) -> str:
+    return PICKLED_FEATURISER if manifest.get("format") == PICKLE_FORMAT else FEATURISER
+
+
+def pickles_trusted(model_dir: str | Path) -> bool:
+    """Whether RCA_TRUST_PICKLED_MODEL names `model_dir` (paths separated by the system's path separator;
+    compared after resolving), the opt-in that lets a folder of pickles load."""
+    named = [p for p in os.environ.get(TRUST_PICKLES_ENV, "").split(os.pathsep) if p.strip()]
+    try:
+        here = Path(model_dir).resolve()
+        return any(Path(p.strip()).expanduser().resolve() == here for p in named)
+    except OSError:
+        return False
+
+
+def _load_checked(folder: Path, name: str, manifest: dict[str, Any]) -> Any:
+    """A skops artefact built from the very bytes whose sha256 is checked here against the manifest, so a
+    file swapped between `verify` and the load is refused too (E302); see `rca.safe_load` (E310)."""
+    path = folder / name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise RcaError("E302", f"{name} cannot be read ({exc.strerror or type(exc).__name__})", file=str(path)) from exc
+    if hashlib.sha256(data).hexdigest() != manifest["artefacts"].get(name):
+        raise RcaError("E302", f"{name} does not match the sha256 recorded in manifest.json", file=str(path))
+    return load_artefact(data, file=str(path))
+
+
+def _unpickle(folder: Path, name: str, manifest: dict[str, Any] | None = None) -> Any:
+    """joblib.load of a verified artefact of a trusted pickle folder; a file that is not one of rca's
+    pickles (a manifest pointing at metrics.json or cases.parquet) is E302 naming it, not a traceback."""
+    import joblib
+
     try:
         return joblib.load(folder / name)
     except (pickle.UnpicklingError, EOFError, ImportError, AttributeError, KeyError, IndexError, TypeError,

@@ -1,0 +1,219 @@
+"""Model artefacts that cannot run code when loaded: skops files, read only after every object in them
+is found to be of an allowed type and built in an allowed way.
+
+A pickle (joblib) file runs whatever its author wrote the moment it is loaded, so a checksum only
+helps while nobody can rewrite the checksum too. A skops file is a zip of a JSON description and numpy
+arrays (read with ``allow_pickle=False``); loading it builds each object from its listed type. Before
+building anything, `load_artefact` walks the whole description and refuses (E310) the file unless
+
+* every node is built by a loader that at most creates an instance without calling its constructor
+  (``cls.__new__`` then its state), a container, an array, a type or a function reference: skops'
+  loaders that call a named callable with stored arguments (``ConstructorFromReduceNode``,
+  ``OperatorFuncNode``, ``PartialNode``, ``MethodNode``) are refused outright, and the two that call a
+  constructor (``TreeNode``, ``LossNode``) only for scikit-learn's own tree and loss classes;
+* every type is a class defined in the `rca` package, in scikit-learn, a numpy array, scalar, dtype or
+  random-generator class, a scipy sparse matrix or distribution, or a plain builtin container or scalar
+  (`allowed_type`); functions only from rca, scikit-learn, numpy or scipy, never builtins such as
+  ``eval`` or ``exec``; any other module is refused by name, without importing it.
+
+Only then is the file loaded, with exactly the types it uses as skops' trusted list, so skops' own
+audit refuses anything the walk did not see. New estimator
+classes in `rca` or scikit-learn load with no change here.
+
+>>> allowed_type("sklearn.svm._classes", "LinearSVC"), allowed_type("posix", "system"), allowed_type("builtins", "exec")
+(True, False, False)
+"""
+from __future__ import annotations
+
+import importlib
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import RcaError
+
+__all__ = ["SUFFIX", "allowed_type", "dump_artefact", "load_artefact", "refusals"]
+
+SUFFIX = ".skops"
+_PACKAGES = frozenset({"rca", "sklearn", "numpy", "scipy"})
+_BUILTINS = frozenset("dict list tuple set frozenset str int float complex bool bytes bytearray slice NoneType object".split())
+# loaders that build an object without calling anything the file names with arguments it supplies
+_PLAIN_LOADERS = frozenset({
+    "DictNode", "DefaultDictNode", "ListNode", "SetNode", "TupleNode", "JsonNode", "TypeNode", "SliceNode",
+    "BytesNode", "BytearrayNode", "NdArrayNode", "MaskedArrayNode", "DTypeNode", "RandomStateNode",
+    "RandomGeneratorNode", "SparseMatrixNode", "ObjectNode", "CachedNode", "FunctionNode",
+})
+# loaders that call the named class with stored arguments: only for these scikit-learn modules
+_CONSTRUCTING_LOADERS = {"TreeNode": ("sklearn.tree.",), "LossNode": ("sklearn._loss.", "sklearn.linear_model.")}
+
+
+def dump_artefact(obj: Any, path: str | Path) -> None:
+    """Write `obj` as a compressed skops file (use `rca.io.atomic_path` around it).
+
+    A fitted vectoriser's vocabulary (tens of thousands of terms) is written as two numpy arrays,
+    terms and column numbers, not one JSON node per term: plain data, and it loads in a fraction
+    of the time. `load_artefact` puts the dict back.
+    """
+    import skops.io as sio
+
+    packed = [(v, v.vocabulary_) for v in _vectorisers(obj)]
+    try:
+        for v, vocab in packed:
+            v.vocabulary_ = {_PACKED: [np.array(list(vocab), dtype=str), np.fromiter(vocab.values(), dtype=np.int64, count=len(vocab))]}
+        sio.dump(obj, path, compression=zipfile.ZIP_DEFLATED, compresslevel=6)
+    finally:
+        for v, vocab in packed:
+            v.vocabulary_ = vocab
+
+
+_PACKED = "__rca_packed_vocabulary__"
+
+
+def _vectorisers(obj: Any, _depth: int = 0) -> list:
+    """Fitted scikit-learn vectorisers with a vocabulary dict inside `obj` (pipelines, unions, lists)."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    if _depth > 8:
+        return []
+    if isinstance(obj, CountVectorizer):
+        vocab = getattr(obj, "vocabulary_", None)
+        return [obj] if isinstance(vocab, dict) and all(isinstance(k, str) for k in vocab) else []
+    if isinstance(obj, (list, tuple)):
+        return [v for item in obj for v in _vectorisers(item, _depth + 1)]
+    if hasattr(obj, "get_params") and hasattr(obj, "__dict__"):
+        return [v for value in vars(obj).values() if isinstance(value, (list, tuple)) or hasattr(value, "get_params")
+                for v in _vectorisers(value, _depth + 1)]
+    return []
+
+
+def _unpack(obj: Any) -> Any:
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    stack = [obj]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, CountVectorizer):
+            vocab = getattr(v, "vocabulary_", None)
+            if isinstance(vocab, dict) and list(vocab) == [_PACKED]:
+                terms, index = vocab[_PACKED]
+                if len(terms) != len(index):
+                    raise ValueError("the packed vocabulary's terms and columns differ in length")
+                v.vocabulary_ = dict(zip(terms.tolist(), index.tolist()))
+        elif isinstance(v, (list, tuple)):
+            stack.extend(v)
+        elif hasattr(v, "get_params") and hasattr(v, "__dict__"):
+            stack.extend(x for x in vars(v).values() if isinstance(x, (list, tuple)) or hasattr(x, "get_params"))
+    return obj
+
+
+def _resolve(module: str, name: str) -> Any:
+    """The object `module.name`, importing `module` only when it is in an allowed package."""
+    if module.split(".")[0] not in _PACKAGES:
+        return None
+    try:
+        obj: Any = importlib.import_module(module)
+        for part in name.split("."):
+            obj = getattr(obj, part)
+    except (ImportError, AttributeError, ValueError, TypeError):
+        return None
+    return obj
+
+
+def allowed_type(module: str, name: str) -> bool:
+    """Whether a skops file may hold instances (or a reference) of the class `module.name`."""
+    if not isinstance(module, str) or not isinstance(name, str):
+        return False
+    if module == "builtins":
+        return name in _BUILTINS
+    cls = _resolve(module, name)
+    if not isinstance(cls, type):
+        return False
+    top = module.split(".")[0]
+    if top == "numpy":
+        import numpy as np
+
+        return (cls in (np.ndarray, np.ma.MaskedArray) or issubclass(cls, (np.generic, np.dtype))
+                or module.startswith("numpy.random"))
+    if top == "scipy":
+        return module.startswith(("scipy.sparse", "scipy.stats"))
+    return True  # rca's own classes and scikit-learn's
+
+
+def _allowed_function(module: str, name: str) -> bool:
+    obj = _resolve(module, name) if isinstance(module, str) and isinstance(name, str) else None
+    return obj is not None and callable(obj) and not isinstance(obj, type)
+
+
+def _nodes(value: Any):
+    """Every dict in the schema that says how to build an object (has a `__loader__`), however deep."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, dict):
+            if "__loader__" in v:
+                yield v
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+
+
+def refusals(schema: dict) -> list[str]:
+    """What in a skops file's schema.json rca will not build (empty when the whole file is allowed)."""
+    return _check(schema)[0]
+
+
+def _check(schema: dict) -> tuple[list[str], list[str]]:
+    """(what is refused, the types and functions the file uses: skops' trusted list when nothing is refused)."""
+    out: set[str] = set()
+    used: set[str] = set()
+    seen: set[tuple] = set()
+    for node in _nodes(schema):
+        loader, module, name = node.get("__loader__"), node.get("__module__"), node.get("__class__")
+        key = (loader, module, name)
+        if key in seen or loader == "CachedNode":  # a cached node refers to one built elsewhere, itself checked
+            continue
+        seen.add(key)
+        what = f"{module}.{name}"
+        used.add(what)
+        if loader in _CONSTRUCTING_LOADERS:
+            if not (isinstance(module, str) and module.startswith(_CONSTRUCTING_LOADERS[loader])
+                    and allowed_type(module, name)):
+                out.add(f"{what} (built by {loader})")
+        elif loader not in _PLAIN_LOADERS:
+            out.add(f"{what} (built by {loader}, which rca never loads)")
+        elif loader == "FunctionNode":
+            if not _allowed_function(module, name):
+                out.add(f"{what} (a function outside rca, scikit-learn, numpy and scipy)")
+        elif not allowed_type(module, name):
+            out.add(what)
+    return sorted(out), sorted(used)
+
+
+def load_artefact(data: bytes, *, file: str) -> Any:
+    """Build the object in a skops file's bytes after `refusals` finds nothing to refuse (else E310).
+
+    `file` names the artefact in errors. Bytes that are not a skops file (a pickle, say) are E310 too:
+    they are never unpickled.
+    """
+    import skops.io as sio
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            schema = json.loads(zf.read("schema.json"))
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, RuntimeError, NotImplementedError) as exc:
+        raise RcaError("E310", f"not a skops model file ({type(exc).__name__}); it was not loaded", file=file) from exc
+    if not isinstance(schema, dict):
+        raise RcaError("E310", "schema.json describes no object; it was not loaded", file=file)
+    refused, used = _check(schema)
+    if refused:
+        shown = ", ".join(refused[:5]) + (f" and {len(refused) - 5} more" if len(refused) > 5 else "")
+        raise RcaError("E310", f"holds what rca does not load: {shown}; nothing in it was run", file=file)
+    try:
+        return _unpack(sio.loads(data, trusted=used))  # skops audits the file again against exactly these
+    except Exception as exc:  # skops and the classes' own __setstate__ raise many types on a damaged file
+        raise RcaError("E310", f"cannot be loaded ({type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else ''})",
+                       file=file) from exc

@@ -1,0 +1,260 @@
+"""A model folder cannot run code when loaded: fitted objects are skops files built from allowed types
+only, so a folder whose artefacts and both manifests were rewritten to match still fails with a
+coded error and nothing in it runs. Folders of pickles are refused unless explicitly trusted."""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import shutil
+import zipfile
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pytest
+import skops.io as sio
+
+from rca.errors import RcaError
+from rca.model_store import MANIFEST, TRUST_PICKLES_ENV, VERSIONS, load_model
+from rca.safe_load import allowed_type, dump_artefact, load_artefact, refusals
+
+TEXTS = ["my bin was not collected again", "the housing officer never called me back", "pothole outside my house"]
+
+
+@pytest.fixture(scope="module")
+def fast_model_dir(demo_small, tmp_path_factory) -> Path:
+    """Every default target trained on the small demo year with the fixed recipe (no search: quick)."""
+    from rca.config import Config
+    from rca.train import train_models
+
+    model_dir = tmp_path_factory.mktemp("model")
+    train_models(demo_small.cases, targets=None, model_dir=model_dir, config=Config(seed=7), recipe="fast")
+    return model_dir
+
+
+class _Payload:
+    """Unpickling this runs a shell command that creates a marker file."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return os.system, (f"touch {self.marker}",)
+
+
+@pytest.fixture
+def folder(fast_model_dir, tmp_path) -> Path:
+    dst = tmp_path / "model"
+    shutil.copytree(fast_model_dir, dst)
+    return dst
+
+
+def _rewrite(folder: Path, name: str, data: bytes, **manifest_changes) -> None:
+    """Replace an artefact and rewrite BOTH manifests to match it, as someone who can write the folder would."""
+    (folder / name).write_bytes(data)
+    manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
+    manifest["artefacts"][name] = hashlib.sha256(data).hexdigest()
+    manifest.update(manifest_changes)
+    for path in (folder / MANIFEST, folder / VERSIONS / manifest["version"] / MANIFEST):
+        path.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+
+
+def _target_file(folder: Path, target: str = "root_cause") -> str:
+    return json.loads((folder / MANIFEST).read_text("utf-8"))["target_files"][target]
+
+
+def _skops_with(schema_edit, base: object) -> bytes:
+    """A skops file of `base` whose schema.json `schema_edit` rewrote (arrays kept)."""
+    buf = io.BytesIO(sio.dumps(base))
+    out = io.BytesIO()
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.namelist():
+            blob = src.read(item)
+            if item == "schema.json":
+                blob = json.dumps(schema_edit(json.loads(blob))).encode()
+            dst.writestr(item, blob)
+    return out.getvalue()
+
+
+def _call_node(module: str, name: str, arg: str) -> dict:
+    """A skops node asking the loader to call `module.name(arg)`."""
+    content = json.loads(zipfile.ZipFile(io.BytesIO(sio.dumps((arg,)))).read("schema.json"))
+    for key in ("protocol", "_skops_version"):
+        content.pop(key, None)
+    return {"__class__": name, "__module__": module, "__loader__": "ConstructorFromReduceNode", "content": content}
+
+
+def test_saved_model_holds_no_pickles_and_loads(fast_model_dir):
+    files = sorted(p.name for p in fast_model_dir.iterdir() if p.is_file())
+    assert "featuriser.skops" in files and any(f.startswith("target-") and f.endswith(".skops") for f in files)
+    assert not [f for f in files if f.endswith((".joblib", ".pkl", ".pickle"))]
+    for path in fast_model_dir.glob("*.skops"):
+        assert zipfile.is_zipfile(path) and refusals(json.loads(zipfile.ZipFile(path).read("schema.json"))) == []
+    bundle = load_model(fast_model_dir)
+    preds = bundle.predict(TEXTS)
+    assert set(preds) == set(bundle.targets) and all(len(p.labels) == len(TEXTS) for p in preds.values())
+
+
+def test_a_pickle_payload_in_a_rewritten_folder_fails_and_runs_nothing(folder, tmp_path):
+    marker = tmp_path / "pickle-ran"
+    payload = io.BytesIO()
+    joblib.dump(_Payload(marker), payload)
+    proof = tmp_path / "proof.joblib"  # the payload is live: unpickling it does create the marker
+    joblib.dump(_Payload(tmp_path / "proof-ran"), proof)
+    joblib.load(proof)
+    assert (tmp_path / "proof-ran").exists()
+
+    _rewrite(folder, _target_file(folder), payload.getvalue())
+    with pytest.raises(RcaError) as err:
+        load_model(folder)
+    assert err.value.code == "E310" and _target_file(folder) in str(err.value)
+    assert not marker.exists()
+
+
+def test_a_rewritten_folder_relabelled_as_pickles_is_refused_before_reading(folder, tmp_path):
+    marker = tmp_path / "pickle-ran"
+    payload = io.BytesIO()
+    joblib.dump(_Payload(marker), payload)
+    _rewrite(folder, "featuriser.joblib", payload.getvalue(), format=1)
+    with pytest.raises(RcaError) as err:
+        load_model(folder)
+    assert err.value.code == "E311" and "RCA_TRUST_PICKLED_MODEL" in str(err.value)
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("module,name", [("posix", "system"), ("os", "system"), ("builtins", "exec"),
+                                         ("builtins", "eval"), ("subprocess", "getoutput")])
+def test_a_skops_file_that_would_call_something_fails_and_runs_nothing(folder, tmp_path, module, name):
+    marker = tmp_path / "skops-ran"
+    command = f"touch {marker}" if name in ("system", "getoutput") else f"open({str(marker)!r}, 'w').close()"
+
+    def inject(schema):
+        schema["content"]["content"]["settings"] = _call_node(module, name, command)
+        return schema
+
+    bundle = load_model(folder)
+    data = _skops_with(inject, bundle.models["root_cause"])
+    if module != "subprocess":  # the file is live: skops trusting what it lists would run it
+        proof = tmp_path / "proof-ran"
+        live = _skops_with(lambda s: (s["content"]["content"].__setitem__("settings", _call_node(
+            module, name, command.replace(str(marker), str(proof)))), s)[1], bundle.models["root_cause"])
+        sio.loads(live, trusted=sio.get_untrusted_types(data=live))
+        assert proof.exists()
+    _rewrite(folder, _target_file(folder), data)
+    with pytest.raises(RcaError) as err:
+        load_model(folder)
+    assert err.value.code == "E310" and f"{module}.{name}" in str(err.value)
+    assert not marker.exists()
+
+
+def test_allowed_names_cannot_be_called_with_stored_arguments(tmp_path):
+    """numpy.memmap would create a file; rca's own classes must not be constructed with arguments either."""
+    target = tmp_path / "made-by-memmap"
+
+    def inject(schema):
+        schema["content"]["a"] = _call_node("numpy", "memmap", str(target))
+        return schema
+
+    data = _skops_with(inject, {"a": 1})
+    with pytest.raises(RcaError) as err:
+        load_artefact(data, file="x.skops")
+    assert err.value.code == "E310" and "numpy.memmap" in str(err.value)
+    assert not target.exists()
+
+
+def test_functions_outside_the_allowed_packages_are_refused():
+    def inject(schema):
+        schema["content"]["f"] = {"__class__": "system", "__module__": "os", "__loader__": "FunctionNode"}
+        return schema
+
+    with pytest.raises(RcaError) as err:
+        load_artefact(_skops_with(inject, {"f": 1}), file="x.skops")
+    assert err.value.code == "E310" and "os.system" in str(err.value)
+
+
+def test_allow_list_is_by_package_not_by_a_list_of_classes():
+    assert allowed_type("rca.models", "TargetModel") and allowed_type("rca.text_prep", "TextPreparer")
+    assert allowed_type("sklearn.ensemble._voting", "VotingClassifier")
+    assert allowed_type("numpy", "ndarray") and allowed_type("numpy", "float32")
+    assert allowed_type("scipy.sparse._csr", "csr_matrix") and allowed_type("builtins", "dict")
+    for module, name in [("numpy", "memmap"), ("builtins", "eval"), ("builtins", "getattr"), ("os", "system"),
+                         ("subprocess", "Popen"), ("rca.models", "no_such_class"), ("scipy.io", "FortranFile"),
+                         ("rca.io", "atomic_path")]:
+        assert not allowed_type(module, name), (module, name)
+
+
+@pytest.mark.parametrize("kind", ["voting", "stacking", "sgd", "forest", "search"])
+def test_new_estimator_classes_round_trip_without_a_list_edit(tmp_path, kind):
+    """Estimators a training recipe may add (ensembles, searches, trees, other losses) load as they are."""
+    from sklearn.ensemble import RandomForestClassifier, StackingClassifier, VotingClassifier
+    from sklearn.linear_model import LogisticRegression, SGDClassifier
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.naive_bayes import ComplementNB
+    from sklearn.svm import LinearSVC
+
+    X = np.random.RandomState(0).rand(60, 5)
+    y = np.arange(60) % 3
+    model = {"voting": VotingClassifier([("lr", LogisticRegression()), ("nb", ComplementNB())], voting="soft"),
+             "stacking": StackingClassifier([("svc", LinearSVC()), ("lr", LogisticRegression())], cv=3),
+             "sgd": SGDClassifier(loss="modified_huber", random_state=0),
+             "forest": RandomForestClassifier(n_estimators=3, random_state=0),
+             "search": GridSearchCV(LogisticRegression(), {"C": [0.1, 1.0]}, scoring="f1_macro", cv=3)}[kind].fit(X, y)
+    path = tmp_path / "m.skops"
+    dump_artefact(model, path)
+    loaded = load_artefact(path.read_bytes(), file=str(path))
+    assert type(loaded) is type(model) and (loaded.predict(X) == model.predict(X)).all()
+
+
+def test_vocabulary_is_saved_as_arrays_and_restored(fast_model_dir):
+    bundle = load_model(fast_model_dir)
+    vec = dict(bundle.featuriser.named_steps["union"].transformer_list)["word"]
+    assert isinstance(vec.vocabulary_, dict) and len(vec.vocabulary_) > 100
+    assert all(isinstance(k, str) and isinstance(v, int) for k, v in list(vec.vocabulary_.items())[:50])
+    schema = zipfile.ZipFile(fast_model_dir / "featuriser.skops").read("schema.json").decode()
+    assert schema.count('"JsonNode"') < 200  # not one node per term
+
+
+def _as_pickle_folder(folder: Path) -> None:
+    """The folder as rca saved it before skops: joblib files, format 1 (both manifests)."""
+    manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
+    bundle = load_model(folder)
+    renames = {"featuriser.skops": "featuriser.joblib",
+               **{f: f.replace(".skops", ".joblib") for f in manifest["target_files"].values()}}
+    joblib.dump(bundle.featuriser, folder / "featuriser.joblib")
+    for target, model in bundle.models.items():
+        joblib.dump(model, folder / renames[manifest["target_files"][target]])
+    for old in renames:
+        (folder / old).unlink()
+    manifest["format"] = 1
+    manifest["target_files"] = {t: renames[f] for t, f in manifest["target_files"].items()}
+    manifest["artefacts"] = {renames.get(n, n): d for n, d in manifest["artefacts"].items()}
+    for new in renames.values():
+        manifest["artefacts"][new] = hashlib.sha256((folder / new).read_bytes()).hexdigest()
+    for path in (folder / MANIFEST, folder / VERSIONS / manifest["version"] / MANIFEST):
+        path.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+
+
+def test_a_pickle_folder_is_refused_unless_its_path_is_trusted(folder, monkeypatch, no_unpickle):
+    expected = load_model(folder).predict(TEXTS)
+    _as_pickle_folder(folder)
+    monkeypatch.delenv(TRUST_PICKLES_ENV, raising=False)
+    with pytest.raises(RcaError) as err:
+        load_model(folder)  # no_unpickle: joblib.load is never reached
+    assert err.value.code == "E311" and str(folder) in str(err.value)
+    monkeypatch.setenv(TRUST_PICKLES_ENV, str(folder.parent / "some-other-folder"))
+    with pytest.raises(RcaError):
+        load_model(folder)
+
+
+def test_a_trusted_pickle_folder_still_loads(folder, monkeypatch):
+    expected = load_model(folder).predict(TEXTS)
+    _as_pickle_folder(folder)
+    monkeypatch.setenv(TRUST_PICKLES_ENV, os.pathsep.join(["/nowhere", str(folder)]))
+    got = load_model(folder).predict(TEXTS)
+    assert all(list(got[t].labels) == list(expected[t].labels) for t in expected)
+    (folder / _target_file(folder)).write_bytes(b"changed")  # the checksums still guard a trusted folder
+    with pytest.raises(RcaError) as err:
+        load_model(folder)
+    assert err.value.code == "E302"
