@@ -49,6 +49,7 @@ C_GRID = (0.1, 0.3, 1.0)
 CHAR_NGRAMS = [2, 5]
 ROUND0_ROWS = 2000  # first-round subsample of each fold's training part (at least a quarter of it)
 MIN_ROWS = 30  # a target with fewer training rows keeps the fixed recipe
+MAX_ROWS = 10_000  # a target with more is searched on a stratified sample of this many (the model learns from all)
 _TFIDF_ONLY = ("norm", "use_idf", "smooth_idf", "sublinear_tf")
 
 
@@ -176,6 +177,15 @@ def search_folds(y: np.ndarray, wanted: int = SEARCH_FOLDS) -> tuple[int, str | 
     return 0, "too few rows per class for cross-validation; the fixed recipe is used"  # pragma: no cover
 
 
+def _sample(y: np.ndarray, n: int, seed: int) -> np.ndarray:
+    """Positions of `n` rows drawn without replacement, each class keeping its share (at least one row, and
+    every row of classes with 3 or fewer)."""
+    rng = np.random.default_rng(seed)
+    counts = np.bincount(y)
+    take = np.minimum(counts, np.maximum(np.minimum(counts, 3), np.floor(counts * n / len(y)).astype(int)))
+    return np.concatenate([rng.choice(np.flatnonzero(y == c), size=int(k), replace=False) for c, k in enumerate(take) if k])
+
+
 def _subsample(folds: np.ndarray, y: np.ndarray, frac: float, seed: int) -> np.ndarray:
     """Mask of the rows a first-round classifier may learn from: a random `frac` of each fold, every class kept."""
     if frac >= 1:
@@ -256,6 +266,14 @@ def search(texts: list[str], targets: dict[str, tuple[np.ndarray, np.ndarray]], 
     notes: list[str] = []
     folds_of: dict[str, np.ndarray] = {}
     k_of: dict[str, int] = {}
+    targets = dict(targets)
+    full = {t for t, (idx, _) in targets.items() if len(idx) <= MAX_ROWS}
+    for t in set(targets) - full:
+        idx, y = targets[t]
+        keep = np.sort(_sample(y, MAX_ROWS, seed))
+        targets[t] = (idx[keep], y[keep])
+        notes.append(f"{t}: searched on a stratified sample of {MAX_ROWS:,} of its {len(idx):,} training rows; "
+                     "the model then learns from all of them")
     for t, (idx, y) in targets.items():
         k, note = search_folds(y)
         if note:
@@ -314,7 +332,7 @@ def search(texts: list[str], targets: dict[str, tuple[np.ndarray, np.ndarray]], 
                     Xs = view_mats(c.view, t)
                     S = oof_scores(Xs, y, folds_of[t], int(y.max()) + 1, replace(base, C=c.C), seed, learn[(t, r)])
                     c.scores[t] = rule_scores(S, y, folds_of[t], space.rules if final else [rank_rule])
-                    if rounds[r] >= 1:
+                    if rounds[r] >= 1 and t in full:
                         c.oof[t] = S
                     c.rows[t] = int(np.round(np.mean([((folds_of[t] != f) & learn[(t, r)]).sum() for f in range(k_of[t])])))
                     if budget is not None and c is cands[0] and r == 0 and clock() - t0 > budget:

@@ -51,7 +51,8 @@ def trained_model_dir(demo_small, tmp_path_factory) -> Path:
     from rca.train import train_models
 
     model_dir = tmp_path_factory.mktemp("model")
-    train_models(demo_small.cases, targets=None, model_dir=model_dir, config=Config(seed=7))
+    # the fixed recipe: these tests are about what a model does, not how its recipe is chosen (tests/test_recipe_search.py)
+    train_models(demo_small.cases, targets=None, model_dir=model_dir, config=Config(seed=7), recipe="fast")
     return model_dir
 
 
@@ -65,10 +66,13 @@ def copy(model_dir, tmp_path) -> Path:
 
 @pytest.fixture
 def no_unpickle(monkeypatch):
-    """Fail the test if anything is unpickled (an integrity check must refuse the folder first)."""
+    """Fail the test if any model file is loaded (an integrity check must refuse the folder first)."""
     import joblib
 
+    from rca import model_store
+
     def refuse(*a, **k):
-        raise AssertionError("joblib.load called before the integrity check refused the folder")
+        raise AssertionError("a model file was loaded before the integrity check refused the folder")
 
     monkeypatch.setattr(joblib, "load", refuse)
+    monkeypatch.setattr(model_store, "load_artefact", refuse)
