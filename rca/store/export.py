@@ -4,8 +4,10 @@ Codes are the ones in force (officers' decisions beat the originals), columns
 carry the council's own names (the inverse of the config's `[columns]`
 mapping, else the names the imported file used), and label spellings are
 turned back into the export's own where the config's `[labels]` gives exactly
-one spelling for a code. Four `rca_` columns say which codes were reviewed,
-by whom and when.
+one spelling for a code. Five `rca_` columns say which codes were reviewed,
+by whom and when, what changed, and the officers' comments
+(`rca_review_comments`: "target (officer): comment", oldest first). A team
+follows a corrected service (see `derived.follow_service`).
 
 >>> # export_cases(open_store(), "reviewed.xlsx", config=load_config("rca.toml"))
 """
@@ -26,7 +28,7 @@ from .decisions import current_codes, decisions_frame
 from .models import Import
 from .training_data import LABEL_SOURCE, cases_for_training
 
-AUDIT_COLUMNS = ("rca_label_source", "rca_reviewed_by", "rca_reviewed_at", "rca_review_notes")
+AUDIT_COLUMNS = ("rca_label_source", "rca_reviewed_by", "rca_reviewed_at", "rca_review_notes", "rca_review_comments")
 
 
 def _column_names(store: Store, config: Config) -> dict[str, str]:
@@ -84,6 +86,17 @@ def _first_previous(store: Store) -> dict[tuple[str, str], str | None]:
     return out
 
 
+def _comments(trail: pd.DataFrame) -> pd.Series:
+    """case_id -> every officer comment on the case, oldest first: "target (officer): comment" joined with ' | '."""
+    said = trail[trail["comment"].notna() & trail["comment"].astype(str).str.strip().ne("")]
+    if said.empty:
+        return pd.Series(dtype=object)
+    # a '|' inside a comment would read as a separator: shown as '/'
+    text = (said["target"].astype(str) + " (" + said["officer"].astype(str) + "): "
+            + said["comment"].astype(str).str.replace("|", "/", regex=False).str.split().str.join(" "))
+    return text.groupby(said["case_id"].astype(str)).agg(" | ".join)
+
+
 def _blank(value) -> bool:
     return value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT or (isinstance(value, str) and not value.strip())
 
@@ -114,12 +127,13 @@ def _trail(frame: pd.DataFrame, notes: pd.DataFrame) -> pd.DataFrame:
     out["rca_label_source"] = np.where(has_mine | was_reviewed, "review", source.to_numpy())
     cols = {c: [None if _blank(v) else v for v in earlier[c].astype(object)] for c in AUDIT_COLUMNS[1:]}
     for i in np.flatnonzero(has_mine):  # this store's reviews come after the trail the case was imported with
-        e_by, e_at, e_note = (cols[c][i] for c in AUDIT_COLUMNS[1:])
-        m_by, m_at, m_note = (mine[c].iat[i] for c in AUDIT_COLUMNS[1:])
+        e_by, e_at, e_note, e_said = (cols[c][i] for c in AUDIT_COLUMNS[1:])
+        m_by, m_at, m_note, m_said = (mine[c].iat[i] for c in AUDIT_COLUMNS[1:])
         cols["rca_reviewed_by"][i] = _joined([e_by, m_by], "; ")
         stamps = [t for t in (pd.to_datetime(x, errors="coerce") for x in (e_at, m_at) if not _blank(x)) if not pd.isna(t)]
         cols["rca_reviewed_at"][i] = max(stamps) if stamps else None
         cols["rca_review_notes"][i] = _joined([e_note, m_note], " | ")
+        cols["rca_review_comments"][i] = _joined([e_said, m_said], " | ")
     for c in AUDIT_COLUMNS[1:]:
         out[c] = pd.Series(cols[c], index=frame.index, dtype=object)
     stamps = pd.to_datetime(out["rca_reviewed_at"], errors="coerce", format="mixed")
@@ -148,6 +162,8 @@ def export_frame(store: Store, *, config: Config | None = None, reviewed_only: b
             after = r["label"] if isinstance(r["label"], str) else "none"
             if r["action"] == "accepted" and _same(was, after):
                 return f"{r['target']} confirmed by {r['decided_by']}"
+            if r["action"] == "corrected" and _same(was, after):  # the model disagreed; the officer kept the council's code
+                return f"{r['target']} kept (the council's code) by {r['decided_by']}: {after}"
             # accepting a suggestion that differs from the code before review changes the code: say so
             what = {"not_complaint": "marked not a complaint", "accepted": "changed (suggestion accepted)"}.get(r["action"], "corrected")
             return f"{r['target']} {what} by {r['decided_by']}: {was} -> {after}"
@@ -162,6 +178,7 @@ def export_frame(store: Store, *, config: Config | None = None, reviewed_only: b
         deciders = trail.assign(case_id=trail["case_id"].astype(str)).groupby("case_id")["officer"].agg(
             lambda s: "; ".join(dict.fromkeys(s)))
         notes.insert(0, "rca_reviewed_by", deciders.reindex(notes.index).to_numpy())
+        notes["rca_review_comments"] = _comments(trail).reindex(notes.index).to_numpy()
     trail = _trail(frame, notes)  # takes any earlier trail out of `frame`
     frame = pd.concat([frame, trail], axis=1)
     if reviewed_only:

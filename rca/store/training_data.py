@@ -24,6 +24,7 @@ from ..io import atomic_path
 from ..schema import BY_NAME, CANONICAL, SOURCE_ROW
 from .db import Store
 from .decisions import current_codes, parse_timestamps
+from .derived import DERIVED_FROM_SERVICE, follow_service
 from .models import Case
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,7 @@ def cases_for_training(store: Store, *, targets: Iterable[str] | None = None) ->
     per-target counts: {target: {"review": n, "import": m}}.
     """
     frame = stored_cases(store)
+    as_imported = frame[["service"] + [c for c in DERIVED_FROM_SERVICE if c in frame.columns]].copy() if "service" in frame.columns else None
     codes = current_codes(store, targets=targets)
     frame[LABEL_SOURCE] = "import"
     counts: dict[str, dict[str, int]] = {}
@@ -88,6 +90,8 @@ def cases_for_training(store: Store, *, targets: Iterable[str] | None = None) ->
             reviewed.iloc[rows[from_review]] = True
             counts[str(target)] = {"review": int(from_review.sum()), "import": int((~from_review).sum())}
         frame.loc[reviewed.to_numpy(), LABEL_SOURCE] = "review"
+    if as_imported is not None:  # a corrected service takes its team along (never the old service's team)
+        frame = follow_service(frame, as_imported["service"], seen=as_imported)
     canon = [c for c in CANONICAL if c in frame.columns]
     rest = [c for c in frame.columns if c not in canon and c not in (SOURCE_ROW, LABEL_SOURCE)]
     frame = frame[canon + ([SOURCE_ROW] if SOURCE_ROW in frame.columns else []) + rest + [LABEL_SOURCE]].copy()
