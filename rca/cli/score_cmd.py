@@ -177,23 +177,18 @@ def serve(
     """Run the intake web page, the review queue and the JSON API (token from --token, RCA_API_TOKEN or the config file's serve token)."""
     import uvicorn
 
-    from ..web.auth import ENV_VAR, resolve_token
-
     from ..model_store import verify_folder
+    from ..store.db import absolute_url, configured_url
+    from ..web.auth import ENV_VAR, resolve_token, session_seconds, trusted_user_header
+    from ..web.review_store import open_review_store
+    from ..web.slow_clients import uvicorn_settings
 
     cfg = build_config(config)
     _need_model(model_dir)
     verify_folder(model_dir)  # before any worker starts: a changed model is one clear error, not crashing workers
     host, port = _serve_address(cfg, host, port)
-    from ..store.db import configured_url
-    from ..web.review_store import open_review_store
-
     if store:  # the review pages open it on first use, in every worker; a relative path is from this folder
-        from ..store.db import absolute_url
-
         os.environ["RCA_STORE_URL"] = absolute_url(store)
-    from ..web.auth import session_seconds, trusted_user_header
-
     session_seconds(cfg)  # a bad [serve] session_hours or trusted_user_header is E202 now, not on the first sign-in
     if trusted_user_header(cfg):
         typer.echo(f"warning: the review page takes the officer's name from the {trusted_user_header(cfg)!r} header; "
@@ -212,16 +207,17 @@ def serve(
     typer.echo(f"intake page: http://{host}:{port}/  API docs: http://{host}:{port}/docs", err=True)
     log_level = os.environ.get("RCA_LOG_LEVEL", "warning")
     workers = workers or min(2, os.cpu_count() or 1)
+    limits = uvicorn_settings(cfg)  # slow clients are timed out: headers, body, idle keep-alive ([serve] *_seconds)
     if workers == 1:
         from ..web.app import create_app
 
-        uvicorn.run(create_app(model_dir, config=cfg, token=chosen), host=host, port=port, log_level=log_level)
+        uvicorn.run(create_app(model_dir, config=cfg, token=chosen), host=host, port=port, log_level=log_level, **limits)
         return
     # each worker process builds its own app from the environment (one model load per worker)
     os.environ.update({ENV_VAR: chosen, "RCA_MODEL_DIR": str(model_dir.resolve())})
     if config is not None:
         os.environ["RCA_CONFIG"] = str(Path(config).resolve())
-    uvicorn.run("rca.web.app:app_from_env", factory=True, host=host, port=port, workers=workers, log_level=log_level)
+    uvicorn.run("rca.web.app:app_from_env", factory=True, host=host, port=port, workers=workers, log_level=log_level, **limits)
 
 
 def register(app: typer.Typer) -> None:

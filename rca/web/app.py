@@ -233,6 +233,9 @@ def create_app(model_dir: str | Path | None, *, config: Config | None = None, to
     app.state.token, app.state.token_generated = resolve_token(token, config)
     app.state.bundle, app.state.similar, app.state.config = bundle, similar, config
     app.add_middleware(BodyLimit, limit=limit)
+    from .slow_clients import BodyDeadline, setting
+
+    app.add_middleware(BodyDeadline, seconds=setting(config, "body_timeout_seconds"), limit=limit)  # outermost: a stalled body is 408
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     auth = [Depends(require_token)]
 
@@ -265,10 +268,12 @@ def create_app(model_dir: str | Path | None, *, config: Config | None = None, to
 
     @api.get("/model", dependencies=auth, tags=["service"])
     def model_info() -> dict:
-        """The loaded model's manifest (taxonomy version, data hash, package versions, seed) and thresholds."""
-        manifest = getattr(bundle, "manifest", {}) or {}
+        """The loaded model: name, version, training-data hash, taxonomy version, package versions, seed and thresholds
+        (never a path on the server)."""
+        from .model_summary import model_summary
+
         return {"targets": list(bundle.targets), "thresholds": {t: float(bundle.threshold(t)) for t in bundle.targets},
-                "manifest": json.loads(json.dumps(manifest, default=str))}
+                "manifest": model_summary(getattr(bundle, "manifest", {}) or {})}
 
     @api.post("/triage", dependencies=auth, tags=["triage"], response_model=None,
               responses={200: {"model": TriageResponse, "description": "The triage of one contact"}})

@@ -1,0 +1,108 @@
+"""Time limits for slow clients, so a few stalled connections cannot hold the server.
+
+- `BodyDeadline` (ASGI): the whole request body must arrive within
+  `[serve] body_timeout_seconds` (default 30) of the headers; else 408 (E509)
+  and the connection is closed. The body is read before the app runs (at most
+  the size limit; a larger declared body is left for the 413 check).
+- `HeaderTimeoutH11` (uvicorn protocol): a connection whose request headers
+  are not complete within `[serve] header_timeout_seconds` (default 10) is
+  closed (uvicorn itself only times out idle keep-alive connections).
+- `uvicorn_settings(config)`: those and `timeout_keep_alive` (`[serve]
+  keep_alive_seconds`, default 5) and a 64 KiB cap on an incomplete header
+  block, for `uvicorn.run`.
+
+>>> setting(None, "keep_alive_seconds")
+5
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from ..config import Config
+from ..errors import RcaError
+
+DEFAULTS = {"body_timeout_seconds": 30, "header_timeout_seconds": 10, "keep_alive_seconds": 5}
+HEADER_ENV = "RCA_HEADER_TIMEOUT"  # the header limit for worker processes (set by `rca serve`)
+MAX_HEADER_BYTES = 64 * 1024
+
+
+def setting(config: Config | None, key: str) -> float:
+    """A `[serve]` time limit in seconds; E202 unless a positive number."""
+    raw = (config or Config()).section("serve").get(key, DEFAULTS[key])
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not 0 < raw <= 3600:
+        raise RcaError("E202", f"[serve] {key} must be a number of seconds from 0 to 3600, got {raw!r}",
+                       file=(config.source if config else None), column=key, value=raw)
+    return raw
+
+
+def uvicorn_settings(config: Config | None) -> dict:
+    """Keyword arguments for `uvicorn.run`: keep-alive timeout, header-size cap, and the header-timeout protocol."""
+    os.environ[HEADER_ENV] = str(setting(config, "header_timeout_seconds"))
+    return {"timeout_keep_alive": setting(config, "keep_alive_seconds"), "h11_max_incomplete_event_size": MAX_HEADER_BYTES,
+            "http": HeaderTimeoutH11}
+
+
+class HeaderTimeoutH11(H11Protocol):
+    """uvicorn's h11 protocol, closing a connection whose first request headers have not all arrived in time."""
+
+    def connection_made(self, transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        limit = float(os.environ.get(HEADER_ENV) or DEFAULTS["header_timeout_seconds"])
+        self._header_timer = self.loop.call_later(limit, self._headers_too_slow)
+
+    def _headers_too_slow(self) -> None:
+        if self.cycle is None and not self.transport.is_closing():  # no request has started on this connection
+            self.transport.close()
+
+    def connection_lost(self, exc) -> None:
+        self._header_timer.cancel()
+        super().connection_lost(exc)
+
+
+class BodyDeadline:
+    """ASGI middleware: the request body within `seconds` of the headers, or 408 (E509) and the connection closed."""
+
+    def __init__(self, app, seconds: float, limit: int) -> None:
+        self.app, self.seconds, self.limit = app, seconds, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            return await self.app(scope, receive, send)  # refused by the size check without reading
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.seconds
+        messages, seen = [], 0
+        while True:
+            try:
+                msg = await asyncio.wait_for(receive(), timeout=max(deadline - loop.time(), 0.001))
+            except asyncio.TimeoutError:
+                return await self._too_slow(send)
+            messages.append(msg)
+            if msg["type"] != "http.request":
+                break
+            seen += len(msg.get("body", b""))
+            if not msg.get("more_body", False) or seen > self.limit:
+                break
+        queue = list(messages)
+
+        async def replay():
+            return queue.pop(0) if queue else await receive()
+
+        return await self.app(scope, replay, send)
+
+    async def _too_slow(self, send) -> None:
+        body = json.dumps({"detail": {"code": "E509", "message": f"the request body did not arrive within {self.seconds:g} "
+                                                                 "seconds; send the whole request at once"}}).encode()
+        await send({"type": "http.response.start", "status": 408,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                                (b"connection", b"close")]})
+        await send({"type": "http.response.body", "body": body})
+
+
+__all__ = ["BodyDeadline", "HeaderTimeoutH11", "uvicorn_settings", "setting"]
