@@ -78,6 +78,14 @@ def feature_names(featuriser: Pipeline) -> np.ndarray:
     return np.concatenate(names).astype(object)
 
 
+def word_columns(featuriser: Pipeline) -> int | None:
+    """How many leading columns are word n-grams, when other blocks (characters, embeddings) follow them."""
+    parts = featuriser.named_steps["union"].transformer_list
+    if len(parts) < 2 or parts[0][0] != "word":
+        return None
+    return len(parts[0][1].vocabulary_)
+
+
 def prepared(featuriser: Pipeline, texts: list[str]) -> list[str]:
     """The texts as the vectorisers see them (redacted, normalised)."""
     return featuriser.named_steps["prep"].transform(texts)

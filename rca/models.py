@@ -18,6 +18,7 @@
 | redact | true | redact personal data before features (leave on) |
 | cv_folds | 5 | folds for the out-of-fold scores that calibration and thresholds are fitted on |
 | n_jobs | 2 | folds fitted at once, on threads, for logreg / sgd (same result as one at a time; svm folds run one at a time, see `fold_jobs`) |
+| word_view_C | none | svm with character n-grams: when set, each target's classifier is the average of an SVM on the word n-grams alone (this C) and one on every feature (`C`); see `rca.view_ensemble`. The recipe search sets it where cross-validation says it helps |
 | decision | "macro_f1" | single-label tag: "macro_f1" (calibrated log-probability plus per-class offsets fitted out-of-fold for macro-F1), "scores" (the class-weighted classifier's top score) or "calibrated" (most probable after calibration: best accuracy, favours big classes); see `rca.decision`. Confidence is always the calibrated probability of the tag given |
 | target_precision | 0.9 | abstention threshold: tags less sure than this go to review |
 | test_size | 0.2 | share held out for evaluation |
@@ -51,6 +52,7 @@ from . import calibration as cal
 from . import decision as dec
 from .errors import RcaError
 from .taxonomy import MULTI_SEP, split_labels
+from .view_ensemble import ViewAverage
 
 
 @dataclass
@@ -80,6 +82,7 @@ class ModelSettings:
     embeddings: str | None = None
     embeddings_weight: float = 2.0
     decision: str = "macro_f1"
+    word_view_C: float | None = None
 
     _CHOICES = {"classifier": ("logreg", "svm", "sgd"), "class_weight": ("balanced", "none"),
                 "split": ("auto", "time", "grouped"), "decision": dec.DECISIONS}
@@ -96,8 +99,10 @@ class ModelSettings:
             value = getattr(s, key)
             if value not in allowed:
                 raise RcaError("E202", f"[model] {key} = {value!r}; allowed: {', '.join(allowed)}", file=source, column=f"model.{key}")
-        if not 0 < s.target_precision <= 1 or not 0 < s.test_size < 1 or s.C <= 0 or s.cv_folds < 2 or s.n_jobs < 1:
-            raise RcaError("E202", "[model] needs 0 < target_precision <= 1, 0 < test_size < 1, C > 0, cv_folds >= 2, n_jobs >= 1",
+        if (not 0 < s.target_precision <= 1 or not 0 < s.test_size < 1 or s.C <= 0 or s.cv_folds < 2 or s.n_jobs < 1
+                or (s.word_view_C is not None and not s.word_view_C > 0)):
+            raise RcaError("E202", "[model] needs 0 < target_precision <= 1, 0 < test_size < 1, C > 0, cv_folds >= 2, n_jobs >= 1, "
+                                   "word_view_C > 0",
                            file=source, column="model")
         return s
 
@@ -105,9 +110,13 @@ class ModelSettings:
         return asdict(self)
 
 
-def make_classifier(s: ModelSettings, *, seed: int, n_rows: int):
-    """The unfitted base estimator the settings name."""
+def make_classifier(s: ModelSettings, *, seed: int, n_rows: int, word_columns: int | None = None):
+    """The unfitted base estimator the settings name; `word_columns`: how many leading feature columns are
+    word n-grams (the average of a word-only and an every-feature SVM needs it, see `word_view_C`)."""
     cw = None if s.class_weight == "none" else "balanced"
+    if s.classifier == "svm" and s.word_view_C and word_columns:
+        return ViewAverage(first_columns=word_columns, C_first=s.word_view_C, C=s.C, class_weight=cw,
+                           max_iter=s.max_iter, random_state=seed)
     if s.classifier == "svm":
         return LinearSVC(C=s.C, class_weight=cw, max_iter=s.max_iter, random_state=seed)
     if s.classifier == "sgd":
@@ -124,7 +133,7 @@ def fold_jobs(est, n_jobs: int) -> int:
     start of every fit, so two fits on threads interleave their draws and the model
     differs in the 6th digit from run to run. Those fits run one at a time; lbfgs has
     no randomness and SGD keeps its own generator, so they share the cores."""
-    if isinstance(est, LinearSVC) or (isinstance(est, LogisticRegression) and est.solver == "liblinear"):
+    if isinstance(est, (LinearSVC, ViewAverage)) or (isinstance(est, LogisticRegression) and est.solver == "liblinear"):
         return 1
     return n_jobs
 
@@ -160,11 +169,13 @@ class TargetPrediction:
 class TargetModel:
     """Calibrated classifier for one target column; `multi` for `;`-separated labels."""
 
-    def __init__(self, target: str, *, multi: bool, settings: ModelSettings, seed: int) -> None:
+    def __init__(self, target: str, *, multi: bool, settings: ModelSettings, seed: int,
+                 word_columns: int | None = None) -> None:
         self.target = target
         self.multi = multi
         self.settings = settings
         self.seed = seed
+        self.word_columns = word_columns  # leading word n-gram columns of the features (for `word_view_C`)
 
     # ------------------------------------------------------------------ fit
     def fit(self, X, labels: list[str], *, oof: np.ndarray | None = None) -> "TargetModel":
@@ -179,7 +190,7 @@ class TargetModel:
         self.classes_ = np.array(sorted(set(labels)), dtype=object)
         index = {c: i for i, c in enumerate(self.classes_)}
         y = np.array([index[v] for v in labels])
-        base = make_classifier(self.settings, seed=self.seed, n_rows=len(y))
+        base = make_classifier(self.settings, seed=self.seed, n_rows=len(y), word_columns=self.word_columns)
         if oof is None or np.shape(oof) != (len(y), max(len(self.classes_), 2)):
             oof = _oof_scores(base, X, y, folds=self.settings.cv_folds, seed=self.seed, n_jobs=self.settings.n_jobs)
         self.temperature_, self.bias_ = cal.fit_scaling(oof, y)
@@ -211,7 +222,7 @@ class TargetModel:
         self.estimators_, self.platt_, self.label_thresholds_ = [], [], []
         oof_p = np.zeros(Y.shape)
         for j in range(Y.shape[1]):
-            base = make_classifier(self.settings, seed=self.seed, n_rows=n)
+            base = make_classifier(self.settings, seed=self.seed, n_rows=n, word_columns=self.word_columns)
             s = _oof_scores(base, X, Y[:, j], folds=self.settings.cv_folds, seed=self.seed,
                             n_jobs=self.settings.n_jobs)[:, 1]
             a, c = cal.fit_platt(s, Y[:, j])

@@ -64,7 +64,7 @@ def view_name(char_ngrams: Any, embeddings: Any, word_ngrams: Any = (1, 2)) -> s
 
 def search_space(section: dict[str, Any], settings: ModelSettings) -> tuple[rs.SearchSpace, list[str]]:
     """What the search may vary, given the keys the user wrote in `[model]` (those are fixed)."""
-    fixed = [k for k in ("char_ngrams", "embeddings", "C", "decision") if k in section]
+    fixed = [k for k in ("char_ngrams", "embeddings", "C", "decision", "word_view_C") if k in section]
     chars = [settings.char_ngrams] if "char_ngrams" in section else [[], rs.CHAR_NGRAMS]
     views: dict[str, dict[str, Any]] = {}
     for ch in chars:
@@ -75,9 +75,12 @@ def search_space(section: dict[str, Any], settings: ModelSettings) -> tuple[rs.S
             views[view_name(chars[0], path, settings.word_ngrams)] = {"char_ngrams": chars[0], "embeddings": path}
     if settings.classifier != "svm" and "C" not in section:
         fixed.append("C (classifier is not svm)")
+    if "word_view_C" in section and "C" not in section:
+        fixed.append("C (word_view_C is set)")
     Cs = list(rs.C_GRID) if not any(f.startswith("C") for f in fixed) else [settings.C]
     rules = [settings.decision] if "decision" in section else list(rs.dec.DECISIONS)
-    return rs.SearchSpace(views=views, C=Cs, rules=rules), fixed
+    average = settings.classifier == "svm" and "word_view_C" not in section
+    return rs.SearchSpace(views=views, C=Cs, rules=rules, average=average), fixed
 
 
 @dataclass
@@ -96,11 +99,11 @@ class Recipe:
         """What metrics.json keeps for one target: the recipe it got and every candidate's CV score and time."""
         s = self.for_target(target)
         out = {"mode": self.report.get("mode"), "view": self.report.get("view"), "char_ngrams": s.char_ngrams,
-               "embeddings": s.embeddings, "C": s.C, "decision": s.decision,
+               "embeddings": s.embeddings, "C": s.C, "word_view_C": s.word_view_C, "decision": s.decision,
                "chosen_by": "cross-validation" if target in self.report.get("searched", []) else "fixed",
                "cv_macro_f1": (self.report.get("targets") or {}).get(target, {}).get("cv_macro_f1"),
                "folds": (self.report.get("folds") or {}).get(target)}
-        out["candidates"] = [{**{k: c[k] for k in ("view", "C", "round", "status", "seconds", "rows")},
+        out["candidates"] = [{**{k: c.get(k) for k in ("view", "C", "word_view_C", "round", "status", "seconds", "rows")},
                               "rows": c["rows"].get(target), "cv_macro_f1": c["cv_macro_f1"].get(target)}
                              for c in self.report.get("candidates", [])]
         return out
@@ -142,7 +145,9 @@ def choose_recipe(prepped: list[str], cases, targets: list[str], train: np.ndarr
         return Recipe(settings, report={**base, "mode": "fixed", "notes": base["notes"] + [note]})
     view = space.views[res.view]
     shared = replace(settings, **view)
-    per_target = {t: replace(shared, C=p["C"], decision=p["decision"]) for t, p in res.per_target.items()}
+    per_target = {t: replace(shared, C=p["C"], decision=p["decision"],
+                             word_view_C=p["word_view_C"] if space.average else shared.word_view_C)
+                  for t, p in res.per_target.items()}
     skipped = sum(c.status == "skipped (budget)" for c in res.candidates)
     notes = base["notes"] + res.notes + ([f"{skipped} candidate(s) skipped to stay within the {budget:g} s budget"] if skipped else [])
     for n in notes:
@@ -152,14 +157,19 @@ def choose_recipe(prepped: list[str], cases, targets: list[str], train: np.ndarr
               "folds": res.folds, "seconds": round(res.seconds, 2), "n_rows": len(rows),
               "space": {"views": list(space.views), "C": space.C, "decision": space.rules},
               "targets": res.per_target, "candidates": [c.as_dict() for c in res.candidates]}
-    return Recipe(shared, per_target, report, res.oof)
+    # the search's scores are a single SVM's: with word_view_C written in [model] the model calibrates on its own
+    return Recipe(shared, per_target, report, res.oof if space.average else {})
+
+
+def _avg(p: dict[str, Any]) -> str:
+    return f" averaged with a word-only SVM (C={p['word_view_C']:g})" if p.get("word_view_C") else ""
 
 
 def describe(report: dict[str, Any]) -> str:
     """One line: how the recipe was chosen and what it is."""
     mode = report.get("mode")
     if mode == "searched":
-        per = "; ".join(f"{t} C={p['C']:g}, {p['decision']} (CV macro-F1 {p['cv_macro_f1']:.3f})"
+        per = "; ".join(f"{t} C={p['C']:g}{_avg(p)}, {p['decision']} (CV macro-F1 {p['cv_macro_f1']:.3f})"
                         for t, p in (report.get("targets") or {}).items())
         n = sum(c["status"] == "evaluated" for c in report.get("candidates", []))
         return (f"recipe chosen by {max((report.get('folds') or {1: 0}).values())}-fold cross-validation on the training rows "
@@ -178,13 +188,14 @@ def card_lines(report: dict[str, Any] | None, metrics: dict[str, Any] | None) ->
         lines.append("")
     for t, p in (report.get("targets") or {}).items():
         held = (metrics or {}).get(t, {}).get("macro_f1") if isinstance((metrics or {}).get(t), dict) else None
-        lines += [f"{t}: chosen {report['view']}, C = {p['C']:g}, decision rule {p['decision']}; cross-validated macro-F1 "
+        lines += [f"{t}: chosen {report['view']}, C = {p['C']:g}{_avg(p)}, decision rule {p['decision']}; cross-validated macro-F1 "
                   f"{p['cv_macro_f1']:.3f}" + (f", held-out macro-F1 {held:.3f}" if isinstance(held, (int, float)) else "") + ".", "",
                   "| features | C | round | training rows per fold | CV macro-F1 by rule | seconds | status |",
                   "|---|---:|---:|---:|---|---:|---|"]
         for c in report.get("candidates", []):
             sc = c["cv_macro_f1"].get(t) or {}
             rules = ", ".join(f"{r} {v:.3f}" for r, v in sc.items()) or "-"
-            lines.append(f"| {c['view']} | {c['C']:g} | {c['round']} | {c['rows'].get(t, '-')} | {rules} | {c['seconds']:.1f} | {c['status']} |")
+            word = f" (word C={c['word_view_C']:g})" if c.get("word_view_C") else ""
+            lines.append(f"| {c['view']}{word} | {c['C']:g} | {c['round']} | {c['rows'].get(t, '-')} | {rules} | {c['seconds']:.1f} | {c['status']} |")
         lines.append("")
     return lines

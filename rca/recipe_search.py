@@ -60,6 +60,7 @@ class SearchSpace:
     views: dict[str, dict[str, Any]]
     C: list[float]
     rules: list[str]
+    average: bool = True  # also try the average of a word-only and a word + character SVM (rca.view_ensemble)
 
     @property
     def size(self) -> int:
@@ -70,6 +71,7 @@ class SearchSpace:
 class Candidate:
     view: str
     C: float
+    word_C: float | None = None  # set: the average with a word-only SVM of this C (rca.view_ensemble)
     round: int = 0
     status: str = "pending"  # evaluated | dropped | skipped (budget)
     seconds: float = 0.0
@@ -79,7 +81,8 @@ class Candidate:
     oof: dict[str, np.ndarray] = field(default_factory=dict, repr=False)  # full-row out-of-fold scores, per target
 
     def as_dict(self) -> dict[str, Any]:
-        return {"view": self.view, "C": self.C, "round": self.round, "status": self.status,
+        return {"view": self.view if self.word_C is None else f"{self.view} averaged with word", "C": self.C,
+                "word_view_C": self.word_C, "round": self.round, "status": self.status,
                 "seconds": round(self.seconds, 3), "rows": dict(self.rows),
                 "cv_macro_f1": {t: {r: round(v, 4) for r, v in s.items()} for t, s in self.scores.items()},
                 "score": None if math.isnan(self.score) else round(self.score, 4)}
@@ -313,50 +316,90 @@ def search(texts: list[str], targets: dict[str, tuple[np.ndarray, np.ndarray]], 
             feature_seconds[view] = feature_seconds.get(view, 0.0) + clock() - ts
         return mats[(view, t)]
 
-    n_steps = len(cands) + (min(keep, len(cands)) if len(rounds) > 1 else 0)
+    def evaluate(c: Candidate, r: int, rules: list[str], pair: tuple[Candidate, Candidate] | None = None) -> None:
+        """Cross-validate `c` on round `r`'s rows; with `pair`, score the average of their out-of-fold scores."""
+        ts = clock()
+        for t in k_of:
+            idx, y = targets[t]
+            if pair is None:
+                S = oof_scores(view_mats(c.view, t), y, folds_of[t], int(y.max()) + 1, replace(base, C=c.C), seed,
+                               learn[(t, r)])
+            else:
+                S = (pair[0].oof[t] + pair[1].oof[t]) / 2.0
+            c.scores[t] = rule_scores(S, y, folds_of[t], rules)
+            c.rows[t] = int(np.round(np.mean([((folds_of[t] != f) & learn[(t, r)]).sum() for f in range(k_of[t])])))
+            if rules is space.rules:
+                c.oof[t] = S
+            if budget is not None and c is cands[0] and r == 0 and clock() - t0 > budget:
+                need = math.ceil(1.2 * (clock() - t0) * len(k_of) / len(c.scores))
+                raise RcaError("E320", f"a search budget of {budget:g} s is too small for any candidate recipe: "
+                                       f"the cheapest, with its features, took {clock() - t0:.1f} s on "
+                                       f"{len(c.scores)} of {len(k_of)} target(s); the smallest workable budget "
+                                       f"is about {need} s",
+                               hint=f"Give --budget {need} or more, or --recipe fast to skip the search.")
+        c.round, c.status = r, "evaluated"
+        c.seconds += clock() - ts if pair is None else 0.0
+        c.score = float(np.mean([max(v.values()) for v in c.scores.values()]))
+
+    def affordable(c: Candidate, r: int) -> bool:
+        if budget is None or (r == 0 and c is cands[0]):
+            return True
+        if clock() - t0 + _estimate(c, cands, r, feature_seconds) <= budget:
+            return True
+        c.round, c.status = r, "skipped (budget)"
+        return False
+
+    n_steps = len(cands) + (min(keep, len(cands)) if len(rounds) > 1 else 0) + 1
     bar = _progress(n_steps, progress)
     try:
         alive = cands
-        for r, frac in enumerate(rounds):
+        for r in range(len(rounds)):
             final = r == len(rounds) - 1
             for c in alive:
-                c.round = r
-                if budget is not None and not (r == 0 and c is cands[0]):
-                    if clock() - t0 + _estimate(c, cands, r, feature_seconds) > budget:
-                        c.status = "skipped (budget)"
-                        bar.update(1)
-                        continue
-                ts = clock()
-                for t in k_of:
-                    idx, y = targets[t]
-                    Xs = view_mats(c.view, t)
-                    S = oof_scores(Xs, y, folds_of[t], int(y.max()) + 1, replace(base, C=c.C), seed, learn[(t, r)])
-                    c.scores[t] = rule_scores(S, y, folds_of[t], space.rules if final else [rank_rule])
-                    if rounds[r] >= 1 and t in full:
-                        c.oof[t] = S
-                    c.rows[t] = int(np.round(np.mean([((folds_of[t] != f) & learn[(t, r)]).sum() for f in range(k_of[t])])))
-                    if budget is not None and c is cands[0] and r == 0 and clock() - t0 > budget:
-                        need = math.ceil(1.2 * (clock() - t0) * len(k_of) / len(c.scores))
-                        raise RcaError("E320", f"a search budget of {budget:g} s is too small for any candidate recipe: "
-                                               f"the cheapest, with its features, took {clock() - t0:.1f} s on "
-                                               f"{len(c.scores)} of {len(k_of)} target(s); the smallest workable budget "
-                                               f"is about {need} s",
-                                       hint=f"Give --budget {need} or more, or --recipe fast to skip the search.")
-                c.seconds += clock() - ts
-                c.status = "evaluated"
-                c.score = float(np.mean([max(s.values()) for s in c.scores.values()]))
+                if affordable(c, r):
+                    evaluate(c, r, space.rules if final else [rank_rule])
                 bar.update(1)
-            done = [c for c in alive if c.status == "evaluated" and c.round == r]
+            done = sorted((c for c in alive if c.status == "evaluated" and c.round == r), key=lambda c: -c.score)
             if not final:
                 if not done:
                     break
-                done.sort(key=lambda c: -c.score)
                 for c in done[keep:]:
                     c.status = "dropped"
                 alive = done[:keep]
+        cands += _averages(cands, space, len(rounds) - 1, evaluate, affordable)
+        bar.update(1)
     finally:
         bar.close()
-    return _choose(cands, targets, k_of, folds_of, notes, clock() - t0, space)
+    return _choose(cands, k_of, full, notes, clock() - t0, space)
+
+
+def _averages(cands: list[Candidate], space: SearchSpace, r: int, evaluate, affordable) -> list[Candidate]:
+    """The deeper lever: for the best character view, the average of each of its final candidates with the best
+    word-only classifier (`rca.view_ensemble`), scored on the same folds. Kept by `_choose` only if it wins."""
+    final = [c for c in cands if c.status == "evaluated" and c.round == r and c.word_C is None]
+    if not final or not space.average:
+        return []
+    best = max(final, key=lambda c: c.score)
+    spec = space.views[best.view]
+    words = [v for v, s in space.views.items() if not s.get("char_ngrams") and s.get("embeddings") == spec.get("embeddings")]
+    if not spec.get("char_ngrams") or not words:
+        return []
+    pool = [c for c in cands if c.view == words[0] and c.status in ("evaluated", "dropped")]
+    if not pool:
+        return []
+    w = max(pool, key=lambda c: (c.round, c.score))
+    if not (w.status == "evaluated" and w.round == r):  # dropped after the first round: now on every row
+        if not affordable(w, r):
+            return []
+        w.scores = {}
+        evaluate(w, r, space.rules)
+    out = []
+    for c in [c for c in final if c.view == best.view]:
+        avg = Candidate(best.view, c.C, word_C=w.C)
+        evaluate(avg, r, space.rules, pair=(c, w))
+        avg.seconds = round(c.seconds + w.seconds, 3)
+        out.append(avg)
+    return out
 
 
 def _estimate(c: Candidate, cands: list[Candidate], r: int, feature_seconds: dict[str, float]) -> float:
@@ -376,19 +419,21 @@ class _NoSearch(Exception):
     """No target can be searched (too few rows): the caller keeps the fixed recipe and says why."""
 
 
-def _choose(cands, targets, k_of, folds_of, notes, seconds, space) -> SearchResult:
+def _choose(cands, k_of, full, notes, seconds, space) -> SearchResult:
     last = max((c.round for c in cands if c.status == "evaluated"), default=None)
     if last is None:
         raise _NoSearch("no candidate finished within the budget")
     final = [c for c in cands if c.status == "evaluated" and c.round == last]
-    best = max(final, key=lambda c: (c.score, -list(space.views).index(c.view), -abs(math.log(c.C / 0.3))))
+    order = list(space.views)
+    pref = lambda c: (-order.index(c.view), c.word_C is None, -abs(math.log(c.C / 0.3)))  # noqa: E731 - ties: simpler
+    best = max(final, key=lambda c: (round(c.score, 6), *pref(c)))
     per_target, oof = {}, {}
     for t in k_of:
-        options = [(s, c.C, rule) for c in final if c.view == best.view for rule, s in c.scores[t].items()]
-        s, C, rule = max(options, key=lambda o: (o[0], -abs(math.log(o[1] / 0.3)), -space.rules.index(o[2])))
-        per_target[t] = {"C": C, "decision": rule, "cv_macro_f1": round(s, 4)}
-        chosen = next(c for c in final if c.view == best.view and c.C == C)
-        if t in chosen.oof:
-            oof[t] = chosen.oof[t]
+        options = [(round(s, 6), *pref(c), -space.rules.index(rule), c, rule)
+                   for c in final if c.view == best.view for rule, s in c.scores[t].items()]
+        *_, c, rule = max(options, key=lambda o: o[:-2])
+        per_target[t] = {"C": c.C, "word_view_C": c.word_C, "decision": rule, "cv_macro_f1": round(c.scores[t][rule], 4)}
+        if t in full and t in c.oof:
+            oof[t] = c.oof[t]
     return SearchResult(view=best.view, per_target=per_target, candidates=cands, folds=dict(k_of), notes=notes,
                         seconds=seconds, oof=oof)

@@ -44,7 +44,7 @@ from .calibration import expected_calibration_error
 from .config import Config
 from .errors import RcaError
 from .evaluate import baselines, holdout_split, score_predictions
-from .features import build_featuriser
+from .features import build_featuriser, word_columns
 from .io import write_table
 from .model_card import write_model_card
 from .model_store import save_version
@@ -279,7 +279,8 @@ def _fit_final(models: dict, metrics: dict, cases: pd.DataFrame, targets: list[s
         labelled = np.flatnonzero(_labelled(cases[t]).to_numpy() & has_text)
         y = cases[t].astype(str).str.strip().to_numpy()[labelled]
         tf = time.perf_counter()
-        model = TargetModel(t, multi=multi[t], settings=recipe.for_target(t), seed=seed).fit(X[labelled], list(y))
+        model = TargetModel(t, multi=multi[t], settings=recipe.for_target(t), seed=seed,
+                            word_columns=word_columns(featuriser)).fit(X[labelled], list(y))
         m = metrics[t]
         m.update({"holdout_threshold": m["threshold"], "n_final": len(labelled),
                   "final_fit_seconds": round(time.perf_counter() - tf, 3), **_fit_summary(model)})
@@ -343,8 +344,8 @@ def _train(cases: pd.DataFrame, *, targets: list[str] | None, model_dir: str | P
             y = cases[t].astype(str).str.strip().to_numpy()
             check_trainable(t, list(y[tr]), multi=multi[t], where="in the training part of the split")
             tf = time.perf_counter()
-            model = TargetModel(t, multi=multi[t], settings=recipe.for_target(t), seed=seed).fit(X[tr], list(y[tr]),
-                                                                                                  oof=recipe.oof.get(t))
+            model = TargetModel(t, multi=multi[t], settings=recipe.for_target(t), seed=seed,
+                                word_columns=word_columns(featuriser)).fit(X[tr], list(y[tr]), oof=recipe.oof.get(t))
             fit_s = time.perf_counter() - tf
             m: dict[str, Any] = {"kind": "multi_label" if multi[t] else "single_label", "n_train": len(tr),
                                  "n_no_text": int((_labelled(cases[t]).to_numpy() & ~has_text).sum())}

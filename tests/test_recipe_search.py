@@ -179,7 +179,9 @@ def test_recipe_recorded_in_metrics_card_and_mlflow(tmp_path):
     m = json.loads((tmp_path / "m" / "metrics.json").read_text())["label"]
     rec = m["recipe"]
     assert rec["chosen_by"] == "cross-validation" and rec["holdout_macro_f1"] == m["macro_f1"]
-    assert len(rec["candidates"]) == 6 and all(c["seconds"] > 0 and c["cv_macro_f1"] for c in rec["candidates"])
+    assert all(c["seconds"] > 0 and c["cv_macro_f1"] for c in rec["candidates"])
+    # 2 views x 3 C, then each word+char one averaged with the best word-only SVM
+    assert [c["word_view_C"] is None for c in rec["candidates"]] == [True] * 6 + [False] * 3
     assert rec["view"] == "word+char" and rec["char_ngrams"] == [2, 5]
     card = (tmp_path / "m" / "MODEL_CARD.md").read_text()
     assert "How the recipe was chosen" in card and f"held-out macro-F1 {m['macro_f1']:.3f}" in card
@@ -190,7 +192,7 @@ def test_recipe_recorded_in_metrics_card_and_mlflow(tmp_path):
     runs = client.search_runs([e.experiment_id for e in client.search_experiments()])
     parent = [r for r in runs if "mlflow.parentRunId" not in r.data.tags]
     children = [r for r in runs if r.data.tags.get("mlflow.parentRunId") == parent[0].info.run_id]
-    assert len(parent) == 1 and len(children) == 6
+    assert len(parent) == 1 and len(children) == 9
     assert parent[0].data.tags["recipe.view"] == "word+char"
     assert all("label.cv_macro_f1.scores" in r.data.metrics and "seconds" in r.data.metrics for r in children)
 
@@ -203,3 +205,19 @@ def test_fast_recipe_skips_the_search(tmp_path):
     assert rec["mode"] == "fast" and rec["candidates"] == [] and rec["char_ngrams"] == [] and rec["C"] == 0.5
     out = runner.invoke(app, ["train", "x.csv", "--recipe", "slow", "--model-dir", str(tmp_path / "m2")])
     assert out.exit_code != 0 and "E205" in out.stderr
+
+
+def test_an_averaged_word_and_character_model_is_saved_and_scores(tmp_path):
+    from rca.model_store import load_model
+    from rca.view_ensemble import ViewAverage
+
+    df = corpus(200, typos=True)
+    cfg = config_from_dict({"seed": 4, "tracking": {"enabled": False},
+                            "model": {"word_view_C": 0.3, "char_ngrams": [2, 5], "baselines": False}})
+    res = train_models(df, targets=["label"], model_dir=tmp_path / "m", config=cfg)
+    assert res.manifest["recipe"]["fixed"][:2] == ["char_ngrams", "word_view_C"]
+    bundle = load_model(tmp_path / "m")
+    est = bundle.models["label"].estimator_
+    assert isinstance(est, ViewAverage) and est.C_first == 0.3 and est.first_columns < est.coef_.shape[1]
+    pred = bundle.predict(df["text"].tolist()[:40], targets=["label"])["label"]
+    assert np.mean(np.array(pred.labels) == df["label"].to_numpy()[:40]) >= 0.8
