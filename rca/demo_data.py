@@ -21,7 +21,14 @@ missing (open cases) and later escalations do not exist yet.
 
 `DemoYear.miscoded` lists each corrupted label (case_id, target, recorded, true);
 `DemoYear.hidden` has, per record, the true topic and labels, `duplicate_of` and an
-`emerging` flag. `COMMITTED` holds the arguments of the files under data/ (one year, 2023-24, to stay under a few MB).
+`emerging` flag. `COMMITTED` holds the arguments of the files under data/ (two years, 2023-24 and 2024-25, so the
+report compares the latest year with the one before).
+
+Besides the canonical columns the export carries what councils record beside them (`MONITORING`): equalities
+monitoring on first contacts (ethnicity, disability, age band; most left blank, as in real exports) and, on
+Ombudsman records, which Ombudsman (`ombudsman`: LGSCO or Housing Ombudsman), how far it went
+(`ombudsman_decision`: investigated, or closed after initial enquiries / referred back) and whether the council
+complied with the remedy (`remedy_complied`). These come from a fourth random stream, so they never move the rest.
 
 `truth` holds every report figure, computed here from the generator's own
 records (recorded labels, as a report reads them) with the definitions in
@@ -66,7 +73,9 @@ truth[FY] for each period FY ("2023-24" = received 2023-04-01 .. 2024-03-31):
   emerging_theme        {name: {service, starts, by_quarter: {Q: int}, case_ids}} contacts whose
                         true topic is the emerging theme (none before `starts`)
   miscoded_count        {target: int} miscoded records received in the period
-Percentages are None when the denominator is 0. Every number is a plain int/float.
+  escalation_received, overturn_kc, compensation_split, on_time_with_open, ombudsman_bodies, equalities:
+                        the seed reports' own definitions (`rca.demo_figures`, data/README.md)
+Percentages are rounded half up and None when the denominator is 0. Every number is a plain int/float.
 """
 from __future__ import annotations
 
@@ -80,6 +89,7 @@ import numpy as np
 import pandas as pd
 
 from . import demo_text as T
+from .demo_figures import half_up, money, seed_figures
 from .errors import RcaError
 from .io import atomic_path, write_table
 from .schema import CANONICAL, SOURCE_ROW
@@ -88,7 +98,7 @@ from .working_days import due_date, effective_received, is_working_day
 
 DEFAULT_SEED = 20240401
 # The committed data/ files: two financial years so year-on-year comparison works.
-COMMITTED = {"seed": DEFAULT_SEED, "n_contacts": 10_000, "first_year": 2023, "years": 1}
+COMMITTED = {"seed": DEFAULT_SEED, "n_contacts": 10_000, "first_year": 2023, "years": 2}
 
 # ward, population, postcode district, streets
 WARDS: tuple[tuple[str, int, str, tuple[str, ...]], ...] = (
@@ -161,6 +171,19 @@ ESC_REASONS = {  # K&C 2023/24 counts
     "Inappropriate response": 4, "Promised action delayed": 4, "Inadequate compensation": 2, "Poorly written response": 1,
 }
 OMBUDSMAN_OUTCOME = {"Upheld": 50, "Partly upheld": 15, "Not upheld": 25, "Withdrawn": 10}
+# Share of Ombudsman complaints taken to investigation, by the finding they would reach: K&C 27 of 89 (30%),
+# Barnet 50 of 166 (30%) were investigated; 74% and 78% of investigations upheld.
+OMBUDSMAN_INVESTIGATE = {"Upheld": 0.4, "Partly upheld": 0.4, "Not upheld": 0.35}
+OMBUDSMAN_NOT_INVESTIGATED = {"Closed after initial enquiries": 80, "Referred back for local resolution": 20}
+REMEDY_COMPLIED = 0.93  # Barnet 100%, similar authorities 99%: a late or missed remedy is the exception
+# Equalities monitoring on first contacts: disclosed on about a third, as in real exports
+MONITORING = ("ethnicity", "disability", "age_band", "ombudsman", "ombudsman_decision", "remedy_complied")
+DISCLOSED = 0.35
+ETHNICITY = {"White British": 36, "White other": 15, "Black African": 9, "Black Caribbean": 7, "Asian Indian": 7,
+             "Asian Pakistani": 3, "Asian Bangladeshi": 3, "Asian other": 5, "Mixed": 6, "Arab": 2, "Other ethnic group": 4,
+             "Prefer not to say": 3}
+DISABILITY = {"No": 70, "Yes": 22, "Prefer not to say": 8}
+AGE_BAND = {"18-24": 6, "25-34": 17, "35-44": 20, "45-54": 19, "55-64": 17, "65-74": 12, "75+": 9}
 LATE_BASE = {"Housing Management": 0.30, "Adult Social Care": 0.30, "Children's Services": 0.35, "Housing Needs": 0.28,
              "Revenues and Benefits": 0.15, "Waste and Street Cleansing": 0.12, "Parking": 0.10, "Planning": 0.22,
              "Highways": 0.18, "Concessionary Travel": 0.12, "Customer Services": 0.12}
@@ -259,11 +282,12 @@ class _Generator:
                            hint="Give the calendar year a financial year starts in (2023 = 2023-24).")
         self.seed, self.n, self.first_year, self.years = seed, n_contacts, first_year, years
         root = np.random.SeedSequence(seed)
-        s_struct, s_text, s_mis = root.spawn(3)
+        s_struct, s_text, s_mis, s_extra = root.spawn(4)
         self.rng = np.random.default_rng(s_struct)
         self.d = T.Draw(self.rng)
         self.td = T.Draw(np.random.default_rng(s_text))
         self.md = T.Draw(np.random.default_rng(s_mis))
+        self.xd = T.Draw(np.random.default_rng(s_extra))
         self.start = datetime(first_year, 4, 1)
         self.end = datetime(first_year + years, 3, 31, 23, 59, 59)  # the export is taken here
         self.cal = _Calendar(date(first_year, 3, 1), date(first_year + years + 1, 12, 31))
@@ -350,7 +374,7 @@ class _Generator:
 
     # ------------------------------------------------------------ records
     def _new(self, **kw) -> dict:
-        rec = {c: None for c in CANONICAL}
+        rec = {c: None for c in (*CANONICAL, *MONITORING)}
         rec.update(key=len(self.recs), topic=None, true={}, dup_of=None, parent=None, children=[], person=None,
                    verbosity=0, text_kind=None, late=False)
         rec.update(kw)
@@ -536,6 +560,17 @@ class _Generator:
         if rec["outcome"] in ("Upheld", "Partly upheld") and self.d.chance(0.55):
             rec["compensation"] = float(round(self.d.between(100, 2000) / 50) * 50)
             rec["corrective_action"] = "Financial remedy"
+        x = self.xd
+        rec["ombudsman"] = "Housing Ombudsman" if rec["service"] == "Housing Management" else "LGSCO"
+        if rec["outcome"] != "Withdrawn" and x.chance(OMBUDSMAN_INVESTIGATE[rec["outcome"]]):
+            rec["ombudsman_decision"] = "Investigated"
+            if rec["outcome"] in ("Upheld", "Partly upheld"):
+                rec["remedy_complied"] = "Yes" if x.chance(REMEDY_COMPLIED) else "No"
+        else:  # no finding: nothing upheld, nothing paid
+            rec["ombudsman_decision"] = "Closed after initial enquiries" if rec["outcome"] == "Withdrawn" else x.wpick(OMBUDSMAN_NOT_INVESTIGATED)
+            if rec["outcome"] != "Withdrawn":
+                rec["outcome"] = None
+            rec["compensation"] = rec["corrective_action"] = None
 
     def _duplicates(self, originals: list[dict], n_dup: int, fy_end: datetime) -> None:
         d = self.d
@@ -634,6 +669,14 @@ class _Generator:
                 r["escalation_reason"] = new
         return out
 
+    def monitor(self) -> None:
+        """Equalities monitoring on first contacts, disclosed on about a third (the rest blank, as exports hold it)."""
+        x = self.xd
+        for r in self.order:
+            if r["case_type"] == "Complaint" and r["stage"] == "1" and r["person"] is not None and x.chance(DISCLOSED):
+                r["ethnicity"], r["disability"] = x.wpick(ETHNICITY), x.wpick(DISABILITY)
+                r["age_band"] = x.wpick(AGE_BAND) if x.chance(0.9) else None
+
     def write_texts(self) -> None:
         d = self.td
         streets = [s for w in WARDS for s in w[3]]
@@ -661,8 +704,7 @@ class _Generator:
                 text = T.escalation_text(d, ctx, person, reasons=r["true"]["escalation_reason"], service=service,
                                          topic=r["topic"], parent_ref=parent["case_id"], stage=r["stage"], channel=channel)
             elif kind == "ombudsman":
-                body = "Housing Ombudsman" if service == "Housing Management" else "LGSCO"
-                text = T.ombudsman_text(d, ctx, outcome=r["outcome"], body=body, parent_ref=r["parent_case_id"],
+                text = T.ombudsman_text(d, ctx, outcome=r["outcome"] or r["ombudsman_decision"], body=r["ombudsman"], parent_ref=r["parent_case_id"],
                                         comp=r["compensation"])
             else:
                 text = T.compliment_text(d, ctx, person, service=service, channel=channel)
@@ -687,7 +729,7 @@ def _months_between(a: datetime, b: datetime) -> int:
 
 # ---------------------------------------------------------------- ground truth
 def _pct(num: int, den: int) -> float | None:
-    return round(100.0 * num / den, 1) if den else None
+    return half_up(num, den)  # rounded half up, as councils round (2,685 of 10,000 is 26.9%)
 
 
 def _rate(num: int, den: int, name: str) -> dict:
@@ -705,6 +747,8 @@ def compute_truth(recs: list[dict], periods: list[str], miscoded: list[dict], me
     escalated = {r["parent"] for r in recs if r["stage"] == "2"}
     pop = {w[0]: w[1] for w in WARDS}
     truth: dict = {"meta": meta}
+    meta_as_at = max(r["received"] for r in recs)  # open cases are judged against the export's latest date received
+    meta["as_at"] = meta_as_at.date().isoformat()
     for fy in periods:
         rs = [r for r in recs if fy_of(r["received"]) == fy]
         contacts = [r for r in rs if r["case_type"] == "Complaint" and r["stage"] == "1"]
@@ -757,10 +801,10 @@ def compute_truth(recs: list[dict], periods: list[str], miscoded: list[dict], me
         t["corrective_actions"] = dict(Counter(x for r in rs if r["corrective_action"]
                                                for x in dict.fromkeys(r["corrective_action"].split(";"))))
         paid = [r["compensation"] for r in rs if r["compensation"] is not None and r["compensation"] > 0]
-        t["compensation"] = {"sum": round(float(sum(paid)), 2), "count": len(paid)}
+        t["compensation"] = {"sum": money(float(sum(paid))), "count": len(paid)}
         t["channels"] = dict(Counter(r["channel"] for r in contacts if r["channel"] is not None))
         wards = Counter(r["ward"] for r in acc1 if r["ward"] is not None)
-        t["wards"] = {w: {"count": wards.get(w, 0), "per_1000": round(wards.get(w, 0) / pop[w] * 1000, 2)} for w in pop}
+        t["wards"] = {w: {"count": wards.get(w, 0), "per_1000": half_up(wards.get(w, 0), pop[w], dp=2, scale=1000)} for w in pop}
         compl = [r for r in rs if r["case_type"] == "Compliment"]
         t["compliments"] = dict(Counter(r["service"] for r in compl))
         t["compliments_total"] = len(compl)
@@ -783,6 +827,7 @@ def compute_truth(recs: list[dict], periods: list[str], miscoded: list[dict], me
                 "service": svc, "starts": emerging_start[topic].date().isoformat(),
                 "by_quarter": {q: sum(quarter_of(r["received"]) == q for r in ec) for q in ("Q1", "Q2", "Q3", "Q4")},
                 "case_ids": [r["case_id"] for r in ec]}
+        t.update(seed_figures(rs, by_key, as_at=meta_as_at, population=sum(pop.values())))
         keys = {r["key"] for r in rs}
         t["miscoded_count"] = dict(Counter(m["target"] for m in miscoded if m["key"] in keys))
         truth[fy] = t
@@ -791,7 +836,7 @@ def compute_truth(recs: list[dict], periods: list[str], miscoded: list[dict], me
 
 # ---------------------------------------------------------------- frames and files
 def _frame(recs: list[dict]) -> pd.DataFrame:
-    df = pd.DataFrame([{c: r[c] for c in CANONICAL} for r in recs], columns=list(CANONICAL))
+    df = pd.DataFrame([{c: r[c] for c in (*CANONICAL, *MONITORING)} for r in recs], columns=[*CANONICAL, *MONITORING])
     for c in ("received", "responded", "due"):
         df[c] = pd.to_datetime(df[c]).astype("datetime64[ns]")
     df["compensation"] = df["compensation"].astype(float)
@@ -801,7 +846,7 @@ def _frame(recs: list[dict]) -> pd.DataFrame:
             df[c] = df[c].where(df[c].notna(), None)
     # the line each record starts on in the written CSV (header = 1; texts hold newlines)
     lines = df["text"].str.count("\n").to_numpy() + 1
-    df[SOURCE_ROW] = 2 + np.concatenate(([0], np.cumsum(lines)[:-1]))
+    df.insert(len(CANONICAL), SOURCE_ROW, 2 + np.concatenate(([0], np.cumsum(lines)[:-1])))
     return df
 
 
@@ -814,6 +859,7 @@ def generate_demo(*, seed: int = DEFAULT_SEED, n_contacts: int = 10_000, first_y
     g.build_structure()
     g.assign_ids()
     mis = g.miscode()
+    g.monitor()
     g.write_texts()
     recs = g.order
     periods = [fy_label(first_year + y) for y in range(years)]
@@ -835,8 +881,8 @@ def generate_demo(*, seed: int = DEFAULT_SEED, n_contacts: int = 10_000, first_y
 
 
 def _csv_frame(cases: pd.DataFrame) -> pd.DataFrame:
-    """The export as written: canonical columns only, ISO dates (to the minute; `due` as a day)."""
-    out = cases[list(CANONICAL)].copy()
+    """The export as written: canonical columns, then the monitoring ones, ISO dates (to the minute; `due` as a day)."""
+    out = cases[[*CANONICAL, *MONITORING]].copy()
     for c in ("received", "responded"):
         out[c] = out[c].dt.strftime("%Y-%m-%d %H:%M").where(out[c].notna(), None)
     out["due"] = out["due"].dt.strftime("%Y-%m-%d").where(out["due"].notna(), None)

@@ -611,7 +611,9 @@ STAGE3_LEAD = ["[I|we] [remain dissatisfied|are still unhappy] [after|with] the 
 OMBUDSMAN = {"Upheld": "[fault found|the Ombudsman found fault] causing injustice. [Remedy:|Recommended:] [apology and payment of {comp}|apology and review of procedures|payment of {comp} for distress]",
              "Partly upheld": "[fault found in part|some fault found]. [Recommended an apology|Remedy: apology] [and|plus] [a service review|{comp} for time and trouble]",
              "Not upheld": "[no fault found|the Ombudsman found no fault|closed - no fault] [in how the council handled the complaint|]",
-             "Withdrawn": "[complaint withdrawn by the complainant|the complainant withdrew their complaint]"}
+             "Withdrawn": "[complaint withdrawn by the complainant|the complainant withdrew their complaint]",
+             "Closed after initial enquiries": "[closed after initial enquiries|will not investigate] - [no worthwhile outcome achievable|not enough injustice to warrant investigation|out of jurisdiction]",
+             "Referred back for local resolution": "[premature - referred back to the council|referred back for local resolution] [to complete its complaints procedure|]"}
 OMBUDSMAN_NO_PAYMENT = {
     "Upheld": "[fault found|the Ombudsman found fault] causing injustice. [Remedy:|Recommended:] [apology and review of procedures|an apology and a reminder to staff|apology and a service review]",
     "Partly upheld": "[fault found in part|some fault found]. [Recommended an apology|Remedy: apology] [and|plus] a service review"}

@@ -10,7 +10,10 @@ from rca.demo_data import generate_demo, write_demo
 
 @pytest.mark.model
 def test_demo_runs_every_step_and_says_what_the_report_left_out(tmp_path):
-    write_demo(generate_demo(seed=3, n_contacts=600), tmp_path / "d")
+    paths = write_demo(generate_demo(seed=3, n_contacts=600), tmp_path / "d")
+    import pandas as pd  # an export without equalities monitoring: the report says which table it could not fill
+
+    pd.read_csv(paths["cases"], dtype=str).drop(columns=["ethnicity", "disability", "age_band"]).to_csv(paths["cases"], index=False)
     r = CliRunner().invoke(app, ["demo", "--data", str(tmp_path / "d" / "demo_cases.csv"), "--model-dir", str(tmp_path / "m"),
                                  "--out", str(tmp_path / "o")])
     assert r.exit_code == 0, r.output
@@ -18,6 +21,7 @@ def test_demo_runs_every_step_and_says_what_the_report_left_out(tmp_path):
     for step in ("[1/5]", "[2/5]", "[3/5]", "[4/5]", "[5/5]", "done in"):
         assert step in out
     assert (tmp_path / "o" / "report" / "report.html").exists() and (tmp_path / "m" / "manifest.json").exists()
+    assert (tmp_path / "o" / "report" / "briefing.html").exists() and "briefing.docx" in out
     # the report's own account of a table it could not fill reaches the person running the demo
     html = (tmp_path / "o" / "report" / "report.html").read_text("utf-8")
     assert "Equalities monitoring" in html

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import pandas as pd
 
-from rca.demo_data import EMERGING, fy_of, generate_demo
+from rca.demo_data import EMERGING, MONITORING, fy_of, generate_demo
 from rca.errors import RcaError
 from rca.schema import CANONICAL, SOURCE_ROW
 from rca.taxonomy import load_taxonomy
@@ -26,7 +26,7 @@ def test_same_seed_same_year_other_seed_other_year():
 
 def test_canonical_frame_types(demo_small):
     df = demo_small.cases
-    assert list(df.columns) == [*CANONICAL, SOURCE_ROW]
+    assert list(df.columns) == [*CANONICAL, SOURCE_ROW, *MONITORING]  # canonical, the CSV row, then what councils record beside
     for col in ("received", "responded", "due"):
         assert str(df[col].dtype) == "datetime64[ns]", col
     assert str(df["extension_days"].dtype) == "Int64"

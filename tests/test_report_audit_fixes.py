@@ -566,13 +566,26 @@ def _reader(df: pd.DataFrame, rep) -> Reader:
     # escalation: services add up to All services; All services is the accepted stage 1; the key-figure rate, when shown, gives the count
     esc = true["escalation_by_service"]
     last = len(esc.data) - 1
-    for c in ("Stage 1 complaints", "Escalated to stage 2"):
-        R.add([R.cell("escalation_by_service", i, c) for i in range(last)], R.cell("escalation_by_service", last, c))
+    for c in ("Stage 1 complaints", "Stage 2 complaints", "Escalated so far (cohort)"):
+        if c in esc.data:
+            R.add([R.cell("escalation_by_service", i, c) for i in range(last)], R.cell("escalation_by_service", last, c))
     R.add([R.cell("escalation_by_service", last, "Stage 1 complaints")], K("Accepted complaints (stage 1)"))
+    R.add([R.cell("escalation_by_service", last, "Stage 2 complaints")], K("Stage 2 complaints"))
     shown_kf = rep.tables["key_figures"].data.set_index("Measure")["2023-24"]
-    if _num(shown_kf["Escalation rate to stage 2 %"]) is not None:
-        R.eqs.append(([R.cell("escalation_by_service", last, "Escalated to stage 2")], R.implied("escalated (key figure)", R.value(R.cell("escalation_by_service", last, "Escalated to stage 2")))))
+    if _num(shown_kf["Escalation rate to stage 2 %"]) is not None:  # stage 2s received over stage 1s: gives the stage 2 count
+        R.eqs.append(([R.cell("escalation_by_service", last, "Stage 2 complaints")], R.implied("escalated (key figure)", R.value(R.cell("escalation_by_service", last, "Stage 2 complaints")))))
         R.fixed = getattr(R, "fixed", set()) | {("implied", "escalated (key figure)")}
+    # overturn's stage 1 not upheld is outcomes by stage's; the Ombudsmen's rows add up, and their total is the key figure
+    R.add([R.cell("overturn", 0, "Stage 1 not upheld")], R.cell("outcomes_by_stage", _rows_of(obs, "Stage", "Stage 1")[0], "Not upheld"))
+    if "ombudsman_bodies" in true and true["ombudsman_bodies"].ok:
+        ob = true["ombudsman_bodies"].data
+        n_ob = len(ob) - 1
+        for i in range(len(ob)):
+            R.add([R.cell("ombudsman_bodies", i, "Not investigated"), R.cell("ombudsman_bodies", i, "Investigated")], R.cell("ombudsman_bodies", i, "Received"))
+            R.add([R.cell("ombudsman_bodies", i, "Upheld"), R.cell("ombudsman_bodies", i, "Not upheld")], R.cell("ombudsman_bodies", i, "Investigated"))
+        for c in ("Received", "Not investigated", "Investigated", "Upheld", "Not upheld"):
+            R.add([R.cell("ombudsman_bodies", i, c) for i in range(n_ob)], R.cell("ombudsman_bodies", n_ob, c))
+        R.add([R.cell("ombudsman_bodies", n_ob, "Received")], K("Ombudsman enquiries"))
     # on time: responded = on time + late, row by row and stage by stage; services add up to stages; late by reason
     ots, otv, dr = true["on_time_by_stage"], true["on_time_by_service"], true["delay_reasons"]
     for i, stage in enumerate(ots.data["Stage"]):
@@ -634,7 +647,7 @@ def test_the_audit_leaks_are_closed():
     obs = t["outcomes_by_stage"].data.set_index("Stage")
     if obs.loc["Stage 2", "With outcome"] in ("[c]",) or str(obs.loc["Stage 2", "With outcome"]).startswith("<"):
         assert isinstance(t["overturn"].data.at[0, "Stage 2 with an outcome"], str)
-    esc = t["escalation_by_service"].data.set_index("Service").loc["All services", "Escalated to stage 2"]
+    esc = t["escalation_by_service"].data.set_index("Service").loc["All services", "Stage 2 complaints"]
     kf = t["key_figures"].data.set_index("Measure")["2023-24"]
     if isinstance(esc, str):
         assert kf["Escalation rate to stage 2 %"] == "–"

@@ -59,8 +59,13 @@ def _read(report) -> dict:
     st = _t(report, "stage_counts").set_index("Stage")[FY]
     f["stage_counts"] = {s: int(st[name]) for s, name in STAGE.items()}
     ot = _t(report, "on_time_by_stage").set_index("Stage")
-    f["on_time"] = {s: _rate(ot.loc[n, "Responded"], ot.loc[n, "On time"], ot.loc[n, "% on time"], ["on_time"])
+    f["on_time"] = {s: _rate(ot.loc[n, "Responded"], ot.loc[n, "On time"], ot.loc[n, "% of responses on time"], ["on_time"])
                     for s, n in STAGE.items() if n in ot.index}
+    f["on_time_with_open"] = {s: {"on_time": int(ot.loc[n, "On time"]), "responded": int(ot.loc[n, "Responded"]),
+                                  "open_overdue": int(ot.loc[n, "Open, overdue"]),
+                                  "total": int(ot.loc[n, "Responded"]) + int(ot.loc[n, "Open, overdue"]),
+                                  "pct": _rate(1, 1, ot.loc[n, "% on time"], ["x"])["pct"]}
+                              for s, n in STAGE.items() if n in ot.index}
     by = _t(report, "on_time_by_service")
     f["on_time_by_service"] = {}
     for s, n in STAGE.items():
@@ -69,10 +74,16 @@ def _read(report) -> dict:
             f["on_time_by_service"][s] = {r["Service"]: _rate(r[f"{n} responded"], r[f"{n} on time"], r[f"{n} %"], ["on_time"])
                                           for _, r in rows.iterrows()}
     esc = _t(report, "escalation_by_service")
-    f["escalation_rate"] = {r["Service"]: _rate(r["Stage 1 complaints"], r["Escalated to stage 2"], r["Escalation rate %"], ["escalated"])
-                            for _, r in esc.iterrows() if r["Service"] != "All services"}
+    cohort = "Escalated so far (cohort)"
+    f["escalation_rate"] = {r["Service"]: _rate(r["Stage 1 complaints"], r[cohort], r["Cohort rate %"], ["escalated"])
+                            for _, r in esc.iterrows() if r["Service"] != "All services" and r["Stage 1 complaints"] > 0}
     r = esc[esc["Service"].eq("All services")].iloc[0]
-    f["escalation_rate_all"] = _rate(r["Stage 1 complaints"], r["Escalated to stage 2"], r["Escalation rate %"], ["escalated"])
+    f["escalation_rate_all"] = _rate(r["Stage 1 complaints"], r[cohort], r["Cohort rate %"], ["escalated"])
+
+    def received(r):
+        return {"stage2": int(r["Stage 2 complaints"]), "stage1": int(r["Stage 1 complaints"]), "pct": _rate(1, 1, r["Escalation rate %"], ["x"])["pct"]}
+    f["escalation_received"] = {"all": received(r), "by_service": {x["Service"]: received(x) for _, x in esc.iterrows()
+                                                                   if x["Service"] != "All services"}}
     out = _t(report, "outcomes_by_stage").set_index("Stage")
     f["outcomes"], f["uphold_rate"] = {}, {}
     for s, n in STAGE.items():
@@ -89,7 +100,23 @@ def _read(report) -> dict:
             f["uphold_rate_by_service"][s] = {r["Service"]: _rate(r["Decided"], r["Upheld"] + r["Partly upheld"], r["Uphold rate %"], ["upheld"])
                                               for _, r in rows.iterrows()}
     ov = _t(report, "overturn").set_index("Period").loc[FY]
-    f["overturn"] = _rate(ov["Stage 2 with an outcome"], ov["Overturned"], ov["Overturn rate %"], ["overturned"])
+    f["overturn"] = _rate(ov["Stage 2 with an outcome"], ov["Overturned at stage 2"], ov["% of stage 2 outcomes"], ["overturned"])
+    f["overturn_kc"] = _rate(ov["Stage 1 not upheld"], ov["Overturned at stage 2"], ov["Overturn rate %"], ["overturned"])
+    cs = _t(report, "compensation_split").set_index("Paid by")
+    f["compensation_split"] = {k: {"sum": float(cs.loc[n, "Amount £"]), "count": int(cs.loc[n, "Cases"]),
+                                   "average": None if math.isnan(cs.loc[n, "Average award £"]) else float(cs.loc[n, "Average award £"])}
+                               for k, n in (("local", "Local remedies (stages 1 to 3)"), ("ombudsman", "Ombudsman"))}
+    ob = _t(report, "ombudsman_bodies")
+
+    def num(v):
+        return None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
+    f["ombudsman_bodies"] = {("All" if r["Ombudsman"] == "All Ombudsman complaints" else r["Ombudsman"]): {
+        "received": int(r["Received"]), "investigated": int(r["Investigated"]), "upheld": int(r["Upheld"]),
+        "not_upheld": int(r["Not upheld"]), "uphold_pct": num(r["Uphold rate %"]), "remedies": int(r["Remedies due"]),
+        "complied": int(r["Complied with"]), "complied_pct": num(r["Compliance %"]),
+        "upheld_per_100k": num(r["Upheld per 100,000 residents"])} for _, r in ob.iterrows()}
+    f["equalities"] = {k[len("equalities_"):]: {str(g): int(n) for g, n in zip(t.data["Group"], t.data["Complaints"]) if int(n) > 0}
+                       for k, t in report.tables.items() if k.startswith("equalities_") and t.ok}
     f["root_causes"] = _counts(_t(report, "root_causes"), "Root cause", FY)
     f["escalation_reasons"] = _counts(_t(report, "escalation_reasons"), "Escalation reason", "Complaints")
     f["escalations"] = int(report.tables["escalation_reasons"].note.split(" stage 2")[0].split()[-1].replace(",", ""))
@@ -140,7 +167,8 @@ def _cmp(truth_value, got, path):
     "contacts", "accepted", "not_accepted", "volumes_by_service", "stage_counts", "on_time", "on_time_by_service",
     "escalation_rate", "escalation_rate_all", "outcomes", "outcomes_by_service", "uphold_rate", "uphold_rate_by_service",
     "overturn", "root_causes", "escalation_reasons", "escalations", "delay_reasons", "late", "corrective_actions",
-    "compensation", "channels", "wards", "compliments", "compliments_total", "ombudsman", "by_quarter"])
+    "compensation", "channels", "wards", "compliments", "compliments_total", "ombudsman", "by_quarter",
+    "escalation_received", "overturn_kc", "compensation_split", "on_time_with_open", "ombudsman_bodies", "equalities"])
 def test_figure_equals_truth(truth, report, key):
     _cmp(truth[key], _read(report)[key], key)
 

@@ -70,8 +70,10 @@ def test_overturn_counts_only_not_upheld_then_upheld_over_stage2_with_outcome():
     _, t = tables(df)
     r = row(t["overturn"], "Period", "2023-24")
     assert r["Stage 2 with an outcome"] == 4
-    assert r["Overturned"] == 2
-    assert r["Overturn rate %"] == 50.0
+    assert r["Overturned at stage 2"] == 2
+    assert r["% of stage 2 outcomes"] == 50.0
+    # K&C: overturned over stage 1 complaints not upheld (A, B, D, E)
+    assert r["Stage 1 not upheld"] == 4 and r["Overturn rate %"] == 50.0
 
 
 def test_overturn_uses_the_stage2_received_date_and_a_parent_from_the_previous_year():
@@ -83,9 +85,10 @@ def test_overturn_uses_the_stage2_received_date_and_a_parent_from_the_previous_y
     ])
     _, t = tables(df, compare=PREV)
     cur = row(t["overturn"], "Period", "2023-24")
-    assert (cur["Stage 2 with an outcome"], cur["Overturned"]) == (1, 1)
+    assert (cur["Stage 2 with an outcome"], cur["Overturned at stage 2"], cur["Stage 1 not upheld"]) == (1, 1, 1)
     prev = row(t["overturn"], "Period", "2022-23")
-    assert prev["Stage 2 with an outcome"] == 0 and math.isnan(prev["Overturn rate %"])
+    assert prev["Stage 2 with an outcome"] == 0 and math.isnan(prev["% of stage 2 outcomes"])
+    assert prev["Stage 1 not upheld"] == 1 and prev["Overturn rate %"] == 0.0
 
 
 # -------------------------------------------------------- escalation rate
@@ -106,13 +109,14 @@ def test_escalation_rate_counts_stage1_in_period_escalated_whenever():
     ])
     _, t = tables(df)
     esc = t["escalation_by_service"]
-    p = row(esc, "Service", "Parking")
-    assert (p["Stage 1 complaints"], p["Escalated to stage 2"], p["Escalation rate %"]) == (2, 1, 50.0)
+    cohort = "Escalated so far (cohort)"
+    p = row(esc, "Service", "Parking")  # stage 2s received in the year: P1-2; cohort: P2 (escalated the next year)
+    assert (p["Stage 1 complaints"], p["Stage 2 complaints"], p["Escalation rate %"], p[cohort], p["Cohort rate %"]) == (2, 1, 50.0, 1, 50.0)
     h = row(esc, "Service", "Housing Management")
-    assert (h["Stage 1 complaints"], h["Escalated to stage 2"], h["Escalation rate %"]) == (4, 1, 25.0)
+    assert (h["Stage 1 complaints"], h["Stage 2 complaints"], h["Escalation rate %"], h[cohort]) == (4, 1, 25.0, 1)
     total = row(esc, "Service", "All services")
-    assert (total["Stage 1 complaints"], total["Escalated to stage 2"]) == (6, 2)
-    assert total["Escalation rate %"] == round(100 * 2 / 6, 1)
+    assert (total["Stage 1 complaints"], total["Stage 2 complaints"], total[cohort]) == (6, 2, 2)
+    assert total["Escalation rate %"] == 33.3
     # stage counts: the stage 2 received in April 2023 counts in 2023-24, the one in April 2024 does not
     st = t["stage_counts"]
     assert row(st, "Stage", "Stage 2")["2023-24"] == 2
@@ -279,9 +283,9 @@ def test_suppression_hides_small_counts_and_rates_on_them():
     # the total row (10) less Parking's 7 would give Highways' 3 away: Parking is withheld too
     assert row(esc, "Service", "Parking")["Stage 1 complaints"] == "[c]"
     assert row(esc, "Service", "All services")["Stage 1 complaints"] == 10
-    assert row(esc, "Service", "Parking")["Escalated to stage 2"] == "<5"
+    assert row(esc, "Service", "Parking")["Stage 2 complaints"] == "<5"
     assert row(esc, "Service", "Parking")["Escalation rate %"] == "–"  # 1 of 7 would give the count away
-    assert row(esc, "Service", "Highways")["Escalated to stage 2"] == 0  # zero is not disclosive: shown
+    assert row(esc, "Service", "Highways")["Stage 2 complaints"] == 0  # zero is not disclosive: shown
     ten = suppress(t["escalation_by_service"], small=10)
     assert row(ten, "Service", "Parking")["Stage 1 complaints"] == "<10"
     off = suppress(t["escalation_by_service"], small=0)

@@ -18,6 +18,7 @@ from ..config import Config
 from ..errors import RcaError
 from . import charts as ch
 from .analysis import analyse_text
+from .changes import key_figure_changes
 from .periods import Period, financial_year, fy_label, parse_period
 from .report_sections import Section, assemble
 from .settings import ReportSettings
@@ -55,6 +56,7 @@ class Report:
     generated: str = field(default_factory=lambda: date.today().isoformat())
     timings: dict[str, float] = field(default_factory=dict)
     alerts: list[str] = field(default_factory=list)  # what a reader must know first: undated data, periods the data does not wholly cover
+    briefing: object = None  # rca.reports.briefing.Briefing: the two pages for a QA meeting and members
 
     def table(self, key: str) -> Table:
         return self.tables[key]
@@ -155,12 +157,14 @@ def build_report(cases: pd.DataFrame, *, period: str | Period, compare: str | Pe
     prep.small = small
     prep.notes = notes + prep.notes  # rows left out by the caller, predictions made: shown in the report's data notes
     compare = prep.compare  # dropped when the data holds no record in it (prep.alerts says so)
-    groups = annual_tables(prep, population=_read_population(population))
+    pop = _read_population(population)
+    groups = annual_tables(prep, population=pop)
     timings["tables"] = time.perf_counter() - t0
     text = analyse_text(prep, by=by, members=members, settings=settings, seed=config.seed, small=small)
     timings["themes"] = time.perf_counter() - t0
     if small > 1:  # each table, then the counts that two tables share or that add up across tables
         groups = suppress_report(groups, small=small)
+    groups["summary"] = [key_figure_changes(prep, t) for t in groups["summary"]]  # from the figures as shown
     sections, charts, methods = assemble(prep, groups, text, members=members, by=by, small=small)
     timings["charts"] = time.perf_counter() - t0
     tables = {t.key: t for v in groups.values() for t in v}
@@ -174,6 +178,9 @@ def build_report(cases: pd.DataFrame, *, period: str | Period, compare: str | Pe
         theme_counts=text.counts, trend_tests=text.changes, year_tests=text.year_changes, watch=text.watch,
         learning=text.learning, notes=prep.notes + text.coverage_notes + text.notes, methods=methods, suppress_below=small,
         timings=timings, alerts=list(prep.alerts))
+    from .briefing import build_briefing
+
+    report.briefing = build_briefing(prep, report, population=pop, small=settings.suppress_below or 5)
     report.timings["total"] = time.perf_counter() - t0
     log.info("report built in %.2f s", report.timings["total"])
     return report
@@ -207,9 +214,9 @@ def _csv_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_report(report: Report, out_dir: str | Path) -> dict[str, Path]:
-    """Write report.html, report.docx, report.xlsx, tables/<key>.csv (one per table) and charts/<key>.png
-    into `out_dir`, each file atomically. Returns {"html": path, "docx": ..., "xlsx": ..., "csv_<key>": ...,
-    "chart_<key>": ...}."""
+    """Write report.html, report.docx, report.xlsx, briefing.html, briefing.docx, tables/<key>.csv (one per table)
+    and charts/<key>.png into `out_dir`, each file atomically. Returns {"html": path, "docx": ..., "xlsx": ...,
+    "briefing_html": ..., "briefing_docx": ..., "csv_<key>": ..., "chart_<key>": ...}."""
     from ..io import atomic_path, write_table
     from .fmt import with_unknown
     from .render_docx import write_docx
@@ -226,6 +233,10 @@ def write_report(report: Report, out_dir: str | Path) -> dict[str, Path]:
         paths["html"] = write_html(report, out / "report.html")
         paths["docx"] = write_docx(report, out / "report.docx")
         paths["xlsx"] = write_xlsx(report, out / "report.xlsx")
+        if report.briefing is not None:
+            from .briefing import write_briefing
+
+            paths.update(write_briefing(report.briefing, out))
         for t in workbook_tables(report):
             paths[f"csv_{t.key}"] = write_table(_csv_frame(with_unknown(t)), out / "tables" / f"{t.key}.csv")
         for key, c in report.charts.items():

@@ -66,9 +66,31 @@ def figure_value(measure: str, value) -> str:
     return fmt_cell(value, "", None)
 
 
+def change_text(value, *, rate: bool = False, money: bool = False) -> str:
+    """A change with its sign: "+12", "−3", "+1.5 pts" (a rate's change is in percentage points), "+£120.00"."""
+    if isinstance(value, str):
+        return value
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return DASH
+    v = float(value)
+    sign = "+" if v > 0 else ("−" if v < 0 else "")
+    if rate:
+        return f"{sign}{abs(v):.1f} pts"
+    if money:
+        return f"{sign}£{abs(v):,.2f}"
+    return f"{sign}{abs(v):,.0f}" if v.is_integer() else f"{sign}{abs(v):,.1f}"
+
+
 def cell_text(table: Table, row, col: str) -> str:
     """The text of one cell as the HTML and Word reports print it."""
+    from .tables_common import CHANGE
+
+    if col == CHANGE:
+        measure = str(row["Measure"]) if table.key == "key_figures" else ""
+        return change_text(row[col], rate=measure.endswith("%"), money=measure.endswith("£") or col in table.money)
     if table.key == "key_figures" and col != "Measure":
+        if "%" in str(col):  # the % change column: a percentage whatever the measure
+            return fmt_cell(row[col], col, table)
         return figure_value(str(row["Measure"]), row[col])
     return fmt_cell(row[col], col, table)
 

@@ -15,6 +15,8 @@ with the links below) and withholds more where a small count could still be work
   outcome" is outcomes by stage's Stage 2 "With outcome"; Ombudsman outcomes are that row's;
 - on time by service adds up, stage by stage, to on time by stage (responded, on time, and the late responses,
   which no table prints but each implies); late responses by delay reason add up to the late responses;
+- escalation's stage 2 total is the key figures' stage 2; the Ombudsmen's total received is the key figures'
+  Ombudsman count; overturn's "Stage 1 not upheld" is outcomes by stage's Stage 1 "Not upheld";
 - a key-figure rate is "–" where the count it is the share of, or its base, is withheld in its table.
 
 A link is used only where the counts agree (so a table built another way is never audited against a wrong sum).
@@ -116,8 +118,10 @@ def links(tables: dict[str, Table]) -> _Links:
                 L.column(key, "Complaints", L.kf(FIRST, cur))
         for col in ("Recorded", "Predicted"):
             L.column("root_cause_predicted", col, L.kf(ACC, cur))
+        L.same(L.kf("Stage 2 complaints", cur), L.cell("escalation_by_service", "Service", "All services", "Stage 2 complaints"))
+        L.same(L.kf("Ombudsman enquiries", cur), L.cell("ombudsman_bodies", "Ombudsman", "All Ombudsman complaints", "Received"))
         L.rates.append((L.kf("Escalation rate to stage 2 %", cur),
-                        [L.cell("escalation_by_service", "Service", "All services", c) for c in ("Escalated to stage 2", "Stage 1 complaints")]))
+                        [L.cell("escalation_by_service", "Service", "All services", c) for c in ("Stage 2 complaints", "Stage 1 complaints")]))
         for s in ("1", "2"):
             L.rates.append((L.kf(f"Stage {s} on time %", cur),
                             [L.cell("on_time_by_stage", "Stage", f"Stage {s}", c) for c in ("On time", "Responded")]))
@@ -142,6 +146,7 @@ def links(tables: dict[str, Table]) -> _Links:
                          rows=_rows(tables.get("outcomes_by_service"), "Stage", stage))
         if cur is not None:
             L.same(L.cell("overturn", "Period", cur, "Stage 2 with an outcome"), L.cell("outcomes_by_stage", "Stage", "Stage 2", "With outcome"))
+            L.same(L.cell("overturn", "Period", cur, "Stage 1 not upheld"), L.cell("outcomes_by_stage", "Stage", "Stage 1", "Not upheld"))
             for col in obs.counts:
                 L.same(L.cell("ombudsman", "Outcome", col, cur), L.cell("outcomes_by_stage", "Stage", "Ombudsman", col))
     # on time: by service adds up to by stage (the late responses too); late responses by delay reason

@@ -34,7 +34,9 @@ def _value(v):
     if v is None or v is pd.NA or v is pd.NaT:
         return None
     if isinstance(v, (float, np.floating)):
-        return None if math.isnan(float(v)) or math.isinf(float(v)) else float(v)
+        if math.isinf(float(v)):  # a % change from none: "new", as the HTML and Word say it
+            return "new" if v > 0 else "–"
+        return None if math.isnan(float(v)) else float(v)
     if isinstance(v, (bool, np.bool_)):
         return bool(v)
     if isinstance(v, (int, np.integer)):

@@ -130,10 +130,11 @@ def _summary_text(prep: Prepared, groups: dict[str, list[Table]], *, small: int)
         if _shown(x):
             bits.append(f"{x:.1f}% of stage {s} responses were sent on time")
     if bits:
-        paras.append("; ".join(bits).capitalize() + ", against a target of 90%.")
+        paras.append("; ".join(bits).capitalize() + ", against a target of 90% (a complaint still open past its due date "
+                     "counts as late).")
     esc, up = v.get("Escalation rate to stage 2 %"), v.get("Stage 1 uphold rate %")
     if _shown(esc):
-        paras.append(f"{esc:.1f}% of accepted stage 1 complaints were escalated to stage 2.")
+        paras.append(f"Stage 2 complaints received were {esc:.1f}% of the stage 1 complaints accepted in the year.")
     if _shown(up):
         paras.append(f"Of the stage 1 complaints decided (upheld, partly upheld or not upheld), {up:.1f}% were upheld or partly upheld.")
     return paras
@@ -248,10 +249,12 @@ def _about(s: Section, prep: Prepared, groups, ta: TextAnalysis, *, members: boo
     s.add("list", [
         "First contacts: complaint records at stage 1 received in the period. Accepted: those whose acceptability is Complaint.",
         "On time: sent on or before the due date, counted in working days (England bank holidays; received after 3 pm counts from the next working day) plus agreed extensions.",
-        "Escalation rate: accepted stage 1 complaints with a stage 2 complaint recorded against them.",
+        "Escalation rate: stage 2 complaints received in the period over stage 1 complaints accepted in it, as councils publish "
+        "it; the cohort rate (stage 1 complaints of the period with a stage 2 so far) is given beside it.",
+        "On time: a complaint still open after its due date, on the latest date received in the export, counts as late.",
         "Uphold rate (every table, figure and sentence): upheld plus partly upheld, over complaints decided (upheld, partly upheld "
         "or not upheld). Withdrawn complaints and those resolved on receipt are counted but are not in the rate. "
-        "Overturn: not upheld at stage 1, upheld at stage 2.",
+        "Overturn: stage 2 complaints upheld (in full or in part) whose stage 1 was not upheld, over stage 1 complaints not upheld.",
         "Comparisons: where the data covers the two periods for different numbers of days, changes are compared per day covered.",
         f"Trends: {tr.SHARE_TEST.format(by=by)}; {tr.COUNT_TEST}.",
         *([f"Newly emerging themes: {ta.emerging.describe_test()}."] if ta.emerging is not None else []),

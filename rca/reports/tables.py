@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from . import tables_causes as tc
+from . import tables_ombudsman as tom
 from . import tables_outcomes as to
 from . import tables_volume as tv
 from .tables_common import UPHELD, Prepared, Table, missing, pct, prepare, suppress, uphold_rate  # noqa: F401  (re-exported)
@@ -34,7 +35,7 @@ SECTIONS: list[tuple[str, str]] = [
 STAGE_TABLES = {"volumes_by_service", "stage_counts", "acceptance", "channels", "wards", "quarterly", "on_time_by_stage",
                 "on_time_by_service", "delay_reasons", "escalation_by_service", "escalation_reasons", "overturn",
                 "outcomes_by_stage", "outcomes_by_service", "root_causes", "root_causes_by_quarter", "root_cause_predicted",
-                "ombudsman"}
+                "ombudsman", "ombudsman_bodies", "compensation_split"}
 
 
 def _no_stage(prep: Prepared, t: Table) -> Table:
@@ -54,8 +55,8 @@ def annual_tables(prep: Prepared, *, population: pd.DataFrame | None = None) -> 
     out["escalation"] = [to.escalation_by_service(prep), to.escalation_reasons(prep), to.overturn(prep)]
     out["outcomes"] = [to.outcomes_by_stage(prep), to.outcomes_by_service(prep)]
     out["causes"] = [tc.root_causes(prep), tc.root_causes_by_quarter(prep), tc.predicted_root_causes(prep)]
-    out["remedies"] = [tc.corrective_actions(prep), tc.compensation(prep)]
-    out["ombudsman"] = [tc.ombudsman(prep)]
+    out["remedies"] = [tc.corrective_actions(prep), tom.compensation_split(prep), tc.compensation(prep)]
+    out["ombudsman"] = [tom.ombudsman_bodies(prep, population), tc.ombudsman(prep)]
     out["equalities"] = tv.equalities(prep)
     out["summary"] = [key_figures(prep)]
     return {k: [_no_stage(prep, t) for t in v] for k, v in out.items()}
@@ -89,13 +90,12 @@ def _figures(prep: Prepared, period) -> tuple[dict[str, float | int | None], dic
     if not prep.undated:
         for s in ("1", "2"):
             r = responded[responded["_stage"].eq(s)]
-            fig[f"Stage {s} on time %"] = pct(int(r["_on_time"].sum()), len(r)) if len(r) else None
-            base[f"Stage {s} on time %"] = len(r)
+            n = len(r) + int((every["_open_overdue"] & every["_stage"].eq(s)).sum())  # open past the due date: late
+            fig[f"Stage {s} on time %"] = pct(int(r["_on_time"].sum()), n) if n else None
+            base[f"Stage {s} on time %"] = n
             num[f"Stage {s} on time %"] = int(r["_on_time"].sum())
-    if "parent_case_id" in prep.frame and "stage" in has:
-        f = prep.frame
-        parents = set(f.loc[f["_stage"].eq("2") & f["parent_case_id"].notna(), "parent_case_id"].astype(str))
-        escalated = int(s1["case_id"].astype(str).isin(parents).sum())
+    if "stage" in has:  # as the seed reports count it: stage 2s received over stage 1s received in the period
+        escalated = int(acc_all["_stage"].eq("2").sum())
         fig["Escalation rate to stage 2 %"] = pct(escalated, len(s1)) if len(s1) else None
         base["Escalation rate to stage 2 %"] = len(s1)
         num["Escalation rate to stage 2 %"] = escalated

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .tables_common import NOT_RECORDED, Prepared, Table, count_by, missing, pct, sort_counts, unlock_note
+from .tables_common import CHANGE, NOT_RECORDED, Prepared, Table, count_by, missing, pct, sort_counts, unlock_note
 
 STAGES = ("1", "2", "3")
 STAGE_NAMES = {"1": "Stage 1", "2": "Stage 2", "3": "Stage 3", "ombudsman": "Ombudsman"}
@@ -29,6 +29,8 @@ def _with_change(cur: pd.Series, prev: pd.Series | None, prep: Prepared, *, labe
     c = cur.reindex(keys).fillna(0).astype("int64")
     p = prev.reindex(keys).fillna(0).astype("int64")
     df = pd.DataFrame({label: keys, cmp_lab: p.to_numpy(), cur_lab: c.to_numpy()})
+    if not prep.per_day:  # counts over different days covered are not subtracted one from the other
+        df[CHANGE] = (c - p).to_numpy()
     df[prep.change_col] = prep.change_pct(c.to_numpy(), p.to_numpy())
     return df
 
@@ -44,12 +46,14 @@ def _total_row(df: pd.DataFrame, label_col: str, label: str = "Total", prep: Pre
 
 def change_pct_cols(prep: Prepared) -> dict:
     """The `pct` entry of a table's % change column (hidden with any suppressed count in its row)."""
-    return {prep.change_col: None} if prep.compare else {}
+    if not prep.compare:
+        return {}
+    return {prep.change_col: None, **({} if prep.per_day else {CHANGE: None})}
 
 
 def count_cols(df: pd.DataFrame, label: str) -> tuple[str, ...]:
     """Every column of a per-period count table but its label and its percentages."""
-    return tuple(c for c in df.columns if c != label and "%" not in str(c))
+    return tuple(c for c in df.columns if c not in (label, CHANGE) and "%" not in str(c))
 
 
 def with_change_note(prep: Prepared, note: str) -> str:
@@ -163,7 +167,7 @@ def wards(prep: Prepared, population: pd.DataFrame | None = None) -> Table:
         df = pd.concat([df, pd.DataFrame({"Ward": quiet, "Complaints": 0})], ignore_index=True)
     df["Residents"] = [popmap.get(str(w).lower()) for w in df["Ward"]]
     df["Residents"] = pd.to_numeric(df["Residents"], errors="coerce").astype("Int64")
-    df["Per 1,000 residents"] = [round(1000.0 * c / p, 2) if pd.notna(p) and p > 0 else float("nan")
+    df["Per 1,000 residents"] = [pct(c, p, 2, scale=1000) if pd.notna(p) and p > 0 else float("nan")
                                  for c, p in zip(df["Complaints"], df["Residents"])]
     df = df.sort_values(["Per 1,000 residents", "Ward"], ascending=[False, True], na_position="last").reset_index(drop=True)
     unmatched = [w for w, p in zip(df["Ward"], df["Residents"]) if pd.isna(p) and w != NOT_RECORDED]
