@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_recipe.py                 # every set present
     .venv/bin/python benchmarks/bench_recipe.py cfpb banking77  # some of them
-    .venv/bin/python benchmarks/bench_recipe.py --no-refs       # product only
+    .venv/bin/python benchmarks/bench_recipe.py --refs          # fit the references again too
 
 For each set of ``real_data.py`` (fixed splits) it writes the training rows to a
 CSV in a temporary folder and runs, from that folder (so no ``rca.toml`` is
@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -46,12 +47,18 @@ RCA = str(Path(sys.executable).with_name("rca"))
 GOALS = {"nhs": ("macro_f1", 0.520), "cfpb": ("macro_f1", 0.313), "banking77": ("accuracy", 0.915)}
 
 
-def _run(args: list[str], cwd: Path) -> tuple[subprocess.CompletedProcess, float]:
-    t = time.perf_counter()
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def _run(args: list[str], cwd: Path) -> tuple[subprocess.CompletedProcess, float, float]:
+    """(result, wall seconds, CPU seconds of the command and the worker processes it waited for)."""
+    t, c = time.perf_counter(), _cpu()
     res = subprocess.run([RCA, *args], cwd=cwd, capture_output=True, text=True)
     if res.returncode:
         raise SystemExit(f"{' '.join(args)} failed ({res.returncode}):\n{res.stderr[-3000:]}")
-    return res, time.perf_counter() - t
+    return res, time.perf_counter() - t, _cpu() - c
 
 
 def run_cli(s: real_data.RealSet) -> dict:
@@ -60,12 +67,13 @@ def run_cli(s: real_data.RealSet) -> dict:
         pd.DataFrame({"text": s.train_text, s.target: s.train_y}).to_csv(d / "train.csv", index=False)
         pd.DataFrame({"text": s.test_text}).to_csv(d / "test.csv", index=False)
         load0 = os.getloadavg()[0]
-        train, train_s = _run(["train", "train.csv", "--target", s.target, "--model-dir", "model", "--json"], d)
-        _, score_s = _run(["score", "test.csv", "--model-dir", "model", "--out", "scored.csv"], d)
+        train, train_s, train_cpu = _run(["train", "train.csv", "--target", s.target, "--model-dir", "model", "--json"], d)
+        _, score_s, _ = _run(["score", "test.csv", "--model-dir", "model", "--out", "scored.csv"], d)
         pred = pd.read_csv(d / "scored.csv", dtype=str, keep_default_na=False)[f"{s.target}_predicted"].tolist()
         metrics = json.loads((d / "model" / "metrics.json").read_text(encoding="utf-8"))[s.target]
     out = json.loads(train.stdout)
     return {"model": "rca train (no config)", **scores(s.test_y, pred), "train_seconds": round(train_s, 1),
+            "train_cpu_seconds": round(train_cpu, 1),
             "score_seconds": round(score_s, 1), "load_average_at_start": round(load0, 2),
             "command": f"rca train train.csv --target {s.target} --model-dir model; rca score test.csv --model-dir model --out scored.csv",
             "internal_holdout": out["metrics"][s.target], "recipe": metrics.get("recipe")}
@@ -80,23 +88,29 @@ def bench_set(key: str, s: real_data.RealSet, *, refs: bool) -> dict:
     rec = out["rca"]["recipe"] or {}
     print(f"  rca: macro-F1 {out['rca']['macro_f1']:.3f}, accuracy {out['rca']['accuracy']:.3f}, train "
           f"{out['rca']['train_seconds']:.0f} s; recipe {rec.get('view')} C={rec.get('C')} {rec.get('decision')}", flush=True)
-    if refs:
+    saved = RESULTS / f"real_{key}.json"
+    if not refs and saved.exists():  # the same split and reference models, measured by bench_real_sets.py
+        out["references"] = json.loads(saved.read_text(encoding="utf-8")).get("references", [])
+        out["references_from"] = f"benchmarks/results/{saved.name}"
+    elif refs:
         out["references"] = [run_reference("tfidf+logreg", reference_lr, s), run_reference("word+char tfidf+linearsvc", reference_svm, s)]
-        for r in out["references"]:
-            print(f"  {r['model']}: macro-F1 {r['macro_f1']:.3f}, accuracy {r['accuracy']:.3f}", flush=True)
+    for r in out.get("references", []):
+        print(f"  {r['model']}: macro-F1 {r['macro_f1']:.3f}, accuracy {r['accuracy']:.3f}", flush=True)
     return out
 
 
 def table(results: list[dict]) -> str:
-    lines = ["| set (train/test) | rca train, no config: macro-F1 | accuracy | recipe it chose | train s | TF-IDF + LR | word+char SVM | goal |",
+    lines = ["| set (train/test) | rca train, no config: macro-F1 | accuracy | recipe it chose | train s wall (CPU) | TF-IDF + LR | word+char SVM | goal |",
              "|---|---:|---:|---|---:|---:|---:|---|"]
     for r in results:
         x, rec = r["rca"], r["rca"].get("recipe") or {}
         refs = {ref["model"]: ref for ref in r.get("references", [])}
         m = next(iter(r["goal"]))
+        avg = f" averaged with a word SVM (C={rec['word_view_C']})" if rec.get("word_view_C") else ""
         ref = lambda name: (f"{refs[name]['macro_f1']:.3f} / {refs[name]['accuracy']:.3f}" if name in refs else "-")  # noqa: E731
         lines.append(f"| {r['dataset']} {r['task']} ({r['n_train']:,}/{r['n_test']:,}) | {x['macro_f1']:.3f} | {x['accuracy']:.3f} | "
-                     f"{rec.get('view')}, C={rec.get('C')}, {rec.get('decision')} | {x['train_seconds']:.0f} | {ref('tfidf+logreg')} | "
+                     f"{rec.get('view')}, C={rec.get('C')}{avg}, "
+                     f"{rec.get('decision')} | {x['train_seconds']:.0f} ({x.get('train_cpu_seconds', '-')} CPU) | {ref('tfidf+logreg')} | "
                      f"{ref('word+char tfidf+linearsvc')} | {m.replace('_', '-')} ≥ {r['goal'][m]} |")
     return "\n".join(lines)
 
@@ -104,7 +118,8 @@ def table(results: list[dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("sets", nargs="*", help=f"of {', '.join(real_data.LOADERS)} (default: every one present)")
-    ap.add_argument("--no-refs", action="store_true", help="skip the two reference models")
+    ap.add_argument("--refs", action="store_true", help="fit the two reference models again (default: take them from "
+                    "results/real_<set>.json, where bench_real_sets.py measured them on the same split)")
     args = ap.parse_args(argv)
     RESULTS.mkdir(exist_ok=True)
     for key in args.sets or list(real_data.LOADERS):
@@ -114,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{key}: skipped ({exc} is absent)")
             continue
         print(f"{key}: {s.name} {s.target}, {len(s.train_text):,} train / {len(s.test_text):,} test", flush=True)
-        r = bench_set(key, s, refs=not args.no_refs)
+        r = bench_set(key, s, refs=args.refs)
         (RESULTS / f"recipe_{key}.json").write_text(json.dumps(r, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     saved = [json.loads((RESULTS / f"recipe_{k}.json").read_text(encoding="utf-8")) for k in real_data.LOADERS
              if (RESULTS / f"recipe_{k}.json").exists()]
