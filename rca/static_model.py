@@ -33,6 +33,8 @@ _MAX_WORD = 100
 
 def _normalise(text: str) -> str:
     """BERT's normaliser: lower case, accents stripped, control characters dropped."""
+    if text.isascii():  # no accents to strip; control characters split words like punctuation and match no token
+        return text.lower()
     text = unicodedata.normalize("NFD", text.lower())
     return "".join(c for c in text if unicodedata.category(c) not in ("Mn", "Cc", "Cf") or c in "\t\n\r")
 
