@@ -154,7 +154,7 @@ def _closures(value: Any, source: str | None) -> list[str]:
 
 
 # the tool tables read elsewhere (config.section): [model], [score], ... (docs/config.md)
-SECTIONS = {"model", "tracking", "score", "serve", "store", "report", "drift", "model_card", "triage"}
+SECTIONS = {"model", "tracking", "score", "serve", "store", "report", "drift", "model_card", "triage", "themes"}
 
 
 def _check_keys(data: dict[str, Any], source: str | None) -> None:

@@ -20,6 +20,7 @@ from .learning import draft_learning
 from .periods import bin_labels, bins_between
 from .settings import ReportSettings
 from .tables_common import NOT_RECORDED, Prepared, Table, pct
+from ..themes.naming_config import theme_renames
 from .themes import UNASSIGNED, NoThemes, proper_nouns, text_themes
 
 MIN_TEXTS = 30  # fewer accepted complaints with text than this: no themes from the text
@@ -199,7 +200,8 @@ def analyse_text(prep: Prepared, *, by: str = "quarter", members: bool = False, 
     names = proper_nouns(redacted.tolist())  # capitalised mid-sentence words: never theme names or terms
     try:
         themes, quotes, labels = text_themes(win, n_themes=settings.n_themes, seed=seed, n_quotes=settings.quotes,
-                                             quote_mask=in_period.to_numpy(), redacted=redacted, names=names)
+                                             quote_mask=in_period.to_numpy(), redacted=redacted, names=names,
+                                             renames=theme_renames(prep.config))
     except NoThemes:
         ta.notes.append(f"The text of the {n_text:,} accepted stage 1 complaints {where} has too few distinct words to find themes "
                         "(the same wording on nearly every record, e.g. a placeholder), so there are no text themes, emerging themes "
@@ -251,9 +253,9 @@ def _tables(prep: Prepared, ta: TextAnalysis, by: str, settings: ReportSettings)
                 "top_root_cause": "Most recorded root cause", "trend": f"Latest {by}", "terms": "Key phrases"}
         df = t[[c for c in cols if c in t]].rename(columns=cols)
         out.append(Table("text_themes", "Themes found in the complaint text", df, counts=("Complaints",), pct={"% of complaints": "Complaints"},
-                         note="Themes found in the redacted text of accepted stage 1 complaints without using any labels (TF-IDF over words and phrases, "
-                              f"non-negative matrix factorisation, seed {prep.config.seed}); each complaint is counted under its strongest theme. "
-                              f"Names come from each theme's most distinctive phrases. Counts are for {prep.period.label}."))
+                         note="Themes found in the redacted text of accepted stage 1 complaints without using any labels (phrase TF-IDF times "
+                              f"static word vectors, KMeans, seed {prep.config.seed}); each complaint is counted under its nearest theme. "
+                              f"Names are the noun phrases that most set each theme apart ([themes] names renames them). Counts are for {prep.period.label}."))
     em = ta.emerging
     if em is not None:
         c = em.clusters

@@ -106,7 +106,10 @@ class ThemeFinder:
         # short answers are a theme of their own when there are as many as a fifth of an average theme
         use_short = int(short.sum()) >= max(3, 0.2 * n_words / self.n_themes) and self.n_themes >= 2
         pool = np.flatnonzero(has_words & ~short) if use_short else np.flatnonzero(has_words)
-        k = min(int(self.n_themes) - int(use_short), len(pool))
+        distinct = len({low[i] for i in pool})
+        if distinct < 2 and not use_short:
+            raise NoThemes(f"the {n_words:,} texts share too few distinct words to find themes (one wording on every text)")
+        k = min(int(self.n_themes) - int(use_short), distinct)  # never more groups than different texts
         if k < 1:
             raise NoThemes("every text is a short answer with no content word")
         sub = [low[i] for i in pool]
