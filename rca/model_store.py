@@ -215,7 +215,8 @@ def _retire_stale(model_dir: Path, *, keep: set[str], old_version: str | None) -
     """Take target files the new version does not list off the top level: unlisted, they are never
     verified, and a reader would take them for part of the current model."""
     old_dir = model_dir / VERSIONS / old_version if old_version else None
-    for path in sorted([*model_dir.glob(f"target-*{SUFFIX}"), *model_dir.glob("target-*.joblib")]):
+    for path in sorted([*model_dir.glob(f"target-*{SUFFIX}"), *model_dir.glob("target-*.joblib"),
+                        model_dir / PICKLED_FEATURISER]):  # a format-1 folder's pickles, once retrained
         if path.name in keep or not path.is_file():
             continue
         try:

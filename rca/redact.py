@@ -22,6 +22,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from .redact_case import CUE_WORDS, truecased
+
 __all__ = ["PLACEHOLDERS", "PiiSpan", "evaluate", "find_pii", "redact", "redact_many"]
 
 PLACEHOLDERS = {t: f"[{t}]" for t in ("EMAIL", "PHONE", "POSTCODE", "NINO", "SORTCODE", "ACCOUNT", "DOB", "ADDRESS", "NAME")}
@@ -241,6 +243,9 @@ _NAME_CUES = (
         r"(?i:\b(?!(?:i|we|they|you|he|she|it|and|then|also|just|have|had|has|never|already|again|finally|"
         r"eventually|once|twice|who|which|that)\b)[a-z]+\s+(?:called|named))\s+({_NAME})"
     ), frozenset({"called", "named"})),
+    # I spoke to Okonkwo; talked with Mrs Bello
+    (re.compile(rf"(?i:\b(?:spoke|speak|spoken|talked|talking)\s+(?:to|with))\s+(?:{_TITLES}\.?\s+)?({_NAME})"),
+     frozenset({"spoke", "speak", "spoken", "talked", "talking"})),
     # Dear Mrs Patel, Hi Lucy
     (re.compile(rf"(?i:\b(?:dear|hi|hello|hiya))\s+(?:{_TITLES}\.?\s+)?({_NAME})"),
      frozenset({"dear", "hi", "hello", "hiya"})),
@@ -423,7 +428,8 @@ def find_pii(text: str) -> list[PiiSpan]:
         return []
     found: list[PiiSpan] = []
     low = text.lower()
-    low_tokens = _CUE_WORDS.intersection(_WORD.findall(low))  # the only words asked about below
+    words = set(_WORD.findall(low))
+    low_tokens = _CUE_WORDS & words  # the only words asked about below
     if "@" in text:
         found += [PiiSpan(m.start(), m.end(), "EMAIL") for m in _EMAIL.finditer(text)]
     if _HAS_DIGIT.search(text):
@@ -433,7 +439,32 @@ def find_pii(text: str) -> list[PiiSpan]:
         if low_tokens & _UNIT_WORDS:
             found += [PiiSpan(m.start(), m.end(), "ADDRESS") for m in _BUILDING.finditer(text)]
     found += _name_spans(text, low_tokens)
+    # MY DAUGHTER ELLA, a man called dave: names the capitals do not show (only texts with a cue or a first name)
+    cased = _case_blind_copy(text, words)
+    if cased is not None:
+        found += [s for s in _name_spans(cased, low_tokens) if s.kind == "NAME"]
     return _resolve(found)
+
+
+_NEVER_NAMES: frozenset[str] | None = None
+_LOWER_NAMES = frozenset(n.lower() for n in _SAFE_NAMES)
+# never the first word of a name after "Mr", "my son"...: spaCy's stop words would mean importing spaCy
+_FUNCTION_WORDS = frozenset(
+    "has had have having said says will would can could did does do done who whom which what its him them were been "
+    "being should shall may might must there their theirs our ours your yours mine hers himself herself themselves "
+    "about after before again against over under into onto off out up down very too more most some any each every "
+    "both either neither other another such than only own same".split())
+
+
+def _case_blind_copy(text: str, words: set[str]) -> str | None:
+    """`rca.redact_case.truecased` with this module's first names, English words and stop words."""
+    global _NEVER_NAMES
+    if _NEVER_NAMES is None:
+        _NEVER_NAMES = _STOP | _PLACE_WORDS | {w.capitalize() for w in _MY_NAME_STOP | _FUNCTION_WORDS}
+    if CUE_WORDS.isdisjoint(words) and _LOWER_NAMES.isdisjoint(words):
+        return None  # most texts: nothing to look at, and the word list is not loaded for them
+    return truecased(text, names=_SAFE_NAMES, cue_names=_ALL_NAMES, english=_english_words(), stop=_NEVER_NAMES,
+                     words=words)
 
 
 def _resolve(found: list[PiiSpan]) -> list[PiiSpan]:

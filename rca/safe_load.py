@@ -49,6 +49,13 @@ _PLAIN_LOADERS = frozenset({
 })
 # loaders that call the named class with stored arguments: only for these scikit-learn modules
 _CONSTRUCTING_LOADERS = {"TreeNode": ("sklearn.tree.",), "LossNode": ("sklearn._loss.", "sklearn.linear_model.")}
+# loaders that call their class with the content (an array, a list...) or with nothing: the class must be
+# of the kind the loader is for, so no other class's constructor is called with what the file supplies
+_LOADER_MODULES = {"NdArrayNode": "numpy", "MaskedArrayNode": "numpy", "DTypeNode": "numpy",
+                   "RandomStateNode": "numpy.random", "RandomGeneratorNode": "numpy.random",
+                   "SparseMatrixNode": "scipy.sparse", "JsonNode": "builtins", "SliceNode": "builtins",
+                   "BytesNode": "builtins", "BytearrayNode": "builtins"}
+_LOADER_BASES = {"DictNode": (dict,), "ListNode": (list,), "SetNode": (set, frozenset), "TupleNode": (tuple,)}
 
 
 def dump_artefact(obj: Any, path: str | Path) -> None:
@@ -190,14 +197,28 @@ def _check(schema: dict) -> tuple[list[str], list[str]]:
                 out.add(f"{what} (a function outside rca, scikit-learn, numpy and scipy)")
         elif not allowed_type(module, name):
             out.add(what)
+        elif not _fits_loader(loader, module, name):
+            out.add(f"{what} (not a type {loader} builds)")
     return sorted(out), sorted(used)
+
+
+def _fits_loader(loader: str, module: str, name: str) -> bool:
+    if loader in _LOADER_MODULES:
+        want = _LOADER_MODULES[loader]
+        return module == want or module.startswith(want + ".")
+    if loader in _LOADER_BASES:
+        import builtins
+
+        cls = getattr(builtins, name, None) if module == "builtins" else _resolve(module, name)
+        return isinstance(cls, type) and issubclass(cls, _LOADER_BASES[loader])
+    return True
 
 
 def load_artefact(data: bytes, *, file: str) -> Any:
     """Build the object in a skops file's bytes after `refusals` finds nothing to refuse (else E310).
 
-    `file` names the artefact in errors. Bytes that are not a skops file (a pickle, say) are E310 too:
-    they are never unpickled.
+    `file` names the artefact in errors. A pickle is E310 and any other file that is not a skops file
+    E302: neither is ever unpickled.
     """
     import skops.io as sio
 
@@ -205,7 +226,9 @@ def load_artefact(data: bytes, *, file: str) -> Any:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             schema = json.loads(zf.read("schema.json"))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, RuntimeError, NotImplementedError) as exc:
-        raise RcaError("E310", f"not a skops model file ({type(exc).__name__}); it was not loaded", file=file) from exc
+        if data[:1] == b"\x80":  # a pickle's protocol byte: what a tampered folder would hold
+            raise RcaError("E310", "holds a pickle, which could run code; it was not loaded", file=file) from exc
+        raise RcaError("E302", f"is not a skops model file ({type(exc).__name__}); it was not loaded", file=file) from exc
     if not isinstance(schema, dict):
         raise RcaError("E310", "schema.json describes no object; it was not loaded", file=file)
     refused, used = _check(schema)

@@ -48,7 +48,7 @@ def test_missing_model_dir_is_E301(args, cases_csv, tmp_path):
 def test_tampered_model_stops_scoring_with_E302_and_no_output(trained_model_dir, cases_csv, tmp_path):
     model = tmp_path / "model"
     shutil.copytree(trained_model_dir, model, ignore=shutil.ignore_patterns("mlflow.db", "mlartifacts"))
-    with open(model / "featuriser.joblib", "ab") as fh:
+    with open(model / "featuriser.skops", "ab") as fh:
         fh.write(b"\x00")
     result = runner.invoke(app, ["score", str(cases_csv), "--model-dir", str(model), "--out", str(tmp_path / "o.csv"), "--no-progress"])
     _coded(result, "E302")

@@ -1,8 +1,9 @@
 """Model integrity: a model folder whose files differ from its manifest is refused
-(E302/E303) *before* anything is unpickled, and a missing folder is E301.
+(E302/E303) *before* anything in it is loaded, and a missing folder is E301.
 
-Every test copies the session's trained model and damages the copy; unpickling is
-trapped so that a test fails if `load_model` reaches `joblib.load` on a bad folder.
+Every test copies the session's trained model and damages the copy; loading is
+trapped so that a test fails if `load_model` reaches the skops loader or `joblib.load`
+on a bad folder.
 """
 from __future__ import annotations
 
@@ -32,11 +33,14 @@ def model_copy(trained_model_dir, tmp_path) -> Path:
 
 @pytest.fixture
 def no_unpickling(monkeypatch):
-    """Make any unpickling inside rca.model_store a test failure."""
-    def refuse(*args, **kwargs):
-        raise Unpickled(f"joblib.load reached with {args[:1]}")
+    """Make any loading of a model file inside rca.model_store a test failure."""
+    import joblib
 
-    monkeypatch.setattr(model_store.joblib, "load", refuse)
+    def refuse(*args, **kwargs):
+        raise Unpickled(f"a model file was loaded: {args[:1]}")
+
+    monkeypatch.setattr(model_store, "load_artefact", refuse)
+    monkeypatch.setattr(joblib, "load", refuse)
 
 
 def _manifest(folder: Path) -> dict:
@@ -53,9 +57,9 @@ def test_untouched_copy_loads_and_predicts(model_copy):
     assert set(preds) == set(bundle.targets)
 
 
-@pytest.mark.parametrize("artefact", ["featuriser.joblib", "target-root_cause.joblib"])
+@pytest.mark.parametrize("artefact", ["featuriser.skops", "target-root_cause.skops"])
 @pytest.mark.parametrize("damage", ["flip", "truncate", "replace"])
-def test_tampered_or_truncated_artefact_is_refused_before_unpickling(model_copy, no_unpickling, artefact, damage):
+def test_tampered_or_truncated_artefact_is_refused_before_loading(model_copy, no_unpickling, artefact, damage):
     path = model_copy / artefact
     data = bytearray(path.read_bytes())
     if damage == "flip":
@@ -73,7 +77,7 @@ def test_tampered_or_truncated_artefact_is_refused_before_unpickling(model_copy,
 
 
 def test_missing_artefact_is_refused(model_copy, no_unpickling):
-    (model_copy / "target-service.joblib").unlink()
+    (model_copy / "target-service.skops").unlink()
     with pytest.raises(RcaError) as err:
         load_model(model_copy)
     assert err.value.code == "E302" and "missing" in str(err.value)
@@ -114,10 +118,10 @@ def test_aliases_file_pointing_outside_is_refused(model_copy, tmp_path, no_unpic
 
 
 def test_target_file_not_listed_in_the_artefacts_is_refused(model_copy, no_unpickling):
-    """An extra pickle dropped in the folder and named only in target_files must not be loaded unchecked."""
-    shutil.copy(model_copy / "target-service.joblib", model_copy / "target-extra.joblib")
+    """An extra model file dropped in the folder and named only in target_files must not be loaded unchecked."""
+    shutil.copy(model_copy / "target-service.skops", model_copy / "target-extra.skops")
     manifest = _manifest(model_copy)
-    manifest["target_files"]["extra"] = "target-extra.joblib"
+    manifest["target_files"]["extra"] = "target-extra.skops"
     _write_manifest(model_copy, manifest)
     with pytest.raises(RcaError) as err:
         load_model(model_copy)

@@ -8,7 +8,6 @@ import json
 import shutil
 from pathlib import Path
 
-import joblib
 import pandas as pd
 import pytest
 
@@ -52,10 +51,10 @@ def _edit_manifests(folder: Path, edit, *, both: bool = True) -> None:
 
 # ------------------------------------------------------------ 1: one file per target name
 def test_target_file_keeps_simple_names_and_separates_punctuation_variants():
-    assert target_file("root_cause") == "target-root_cause.joblib"  # existing models keep loading
-    assert target_file("service.v2") == "target-service.v2.joblib"
+    assert target_file("root_cause") == "target-root_cause.skops"
+    assert target_file("service.v2") == "target-service.v2.skops"
     names = {target_file(t) for t in ("Dept/Area", "Dept_Area", "Dept Area", "Dept:Area")}
-    assert len(names) == 4 and "target-Dept_Area.joblib" in names
+    assert len(names) == 4 and "target-Dept_Area.skops" in names
     assert len(model_store.target_files(["Service", "service"])) == 2
     assert len({f.casefold() for f in model_store.target_files(["Service", "service"]).values()}) == 2
     assert len(target_file("x" * 400)) < 130
@@ -71,7 +70,7 @@ def test_targets_differing_only_by_punctuation_keep_their_own_models_and_registr
     folder = tmp_path / "m"
     res = train_models(df, targets=["Dept/Area", "Dept_Area"], model_dir=folder, config=TRACKING)
     files = res.manifest["target_files"]
-    assert files["Dept_Area"] == "target-Dept_Area.joblib" and files["Dept/Area"] != files["Dept_Area"]
+    assert files["Dept_Area"] == "target-Dept_Area.skops" and files["Dept/Area"] != files["Dept_Area"]
     bundle = load_model(folder)
     assert set(bundle.models["Dept/Area"].classes_) == {"North", "South"}
     assert set(bundle.models["Dept_Area"].classes_) == {"Red", "Blue"}
@@ -172,9 +171,9 @@ def test_retraining_without_a_target_leaves_no_stale_file_or_current_alias(tmp_p
     folder = tmp_path / "m"
     first = train_models(two_targets(), targets=["label", "label2"], model_dir=folder, config=TRACKING)
     second = train_models(two_targets(seed=1), targets=["label"], model_dir=folder, config=TRACKING)
-    assert not (folder / "target-label2.joblib").exists()
-    assert (folder / "versions" / first.version / "target-label2.joblib").is_file()  # the old version keeps it
-    assert sorted(p.name for p in folder.glob("target-*.joblib")) == ["target-label.joblib"]
+    assert not (folder / "target-label2.skops").exists()
+    assert (folder / "versions" / first.version / "target-label2.skops").is_file()  # the old version keeps it
+    assert sorted(p.name for p in folder.glob("target-*.skops")) == ["target-label.skops"]
     client = MlflowClient(tracking_uri=f"sqlite:///{folder / 'mlflow.db'}")
     assert "current" not in client.get_registered_model("rca-label2").aliases
     assert client.get_model_version_by_alias("rca-label", "current").run_id == second.run_id
@@ -215,15 +214,15 @@ def test_target_listed_with_another_targets_pickle_is_refused(copy):
 
 
 def test_featuriser_listed_as_a_target_is_refused(copy):
-    _edit_manifests(copy, lambda m: m["target_files"].update(label="featuriser.joblib"))
+    _edit_manifests(copy, lambda m: m["target_files"].update(label="featuriser.skops"))
     with pytest.raises(RcaError) as e:
         load_model(copy)
-    assert e.value.code == "E302" and "featuriser.joblib" in str(e.value)
+    assert e.value.code == "E302" and "featuriser.skops" in str(e.value)
 
 
 @pytest.mark.parametrize("edit", [lambda m: m.update(applies_from_stage={"label": "2"}),
                                   lambda m: m["thresholds"].update(label=0.0),
-                                  lambda m: m["target_files"].update(label="target-label2.joblib")])
+                                  lambda m: m["target_files"].update(label="target-label2.skops")])
 def test_top_manifest_edited_without_its_version_copy_is_refused_before_unpickling(copy, no_unpickle, edit):
     _edit_manifests(copy, edit, both=False)
     with pytest.raises(RcaError) as e:
@@ -279,7 +278,9 @@ def test_aliases_file_that_is_not_a_table_is_E303(copy, no_unpickle):
 
 
 def test_loaded_pickles_are_the_ones_listed(model_dir):
-    """The check that each pickle says its target reads the object joblib gives back."""
+    """The check that each model file says its target reads the object the file gives back."""
+    from rca.safe_load import load_artefact
+
     bundle = load_model(model_dir)
     for target, name in bundle.manifest["target_files"].items():
-        assert joblib.load(model_dir / name).target == target
+        assert load_artefact((model_dir / name).read_bytes(), file=name).target == target

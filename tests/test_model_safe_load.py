@@ -164,6 +164,24 @@ def test_allowed_names_cannot_be_called_with_stored_arguments(tmp_path):
     assert not target.exists()
 
 
+@pytest.mark.parametrize("loader,module,name", [("NdArrayNode", "rca.config", "Config"),
+                                                ("ListNode", "sklearn.pipeline", "Pipeline"),
+                                                ("DictNode", "rca.models", "TargetModel")])
+def test_allowed_classes_are_not_called_by_a_loader_meant_for_other_types(loader, module, name):
+    """An array, list or dict loader calls its class with the file's content: only arrays, lists, dicts."""
+    def inject(schema):
+        node = json.loads(zipfile.ZipFile(io.BytesIO(sio.dumps({"k": [1, 2]} if loader == "DictNode" else
+                                                                np.arange(3) if loader == "NdArrayNode" else [1, 2])
+                                                     )).read("schema.json"))
+        node.update({"__module__": module, "__class__": name})
+        schema["content"]["a"] = node
+        return schema
+
+    with pytest.raises(RcaError) as err:
+        load_artefact(_skops_with(inject, {"a": 1}), file="x.skops")
+    assert err.value.code == "E310" and f"{module}.{name}" in str(err.value)
+
+
 def test_functions_outside_the_allowed_packages_are_refused():
     def inject(schema):
         schema["content"]["f"] = {"__class__": "system", "__module__": "os", "__loader__": "FunctionNode"}
@@ -236,12 +254,12 @@ def _as_pickle_folder(folder: Path) -> None:
         path.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
 
 
-def test_a_pickle_folder_is_refused_unless_its_path_is_trusted(folder, monkeypatch, no_unpickle):
-    expected = load_model(folder).predict(TEXTS)
+def test_a_pickle_folder_is_refused_unless_its_path_is_trusted(folder, monkeypatch):
     _as_pickle_folder(folder)
     monkeypatch.delenv(TRUST_PICKLES_ENV, raising=False)
+    monkeypatch.setattr(joblib, "load", lambda *a, **k: pytest.fail("joblib.load reached"))
     with pytest.raises(RcaError) as err:
-        load_model(folder)  # no_unpickle: joblib.load is never reached
+        load_model(folder)
     assert err.value.code == "E311" and str(folder) in str(err.value)
     monkeypatch.setenv(TRUST_PICKLES_ENV, str(folder.parent / "some-other-folder"))
     with pytest.raises(RcaError):
@@ -258,3 +276,15 @@ def test_a_trusted_pickle_folder_still_loads(folder, monkeypatch):
     with pytest.raises(RcaError) as err:
         load_model(folder)
     assert err.value.code == "E302"
+
+
+def test_retraining_a_pickle_folder_replaces_its_pickles(folder, demo_small):
+    from rca.config import Config
+    from rca.train import train_models
+
+    _as_pickle_folder(folder)
+    train_models(demo_small.cases.iloc[:400], targets=["service"], model_dir=folder, config=Config(seed=7),
+                 recipe="fast")
+    assert not list(folder.glob("*.joblib"))  # moved into the old version's folder, off the top
+    bundle = load_model(folder)
+    assert bundle.manifest["format"] == 2 and bundle.targets == ["service"]

@@ -38,6 +38,10 @@ def _needles() -> list[str]:
 def _file_text(path: Path) -> str:
     if path.suffix == ".joblib":
         return pickle.dumps(joblib.load(path)).decode("latin-1")
+    if path.suffix == ".skops":  # compressed: read the objects it holds
+        from rca.safe_load import load_artefact
+
+        return pickle.dumps(load_artefact(path.read_bytes(), file=str(path))).decode("latin-1")
     if path.suffix == ".parquet":
         return pd.read_parquet(path).to_csv()
     if path.suffix == ".db":

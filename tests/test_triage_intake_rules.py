@@ -336,7 +336,7 @@ def test_serve_refuses_a_changed_model_before_starting(trained_model_dir, tmp_pa
 
     folder = tmp_path / "m"
     shutil.copytree(trained_model_dir, folder)
-    victim = next(folder.glob("target-*.joblib"))
+    victim = next(folder.glob("target-*.skops"))
     victim.write_bytes(victim.read_bytes() + b"\0")
     started = []
     monkeypatch.setattr(uvicorn, "run", lambda *a, **k: started.append(a))

@@ -1,0 +1,142 @@
+"""A copy of a text cased as a name finder expects, for texts whose capitals say nothing.
+
+`rca.redact` finds names by their capitals: after a cue ("my daughter Ella", "a man called Dave",
+"Mr Okafor") or as a known first name. In a text written in capitals ("MY DAUGHTER ELLA") or
+without any ("my daughter ella... called dave") that fails, so `truecased` returns a copy of the
+same length, letter for letter, in which
+
+* in each sentence (or line) mostly in capitals, or with no capital letters at all, each known first
+  name is written Capitalised ("ELLA" -> "Ella"; "the bin was not collected on monday" keeps every
+  word: nothing there is a name; nor "st anne's court");
+* in any text, the lower-case words right after a cue are capitalised when they can be a name: a
+  known first name, or any word but a stop word after a title (Mr, Mrs, Dr...); after a relation,
+  role, "called"/"named" or "spoke to", a word that is no English word (spaCy's lemma tables).
+
+Offsets in the copy are offsets in the text, so spans found in it redact the original.
+
+>>> names = frozenset({"Ella", "Dave"})
+>>> truecased("MY DAUGHTER ELLA SAW A MAN CALLED DAVE", names=names, english=frozenset({"man", "saw"}), stop=frozenset())
+'MY DAUGHTER Ella SAW A MAN CALLED Dave'
+>>> truecased("Mr Smith came", names=names, english=frozenset({"came"}), stop=frozenset()) is None
+True
+"""
+from __future__ import annotations
+
+import re
+
+__all__ = ["CUE_WORDS", "truecased"]
+
+_TITLE = r"(?:mr|mrs|ms|miss|mx|dr|cllr|councillor)\.?"
+_RELATION = (
+    r"(?:my|our|his|her|their)\s+(?:little\s+|older\s+|younger\s+|elder\s+|late\s+)?"
+    r"(?:son|daughter|husband|wife|partner|ex-partner|mum|mother|mom|dad|father|brother|sister|grandson|"
+    r"granddaughter|grandmother|grandfather|nan|nana|gran|granny|grandad|grandma|grandpa|uncle|aunt|auntie|"
+    r"nephew|niece|cousin|neighbour|neighbor|carer|friend|child|stepson|stepdaughter|fiance|fiancee|lodger|"
+    r"social\s+worker)"
+    r",?\s+(?:(?:is\s+)?(?:called|named)\s+)?"
+)
+_OTHER = (
+    r"(?:\b(?:called|named)|\b(?:officer|caseworker|manager|advisor|adviser|engineer|inspector|surveyor|"
+    r"supervisor|councillor|cllr)|\b(?:spoke|speak|spoken|talked|talking|talk)\s+(?:to|with)|\b(?:dear|hi|hello))"
+    r",?\s+"
+)
+# every word that starts a cue below: a text without one (or a first name) needs no copy
+CUE_WORDS = frozenset(
+    "mr mrs ms miss mx dr cllr councillor son daughter husband wife partner mum mother mom dad father brother "
+    "sister grandson granddaughter grandmother grandfather nan nana gran granny grandad grandma grandpa uncle aunt "
+    "auntie nephew niece cousin neighbour neighbor carer friend child stepson stepdaughter fiance fiancee lodger "
+    "worker called named officer caseworker manager advisor adviser engineer inspector surveyor supervisor spoke "
+    "speak spoken talked talking talk dear hi hello".split())
+_STRONG = re.compile(rf"\b{_TITLE}\s+", re.IGNORECASE)
+_WEAK = re.compile(rf"\b{_RELATION}|{_OTHER}", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+# First names that are also everyday words in lower case: not names without a cue.
+_EVERYDAY = frozenset("dale fay lance rosemary sally sandy sherry heather jasmine jean mo lee sultana ruth ben".split())
+_SEGMENT = re.compile(r"[^.!?\n]+[.!?\n]*|[.!?\n]+")
+_SAINT = re.compile(r"(?i:\b(?:st|saint)\.?\s+)$")
+
+
+def _recase(word: str, *, cap: bool) -> str:
+    """`word` lower-cased (its first letter upper when `cap`), one character for one character."""
+    out = [c.lower() if len(c.lower()) == 1 else c for c in word]
+    if cap and len(out[0].upper()) == 1:
+        out[0] = out[0].upper()
+    return "".join(out)
+
+
+def _unreliable(text: str) -> bool:
+    """Whether the capitals in `text` (a sentence) say nothing: mostly capitals, or none at all."""
+    upper = sum(map(str.isupper, text))
+    lower = sum(map(str.islower, text))
+    if upper + lower < 6:
+        return False
+    return upper == 0 or upper > 2 * lower
+
+
+def _unreliable_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _SEGMENT.finditer(text) if _unreliable(m.group())]
+
+
+def truecased(text: str, *, names: frozenset[str], english: frozenset[str], stop: frozenset[str],
+              words: set[str] | None = None, cue_names: frozenset[str] | None = None) -> str | None:
+    """The cased copy described in the module docstring; None when it would equal `text`.
+
+    `names`: known first names, capitalised; `english`: lower-case English words; `stop`: capitalised
+    words never taken as a name; `words`: the text's lower-case words, when the caller has them;
+    `cue_names`: first names taken after a cue though they are also words (Jack, Pat), default `names`.
+    """
+    cue_names = names if cue_names is None else cue_names
+    if not isinstance(text, str) or not text:
+        return None
+    if words is None:
+        words = set(re.findall(r"[a-z]+", text.lower()))
+    has_name = not _lower(names).isdisjoint(words)
+    has_cue = not CUE_WORDS.isdisjoint(words)
+    if not (has_name or has_cue):
+        return None
+    chars = list(text)
+    blind = _unreliable_spans(text)
+
+    def put(m: re.Match) -> None:
+        chars[m.start():m.end()] = _recase(m.group(), cap=True)
+
+    def can_be_name(word: str, *, strong: bool, first: bool) -> bool:
+        cap = word[:1].upper() + word[1:].lower()
+        if cap in stop:
+            return False
+        if cap in cue_names:
+            return True
+        return (strong and first and len(word) > 1) or (len(word) > 2 and word.lower() not in english)
+
+    if has_name:
+        for start, end in blind:
+            for m in _WORD.finditer(text, start, end):
+                word = m.group()
+                if (word[:1].upper() + word[1:].lower() in names and word.lower() not in _EVERYDAY
+                        and not _SAINT.search(text, max(0, m.start() - 7), m.start())):
+                    put(m)
+    if has_cue:
+        for cue, strong in ((_STRONG, True), (_WEAK, False)):
+            for c in cue.finditer(text):
+                pos = c.end()
+                for i in range(3):  # a name of up to three words
+                    m = _WORD.match(text, pos)
+                    if not m or not can_be_name(m.group(), strong=strong, first=i == 0):
+                        break
+                    if m.group()[:1].islower() or any(a <= m.start() < b for a, b in blind):
+                        put(m)
+                    nxt = re.match(r"[ \t]+", text[m.end():m.end() + 20])
+                    if not nxt:
+                        break
+                    pos = m.end() + nxt.end()
+    out = "".join(chars)
+    return None if out == text else out
+
+
+_LOWERED: dict[int, frozenset[str]] = {}
+
+
+def _lower(names: frozenset[str]) -> frozenset[str]:
+    if id(names) not in _LOWERED:
+        _LOWERED[id(names)] = frozenset(n.lower() for n in names)
+    return _LOWERED[id(names)]
