@@ -68,6 +68,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E507": ("officer already exists", "Revoke the officer first (`rca store officers revoke NAME`) to issue a new token, or choose another name."),
     "E508": ("unknown officer", "List the officers with `rca store officers list`; add one with `rca store officers add NAME`."),
     "E509": ("request body too slow", "Send the whole request within the server's time limit ([serve] body_timeout_seconds)."),
+    # E70x: themes found in text (`rca themes`)
+    "E700": ("text column not found", "Name the column holding the free text with --text-column (the error lists the file's columns)."),
+    "E701": ("too little text to find themes", "Themes need at least 2 texts with words in them; check --text-column names the free-text column."),
+    "E702": ("fewer different texts than themes", "Ask for fewer themes with --n-themes (at most the number of different texts), or add rows."),
+    "E703": ("invalid number of themes", "Give --n-themes as a whole number from 2 to 50."),
 }
 
 

@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "train_cmd",       # rca train, rca evaluate
     "score_cmd",       # rca score, rca triage, rca serve
     "report_cmd",      # rca report
+    "themes_cmd",      # rca themes
     "governance_cmd",  # rca audit, rca suggest-labels, rca drift
     "store_cmd",       # rca store ...
     "embeddings_cmd",  # rca embeddings build (optional extra)
