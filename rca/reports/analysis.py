@@ -235,7 +235,8 @@ def analyse_text(prep: Prepared, *, by: str = "quarter", members: bool = False, 
                                  changes=ta.changes, year_changes=ta.year_changes if len(ta.year_changes) else None,
                                  audience="members" if members else "officers", by=by, small=small,
                                  no_trend="The export has no dates, so no trend can be judged." if prep.undated else None,
-                                 per_day=prep.per_day)
+                                 per_day=prep.per_day, emerging=None if ta.emerging is None else ta.emerging.clusters,
+                                 emerging_labels=None if ta.emerging is None else ta.emerging.labels, emerging_window=ta.emerging_window)
     ta.tables = _tables(prep, ta, by, settings)
     return ta
 

@@ -10,6 +10,7 @@ import pandas as pd
 from . import charts as ch
 from . import trends as tr
 from .analysis import TextAnalysis
+from .layout import changes_in_words, place
 from .learning import fmt_count
 from .tables import SECTIONS
 from .tables_common import Prepared, Table, pct, suppress
@@ -172,12 +173,14 @@ def assemble(prep: Prepared, groups: dict[str, list[Table]], ta: TextAnalysis, *
         if key == "trends":
             if prep.undated:
                 s.add("note", "The export has no date received, so there are no trends to show.")
-            s.add("p", f"Counts by {by} of accepted stage 1 complaints. What rose or fell beyond chance is judged by a "
-                       f"{tr.SHARE_TEST.format(by=by)}; changes against the comparison period by a {tr.COUNT_TEST}.")
+            s.add("p", f"Counts by {by} of accepted stage 1 complaints. What rose or fell beyond chance is named below; the "
+                       "tests behind it are in 'About this report' and the full tables, with their q-values, in the workbook.")
             for note in ta.coverage_notes + ([prep.change_note().strip()] if prep.per_day else []):
                 s.add("note", note)
             s.add("chart", charts.get("volume_trend"))
             s.add("chart", charts.get("theme_trend"))
+            if not prep.undated:
+                s.add("list", changes_in_words(ta, prep))
             for k in ("watch_list", "theme_changes", "service_changes", "root_cause_changes", "theme_year_changes"):
                 if k in text_tables:
                     _add_table(s, text_tables[k], charts)
@@ -193,13 +196,7 @@ def assemble(prep: Prepared, groups: dict[str, list[Table]], ta: TextAnalysis, *
 
 
 def _add_table(s: Section, t: Table, charts: dict) -> None:
-    if not t.ok:
-        s.add("h3", t.title)
-        s.add("note", t.skipped)
-        return
-    s.add("table", t)
-    if t.chart and t.chart in charts:
-        s.add("chart", charts[t.chart])
+    place(s, t, charts)  # the table, or its chart, or where it is in the workbook (`layout`)
 
 
 def _emerging(s: Section, t: Table, ta: TextAnalysis, *, members: bool) -> None:
@@ -219,10 +216,11 @@ def _learning(s: Section, ta: TextAnalysis, *, members: bool) -> None:
     if ta.learning is None or ta.learning.empty:
         s.add("note", "No themes were found, so there is nothing to draft. " + " ".join(ta.notes))
         return
-    s.add("p", "A first draft for the officer to edit: for each of the largest themes, what is going wrong, the evidence, "
-               "and the corrective actions recorded against similar cases.")
+    s.add("p", "A first draft for the officer to edit: first the themes that rose significantly and those newly emerging, then "
+               "the largest steady themes; for each, what is going wrong, the evidence, the corrective actions recorded and a next step.")
+    kinds = {"rise": "Rising", "emerging": "Newly emerging", "largest": "Largest"}
     for _, r in ta.learning.iterrows():
-        s.add("h3", f"{r['rank']}. {r['theme']}")
+        s.add("h3", f"{r['rank']}. {r['theme']}" + (f" ({kinds[r['kind']].lower()})" if r.get("kind") in kinds else ""))
         s.add("p", f"What is going wrong: {r['what']}")
         ev = " ".join(x for x in (r["evidence"], r["trend"]) if x)
         if ev:

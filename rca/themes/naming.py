@@ -72,7 +72,7 @@ def lift_scores(B: sparse.csr_matrix, labels: np.ndarray, k: int) -> np.ndarray:
 
 def pick_name(order: np.ndarray, scores: np.ndarray, vocab: np.ndarray, used: set[str]) -> str | None:
     """The best noun phrase not yet used (a phrase if it scores at least half the best single word), joined by
-    "and" to the next one that shares no word with it and scores at least half as well: "Bins and garden waste"."""
+    "and" to the next one that shares no word with it and scores at least three quarters as well: "Bins and garden waste"."""
     cands = []
     for i in order[:60]:
         if scores[i] <= 0:
@@ -87,7 +87,7 @@ def pick_name(order: np.ndarray, scores: np.ndarray, vocab: np.ndarray, used: se
     best = phrases[0] if phrases and (not words or phrases[0][0] >= 0.5 * words[0][0]) else (words or phrases)[0]
     taken = set(best[1].split())
     for sc, t in cands:
-        if sc < 0.5 * best[0]:
+        if sc < 0.75 * best[0]:
             break
         if not taken & set(t.split()) and not any(t in u or u in t for u in (best[1],)):
             return f"{best[1]} and {t}"

@@ -27,6 +27,7 @@ _STREET = re.compile(
     r"Terrace|Hill|Square|Walk|Row|Mews|Rise|Parade|Vale|Croft|Fields|Estate|House)\b")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _WORDS = re.compile(r"[a-z]+")
+_PLACEHOLDERS = re.compile(r"\[[A-Z]+\]")
 
 
 def scrub(text: str) -> str:
@@ -73,7 +74,8 @@ def pick_quotes(texts: list[str], members: np.ndarray, closeness: np.ndarray, te
         raw = redacted[i] if redacted is not None else redact(texts[i])
         q = excerpt(scrub(raw), terms, max_chars=max_chars)
         ws = set(_WORDS.findall(q.lower()))
-        if len(q) < 12 or len(ws) < 2 or any(_overlap(ws, s) >= 0.5 for s in seen):
+        said = _WORDS.findall(_PLACEHOLDERS.sub(" ", q).lower())
+        if len(said) < 5 or any(_overlap(ws, s) >= 0.5 for s in seen):  # "Hi, I live at [ADDRESS]" says nothing
             continue
         seen.append(ws)
         out.append((int(i), q))
