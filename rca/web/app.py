@@ -39,6 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .. import __version__
 from ..config import Config
 from ..errors import RcaError
+from .api_contract import ERRORS as API_ERRORS, RECEIVED_PATTERN, check_received
 from .auth import require_token, resolve_token, token_matches
 from .batching import MicroBatcher
 from .triage_schema import TriageResponse
@@ -54,7 +55,9 @@ MAX_TEXT_CHARS = 100_000
 class TriageRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     text: str = Field(..., max_length=MAX_TEXT_CHARS, description="The complaint or request, as written.")
-    received: Optional[str] = Field(None, max_length=40, description="When it arrived, e.g. '2024-03-28 15:30'; default now.")
+    received: Optional[str] = Field(None, max_length=40, json_schema_extra={"pattern": RECEIVED_PATTERN}, description=(
+        "When it arrived (UK time): an ISO date from 1990-01-01 to 2060-12-31, optionally with a time, e.g. "
+        "'2024-03-28 15:30', '2024-03-28T15:30:00Z'; default now."))
     complainant_id: Optional[str] = Field(None, max_length=200, description="For the duplicate check.")
 
 
@@ -266,7 +269,7 @@ def create_app(model_dir: str | Path | None, *, config: Config | None = None, to
         """Liveness and what is loaded; no token needed."""
         return _health(bundle, similar, batcher)
 
-    @api.get("/model", dependencies=auth, tags=["service"])
+    @api.get("/model", dependencies=auth, tags=["service"], responses=API_ERRORS)
     def model_info() -> dict:
         """The loaded model: name, version, training-data hash, taxonomy version, package versions, seed and thresholds
         (never a path on the server)."""
@@ -276,17 +279,17 @@ def create_app(model_dir: str | Path | None, *, config: Config | None = None, to
                 "manifest": model_summary(getattr(bundle, "manifest", {}) or {})}
 
     @api.post("/triage", dependencies=auth, tags=["triage"], response_model=None,
-              responses={200: {"model": TriageResponse, "description": "The triage of one contact"}})
+              responses={200: {"model": TriageResponse, "description": "The triage of one contact"}, **API_ERRORS})
     async def triage_one(req: TriageRequest) -> JSONResponse:
         """Kind of contact (complaint, service request, compliment...), urgent and safeguarding flags with their
         deadlines, service, team, route, root cause, due date, similar cases, duplicate warning."""
         # run on the event loop: a triage is ~2 ms of CPU that holds the GIL anyway, and a hop to the
         # thread pool (plus FastAPI's generic encoder on the way out) cost as much again under load
-        res = await batcher.submit({"text": req.text, "received": req.received, "complainant_id": req.complainant_id})
+        res = await batcher.submit({"text": req.text, "received": check_received(req.received), "complainant_id": req.complainant_id})
         res["text_length"] = len(req.text)
         return JSONResponse(content=res)
 
-    @api.post("/score", dependencies=auth, tags=["score"])
+    @api.post("/score", dependencies=auth, tags=["score"], responses=API_ERRORS)
     def score_batch(req: ScoreRequest) -> dict:
         """Score a small batch (at most 500 items) like `rca score` does a file."""
         return {"items": _score_items(req.items, bundle, config), "targets": list(bundle.targets)}

@@ -18,11 +18,12 @@ from typing import Annotated, Literal, Optional
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi import Path as PathParam
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from ..errors import RcaError
 from ..store.decisions import MAX_COMMENT, MAX_OFFICER, decide, decisions_frame
 from ..store.queue import next_item, queue_frame, queue_summary, release
+from .api_contract import OFFICER_PATTERN, REVIEW_ERRORS, check_api_officer
 from .review_store import attach_store, get_store, http_error as _http, records as _records, store_config as _config
 
 try:
@@ -31,7 +32,10 @@ except ImportError:  # pragma: no cover - auth.py ships with the web app
     def require_token(request: Request) -> None:
         raise HTTPException(status_code=503, detail={"code": "E402", "message": "the web app's token check is not installed"})
 
-router = APIRouter(prefix="/review", tags=["review"], dependencies=[Depends(require_token)])
+router = APIRouter(prefix="/review", tags=["review"], dependencies=[Depends(require_token)], responses=REVIEW_ERRORS)
+# the officer a machine client names: the names `rca.web.api_contract.OFFICER_PATTERN` describes (422 otherwise)
+Officer = Annotated[str, Field(min_length=1, max_length=MAX_OFFICER, json_schema_extra={"pattern": OFFICER_PATTERN},
+                               description="Who is deciding (kept in the audit trail): letters of one script, digits, . ' _ @ -, single spaces.")]
 
 
 # a queue item number the database can hold (a larger one is a 422, not an overflow inside the store)
@@ -40,7 +44,7 @@ ItemId = Annotated[int, PathParam(ge=1, le=2**63 - 1)]
 
 class DecisionRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    officer: str = Field(..., min_length=1, max_length=MAX_OFFICER, description="Who is deciding (kept in the audit trail).")
+    officer: Officer
     action: Literal["accepted", "corrected", "not_complaint"]
     label: Optional[str] = Field(None, max_length=1000, description="The code to correct to (';'-separated for multi-label targets).")
     comment: Optional[str] = Field(None, max_length=MAX_COMMENT)
@@ -51,16 +55,16 @@ class DecisionRequest(BaseModel):
 
 class ReleaseRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    officer: str = Field(..., min_length=1, max_length=MAX_OFFICER)
-    skip: bool = Field(False, description="Do not offer this case to me again for a while.")
+    officer: Officer
+    skip: StrictBool = Field(False, description="Do not offer this case to me again for a while.")
 
 
 @router.get("/next")
-def review_next(request: Request, officer: str = Query(..., min_length=1, max_length=MAX_OFFICER),
+def review_next(request: Request, officer: str = Query(..., min_length=1, max_length=MAX_OFFICER, json_schema_extra={"pattern": OFFICER_PATTERN}),
                 target: Optional[str] = Query(None, max_length=100), service: Optional[str] = Query(None, max_length=200)) -> dict:
     """Lease the most useful open case to `officer` (the same one again if they already hold it)."""
     try:
-        item = next_item(get_store(request), officer=officer, target=target or None, service=service or None, config=_config(request))
+        item = next_item(get_store(request), officer=check_api_officer(officer), target=target or None, service=service or None, config=_config(request))
     except RcaError as exc:
         raise _http(exc) from exc
     return {"item": item.to_dict() if item else None}
@@ -70,7 +74,7 @@ def review_next(request: Request, officer: str = Query(..., min_length=1, max_le
 def review_decision(item_id: ItemId, body: DecisionRequest, request: Request) -> dict:
     """Accept, correct or mark not a complaint; 409 (E502) when another officer holds the case or it is decided."""
     try:
-        rec = decide(get_store(request), item_id, officer=body.officer, action=body.action, label=body.label,
+        rec = decide(get_store(request), item_id, officer=check_api_officer(body.officer), action=body.action, label=body.label,
                      comment=body.comment, config=_config(request), seen_suggestion=body.suggestion_id)
     except RcaError as exc:
         raise _http(exc) from exc
@@ -81,7 +85,7 @@ def review_decision(item_id: ItemId, body: DecisionRequest, request: Request) ->
 def review_release(item_id: ItemId, body: ReleaseRequest, request: Request) -> dict:
     """Give a leased case back to the queue."""
     try:
-        ok = release(get_store(request), item_id, officer=body.officer, skip=body.skip)
+        ok = release(get_store(request), item_id, officer=check_api_officer(body.officer), skip=body.skip)
     except RcaError as exc:
         raise _http(exc) from exc
     return {"released": ok}
