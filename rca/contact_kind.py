@@ -50,7 +50,7 @@ _CODE_KINDS = (
 # kinds that are complaints the council may decline to accept: the complaint procedure and its due date still
 # apply until someone decides; the reason is shown for that decision
 NOT_ACCEPTED_KINDS = ("duplicate", "not for this council", "appeal", "legal proceedings", "anonymous complaint", "out of time")
-COMPLIMENT_NOTE = ("a compliment is not a complaint: no due date, root cause, complaint route or Ombudsman; "
+COMPLIMENT_NOTE = ("a compliment is not a complaint: no due date, root cause or complaints procedure; "
                    "pass the thanks on to the team")
 SERVICE_REQUEST_NOTE = ("a service request has no complaint time limit: answer it to the service's own standard "
                         "for that request; the due date shown applies only if it is logged as a stage 1 complaint")

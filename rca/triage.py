@@ -45,6 +45,8 @@ _DISSATISFIED = re.compile(
 _WEAK_DISSATISFIED = re.compile(r"\b(again|repeatedly|third time|several times|no one|nobody|missed)\b", re.IGNORECASE)
 # "not unhappy", "not at all unhappy", "hardly upset", "nobody is angry", "never unhappy" (but "never complained
 # before" is still a complaint: `dissatisfaction` does not let "never" cancel a complaint word)
+# "thank you again": thanks, not a repeated failure
+_THANKS_BEFORE = re.compile(r"\b(?:thanks|thank (?:you|u)|thankyou)(?: (?:so|very) much)?\s+$", re.IGNORECASE)
 _NEGATED = re.compile(r"\b(not|no longer|hardly|never|isn't|aren't|wasn't|weren't|nobody is|no one is)\s+(?:\w+\s+){0,2}$",
                       re.IGNORECASE)
 _REQUEST = re.compile(
@@ -201,7 +203,7 @@ def dissatisfaction(text: str) -> int:
         return [m for m in matches if not negated(m)]
 
     strong = live(_DISSATISFIED.finditer(text))
-    weak = live(_WEAK_DISSATISFIED.finditer(text))
+    weak = [m for m in live(_WEAK_DISSATISFIED.finditer(text)) if not _THANKS_BEFORE.search(text[max(0, m.start() - 30):m.start()])]
     if len(weak) < 2 and _REQUEST.search(text):
         weak = []
     return len(strong) + len(weak)
