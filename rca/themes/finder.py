@@ -10,6 +10,9 @@ words of circumstance ("my child has asthma", "I rang three times") are
 spread across subjects and fade, subject words stay. The features are reduced
 by PCA to `2 x n_themes` dimensions, which makes the grouping stable when a
 tenth of the texts changes, and grouped by KMeans (`n_init` starts, seeded).
+Four rounds and 20 starts were chosen on the demo year (two 90 % subsamples
+agreed at ARI 0.79 with 2 rounds and 30 starts, 0.86 with 4 and 20), never on
+the public sets.
 
 Answers with no content word at all ("nothing", "all good", "n/a") form one
 "Short answers" theme of their own; texts with no words are "(no text)"
@@ -72,7 +75,7 @@ class ThemeFinder:
     """
 
     def __init__(self, n_themes: int = 10, *, random_state: int = 42, min_df: int = 3, max_df: float = 0.05,
-                 doc_weight: float = 0.5, rounds: int = 2, n_init: int = 10, n_quotes: int = 3, quote_chars: int = 160,
+                 doc_weight: float = 0.5, rounds: int = 4, n_init: int = 20, n_quotes: int = 3, quote_chars: int = 160,
                  stop_words: tuple[str, ...] = ()) -> None:
         self.n_themes = n_themes
         self.random_state = random_state
@@ -187,6 +190,7 @@ class ThemeFinder:
         for r in range(self.rounds + 1):
             F = self._combine(X, w)
             with threadpool_limits(limits=1):  # one thread: no busy-waiting on shared cores; results independent of core count
+                # every round gets all starts: with fewer in the re-weighting rounds, subsamples agreed at ARI 0.63 not 0.86
                 km = KMeans(n_clusters=k, n_init=self.n_init, random_state=self.random_state).fit(F)
             labels = km.labels_
             if r < self.rounds and X.shape[1]:

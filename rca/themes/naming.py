@@ -41,13 +41,22 @@ def _base(word: str, lex: frozenset[str]) -> bool:
     return False
 
 
+# Who a complaint is about or from ("my little boy", "my mum"): circumstance, never the subject of a theme.
+PEOPLE = frozenset("""
+boy boys girl girls son sons daughter daughters mum mom mother dad father wife husband partner child children kid kids baby
+babies grandson granddaughter grandchildren aunt uncle nan gran grandmother grandfather little elderly pensioner
+""".split())
+
+
 def is_noun_phrase(term: str) -> bool:
     """True when `term` can be read as a noun phrase (its last word a noun; no word only a verb form; a single word
-    that is not also an adjective)."""
+    that is not also an adjective; no word for a family member)."""
     nouns, verbs, adjs = _lexicon()
     if not nouns:
         return True
     words = term.split()
+    if PEOPLE & set(words):
+        return False
     if len(words) == 1 and words[0] in adjs:  # "great", "long", "little": a quality, not a subject
         return False
     if not _base(words[-1], nouns) or (words[-1].endswith("ed") and words[-1] not in nouns):
