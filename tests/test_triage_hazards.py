@@ -138,5 +138,6 @@ def test_the_triage_command_prints_the_flag_rule_words_and_deadline(trained_mode
     res = CliRunner().invoke(app, ["triage", "There is a smell of gas in my flat and my neighbour's kids were left home "
                                    "alone all night", "--model-dir", str(trained_model_dir), "--received", "2025-12-01 10:00"])
     assert res.exit_code == 0, res.output
-    assert "EMERGENCY HAZARD" in res.output and "'smell of gas'" in res.output and "2025-12-02 10:00" in res.output
+    assert "EMERGENCY HAZARD" in res.output and "'smell of gas'" in res.output
+    assert "hazard due     2025-12-02 10:00  (investigate and make safe, emergency hazard)" in res.output
     assert "SAFEGUARDING" in res.output and "safeguarding referral" in res.output

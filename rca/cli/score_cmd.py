@@ -96,6 +96,9 @@ def print_triage(res: dict) -> None:
                    + (", if logged as a stage 1 complaint)" if res.get("kind") == "service request" else ")"))
     else:
         typer.echo(f"{'response due':<14} none ({res.get('kind') or 'no text'})")
+    for u in res.get("urgent") or []:  # the hazard deadlines beside the complaint's
+        for d in u.get("deadlines") or []:
+            typer.echo(f"{'hazard due':<14} {d['due']}  ({d['what']}, {u['flag'].replace('_', ' ')})")
     if res.get("duplicate"):
         d = res["duplicate"]
         typer.echo(f"{'DUPLICATE?':<14} {d['reason']}: case {d['case_id']} received {d.get('received')}")
