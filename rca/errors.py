@@ -73,6 +73,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E701": ("too little text to find themes", "Themes need at least 2 texts with words in them; check --text-column names the free-text column."),
     "E702": ("fewer different texts than themes", "Ask for fewer themes with --n-themes (at most the number of different texts), or add rows."),
     "E703": ("invalid number of themes", "Give --n-themes as a whole number from 2 to 50."),
+    # E71x: the report's population table (`rca report --population`)
+    "E710": ("population table has no ward or population column", "Give a table with a `ward` column and a `population` (or `residents`) column, one row per ward."),
+    "E711": ("population is not a positive number", "Give each ward's population as a whole number of residents (no text, blanks or commas inside quotes)."),
 }
 
 

@@ -150,6 +150,35 @@ def test_what_changed_comes_from_the_significant_changes_and_emerging_themes(rep
         assert first["name"] in lines[0] and (not first["context"] or first["context"] in lines[0])
 
 
-def test_write_report_puts_the_briefing_beside_the_report(report, tmp_path):
+# the table types the seed reports carry (docs/reports.md): each must be in the HTML, the Word file and the workbook
+SEED_TABLE_TYPES = {
+    "key figures with change on last year": ["key_figures"], "accepted and not accepted, by reason": ["acceptance"],
+    "complaints by service and stage": ["volumes_by_service", "stage_counts"], "channels": ["channels"],
+    "complaints per 1,000 residents by ward": ["wards"], "compliments": ["compliments"], "by quarter": ["quarterly"],
+    "on time by stage": ["on_time_by_stage"], "why responses were late": ["delay_reasons"],
+    "escalation rate by service": ["escalation_by_service"], "escalation reasons": ["escalation_reasons"],
+    "outcomes and uphold rate": ["outcomes_by_stage"], "overturned at stage 2": ["overturn"], "root causes": ["root_causes"],
+    "corrective actions": ["corrective_actions"], "compensation, local and Ombudsman": ["compensation_split"],
+    "the Ombudsmen apart": ["ombudsman_bodies"],
+}
+
+
+def test_write_report_puts_the_briefing_beside_the_report_and_every_seed_table_type_is_in_all_three(report, tmp_path):
+    from docx import Document
+    from openpyxl import load_workbook
+
     paths = write_report(report, tmp_path)
     assert paths["briefing_html"] == tmp_path / "briefing.html" and paths["briefing_docx"].exists()
+    html = paths["html"].read_text("utf-8")
+    docx_text = "\n".join(p.text for p in Document(str(paths["docx"])).paragraphs)
+    sheets = set(load_workbook(paths["xlsx"], read_only=True).sheetnames)
+    types = dict(SEED_TABLE_TYPES, equalities=[k for k in report.tables if k.startswith("equalities_")])
+    assert len(types) == 18
+    for name, keys in types.items():
+        assert keys, name
+        for k in keys:
+            t = report.tables[k]
+            assert t.ok, (name, t.skipped)
+            assert f'id="table-{k}"' in html, name
+            assert t.title in docx_text, name
+            assert k[:31] in sheets, name

@@ -82,7 +82,7 @@ def test_the_key_figures_read_as_the_report_computed_them(rendered):
 def test_every_chart_image_decodes(rendered):
     rep, seen, _, _ = rendered
     shown = [c for s in rep.sections for kind, c in s.blocks if kind == "chart"]
-    assert len(seen["images"]) == len(shown) >= 3
+    assert len(seen["images"]) == len(shown) >= 2  # a chart only where no table on the page says the same
     for complete, width, height in seen["images"]:
         assert complete and width > 100 and height > 50
 

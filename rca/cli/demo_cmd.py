@@ -84,7 +84,8 @@ def demo(
         typer.echo(f"      wrote {p}")
     typer.echo(f"      and {len(paths) - len(main)} table CSVs and charts under {report_dir}/")
     say_skipped(report, indent="      ")
-    typer.echo(f"done in {time.perf_counter() - t0:.1f} s. Open {report_dir / 'report.html'} in a browser.")
+    typer.echo(f"done in {time.perf_counter() - t0:.1f} s. Open {report_dir / 'report.html'} in a browser; "
+               f"{report_dir / 'briefing.html'} is the two-page version for a QA meeting or members.")
 
 
 def _financial_year(ts) -> int:

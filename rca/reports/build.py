@@ -63,13 +63,35 @@ class Report:
 
 
 def _read_population(population) -> pd.DataFrame | None:
-    """A population table given as a frame or a file (columns ward, population)."""
-    if population is None or isinstance(population, pd.DataFrame):
-        return population
-    from ..io import read_table
+    """A population table given as a frame or a file (columns ward, population): rates per 1,000 residents by ward
+    and the Ombudsman's upheld complaints per 100,000. A table without those columns is E710; a population that is
+    not a positive number is E711, naming the row (a wrong rate would otherwise be printed, or none at all)."""
+    if population is None:
+        return None
+    file = None
+    if isinstance(population, pd.DataFrame):
+        df = population.copy()
+        rows = pd.Series(range(2, len(df) + 2), index=df.index)
+    else:
+        from ..io import read_table
 
-    df, _ = read_table(population)
-    return df.drop(columns=["source_row"])
+        file = str(population)
+        df, _ = read_table(population)
+        rows = df["source_row"]
+        df = df.drop(columns=["source_row"])
+    cols = {str(c).lower().strip(): c for c in df.columns}
+    ward = next((cols[c] for c in ("ward", "ward_name", "name") if c in cols), None)
+    pop = next((cols[c] for c in ("population", "residents", "pop", "usual_residents") if c in cols), None)
+    if ward is None or pop is None:
+        raise RcaError("E710", f"the population table's columns are {', '.join(map(str, df.columns))}", file=file,
+                       column="population" if ward is not None else "ward")
+    values = pd.to_numeric(df[pop].astype(str).str.replace(",", "").str.strip(), errors="coerce")
+    bad = df[pop].notna() & ~(values > 0)
+    if bad.any():
+        i = bad.idxmax()
+        raise RcaError("E711", f"{int(bad.sum())} ward(s) have a population that is not a positive number", file=file,
+                       row=int(rows[i]), column=str(pop), value=df.at[i, pop])
+    return df.assign(**{str(pop): values})
 
 
 PREDICTED_TARGETS = ("root_cause",)
@@ -195,6 +217,8 @@ def _csv_frame(df: pd.DataFrame) -> pd.DataFrame:
 
     out = df.copy()
     for col in out.columns:
+        if out[col].dtype.kind == "f" and np.isinf(out[col].to_numpy()).any():  # written "new", not "inf"
+            out[col] = out[col].astype(object)
         if out[col].dtype != object:
             continue
         vals = out[col].tolist()
@@ -207,6 +231,8 @@ def _csv_frame(df: pd.DataFrame) -> pd.DataFrame:
             if isinstance(v, (int, np.integer)):
                 return str(int(v))
             if isinstance(v, (float, np.floating)):
+                if math.isinf(float(v)):  # a % change from none, as the page says it
+                    return "new" if v > 0 else "–"
                 return None if math.isnan(float(v)) else repr(float(v))
             return v
         out[col] = pd.Series([text(v) for v in vals], index=out.index, dtype=object)

@@ -29,8 +29,10 @@ def render_html(report) -> str:
     """The report as an HTML string."""
     from .. import __version__
 
+    from .layout import contents
+
     tpl = _env().get_template("report.html.j2")
-    return tpl.render(report=report, version=__version__, rows=_rows, numeric=is_numeric_col,
+    return tpl.render(report=report, version=__version__, rows=_rows, numeric=is_numeric_col, toc=contents(report.sections),
                       b64=lambda b: base64.b64encode(b).decode("ascii"))
 
 

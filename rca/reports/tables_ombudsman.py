@@ -90,19 +90,17 @@ def ombudsman_bodies(prep: Prepared, population: pd.DataFrame | None = None) -> 
         p["Compliance %"] = ("Remedies due", "Complied with")
     if residents:
         p[PER_100K] = ("Upheld",)
-    note = ("Complaints the Ombudsmen received about the council in the period (records at stage 'ombudsman'). Not investigated: "
-            "closed after initial enquiries, referred back for local resolution or withdrawn. Uphold rate = upheld (in full or in "
-            "part) ÷ investigated, as the Ombudsman publishes it (K&C 2023/24: \"27 of those cases proceeded to investigation stage. "
-            "Of these, 20 were upheld ... a 74% uphold rate\").")
+    note = ("Received: records at stage 'ombudsman' in the period. Not investigated: closed after initial enquiries, referred "
+            "back or withdrawn. Uphold rate: upheld (in full or in part) ÷ investigated, as the Ombudsman publishes it.")
     if not dec_col:
         note += (" The export has no `ombudsman_decision` column, so a record with a finding (upheld, partly upheld or not upheld) "
                  "is read as investigated.")
     if not body_col:
         note += " The export has no `ombudsman` column naming the Ombudsman, so the two are not told apart."
     if comp_col:
-        note += " Remedies due: upheld investigations with a remedy recorded; complied with: the council did what was asked."
+        note += " Remedies due: upheld investigations with a remedy recorded."
     if residents:
-        note += f" Per 100,000 residents: upheld ÷ {residents:,} residents (the population table's wards) × 100,000."
+        note += f" Per 100,000 residents: of {residents:,} (the population table)."
     return Table(key, title, df, counts=tuple(counts), pct=p, col_total=tuple(counts), note=note,
                  sums=((("Not investigated", "Investigated"), "Received"), (("Upheld", "Not upheld"), "Investigated")),
                  complements=(("Complied with", "Remedies due"),) if comp_col else ())

@@ -65,11 +65,9 @@ def on_time_by_stage(prep: Prepared) -> Table:
         bases[f"% on time {prep.compare.label}"] = prev_n
     return Table(key, title, df, counts=("Responded", "On time", OPEN_OVERDUE), pct=p, chart="on_time", bases=bases,
                  complements=(("On time", "Responded"),),
-                 note="A response is on time when it is sent on or before the due date: the target number of working days after receipt "
-                      "(received after 3 pm, at a weekend or on a bank holiday counts from the next working day), plus any agreed extension. "
-                      f"% on time = on time ÷ (responded + still open past the due date on {_as_at(prep)}, the latest date received in "
-                      "the export): a complaint not yet answered after its due date is late, so it counts against the figure; the "
-                      "share of the responses sent that were on time is beside it. Councils aim for 90% on time.")
+                 note="On time: sent by the due date (the target in working days from receipt, plus any agreed extension). "
+                      f"% on time counts a complaint still open past its due date on {_as_at(prep)} as late; the share of the "
+                      "responses sent that were on time is beside it. Councils aim for 90%.")
 
 
 OPEN_OVERDUE = "Open, overdue"
@@ -162,8 +160,7 @@ def escalation_by_service(prep: Prepared) -> Table:
         p[col] = None
         bases[col] = [int(ptot.get(s, 0)) for s in services] + [pn]
     df = pd.concat([df, pd.DataFrame([total])], ignore_index=True)
-    note = ("Escalation rate = stage 2 complaints received in the period ÷ stage 1 complaints accepted in it, as councils publish it "
-            "(a stage 2 received early in the year may come from a stage 1 of the year before).")
+    note = "Escalation rate: stage 2 complaints received in the period ÷ stage 1 complaints accepted in it, as councils publish it."
     if cohort:
         note += " " + cohort_note(prep, parents)
     return Table(key, title, df, counts=tuple(counts), pct=p, chart="escalation", bases=bases, col_total=tuple(counts), note=note)
@@ -177,8 +174,7 @@ def cohort_note(prep: Prepared, parents: set) -> str:
     from .periods import bin_labels
 
     s1 = prep.accepted()
-    text = ("Cohort: of the stage 1 complaints received in the period, those with a stage 2 recorded against them so far "
-            "(a stage 2 whose parent is the stage 1 case).")
+    text = "Cohort: the period's stage 1 complaints with a stage 2 recorded against them so far."
     if s1.empty or prep.undated:
         return text
     q = bin_labels(s1["received"], "quarter")
@@ -191,10 +187,10 @@ def cohort_note(prep: Prepared, parents: set) -> str:
     r_last, r_before = pct(int(esc[in_last].sum()), int(in_last.sum())), pct(int(esc[~in_last].sum()), int((~in_last).sum()))
     shown_last, shown_before = prep.rate(r_last, int(in_last.sum())), prep.rate(r_before, int((~in_last).sum()))
     if shown_last and shown_before:
-        text += (f" Read the cohort rate for the latest quarters with care: {last}'s complaints have had less time to escalate "
-                 f"({shown_last} so far, against {shown_before} for the earlier quarters).")
+        text += (f" It reads low for the latest quarters, whose complaints have had less time to escalate: {last} {shown_last} "
+                 f"so far, the earlier quarters {shown_before}.")
     else:
-        text += " Read the cohort rate for the latest quarters with care: their complaints have had less time to escalate."
+        text += " It reads low for the latest quarters, whose complaints have had less time to escalate."
     return text
 
 
@@ -323,10 +319,9 @@ def overturn(prep: Prepared) -> Table:
     df = pd.DataFrame(rows)
     return Table(key, title, df, counts=("Stage 1 not upheld", OVERTURNED, "Stage 2 with an outcome"),
                  pct={"Overturn rate %": ("Stage 1 not upheld", OVERTURNED), "% of stage 2 outcomes": ("Stage 2 with an outcome", OVERTURNED)},
-                 note="Overturned: a stage 2 complaint received in the period, upheld or partly upheld, whose stage 1 was not upheld. "
-                      "Overturn rate = overturned ÷ stage 1 complaints not upheld in the period, as K&C reports it (\"51 complaints not "
-                      "upheld at stage one were subsequently upheld or partially upheld at stage two, equating to 8%\"); the last column "
-                      "gives the same count over stage 2 complaints with an outcome.")
+                 note="Overturned: a stage 2 received in the period, upheld in full or in part, whose stage 1 was not upheld. Overturn "
+                      "rate: over the stage 1 complaints not upheld in the period, as K&C reports it; last column: over stage 2 "
+                      "complaints with an outcome.")
 
 
 OVERTURNED = "Overturned at stage 2"

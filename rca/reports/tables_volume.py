@@ -6,6 +6,7 @@ note naming the missing column, when the export lacks what it needs).
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .tables_common import CHANGE, NOT_RECORDED, Prepared, Table, count_by, missing, pct, sort_counts, unlock_note
@@ -31,7 +32,8 @@ def _with_change(cur: pd.Series, prev: pd.Series | None, prep: Prepared, *, labe
     df = pd.DataFrame({label: keys, cmp_lab: p.to_numpy(), cur_lab: c.to_numpy()})
     if not prep.per_day:  # counts over different days covered are not subtracted one from the other
         df[CHANGE] = (c - p).to_numpy()
-    df[prep.change_col] = prep.change_pct(c.to_numpy(), p.to_numpy())
+    change = prep.change_pct(c.to_numpy(), p.to_numpy())
+    df[prep.change_col] = np.where((p.to_numpy() == 0) & (c.to_numpy() > 0), np.inf, change)  # from none: "new"
     return df
 
 
