@@ -448,7 +448,7 @@ def find_pii(text: str) -> list[PiiSpan]:
 
 _NEVER_NAMES: frozenset[str] | None = None
 _LOWER_NAMES = frozenset(n.lower() for n in _SAFE_NAMES)
-# never the first word of a name after "Mr", "my son"...: spaCy's stop words would mean importing spaCy
+# never the first word of a name after "Mr", "my son"... (with spaCy's stop words)
 _FUNCTION_WORDS = frozenset(
     "has had have having said says will would can could did does do done who whom which what its him them were been "
     "being should shall may might must there their theirs our ours your yours mine hers himself herself themselves "
@@ -460,7 +460,7 @@ def _case_blind_copy(text: str, words: set[str]) -> str | None:
     """`rca.redact_case.truecased` with this module's first names, English words and stop words."""
     global _NEVER_NAMES
     if _NEVER_NAMES is None:
-        _NEVER_NAMES = _STOP | _PLACE_WORDS | {w.capitalize() for w in _MY_NAME_STOP | _FUNCTION_WORDS}
+        _NEVER_NAMES = _STOP | _PLACE_WORDS | {w.capitalize() for w in _MY_NAME_STOP | _FUNCTION_WORDS | _spacy_stop_words()}
     if CUE_WORDS.isdisjoint(words) and _LOWER_NAMES.isdisjoint(words):
         return None  # most texts: nothing to look at, and the word list is not loaded for them
     return truecased(text, names=_SAFE_NAMES, cue_names=_ALL_NAMES, english=_english_words(), stop=_NEVER_NAMES,

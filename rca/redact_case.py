@@ -5,12 +5,15 @@
 without any ("my daughter ella... called dave") that fails, so `truecased` returns a copy of the
 same length, letter for letter, in which
 
-* in each sentence (or line) mostly in capitals, or with no capital letters at all, each known first
+* in each sentence (or line) mostly in capitals, or with no capital letters at all, and in each run
+  of three or more words in capitals, each known first
   name is written Capitalised ("ELLA" -> "Ella"; "the bin was not collected on monday" keeps every
   word: nothing there is a name; nor "st anne's court");
 * in any text, the lower-case words right after a cue are capitalised when they can be a name: a
   known first name, or any word but a stop word after a title (Mr, Mrs, Dr...); after a relation,
-  role, "called"/"named" or "spoke to", a word that is no English word (spaCy's lemma tables).
+  role, "called"/"named" or "spoke to", a word that is no English word (spaCy's lemma tables), no
+  contraction ("didnt", "hasn't") and no slip of the keyboard (one letter from an English word:
+  "jsut", "reected").
 
 Offsets in the copy are offsets in the text, so spans found in it redact the original.
 
@@ -37,7 +40,7 @@ _RELATION = (
 )
 _OTHER = (
     r"(?:\b(?:called|named)|\b(?:officer|caseworker|manager|advisor|adviser|engineer|inspector|surveyor|"
-    r"supervisor|councillor|cllr)|\b(?:spoke|speak|spoken|talked|talking|talk)\s+(?:to|with)|\b(?:dear|hi|hello))"
+    r"supervisor|councillor|cllr)|\b(?:spoke|speak|spoken|talked|talking|talk)\s+(?:to|with))"
     r",?\s+"
 )
 # every word that starts a cue below: a text without one (or a first name) needs no copy
@@ -46,13 +49,15 @@ CUE_WORDS = frozenset(
     "sister grandson granddaughter grandmother grandfather nan nana gran granny grandad grandma grandpa uncle aunt "
     "auntie nephew niece cousin neighbour neighbor carer friend child stepson stepdaughter fiance fiancee lodger "
     "worker called named officer caseworker manager advisor adviser engineer inspector surveyor supervisor spoke "
-    "speak spoken talked talking talk dear hi hello".split())
+    "speak spoken talked talking talk".split())
 _STRONG = re.compile(rf"\b{_TITLE}\s+", re.IGNORECASE)
 _WEAK = re.compile(rf"\b{_RELATION}|{_OTHER}", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 # First names that are also everyday words in lower case: not names without a cue.
 _EVERYDAY = frozenset("dale fay lance rosemary sally sandy sherry heather jasmine jean mo lee sultana ruth ben".split())
 _SEGMENT = re.compile(r"[^.!?\n]+[.!?\n]*|[.!?\n]+")
+_SHOUT = re.compile(r"\b[A-Z][A-Z'’-]*\b(?:[ \t,]+[A-Z][A-Z'’-]*\b){2,}")
+_CONTRACTION = re.compile(r"['’](?:t|ve|ll|re|d|m|s)$|n['’]?t$")
 _SAINT = re.compile(r"(?i:\b(?:st|saint)\.?\s+)$")
 
 
@@ -74,7 +79,11 @@ def _unreliable(text: str) -> bool:
 
 
 def _unreliable_spans(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in _SEGMENT.finditer(text) if _unreliable(m.group())]
+    """Sentences whose capitals say nothing, and runs of three or more words in capitals inside others."""
+    spans = [(m.start(), m.end()) for m in _SEGMENT.finditer(text) if _unreliable(m.group())]
+    if any(c.isupper() for c in text):
+        spans += [(m.start(), m.end()) for m in _SHOUT.finditer(text)]
+    return spans
 
 
 def truecased(text: str, *, names: frozenset[str], english: frozenset[str], stop: frozenset[str],
@@ -106,7 +115,11 @@ def truecased(text: str, *, names: frozenset[str], english: frozenset[str], stop
             return False
         if cap in cue_names:
             return True
-        return (strong and first and len(word) > 1) or (len(word) > 2 and word.lower() not in english)
+        low = word.lower()
+        if strong and first:
+            return len(word) > 1 and not _CONTRACTION.search(low)
+        return (len(word) > 2 and low not in english and cap not in stop and not _CONTRACTION.search(low)
+                and not _near_word(low, english, stop))
 
     if has_name:
         for start, end in blind:
@@ -131,6 +144,19 @@ def truecased(text: str, *, names: frozenset[str], english: frozenset[str], stop
                     pos = m.end() + nxt.end()
     out = "".join(chars)
     return None if out == text else out
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _near_word(low: str, english: frozenset[str], stop: frozenset[str]) -> bool:
+    """Whether `low` is one letter (added, dropped, changed or two swapped) from an English word:
+    a typo ("jsut", "somene"), not a name ("okonkwo", "kwame")."""
+    splits = [(low[:i], low[i:]) for i in range(len(low) + 1)]
+    near = ({a + b[1:] for a, b in splits if b} | {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+            | {a + c + b for a, b in splits for c in _LETTERS} | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1})
+    near.discard(low)
+    return any(len(w) >= 3 and (w in english or w.capitalize() in stop) for w in near)
 
 
 _LOWERED: dict[int, frozenset[str]] = {}

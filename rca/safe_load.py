@@ -61,60 +61,98 @@ _LOADER_BASES = {"DictNode": (dict,), "ListNode": (list,), "SetNode": (set, froz
 def dump_artefact(obj: Any, path: str | Path) -> None:
     """Write `obj` as a compressed skops file (use `rca.io.atomic_path` around it).
 
-    A fitted vectoriser's vocabulary (tens of thousands of terms) is written as two numpy arrays,
-    terms and column numbers, not one JSON node per term: plain data, and it loads in a fraction
-    of the time. `load_artefact` puts the dict back.
+    Large plain data held by rca's and scikit-learn's objects - a vectoriser's vocabulary, a token
+    list - is written as numpy arrays, not one JSON node per word: a dict of str -> int as two arrays
+    (keys, values), a list of str as one. It loads in a fraction of the time; `load_artefact` puts
+    the dicts and lists back.
     """
     import skops.io as sio
 
-    packed = [(v, v.vocabulary_) for v in _vectorisers(obj)]
+    found = list(_plain_data(obj))
     try:
-        for v, vocab in packed:
-            v.vocabulary_ = {_PACKED: [np.array(list(vocab), dtype=str), np.fromiter(vocab.values(), dtype=np.int64, count=len(vocab))]}
+        for owner, attr, value in found:
+            setattr(owner, attr, _pack(value))
         sio.dump(obj, path, compression=zipfile.ZIP_DEFLATED, compresslevel=6)
     finally:
-        for v, vocab in packed:
-            v.vocabulary_ = vocab
+        for owner, attr, value in found:
+            setattr(owner, attr, value)
 
 
-_PACKED = "__rca_packed_vocabulary__"
+_PACKED = "__rca_packed_vocabulary__"  # also marks packed word lists
+_PACK_MIN = 200  # smaller dicts and lists stay as they are
 
 
-def _vectorisers(obj: Any, _depth: int = 0) -> list:
-    """Fitted scikit-learn vectorisers with a vocabulary dict inside `obj` (pipelines, unions, lists)."""
-    from sklearn.feature_extraction.text import CountVectorizer
+def _pack(value: dict | list) -> dict:
+    if isinstance(value, dict):
+        return {_PACKED: [np.array(list(value), dtype=str),
+                          np.fromiter(value.values(), dtype=np.int64, count=len(value))]}
+    return {_PACKED: [np.array(value, dtype=str)]}
 
-    if _depth > 8:
-        return []
-    if isinstance(obj, CountVectorizer):
-        vocab = getattr(obj, "vocabulary_", None)
-        return [obj] if isinstance(vocab, dict) and all(isinstance(k, str) for k in vocab) else []
-    if isinstance(obj, (list, tuple)):
-        return [v for item in obj for v in _vectorisers(item, _depth + 1)]
-    if hasattr(obj, "get_params") and hasattr(obj, "__dict__"):
-        return [v for value in vars(obj).values() if isinstance(value, (list, tuple)) or hasattr(value, "get_params")
-                for v in _vectorisers(value, _depth + 1)]
-    return []
+
+def _packable(value: Any) -> bool:
+    if isinstance(value, dict) and len(value) >= _PACK_MIN:
+        return all(type(k) is str for k in value) and all(type(v) is int for v in value.values())
+    if isinstance(value, list) and len(value) >= _PACK_MIN:
+        return all(type(v) is str and "\x00" not in v for v in value)
+    return False
+
+
+def _ours(obj: Any) -> bool:
+    """An object of rca or scikit-learn whose attributes are walked (and may be packed)."""
+    return hasattr(obj, "__dict__") and not isinstance(obj, type) and \
+        type(obj).__module__.split(".")[0] in ("rca", "sklearn")
+
+
+def _plain_data(obj: Any):
+    """(owner, attribute, value) for every packable attribute of rca / scikit-learn objects inside `obj`."""
+    seen: set[int] = set()
+    stack = [(obj, 0)]
+    while stack:
+        v, depth = stack.pop()
+        if id(v) in seen or depth > 12:
+            continue
+        seen.add(id(v))
+        if isinstance(v, (list, tuple)):
+            stack.extend((x, depth + 1) for x in v if _ours(x) or isinstance(x, (list, tuple, dict)))
+        elif isinstance(v, dict):
+            stack.extend((x, depth + 1) for x in v.values() if _ours(x) or isinstance(x, (list, tuple)))
+        elif _ours(v):
+            for attr, x in vars(v).items():
+                if _packable(x):
+                    yield v, attr, x
+                elif _ours(x) or isinstance(x, (list, tuple, dict)):
+                    stack.append((x, depth + 1))
 
 
 def _unpack(obj: Any) -> Any:
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    stack = [obj]
+    """Put back what `dump_artefact` packed (see `_pack`), in place; returns `obj`."""
+    seen: set[int] = set()
+    stack = [(obj, 0)]
     while stack:
-        v = stack.pop()
-        if isinstance(v, CountVectorizer):
-            vocab = getattr(v, "vocabulary_", None)
-            if isinstance(vocab, dict) and list(vocab) == [_PACKED]:
-                terms, index = vocab[_PACKED]
-                if len(terms) != len(index):
-                    raise ValueError("the packed vocabulary's terms and columns differ in length")
-                v.vocabulary_ = dict(zip(terms.tolist(), index.tolist()))
-        elif isinstance(v, (list, tuple)):
-            stack.extend(v)
-        elif hasattr(v, "get_params") and hasattr(v, "__dict__"):
-            stack.extend(x for x in vars(v).values() if isinstance(x, (list, tuple)) or hasattr(x, "get_params"))
+        v, depth = stack.pop()
+        if id(v) in seen or depth > 12:
+            continue
+        seen.add(id(v))
+        if isinstance(v, (list, tuple)):
+            stack.extend((x, depth + 1) for x in v if _ours(x) or isinstance(x, (list, tuple, dict)))
+        elif isinstance(v, dict):
+            stack.extend((x, depth + 1) for x in v.values() if _ours(x) or isinstance(x, (list, tuple)))
+        elif _ours(v):
+            for attr, x in list(vars(v).items()):
+                if isinstance(x, dict) and list(x) == [_PACKED]:
+                    setattr(v, attr, _unpacked(x[_PACKED]))
+                elif _ours(x) or isinstance(x, (list, tuple, dict)):
+                    stack.append((x, depth + 1))
     return obj
+
+
+def _unpacked(parts: list) -> dict | list:
+    if len(parts) == 1:
+        return parts[0].tolist()
+    keys, values = parts
+    if len(keys) != len(values):
+        raise ValueError("a packed dict's keys and values differ in length")
+    return dict(zip(keys.tolist(), values.tolist()))
 
 
 def _resolve(module: str, name: str) -> Any:

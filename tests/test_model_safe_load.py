@@ -288,3 +288,19 @@ def test_retraining_a_pickle_folder_replaces_its_pickles(folder, demo_small):
     assert not list(folder.glob("*.joblib"))  # moved into the old version's folder, off the top
     bundle = load_model(folder)
     assert bundle.manifest["format"] == 2 and bundle.targets == ["service"]
+
+
+def test_large_word_lists_and_tables_are_stored_as_arrays_and_come_back_equal(tmp_path):
+    from sklearn.linear_model import LogisticRegression
+
+    est = LogisticRegression()
+    est.words_ = [f"wörd{i}" for i in range(3000)]
+    est.index_ = {w: i for i, w in enumerate(est.words_)}
+    est.small_ = {"a": 1}
+    path = tmp_path / "m.skops"
+    dump_artefact(est, path)
+    assert isinstance(est.words_, list) and isinstance(est.index_, dict)  # the caller's object is left as it was
+    assert zipfile.ZipFile(path).read("schema.json").decode().count('"JsonNode"') < 100
+    loaded = load_artefact(path.read_bytes(), file=str(path))
+    assert loaded.words_ == est.words_ and loaded.index_ == est.index_ and loaded.small_ == {"a": 1}
+    assert type(loaded.words_) is list and type(next(iter(loaded.index_.values()))) is int
