@@ -173,7 +173,7 @@ def describe(report: dict[str, Any]) -> str:
                         for t, p in (report.get("targets") or {}).items())
         n = sum(c["status"] == "evaluated" for c in report.get("candidates", []))
         return (f"recipe chosen by {max((report.get('folds') or {1: 0}).values())}-fold cross-validation on the training rows "
-                f"({n} candidate fits, {report.get('seconds', 0):.1f} s): {report['view']} features; {per}")
+                f"({n} candidates scored, {report.get('seconds', 0):.1f} s): {report['view']} features; {per}")
     return f"recipe {mode}: {report.get('view')} features" + (f" ({'; '.join(report.get('notes', []))})" if report.get("notes") else "")
 
 

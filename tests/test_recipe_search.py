@@ -221,3 +221,15 @@ def test_an_averaged_word_and_character_model_is_saved_and_scores(tmp_path):
     assert isinstance(est, ViewAverage) and est.C_first == 0.3 and est.first_columns < est.coef_.shape[1]
     pred = bundle.predict(df["text"].tolist()[:40], targets=["label"])["label"]
     assert np.mean(np.array(pred.labels) == df["label"].to_numpy()[:40]) >= 0.8
+
+
+def test_a_budget_skips_the_candidates_it_cannot_afford():
+    import itertools
+
+    tick = itertools.count()  # a clock that advances one second per reading: the search's own costs, made fixed
+    res = _search(corpus(120, typos=True), budget=8, clock=lambda: float(next(tick)))
+    assert [(c.view, c.status) for c in res.candidates] == [("word", "evaluated"), ("word+char", "skipped (budget)")]
+    assert res.view == "word"  # the better char view was never scored, so it cannot be chosen
+    tick = itertools.count()
+    res = _search(corpus(120, typos=True), budget=100, clock=lambda: float(next(tick)))
+    assert res.view == "word+char" and all(c.status == "evaluated" for c in res.candidates)
