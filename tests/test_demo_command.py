@@ -26,3 +26,20 @@ def test_demo_runs_every_step_and_says_what_the_report_left_out(tmp_path):
     html = (tmp_path / "o" / "report" / "report.html").read_text("utf-8")
     assert "Equalities monitoring" in html
     assert "1 table skipped (see 'About this report'): 'Equalities monitoring'" in out
+
+
+def test_the_demo_report_reads_the_root_causes_step_4_predicted(tmp_path):
+    """The report shows the scored file's predictions, by case id, rather than predicting them a second time."""
+    import pandas as pd
+
+    from rca.cli.demo_cmd import _with_scores
+
+    cases = pd.DataFrame({"case_id": ["A", "B", "C"], "text": ["x", "y", "z"]})
+    scored = tmp_path / "scored.csv"
+    pd.DataFrame({"case_id": ["C", "A", "B"], "root_cause_predicted": ["Delay in doing something", "Failure to do something", ""],
+                  "other": [1, 2, 3]}).to_csv(scored, index=False)
+    out = _with_scores(cases, scored)
+    assert out["root_cause_predicted"].tolist() == ["Failure to do something", None, "Delay in doing something"]
+    assert "root_cause_predicted" not in cases  # the caller's frame is left as it was
+    pd.DataFrame({"case_id": ["A"]}).to_csv(scored, index=False)  # no predictions in the file: the cases as they are
+    assert _with_scores(cases, scored) is cases

@@ -75,7 +75,7 @@ def demo(
     typer.echo(f"[5/5] writing the annual report into {report_dir} ...")
     period, compare = _periods_of(res.cases["received"])
     population = data.parent / "ward_population.csv"
-    report = build_report(res.cases, period=period, compare=compare, bundle=bundle, config=cfg,
+    report = build_report(_with_scores(res.cases, scored), period=period, compare=compare, bundle=bundle, config=cfg,
                           population=population if population.exists() else None)
     paths = write_report(report, report_dir)
     say_alerts(report, data.name)
@@ -86,6 +86,21 @@ def demo(
     say_skipped(report, indent="      ")
     typer.echo(f"done in {time.perf_counter() - t0:.1f} s. Open {report_dir / 'report.html'} in a browser; "
                f"{report_dir / 'briefing.html'} is the two-page version for a QA meeting or members.")
+
+
+def _with_scores(cases, scored: Path):
+    """The cases with the root causes step 4 predicted (`root_cause_predicted`, by case id), so the report shows those
+    and does not predict them a second time; the cases as they are when the scored file lacks them."""
+    import pandas as pd
+
+    try:
+        pred = pd.read_csv(scored, usecols=["case_id", "root_cause_predicted"], dtype=str, keep_default_na=False)
+    except (OSError, ValueError):
+        return cases
+    by_id = dict(zip(pred["case_id"], pred["root_cause_predicted"]))
+    out = cases.copy()
+    out["root_cause_predicted"] = out["case_id"].astype(str).map(lambda c: by_id.get(c) or None)
+    return out
 
 
 def _financial_year(ts) -> int:
