@@ -106,3 +106,15 @@ def test_declared_types_are_what_is_accepted(app):
         assert bool(re.fullmatch(pattern.strip("^$"), value)) is ok, value
         r = client.post("/api/triage", json={"text": "My bin was not collected", "received": value}, headers=AUTH)
         assert (r.status_code == 200) is ok and (ok or r.json()["detail"]["code"] == "E103"), (value, r.status_code)
+
+
+@pytest.mark.model
+def test_the_trained_demo_model_answers_as_documented(trained_model_dir, tmp_path):
+    """The same contract with the demo model behind the API (its answers carry every field a real model gives)."""
+    app = create_app(trained_model_dir, token=TOKEN)
+    store = open_store(f"sqlite:///{tmp_path / 'contract.db'}")
+    import_frame(store, scored_cases(30), source="inline", model_version="m-1")
+    attach_store(app, store)
+    failures = contract_failures(schemathesis.openapi.from_asgi("/openapi.json", app), examples=10)
+    assert not failures, "\n".join(f"{k}: {v}" for k, v in failures.items())
+    store.dispose()
