@@ -6,7 +6,7 @@ stop word ("bin was not collected" gives no "bin collected"). Stop words are
 scikit-learn's English list, words every complaint uses, and contractions
 written without their apostrophe ("dont", "isnt", "ill").
 
->>> Analyzer(stop_words())("The bin was missed again, ref CRM123. Missed bin collection!")
+>>> Analyzer(stop_words())("The bin was missed again, ref said. Missed bin collection!")
 ['bin', 'missed', 'missed', 'bin', 'collection', 'missed bin', 'bin collection']
 """
 from __future__ import annotations
