@@ -86,7 +86,7 @@ def test_control_and_look_alike_names_are_refused(store, name):
     assert err.value.code == "E506"
     client = _client(store)
     page = client.post("/review/signin", data={"officer": name, "token": "x"})
-    assert page.status_code == 400 and "officer name" in page.text and 'role="alert"' in page.text
+    assert page.status_code == 400 and "officer name" in page.text and "letters of one script" in page.text and 'role="alert"' in page.text
     api = client.get("/review/next", params={"officer": name}, headers=AUTH)
     assert api.status_code == 400 and api.json()["detail"]["code"] == "E506" and "<script>" not in api.text
 

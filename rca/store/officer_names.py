@@ -44,8 +44,7 @@ def officer_name(raw: str | None) -> str:
             raise _refuse(text, f"holds the non-printing character U+{ord(ch):04X}")
     name = " ".join(text.split())  # tabs and runs of spaces become one space
     if not name:
-        raise RcaError("E506", "an officer name is required", column="officer",
-                       hint="Give your name or login (the audit trail records who decided each code).")
+        raise RcaError("E506", "an officer name is required (the audit trail records who decided each code)", column="officer")
     if len(name) > MAX_OFFICER:
         raise _refuse(name, f"is {len(name)} characters; at most {MAX_OFFICER}")
     scripts = set()

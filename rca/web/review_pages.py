@@ -125,7 +125,8 @@ def review_signin(request: Request, officer: str = Form("", max_length=MAX_OFFIC
     try:
         name = officer_name(officer)
     except RcaError as exc:
-        return _render(request, "review_signin.html", 400, error=exc.detail, officer="", hours=hours)
+        return _render(request, "review_signin.html", 400, error=f"{exc.detail[:1].upper()}{exc.detail[1:]}. {exc.hint}", officer="",
+                       hours=hours)
     found = check_officer_token(store, name, token.strip())
     if found is None:
         error = ("No officer can sign in yet: add one with `rca store officers add NAME`, which prints their token."
