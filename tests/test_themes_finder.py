@@ -93,6 +93,7 @@ def test_scrub_removes_references_amounts_dates_and_streets():
     out = scrub("Refund of £243.50 for SR-6649610 (REF 6083424, CRM6112850), sent 03/02/2024 to 12 Mill Lane")
     assert not re.search(r"\d{3,}", out) and "£" not in out and "Mill Lane" not in out
     assert scrub("band D, 10 working days") == "band D, 10 working days"
+    assert "Mary" not in scrub("I received a parking ticket on St Mary's Road.")
 
 
 def test_short_answers_are_one_honest_theme_and_no_text_is_not_a_theme():

@@ -23,7 +23,7 @@ _AMOUNT = re.compile(r"(?:£|\$|€|GBP\s?)\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|m|bn)
 _DATE = re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b")
 _REF = re.compile(r"\b[A-Za-z]{0,6}[-/#:]?\s?\d[\d\-/]{3,}[A-Za-z0-9]*\b")
 _STREET = re.compile(
-    r"\b(?:[A-Z][a-z]+\s){1,3}(?:Road|Rd|Street|St|Avenue|Ave|Lane|Close|Drive|Court|Crescent|Place|Way|Gardens|Grove|"
+    r"\b(?:[A-Z][a-z'’]*\.?\s){1,3}(?:Road|Rd|Street|St|Avenue|Ave|Lane|Close|Drive|Court|Crescent|Place|Way|Gardens|Grove|"
     r"Terrace|Hill|Square|Walk|Row|Mews|Rise|Parade|Vale|Croft|Fields|Estate|House)\b")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _WORDS = re.compile(r"[a-z]+")
