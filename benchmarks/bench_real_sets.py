@@ -4,6 +4,7 @@ own train / score path, beside two reference models on the same split.
     .venv/bin/python benchmarks/bench_real_sets.py            # every set present
     .venv/bin/python benchmarks/bench_real_sets.py nhs cfpb   # some of them
     .venv/bin/python benchmarks/bench_real_sets.py --no-refs  # product only
+    .venv/bin/python benchmarks/bench_real_sets.py --no-config --no-refs  # the recipe rca train chooses itself
 
 For each set (splits in ``real_data.py``) it
 
@@ -181,13 +182,13 @@ def machine() -> dict:
             "platform": platform.platform()}
 
 
-def bench_set(key: str, s: real_data.RealSet, *, refs: bool = True) -> dict:
+def bench_set(key: str, s: real_data.RealSet, *, refs: bool = True, no_config: bool = False) -> dict:
     metric, goal, max_fit = TARGETS[key]
     out = {"dataset": s.name, "task": s.target, "split": s.split, "n_train": len(s.train_text),
            "n_test": len(s.test_text), "n_classes": len(set(s.train_y)), "target_metric": metric,
            "target_value": goal, "target_fit_seconds": max_fit, "machine": machine(),
            "date": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-    out["rca"] = run_product(s, RECIPES[key])
+    out["rca"] = run_product(s, {} if no_config else RECIPES[key])  # {}: the recipe rca train chooses itself
     print(f"  rca: {metric} {out['rca'][metric]:.3f}, train {out['rca']['train_models_seconds']:.1f} s", flush=True)
     if refs:
         out["references"] = [run_reference("tfidf+logreg", reference_lr, s),
@@ -222,6 +223,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("sets", nargs="*", help=f"sets to run, of {', '.join(real_data.LOADERS)} (default: every one present)")
     ap.add_argument("--no-refs", action="store_true", help="skip the two reference models")
+    ap.add_argument("--no-config", action="store_true", help="train with no [model] section: the recipe rca train "
+                    "chooses by cross-validation (results/real_<set>_noconfig.json)")
     args = ap.parse_args(argv)
     unknown = sorted(set(args.sets) - set(real_data.LOADERS))
     if unknown:
@@ -235,7 +238,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{key}: skipped ({exc} is absent)")
             continue
         print(f"{key}: {s.name} {s.target}, {len(s.train_text):,} train / {len(s.test_text):,} test", flush=True)
-        r = bench_set(key, s, refs=not args.no_refs)
+        r = bench_set(key, s, refs=not args.no_refs, no_config=args.no_config)
+        if args.no_config:
+            (RESULTS / f"real_{key}_noconfig.json").write_text(json.dumps(r, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            continue
         (RESULTS / f"real_{key}.json").write_text(json.dumps(r, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         results.append(r)
     if results:
