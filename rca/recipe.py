@@ -174,7 +174,8 @@ def describe(report: dict[str, Any]) -> str:
         n = sum(c["status"] == "evaluated" for c in report.get("candidates", []))
         return (f"recipe chosen by {max((report.get('folds') or {1: 0}).values())}-fold cross-validation on the training rows "
                 f"({n} candidates scored, {report.get('seconds', 0):.1f} s): {report['view']} features; {per}")
-    return f"recipe {mode}: {report.get('view')} features" + (f" ({'; '.join(report.get('notes', []))})" if report.get("notes") else "")
+    how = {"fast": "the fixed recipe (--recipe fast)", "fixed": "the fixed recipe"}.get(str(mode), f"recipe {mode}")
+    return f"{how}: {report.get('view')} features (notes below)" if report.get("notes") else f"{how}: {report.get('view')} features"
 
 
 def card_lines(report: dict[str, Any] | None, metrics: dict[str, Any] | None) -> list[str]:
