@@ -14,7 +14,8 @@ building anything, `load_artefact` walks the whole description and refuses (E310
 * every type is a class defined in the `rca` package, in scikit-learn, a numpy array, scalar, dtype or
   random-generator class, a scipy sparse matrix or distribution, or a plain builtin container or scalar
   (`allowed_type`); functions only from rca, scikit-learn, numpy or scipy, never builtins such as
-  ``eval`` or ``exec``; any other module is refused by name, without importing it.
+  ``eval`` or ``exec``; any other module, and any ``__main__``, test or build module of those
+  packages, is refused by name, without importing it.
 
 Only then is the file loaded, with exactly the types it uses as skops' trusted list, so skops' own
 audit refuses anything the walk did not see. New estimator
@@ -155,9 +156,15 @@ def _unpacked(parts: list) -> dict | list:
     return dict(zip(keys.tolist(), values.tolist()))
 
 
+# modules that do something when imported (a command line's __main__) or are not part of a model
+_BLOCKED_PARTS = frozenset({"__main__", "tests", "testing", "_testing", "conftest", "f2py", "distutils", "_pytesttester"})
+
+
 def _resolve(module: str, name: str) -> Any:
-    """The object `module.name`, importing `module` only when it is in an allowed package."""
-    if module.split(".")[0] not in _PACKAGES:
+    """The object `module.name`, importing `module` only when it is in an allowed package and is not a
+    command line or test module (importing `rca.__main__` would run rca)."""
+    parts = module.split(".")
+    if parts[0] not in _PACKAGES or not _BLOCKED_PARTS.isdisjoint(parts) or not all(p.isidentifier() for p in parts):
         return None
     try:
         obj: Any = importlib.import_module(module)

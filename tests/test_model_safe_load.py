@@ -192,6 +192,14 @@ def test_functions_outside_the_allowed_packages_are_refused():
     assert err.value.code == "E310" and "os.system" in str(err.value)
 
 
+def test_command_line_modules_are_refused_without_being_imported():
+    import sys
+
+    for module in ("rca.__main__", "numpy.f2py.__main__", "sklearn.utils._testing", "rca.cli..main"):
+        sys.modules.pop(module, None)
+        assert not allowed_type(module, "main") and module not in sys.modules
+
+
 def test_allow_list_is_by_package_not_by_a_list_of_classes():
     assert allowed_type("rca.models", "TargetModel") and allowed_type("rca.text_prep", "TextPreparer")
     assert allowed_type("sklearn.ensemble._voting", "VotingClassifier")
