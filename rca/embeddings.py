@@ -11,7 +11,7 @@ featuriser adds beside the TF-IDF parts when `[model] embeddings = "<dir>"`
 is set. On `fit` it reads the model folder (through `model2vec`, which must be
 installed) and keeps the tokenizer and the vector table *inside itself*, so a
 trained rca model is self-contained: scoring never reads the embeddings folder
-again, the manifest's sha256 of `featuriser.joblib` covers the vectors, and a
+again, the manifest's sha256 of `featuriser.skops` covers the vectors, and a
 model keeps working when the folder is moved or rebuilt. The cost is the table
 in the artefact (~15 MB for the default 256-dimension float16 build); the
 sha256 of the folder's files is recorded as `source_sha256_` for provenance.

@@ -175,7 +175,7 @@ def data_sha256(cases: pd.DataFrame, columns: list[str]) -> str:
 
 def _packages() -> dict[str, str]:
     out = {"python": platform.python_version(), "rca": __version__}
-    for name in ("scikit-learn", "numpy", "scipy", "pandas", "spacy", "spacy-lookups-data", "joblib", "mlflow"):
+    for name in ("scikit-learn", "numpy", "scipy", "pandas", "spacy", "spacy-lookups-data", "skops", "joblib", "mlflow"):
         try:
             out[name] = metadata.version(name)
         except metadata.PackageNotFoundError:

@@ -33,11 +33,11 @@ def test_tampered_artefact_refused_before_unpickling(copy, no_unpickle):
     path.write_bytes(bytes(data))
     with pytest.raises(RcaError) as e:
         load_model(copy)
-    assert e.value.code == "E302" and "target-label.joblib" in str(e.value)
+    assert e.value.code == "E302" and "target-label.skops" in str(e.value)
 
 
 def test_missing_artefact_refused(copy, no_unpickle):
-    (copy / "featuriser.joblib").unlink()
+    (copy / "featuriser.skops").unlink()
     with pytest.raises(RcaError) as e:
         load_model(copy)
     assert e.value.code == "E302" and "missing" in str(e.value)
@@ -64,7 +64,7 @@ def test_manifest_records_provenance(model_dir):
     for key in ("taxonomy_version", "seed", "run_id", "created", "version", "packages", "artefacts", "data"):
         assert key in m, key
     assert m["seed"] == 5 and m["data"]["n_rows"] == 90 and len(m["data"]["sha256"]) == 64
-    assert set(m["artefacts"]) == {"featuriser.joblib", "target-label.joblib", "metrics.json", "cases.parquet"}
+    assert set(m["artefacts"]) == {"featuriser.skops", "target-label.skops", "metrics.json", "cases.parquet"}
     assert m["packages"]["scikit-learn"]
 
 
@@ -120,7 +120,7 @@ def test_mlflow_run_and_registered_models(tmp_path):
     assert run.data.params["seed"] == "2" and run.data.params["C"] == "0.7"
     assert run.data.metrics["label.macro_f1"] == pytest.approx(res.metrics["label"]["macro_f1"])
     arts = {a.path for a in client.list_artifacts(res.run_id, "model")}
-    assert "model/manifest.json" in arts and "model/target-label.joblib" in arts
+    assert "model/manifest.json" in arts and "model/target-label.skops" in arts
     figures = {a.path for a in client.list_artifacts(res.run_id, "evaluation")}
     assert figures == {"evaluation/confusion_label.png", "evaluation/calibration_label.png"}
     mv = client.get_model_version_by_alias("rca-label", "current")
@@ -137,10 +137,10 @@ def test_broken_tracking_store_does_not_stop_training(tmp_path, caplog):
     assert any("tracking turned off" in r.getMessage() for r in caplog.records)
 
 
-def test_pickle_not_listed_in_artefacts_is_refused(copy, no_unpickle):
+def test_model_file_not_listed_in_artefacts_is_refused(copy, no_unpickle):
     manifest = json.loads((copy / "manifest.json").read_text())
-    del manifest["artefacts"]["featuriser.joblib"]
+    del manifest["artefacts"]["featuriser.skops"]
     (copy / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(RcaError) as e:
         load_model(copy)
-    assert e.value.code == "E302" and "featuriser.joblib" in str(e.value)
+    assert e.value.code == "E302" and "featuriser.skops" in str(e.value)
