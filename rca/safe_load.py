@@ -104,29 +104,13 @@ def _ours(obj: Any) -> bool:
         type(obj).__module__.split(".")[0] in ("rca", "sklearn")
 
 
-def _plain_data(obj: Any):
-    """(owner, attribute, value) for every packable attribute of rca / scikit-learn objects inside `obj`."""
-    seen: set[int] = set()
-    stack = [(obj, 0)]
-    while stack:
-        v, depth = stack.pop()
-        if id(v) in seen or depth > 12:
-            continue
-        seen.add(id(v))
-        if isinstance(v, (list, tuple)):
-            stack.extend((x, depth + 1) for x in v if _ours(x) or isinstance(x, (list, tuple, dict)))
-        elif isinstance(v, dict):
-            stack.extend((x, depth + 1) for x in v.values() if _ours(x) or isinstance(x, (list, tuple)))
-        elif _ours(v):
-            for attr, x in vars(v).items():
-                if _packable(x):
-                    yield v, attr, x
-                elif _ours(x) or isinstance(x, (list, tuple, dict)):
-                    stack.append((x, depth + 1))
+def _is_packed(value: Any) -> bool:
+    return isinstance(value, dict) and list(value) == [_PACKED]
 
 
-def _unpack(obj: Any) -> Any:
-    """Put back what `dump_artefact` packed (see `_pack`), in place; returns `obj`."""
+def _attributes(obj: Any):
+    """(owner, attribute, value) for every attribute of the rca / scikit-learn objects inside `obj`,
+    walking into lists, tuples, dicts and such objects but not into packable or packed data."""
     seen: set[int] = set()
     stack = [(obj, 0)]
     while stack:
@@ -140,10 +124,21 @@ def _unpack(obj: Any) -> Any:
             stack.extend((x, depth + 1) for x in v.values() if _ours(x) or isinstance(x, (list, tuple)))
         elif _ours(v):
             for attr, x in list(vars(v).items()):
-                if isinstance(x, dict) and list(x) == [_PACKED]:
-                    setattr(v, attr, _unpacked(x[_PACKED]))
-                elif _ours(x) or isinstance(x, (list, tuple, dict)):
+                yield v, attr, x
+                if not (_packable(x) or _is_packed(x)) and (_ours(x) or isinstance(x, (list, tuple, dict))):
                     stack.append((x, depth + 1))
+
+
+def _plain_data(obj: Any):
+    """(owner, attribute, value) for every packable attribute of rca / scikit-learn objects inside `obj`."""
+    return ((v, attr, x) for v, attr, x in _attributes(obj) if _packable(x))
+
+
+def _unpack(obj: Any) -> Any:
+    """Put back what `dump_artefact` packed (see `_pack`), in place; returns `obj`."""
+    for v, attr, x in _attributes(obj):
+        if _is_packed(x):
+            setattr(v, attr, _unpacked(x[_PACKED]))
     return obj
 
 
