@@ -251,20 +251,12 @@ def briefing_html(b: Briefing) -> str:
 
 def briefing_docx(b: Briefing):
     """The briefing as a python-docx Document (A4, Arial 10 pt)."""
-    from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
+    from docx.shared import Pt
 
-    doc = Document()
-    sec = doc.sections[0]
-    sec.page_height, sec.page_width = Cm(29.7), Cm(21.0)
-    sec.left_margin = sec.right_margin = Cm(1.8)
-    sec.top_margin = sec.bottom_margin = Cm(1.5)
-    doc.styles["Normal"].font.name = "Arial"
-    doc.styles["Normal"].font.size = Pt(10)
-    doc.core_properties.title = b.title
-    doc.core_properties.author = "rca"
-    doc.add_heading(b.title, level=0)
+    from .render_docx import a4_document
+
+    doc = a4_document(b.title, side_cm=1.8, top_cm=1.5)
     r = doc.add_paragraph().add_run(b.subtitle)
     r.italic = True
     r.font.size = Pt(9)

@@ -57,21 +57,29 @@ def _table(doc, t) -> None:
         r.font.size = Pt(8)
 
 
-def build_docx(report):
-    """A python-docx Document of the report."""
+
+def a4_document(title: str, *, side_cm: float, top_cm: float):
+    """An A4 Word document in 10 pt Arial with the given margins, titled `title` (heading and properties)."""
     from docx import Document
     from docx.shared import Cm, Pt
 
     doc = Document()
     sec = doc.sections[0]
     sec.page_height, sec.page_width = Cm(29.7), Cm(21.0)
-    sec.left_margin = sec.right_margin = Cm(2.0)
-    sec.top_margin = sec.bottom_margin = Cm(1.8)
+    sec.left_margin = sec.right_margin = Cm(side_cm)
+    sec.top_margin = sec.bottom_margin = Cm(top_cm)
     doc.styles["Normal"].font.name = "Arial"
     doc.styles["Normal"].font.size = Pt(10)
-    doc.core_properties.title = report.title
+    doc.core_properties.title = title
     doc.core_properties.author = "rca"
-    doc.add_heading(report.title, level=0)
+    doc.add_heading(title, level=0)
+    return doc
+
+def build_docx(report):
+    """A python-docx Document of the report."""
+    from docx.shared import Cm, Pt
+
+    doc = a4_document(report.title, side_cm=2.0, top_cm=1.8)
     meta = f"Period: {report.period.label}" + (f", compared with {report.compare.label}" if report.compare else "")
     doc.add_paragraph(meta)
     doc.add_paragraph(f"Version for {'councillors (members)' if report.audience == 'members' else 'officers'}; generated {report.generated}.")
