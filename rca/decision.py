@@ -42,33 +42,45 @@ def macro_f1(y: np.ndarray, pred: np.ndarray, k: int) -> float:
     return float(macro_f1_from_counts(tp, np.bincount(pred, minlength=k), np.bincount(y, minlength=k)))
 
 
-def _best_offset(z: np.ndarray, y: np.ndarray, j: int, grid: np.ndarray, actual: np.ndarray) -> tuple[float, float]:
+def _top_two(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: the best class, and the best class once that one is left out (ties: the lowest index)."""
+    first = z.argmax(axis=1)
+    rest = z.copy()
+    rest[np.arange(len(z)), first] = -np.inf
+    return first, rest.argmax(axis=1)
+
+
+def _best_offset(z: np.ndarray, y: np.ndarray, j: int, grid: np.ndarray, actual: np.ndarray,
+                 top: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[float, float]:
     """Best offset change for class j (others fixed): (change, macro-F1), exact for every grid value.
 
     A row goes to j when z[j] + g beats its best other class, so sorting rows by
-    that margin turns every grid value into a prefix, and cumulative counts give
-    every class's F1 at once.
+    that margin turns every grid value (ascending) into a prefix of the rows; each
+    row is counted once, in the first grid value that takes it, and cumulative
+    sums over the grid give every class's F1 at once (O(n + grid x k) per class).
+    `top`: `_top_two(z)`, when the caller already has it.
     """
     n, k = z.shape
-    others = z.copy()
-    others[:, j] = -np.inf
-    comp = others.argmax(axis=1)
-    margin = z[:, j] - others[np.arange(n), comp]
+    first, second = _top_two(z) if top is None else top
+    comp = np.where(first == j, second, first)  # each row's best class other than j
+    rows = np.arange(n)
+    margin = z[:, j] - z[rows, comp]
     order = np.argsort(-margin, kind="stable")
     m, comp, yy = margin[order], comp[order], y[order]
     # rows taken by j for offset change g: those with margin > -g (a prefix of the sorted rows)
     take = np.searchsorted(-m, grid, side="left")  # number of rows with -m < g  <=> m > -g
-    onehot_comp = np.zeros((n + 1, k))
-    onehot_comp[1:][np.arange(n), comp] = 1
-    hit_comp = np.zeros((n + 1, k))
-    hit_comp[1:][np.arange(n), comp] = comp == yy
-    cum_comp, cum_hit = np.cumsum(onehot_comp, axis=0), np.cumsum(hit_comp, axis=0)
-    cum_j = np.concatenate([[0], np.cumsum(yy == j)])
+    G = len(grid)
+    bucket = np.searchsorted(take, np.arange(n), side="right")  # first grid value whose prefix holds the row (G: none)
+    in_comp = np.bincount(bucket * k + comp, minlength=(G + 1) * k).reshape(G + 1, k)
+    hit = comp == yy
+    hit_comp = np.bincount(bucket[hit] * k + comp[hit], minlength=(G + 1) * k).reshape(G + 1, k)
+    hit_j = np.bincount(bucket[yy == j], minlength=G + 1)
+    cum_comp, cum_hit, cum_j = (np.cumsum(a, axis=0)[:G] for a in (in_comp, hit_comp, hit_j))
     # taken rows (prefix) are predicted j; the rest keep their best other class
-    pred = cum_comp[-1] - cum_comp[take]
-    tp = cum_hit[-1] - cum_hit[take]
+    pred = (in_comp.sum(axis=0) - cum_comp).astype(float)
+    tp = (hit_comp.sum(axis=0) - cum_hit).astype(float)
     pred[:, j] = take
-    tp[:, j] = cum_j[take]
+    tp[:, j] = cum_j
     scores = macro_f1_from_counts(tp, pred, actual[None, :])
     best = int(np.argmax(scores - 1e-9 * np.abs(grid)))  # ties: the smallest change
     return float(grid[best]), float(scores[best])
@@ -86,14 +98,18 @@ def fit_offsets(logp: np.ndarray, y: np.ndarray, *, bound: float = 1.5, steps: i
     y = np.asarray(y)
     actual = np.bincount(y, minlength=k).astype(float)
     b = np.zeros(k)
-    best = macro_f1(y, logp.argmax(axis=1), k)
+    z = logp.copy()
+    top = _top_two(z)
+    best = macro_f1(y, top[0], k)
     for r in range(rounds):
         step_grid = np.linspace(-bound, bound, steps) * 0.5 ** r
         for j in range(k):
             grid = np.clip(b[j] + step_grid, -bound, bound) - b[j]
-            g, f = _best_offset(logp + b, y, j, grid, actual)
+            g, f = _best_offset(z, y, j, grid, actual, top)
             if f > best + 1e-12:
                 b[j] += g
+                z[:, j] = logp[:, j] + b[j]
+                top = _top_two(z)
                 best = f
     return b
 
