@@ -235,5 +235,10 @@ def embed_texts(texts, *, model: str | os.PathLike | None = None) -> np.ndarray:
 
 
 def make_embedder(setting: str, weight: float):
-    """The transformer `[model] embeddings` names: "minilm" (full model, torch) or a static model folder."""
-    return MiniLMEmbedder(weight) if str(setting).strip().lower() == MINILM else StaticEmbedder(str(setting), weight)
+    """The transformer `[model] embeddings` names: "minilm" (full model, torch), "static" (the model shipped
+    in the package, numpy only; `rca.shipped_embedder`), a folder in that numpy format, or a model2vec folder."""
+    from .shipped_embedder import ShippedEmbedder, is_numpy_static
+
+    if str(setting).strip().lower() == MINILM:
+        return MiniLMEmbedder(weight)
+    return ShippedEmbedder(str(setting), weight) if is_numpy_static(setting) else StaticEmbedder(str(setting), weight)

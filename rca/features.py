@@ -9,7 +9,7 @@ are prefixed `char:` so evidence can skip them (fragments explain nothing).
 Settings come from the `[model]` config section (see `rca.models.ModelSettings`):
 `word_ngrams`, `char_ngrams`, `min_df`, `max_df`, `max_features`,
 `char_max_features`, `sublinear_tf`, `lemmatise`, `stop_words`, `redact`, and the
-opt-in `embeddings` (a static model folder or "minilm") / `embeddings_weight` (see `rca.embeddings`).
+opt-in `embeddings` ("static": the model shipped in rca; a static model folder; or "minilm") / `embeddings_weight` (see `rca.embeddings`).
 
 >>> f = build_featuriser({"char_ngrams": None, "min_df": 1}).fit(["bin not collected", "rude staff"])
 >>> sorted(f.transform(["bin collected"]).nonzero()[1].tolist()) == sorted(f.transform(["collected bin"]).nonzero()[1].tolist())
@@ -61,7 +61,7 @@ def build_featuriser(settings: dict[str, Any], *, n_docs: int | None = None) -> 
                                               max_features=settings.get("char_max_features"), **common)))
     if not parts:
         raise ValueError("[model] needs word_ngrams or char_ngrams; both are off")
-    if settings.get("embeddings"):  # opt-in sentence embeddings (the `embeddings` / `embeddings-minilm` extras)
+    if settings.get("embeddings"):  # sentence embeddings: "static" (shipped), a model folder, or "minilm"
         from .embeddings import make_embedder
         parts.append(("embed", make_embedder(settings["embeddings"], float(settings.get("embeddings_weight", 2.0)))))
     prep = TextPreparer(redact=bool(settings.get("redact", True)), lemmatise=bool(settings.get("lemmatise", False)))

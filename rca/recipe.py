@@ -43,18 +43,17 @@ MODES = ("auto", "fast")
 
 
 def _static_model() -> str | None:
-    """The static embedding model shipped with the install, if any (`rca.embeddings.default_static_model`)."""
-    from . import embeddings
+    """`"static"` when the install ships its static embedding model and it reads (`rca.shipped_embedder`), else None."""
+    from .shipped_embedder import SHIPPED_NAME, ShippedEmbedder, shipped_folder
 
-    finder = getattr(embeddings, "default_static_model", None)
-    try:
-        path = finder() if callable(finder) else None
-        if path:  # the features are made by `[model] embeddings = PATH`: that must be able to read it
-            embeddings.make_embedder(str(path), 1.0).fit([""])
+    if shipped_folder() is None:
+        return None
+    try:  # the features are made by `[model] embeddings = "static"`: that must be able to read it
+        ShippedEmbedder(SHIPPED_NAME, 1.0).fit([""])
     except Exception as exc:  # noqa: BLE001 - an unreadable model only removes one candidate
         log.info("static embedding model unavailable for the recipe search: %s", exc)
         return None
-    return str(path) if path else None
+    return SHIPPED_NAME
 
 
 def view_name(char_ngrams: Any, embeddings: Any, word_ngrams: Any = (1, 2)) -> str:
