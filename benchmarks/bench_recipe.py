@@ -43,7 +43,9 @@ import real_data  # noqa: E402
 from bench_real_sets import machine, reference_lr, reference_svm, run_reference, scores  # noqa: E402
 
 RESULTS = HERE / "results"
-RCA = str(Path(sys.executable).with_name("rca"))
+ROOT = HERE.parent
+RCA = [sys.executable, "-m", "rca"]  # this checkout's rca (PYTHONPATH set below), not whichever one is installed
+ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}
 GOALS = {"nhs": ("macro_f1", 0.520), "cfpb": ("macro_f1", 0.313), "banking77": ("accuracy", 0.915)}
 
 
@@ -55,7 +57,7 @@ def _cpu() -> float:
 def _run(args: list[str], cwd: Path) -> tuple[subprocess.CompletedProcess, float, float]:
     """(result, wall seconds, CPU seconds of the command and the worker processes it waited for)."""
     t, c = time.perf_counter(), _cpu()
-    res = subprocess.run([RCA, *args], cwd=cwd, capture_output=True, text=True)
+    res = subprocess.run([*RCA, *args], cwd=cwd, capture_output=True, text=True, env=ENV)
     if res.returncode:
         raise SystemExit(f"{' '.join(args)} failed ({res.returncode}):\n{res.stderr[-3000:]}")
     return res, time.perf_counter() - t, _cpu() - c
@@ -75,6 +77,7 @@ def run_cli(s: real_data.RealSet) -> dict:
     return {"model": "rca train (no config)", **scores(s.test_y, pred), "train_seconds": round(train_s, 1),
             "train_cpu_seconds": round(train_cpu, 1),
             "score_seconds": round(score_s, 1), "load_average_at_start": round(load0, 2),
+            "load_average_at_end": round(os.getloadavg()[0], 2),
             "command": f"rca train train.csv --target {s.target} --model-dir model; rca score test.csv --model-dir model --out scored.csv",
             "internal_holdout": out["metrics"][s.target], "recipe": metrics.get("recipe")}
 

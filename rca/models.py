@@ -178,13 +178,19 @@ class TargetModel:
         self.word_columns = word_columns  # leading word n-gram columns of the features (for `word_view_C`)
 
     # ------------------------------------------------------------------ fit
-    def fit(self, X, labels: list[str], *, oof: np.ndarray | None = None) -> "TargetModel":
+    def fit(self, X, labels: list[str], *, oof: np.ndarray | None = None, oof_classes=None) -> "TargetModel":
         """Fit on feature rows `X` and their label cells (strings; ';'-joined when multi).
 
         `oof`: out-of-fold decision scores of these rows (rows x sorted classes) already made with these
         classifier settings (by the recipe search, `rca.recipe_search`); calibration, offsets and the review
-        threshold are then fitted on them instead of on a new cross-validation."""
-        return self._fit_multi(X, labels) if self.multi else self._fit_single(X, labels, oof)
+        threshold are then fitted on them instead of on a new cross-validation. `oof_classes`: the classes (labels
+        of a multi-label target) its columns stand for; when they are not this fit's own, the scores are not used.
+        The out-of-fold scores used are kept as `oof_` until the model is saved (never stored)."""
+        if oof is not None and oof_classes is not None:
+            mine = sorted(set(labels)) if not self.multi else None
+            if mine is not None and [str(c) for c in oof_classes] != [str(c) for c in mine]:
+                oof = None
+        return self._fit_multi(X, labels, oof, oof_classes) if self.multi else self._fit_single(X, labels, oof)
 
     def _fit_single(self, X, labels: list[str], oof: np.ndarray | None = None) -> "TargetModel":
         self.classes_ = np.array(sorted(set(labels)), dtype=object)
@@ -193,6 +199,7 @@ class TargetModel:
         base = make_classifier(self.settings, seed=self.seed, n_rows=len(y), word_columns=self.word_columns)
         if oof is None or np.shape(oof) != (len(y), max(len(self.classes_), 2)):
             oof = _oof_scores(base, X, y, folds=self.settings.cv_folds, seed=self.seed, n_jobs=self.settings.n_jobs)
+        self.__dict__["oof_"] = oof
         self.temperature_, self.bias_ = cal.fit_scaling(oof, y)
         proba = cal.apply_scaling(oof, self.temperature_, self.bias_)
         self.decision_ = self.settings.decision
@@ -206,7 +213,7 @@ class TargetModel:
         self.estimator_ = clone(base).fit(X, y)
         return self
 
-    def _fit_multi(self, X, labels: list[str]) -> "TargetModel":
+    def _fit_multi(self, X, labels: list[str], oof: np.ndarray | None = None, oof_classes=None) -> "TargetModel":
         sets = [set(split_labels(v)) for v in labels]
         counts: dict[str, int] = {}
         for s in sets:
@@ -220,17 +227,26 @@ class TargetModel:
             raise RcaError("E304", f"no label of {self.target!r} has 2 or more cases (and some cases without it)", column=self.target)
         Y = np.array([[c in s for c in self.classes_] for s in sets], dtype=int)
         self.estimators_, self.platt_, self.label_thresholds_ = [], [], []
-        oof_p = np.zeros(Y.shape)
+        oof_p, raw = np.zeros(Y.shape), np.zeros(Y.shape)
+        given = None  # per-label out-of-fold scores made elsewhere, for exactly these labels and rows
+        if (oof is not None and oof_classes is not None and np.shape(oof) == Y.shape
+                and [str(c) for c in oof_classes] == [str(c) for c in self.classes_]):
+            given = np.asarray(oof, dtype=float)
         for j in range(Y.shape[1]):
             base = make_classifier(self.settings, seed=self.seed, n_rows=n, word_columns=self.word_columns)
-            s = _oof_scores(base, X, Y[:, j], folds=self.settings.cv_folds, seed=self.seed,
-                            n_jobs=self.settings.n_jobs)[:, 1]
+            if given is not None:
+                s = given[:, j]
+            else:
+                s = _oof_scores(base, X, Y[:, j], folds=self.settings.cv_folds, seed=self.seed,
+                                n_jobs=self.settings.n_jobs)[:, 1]
+            raw[:, j] = s
             a, c = cal.fit_platt(s, Y[:, j])
             oof_p[:, j] = cal.apply_platt(s, a, c)
             self.platt_.append((a, c))
             self.label_thresholds_.append(_best_f1_threshold(oof_p[:, j], Y[:, j]))
             self.estimators_.append(clone(base).fit(X, Y[:, j]))
         self.label_thresholds_ = np.array(self.label_thresholds_)
+        self.__dict__["oof_"] = given if given is not None else raw
         chosen, conf = self._choose(oof_p)
         correct = np.array([bool(ch) and set(ch) <= s for ch, s in zip(chosen, sets)])
         self.validation_ = {"confidence": conf, "correct": correct, "proba": oof_p, "Y": Y}
@@ -254,6 +270,7 @@ class TargetModel:
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state.pop("_linear_cache", None)  # derived from the estimators; rebuilt on first use
+        state.pop("oof_", None)  # training rows' scores: needed while training only
         return state
 
     def _linear(self) -> tuple[np.ndarray, np.ndarray] | None:
