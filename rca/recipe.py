@@ -70,8 +70,8 @@ def search_space(section: dict[str, Any], settings: ModelSettings) -> tuple[rs.S
         views[view_name(ch, settings.embeddings, settings.word_ngrams)] = {"char_ngrams": ch, "embeddings": settings.embeddings}
     if "embeddings" not in section:
         path = _static_model()
-        if path:
-            views[view_name(chars[0], path, settings.word_ngrams)] = {"char_ngrams": chars[0], "embeddings": path}
+        for ch in chars if path else []:
+            views[view_name(ch, path, settings.word_ngrams)] = {"char_ngrams": ch, "embeddings": path}
     if settings.classifier != "svm" and "C" not in section:
         fixed.append("C (classifier is not svm)")
     if "word_view_C" in section and "C" not in section:

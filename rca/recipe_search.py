@@ -47,6 +47,7 @@ from .models import ModelSettings, make_classifier
 SEARCH_FOLDS = 3
 C_GRID = (0.1, 0.3, 1.0)
 CHAR_NGRAMS = [2, 5]
+ROUND1_KEEP = 3  # candidates cross-validated on every row after the first round
 ROUND0_ROWS = 2000  # first-round subsample of each fold's training part (at least a quarter of it)
 MIN_ROWS = 30  # a target with fewer training rows keeps the fixed recipe
 MAX_ROWS = 10_000  # a target with more is searched on a stratified sample of this many (the model learns from all)
@@ -289,7 +290,7 @@ def search(texts: list[str], targets: dict[str, tuple[np.ndarray, np.ndarray]], 
     n_max = max(len(targets[t][0]) for t in k_of)
     frac0 = 1.0 if len(cands) <= 2 or n_max <= ROUND0_ROWS // 2 else min(0.5, max(ROUND0_ROWS / n_max, 0.25))
     rounds = [frac0, 1.0] if frac0 < 1 else [1.0]
-    keep = max(2, math.ceil(len(cands) / 3))
+    keep = max(2, min(ROUND1_KEEP, math.ceil(len(cands) / 3)))
     rank_rule = "scores" if "scores" in space.rules else space.rules[0]
     blocks: dict[tuple, _Block] = {}
     mats: dict[tuple[str, str], list[sp.csr_matrix]] = {}  # (view, target) -> per-fold matrices
@@ -382,8 +383,8 @@ def _averages(cands: list[Candidate], space: SearchSpace, r: int, evaluate, affo
     best = max(final, key=lambda c: c.score)
     spec = space.views[best.view]
     words = [v for v, s in space.views.items() if not s.get("char_ngrams") and s.get("embeddings") == spec.get("embeddings")]
-    if not spec.get("char_ngrams") or not words:
-        return []
+    if not spec.get("char_ngrams") or spec.get("embeddings") or not words:
+        return []  # the averaged model's first SVM reads the word columns alone: no embedding view to pair with
     pool = [c for c in cands if c.view == words[0] and c.status in ("evaluated", "dropped")]
     if not pool:
         return []

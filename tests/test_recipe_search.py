@@ -73,12 +73,15 @@ def test_search_keeps_word_ngrams_where_they_suffice():
     assert res.view == "word", {c.view: c.score for c in res.candidates}
 
 
-def test_a_static_embedding_model_adds_one_view_unless_embeddings_are_set(monkeypatch):
+def test_a_static_embedding_model_adds_its_views_unless_embeddings_are_set(monkeypatch):
     monkeypatch.setattr("rca.recipe._static_model", lambda: "/models/static")
     space, _ = search_space({}, ModelSettings())
     assert space.views == {"word": {"char_ngrams": [], "embeddings": None},
                            "word+char": {"char_ngrams": [2, 5], "embeddings": None},
-                           "word+embed": {"char_ngrams": [], "embeddings": "/models/static"}}
+                           "word+embed": {"char_ngrams": [], "embeddings": "/models/static"},
+                           "word+char+embed": {"char_ngrams": [2, 5], "embeddings": "/models/static"}}
+    space, _ = search_space({"char_ngrams": []}, ModelSettings(char_ngrams=[]))
+    assert list(space.views) == ["word", "word+embed"]
     space, fixed = search_space({"embeddings": None}, ModelSettings())
     assert list(space.views) == ["word", "word+char"] and fixed == ["embeddings"]
 

@@ -54,3 +54,24 @@ def test_a_model_trained_with_the_shipped_embeddings_is_saved_self_contained_and
     assert isinstance(embed, ShippedEmbedder) and embed.q_.dtype == np.int8
     pred = bundle.predict(["loud music party all night", "the recycling bin was missed"], targets=["label"])["label"]
     assert pred.labels == ["noise", "bins"]
+
+
+def test_no_word_view_average_is_proposed_beside_embeddings():
+    # the averaged model's first SVM reads the word columns alone, so it cannot stand for a word+embed classifier
+    from rca import recipe_search as rs
+
+    views = {"word+embed": {"char_ngrams": [], "embeddings": "static"},
+             "word+char+embed": {"char_ngrams": [2, 5], "embeddings": "static"}}
+    space = rs.SearchSpace(views=views, C=[0.3], rules=["scores"], average=True)
+    cands = [rs.Candidate("word+embed", 0.3, status="evaluated", score=0.5),
+             rs.Candidate("word+char+embed", 0.3, status="evaluated", score=0.6)]
+    asked = []
+    out = rs._averages(cands, space, 0, lambda *a, **k: asked.append(a), lambda *a: True)
+    assert out == [] and asked == []
+    # without embeddings the same two views are paired (the check above is not vacuous)
+    space = rs.SearchSpace(views={"word": {"char_ngrams": []}, "word+char": {"char_ngrams": [2, 5]}}, C=[0.3],
+                           rules=["scores"], average=True)
+    cands = [rs.Candidate("word", 0.3, status="evaluated", score=0.5),
+             rs.Candidate("word+char", 0.3, status="evaluated", score=0.6)]
+    out = rs._averages(cands, space, 0, lambda *a, **k: asked.append(a), lambda *a: True)
+    assert [(c.view, c.word_C) for c in out] == [("word+char", 0.3)] and len(asked) == 1
