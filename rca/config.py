@@ -19,8 +19,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .errors import RcaError
-from .schema import CANONICAL
+from rca.errors import RcaError
+from rca.ingest.schema import CANONICAL
 
 DEFAULT_STAGE_TARGETS = {
     # working days to respond, by route then stage (DOMAIN.md)

@@ -30,14 +30,14 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def demo_small():
     """A small demo year (1,500 first contacts) with its ground truth."""
-    from rca.demo_data import generate_demo
+    from rca.demo.data import generate_demo
 
     return generate_demo(seed=7, n_contacts=1500)
 
 
 @pytest.fixture(scope="session")
 def demo_csv(demo_small, tmp_path_factory) -> Path:
-    from rca.demo_data import write_demo
+    from rca.demo.data import write_demo
 
     folder = tmp_path_factory.mktemp("demo")
     paths = write_demo(demo_small, folder)
@@ -48,7 +48,7 @@ def demo_csv(demo_small, tmp_path_factory) -> Path:
 def trained_model_dir(demo_small, tmp_path_factory) -> Path:
     """Every default target trained once on the small demo year."""
     from rca.config import Config
-    from rca.train import train_models
+    from rca.model.train import train_models
 
     model_dir = tmp_path_factory.mktemp("model")
     # the fixed recipe: these tests are about what a model does, not how its recipe is chosen (tests/test_recipe_search.py)
@@ -69,7 +69,7 @@ def no_unpickle(monkeypatch):
     """Fail the test if any model file is loaded (an integrity check must refuse the folder first)."""
     import joblib
 
-    from rca import model_store
+    from rca.model import store as model_store
 
     def refuse(*a, **k):
         raise AssertionError("a model file was loaded before the integrity check refused the folder")

@@ -42,7 +42,7 @@ def test_audit_command_lists_planted_miscodings(demo_csv, demo_small, tmp_path):
 
 @pytest.mark.model
 def test_suggest_labels_drift_and_model_card_commands(trained_model_dir, demo_csv, tmp_path):
-    from rca.demo_data import generate_demo, write_demo
+    from rca.demo.data import generate_demo, write_demo
 
     out = tmp_path / "to_label.csv"
     res = runner.invoke(app, ["suggest-labels", str(demo_csv), "--model-dir", str(trained_model_dir), "--n", "20",

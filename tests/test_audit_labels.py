@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rca.audit import audit_labels, precision_at_k
+from rca.governance.audit import audit_labels, precision_at_k
 from rca.errors import RcaError
 
 TOPICS = {
@@ -87,7 +87,7 @@ def test_demo_small_planted_root_cause_miscodings_found(demo_small):
 @pytest.mark.model
 def test_demo_year_precision_at_100_is_at_least_06():
     """The issue's bar, on the committed-size demo year (10,000 contacts)."""
-    from rca.demo_data import generate_demo
+    from rca.demo.data import generate_demo
 
     demo = generate_demo()
     for target in ("root_cause", "service"):

@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 from rca.cli.main import app
 from rca.config import Config, config_from_dict
 from rca.errors import CATALOGUE, RcaError
-from rca.io import iter_table, read_table
-from rca.taxonomy import load_taxonomy
-from rca.validate import iter_cases, load_cases
+from rca.ingest.io import iter_table, read_table
+from rca.ingest.taxonomy import load_taxonomy
+from rca.ingest.validate import iter_cases, load_cases
 
 runner = CliRunner()
 FEEDBACK = Config(columns={"text": "Feedback"})
@@ -202,7 +202,7 @@ def test_a_missing_text_column_named_by_the_flag_says_so(tmp_path):
 
 def test_a_stage_written_as_a_float_reads_as_the_stage(tmp_path):
     """1.0 / 2.0 (a stage column that went through pandas or a spreadsheet as numbers) are stages 1 and 2."""
-    from rca.validate import load_cases
+    from rca.ingest.validate import load_cases
 
     p = tmp_path / "float_stage.csv"
     p.write_text("case_id,text,stage\nA,bin not collected,1.0\nB,still not collected,2.0\nC,rude staff,4.0\n",

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from rca.cli.main import app
-from rca.io import write_table
+from rca.ingest.io import write_table
 
 EXCEL_CELL_MAX = 32_767  # characters an Excel cell holds
 
@@ -99,7 +99,7 @@ def test_department_codes_are_not_merged_by_training(folder):
     df.to_csv(path, index=False)
     out = _train(folder, path, "--target", "Department", "--json")
     assert out.exit_code == 0, out.output
-    from rca.model_store import load_model
+    from rca.model.store import load_model
 
     classes = set(load_model(folder / "m_dept").predict(["the officer was rude"])["service"].classes)
     assert len(classes) == 3 and "Environment" in classes  # three codes in, three codes learnt

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from rca.config import config_from_dict
-from rca.drift import check_drift, js_divergence, psi, thresholds_from_config
+from rca.governance.drift import check_drift, js_divergence, psi, thresholds_from_config
 from rca.errors import RcaError
 
 
@@ -89,8 +89,8 @@ def test_too_few_cases_is_a_coded_error():
 
 @pytest.mark.model
 def test_model_drift_passes_a_fresh_year_and_flags_a_shifted_file(trained_model_dir):
-    from rca.demo_data import generate_demo
-    from rca.drift import drift_for_model
+    from rca.demo.data import generate_demo
+    from rca.governance.drift import drift_for_model
 
     fresh = generate_demo(seed=8, n_contacts=600).cases
     ok = drift_for_model(fresh, trained_model_dir)
@@ -104,7 +104,7 @@ def test_model_drift_passes_a_fresh_year_and_flags_a_shifted_file(trained_model_
 @pytest.mark.model
 @pytest.mark.shared_data
 def test_another_organisations_complaints_are_flagged(trained_model_dir, shared_data):
-    from rca.drift import drift_for_model
+    from rca.governance.drift import drift_for_model
 
     nhs = pd.read_csv(shared_data / "nhs-feedback" / "nhs_feedback_2009_2019.csv", nrows=3000)
     text_col = next(c for c in nhs.columns if c.lower() in ("text", "comment", "feedback"))
@@ -117,7 +117,7 @@ def test_another_organisations_complaints_are_flagged(trained_model_dir, shared_
 def test_coverage_drop_counts_only_beyond_sampling_noise():
     """A 7-point drop on a few hundred cases is within chance; a 30-point drop is not;
     a small drop on a huge batch with a huge held-out set is."""
-    from rca.drift import DEFAULT_THRESHOLDS, _coverage_check
+    from rca.governance.drift import DEFAULT_THRESHOLDS, _coverage_check
 
     th = dict(DEFAULT_THRESHOLDS)
     noisy = _coverage_check("root_cause", 0.41, np.r_[np.zeros(250, bool), np.ones(486, bool)], th, n_reference=450)

@@ -15,11 +15,11 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from rca.active_learning import suggest_labels, target_population
+from rca.governance.active_learning import suggest_labels, target_population
 from rca.cli.main import app
 from rca.errors import RcaError
-from rca.io import read_table
-from rca.model_card import render_model_card, write_model_card
+from rca.ingest.io import read_table
+from rca.model.card import render_model_card, write_model_card
 from rca.store import (current_codes, decide, decisions_frame, export_cases, import_export, import_frame, next_item,
                        open_store, record_decision)
 from rca.store.db import utcnow
@@ -221,8 +221,8 @@ def demo_year_root_cause_model(tmp_path_factory):
     """The committed demo year, loaded as `rca drift` loads a file, and a root-cause model trained
     on all of it but 2,500 random cases kept back as new ones: (training cases, new cases, model folder)."""
     from rca.config import Config
-    from rca.train import train_models
-    from rca.validate import load_cases
+    from rca.model.train import train_models
+    from rca.ingest.validate import load_cases
 
     cases = load_cases(DEMO_CSV, config=Config()).cases
     new = cases.sample(2500, random_state=11)
@@ -239,7 +239,7 @@ def test_a_random_sample_of_the_demo_file_is_not_drift(demo_year_root_cause_mode
     sample (compliments, contacts not accepted, stage 2) it was 50 % against 67 %, and a
     sample of the training file itself said retraining was due. (New cases of the same
     year here; the model's own cases are left out, see below.)"""
-    from rca.drift import drift_for_model
+    from rca.governance.drift import drift_for_model
 
     _, new, model_dir = demo_year_root_cause_model
     sample = new.sample(2000, random_state=seed)
@@ -291,7 +291,7 @@ def test_model_card_counts_the_codes_that_came_from_review(tmp_path, trained_mod
 
 
 def test_retraining_from_the_store_writes_the_review_counts_into_the_card(tmp_path):
-    pytest.importorskip("rca.train")
+    pytest.importorskip("rca.model.train")
     from rca.config import Config
     from rca.store.training_data import retrain_from_store
     from test_store_retrain import CHARGES, _corpus
@@ -323,7 +323,7 @@ def test_too_few_codes_for_the_audit_is_one_rule_naming_the_file(tmp_path):
 
 # --------------------------------------------------------------------------- drift: the model's own cases are not new
 def test_a_case_is_learnt_only_with_its_id_and_its_text():
-    from rca.drift import already_learnt
+    from rca.governance.drift import already_learnt
 
     past = pd.DataFrame({"case_id": ["C1", "C2", "3"], "text_redacted": ["Bin not collected. Ring [PHONE].", "Rude officer", "mould"]})
     new = pd.DataFrame({"case_id": ["C1", "C2", "C9", "3", None],
@@ -337,9 +337,9 @@ def test_a_case_is_learnt_only_with_its_id_and_its_text():
 @pytest.mark.model
 def test_drift_on_the_models_own_cases_gives_no_verdict(demo_year_root_cause_model, tmp_path):
     """The demo's own stage-2 rows, or only its accepted complaints, said "Retraining is due"."""
-    from rca.drift import drift_for_model
+    from rca.governance.drift import drift_for_model
 
-    NOTHING_NEW = "nothing new"  # noqa: N806  (rca.drift.NOTHING_NEW)
+    NOTHING_NEW = "nothing new"  # noqa: N806  (rca.governance.drift.NOTHING_NEW)
     learnt, new, model_dir = demo_year_root_cause_model
     stage2 = learnt[learnt["stage"] == "2"]
     report = drift_for_model(stage2, model_dir)
@@ -368,7 +368,7 @@ def test_drift_on_the_models_own_cases_gives_no_verdict(demo_year_root_cause_mod
 @pytest.mark.model
 def test_drift_says_plainly_when_no_new_case_takes_a_target(demo_year_root_cause_model):
     """New stage-2 records take no root cause: no coverage or predicted-mix verdict for it, said so."""
-    from rca.drift import drift_for_model
+    from rca.governance.drift import drift_for_model
 
     _, new, model_dir = demo_year_root_cause_model
     later = new[new["stage"].isin(["2", "3"])]
@@ -385,7 +385,7 @@ def test_drift_says_plainly_when_no_new_case_takes_a_target(demo_year_root_cause
 def test_a_file_of_one_kind_of_case_is_compared_with_past_cases_of_that_kind(demo_year_root_cause_model, kind):
     """New stage-2 records (or compliments) against the whole training year said "Retraining is due":
     their words ("stage", "escalate"; "thank") differ from first complaints, and that is not drift."""
-    from rca.drift import drift_for_model
+    from rca.governance.drift import drift_for_model
 
     learnt, new, model_dir = demo_year_root_cause_model
     if kind == "compliments":
@@ -406,7 +406,7 @@ def test_a_file_of_one_kind_of_case_is_compared_with_past_cases_of_that_kind(dem
 
 
 def test_past_cases_without_the_kind_or_too_few_of_it_are_all_kept_and_said():
-    from rca.model_drift import same_kind
+    from rca.governance.model_drift import same_kind
 
     past = pd.DataFrame({"stage": ["1"] * 100 + ["2"] * 10, "case_type": ["Complaint"] * 110})
     new = pd.DataFrame({"stage": ["2"] * 40, "case_type": ["complaint "] * 40})
@@ -475,7 +475,7 @@ def test_store_cli_wording_names_the_option_and_the_targets(tmp_path):
 
 # --------------------------------------------------------------------------- suggest-labels: compliments without case_type
 def test_praise_without_dissatisfaction_is_a_compliment():
-    from rca.active_learning import looks_like_praise
+    from rca.governance.active_learning import looks_like_praise
 
     praise = ["Please pass on my thanks to the bin crew who put the bins back neatly.",
               "Fantastic service from the lady on the phone, went above and beyond. Keep up the good work.",

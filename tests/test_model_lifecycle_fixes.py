@@ -11,11 +11,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from rca import model_store
+from rca.model import store as model_store
 from rca.config import config_from_dict
 from rca.errors import RcaError
-from rca.model_store import check_model_dir, load_model, target_file
-from rca.train import data_sha256, train_models
+from rca.model.store import check_model_dir, load_model, target_file
+from rca.model.train import data_sha256, train_models
 
 from test_train_core import planted_frame
 
@@ -85,12 +85,12 @@ def test_targets_differing_only_by_punctuation_keep_their_own_models_and_registr
 # ------------------------------------------------------------ 4: --model-dir checked first
 @pytest.fixture
 def no_training(monkeypatch):
-    import rca.train
+    import rca.model.train
 
     def refuse(*a, **k):
         raise AssertionError("training started")
 
-    monkeypatch.setattr(rca.train, "redact_many", refuse)
+    monkeypatch.setattr(rca.model.train, "redact_many", refuse)
 
 
 @pytest.mark.parametrize("where", ["afile", "afile/sub"])
@@ -279,7 +279,7 @@ def test_aliases_file_that_is_not_a_table_is_E303(copy, no_unpickle):
 
 def test_loaded_pickles_are_the_ones_listed(model_dir):
     """The check that each model file says its target reads the object the file gives back."""
-    from rca.safe_load import load_artefact
+    from rca.model.safe_load import load_artefact
 
     bundle = load_model(model_dir)
     for target, name in bundle.manifest["target_files"].items():

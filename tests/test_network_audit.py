@@ -87,8 +87,8 @@ def test_loopback_is_allowed(network_audit):
 def test_main_flows_make_no_network_attempt(network_audit, demo_small, trained_model_dir, tmp_path):
     from rca.cli.main import app
     from rca.config import Config
-    from rca.demo_data import generate_demo, write_demo
-    from rca.train import train_models
+    from rca.demo.data import generate_demo, write_demo
+    from rca.model.train import train_models
     from rca.web.app import create_app
     from fastapi.testclient import TestClient
 

@@ -24,7 +24,7 @@ EXAMPLES = 15
 
 
 def _app(tmp_dir):
-    from rca.similar import SimilarIndex
+    from rca.scoring.similar import SimilarIndex
 
     app = create_app(None, bundle=FakeBundle(), similar=SimilarIndex(past_cases()), token=TOKEN)
     store = open_store(f"sqlite:///{tmp_dir / 'contract.db'}")

@@ -19,8 +19,8 @@ from rca.config import Config
 from rca.errors import RcaError
 from rca.reports.build import build_report, write_report
 from rca.reports.periods import parse_period
-from rca.reports.tables import annual_tables, prepare, suppress, suppress_key_figures
-from rca.reports.tables_common import SECONDARY, Table
+from rca.reports.tables.catalogue import annual_tables, prepare, suppress, suppress_key_figures
+from rca.reports.tables.common import SECONDARY, Table
 
 TOPICS = [
     ("Waste and Street Cleansing", "my bin was not collected again and the crew left rubbish in the road"),
@@ -140,7 +140,7 @@ def test_a_partly_covered_report_period_is_stated_up_front():
 
 
 def test_count_test_allows_for_unequal_periods():
-    from rca.reports.trends import count_changes
+    from rca.reports.themes.trends import count_changes
 
     cur, prev = pd.Series({"bins": 120}), pd.Series({"bins": 90})  # 120 in 365 days, 90 in 275: the same rate
     equal = count_changes(cur, prev)
@@ -232,7 +232,7 @@ def test_outcome_rows_cannot_be_undone_by_subtraction():
                        ["Stage 3", "Children's Services", 2, 0, 6, 0, 1, 9, 8, 25.0],
                        ["Stage 1", "Parking", 43, 14, 58, 9, 3, 127, 115, 49.6]],
                       columns=["Stage", "Service"] + cols + ["Uphold rate %"])
-    from rca.reports.tables_outcomes import OUTCOME_SUMS
+    from rca.reports.tables.outcomes import OUTCOME_SUMS
 
     t = Table("outcomes_by_service", "x", df, counts=tuple(cols), pct={"Uphold rate %": ("Decided", "Upheld", "Partly upheld")}, sums=OUTCOME_SUMS)
     out = suppress(t, small=5).data
@@ -296,8 +296,8 @@ def test_key_figures_csv_writes_counts_as_whole_numbers(tmp_path):
 
 
 def test_q_values_are_never_printed_as_zero():
-    from rca.reports.fmt import fmt_cell
-    from rca.reports.learning import q_text
+    from rca.reports.render.fmt import fmt_cell
+    from rca.reports.themes.learning import q_text
 
     assert fmt_cell(3e-12, "q-value", None) == "<0.001"
     assert fmt_cell(0.0123456, "q-value", None) == "0.0123"
@@ -316,7 +316,7 @@ def test_outcomes_by_service_has_no_all_zero_rows():
 def test_theme_finder_does_not_print_a_convergence_warning():
     from sklearn.exceptions import ConvergenceWarning
 
-    from rca.reports.themes import ThemeFinder
+    from rca.reports.themes.section import ThemeFinder
 
     texts = [t for _, t in TOPICS] * 6
     with warnings.catch_warnings():
@@ -658,7 +658,7 @@ def test_the_audit_leaks_are_closed():
 
 
 def test_a_late_count_under_5_is_not_given_away_by_responded_and_on_time():
-    from rca.reports.suppression import suppress as sup
+    from rca.reports.privacy.suppression import suppress as sup
 
     df = pd.DataFrame({"Service": ["Parking", "Highways", "Planning"], "Stage 1 responded": [9, 20, 14], "Stage 1 on time": [8, 12, 9],
                        "Stage 1 %": [88.9, 60.0, 64.3]})

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rca.reports import trends as tr
-from rca.reports.emerging import find_emerging
-from rca.reports.themes import ThemeFinder
+from rca.reports.themes import trends as tr
+from rca.reports.themes.emerging import find_emerging
+from rca.reports.themes.section import ThemeFinder
 
 BASE = [
     "my bin was not collected again this week",

@@ -3,7 +3,7 @@ from hypothesis import strategies as st
 
 from rca.config import config_from_dict, load_config
 from rca.errors import RcaError
-from rca.taxonomy import load_taxonomy, split_labels
+from rca.ingest.taxonomy import load_taxonomy, split_labels
 
 import pytest
 
@@ -68,7 +68,7 @@ def test_config_validation(tmp_path):
 def test_icasework_example_config_maps_an_export(tmp_path):
     from pathlib import Path
 
-    from rca.validate import load_cases
+    from rca.ingest.validate import load_cases
 
     cfg = load_config(Path(__file__).resolve().parents[1] / "examples" / "icasework.toml")
     p = tmp_path / "icw.csv"

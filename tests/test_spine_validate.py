@@ -8,8 +8,8 @@ from typer.testing import CliRunner
 from rca.cli.main import app
 from rca.config import config_from_dict
 from rca.errors import RcaError
-from rca.io import read_table, write_table
-from rca.validate import load_cases
+from rca.ingest.io import read_table, write_table
+from rca.ingest.validate import load_cases
 
 MALFORMED = (
     'Case Ref,Date Received,Complaint Details,Outcome,Service Area\r\n'

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rca.config import CalendarConfig
-from rca.working_days import (
+from rca.ingest.working_days import (
     add_working_days,
     due_date,
     effective_received,

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from ..config import Config
-from ..errors import RcaError
+from rca.config import Config
+from rca.errors import RcaError
 
 
 @dataclass

@@ -8,12 +8,12 @@ decision, in SQLite (default) or PostgreSQL, with a review queue on top.
 """
 from __future__ import annotations
 
-from .db import Store, open_store, resolve_url
-from .decisions import current_codes, decide, decisions_frame, record_decision
-from .export import export_cases, export_frame
-from .importer import ImportResult, import_export, import_frame
-from .queue import QueueItem, next_item, queue_frame, queue_summary, release
-from .training_data import cases_for_training
+from rca.store.db import Store, open_store, resolve_url
+from rca.store.decisions import current_codes, decide, decisions_frame, record_decision
+from rca.store.export import export_cases, export_frame
+from rca.store.importer import ImportResult, import_export, import_frame
+from rca.store.queue import QueueItem, next_item, queue_frame, queue_summary, release
+from rca.store.training_data import cases_for_training
 
 __all__ = [
     "Store", "open_store", "resolve_url",

@@ -22,8 +22,8 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..config import Config
-from ..errors import RcaError
+from rca.config import Config
+from rca.errors import RcaError
 
 log = logging.getLogger(__name__)
 

@@ -19,12 +19,12 @@ from typing import Any, Iterable
 import pandas as pd
 from sqlalchemy import or_, select, update
 
-from ..config import Config
-from ..errors import RcaError
-from ..taxonomy import MULTI_SEP, load_taxonomy, split_labels
-from .db import Store, utcnow
-from .officer_names import MAX_OFFICER, officer_name  # noqa: F401  (MAX_OFFICER: the web forms read it here)
-from .models import ACTIONS, Case, Decision, Lease, OriginalLabel, ReviewItem, Suggestion, current_codes as codes_view
+from rca.config import Config
+from rca.errors import RcaError
+from rca.ingest.taxonomy import MULTI_SEP, load_taxonomy, split_labels
+from rca.store.db import Store, utcnow
+from rca.store.officer_names import MAX_OFFICER, officer_name  # noqa: F401  (MAX_OFFICER: the web forms read it here)
+from rca.store.models import ACTIONS, Case, Decision, Lease, OriginalLabel, ReviewItem, Suggestion, current_codes as codes_view
 
 NOT_COMPLAINT_LABEL = "Service request or enquiry - not a complaint"
 ACCEPTABILITY = "acceptability"

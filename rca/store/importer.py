@@ -27,24 +27,24 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import and_, insert, select, update
 
-from ..config import Config
-from ..errors import RcaError
-from ..model_store import sha256_file
-from ..schema import DEFAULT_TARGETS, SOURCE_ROW
-from ..taxonomy import split_labels
-from .db import Store, utcnow
-from .models import Case, Decision, Import, Lease, OriginalLabel, ReviewItem, Suggestion
-from .ranking import RankInput, rank_priorities
+from rca.config import Config
+from rca.errors import RcaError
+from rca.model.store import sha256_file
+from rca.ingest.schema import DEFAULT_TARGETS, SOURCE_ROW
+from rca.ingest.taxonomy import split_labels
+from rca.store.db import Store, utcnow
+from rca.store.models import Case, Decision, Import, Lease, OriginalLabel, ReviewItem, Suggestion
+from rca.store.ranking import RankInput, rank_priorities
 
 log = logging.getLogger(__name__)
 
 # Recorded codes kept as original labels (plus any scored target and config.multi_label).
 CODE_FIELDS = DEFAULT_TARGETS + ("outcome", "corrective_action", "delay_reason")
-# `rca score` writes rca.score.output_columns: <target>_predicted/_confidence/_review/_evidence.
+# `rca score` writes rca.scoring.score.output_columns: <target>_predicted/_confidence/_review/_evidence.
 # `_needs_review` is read as a synonym of `_review` (hand-made or older files).
 SCORE_SUFFIXES = ("_predicted", "_confidence", "_review", "_needs_review", "_evidence")
 MODEL_VERSION_COLUMNS = ("model_version", "rca_model_version")
-SCORE_EXTRA_COLUMNS = ("duplicate", "duplicate_of", "duplicate_reason")  # rca.duplicates.DUP_COLUMNS
+SCORE_EXTRA_COLUMNS = ("duplicate", "duplicate_of", "duplicate_reason")  # rca.scoring.duplicates.DUP_COLUMNS
 _TRUE = {"true", "1", "yes", "y", "t"}
 _CHUNK = 500
 
@@ -133,7 +133,7 @@ def import_export(store: Store, path: str | Path, *, config: Config | None = Non
     `n_quarantined` and written to `quarantine_path` when given. The same file
     (by SHA-256) is not imported twice unless `force`.
     """
-    from ..validate import load_cases
+    from rca.ingest.validate import load_cases
 
     path = Path(path)
     config = config or Config()
@@ -166,7 +166,7 @@ def export_spellings(path: Path, cases: pd.DataFrame, mapping: dict[str, str], *
                      encoding: str | None = None) -> dict[str, dict[str, str]]:
     """{field: {canonical code: the spelling the export used most}} for the code
     fields, where the two differ; read back from the raw file row by row."""
-    from ..io import read_table
+    from rca.ingest.io import read_table
 
     fields = [f for f in CODE_FIELDS + tuple(config.multi_label) if f in mapping and f in cases.columns]
     if not fields or SOURCE_ROW not in cases.columns:

@@ -17,10 +17,10 @@ import secrets
 import pandas as pd
 from sqlalchemy import select
 
-from ..errors import RcaError
-from .db import Store, utcnow
-from .models import Officer
-from .officer_names import name_key, officer_name
+from rca.errors import RcaError
+from rca.store.db import Store, utcnow
+from rca.store.models import Officer
+from rca.store.officer_names import name_key, officer_name
 
 # scrypt cost: 16 MiB and ~50 ms a check, as the Python docs' hashlib.scrypt example suggests for interactive logins
 _N, _R, _P = 2**14, 8, 1

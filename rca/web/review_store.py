@@ -14,9 +14,9 @@ import threading
 
 from fastapi import FastAPI, HTTPException, Request
 
-from ..config import Config
-from ..errors import RcaError
-from ..store.db import Store, configured_url, open_store
+from rca.config import Config
+from rca.errors import RcaError
+from rca.store.db import Store, configured_url, open_store
 
 _LOCK = threading.Lock()
 

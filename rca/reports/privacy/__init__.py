@@ -1,0 +1,1 @@
+"""Small-number suppression, within and across tables."""
