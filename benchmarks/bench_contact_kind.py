@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 def main(argv: list[str] | None = None) -> dict:
     from rca.config import Config
-    from rca.scoring.contact_kind import kind_of, training_labels
+    from rca.ingest.contact_kind import kind_of, training_labels
     from rca.model.evaluate import holdout_split
     from rca.ingest.io import atomic_path
     from rca.model.store import load_model

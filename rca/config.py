@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from rca.errors import RcaError
-from rca.ingest.schema import CANONICAL
+from rca.schema import CANONICAL
 
 DEFAULT_STAGE_TARGETS = {
     # working days to respond, by route then stage (DOMAIN.md)

@@ -9,7 +9,7 @@ import pandas as pd
 
 from rca.demo.data import EMERGING, MONITORING, fy_of, generate_demo
 from rca.errors import RcaError
-from rca.ingest.schema import CANONICAL, SOURCE_ROW
+from rca.schema import CANONICAL, SOURCE_ROW
 from rca.ingest.taxonomy import load_taxonomy
 from rca.ingest.working_days import due_date
 

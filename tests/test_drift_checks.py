@@ -90,7 +90,7 @@ def test_too_few_cases_is_a_coded_error():
 @pytest.mark.model
 def test_model_drift_passes_a_fresh_year_and_flags_a_shifted_file(trained_model_dir):
     from rca.demo.data import generate_demo
-    from rca.governance.drift import drift_for_model
+    from rca.governance.model_drift import drift_for_model
 
     fresh = generate_demo(seed=8, n_contacts=600).cases
     ok = drift_for_model(fresh, trained_model_dir)
@@ -104,7 +104,7 @@ def test_model_drift_passes_a_fresh_year_and_flags_a_shifted_file(trained_model_
 @pytest.mark.model
 @pytest.mark.shared_data
 def test_another_organisations_complaints_are_flagged(trained_model_dir, shared_data):
-    from rca.governance.drift import drift_for_model
+    from rca.governance.model_drift import drift_for_model
 
     nhs = pd.read_csv(shared_data / "nhs-feedback" / "nhs_feedback_2009_2019.csv", nrows=3000)
     text_col = next(c for c in nhs.columns if c.lower() in ("text", "comment", "feedback"))

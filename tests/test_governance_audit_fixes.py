@@ -239,7 +239,7 @@ def test_a_random_sample_of_the_demo_file_is_not_drift(demo_year_root_cause_mode
     sample (compliments, contacts not accepted, stage 2) it was 50 % against 67 %, and a
     sample of the training file itself said retraining was due. (New cases of the same
     year here; the model's own cases are left out, see below.)"""
-    from rca.governance.drift import drift_for_model
+    from rca.governance.model_drift import drift_for_model
 
     _, new, model_dir = demo_year_root_cause_model
     sample = new.sample(2000, random_state=seed)
@@ -323,7 +323,7 @@ def test_too_few_codes_for_the_audit_is_one_rule_naming_the_file(tmp_path):
 
 # --------------------------------------------------------------------------- drift: the model's own cases are not new
 def test_a_case_is_learnt_only_with_its_id_and_its_text():
-    from rca.governance.drift import already_learnt
+    from rca.governance.model_drift import already_learnt
 
     past = pd.DataFrame({"case_id": ["C1", "C2", "3"], "text_redacted": ["Bin not collected. Ring [PHONE].", "Rude officer", "mould"]})
     new = pd.DataFrame({"case_id": ["C1", "C2", "C9", "3", None],
@@ -337,7 +337,7 @@ def test_a_case_is_learnt_only_with_its_id_and_its_text():
 @pytest.mark.model
 def test_drift_on_the_models_own_cases_gives_no_verdict(demo_year_root_cause_model, tmp_path):
     """The demo's own stage-2 rows, or only its accepted complaints, said "Retraining is due"."""
-    from rca.governance.drift import drift_for_model
+    from rca.governance.model_drift import drift_for_model
 
     NOTHING_NEW = "nothing new"  # noqa: N806  (rca.governance.drift.NOTHING_NEW)
     learnt, new, model_dir = demo_year_root_cause_model
@@ -368,7 +368,7 @@ def test_drift_on_the_models_own_cases_gives_no_verdict(demo_year_root_cause_mod
 @pytest.mark.model
 def test_drift_says_plainly_when_no_new_case_takes_a_target(demo_year_root_cause_model):
     """New stage-2 records take no root cause: no coverage or predicted-mix verdict for it, said so."""
-    from rca.governance.drift import drift_for_model
+    from rca.governance.model_drift import drift_for_model
 
     _, new, model_dir = demo_year_root_cause_model
     later = new[new["stage"].isin(["2", "3"])]
@@ -385,7 +385,7 @@ def test_drift_says_plainly_when_no_new_case_takes_a_target(demo_year_root_cause
 def test_a_file_of_one_kind_of_case_is_compared_with_past_cases_of_that_kind(demo_year_root_cause_model, kind):
     """New stage-2 records (or compliments) against the whole training year said "Retraining is due":
     their words ("stage", "escalate"; "thank") differ from first complaints, and that is not drift."""
-    from rca.governance.drift import drift_for_model
+    from rca.governance.model_drift import drift_for_model
 
     learnt, new, model_dir = demo_year_root_cause_model
     if kind == "compliments":

@@ -658,7 +658,7 @@ def test_the_audit_leaks_are_closed():
 
 
 def test_a_late_count_under_5_is_not_given_away_by_responded_and_on_time():
-    from rca.reports.privacy.suppression import suppress as sup
+    from rca.reports.suppression import suppress as sup
 
     df = pd.DataFrame({"Service": ["Parking", "Highways", "Planning"], "Stage 1 responded": [9, 20, 14], "Stage 1 on time": [8, 12, 9],
                        "Stage 1 %": [88.9, 60.0, 64.3]})

@@ -11,7 +11,7 @@ from rca.config import Config
 from rca.reports.periods import parse_period
 from rca.reports.tables.catalogue import annual_tables, key_figures, prepare
 from rca.reports.tables.common import suppress
-from rca.ingest.schema import CANONICAL
+from rca.schema import CANONICAL
 
 FY = parse_period("2023-24")
 PREV = parse_period("2022-23")

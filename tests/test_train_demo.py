@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from rca.model.store import load_model
-from rca.ingest.schema import DEFAULT_TARGETS
+from rca.schema import DEFAULT_TARGETS
 
 pytestmark = pytest.mark.model
 

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from rca.cli.main import app
 from rca.config import Config
-from rca.scoring.contact_kind import COMPLIMENT_CODE, decide, kind_of, training_labels
+from rca.ingest.contact_kind import COMPLIMENT_CODE, decide, kind_of, training_labels
 from rca.scoring.triage import triage, triage_many
 
 pytestmark = pytest.mark.model

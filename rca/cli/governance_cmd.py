@@ -202,7 +202,7 @@ def drift_cmd(
     Cases the model learnt from (the same case id and text as one of its past cases) are not new
     and are left out; the report says how many, and what it could not compare.
     """
-    from rca.governance.drift import drift_for_model
+    from rca.governance.model_drift import drift_for_model
     from rca.ingest.validate import load_cases
 
     _need_model(model_dir)

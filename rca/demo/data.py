@@ -1,7 +1,7 @@
 """The demo year: a seeded, synthetic English council complaints export and its ground truth.
 
 `generate_demo()` builds one or more council financial years (April to March) of
-case records in the canonical frame (`rca.ingest.schema`), the way an iCasework-style
+case records in the canonical frame (`rca.schema`), the way an iCasework-style
 export holds them: one row per stage. It runs in two passes, each with its own
 random stream so that changing the phrase banks never changes the structure:
 
@@ -92,7 +92,7 @@ from rca.demo import text as T
 from rca.demo.figures import half_up, money, seed_figures
 from rca.errors import RcaError
 from rca.ingest.io import atomic_path, write_table
-from rca.ingest.schema import CANONICAL, SOURCE_ROW
+from rca.schema import CANONICAL, SOURCE_ROW
 from rca.ingest.taxonomy import load_taxonomy
 from rca.ingest.working_days import due_date, effective_received, is_working_day
 

@@ -146,7 +146,7 @@ def target_population(cases: pd.DataFrame, target: str, *, applies_from_stage: d
         if stages:
             ok = st.isna() | st.isin(stages)
         else:
-            from rca.scoring.score import STAGE_RANK
+            from rca.schema import STAGE_RANK
 
             rank = st.map(STAGE_RANK)
             ok = st.isna() | (rank.astype(float) >= STAGE_RANK.get(str(first), 1))

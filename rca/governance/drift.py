@@ -318,7 +318,3 @@ def check_drift(reference_texts: Sequence[str], new_texts: Sequence[str], *,
     log.info("drift: %s", report.verdict)
     return report
 
-
-# A model folder's reference (its past cases) and the comparison of a file with it live in
-# `rca.governance.model_drift`; they are named here too, where callers have always found them.
-from rca.governance.model_drift import already_learnt, drift_for_model  # noqa: E402  (after the checks it uses)

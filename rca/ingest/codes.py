@@ -14,7 +14,7 @@ from rca.ingest.taxonomy import MULTI_SEP, Taxonomy
 FIXED_VOCABULARY = ("stage", "route", "case_type", "channel", "outcome")
 
 
-def _read_codes(name: str, cleaned: pd.Series, config: Config, taxonomy: Taxonomy, state: dict, source: str,
+def read_codes(name: str, cleaned: pd.Series, config: Config, taxonomy: Taxonomy, state: dict, source: str,
                 column: str) -> tuple[pd.Series, list[str]]:
     """A label column read onto the taxonomy: the config's [labels] spellings first, then the
     taxonomy's aliases, which never merge two codes the file uses (unless the council's own

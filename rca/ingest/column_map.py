@@ -10,7 +10,7 @@ import pandas as pd
 from rca.config import Config
 from rca.errors import RcaError, message
 from rca.ingest.io import ReadInfo, free_column_name
-from rca.ingest.schema import CANONICAL, SOURCE_ROW
+from rca.schema import CANONICAL, SOURCE_ROW
 
 # Common export spellings recognised without a config (compared case-insensitively).
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -32,7 +32,7 @@ def _norm(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", name.lower()).strip()
 
 
-_FLAGS = {"text": "--text-column", "case_id": "--id-column", "received": "--received-column"}
+FLAGS = {"text": "--text-column", "case_id": "--id-column", "received": "--received-column"}
 
 
 def _who_maps(canon: str, src: str, config: Config) -> str:
@@ -45,8 +45,8 @@ def _who_maps(canon: str, src: str, config: Config) -> str:
             from_file = load_config(config.source).columns.get(canon)
         except RcaError:
             from_file = None
-    if canon in _FLAGS and from_file != src:
-        return f"{_FLAGS[canon]} names"
+    if canon in FLAGS and from_file != src:
+        return f"{FLAGS[canon]} names"
     return f"the config{' ' + config.source if config.source else ''} maps {canon!r} to"
 
 
@@ -72,7 +72,7 @@ def resolve_mapping(columns: list[str], config: Config, *, source: str, required
             cols = [c for c in columns if c != SOURCE_ROW]
             raise RcaError(
                 "E101", f"{_who_maps(canon, src, config)} {src!r}, which is not a column of {source}; its columns are {cols[:30]}",
-                file=source, column=src, hint=f"Name one of those columns with {_FLAGS.get(canon, 'the config [columns] table')}.",
+                file=source, column=src, hint=f"Name one of those columns with {FLAGS.get(canon, 'the config [columns] table')}.",
             )
         elif missing is not None:
             missing.append(f"{source}: {_who_maps(canon, src, config)} {src!r}, which this file does not have; {canon} is left empty")
@@ -93,7 +93,7 @@ def resolve_mapping(columns: list[str], config: Config, *, source: str, required
     return mapping
 
 
-def _clashes(columns, mapping: dict[str, str]) -> dict[str, str]:
+def column_clashes(columns, mapping: dict[str, str]) -> dict[str, str]:
     """{column of the file: the free name it is kept under} for columns whose name a mapped
     column takes (a column named `text` beside `--text-column Feedback`)."""
     src_of = {v: k for k, v in mapping.items()}
@@ -105,10 +105,10 @@ def _clashes(columns, mapping: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def _make_room(raw: pd.DataFrame, mapping: dict[str, str], source: str) -> tuple[pd.DataFrame, list[str]]:
+def make_room(raw: pd.DataFrame, mapping: dict[str, str], source: str) -> tuple[pd.DataFrame, list[str]]:
     """The frame with mapped columns under their canonical names; the column the user mapped
     wins, and a column of the file already named so is kept under a free name, with a warning."""
-    clashes = _clashes(list(raw.columns), mapping)
+    clashes = column_clashes(list(raw.columns), mapping)
     notes = [message("E112", f"{mapping[c]!r} is read as {c!r} (the column mapping names it) and the file also has a column "
                              f"named {c!r}; that column is kept, as {new!r}", file=source, column=c) for c, new in clashes.items()]
     return raw.rename(columns={v: k for k, v in mapping.items()} | clashes), notes
@@ -119,6 +119,6 @@ def check_columns(raw: pd.DataFrame, *, config: Config, info: ReadInfo, require:
     for name in require:
         if name not in mapping:
             cols = [c for c in raw.columns if c != SOURCE_ROW]
-            flag = _FLAGS.get(name, "the config")
+            flag = FLAGS.get(name, "the config")
             raise RcaError("E101", f"no column for {name!r}; the file's columns are {cols[:30]}; name it with {flag}", file=info.path, column=name)
     return mapping

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from rca.errors import RcaError
-from rca.ingest.header_names import _check_header, _header_names
-from rca.ingest.schema import SOURCE_ROW
+from rca.ingest.header_names import check_header, header_names
+from rca.schema import SOURCE_ROW
 
 if TYPE_CHECKING:
     from rca.ingest.read_tables import ReadInfo
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("rca.ingest.io")  # the logger name these notes have always carried
 
 
-def _sniff_delimiter(text: str, path: Path) -> str:
+def sniff_delimiter(text: str, path: Path) -> str:
     """The delimiter that splits the header record into the most fields (ties: , ; tab |).
 
     The header is the one line an export always gets right; csv.Sniffer guesses
@@ -45,7 +45,7 @@ def _sniff_delimiter(text: str, path: Path) -> str:
     return best
 
 
-def _record_rows(text: str, delimiter: str, *, path: Path, header: list | None = None) -> list[int]:
+def record_rows(text: str, delimiter: str, *, path: Path, header: list | None = None) -> list[int]:
     """1-based physical line on which each data record starts (header excluded); the header
     record is put in `header` when a list is given.
 
@@ -60,7 +60,7 @@ def _record_rows(text: str, delimiter: str, *, path: Path, header: list | None =
         width = None
         for record in reader:
             if width is None:
-                width = _check_header(record, path)
+                width = check_header(record, path)
                 if header is not None:
                     header[:] = record
             else:
@@ -97,12 +97,12 @@ def _parser_error(exc: Exception, path: Path, row: int | None = None) -> RcaErro
     return RcaError("E005", text, file=str(path), row=row)
 
 
-def _frame_from_csv(text: str, path: Path, delimiter: str) -> pd.DataFrame:
+def frame_from_csv(text: str, path: Path, delimiter: str) -> pd.DataFrame:
     import warnings
 
     try:
         with warnings.catch_warnings():
-            # blank trailing cells beyond the header are dropped (checked in _record_rows)
+            # blank trailing cells beyond the header are dropped (checked in record_rows)
             warnings.simplefilter("ignore", pd.errors.ParserWarning)
             df = pd.read_csv(
                 io.StringIO(text, newline=""),
@@ -134,7 +134,7 @@ def _without_nuls(lines: Iterator[str], counted: dict) -> Iterator[str]:
         yield line
 
 
-def _stream_csv(path: Path, enc: str, delim: str, chunksize: int, info: ReadInfo) -> Iterator[tuple[pd.DataFrame, ReadInfo]]:
+def stream_csv(path: Path, enc: str, delim: str, chunksize: int, info: ReadInfo) -> Iterator[tuple[pd.DataFrame, ReadInfo]]:
     import gzip
 
     opener = gzip.open if path.suffix.lower() == ".gz" else open
@@ -151,7 +151,7 @@ def _stream_csv(path: Path, enc: str, delim: str, chunksize: int, info: ReadInfo
                     for record in reader:
                         if columns is None:
                             before = len(info.notes)
-                            columns = _header_names(record[: _check_header(record, path)], path, info.notes)
+                            columns = header_names(record[: check_header(record, path)], path, info.notes)
                             for note in info.notes[before:]:
                                 log.warning(note)
                         else:

@@ -10,13 +10,13 @@ import pandas as pd
 from rca.config import Config
 from rca.errors import message
 
-def _blank_dates(s: pd.Series) -> pd.Series:
+def blank_dates(s: pd.Series) -> pd.Series:
     """Cells that mean 'no date' (SQL and pandas exports write NULL / None / NaT for open cases)."""
     return s.eq("") | s.str.lower().isin({"nan", "nat", "none", "null"})
 
 
 # day and month as numbers, either order: 03/04/2024, 3.4.24, 25-03-2024 15:30
-_NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?!\d)")
+NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?!\d)")
 _YEAR_FIRST = re.compile(r"^\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}(?!\d)")
 
 
@@ -31,7 +31,7 @@ def date_order(values: pd.Series, dayfirst: bool) -> tuple[bool, str | None]:
     >>> order, why.split("; ")[-1]
     (False, 'so 05/06/2024 in this column is 6 May')
     """
-    parts = values.str.extract(_NUMERIC_DATE)
+    parts = values.str.extract(NUMERIC_DATE)
     first = pd.to_numeric(parts[0], errors="coerce")
     second = pd.to_numeric(parts[1], errors="coerce")
     day_first_seen = ((first > 12) & (first <= 31) & (second <= 12)).to_numpy()
@@ -40,7 +40,7 @@ def date_order(values: pd.Series, dayfirst: bool) -> tuple[bool, str | None]:
     # an ambiguous date of this column (both numbers 12 or under, not equal), to show what the order means
     both = ((first <= 12) & (second <= 12) & (first != second) & (first >= 1) & (second >= 1)).to_numpy()
     amb = ex(both).split()[0] if both.any() else "03/04/2024"
-    a, b = (int(x) for x in _NUMERIC_DATE.match(amb).groups()[:2])
+    a, b = (int(x) for x in NUMERIC_DATE.match(amb).groups()[:2])
     months = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
               "November", "December")
     if day_first_seen.any() and month_first_seen.any():
@@ -62,7 +62,7 @@ def _parse_datetimes(values: pd.Series, config: Config, *, dayfirst: bool | None
     `dayfirst` (default: `date_order` of the column, else the config) applies to every
     dd/mm-or-mm/dd value alike; year-first values (2013/12/02) are read year, month, day."""
     s = values.astype(str).str.strip()
-    blank = _blank_dates(s)
+    blank = blank_dates(s)
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
     todo = s[~blank]
     if todo.empty:
@@ -96,7 +96,7 @@ def _parse_one(raw: str, dayfirst: bool) -> pd.Timestamp:
             return pd.Timestamp("1899-12-30") + pd.to_timedelta(float(raw), unit="D")
         if _YEAR_FIRST.match(raw):
             dayfirst = False  # 2013/12/02 is 2 December: year, month, day
-        elif found := _NUMERIC_DATE.match(raw):
+        elif found := NUMERIC_DATE.match(raw):
             month = int(found.group(2) if dayfirst else found.group(1))
             if not 1 <= month <= 12:
                 return pd.NaT  # impossible in the column's order: flagged, never read the other way round
@@ -114,13 +114,13 @@ def _parse_one(raw: str, dayfirst: bool) -> pd.Timestamp:
     return ts
 
 
-def _read_dates(name: str, col: pd.Series, config: Config, state: dict, source: str, column: str) -> tuple[pd.Series, list[str]]:
+def read_dates(name: str, col: pd.Series, config: Config, state: dict, source: str, column: str) -> tuple[pd.Series, list[str]]:
     """Parse one date column in a single day/month order (decided on its first chunk), with a note why."""
     notes = []
     orders = state.setdefault("dayfirst", {})
     if not config.date_format:
         text = col.str.strip()
-        order, why = date_order(text[~_blank_dates(text)], orders.get(name, config.dayfirst))
+        order, why = date_order(text[~blank_dates(text)], orders.get(name, config.dayfirst))
         if name not in orders:
             orders[name] = order
             if why:

@@ -5,20 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from rca.errors import RcaError
-from rca.ingest.schema import SOURCE_ROW
+from rca.schema import SOURCE_ROW
 
 MAX_COLUMNS = 10_000
 RCA_OUTPUT_MARK = "rca_model_version"  # the column every file `rca score` writes has
 
 
-def _check_header(record: list[str], path: Path) -> int:
+def check_header(record: list[str], path: Path) -> int:
     """Refuse an over-wide header before pandas spends minutes on it; return its width."""
     if len(record) > MAX_COLUMNS:
         raise RcaError("E008", f"{len(record):,} columns", file=str(path), row=1)
     return len(record)
 
 
-def _header_names(record: list, path: str | Path | None = None, notes: list[str] | None = None) -> list[str]:
+def header_names(record: list, path: str | Path | None = None, notes: list[str] | None = None) -> list[str]:
     """Column names from a header record: trimmed, blanks 'Unnamed: i', repeats 'name.1', and a
     column of the file's own named `source_row` kept as 'source_row (input)' (in a file rca
     scored, `source_row` is rca's own and is numbered afresh, as before).

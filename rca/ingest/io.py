@@ -18,8 +18,8 @@ from rca.errors import RcaError
 
 # re-exported: callers import these from rca.ingest.io
 from rca.ingest.header_names import MAX_COLUMNS, RCA_OUTPUT_MARK, free_column_name  # noqa: F401
-from rca.ingest.neutralise import _FORMULA_START, _PLAIN_NUMBER, EXCEL_CELL_MAX, _excel_safe, csv_safe_frame, neutralise_cell, neutralise_frame
-from rca.ingest.read_tables import CSV_EXT, EXCEL_EXT, PARQUET_EXT, ReadInfo, _kind, iter_table, read_table  # noqa: F401
+from rca.ingest.neutralise import EXCEL_CELL_MAX, excel_safe, csv_safe_frame, neutralise_cell, neutralise_frame
+from rca.ingest.read_tables import CSV_EXT, EXCEL_EXT, PARQUET_EXT, ReadInfo, table_kind, iter_table, read_table  # noqa: F401
 from rca.ingest.text_encoding import detect_encoding  # noqa: F401
 
 
@@ -67,7 +67,7 @@ def not_the_input(out: str | Path, source: str | Path, *, option: str = "--out")
 def write_table(df: pd.DataFrame, path: str | Path, *, sheet_name: str = "cases", neutralise: bool = True) -> Path:
     """Write CSV / XLSX / Parquet by extension, atomically; formula injection neutralised."""
     target = Path(path)
-    kind = _kind(target)
+    kind = table_kind(target)
     frame = neutralise_frame(df) if neutralise and kind != "parquet" else df
     try:
         with atomic_path(target) as tmp:
@@ -75,7 +75,7 @@ def write_table(df: pd.DataFrame, path: str | Path, *, sheet_name: str = "cases"
                 sep = "\t" if target.suffix.lower() == ".tsv" else ","
                 csv_safe_frame(frame).to_csv(tmp, index=False, sep=sep, encoding="utf-8", lineterminator="\n")
             elif kind == "excel":
-                _excel_safe(frame, target).to_excel(tmp, index=False, sheet_name=sheet_name[:31], engine="openpyxl")
+                excel_safe(frame, target).to_excel(tmp, index=False, sheet_name=sheet_name[:31], engine="openpyxl")
             else:
                 frame.to_parquet(tmp, index=False)
     except OSError as exc:

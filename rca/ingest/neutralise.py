@@ -9,19 +9,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from rca.ingest.schema import SOURCE_ROW
+from rca.schema import SOURCE_ROW
 
 log = logging.getLogger("rca.ingest.io")  # the logger name these notes have always carried
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # A cell that is only a number ("-2", "+44", "-1.5e3") is read as that number, never run as a
 # formula, so it is written as it came (a code column of "-2.0" keeps its value).
-_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def neutralise_cell(value: object) -> object:
     """Prefix a quote to text a spreadsheet would run as a formula (CSV injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not PLAIN_NUMBER.fullmatch(value):
         return "'" + value
     return value
 
@@ -61,7 +61,7 @@ def _cut_for_excel(value: str) -> str:
             f"{EXCEL_CELL_MAX:,}; write .csv or .parquet for the whole text]")
 
 
-def _excel_safe(df: pd.DataFrame, path: str | Path | None = None) -> pd.DataFrame:
+def excel_safe(df: pd.DataFrame, path: str | Path | None = None) -> pd.DataFrame:
     """Control characters cannot be stored in a worksheet: show them as U+FFFD, and say so.
     Text longer than a cell holds is cut with a marker in the cell and a warning naming the rows
     (`source_row` where the frame has it, else the sheet's row), never cut silently."""

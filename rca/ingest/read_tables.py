@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from rca.ingest.csv_records import _frame_from_csv, _record_rows, _sniff_delimiter, _stream_csv
+from rca.ingest.csv_records import frame_from_csv, record_rows, sniff_delimiter, stream_csv
 from rca.errors import RcaError
-from rca.ingest.header_names import MAX_COLUMNS, _header_names
-from rca.ingest.schema import SOURCE_ROW
+from rca.ingest.header_names import MAX_COLUMNS, header_names
+from rca.schema import SOURCE_ROW
 from rca.ingest.text_encoding import detect_encoding
 
 log = logging.getLogger("rca.ingest.io")  # the logger name these notes have always carried
@@ -31,7 +31,7 @@ class ReadInfo:
     notes: list[str] = field(default_factory=list)
 
 
-def _kind(path: Path) -> str:
+def table_kind(path: Path) -> str:
     suffixes = [s.lower() for s in path.suffixes]
     ext = suffixes[-1] if suffixes else ""
     if ext in (".gz", ".bz2", ".zip", ".xz") and len(suffixes) > 1:
@@ -87,19 +87,19 @@ def read_table(path: str | Path, *, sheet: str | int | None = None, encoding: st
     >>> # df, info = read_table("cases.csv"); df.columns[-1] == "source_row"
     """
     path = Path(path)
-    kind = _kind(path)
+    kind = table_kind(path)
     if not path.exists():
         raise RcaError("E001", file=str(path))
     if kind == "csv":
         text, info = _decode(path, encoding)
-        delim = _sniff_delimiter(text, path)
+        delim = sniff_delimiter(text, path)
         header: list[str] = []
-        rows = _record_rows(text, delim, path=path, header=header)
-        df = _frame_from_csv(text, path, delim)
+        rows = record_rows(text, delim, path=path, header=header)
+        df = frame_from_csv(text, path, delim)
         if len(header) == df.shape[1]:  # the names as written, so both readers name columns alike
-            df.columns = _header_names(header, path, info.notes)
+            df.columns = header_names(header, path, info.notes)
         else:
-            df.columns = _header_names(list(df.columns), path, info.notes)
+            df.columns = header_names(list(df.columns), path, info.notes)
         if len(rows) >= len(df):
             df[SOURCE_ROW] = rows[: len(df)]
         else:  # parser and csv module disagree: fall back to record numbers
@@ -125,7 +125,7 @@ def read_table(path: str | Path, *, sheet: str | int | None = None, encoding: st
             info.notes.append(f"{path.name}: the header is row {top + 1} of the sheet (the rows above it hold a title, not "
                               "column names); rows are numbered as in the sheet")
         df = grid.iloc[top + 1:].reset_index(drop=True)
-        df.columns = _header_names([str(v) for v in grid.iloc[top]] if len(grid) else [], path, info.notes)
+        df.columns = header_names([str(v) for v in grid.iloc[top]] if len(grid) else [], path, info.notes)
         df[SOURCE_ROW] = range(top + 2, top + 2 + len(df))
     else:
         info = ReadInfo(path=str(path), kind="parquet")
@@ -134,7 +134,7 @@ def read_table(path: str | Path, *, sheet: str | int | None = None, encoding: st
         except Exception as exc:
             raise RcaError("E005", f"not a readable Parquet file ({type(exc).__name__})", file=str(path)) from exc
         df = _decode_bytes(df.astype(object).where(df.notna(), ""), path, encoding, info.notes).astype(str)
-        df.columns = _header_names(list(df.columns), path, info.notes)
+        df.columns = header_names(list(df.columns), path, info.notes)
         df[SOURCE_ROW] = range(2, len(df) + 2)
     if df.shape[1] - 1 > MAX_COLUMNS:
         raise RcaError("E008", f"{df.shape[1] - 1} columns", file=str(path))
@@ -206,7 +206,7 @@ def iter_table(path: str | Path, *, chunksize: int = 50_000, encoding: str | Non
     its columns.
     """
     path = Path(path)
-    kind = _kind(path)
+    kind = table_kind(path)
     if kind != "csv":
         df, info = read_table(path, sheet=sheet, encoding=encoding)
         for note in info.notes:  # a streamed file's notes are said here, once
@@ -226,8 +226,8 @@ def iter_table(path: str | Path, *, chunksize: int = 50_000, encoding: str | Non
     else:
         enc, note = detect_encoding(head, path=str(path), partial=more)
     info = ReadInfo(path=str(path), kind="csv", encoding=enc, notes=[note] if note else [])
-    delim = _sniff_delimiter(head.decode(enc, errors="replace").replace("\x00", ""), path)
-    yield from _stream_csv(path, enc, delim, chunksize, info)
+    delim = sniff_delimiter(head.decode(enc, errors="replace").replace("\x00", ""), path)
+    yield from stream_csv(path, enc, delim, chunksize, info)
 
 
 def _head_bytes(path: Path, size: int = 1_000_000) -> tuple[bytes, bool]:

@@ -21,13 +21,13 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from rca.ingest.codes import _read_codes
-from rca.ingest.column_map import _FLAGS, _clashes, _make_room, check_columns, resolve_mapping
+from rca.ingest.codes import read_codes
+from rca.ingest.column_map import FLAGS, column_clashes, make_room, check_columns, resolve_mapping
 from rca.config import Config
-from rca.ingest.dates import _NUMERIC_DATE, _blank_dates, _read_dates, date_order
+from rca.ingest.dates import NUMERIC_DATE, blank_dates, read_dates, date_order
 from rca.errors import message
 from rca.ingest.io import not_the_input, iter_table, read_table, write_table
-from rca.ingest.schema import BY_NAME, CANONICAL, DATETIME_FIELDS, SOURCE_ROW
+from rca.schema import BY_NAME, CANONICAL, DATETIME_FIELDS, SOURCE_ROW
 from rca.ingest.taxonomy import Taxonomy, load_taxonomy
 
 log = logging.getLogger(__name__)
@@ -94,7 +94,7 @@ def canonicalise(
     not `required` is left blank, with one warning for the column, and its row kept.
     `state`: kept between the chunks of one file, so each column is read one way throughout."""
     state = {} if state is None else state
-    df, warnings = _make_room(raw, mapping, source)
+    df, warnings = make_room(raw, mapping, source)
     extras = [c for c in df.columns if c not in CANONICAL and c != SOURCE_ROW]
     rows = df[SOURCE_ROW].to_numpy()
     reasons: list[list[str]] = [[] for _ in range(len(df))]
@@ -126,28 +126,28 @@ def canonicalise(
             for i in np.flatnonzero(text.str.len().to_numpy() > MAX_TEXT):
                 reasons[i].append(message("E110", f"{len(text.iat[i]):,} characters", **where(i, name)))
         elif kind == "datetime":
-            parsed, notes = _read_dates(name, col, config, state, source, column)
+            parsed, notes = read_dates(name, col, config, state, source, column)
             warnings += notes
-            bad = (parsed.isna() & ~_blank_dates(col.str.strip())).to_numpy() & ~blank_row
+            bad = (parsed.isna() & ~blank_dates(col.str.strip())).to_numpy() & ~blank_row
             if bad.any() and bad_optional == "blank" and name not in required:
                 at = np.flatnonzero(bad)
-                warnings.append(message("E103", f"{len(at):,} of {int((~_blank_dates(col.str.strip())).sum()):,} values are not dates "
+                warnings.append(message("E103", f"{len(at):,} of {int((~blank_dates(col.str.strip())).sum()):,} values are not dates "
                                                 f"({_examples(rows[at], col.to_numpy()[at])}); left blank, the rows are used",
                                         file=source, column=column,
                                         hint=f"Fix those dates (e.g. 2024-03-28 or 28/03/2024); if this column is not {name!r}, map "
                                              f"{name} to the right column in the config [columns] table"
-                                             + (f" or with {_FLAGS[name]}" if name in _FLAGS else "") + "."))
+                                             + (f" or with {FLAGS[name]}" if name in FLAGS else "") + "."))
             else:
                 order = "day-first" if state["dayfirst"].get(name, config.dayfirst) else "month-first"
                 for i in np.flatnonzero(bad):
-                    why = f"not a date read {order}, as this column is" if _NUMERIC_DATE.match(col.iat[i].strip()) else "not a date"
+                    why = f"not a date read {order}, as this column is" if NUMERIC_DATE.match(col.iat[i].strip()) else "not a date"
                     reasons[i].append(message("E103", why, **where(i, name, col.iat[i])))
             out[name] = parsed
         elif kind in ("label", "multi_label"):
             cleaned = col.str.strip()
             if name == "stage":  # 1.0, 2.0: a stage column that went through a spreadsheet or pandas as numbers
                 cleaned = cleaned.str.replace(r"^(\d)\.0+$", r"\1", regex=True)
-            mapped, notes = _read_codes(name, cleaned, config, taxonomy, state, source, column)
+            mapped, notes = read_codes(name, cleaned, config, taxonomy, state, source, column)
             warnings += notes
             out[name] = mapped
             if name == "stage":
@@ -257,7 +257,7 @@ def load_cases(
 
 def file_columns(cases: pd.DataFrame, mapping: dict[str, str], columns: list[str] | None = None) -> dict[str, str]:
     """{case frame column: the column's name in the file}, in the file's order (`columns`)."""
-    back = {new: old for old, new in _clashes(columns or [], mapping).items()}
+    back = {new: old for old, new in column_clashes(columns or [], mapping).items()}
     out = {c: mapping.get(c, back.get(c, c)) for c in cases.columns
            if c in mapping or (c not in CANONICAL and c not in (SOURCE_ROW, ISSUES))}
     at = {name: i for i, name in enumerate(columns or [])}

@@ -51,7 +51,7 @@ from rca.model.store import save_version
 from rca.model.classifier import ModelSettings, TargetModel
 from rca.model.recipe import Recipe, choose_recipe, describe
 from rca.text.redact import redact_many
-from rca.ingest.schema import BY_NAME, DEFAULT_TARGETS
+from rca.schema import BY_NAME, DEFAULT_TARGETS
 from rca.ingest.codes import fold_spellings
 from rca.ingest.taxonomy import load_taxonomy, split_labels
 from rca.text.prepare import prepare
@@ -208,7 +208,7 @@ def first_stages(cases: pd.DataFrame, targets: list[str], has_text: np.ndarray) 
     """Targets coded only from a later stage on ({"escalation_reason": "2"}): scoring leaves them
     blank on earlier-stage records. Judged from the labelled rows with a known stage (at least 95 %
     of them must have one); the first stage holding 1 % of them counts, so a stray miscoding does not."""
-    from rca.scoring.score import STAGE_RANK
+    from rca.schema import STAGE_RANK
 
     if "stage" not in cases:
         return {}
@@ -302,8 +302,8 @@ def _train(cases: pd.DataFrame, *, targets: list[str] | None, model_dir: str | P
         raise RcaError("E101", "no 'text' column to learn from; name it with --text-column", column="text")
     targets = resolve_targets(cases, targets, settings)
     cases = cases.reset_index(drop=True)
-    if "acceptability" in targets:  # compliments are a kind of contact too (rca.scoring.contact_kind)
-        from rca.scoring.contact_kind import training_labels
+    if "acceptability" in targets:  # compliments are a kind of contact too (rca.ingest.contact_kind)
+        from rca.ingest.contact_kind import training_labels
 
         cases["acceptability"] = training_labels(cases)
     has_text = _labelled(cases["text"]).to_numpy()

@@ -22,7 +22,7 @@ from rca.reports.themes.changes import key_figure_changes
 from rca.reports.periods import Period, financial_year, fy_label, parse_period
 from rca.reports.report_sections import Section, assemble
 from rca.reports.settings import ReportSettings
-from rca.reports.privacy.linked import suppress_report
+from rca.reports.linked import suppress_report
 from rca.reports.tables.catalogue import SECTIONS, annual_tables, prepare, suppress
 from rca.reports.tables.common import Table
 

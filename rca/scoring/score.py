@@ -29,6 +29,7 @@ from rca import __version__
 from rca.config import Config
 from rca.scoring.duplicates import DUP_COLUMNS, DuplicateFinder
 from rca.errors import RcaError
+from rca.schema import STAGE_RANK
 from rca.ingest.io import not_the_input
 from rca.scoring.evidence import predict_with_evidence
 from rca.ingest.validate import ISSUES
@@ -196,9 +197,6 @@ def _note_empty(issues: pd.Series | None, empty: np.ndarray, index: pd.Index) ->
     add = np.where(empty, EMPTY_NOTE, "")
     joined = [f"{a}; {b}" if a and b else (a or b) for a, b in zip(base.to_numpy(), add)]
     return pd.Series(joined, index=index, dtype=object)
-
-
-STAGE_RANK = {"1": 1, "2": 2, "3": 3, "ombudsman": 4}
 
 
 # Codes given to complaints only (docs/CONTRACTS.md): a compliment has no root cause, escalation reason or acceptability.
@@ -398,14 +396,14 @@ def _out_kind(out: Path) -> str:
 
 def _neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     """`rca.ingest.io.neutralise_frame`, vectorised: a quote before text a spreadsheet would run as a formula."""
-    from rca.ingest.io import _FORMULA_START, _PLAIN_NUMBER
+    from rca.ingest.neutralise import FORMULA_START, PLAIN_NUMBER
 
     for c in frame.columns:
         col = frame[c]
         if col.dtype == object:
-            risky = col.str.startswith(_FORMULA_START, na=False).to_numpy(dtype=bool)
+            risky = col.str.startswith(FORMULA_START, na=False).to_numpy(dtype=bool)
             if risky.any():  # plain numbers ("-2.0") are read as numbers, not run
-                risky[risky] = ~col[risky].astype(str).str.fullmatch(_PLAIN_NUMBER.pattern).to_numpy(dtype=bool)
+                risky[risky] = ~col[risky].astype(str).str.fullmatch(PLAIN_NUMBER.pattern).to_numpy(dtype=bool)
             if risky.any():
                 frame[c] = col.where(~risky, "'" + col.astype(str))
     return frame

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from rca.config import Config
-from rca.scoring.contact_kind import COMPLAINT, COMPLIMENT, COMPLIMENT_NOTE, DEFINITIONS, SERVICE_REQUEST, SERVICE_REQUEST_NOTE, decide
+from rca.ingest.contact_kind import COMPLAINT, COMPLIMENT, COMPLIMENT_NOTE, DEFINITIONS, SERVICE_REQUEST, SERVICE_REQUEST_NOTE, decide
 from rca.errors import RcaError
 from rca.scoring.evidence import predict_with_evidence
 from rca.scoring.hazards import extra_terms, urgent
@@ -214,7 +214,7 @@ _COMPLAINT_WORD = re.compile(r"\bcomplain\w*", re.IGNORECASE)
 
 def contact_kind(text: str, acceptability: dict | None) -> dict:
     """Kind of contact (complaint, service request, compliment; the finer kind; confidence; check flag; reason)
-    from the acceptability suggestion and the Code's definitions (`rca.scoring.contact_kind.decide`)."""
+    from the acceptability suggestion and the Code's definitions (`rca.ingest.contact_kind.decide`)."""
     from rca.scoring.case_kind import looks_like_praise
 
     unhappy = dissatisfaction(text)

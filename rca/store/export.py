@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from rca.config import Config
 from rca.ingest.io import write_table
-from rca.ingest.schema import DATETIME_FIELDS, SOURCE_ROW
+from rca.schema import DATETIME_FIELDS, SOURCE_ROW
 from rca.ingest.taxonomy import MULTI_SEP, split_labels
 from rca.store.db import Store
 from rca.store.decisions import current_codes, decisions_frame

@@ -30,7 +30,7 @@ from sqlalchemy import and_, insert, select, update
 from rca.config import Config
 from rca.errors import RcaError
 from rca.model.store import sha256_file
-from rca.ingest.schema import DEFAULT_TARGETS, SOURCE_ROW
+from rca.schema import DEFAULT_TARGETS, SOURCE_ROW
 from rca.ingest.taxonomy import split_labels
 from rca.store.db import Store, utcnow
 from rca.store.models import Case, Decision, Import, Lease, OriginalLabel, ReviewItem, Suggestion

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from rca.config import Config
 from rca.errors import RcaError
 from rca.ingest.io import atomic_path
-from rca.ingest.schema import BY_NAME, CANONICAL, SOURCE_ROW
+from rca.schema import BY_NAME, CANONICAL, SOURCE_ROW
 from rca.store.db import Store
 from rca.store.decisions import current_codes, parse_timestamps
 from rca.store.derived import DERIVED_FROM_SERVICE, follow_service

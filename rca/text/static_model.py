@@ -25,7 +25,7 @@ from scipy import sparse
 
 from rca.errors import RcaError
 
-SHIPPED = Path(__file__).resolve().parent / "resources" / "embeddings" / "minilm-static"
+SHIPPED = Path(__file__).resolve().parents[1] / "resources" / "embeddings" / "minilm-static"
 VECTORS, VOCAB, CARD = "vectors.npz", "vocab.txt", "model.json"
 _PIECE = re.compile(r"[^\W_]+|[^\w\s]|_")  # words of letters/digits, and each punctuation mark alone (BERT pre-tokenizer)
 _MAX_WORD = 100

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from rca.reports.tables.common import NOT_RECORDED, Prepared, Table, count_by, missing, pct, unlock_note, uphold_rate
-from rca.reports.tables.volume import STAGE_NAMES, _gap_note, _total_row, _with_change, change_pct_cols, count_cols, with_change_note
+from rca.reports.tables.volume import STAGE_NAMES, gap_note, total_row, with_change, change_pct_cols, count_cols, with_change_note
 
 PREDICTED = "{}_predicted"
 
@@ -18,7 +18,7 @@ def root_causes(prep: Prepared) -> Table:
     acc = prep.accepted()
     cur = count_by(acc, "root_cause")
     prev = count_by(prep.accepted(prep.compare), "root_cause") if prep.compare else None
-    df = _with_change(cur, prev, prep, label="Root cause")
+    df = with_change(cur, prev, prep, label="Root cause")
     df["% of complaints"] = pct(df[prep.period.label], len(acc))
     cnt = count_cols(df, "Root cause")
     p = {"% of complaints": prep.period.label, **change_pct_cols(prep)}
@@ -43,7 +43,7 @@ def root_causes_by_quarter(prep: Prepared) -> Table:
         vc = count_by(acc[(q == x).to_numpy()], "root_cause")
         df[x] = [int(vc.get(c, 0)) for c in causes]
     return Table(key, title, df, counts=tuple(quarters), known_totals={x: int(df[x].sum()) for x in quarters},
-                 note="Root cause recorded on accepted stage 1 complaints, by the quarter they were received in." + _gap_note(prep))
+                 note="Root cause recorded on accepted stage 1 complaints, by the quarter they were received in." + gap_note(prep))
 
 
 def predicted_root_causes(prep: Prepared, *, target: str = "root_cause") -> Table:
@@ -91,7 +91,7 @@ def corrective_actions(prep: Prepared) -> Table:
     recs = prep.all_records()
     cur = count_by(recs, "corrective_action", multi=True)
     prev = count_by(prep.all_records(prep.compare), "corrective_action", multi=True) if prep.compare else None
-    df = _with_change(cur, prev, prep, label="Corrective action")
+    df = with_change(cur, prev, prep, label="Corrective action")
     with_action = int(recs["corrective_action"].notna().sum())
     cnt = count_cols(df, "Corrective action")
     return Table(key, title, df, counts=cnt, pct=change_pct_cols(prep), chart="corrective_actions",
@@ -134,7 +134,7 @@ def ombudsman(prep: Prepared) -> Table:
         return out
     cur_c = counts(cur)
     prev_c = counts(one(prep.compare)) if prep.compare else None
-    df = _total_row(_with_change(cur_c, prev_c, prep, label="Outcome"), "Outcome", "All Ombudsman enquiries", prep=prep)
+    df = total_row(with_change(cur_c, prev_c, prep, label="Outcome"), "Outcome", "All Ombudsman enquiries", prep=prep)
     cnt = count_cols(df, "Outcome")
     note = f"{prep.n(len(cur))} Ombudsman enquiries received in the period."
     up, decided, rate = uphold_rate(cur["outcome"]) if "outcome" in cur else (0, 0, float("nan"))

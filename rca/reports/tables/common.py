@@ -17,7 +17,7 @@ import pandas as pd
 from rca.config import Config
 from rca.ingest.working_days import due_date
 from rca.reports.periods import Period
-from rca.reports.privacy.suppression import SECONDARY, SMALL, secondary_suppress, suppress, suppressed_label  # noqa: F401  (re-exported)
+from rca.reports.suppression import SECONDARY, SMALL, secondary_suppress, suppress, suppressed_label  # noqa: F401  (re-exported)
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ EQUALITY_COLUMNS = ("ethnicity", "ethnic_group", "ethnic_origin", "gender", "sex
 UNDISCLOSED = {"", "not disclosed", "prefer not to say", "not known", "unknown", "not stated", "declined", "n/a", "na"}
 
 
-def _with_change(cur: pd.Series, prev: pd.Series | None, prep: Prepared, *, label: str) -> pd.DataFrame:
+def with_change(cur: pd.Series, prev: pd.Series | None, prep: Prepared, *, label: str) -> pd.DataFrame:
     """A count column per period, and % change when there is a comparison period (per day covered when
     the two periods are not both wholly covered: `Prepared.change_col` names which)."""
     cur_lab = prep.period.label
@@ -37,7 +37,7 @@ def _with_change(cur: pd.Series, prev: pd.Series | None, prep: Prepared, *, labe
     return df
 
 
-def _total_row(df: pd.DataFrame, label_col: str, label: str = "Total", prep: Prepared | None = None) -> pd.DataFrame:
+def total_row(df: pd.DataFrame, label_col: str, label: str = "Total", prep: Prepared | None = None) -> pd.DataFrame:
     sums = {c: int(df[c].sum()) for c in df.columns if c != label_col and pd.api.types.is_integer_dtype(df[c])}
     row = {label_col: label, **sums}
     out = pd.concat([df, pd.DataFrame([row])], ignore_index=True)
@@ -92,7 +92,7 @@ def volumes_by_service(prep: Prepared) -> Table:
         return Table.skip(key, title, unlock_note(["service"]))
     cur = count_by(prep.accepted(), "service")
     prev = count_by(prep.accepted(prep.compare), "service") if prep.compare else None
-    df = _total_row(_with_change(cur, prev, prep, label="Service"), "Service", prep=prep)
+    df = total_row(with_change(cur, prev, prep, label="Service"), "Service", prep=prep)
     cnt = count_cols(df, "Service")
     return Table(key, title, df, counts=cnt, pct=change_pct_cols(prep), col_total=cnt,
                  note=with_change_note(prep, "Accepted complaints at stage 1 (first contacts accepted into the procedure), by the service they were routed to."),
@@ -113,7 +113,7 @@ def stage_counts(prep: Prepared) -> Table:
         return pd.Series(out)
     cur = counts(prep.period)
     prev = counts(prep.compare) if prep.compare else None
-    df = _with_change(cur, prev, prep, label="Stage")
+    df = with_change(cur, prev, prep, label="Stage")
     cnt = count_cols(df, "Stage")
     note = "Accepted complaint records received in the period at each stage of the procedure, and Ombudsman enquiries received."
     return Table(key, title, df, counts=cnt, pct=change_pct_cols(prep), note=with_change_note(prep, note))
@@ -127,7 +127,7 @@ def channels(prep: Prepared) -> Table:
     contacts = prep.contacts()
     cur = count_by(contacts, "channel")
     prev = count_by(prep.contacts(prep.compare), "channel") if prep.compare else None
-    df = _with_change(cur, prev, prep, label="Channel")
+    df = with_change(cur, prev, prep, label="Channel")
     df["% of contacts"] = pct(df[prep.period.label], len(contacts))
     cnt = count_cols(df, "Channel")
     known = {prep.period.label: len(contacts), **({prep.compare.label: len(prep.contacts(prep.compare))} if prep.compare else {})}
@@ -197,7 +197,7 @@ def compliments(prep: Prepared) -> Table:
     if prep.compare:
         cmp = f[f["case_type"].eq("Compliment") & prep.in_period(prep.compare)]
         prev = count_by(cmp, "service") if "service" in cmp else pd.Series({"All services": len(cmp)})
-    df = _total_row(_with_change(cur, prev, prep, label="Service"), "Service", prep=prep)
+    df = total_row(with_change(cur, prev, prep, label="Service"), "Service", prep=prep)
     cnt = count_cols(df, "Service")
     return Table(key, title, df, counts=cnt, pct=change_pct_cols(prep), col_total=cnt,
                  note=with_change_note(prep, "Records with case type Compliment received in the period, by service."))
@@ -248,10 +248,10 @@ def quarterly(prep: Prepared) -> Table:
     df["% accepted"] = pct(df["Accepted"], df["First contacts"])
     return Table(key, title, df, counts=("First contacts", "Accepted"), pct={"% accepted": ("First contacts", "Accepted")},
                  known_totals={"First contacts": int(df["First contacts"].sum()), "Accepted": int(df["Accepted"].sum())},
-                 note="First contacts (stage 1 complaint records) and those accepted, by the quarter they were received in." + _gap_note(prep))
+                 note="First contacts (stage 1 complaint records) and those accepted, by the quarter they were received in." + gap_note(prep))
 
 
-def _gap_note(prep: Prepared) -> str:
+def gap_note(prep: Prepared) -> str:
     """Said under a table by quarter when the export is missing a stretch of the period."""
     from rca.reports.coverage import day
 

@@ -31,7 +31,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from rca.reports.privacy.suppression import SECONDARY, _groups, _is_marker, complement_col, hide_rates, protect, suppress
+from rca.reports.suppression import SECONDARY, sum_groups, is_marker, complement_col, hide_rates, protect, suppress
 from rca.reports.tables.common import Table
 
 log = logging.getLogger(__name__)
@@ -202,7 +202,7 @@ def suppress_linked(tables: dict[str, Table], shown: dict[str, Table], *, small:
             for i in rows:
                 value[(k, i, c)] = _number(df.at[i, c])
                 s = sup[k].at[i, c]
-                if _is_marker(s):
+                if is_marker(s):
                     hidden.add((k, i, c))
                     if s.startswith("<"):
                         bounded.add((k, i, c))
@@ -221,7 +221,7 @@ def suppress_linked(tables: dict[str, Table], shown: dict[str, Table], *, small:
         if k == KF:
             continue
         n = len(df)
-        for parts, tot in _groups(t, df):
+        for parts, tot in sum_groups(t, df):
             if tot[0] == n and (k, tot[1]) in L.replaced:
                 continue
             if tot[0] == n:  # a total another table publishes, not linked here: read as shown
@@ -250,7 +250,7 @@ def suppress_linked(tables: dict[str, Table], shown: dict[str, Table], *, small:
         t = tables[k]
         if k != KF:
             _, cols = _count_cells(t)
-            withheld = pd.DataFrame({c: sup[k][c].map(_is_marker) for c in cols}, index=sup[k].index)
+            withheld = pd.DataFrame({c: sup[k][c].map(is_marker) for c in cols}, index=sup[k].index)
             sup[k] = hide_rates(t, sup[k], withheld, small=small)
         out[k] = replace(shown[k], data=sup[k])
     if KF in sup:  # a key-figure rate gives its count away where its table withholds it
@@ -259,7 +259,7 @@ def suppress_linked(tables: dict[str, Table], shown: dict[str, Table], *, small:
         for rate, cells in L.rates:
             if df is None or rate is None or any(c is None for c in cells):
                 continue
-            if any(_is_marker(sup[c[0]].at[c[1], c[2]]) for c in cells if c[0] in sup and c[2] in sup[c[0]]):
+            if any(is_marker(sup[c[0]].at[c[1], c[2]]) for c in cells if c[0] in sup and c[2] in sup[c[0]]):
                 if df.at[rate[1], rate[2]] is not None:
                     df[rate[2]] = df[rate[2]].astype(object)
                     df.at[rate[1], rate[2]] = "–"

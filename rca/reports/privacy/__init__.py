@@ -1,1 +1,0 @@
-"""Small-number suppression, within and across tables."""
