@@ -22,6 +22,21 @@ def test_psi_and_js_basic_properties():
     assert 0 < js_divergence([1, 2, 3], [3, 2, 1]) < js_divergence([1, 0, 0], [0, 0, 1]) == 1.0
 
 
+def test_js_divergence_is_the_mean_kl_to_the_midpoint_in_bits():
+    """The divergence (not scipy's distance, its square root), in base 2, on counts of any scale."""
+    def by_definition(p, q):
+        p, q = np.asarray(p, float) / np.sum(p), np.asarray(q, float) / np.sum(q)
+        m = (p + q) / 2
+        kl = lambda x: float(np.sum(x[x > 0] * np.log2(x[x > 0] / m[x > 0])))  # noqa: E731
+        return (kl(p) + kl(q)) / 2
+
+    rng = np.random.default_rng(7)
+    for _ in range(50):
+        p, q = rng.integers(0, 9, 12) + np.eye(12)[0], rng.integers(0, 9, 12) + np.eye(12)[-1]
+        assert js_divergence(p, q) == pytest.approx(by_definition(p, q), abs=1e-12)
+    assert js_divergence([1, 2, 3], [30, 20, 10]) == pytest.approx(by_definition([1, 2, 3], [3, 2, 1]), abs=1e-12)
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_same_distribution_split_is_not_drift(demo_small, seed):
     ref, new = _split(demo_small.cases, seed)
