@@ -39,14 +39,15 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy.spatial.distance import jensenshannon
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from rca.text.redact import redact_many
 
 log = logging.getLogger(__name__)
 
-__all__ = ["DEFAULT_THRESHOLDS", "DriftCheck", "DriftReport", "already_learnt", "check_drift", "drift_for_model",
-           "js_divergence", "psi", "thresholds_from_config", "NOTHING_NEW"]
+__all__ = ["DEFAULT_THRESHOLDS", "DriftCheck", "DriftReport", "check_drift", "js_divergence", "psi",
+           "thresholds_from_config", "NOTHING_NEW"]
 
 # warn / alert on the excess over chance. PSI 0.1 / 0.25 are the usual credit-risk bands.
 DEFAULT_THRESHOLDS = {
@@ -92,20 +93,13 @@ def psi(expected: Sequence[float], actual: Sequence[float], eps: float = 1e-4) -
 
 
 def js_divergence(p: Sequence[float], q: Sequence[float]) -> float:
-    """Jensen-Shannon divergence (base 2, 0..1) between two count vectors.
+    """Jensen-Shannon divergence (base 2, 0..1) between two count vectors: the square of
+    scipy's Jensen-Shannon distance.
 
     >>> js_divergence([1, 0], [0, 1])
     1.0
     """
-    p = np.asarray(p, float) / np.sum(p)
-    q = np.asarray(q, float) / np.sum(q)
-    m = (p + q) / 2
-
-    def kl(x: np.ndarray) -> float:
-        nz = x > 0
-        return float(np.sum(x[nz] * np.log2(x[nz] / m[nz])))
-
-    return (kl(p) + kl(q)) / 2
+    return float(jensenshannon(np.asarray(p, float), np.asarray(q, float), base=2) ** 2)
 
 
 @dataclass
