@@ -84,7 +84,14 @@ def _decode(path: Path, encoding: str | None) -> tuple[str, ReadInfo]:
 def read_table(path: str | Path, *, sheet: str | int | None = None, encoding: str | None = None) -> tuple[pd.DataFrame, ReadInfo]:
     """Read an export into an all-string frame with `source_row` (header = row 1).
 
-    >>> # df, info = read_table("cases.csv"); df.columns[-1] == "source_row"
+    >>> import tempfile
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = Path(folder.name) / "cases.csv"
+    >>> _ = path.write_text("case_id,text\\n17,My bin was missed\\n", encoding="utf-8")
+    >>> df, info = read_table(path)
+    >>> df.to_dict("records"), info.kind
+    ([{'case_id': '17', 'text': 'My bin was missed', 'source_row': 2}], 'csv')
+    >>> folder.cleanup()
     """
     path = Path(path)
     kind = table_kind(path)

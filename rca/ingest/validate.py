@@ -234,8 +234,10 @@ def load_cases(
     The cases carry `attrs["source"]` (the file) and `attrs["columns"]` (each column's name in
     the file), so later messages can name the user's own columns.
 
-    >>> # res = load_cases("cases.csv", config=load_config("rca.toml"))
-    >>> # res.n_read == res.n_valid + res.n_quarantined
+    Example::
+
+        res = load_cases("cases.csv", config=load_config("rca.toml"))
+        res.n_read == res.n_valid + res.n_quarantined
     """
     if quarantine_path is not None:
         not_the_input(quarantine_path, path, option="--quarantine")

@@ -26,7 +26,9 @@ with matching sums still cannot run code. Folders of the older format (joblib
 pickles, `format` 1) are refused (E311) unless the environment variable
 RCA_TRUST_PICKLED_MODEL names the folder (docs/security.md).
 
->>> # bundle = load_model("models/demo"); preds = bundle.predict(["my bin was not collected"])
+Example::
+
+    bundle = load_model("models/demo"); preds = bundle.predict(["my bin was not collected"])
 """
 from __future__ import annotations
 

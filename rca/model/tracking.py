@@ -18,7 +18,9 @@ the configured one's lie elsewhere, an experiment named "rca (moved from OLD)"
 is made (or reused) here, with a log line saying so. The store's built-in
 "Default" experiment, which rca never uses, is pointed inside the folder too.
 
->>> # with TrainingRun(Path("models/demo"), config) as run: run.log_metrics({"root_cause.macro_f1": 0.8})
+Example::
+
+    with TrainingRun(Path("models/demo"), config) as run: run.log_metrics({"root_cause.macro_f1": 0.8})
 """
 from __future__ import annotations
 

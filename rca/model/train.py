@@ -15,8 +15,10 @@ A target learns from the rows where it has a label (root cause on accepted
 complaints, escalation reason on stage-2 records...). Labelled rows with no
 text cannot teach anything; they are counted in the metrics as `n_no_text`.
 
->>> # result = train_models(cases, model_dir="models/demo", config=load_config("rca.toml"))
->>> # result.metrics["root_cause"]["macro_f1"], result.metrics["root_cause"]["coverage"]
+Example::
+
+    result = train_models(cases, model_dir="models/demo", config=load_config("rca.toml"))
+    result.metrics["root_cause"]["macro_f1"], result.metrics["root_cause"]["coverage"]
 """
 from __future__ import annotations
 

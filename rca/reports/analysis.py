@@ -2,8 +2,10 @@
 themes, trend tests, the watch list and the learning drafts, as tidy frames and
 report tables. Assembly into sections is in `report_sections`.
 
->>> # ta = analyse_text(prepare(cases, period=parse_period("2023-24")), settings=ReportSettings())
->>> # ta.emerging.clusters   # what rose beyond chance in the latest quarter
+Example::
+
+    ta = analyse_text(prepare(cases, period=parse_period("2023-24")), settings=ReportSettings())
+    ta.emerging.clusters   # what rose beyond chance in the latest quarter
 """
 from __future__ import annotations
 

@@ -4,8 +4,10 @@ and what to watch next quarter. Plain English, at most 900 words and three small
 in the full report. It always follows the members' rules: no case text, counts under the suppression threshold
 shown as "fewer than 5" (tables: "<5").
 
->>> # b = build_briefing(prep, report, population=pop)   # done by build_report: report.briefing
->>> # write_briefing(b, "out/report")                     # briefing.html, briefing.docx
+Example::
+
+    b = build_briefing(prep, report, population=pop)   # done by build_report: report.briefing
+    write_briefing(b, "out/report")                     # briefing.html, briefing.docx
 """
 from __future__ import annotations
 

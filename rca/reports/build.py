@@ -1,8 +1,10 @@
 """Build the annual (or quarterly) complaints report and write it as HTML, Word,
 Excel and PNG charts.
 
->>> # report = build_report(cases, period="2023-24", compare="2022-23", bundle=load_model("models/demo"))
->>> # paths = write_report(report, "out/report")   # {"html": ..., "docx": ..., "xlsx": ..., "chart_...": ...}
+Example::
+
+    report = build_report(cases, period="2023-24", compare="2022-23", bundle=load_model("models/demo"))
+    paths = write_report(report, "out/report")   # {"html": ..., "docx": ..., "xlsx": ..., "chart_...": ...}
 """
 from __future__ import annotations
 

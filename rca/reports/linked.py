@@ -21,7 +21,9 @@ with the links below) and withholds more where a small count could still be work
 
 A link is used only where the counts agree (so a table built another way is never audited against a wrong sum).
 
->>> # groups = suppress_report(annual_tables(prep), small=5)
+Example::
+
+    groups = suppress_report(annual_tables(prep), small=5)
 """
 from __future__ import annotations
 

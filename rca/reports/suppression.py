@@ -4,7 +4,12 @@ Counts from 1 to `small` - 1 are shown as "<5"; where a table publishes a sum (a
 total row), a second count is withheld as "[c]" so the small one cannot be worked out by
 subtraction; rates over withheld counts or over fewer than `small` cases are shown as "–".
 
->>> # suppress(table, small=5)   # -> a copy of the Table, ready for councillors
+>>> import pandas as pd
+>>> from rca.reports.tables.common import Table
+>>> table = Table(key="by_service", title="Complaints by service", counts=("n",),
+...               data=pd.DataFrame({"service": ["Waste", "Parking"], "n": [12, 3]}))
+>>> suppress(table, small=5).data["n"].tolist()   # a copy of the Table, ready for councillors
+[12, '<5']
 """
 from __future__ import annotations
 

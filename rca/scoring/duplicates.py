@@ -236,6 +236,11 @@ def _mix(x: np.ndarray) -> np.ndarray:
 def find_duplicates(cases: pd.DataFrame, *, window_days: int = 30, threshold: float = 0.7, min_words: int = 5) -> pd.DataFrame:
     """Flag near-duplicates in one frame; returns DUP_COLUMNS on `cases`' index.
 
-    >>> # find_duplicates(cases, window_days=30).query("duplicate")
+    >>> import pandas as pd
+    >>> text = "The green bin on Elm Road was not collected again this week"
+    >>> cases = pd.DataFrame({"case_id": ["A", "B"], "complainant_id": ["p1", "p2"],
+    ...                       "received": pd.to_datetime(["2024-01-02", "2024-01-09"]), "text": [text, text]})
+    >>> find_duplicates(cases, window_days=30).loc[1, ["duplicate_of", "duplicate_reason"]].tolist()
+    ['A', 'near-identical text']
     """
     return DuplicateFinder(window_days=window_days, threshold=threshold, min_words=min_words).add(cases)

@@ -11,9 +11,10 @@ this way; a phrase hides the words inside it ("not collected" over "collected").
 between every target's prediction and evidence (the dominant cost of scoring
 is redaction and featurising, not the classifiers).
 
->>> # preds, ev = predict_with_evidence(load_model("models/current"), ["my bin was not collected"], k=3)
->>> # ev["service"][0]
->>> # ['not collected', 'bin']
+Example (with a trained model)::
+
+    preds, ev = predict_with_evidence(load_model("models/current"), ["my bin was not collected"], k=3)
+    ev["service"][0]   # ['not collected', 'bin']
 """
 from __future__ import annotations
 

@@ -7,8 +7,10 @@ a hidden work folder beside the output (`.OUT.rca-work/`) with a JSON
 checkpoint, so a killed run resumes (`resume=True`) without losing or repeating
 rows; the output appears under its final name only when complete.
 
->>> # summary = score_file("cases.csv", "scored.csv", model_dir="models/current")
->>> # scored = score_frame(load_cases("cases.csv", on_bad_rows="keep").cases, load_model("models/current"))
+Example::
+
+    summary = score_file("cases.csv", "scored.csv", model_dir="models/current")
+    scored = score_frame(load_cases("cases.csv", on_bad_rows="keep").cases, load_model("models/current"))
 """
 from __future__ import annotations
 
@@ -294,8 +296,10 @@ def score_frame(cases: pd.DataFrame, bundle, *, config: Config | None = None) ->
     T_evidence` for each target T of the bundle, and `duplicate / duplicate_of /
     duplicate_reason`; same rows, same order.
 
-    >>> # scored = score_frame(cases, load_model("models/current"))
-    >>> # scored.loc[scored.root_cause_review, ["case_id", "root_cause_predicted"]]
+    Example::
+
+        scored = score_frame(cases, load_model("models/current"))
+        scored.loc[scored.root_cause_review, ["case_id", "root_cause_predicted"]]
     """
     settings = ScoreSettings.from_config(config)
     if "text" not in cases.columns:
@@ -514,8 +518,10 @@ def score_file(path: str | Path, out: str | Path, *, model_dir: str | Path, conf
 
     `bundle`: an already loaded model (scored in this process; for tests and the web app).
 
-    >>> # s = score_file("cases.csv", "scored.parquet", model_dir="models/current", resume=True)
-    >>> # s.n_rows, s.n_review["root_cause"]
+    Example::
+
+        s = score_file("cases.csv", "scored.parquet", model_dir="models/current", resume=True)
+        s.n_rows, s.n_review["root_cause"]
     """
     from tqdm import tqdm
 

@@ -8,9 +8,11 @@ expression of dissatisfaction, however made. The acceptability model decides
 when it is confident; otherwise, and when its answer contradicts plain
 dissatisfaction, the definitions decide.
 
->>> # triage("My bin has not been collected for three weeks", bundle=load_model("models/current"),
->>> #        received="2024-03-28 14:30")["due"]     # before the 3 pm cut-off; Good Friday and Easter Monday
->>> # '2024-04-15'
+Example (with a trained model)::
+
+    triage("My bin has not been collected for three weeks", bundle=load_model("models/current"),
+           received="2024-03-28 14:30")["due"]     # before the 3 pm cut-off; Good Friday and Easter Monday
+    # -> '2024-04-15'
 """
 from __future__ import annotations
 

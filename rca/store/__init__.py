@@ -1,10 +1,12 @@
 """The case store: cases as loaded, every model suggestion, and every officer
 decision, in SQLite (default) or PostgreSQL, with a review queue on top.
 
->>> # from rca.store import open_store, import_export, next_item, decide, current_codes
->>> # store = open_store("sqlite:///reviews.db")
->>> # import_export(store, "scored.csv")
->>> # item = next_item(store, officer="a.khan"); decide(store, item.item_id, officer="a.khan", action="accepted")
+Example::
+
+    from rca.store import open_store, import_export, next_item, decide, current_codes
+    store = open_store("sqlite:///reviews.db")
+    import_export(store, "scored.csv")
+    item = next_item(store, officer="a.khan"); decide(store, item.item_id, officer="a.khan", action="accepted")
 """
 from __future__ import annotations
 

@@ -7,8 +7,10 @@ complaint"). A decision is never edited: a later one on the same case and
 target supersedes it, and `current_codes` (the `current_codes` view) gives
 the code in force — the latest decision, else the latest imported code.
 
->>> # decide(store, item_id, officer="a.khan", action="corrected", label="Delay in doing something")
->>> # current_codes(store, targets=["root_cause"])
+Example::
+
+    decide(store, item_id, officer="a.khan", action="corrected", label="Delay in doing something")
+    current_codes(store, targets=["root_cause"])
 """
 from __future__ import annotations
 

@@ -9,7 +9,9 @@ by whom and when, what changed, and the officers' comments
 (`rca_review_comments`: "target (officer): comment", oldest first). A team
 follows a corrected service (see `derived.follow_service`).
 
->>> # export_cases(open_store(), "reviewed.xlsx", config=load_config("rca.toml"))
+Example::
+
+    export_cases(open_store(), "reviewed.xlsx", config=load_config("rca.toml"))
 """
 from __future__ import annotations
 

@@ -11,8 +11,10 @@ already in the trail, and recording it as the council's would rewrite history.
 rca's export columns (`rca_label_source`, `rca_reviewed_by`, ...) are kept
 with a new case, so its export carries the review trail on.
 
->>> # res = import_export(open_store(), "scored.csv", config=load_config("rca.toml"))
->>> # res.n_new_cases, res.n_suggestions, res.n_review_items
+Example::
+
+    res = import_export(open_store(), "scored.csv", config=load_config("rca.toml"))
+    res.n_new_cases, res.n_suggestions, res.n_review_items
 """
 from __future__ import annotations
 

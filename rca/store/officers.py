@@ -5,8 +5,10 @@ scrypt hash of it; `check_officer_token` compares in constant time (an
 unknown name costs the same hash, so timing does not say which names exist);
 `revoke_officer` ends it. Names are checked by `officer_names.officer_name`.
 
->>> # token = add_officer(store, "Ann Khan")      # print it once; it is not kept
->>> # check_officer_token(store, "Ann Khan", token)   # -> 'Ann Khan'
+Example::
+
+    token = add_officer(store, "Ann Khan")      # print it once; it is not kept
+    check_officer_token(store, "Ann Khan", token)   # -> 'Ann Khan'
 """
 from __future__ import annotations
 

@@ -9,8 +9,10 @@ expired lease row, so two officers cannot both win it. Asking again while
 holding an unexpired lease returns the same item (a page reload does not grab
 a second case). A lease that runs out goes back to the queue.
 
->>> # item = next_item(store, officer="a.khan", target="root_cause")
->>> # decide(store, item.item_id, officer="a.khan", action="accepted")
+Example::
+
+    item = next_item(store, officer="a.khan", target="root_cause")
+    decide(store, item.item_id, officer="a.khan", action="accepted")
 """
 from __future__ import annotations
 

@@ -5,8 +5,10 @@ set to the one in force, officers' corrections beating the original labels.
 frame to `train_models`; `label_source` says which rows carry a reviewed code,
 and `review_label_counts(frame)` gives the figures for the model card.
 
->>> # frame = cases_for_training(open_store("sqlite:///reviews.db"))
->>> # (frame["label_source"] == "review").sum()
+Example::
+
+    frame = cases_for_training(open_store("sqlite:///reviews.db"))
+    (frame["label_source"] == "review").sum()
 """
 from __future__ import annotations
 

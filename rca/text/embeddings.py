@@ -224,7 +224,9 @@ def embed_texts(texts, *, model: str | os.PathLike | None = None) -> np.ndarray:
 
     No torch, no `tokenizers`, nothing downloaded. E307 when no model is there.
 
-    >>> # embed_texts(["bin not collected", "missed bin"]) @ embed_texts(["missed collection"]).T
+    Example::
+
+        embed_texts(["bin not collected", "missed bin"]) @ embed_texts(["missed collection"]).T
     """
     from rca.text.static_model import load_cached
 

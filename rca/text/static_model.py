@@ -9,8 +9,10 @@ into WordPiece tokens greedily (longest first, as BERT does) and the text's
 vector is the unit-length sum of its token vectors. No torch, no
 `tokenizers`, no download.
 
->>> # m = StaticVectors.load(default_static_model())
->>> # m.encode(["the bin was not collected", "missed bin collection"])   # (2, 128) float32, unit rows
+Example::
+
+    m = StaticVectors.load(default_static_model())
+    m.encode(["the bin was not collected", "missed bin collection"])   # (2, 128) float32, unit rows
 """
 from __future__ import annotations
 

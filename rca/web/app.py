@@ -13,8 +13,10 @@ limit get 413 (E401), a missing or wrong token 401 (E402), malformed requests
 The model and the similar-case index are loaded once, when the app is made;
 each worker process of `uvicorn --workers N` makes its own (see `app_from_env`).
 
->>> # app = create_app("models/current", token="s3cret")
->>> # uvicorn.run(app, host="127.0.0.1", port=8000)
+Example::
+
+    app = create_app("models/current", token="s3cret")
+    uvicorn.run(app, host="127.0.0.1", port=8000)
 """
 from __future__ import annotations
 

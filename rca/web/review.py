@@ -9,8 +9,10 @@ API (the shared API token, for machine clients; see `rca.web.auth`):
 The page, where officers sign in as themselves, is `rca.web.review_pages`
 (`page_router`); the store is found by `rca.web.review_store`.
 
->>> # app = FastAPI(); attach_store(app, open_store("sqlite:///reviews.db"), token="s3cret")
->>> # app.include_router(router); app.include_router(page_router)
+Example::
+
+    app = FastAPI(); attach_store(app, open_store("sqlite:///reviews.db"), token="s3cret")
+    app.include_router(router); app.include_router(page_router)
 """
 from __future__ import annotations
 

@@ -1,7 +1,9 @@
 """The annual-report tables, in the order the seed reports print them.
 
->>> # prep = prepare(cases, period=parse_period("2023-24"), compare=parse_period("2022-23"))
->>> # tables = annual_tables(prep, population=pop)   # -> list[Table]
+Example::
+
+    prep = prepare(cases, period=parse_period("2023-24"), compare=parse_period("2022-23"))
+    tables = annual_tables(prep, population=pop)   # -> list[Table]
 """
 from __future__ import annotations
 

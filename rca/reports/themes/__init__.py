@@ -1,7 +1,9 @@
 """Themes found in free text without labels: `ThemeFinder` (grouping, names, quotes).
 
->>> # from rca.reports.themes import ThemeFinder
->>> # ThemeFinder(n_themes=10, random_state=42).fit(texts).themes_
+Example::
+
+    from rca.reports.themes import ThemeFinder
+    ThemeFinder(n_themes=10, random_state=42).fit(texts).themes_
 """
 from rca.reports.themes.finder import NO_TEXT, SHORT, NoThemes, ThemeFinder
 

@@ -1,7 +1,9 @@
 """Change on the comparison period beside the key figures: the count (or amount, or rate points) and the %,
 worked from the figures as shown, so a withheld or suppressed figure gives no change either.
 
->>> # kf = key_figure_changes(prep, kf)   # after suppression
+Example::
+
+    kf = key_figure_changes(prep, kf)   # after suppression
 """
 from __future__ import annotations
 

@@ -14,8 +14,10 @@ named by its strongest phrases. Where each complaint's team (or service) is know
 clusters whose latest complaints are mostly one team's (`CONTEXT_SHARE`) are one
 theme: a new problem is told in phrasings that never share a complaint.
 
->>> # em = find_emerging(texts, latest=mask_q4, baseline=mask_earlier, min_count=10)
->>> # em.clusters    # cluster, name, terms, latest_count, latest_share_pct, baseline_count, baseline_share_pct, ratio, q_value
+Example::
+
+    em = find_emerging(texts, latest=mask_q4, baseline=mask_earlier, min_count=10)
+    em.clusters    # cluster, name, terms, latest_count, latest_share_pct, baseline_count, baseline_share_pct, ratio, q_value
 """
 from __future__ import annotations
 

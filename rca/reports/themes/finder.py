@@ -18,9 +18,11 @@ Answers with no content word at all ("nothing", "all good", "n/a") form one
 "Short answers" theme of their own; texts with no words are "(no text)"
 (theme_id 0) and are not a theme. Everything else belongs to its nearest theme.
 
->>> # tf = ThemeFinder(n_themes=10, random_state=42).fit(texts)
->>> # tf.themes_   # theme_id, theme, size, share_pct, terms
->>> # tf.labels_   # each text's theme name, in input order
+Example::
+
+    tf = ThemeFinder(n_themes=10, random_state=42).fit(texts)
+    tf.themes_   # theme_id, theme, size, share_pct, terms
+    tf.labels_   # each text's theme name, in input order
 """
 from __future__ import annotations
 

@@ -8,8 +8,10 @@ uphold rate against the overall rate, the trend, the corrective actions
 recorded against the theme's cases and a next step drawn from those actions.
 Officers edit the draft rather than write it.
 
->>> # drafts = draft_learning(cases, labels, period_mask=mask, themes=themes, changes=changes, emerging=em.clusters)
->>> # drafts[["kind", "theme", "what", "evidence", "actions", "next_step"]]
+Example::
+
+    drafts = draft_learning(cases, labels, period_mask=mask, themes=themes, changes=changes, emerging=em.clusters)
+    drafts[["kind", "theme", "what", "evidence", "actions", "next_step"]]
 """
 from __future__ import annotations
 

@@ -7,7 +7,9 @@ noun list from `spacy-lookups-data`) and no word is only a verb form
 ("called", "spoke"). A two-word phrase wins over a single word when it scores
 at least half as well. Names are unique across themes.
 
->>> # name_themes(X_binary, vocab, labels, k)   # ["Missed bin collection", "Parking permit", ...]
+Example::
+
+    name_themes(X_binary, vocab, labels, k)   # ["Missed bin collection", "Parking permit", ...]
 """
 from __future__ import annotations
 

@@ -1,8 +1,10 @@
 """Theme any export: read a file, find themes in one text column, write every row with its theme and
 the theme table beside it (the library side of `rca themes`).
 
->>> # summary = theme_file("export.csv", text_column="What went wrong", out="themed.csv", n_themes=10, seed=42)
->>> # summary["themes_path"]   # themed_themes.csv: theme_id, theme, size, share_pct, terms, quote_1..3
+Example::
+
+    summary = theme_file("export.csv", text_column="What went wrong", out="themed.csv", n_themes=10, seed=42)
+    summary["themes_path"]   # themed_themes.csv: theme_id, theme, size, share_pct, terms, quote_1..3
 """
 from __future__ import annotations
 

@@ -4,8 +4,10 @@ groups named as noun phrases, with short redacted quotes), with the council's
 own names from `[themes] names` applied. Output frames are tidy; rendering is
 elsewhere. The text helpers below are shared with `emerging`.
 
->>> # themes, quotes, labels = text_themes(cases, n_themes=10, seed=42)
->>> # themes[["theme", "size", "share_pct", "terms"]]
+Example::
+
+    themes, quotes, labels = text_themes(cases, n_themes=10, seed=42)
+    themes[["theme", "size", "share_pct", "terms"]]
 """
 from __future__ import annotations
 

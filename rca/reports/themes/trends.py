@@ -13,8 +13,13 @@ Benjamini–Hochberg procedure (false discovery rate 5%):
 
 Frames out are tidy (one row per theme × bin, or per theme × test).
 
->>> # counts = theme_counts(labels, received, by="quarter")   # theme, bin, count, total, share_pct
->>> # tests = share_changes(counts)                           # theme, latest, earlier, p_value, q_value, direction, significant
+>>> labels = pd.Series(["Bins", "Bins", "Parking"])
+>>> received = pd.Series(pd.to_datetime(["2024-04-02", "2024-07-09", "2024-07-10"]))
+>>> counts = theme_counts(labels, received, by="quarter")
+>>> counts[counts.theme == "Bins"].to_dict("records")[1]
+{'theme': 'Bins', 'bin': '2024-25 Q2', 'count': 1, 'total': 2, 'share_pct': 50.0}
+>>> share_changes(counts)[["theme", "change_pts", "direction"]].to_dict("records")   # three cases: nothing significant
+[{'theme': 'Parking', 'change_pts': 50.0, 'direction': 'steady'}, {'theme': 'Bins', 'change_pts': -50.0, 'direction': 'steady'}]
 """
 from __future__ import annotations
 
