@@ -7,7 +7,12 @@ refused, response bodies as declared, no 5xx). Seeded and small: 15 examples
 per operation, derandomized."""
 from __future__ import annotations
 
+import sys
+
 import pytest
+
+if sys.version_info < (3, 11):  # a builtin from 3.11; hypothesis brings the backport before it
+    from exceptiongroup import BaseExceptionGroup
 
 schemathesis = pytest.importorskip("schemathesis")
 from hypothesis import HealthCheck, settings  # noqa: E402

@@ -12,10 +12,9 @@ from typer.testing import CliRunner
 
 from rca.cli.main import app
 from rca.ingest.io import write_table
+from test_train_core import planted_frame
 
 EXCEL_CELL_MAX = 32_767  # characters an Excel cell holds
-
-from test_train_core import planted_frame
 
 runner = CliRunner()
 

@@ -1,7 +1,6 @@
 """Near-duplicate detection: same complainant and/or near-identical text within a window."""
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st

@@ -137,7 +137,9 @@ def test_scaling_repairs_overconfident_scores():
     raw = apply_scaling(scores, 1.0, np.zeros(3))
     t, b = fit_scaling(scores, y)
     fixed = apply_scaling(scores, t, b)
-    ece = lambda p: expected_calibration_error(p.max(axis=1), p.argmax(axis=1) == y)
+    def ece(p):
+        return expected_calibration_error(p.max(axis=1), p.argmax(axis=1) == y)
+
     assert t > 2
     assert ece(fixed) < 0.03 < ece(raw)
 

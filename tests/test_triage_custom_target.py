@@ -31,7 +31,7 @@ def test_cli_and_page_show_the_councils_own_target(theme_model):
     text = f"{SIGNAL[label][0]} and nobody helped"
     out = runner.invoke(app, ["triage", text, "--model-dir", str(theme_model)])
     assert out.exit_code == 0, out.output
-    line = next(l for l in out.stdout.splitlines() if l.startswith("theme"))
+    line = next(row for row in out.stdout.splitlines() if row.startswith("theme"))
     assert label in line and "confidence" in line
     data = json.loads(runner.invoke(app, ["triage", text, "--model-dir", str(theme_model), "--json"]).stdout)
     assert data["predictions"]["theme"]["label"] == label

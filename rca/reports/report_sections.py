@@ -13,7 +13,7 @@ from rca.reports.analysis import TextAnalysis
 from rca.reports.render.layout import changes_in_words, place
 from rca.reports.themes.learning import fmt_count
 from rca.reports.tables.catalogue import SECTIONS
-from rca.reports.tables.common import Prepared, Table, pct, suppress
+from rca.reports.tables.common import Prepared, Table, suppress
 
 
 @dataclass
