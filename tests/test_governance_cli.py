@@ -65,3 +65,17 @@ def test_suggest_labels_drift_and_model_card_commands(trained_model_dir, demo_cs
 
     res = runner.invoke(app, ["drift", str(fresh), "--model-dir", str(tmp_path / "missing")])
     assert res.exit_code == 2 and "E301" in res.output
+
+
+def test_too_few_codes_for_the_audit_is_one_rule_naming_the_file(tmp_path):
+    df = pd.DataFrame({"case_id": range(5), "text": ["bin missed", "bin late", "rude officer", "rude man", "hello"],
+                       "root_cause": ["Failure to do something"] * 2 + ["Staff conduct and attitude"] * 2 + [None]})
+    path = tmp_path / "tiny.csv"
+    df.to_csv(path, index=False)
+    r = runner.invoke(app, ["audit", str(path), "--out", str(tmp_path / "a.csv")])
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    msg = " ".join(r.output.split())
+    assert "E304" in msg and str(path) in msg and "at least 2 codes with 5 or more coded cases each" in msg
+    assert "2 or more examples" not in msg  # the catalogue's training rule, which contradicted it
+    r = runner.invoke(app, ["audit", str(path), "--out", str(tmp_path / "a.csv"), "--folds", "2"])
+    assert r.exit_code == 0, r.output
