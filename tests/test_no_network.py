@@ -138,8 +138,19 @@ def test_package_source_has_no_runtime_download_calls():
     assert not found, "\n".join(found)
 
 
-def test_mlflow_telemetry_is_off_by_default():
+def test_mlflow_telemetry_is_off_when_a_training_run_imports_mlflow(tmp_path):
+    """In a fresh process with no telemetry settings and no CI markers (which MLflow also obeys), a
+    training run's first import of mlflow finds telemetry turned off, so no telemetry client exists."""
     import os
+    import subprocess
 
-    assert os.environ.get("MLFLOW_DISABLE_TELEMETRY", "").lower() in ("true", "1")
-    assert os.environ.get("DO_NOT_TRACK", "").lower() in ("true", "1")
+    code = ("import os, sys\nfrom pathlib import Path\nfrom rca.model.tracking import TrainingRun\n"
+            "with TrainingRun(Path(sys.argv[1]), {'register': False}) as run:\n    pass\n"
+            "from mlflow.telemetry.client import get_telemetry_client\n"
+            "print(os.environ.get('MLFLOW_DISABLE_TELEMETRY'), os.environ.get('DO_NOT_TRACK'), run.enabled,"
+            " get_telemetry_client() is None)\n")
+    ci = {"MLFLOW_DISABLE_TELEMETRY", "DO_NOT_TRACK", "PYTEST_CURRENT_TEST", "CI", "GITHUB_ACTIONS", "GITLAB_CI"}
+    env = {k: v for k, v in os.environ.items() if k not in ci}
+    res = subprocess.run([sys.executable, "-c", code, str(tmp_path / "model")], env=env, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert res.stdout.split() == ["true", "true", "True", "True"]

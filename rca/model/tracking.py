@@ -117,6 +117,9 @@ class TrainingRun:
             return None
 
     def _start(self) -> None:
+        # rca never touches the network: MLflow's telemetry is turned off before its first import (it reads these then)
+        os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+        os.environ.setdefault("DO_NOT_TRACK", "true")
         import mlflow
 
         self._prepare_store()

@@ -44,27 +44,29 @@ def build_featuriser(settings: dict[str, Any], *, n_docs: int | None = None) -> 
     `min_df` is capped at 1 for corpora under 100 texts, where a term seen once
     is all the evidence there is.
     """
-    min_df = settings.get("min_df", 2)
+    from rca.settings import ModelSection, defaults
+
+    settings = {**defaults(ModelSection), **settings}  # a key left out takes its [model] default
+    min_df = settings["min_df"]
     if n_docs is not None and n_docs < 100:
         min_df = 1
-    common = dict(sublinear_tf=bool(settings.get("sublinear_tf", True)), min_df=min_df,
-                  max_df=settings.get("max_df", 1.0), dtype=np.float32)
+    common = dict(sublinear_tf=bool(settings["sublinear_tf"]), min_df=min_df, max_df=settings["max_df"], dtype=np.float32)
     parts = []
-    word = _ngrams(settings.get("word_ngrams", [1, 2]), "word_ngrams")
+    word = _ngrams(settings["word_ngrams"], "word_ngrams")
     if word:
         parts.append(("word", TfidfVectorizer(
-            ngram_range=word, token_pattern=r"(?u)\b\w+\b|n't", max_features=settings.get("max_features"),
-            stop_words=sorted(stop_words()) if settings.get("stop_words", False) else None, **common)))
-    char = _ngrams(settings.get("char_ngrams", []), "char_ngrams")
+            ngram_range=word, token_pattern=r"(?u)\b\w+\b|n't", max_features=settings["max_features"],
+            stop_words=sorted(stop_words()) if settings["stop_words"] else None, **common)))
+    char = _ngrams(settings["char_ngrams"], "char_ngrams")
     if char:
         parts.append(("char", TfidfVectorizer(analyzer="char_wb", ngram_range=char,
-                                              max_features=settings.get("char_max_features"), **common)))
+                                              max_features=settings["char_max_features"], **common)))
     if not parts:
         raise ValueError("[model] needs word_ngrams or char_ngrams; both are off")
     if settings.get("embeddings"):  # opt-in sentence embeddings (the `embeddings` / `embeddings-minilm` extras)
         from rca.text.embeddings import make_embedder
-        parts.append(("embed", make_embedder(settings["embeddings"], float(settings.get("embeddings_weight", 2.0)))))
-    prep = TextPreparer(redact=bool(settings.get("redact", True)), lemmatise=bool(settings.get("lemmatise", False)))
+        parts.append(("embed", make_embedder(settings["embeddings"], float(settings["embeddings_weight"]))))
+    prep = TextPreparer(redact=bool(settings["redact"]), lemmatise=bool(settings["lemmatise"]))
     return Pipeline([("prep", prep), ("union", FeatureUnion(parts))])
 
 
@@ -144,3 +146,11 @@ def vectorise(featuriser: Pipeline, prepared_texts: list[str]):
     parts = [tfidf_transform(vec, prepared_texts) if isinstance(vec, TfidfVectorizer) else sp.csr_matrix(vec.transform(prepared_texts))
              for _, vec in featuriser.named_steps["union"].transformer_list]
     return parts[0] if len(parts) == 1 else sp.hstack(parts, format="csr")
+
+
+def without_caches(featuriser: Pipeline) -> Pipeline:
+    """`featuriser` with the look-ups `tfidf_transform` keeps on its vectorisers dropped (they are rebuilt
+    on the next call): what is saved is the fitted featuriser alone, as training saves it."""
+    for _, vec in featuriser.named_steps["union"].transformer_list:
+        vec.__dict__.pop("_rca_cache", None)
+    return featuriser
