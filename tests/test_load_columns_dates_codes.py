@@ -1,5 +1,5 @@
-"""Loading defects found by the training audit: column-name collisions, dates, label merges,
-and messages that point at options which exist. Each test failed before its fix."""
+"""Loading a council's export: column-name collisions, date orders, which codes merge and which stay
+apart, and messages that point at options which exist."""
 from __future__ import annotations
 
 import warnings

@@ -1,4 +1,4 @@
-"""The model folder's life cycle, after the audit: one artefact file per target name, a
+"""The model folder's life cycle: one artefact file per target name, a
 --model-dir checked before training, MLflow artefacts kept in the folder they belong to,
 nothing stale left after a retraining with other targets, a data hash over every column
 training reads, and a manifest that is checked too, not trusted."""

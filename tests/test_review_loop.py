@@ -1,4 +1,5 @@
-"""Defects found by an audit of the review loop (store, queue, web page, API). Each test failed before its fix."""
+"""The review loop end to end (store, queue, web page, API): cases from files without ids stay apart, the
+work item shows the code in force, stale acceptances are refused, odd requests get a 4xx that does not echo the input."""
 from __future__ import annotations
 
 import re

@@ -1,6 +1,6 @@
-"""What training and writing tell the user, found by the training audit: rows set aside are
-counted, explained and written; bad optional cells do not cost a row; unlabelled rows are
-reported; Excel's cell limit never cuts text silently. Each test failed before its fix."""
+"""What training and writing tell the user: rows set aside are counted, explained and written;
+bad optional cells do not cost a row; unlabelled rows are reported; Excel's cell limit never cuts
+text silently."""
 from __future__ import annotations
 
 import json
