@@ -64,17 +64,10 @@ NOTHING_NEW = "nothing new"  # the verdict when every case in the file is one th
 
 
 def thresholds_from_config(config=None) -> dict[str, float]:
-    """Defaults overridden by the config's ``[drift]`` table (same key names)."""
-    out = dict(DEFAULT_THRESHOLDS)
-    if config is not None:
-        from rca.errors import RcaError
+    """The ``[drift]`` thresholds: the config's, else the defaults (keys, defaults, ranges: `rca.settings.DriftSection`)."""
+    from rca.settings import DriftSection, defaults
 
-        for key, value in config.section("drift").items():
-            if key not in out or not isinstance(value, (int, float)):
-                raise RcaError("E202", f"[drift] {key} = {value!r}; allowed keys (numbers): {', '.join(out)}",
-                               file=config.source, column=f"drift.{key}")
-            out[key] = float(value)
-    return out
+    return defaults(DriftSection) if config is None else asdict(config.section_as(DriftSection, "drift"))
 
 
 def psi(expected: Sequence[float], actual: Sequence[float], eps: float = 1e-4) -> float:

@@ -37,7 +37,7 @@ out-of-fold scores.
 from __future__ import annotations
 
 import warnings
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
@@ -53,58 +53,17 @@ from rca.model import decision as dec
 from rca.errors import RcaError
 from rca.ingest.taxonomy import MULTI_SEP, split_labels
 from rca.model.view_ensemble import ViewAverage
+from rca.settings import ModelSection, section_settings
 
 
 @dataclass
-class ModelSettings:
-    classifier: str = "svm"
-    C: float = 0.5
-    class_weight: str = "balanced"
-    max_iter: int = 2000
-    word_ngrams: list[int] | None = field(default_factory=lambda: [1, 2])
-    char_ngrams: list[int] | None = field(default_factory=list)
-    min_df: float = 2
-    max_df: float = 1.0
-    max_features: int | None = None
-    char_max_features: int | None = None
-    sublinear_tf: bool = True
-    lemmatise: bool = False
-    stop_words: bool = False
-    redact: bool = True
-    cv_folds: int = 5
-    n_jobs: int = 2
-    target_precision: float = 0.9
-    test_size: float = 0.2
-    split: str = "auto"
-    refit: bool = True
-    baselines: bool = True
-    targets: list[str] = field(default_factory=list)
-    embeddings: str | None = None
-    embeddings_weight: float = 2.0
-    decision: str = "macro_f1"
-    word_view_C: float | None = None
-
-    _CHOICES = {"classifier": ("logreg", "svm", "sgd"), "class_weight": ("balanced", "none"),
-                "split": ("auto", "time", "grouped"), "decision": dec.DECISIONS}
+class ModelSettings(ModelSection):
+    """The `[model]` table: keys, defaults and ranges in `rca.settings.ModelSection` (docs/config.md)."""
 
     @classmethod
     def from_config(cls, section: dict[str, Any], *, source: str | None = None) -> "ModelSettings":
         """Settings from the `[model]` table; unknown keys and bad values are E202."""
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(section) - known)
-        if unknown:
-            raise RcaError("E202", f"[model] has unknown key(s) {unknown}; allowed: {sorted(known)}", file=source, column="model")
-        s = cls(**section)
-        for key, allowed in cls._CHOICES.items():
-            value = getattr(s, key)
-            if value not in allowed:
-                raise RcaError("E202", f"[model] {key} = {value!r}; allowed: {', '.join(allowed)}", file=source, column=f"model.{key}")
-        if (not 0 < s.target_precision <= 1 or not 0 < s.test_size < 1 or s.C <= 0 or s.cv_folds < 2 or s.n_jobs < 1
-                or (s.word_view_C is not None and not s.word_view_C > 0)):
-            raise RcaError("E202", "[model] needs 0 < target_precision <= 1, 0 < test_size < 1, C > 0, cv_folds >= 2, n_jobs >= 1, "
-                                   "word_view_C > 0",
-                           file=source, column="model")
-        return s
+        return section_settings(cls, section, section="model", source=source)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

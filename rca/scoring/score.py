@@ -32,6 +32,7 @@ from rca.config import Config
 from rca.scoring.duplicates import DUP_COLUMNS, DuplicateFinder
 from rca.errors import RcaError
 from rca.schema import STAGE_RANK
+from rca.settings import ScoreSection
 from rca.ingest.io import not_the_input
 from rca.scoring.evidence import predict_with_evidence
 from rca.ingest.validate import ISSUES
@@ -44,35 +45,12 @@ XLSX_MAX_ROWS = 1_048_575
 
 
 @dataclass
-class ScoreSettings:
-    """The [score] table of the config, with defaults."""
-
-    duplicate_window_days: int = 30
-    duplicate_threshold: float = 0.7
-    evidence_terms: int = 5
-    chunksize: int = 20_000
-    n_jobs: int = 2
-    max_text_chars: int = 100_000
+class ScoreSettings(ScoreSection):
+    """The [score] table of the config: keys, defaults and ranges in `rca.settings.ScoreSection`."""
 
     @classmethod
     def from_config(cls, config: Config | None) -> "ScoreSettings":
-        table = (config or Config()).section("score")
-        out = cls()
-        for name, default in asdict(out).items():
-            if name in table:
-                value = table[name]
-                ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
-                if not ok or (isinstance(default, int) and not float(value).is_integer()):
-                    raise RcaError("E202", f"[score] {name} must be a non-negative number like {default!r}, got {value!r}",
-                                   file=getattr(config, "source", None), column=name)
-                setattr(out, name, type(default)(value))
-        if out.chunksize < 1:
-            raise RcaError("E202", f"[score] chunksize must be at least 1, got {out.chunksize}", column="chunksize")
-        if not 0 < out.duplicate_threshold <= 1:
-            raise RcaError("E202", f"[score] duplicate_threshold is a share of words in common, from above 0 to 1 "
-                                   f"(0.7: seven in ten), got {out.duplicate_threshold!r}",
-                           file=getattr(config, "source", None), column="duplicate_threshold")
-        return out
+        return (config or Config()).section_as(cls, "score")
 
     def finder(self) -> DuplicateFinder:
         return DuplicateFinder(window_days=self.duplicate_window_days, threshold=self.duplicate_threshold)
@@ -496,11 +474,11 @@ def _chunks(path: Path, config: Config, chunksize: int):
     """(raw chunk, canonical chunk) pairs; ids checked for duplicates across chunks."""
     from rca.ingest.io import iter_table
     from rca.ingest.taxonomy import load_taxonomy
-    from rca.ingest.validate import canonicalise, check_columns
+    from rca.ingest.validate import ReadState, canonicalise, check_columns
 
     taxonomy = load_taxonomy(config.taxonomy)
     seen: set[str] = set()
-    state: dict = {}  # each column read one way (date order, codes) in every chunk
+    state = ReadState()  # each column read one way (date order, codes) in every chunk
     mapping = None
     for raw, info in iter_table(path, chunksize=chunksize, encoding=config.encoding, sheet=config.sheet):
         if mapping is None:
