@@ -133,3 +133,26 @@ def test_validate_needs_only_a_text_column(tmp_path):
     assert "read 2 rows: 2 valid, 0 quarantined" in ok.output and "no date-received column" in ok.output
     strict = runner.invoke(app, ["validate", str(p), "--text-column", "feedback", "--require", "received"])
     assert strict.exit_code == 2 and "E101" in strict.output and "--received-column" in strict.output
+
+
+def test_the_chunks_of_one_file_share_what_was_decided_in_the_first():
+    """A ReadState carried from chunk to chunk: the date order and the ids seen in the first chunk
+    hold in the next, where the values alone would say otherwise."""
+    from rca.config import Config
+    from rca.ingest.taxonomy import load_taxonomy
+    from rca.ingest.validate import ReadState, canonicalise
+
+    def chunk(start, ids, dates):
+        return pd.DataFrame({"case_id": ids, "received": dates, "text": ["Bin not collected"] * len(ids),
+                             "source_row": range(start, start + len(ids))}).astype(str)
+
+    kw = dict(config=Config(), taxonomy=load_taxonomy(None), source="f.csv", mapping={"case_id": "case_id", "received": "received",
+                                                                                 "text": "text"})
+    state, seen = ReadState(), set()
+    first, _, _ = canonicalise(chunk(1, ["A", "B"], ["12/25/2024", "01/30/2024"]), state=state, seen_ids=seen, **kw)
+    later, quarantined, _ = canonicalise(chunk(3, ["A", "C"], ["03/04/2024", "05/06/2024"]), state=state, seen_ids=seen, **kw)
+    assert state.dayfirst == {"received": False}
+    assert later["received"].tolist() == [pd.Timestamp("2024-05-06")]  # month first, as the first chunk showed
+    assert quarantined["reason"].str.startswith("E104").tolist() == [True]  # A was in the first chunk
+    alone, _, _ = canonicalise(chunk(3, ["A", "C"], ["03/04/2024", "05/06/2024"]), **kw)
+    assert alone["received"].tolist() == [pd.Timestamp("2024-04-03"), pd.Timestamp("2024-06-05")]

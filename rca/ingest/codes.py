@@ -14,11 +14,14 @@ from rca.ingest.taxonomy import MULTI_SEP, Taxonomy
 FIXED_VOCABULARY = ("stage", "route", "case_type", "channel", "outcome")
 
 
-def read_codes(name: str, cleaned: pd.Series, config: Config, taxonomy: Taxonomy, state: dict, source: str,
-                column: str) -> tuple[pd.Series, list[str]]:
+def read_codes(name: str, cleaned: pd.Series, config: Config, taxonomy: Taxonomy, *, owners: dict[str, str],
+               reported: set[tuple], source: str, column: str) -> tuple[pd.Series, list[str]]:
     """A label column read onto the taxonomy: the config's [labels] spellings first, then the
     taxonomy's aliases, which never merge two codes the file uses (unless the council's own
-    taxonomy file or [labels] says so). Codes read as another spelling are reported."""
+    taxonomy file or [labels] says so). Codes read as another spelling are reported.
+
+    `owners` ({label: the file's code read as it}) and `reported` (the notes given)
+    carry over from one chunk of a file to the next."""
     overrides = {k.strip().lower(): v for k, v in config.labels.get(name, {}).items()}
     model = {" ".join(c.split()).lower(): c for c in getattr(config, "model_codes", {}).get(name, [])}
     distinct = [v for v in cleaned.unique() if v != ""]
@@ -29,13 +32,12 @@ def read_codes(name: str, cleaned: pd.Series, config: Config, taxonomy: Taxonomy
     parts = [p for v in distinct if v not in user for p in split(v) if " ".join(p.split()).lower() not in model]
     merge = bool(config.taxonomy) or name in FIXED_VOCABULARY
     plan, changed, kept = taxonomy.plan_codes(name, parts, merge=merge, reserved=reserved,
-                                              owners=state.setdefault("owners", {}).setdefault(name, {}))
+                                              owners=owners)
     plan.update({p: model[" ".join(p.split()).lower()] for v in distinct for p in split(v)
                  if " ".join(p.split()).lower() in model})  # a code the model learnt is read as the model spells it
     read = {v: taxonomy.normalise(name, user[v]) if v in user else MULTI_SEP.join(dict.fromkeys(plan[p] for p in split(v))) or None
             for v in distinct}
     notes: list[str] = []
-    reported = state.setdefault("reported", set())
     changed = [(c, lab) for c, lab in changed if (name, c) not in reported and not merge
                and taxonomy.normalise_one(name, c)[0] == lab and c.strip().lower() != lab.lower()]
     if changed:

@@ -114,10 +114,11 @@ def _parse_one(raw: str, dayfirst: bool) -> pd.Timestamp:
     return ts
 
 
-def read_dates(name: str, col: pd.Series, config: Config, state: dict, source: str, column: str) -> tuple[pd.Series, list[str]]:
-    """Parse one date column in a single day/month order (decided on its first chunk), with a note why."""
+def read_dates(name: str, col: pd.Series, config: Config, orders: dict[str, bool], source: str,
+               column: str) -> tuple[pd.Series, list[str]]:
+    """Parse one date column in a single day/month order (decided on its first chunk and kept in
+    `orders`, {column: day first?}, for the file's later chunks), with a note why."""
     notes = []
-    orders = state.setdefault("dayfirst", {})
     if not config.date_format:
         text = col.str.strip()
         order, why = date_order(text[~blank_dates(text)], orders.get(name, config.dayfirst))

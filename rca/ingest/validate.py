@@ -71,6 +71,38 @@ def _examples(rows, values, k: int = 5) -> str:
     return shown + (f" and {len(rows) - k:,} more" if len(rows) > k else "")
 
 
+@dataclass
+class ReadState:
+    """What the chunks of one file share, so that each column is read one way throughout."""
+
+    dayfirst: dict[str, bool] = field(default_factory=dict)  # date column: read day first?
+    owners: dict[str, dict[str, str]] = field(default_factory=dict)  # label column: {label: the file's code read as it}
+    reported: set[tuple] = field(default_factory=set)  # notes on codes already given
+
+
+@dataclass
+class _Chunk:
+    """One chunk being read: its frame under canonical names, where each row came from, which
+    rows hold nothing, each row's problems and the warnings for the file."""
+
+    df: pd.DataFrame
+    source: str
+    mapping: dict[str, str]
+    rows: np.ndarray
+    blank: np.ndarray
+    reasons: list[list[str]]
+    warnings: list[str]
+
+    def where(self, i: int, name: str, value=None) -> dict:
+        return {"file": self.source, "row": int(self.rows[i]), "column": self.mapping.get(name, name), "value": value}
+
+    def flag(self, i: int, code: str, detail: str, name: str, value=None) -> None:
+        self.reasons[i].append(message(code, detail, **self.where(i, name, value)))
+
+    def examples(self, at: np.ndarray, values: np.ndarray) -> str:
+        return _examples(self.rows[at], values[at])
+
+
 def canonicalise(
     raw: pd.DataFrame,
     *,
@@ -83,7 +115,7 @@ def canonicalise(
     duplicate_ids: Literal["flag", "same_case"] = "flag",
     bad_optional: Literal["quarantine", "blank"] = "quarantine",
     required: tuple[str, ...] = ("text",),
-    state: dict | None = None,
+    state: ReadState | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """Turn an all-string export frame into canonical cases (+ quarantine, warnings).
 
@@ -92,130 +124,199 @@ def canonicalise(
     complaint point or stage is common) it is kept as another row of the same case, with one
     warning for the file. `bad_optional="blank"` (training): an unreadable date in a field
     not `required` is left blank, with one warning for the column, and its row kept.
-    `state`: kept between the chunks of one file, so each column is read one way throughout."""
-    state = {} if state is None else state
-    df, warnings = make_room(raw, mapping, source)
-    extras = [c for c in df.columns if c not in CANONICAL and c != SOURCE_ROW]
-    rows = df[SOURCE_ROW].to_numpy()
-    reasons: list[list[str]] = [[] for _ in range(len(df))]
-    where = lambda i, col, val=None: {"file": source, "row": int(rows[i]), "column": mapping.get(col, col), "value": val}  # noqa: E731
-
-    values_only = df.drop(columns=[SOURCE_ROW]).astype(str)
-    blank_row = values_only.apply(lambda c: c.str.strip().eq(""), axis=0).all(axis=1).to_numpy() if len(df) else np.array([], bool)
-    for i in np.flatnonzero(blank_row):
-        reasons[i].append(message("E105", **where(i, "text") | {"column": None}))
-
-    out = pd.DataFrame(index=df.index)
-    if "case_id" in df:
-        ids = df["case_id"].astype(str).str.strip()
-    else:
-        ids = pd.Series([str(r) for r in rows], index=df.index)
+    `seen_ids` and `state`: kept between the chunks of one file, so ids are checked across
+    chunks and each column is read one way throughout."""
+    state = ReadState() if state is None else state
+    chunk = _start(raw, source, mapping)
+    ids = _ids(chunk)
+    out = pd.DataFrame(index=chunk.df.index)
     out["case_id"] = ids
     for name in CANONICAL:
-        if name == "case_id" or name not in df:
-            continue
-        kind = BY_NAME[name].kind
-        col = df[name].astype(str)
-        column = mapping.get(name, name)
-        if kind == "text":
-            text = col.str.replace("\r\n", "\n", regex=False)
-            out[name] = text
-            empty = text.str.strip().eq("").to_numpy()
-            for i in np.flatnonzero(empty & ~blank_row):
-                reasons[i].append(message("E102", "the description is blank", **where(i, name)))
-            for i in np.flatnonzero(text.str.len().to_numpy() > MAX_TEXT):
-                reasons[i].append(message("E110", f"{len(text.iat[i]):,} characters", **where(i, name)))
-        elif kind == "datetime":
-            parsed, notes = read_dates(name, col, config, state, source, column)
-            warnings += notes
-            bad = (parsed.isna() & ~blank_dates(col.str.strip())).to_numpy() & ~blank_row
-            if bad.any() and bad_optional == "blank" and name not in required:
-                at = np.flatnonzero(bad)
-                warnings.append(message("E103", f"{len(at):,} of {int((~blank_dates(col.str.strip())).sum()):,} values are not dates "
-                                                f"({_examples(rows[at], col.to_numpy()[at])}); left blank, the rows are used",
-                                        file=source, column=column,
-                                        hint=f"Fix those dates (e.g. 2024-03-28 or 28/03/2024); if this column is not {name!r}, map "
-                                             f"{name} to the right column in the config [columns] table"
-                                             + (f" or with {FLAGS[name]}" if name in FLAGS else "") + "."))
-            else:
-                order = "day-first" if state["dayfirst"].get(name, config.dayfirst) else "month-first"
-                for i in np.flatnonzero(bad):
-                    why = f"not a date read {order}, as this column is" if NUMERIC_DATE.match(col.iat[i].strip()) else "not a date"
-                    reasons[i].append(message("E103", why, **where(i, name, col.iat[i])))
-            out[name] = parsed
-        elif kind in ("label", "multi_label"):
-            cleaned = col.str.strip()
-            if name == "stage":  # 1.0, 2.0: a stage column that went through a spreadsheet or pandas as numbers
-                cleaned = cleaned.str.replace(r"^(\d)\.0+$", r"\1", regex=True)
-            mapped, notes = read_codes(name, cleaned, config, taxonomy, state, source, column)
-            warnings += notes
-            out[name] = mapped
-            if name == "stage":
-                bad = (mapped.notna() & ~mapped.isin(taxonomy.labels("stage"))).to_numpy()
-                if bad.any():
-                    at = np.flatnonzero(bad)
-                    warnings.append(message("E108", f"{len(at):,} values are not a stage ({_examples(rows[at], cleaned.to_numpy()[at])}); "
-                                                    "left blank", file=source, column=column))
-                out.loc[bad, name] = None
-            else:
-                unknown = Counter(u for v in mapped.dropna() for u in taxonomy.unknown(name, v))
-                if unknown and taxonomy.labels(name):
-                    shown = ", ".join(f"{k!r} ×{n}" for k, n in unknown.most_common(5))
-                    known = set(taxonomy.labels(name))
-                    # "Delay, Poor communication": several codes joined by commas, not one unknown code
-                    commas = [k for k in unknown if "," in k and all(p.strip() in known for p in k.split(",") if p.strip())]
-                    hint = (f"Separate several codes with ';' (e.g. {'; '.join(p.strip() for p in commas[0].split(','))!r}), "
-                            "not ','." if commas else None)
-                    warnings.append(message("E106", f"{sum(unknown.values())} labels outside taxonomy {taxonomy.version}: {shown}; kept as written",
-                                            file=source, column=column, hint=hint))
-        elif kind in ("number", "int"):
-            if kind == "number":
-                nums, bad = _parse_money(col)
-                out[name] = nums.astype(float)
-            else:
-                nums = pd.to_numeric(col.str.strip().where(lambda c: c.ne("")), errors="coerce")  # blank -> NaN
-                bad = nums.isna() & col.str.strip().ne("")
-                out[name] = nums.round().astype("Int64")
-            at = np.flatnonzero(bad.to_numpy() & ~blank_row)
-            if len(at):
-                warnings.append(message("E107", f"{len(at):,} values are not numbers ({_examples(rows[at], col.to_numpy()[at])})",
-                                        file=source, column=column))
-        else:
-            out[name] = col.str.strip().replace("", None)
-    # duplicated ids: the first keeps its place, later ones are flagged
-    seen = seen_ids if seen_ids is not None else set()
-    has_id = "case_id" in df
+        if name != "case_id" and name in chunk.df:
+            lenient = bad_optional == "blank" and name not in required
+            out[name] = _read_column(chunk, name, config=config, taxonomy=taxonomy, state=state, lenient_dates=lenient)
+    out["case_id"] = _check_ids(chunk, ids, seen_ids if seen_ids is not None else set(),
+                                same_case=duplicate_ids == "same_case", keep=on_bad_rows == "keep")
+    out[SOURCE_ROW] = chunk.rows
+    for c in chunk.df.columns:
+        if c not in CANONICAL and c != SOURCE_ROW:
+            out[c] = chunk.df[c].to_numpy()
+    return _split_rows(raw, out, chunk, keep=on_bad_rows == "keep")
+
+
+def _start(raw: pd.DataFrame, source: str, mapping: dict[str, str]) -> _Chunk:
+    """The chunk under canonical names, with its rows of no value at all flagged E105."""
+    df, warnings = make_room(raw, mapping, source)
+    values = df.drop(columns=[SOURCE_ROW]).astype(str)
+    blank = values.apply(lambda c: c.str.strip().eq(""), axis=0).all(axis=1).to_numpy() if len(df) else np.array([], bool)
+    chunk = _Chunk(df=df, source=source, mapping=mapping, rows=df[SOURCE_ROW].to_numpy(), blank=blank,
+                   reasons=[[] for _ in range(len(df))], warnings=warnings)
+    for i in np.flatnonzero(blank):
+        chunk.reasons[i].append(message("E105", **chunk.where(i, "text") | {"column": None}))
+    return chunk
+
+
+def _ids(chunk: _Chunk) -> pd.Series:
+    """Each row's case id as written, or its row number when the file has no id column."""
+    if "case_id" in chunk.df:
+        return chunk.df["case_id"].astype(str).str.strip()
+    return pd.Series([str(r) for r in chunk.rows], index=chunk.df.index)
+
+
+def _read_column(chunk: _Chunk, name: str, *, config: Config, taxonomy: Taxonomy, state: ReadState,
+                 lenient_dates: bool) -> pd.Series:
+    """One canonical column read by its kind (schema), its problems noted on the chunk."""
+    kind = BY_NAME[name].kind
+    col = chunk.df[name].astype(str)
+    if kind == "text":
+        return _read_text(chunk, name, col)
+    if kind == "datetime":
+        return _read_date_column(chunk, name, col, config, state.dayfirst, lenient=lenient_dates)
+    if kind in ("label", "multi_label"):
+        return _read_label_column(chunk, name, col, config, taxonomy, state)
+    if kind in ("number", "int"):
+        return _read_number_column(chunk, name, col, kind)
+    return col.str.strip().replace("", None)
+
+
+def _read_text(chunk: _Chunk, name: str, col: pd.Series) -> pd.Series:
+    """The description: a blank one (E102) or one too long to read (E110) flags its row."""
+    text = col.str.replace("\r\n", "\n", regex=False)
+    empty = text.str.strip().eq("").to_numpy()
+    for i in np.flatnonzero(empty & ~chunk.blank):
+        chunk.flag(i, "E102", "the description is blank", name)
+    for i in np.flatnonzero(text.str.len().to_numpy() > MAX_TEXT):
+        chunk.flag(i, "E110", f"{len(text.iat[i]):,} characters", name)
+    return text
+
+
+def _read_date_column(chunk: _Chunk, name: str, col: pd.Series, config: Config, orders: dict[str, bool], *,
+                      lenient: bool) -> pd.Series:
+    """A date column: a value that is not a date flags its row (E103), or with `lenient` is left
+    blank with one warning for the column."""
+    column = chunk.mapping.get(name, name)
+    parsed, notes = read_dates(name, col, config, orders, chunk.source, column)
+    chunk.warnings += notes
+    given = ~blank_dates(col.str.strip())
+    bad = (parsed.isna() & given).to_numpy() & ~chunk.blank
+    if bad.any() and lenient:
+        at = np.flatnonzero(bad)
+        chunk.warnings.append(message("E103", f"{len(at):,} of {int(given.sum()):,} values are not dates "
+                                              f"({chunk.examples(at, col.to_numpy())}); left blank, the rows are used",
+                                      file=chunk.source, column=column,
+                                      hint=f"Fix those dates (e.g. 2024-03-28 or 28/03/2024); if this column is not {name!r}, map "
+                                           f"{name} to the right column in the config [columns] table"
+                                           + (f" or with {FLAGS[name]}" if name in FLAGS else "") + "."))
+    else:
+        order = "day-first" if orders.get(name, config.dayfirst) else "month-first"
+        for i in np.flatnonzero(bad):
+            why = f"not a date read {order}, as this column is" if NUMERIC_DATE.match(col.iat[i].strip()) else "not a date"
+            chunk.flag(i, "E103", why, name, col.iat[i])
+    return parsed
+
+
+def _read_label_column(chunk: _Chunk, name: str, col: pd.Series, config: Config, taxonomy: Taxonomy,
+                       state: ReadState) -> pd.Series:
+    """A label column read onto the taxonomy's codes (`rca.ingest.codes`)."""
+    column = chunk.mapping.get(name, name)
+    cleaned = col.str.strip()
+    if name == "stage":  # 1.0, 2.0: a stage column that went through a spreadsheet or pandas as numbers
+        cleaned = cleaned.str.replace(r"^(\d)\.0+$", r"\1", regex=True)
+    mapped, notes = read_codes(name, cleaned, config, taxonomy, owners=state.owners.setdefault(name, {}),
+                               reported=state.reported, source=chunk.source, column=column)
+    chunk.warnings += notes
+    if name == "stage":
+        return _blank_unknown_stages(chunk, mapped, cleaned, taxonomy, column)
+    _warn_unknown_codes(chunk, name, mapped, taxonomy, column)
+    return mapped
+
+
+def _blank_unknown_stages(chunk: _Chunk, mapped: pd.Series, cleaned: pd.Series, taxonomy: Taxonomy,
+                          column: str) -> pd.Series:
+    """Stages outside the taxonomy's are left blank, with one warning (E108)."""
+    bad = (mapped.notna() & ~mapped.isin(taxonomy.labels("stage"))).to_numpy()
+    if bad.any():
+        at = np.flatnonzero(bad)
+        chunk.warnings.append(message("E108", f"{len(at):,} values are not a stage ({chunk.examples(at, cleaned.to_numpy())}); "
+                                              "left blank", file=chunk.source, column=column))
+    mapped = mapped.copy()
+    mapped.loc[bad] = None
+    return mapped
+
+
+def _warn_unknown_codes(chunk: _Chunk, name: str, mapped: pd.Series, taxonomy: Taxonomy, column: str) -> None:
+    """Codes outside the taxonomy are kept as written, with one warning (E106) for the column."""
+    unknown = Counter(u for v in mapped.dropna() for u in taxonomy.unknown(name, v))
+    if not (unknown and taxonomy.labels(name)):
+        return
+    shown = ", ".join(f"{k!r} ×{n}" for k, n in unknown.most_common(5))
+    known = set(taxonomy.labels(name))
+    # "Delay, Poor communication": several codes joined by commas, not one unknown code
+    commas = [k for k in unknown if "," in k and all(p.strip() in known for p in k.split(",") if p.strip())]
+    hint = (f"Separate several codes with ';' (e.g. {'; '.join(p.strip() for p in commas[0].split(','))!r}), "
+            "not ','." if commas else None)
+    chunk.warnings.append(message("E106", f"{sum(unknown.values())} labels outside taxonomy {taxonomy.version}: {shown}; kept as written",
+                                  file=chunk.source, column=column, hint=hint))
+
+
+def _read_number_column(chunk: _Chunk, name: str, col: pd.Series, kind: str) -> pd.Series:
+    """Amounts (`number`, currency signs allowed) or whole numbers (`int`); a value that is not
+    a number is left blank, with one warning (E107) for the column."""
+    if kind == "number":
+        nums, bad = _parse_money(col)
+        values = nums.astype(float)
+    else:
+        nums = pd.to_numeric(col.str.strip().where(lambda c: c.ne("")), errors="coerce")  # blank -> NaN
+        bad = nums.isna() & col.str.strip().ne("")
+        values = nums.round().astype("Int64")
+    at = np.flatnonzero(bad.to_numpy() & ~chunk.blank)
+    if len(at):
+        chunk.warnings.append(message("E107", f"{len(at):,} values are not numbers ({chunk.examples(at, col.to_numpy())})",
+                                      file=chunk.source, column=chunk.mapping.get(name, name)))
+    return values
+
+
+def _check_ids(chunk: _Chunk, ids: pd.Series, seen: set[str], *, same_case: bool, keep: bool) -> pd.Series:
+    """The ids to use: a blank one becomes the row number (noted when rows are kept); a row whose
+    id an earlier row (of this chunk or one before, `seen`) has is flagged E104, or with
+    `same_case` kept as another row of that case, with one warning."""
+    has_id = "case_id" in chunk.df
+    used = ids.copy()
     repeats: list[int] = []
     for i, cid in enumerate(ids.to_numpy()):
-        if blank_row[i]:
+        if chunk.blank[i]:
             continue
         if has_id and cid == "":
-            if on_bad_rows == "keep":
-                reasons[i].append(message("E101", "case id is blank; the row number is used", **where(i, "case_id")))
-            out.iat[i, 0] = str(rows[i])
-            cid = str(rows[i])
+            if keep:
+                chunk.flag(i, "E101", "case id is blank; the row number is used", "case_id")
+            cid = str(chunk.rows[i])
+            used.iat[i] = cid
         if cid in seen:
-            if duplicate_ids == "same_case":
+            if same_case:
                 repeats.append(i)
             else:
-                reasons[i].append(message("E104", "an earlier row has the same id", **where(i, "case_id", cid)))
+                chunk.flag(i, "E104", "an earlier row has the same id", "case_id", cid)
         else:
             seen.add(cid)
     if repeats:
         i = repeats[0]
-        warnings.append(message("E104", f"{len(repeats):,} rows repeat an earlier row's id (first {ids.iat[i]!r} at row "
-                                        f"{int(rows[i])}); kept as rows of the same case, held out together", file=source,
-                                column=mapping.get("case_id", "case_id")))
-    out[SOURCE_ROW] = rows
-    for c in extras:
-        out[c] = df[c].to_numpy()
-    bad_mask = np.array([bool(r) for r in reasons], dtype=bool)
-    if on_bad_rows == "keep":
-        out[ISSUES] = ["; ".join(r) for r in reasons]
-        return out.reset_index(drop=True), raw.iloc[0:0].assign(reason=[]), warnings
-    quarantine = raw.loc[bad_mask].copy()
-    quarantine["reason"] = ["; ".join(r) for r, b in zip(reasons, bad_mask) if b]
-    return out.loc[~bad_mask].reset_index(drop=True), quarantine.reset_index(drop=True), warnings
+        chunk.warnings.append(message("E104", f"{len(repeats):,} rows repeat an earlier row's id (first {ids.iat[i]!r} at row "
+                                              f"{int(chunk.rows[i])}); kept as rows of the same case, held out together",
+                                      file=chunk.source, column=chunk.mapping.get("case_id", "case_id")))
+    return used
+
+
+def _split_rows(raw: pd.DataFrame, out: pd.DataFrame, chunk: _Chunk, *,
+                keep: bool) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """(cases, quarantine, warnings): with `keep` every row stays, its problems in `rca_issues`;
+    else a row with any problem goes to the quarantine with its `reason`."""
+    if keep:
+        out[ISSUES] = ["; ".join(r) for r in chunk.reasons]
+        return out.reset_index(drop=True), raw.iloc[0:0].assign(reason=[]), chunk.warnings
+    bad = np.array([bool(r) for r in chunk.reasons], dtype=bool)
+    quarantine = raw.loc[bad].copy()
+    quarantine["reason"] = ["; ".join(r) for r, b in zip(chunk.reasons, bad) if b]
+    return out.loc[~bad].reset_index(drop=True), quarantine.reset_index(drop=True), chunk.warnings
 
 
 def load_cases(
@@ -278,7 +379,7 @@ def iter_cases(
     config = config or Config()
     taxonomy = taxonomy or load_taxonomy(config.taxonomy)
     seen: set[str] = set()
-    state: dict = {}
+    state = ReadState()
     mapping = None
     for raw, info in iter_table(path, chunksize=chunksize, encoding=config.encoding, sheet=config.sheet):
         if mapping is None:
@@ -288,4 +389,4 @@ def iter_cases(
         yield cases
 
 
-__all__ = ["LoadResult", "load_cases", "date_order", "file_columns", "iter_cases", "canonicalise", "resolve_mapping", "ISSUES", "DATETIME_FIELDS"]
+__all__ = ["LoadResult", "ReadState", "load_cases", "date_order", "file_columns", "iter_cases", "canonicalise", "resolve_mapping", "ISSUES", "DATETIME_FIELDS"]
