@@ -178,7 +178,7 @@ class ComplaintClassifier(ClassifierMixin, BaseEstimator):
     # ------------------------------------------------------------------ fit
     def settings(self) -> ModelSettings:
         """The `[model]` settings these parameters make, checked as the config file's are (E230 naming the parameter)."""
-        section = {k: getattr(self, k) for k in SETTING_PARAMS}
+        section = {k: (v.item() if isinstance(v, np.generic) else v) for k in SETTING_PARAMS for v in [getattr(self, k)]}
         for k in ("word_ngrams", "char_ngrams"):
             section[k] = list(section[k]) if section[k] else []
         try:
@@ -256,17 +256,20 @@ class ComplaintClassifier(ClassifierMixin, BaseEstimator):
     def predict_proba(self, X) -> np.ndarray:
         """Calibrated probabilities, one column per class in `classes_` order; rows sum to 1
         (multi-label: each label's own probability)."""
-        return self.model_.predict_proba(self._features(X))[:, self._order]
+        features = self._features(X)
+        return self.model_.predict_proba(features)[:, self._order]
 
     def decision_function(self, X) -> np.ndarray:
         """The linear classifier's scores before calibration (columns follow `classes_`; one column for two classes)."""
-        scores = self.model_.decision_scores(self._features(X))[:, self._order]
+        features = self._features(X)
+        scores = self.model_.decision_scores(features)[:, self._order]
         return scores[:, 1] - scores[:, 0] if scores.shape[1] == 2 and not self.multi_label else scores
 
     def predict(self, X) -> np.ndarray:
         """The tag of each text under the model's decision rule (`decision`), as a value of `classes_`
         (multi-label: the `;`-joined labels)."""
-        labels = self.model_.predict(self._features(X)).labels
+        features = self._features(X)
+        labels = self.model_.predict(features).labels
         if self.multi_label:
             return np.array(labels, dtype=object)
         out = np.empty(len(labels), dtype=self.classes_.dtype)
@@ -276,7 +279,8 @@ class ComplaintClassifier(ClassifierMixin, BaseEstimator):
     def predict_frame(self, X) -> pd.DataFrame:
         """`predicted`, `confidence` (calibrated probability of that tag) and `review` (confidence
         under `threshold_`: a person should check it) for each text, index 0..n-1."""
-        p = self.model_.predict(self._features(X))
+        features = self._features(X)
+        p = self.model_.predict(features)
         predicted = p.labels if self.multi_label else [self._from_text[v] for v in p.labels]
         return pd.DataFrame({"predicted": predicted, "confidence": p.confidence, "review": p.review})
 
