@@ -14,6 +14,7 @@ import numpy as np
 from rca.errors import RcaError
 from rca.text.features import CHAR_PREFIX, feature_names, prepared, vectorise
 from rca.model.classifier import TargetModel, TargetPrediction
+from rca.model.manifest import Manifest
 from rca.text.redact import redact
 from rca.text.prepare import stop_words
 
@@ -28,9 +29,14 @@ class ModelBundle:
 
     featuriser: Any
     models: dict[str, TargetModel]
-    manifest: dict[str, Any]
+    manifest: dict[str, Any]  # manifest.json as written
     path: Path | None = None
+    typed_manifest: Manifest | None = field(default=None, repr=False)  # the same, typed; read from `manifest` when not given
     _names: np.ndarray | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.typed_manifest is None:
+            self.typed_manifest = Manifest.model_validate(self.manifest or {})
 
     @property
     def targets(self) -> list[str]:
@@ -38,7 +44,8 @@ class ModelBundle:
 
     @property
     def metrics(self) -> dict[str, Any]:
-        return self.manifest.get("metrics", {})
+        """Headline held-out figures per target (the manifest's)."""
+        return self.typed_manifest.metrics
 
     def _model(self, target: str) -> TargetModel:
         if target not in self.models:

@@ -47,6 +47,7 @@ from rca.errors import RcaError
 from rca.ingest.io import atomic_path
 from rca.model.bundle import ModelBundle
 from rca.model.classifier import TargetModel
+from rca.model.manifest import MANIFEST, MANIFEST_VERSION, Manifest, parse_manifest, read_manifest_file
 from rca.model.safe_load import SUFFIX, dump_artefact, load_artefact
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,6 @@ log = logging.getLogger(__name__)
 FORMAT = 2  # bump when the folder layout or saved classes change incompatibly
 PICKLE_FORMAT = 1  # joblib pickles: loaded only from a folder RCA_TRUST_PICKLED_MODEL names
 TRUST_PICKLES_ENV = "RCA_TRUST_PICKLED_MODEL"
-MANIFEST = "manifest.json"
 ALIASES = "aliases.json"
 VERSIONS = "versions"
 FEATURISER = f"featuriser{SUFFIX}"
@@ -171,10 +171,11 @@ def save_version(model_dir: Path, *, version: str, featuriser, models: dict[str,
     for name, src in extra_files.items():
         shutil.copyfile(src, vdir / name)
     names = list(files) + list(extra_files)
-    manifest = {**manifest, "version": version, "format": FORMAT, "target_files": by_target,
-                "artefacts": {name: sha256_file(vdir / name) for name in names}}
+    manifest = {**manifest, "format_version": MANIFEST_VERSION, "version": version, "format": FORMAT,
+                "target_files": by_target, "artefacts": {name: sha256_file(vdir / name) for name in names}}
     if isinstance(manifest.get("tracking"), dict):
         manifest["tracking"] = _tracking_entry(manifest["tracking"], model_dir)
+    parse_manifest(manifest, file=str(vdir / MANIFEST))  # written only when it reads back as a `Manifest`
     _write_json(vdir / MANIFEST, manifest)
     before = _top_version(model_dir)
     # promote: artefacts first, manifest last, so a reader never sees a new manifest over old files
@@ -250,31 +251,25 @@ def read_aliases(model_dir: Path) -> dict[str, str]:
 
 # -------------------------------------------------------------------- read
 def read_manifest(folder: Path) -> dict[str, Any]:
-    path = Path(folder) / MANIFEST
-    try:
-        manifest = json.loads(path.read_text("utf-8"))
-    except FileNotFoundError as exc:
-        raise RcaError("E303", "no manifest.json", file=str(path)) from exc
-    except (OSError, ValueError) as exc:
-        raise RcaError("E303", str(exc), file=str(path)) from exc
-    if not isinstance(manifest, dict) or not isinstance(manifest.get("artefacts"), dict):
-        raise RcaError("E303", "manifest has no artefact list", file=str(path))
-    return manifest
+    """`folder/manifest.json` as written, after checking it reads as a `Manifest` (`rca.model.manifest`):
+    E303 when missing or unreadable, E306 (retrain) when a later rca wrote it or its keys have other types."""
+    return read_manifest_file(folder)[0]
 
 
-def verify(folder: Path, manifest: dict[str, Any]) -> None:
+def verify(folder: Path, manifest: dict[str, Any] | Manifest) -> None:
     """Refuse a folder whose artefacts are missing, unlisted or differ from the manifest's sha256 (E302), or were made by another format (E306)."""
-    if manifest.get("format") not in (FORMAT, PICKLE_FORMAT):
-        raise RcaError("E306", f"model format {manifest.get('format')!r}, this rca reads format {FORMAT}", file=str(folder))
-    trained_with = str(manifest.get("packages", {}).get("scikit-learn", ""))
+    m = manifest if isinstance(manifest, Manifest) else parse_manifest(manifest, file=str(Path(folder) / MANIFEST))
+    if m.format not in (FORMAT, PICKLE_FORMAT):
+        raise RcaError("E306", f"model format {m.format!r}, this rca reads format {FORMAT}", file=str(folder))
+    trained_with = m.packages.get("scikit-learn", "")
     if ".".join(trained_with.split(".")[:2]) != sklearn_minor():
         raise RcaError("E306", f"trained with scikit-learn {trained_with or 'unknown'}, this install has {sklearn_minor()}",
                        file=str(folder), hint="Retrain with `rca train`; fitted models are not portable across scikit-learn versions.")
-    needed = [_featuriser_name(manifest), *manifest.get("target_files", {}).values()]
-    unlisted = [n for n in needed if n not in manifest["artefacts"]]
+    needed = [_featuriser_name(m), *m.target_files.values()]
+    unlisted = [n for n in needed if n not in m.artefacts]
     if unlisted:
         raise RcaError("E302", f"{unlisted} would be loaded but have no sha256 in manifest.json", file=str(folder))
-    for name, digest in manifest["artefacts"].items():
+    for name, digest in m.artefacts.items():
         path = Path(folder) / name
         if Path(name).name != name:
             raise RcaError("E302", f"manifest names a path outside the folder: {name!r}", file=str(folder))
@@ -318,20 +313,18 @@ def load_model(model_dir: str | Path, *, alias: str | None = None, trust_pickles
     (format 1) is refused (E311) unless `trust_pickles` or the environment variable
     RCA_TRUST_PICKLED_MODEL names `model_dir`."""
     folder = resolve(model_dir, alias)
-    manifest = read_manifest(folder)
-    pickled = manifest.get("format") == PICKLE_FORMAT
+    manifest, typed = read_manifest_file(folder)
+    pickled = typed.format == PICKLE_FORMAT
     if pickled and not (trust_pickles or pickles_trusted(model_dir)):
         raise RcaError("E311", f"this folder (format {PICKLE_FORMAT}) was saved by an older rca as joblib pickles; "
                                "nothing in it was loaded", file=str(folder))
-    verify(folder, manifest)
+    verify(folder, typed)
     _check_version_copy(folder, manifest, top=alias is None)
-    files = manifest.get("target_files")
-    if not isinstance(files, dict) or not all(isinstance(t, str) and isinstance(f, str) for t, f in files.items()):
-        raise RcaError("E303", "manifest's target_files is not a table of target -> file", file=str(folder / MANIFEST))
+    files = typed.target_files
     if not files:
         raise RcaError("E303", "manifest lists no targets", file=str(folder / MANIFEST))
     load = _unpickle if pickled else _load_checked
-    featuriser_name = _featuriser_name(manifest)
+    featuriser_name = _featuriser_name(typed)
     featuriser = load(folder, featuriser_name, manifest)
     if not hasattr(featuriser, "named_steps"):
         raise RcaError("E302", f"{featuriser_name} does not hold a featuriser", file=str(folder / featuriser_name))
@@ -345,7 +338,7 @@ def load_model(model_dir: str | Path, *, alias: str | None = None, trust_pickles
                            file=str(folder / name))
         models[target] = model
     log.info("loaded model %s (%s) from %s", manifest.get("version"), ", ".join(models), folder)
-    return ModelBundle(featuriser=featuriser, models=models, manifest=manifest, path=folder)
+    return ModelBundle(featuriser=featuriser, models=models, manifest=manifest, path=folder, typed_manifest=typed)
 
 
 def verify_folder(folder: str | Path) -> dict[str, Any]:
@@ -380,8 +373,8 @@ def _check_version_copy(folder: Path, manifest: dict[str, Any], *, top: bool) ->
                        file=str(folder / MANIFEST))
 
 
-def _featuriser_name(manifest: dict[str, Any]) -> str:
-    return PICKLED_FEATURISER if manifest.get("format") == PICKLE_FORMAT else FEATURISER
+def _featuriser_name(manifest: Manifest) -> str:
+    return PICKLED_FEATURISER if manifest.format == PICKLE_FORMAT else FEATURISER
 
 
 def pickles_trusted(model_dir: str | Path) -> bool:
