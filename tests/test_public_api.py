@@ -67,6 +67,8 @@ def test_every_public_name_resolves_to_the_function_it_re_exports():
     assert rca.train is rca.api.train and rca.ComplaintClassifier is ComplaintClassifier
     with pytest.raises(AttributeError, match="public names are"):
         rca.no_such_verb  # noqa: B018 - the attribute access is the test
+    result = doctest.testmod(rca, verbose=False)  # the package docstring's example (the docstring test walks submodules)
+    assert result.attempted >= 2 and result.failed == 0
 
 
 # ------------------------------------------------------- scikit-learn contract
@@ -215,6 +217,20 @@ def test_save_model_writes_a_folder_load_model_scores_and_the_card_reads(fitted,
     card = rca.write_model_card(folder).read_text("utf-8")
     assert "root_cause" in card
     assert rca.triage("my bin was not collected again", bundle=bundle)["root_cause"]["label"] == "Waste"
+
+
+def test_rca_score_command_reads_a_saved_classifier(fitted, tmp_path):
+    from typer.testing import CliRunner
+
+    from rca.cli.main import app
+
+    folder = rca.save_model(fitted, tmp_path / "model")
+    pd.DataFrame({"case_id": [f"C{i}" for i in range(18)], "text": TEXTS}).to_csv(tmp_path / "cases.csv", index=False)
+    res = CliRunner().invoke(app, ["score", str(tmp_path / "cases.csv"), "--model-dir", str(folder),
+                                   "--out", str(tmp_path / "scored.csv"), "--no-progress"])
+    assert res.exit_code == 0, res.output
+    scored = pd.read_csv(tmp_path / "scored.csv")
+    assert scored["label_predicted"].tolist() == fitted.predict(TEXTS).tolist()
 
 
 def test_save_model_refuses_a_folder_of_other_files(fitted, tmp_path):
