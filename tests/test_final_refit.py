@@ -5,10 +5,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rca import models as rca_models
+from rca.model import classifier as rca_models
 from rca.config import config_from_dict
-from rca.model_store import load_model
-from rca.train import train_models
+from rca.model.store import load_model
+from rca.model.train import train_models
 
 SIGNAL = {"Fees": ["charged a fee twice", "the charge on my bill is wrong", "refund the overcharge"],
           "Delay": ["waited six weeks for a reply", "still waiting, very slow", "no answer after a month"],

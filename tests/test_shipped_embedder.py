@@ -6,11 +6,11 @@ import pandas as pd
 import pytest
 
 from rca.config import config_from_dict
-from rca.embeddings import StaticEmbedder, make_embedder
-from rca.models import ModelSettings
-from rca.recipe import _static_model, search_space
-from rca.shipped_embedder import ShippedEmbedder, shipped_folder
-from rca.static_model import StaticVectors
+from rca.text.embeddings import StaticEmbedder, make_embedder
+from rca.model.classifier import ModelSettings
+from rca.model.recipe import _static_model, search_space
+from rca.text.shipped_embedder import ShippedEmbedder, shipped_folder
+from rca.text.static_model import StaticVectors
 
 pytestmark = pytest.mark.skipif(shipped_folder() is None, reason="this install lacks the shipped static model")
 
@@ -35,7 +35,7 @@ def test_static_names_the_numpy_model_and_vectors_match_it():
 
 
 def test_a_model_trained_with_the_shipped_embeddings_is_saved_self_contained_and_scores(tmp_path, monkeypatch):
-    from rca.model_store import load_model
+    from rca.model.store import load_model
 
     rng = np.random.default_rng(0)
     words = {"bins": ["bin", "collection", "rubbish", "recycling"], "noise": ["noise", "loud", "music", "party"]}
@@ -43,12 +43,12 @@ def test_a_model_trained_with_the_shipped_embeddings_is_saved_self_contained_and
             for i, lab in enumerate(["bins", "noise"] * 60)]
     cfg = config_from_dict({"seed": 1, "tracking": {"enabled": False},
                             "model": {"embeddings": "static", "baselines": False, "C": 0.5, "decision": "scores"}})
-    from rca.train import train_models
+    from rca.model.train import train_models
 
     res = train_models(pd.DataFrame(rows), targets=["label"], model_dir=tmp_path / "m", config=cfg)
     assert res.metrics["label"]["macro_f1"] >= 0.9 and res.manifest["settings"]["embeddings"] == "static"
     # scoring reads the vectors kept in the model, not the package's folder
-    monkeypatch.setattr("rca.shipped_embedder.shipped_folder", lambda: None)
+    monkeypatch.setattr("rca.text.shipped_embedder.shipped_folder", lambda: None)
     bundle = load_model(tmp_path / "m")
     embed = dict(bundle.featuriser.named_steps["union"].transformer_list)["embed"]
     assert isinstance(embed, ShippedEmbedder) and embed.q_.dtype == np.int8
@@ -58,7 +58,7 @@ def test_a_model_trained_with_the_shipped_embeddings_is_saved_self_contained_and
 
 def test_no_word_view_average_is_proposed_beside_embeddings():
     # the averaged model's first SVM reads the word columns alone, so it cannot stand for a word+embed classifier
-    from rca import recipe_search as rs
+    from rca.model import recipe_search as rs
 
     views = {"word+embed": {"char_ngrams": [], "embeddings": "static"},
              "word+char+embed": {"char_ngrams": [2, 5], "embeddings": "static"}}
