@@ -134,7 +134,7 @@ class ThemeFinder:
             theme_names, terms, cover = name_themes(B, vocab, labels, k)
         else:
             theme_names, terms, cover = [f"Theme {j + 1}" for j in range(k)], [[] for _ in range(k)], [0.0] * k
-        # no distinctive word used by 1 in 10 of its texts: a group without a common subject, called what it is
+        # a name that fits fewer than 1 in 10 of its texts: a group without a common subject, called what it is
         theme_names = [OTHER if c < 0.1 else nm for nm, c in zip(theme_names, cover)]
         theme_names = [f"{OTHER} ({j + 1})" if nm == OTHER and theme_names.count(OTHER) > 1 else nm for j, nm in enumerate(theme_names)]
         # assemble: every row gets a group; ids by size, largest first
