@@ -4,10 +4,10 @@ from __future__ import annotations
 import numpy as np
 from test_themes_finder import corpus
 
-from rca.themes import ThemeFinder
-from rca.themes import finder as finder_mod
-from rca.themes.short import short_answers
-from rca.themes.text import stop_words
+from rca.reports.themes import ThemeFinder
+from rca.reports.themes import finder as finder_mod
+from rca.reports.themes.short import short_answers
+from rca.reports.themes.text import stop_words
 
 
 def test_an_answer_opening_with_a_common_short_answer_is_short():

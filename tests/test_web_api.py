@@ -5,7 +5,7 @@ import pytest
 from fastapi.testclient import TestClient
 from test_score_fakebundle import FakeBundle, past_cases
 
-from rca.similar import SimilarIndex
+from rca.scoring.similar import SimilarIndex
 from rca.web.app import create_app, highlight_segments
 
 TOKEN = "s3cret-token"

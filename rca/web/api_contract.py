@@ -83,7 +83,7 @@ def check_received(value: str | None) -> str | None:
     """`value` when the JSON API takes it (`RECEIVED_PATTERN`); else E103 (400), without echoing it."""
     import re
 
-    from ..errors import RcaError
+    from rca.errors import RcaError
 
     if value is not None and not re.fullmatch(RECEIVED_PATTERN.strip("^$"), value):
         raise RcaError("E103", "not a date and time as the API takes it: an ISO date from 1990 to 2060 that exists, "
@@ -96,7 +96,7 @@ def check_api_officer(value: str) -> str:
     """`value` when the review API takes it as an officer name (`OFFICER_PATTERN`); else E506 (400)."""
     import re
 
-    from ..errors import RcaError
+    from rca.errors import RcaError
 
     if not re.fullmatch(OFFICER_PATTERN.strip("^$"), value or ""):
         raise RcaError("E506", "the officer name is not one the API takes: letters of one script, digits and . ' _ @ -, "

@@ -13,8 +13,10 @@ limit get 413 (E401), a missing or wrong token 401 (E402), malformed requests
 The model and the similar-case index are loaded once, when the app is made;
 each worker process of `uvicorn --workers N` makes its own (see `app_from_env`).
 
->>> # app = create_app("models/current", token="s3cret")
->>> # uvicorn.run(app, host="127.0.0.1", port=8000)
+Example::
+
+    app = create_app("models/current", token="s3cret")
+    uvicorn.run(app, host="127.0.0.1", port=8000)
 """
 from __future__ import annotations
 
@@ -36,13 +38,13 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
 
-from .. import __version__
-from ..config import Config
-from ..errors import RcaError
-from .api_contract import ERRORS as API_ERRORS, RECEIVED_PATTERN, check_received
-from .auth import require_token, resolve_token, token_matches
-from .batching import MicroBatcher
-from .triage_schema import TriageResponse
+from rca import __version__
+from rca.config import Config
+from rca.errors import RcaError
+from rca.web.api_contract import ERRORS as API_ERRORS, RECEIVED_PATTERN, check_received
+from rca.web.auth import require_token, resolve_token, token_matches
+from rca.web.batching import MicroBatcher
+from rca.web.triage_schema import TriageResponse
 
 log = logging.getLogger(__name__)
 
@@ -169,7 +171,7 @@ def render_intake(*, form: dict | None = None, result: dict | None = None, error
         segments = highlight_segments(form.get("text", ""), phrases)
     rows = []  # (heading, element id, suggestion): service and root cause, then a council's own targets
     if result is not None:
-        from ..triage import other_suggestions
+        from rca.scoring.triage import other_suggestions
 
         rows = [("Service", "service", result.get("service")), ("Root cause", "root_cause", result.get("root_cause"))]
         rows += [(t.replace("_", " ").capitalize(), f"target-{i}", sug) for i, (t, sug) in enumerate(other_suggestions(result).items())]
@@ -189,7 +191,7 @@ def _health(bundle, similar, batcher: MicroBatcher | None = None) -> dict:
 
 def _score_items(items: list[ScoreItem], bundle, config: Config) -> list[dict]:
     """Score a small batch like `rca score` does a file; rows in order."""
-    from ..score import score_frame
+    from rca.scoring.score import score_frame
 
     received = pd.to_datetime(pd.Series([it.received for it in items], dtype=object), errors="coerce",
                               format="mixed", dayfirst=True)
@@ -214,13 +216,13 @@ def _received_from_form(value: str) -> str | None:
 def create_app(model_dir: str | Path | None, *, config: Config | None = None, token: str | None = None,
                bundle=None, similar=None) -> FastAPI:
     """The web app over a trained model folder (or an already loaded `bundle` and `similar` index)."""
-    from ..similar import SimilarIndex
-    from ..triage import triage, triage_many
+    from rca.scoring.similar import SimilarIndex
+    from rca.scoring.triage import triage, triage_many
 
     config = config or Config()
     serve_cfg = config.section("serve")
     if bundle is None:
-        from ..model_store import load_model
+        from rca.model.store import load_model
 
         if model_dir is None or not Path(model_dir).is_dir():
             raise RcaError("E301", file=str(model_dir))
@@ -236,7 +238,7 @@ def create_app(model_dir: str | Path | None, *, config: Config | None = None, to
     app.state.token, app.state.token_generated = resolve_token(token, config)
     app.state.bundle, app.state.similar, app.state.config = bundle, similar, config
     app.add_middleware(BodyLimit, limit=limit)
-    from .slow_clients import BodyDeadline, setting
+    from rca.web.slow_clients import BodyDeadline, setting
 
     app.add_middleware(BodyDeadline, seconds=setting(config, "body_timeout_seconds"), limit=limit)  # outermost: a stalled body is 408
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
@@ -273,7 +275,7 @@ def create_app(model_dir: str | Path | None, *, config: Config | None = None, to
     def model_info() -> dict:
         """The loaded model: name, version, training-data hash, taxonomy version, package versions, seed and thresholds
         (never a path on the server)."""
-        from .model_summary import model_summary
+        from rca.web.model_summary import model_summary
 
         return {"targets": list(bundle.targets), "thresholds": {t: float(bundle.threshold(t)) for t in bundle.targets},
                 "manifest": model_summary(getattr(bundle, "manifest", {}) or {})}
@@ -339,7 +341,7 @@ def app_from_env() -> FastAPI:
     $RCA_MODEL_DIR, config from $RCA_CONFIG (each worker loads its own copy once)."""
     import os
 
-    from ..config import load_config
+    from rca.config import load_config
 
     config = load_config(os.environ.get("RCA_CONFIG") or None)
     return create_app(os.environ.get("RCA_MODEL_DIR", "models/current"), config=config)
