@@ -247,6 +247,26 @@ def test_rca_score_command_reads_a_saved_classifier(fitted, tmp_path):
 
 
 @pytest.mark.model
+def test_track_model_logs_a_run_and_registers_a_pyfunc_model_that_predicts(tmp_path):
+    import mlflow
+    from mlflow.tracking import MlflowClient
+
+    folder = rca.save_model(small(target="root_cause").fit(TEXTS, LABELS), tmp_path / "model")
+    run_id = rca.track_model(folder, metrics={"cv_macro_f1": 0.75})
+    client = MlflowClient(tracking_uri=f"sqlite:///{folder.resolve() / 'mlflow.db'}")
+    run = client.get_run(run_id)
+    assert run.data.params["C"] == str(small().C) and run.data.metrics == {"cv_macro_f1": 0.75}
+    assert client.get_model_version_by_alias("rca-root_cause", "current").run_id == run_id
+    previous = mlflow.get_tracking_uri()
+    mlflow.set_tracking_uri(f"sqlite:///{folder.resolve() / 'mlflow.db'}")
+    try:
+        model = mlflow.pyfunc.load_model("models:/rca-root_cause@current")
+    finally:
+        mlflow.set_tracking_uri(previous)
+    assert model.predict(pd.DataFrame({"text": ["bins not collected"]}))["root_cause_predicted"].tolist() == ["Waste"]
+
+
+@pytest.mark.model
 def test_save_model_refuses_a_folder_of_other_files(fitted, tmp_path):
     (tmp_path / "notes.txt").write_text("mine")
     with pytest.raises(RcaError, match="E309"):
