@@ -267,6 +267,17 @@ def test_track_model_logs_a_run_and_registers_a_pyfunc_model_that_predicts(tmp_p
 
 
 @pytest.mark.model
+def test_train_is_rca_train_with_a_config_file(tmp_path):
+    (tmp_path / "rca.toml").write_text("seed = 5\n[tracking]\nenabled = false\n", encoding="utf-8")
+    cases = pd.DataFrame({"case_id": [f"C{i}" for i in range(36)], "text": TEXTS * 2, "root_cause": LABELS * 2,
+                          "received": pd.date_range("2024-04-01", periods=36, freq="D")})
+    result = rca.train(cases, model_dir=tmp_path / "model", config=tmp_path / "rca.toml", recipe="fast")
+    assert result.manifest["seed"] == 5 and result.manifest["targets"] == ["root_cause"]
+    assert result.metrics["root_cause"]["n_test"] > 0 and (tmp_path / "model" / "MODEL_CARD.md").exists()
+    assert rca.load_model(tmp_path / "model").predict(["bins not collected"])["root_cause"].labels == ["Waste"]
+
+
+@pytest.mark.model
 def test_save_model_refuses_a_folder_of_other_files(fitted, tmp_path):
     (tmp_path / "notes.txt").write_text("mine")
     with pytest.raises(RcaError, match="E309"):
