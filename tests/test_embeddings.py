@@ -151,6 +151,7 @@ def test_embeddings_keys_are_known_settings():
     assert ModelSettings().embeddings is None  # off by default: the default install is unchanged
 
 
+@pytest.mark.system
 def test_build_command_without_the_build_extra_is_coded(tmp_path):
     """`rca embeddings build` names the missing package and the extra, exit 2, no traceback."""
     from typer.testing import CliRunner

@@ -42,6 +42,7 @@ def _assert_inert_xlsx(path: Path) -> None:
                 assert not (isinstance(cell.value, str) and cell.value.startswith(FORMULA_START)), repr(cell.value)
 
 
+@pytest.mark.fuzz
 @settings(max_examples=EXAMPLES, deadline=None, derandomize="RCA_FUZZ_EXAMPLES" not in os.environ,
           suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(CELL, CELL), min_size=1, max_size=8))
