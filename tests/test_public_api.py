@@ -142,8 +142,8 @@ def test_number_labels_keep_their_type_and_numeric_order():
 
 @pytest.mark.model
 def test_predict_frame_gives_tag_confidence_and_review(fitted):
-    frame = fitted.predict_frame(pd.Series(["bins missed", None]))
-    assert list(frame.columns) == ["predicted", "confidence", "review"] and len(frame) == 2
+    frame = fitted.predict_frame(pd.Series(["bins missed", None, pd.NA, np.nan], dtype=object))  # blank cells: empty text
+    assert list(frame.columns) == ["predicted", "confidence", "review"] and len(frame) == 4
     assert frame.loc[0, "predicted"] == "Waste"
     assert (frame["review"] == (frame["confidence"] < fitted.threshold_)).all()
 
