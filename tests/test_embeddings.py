@@ -169,6 +169,7 @@ def test_build_command_without_the_build_extra_is_coded(tmp_path):
     assert "E307" in res.output and "embeddings-build" in res.output
 
 
+@pytest.mark.system
 def test_minilm_without_its_extra_is_coded_error():
     """`embeddings = "minilm"` without torch / sentence-transformers: E307 naming the extra."""
     try:

@@ -10,6 +10,8 @@ from rca.errors import RcaError
 from rca.scoring.score import output_columns, score_frame
 from rca.scoring.score_files import score_file
 
+pytestmark = pytest.mark.system
+
 MODEL_DIR = "no-model-folder"  # the stand-in bundle is passed in; nothing is read from here
 MESSY = (
     "Ref,Date received,Description,complainant_id,Officer notes\n"
