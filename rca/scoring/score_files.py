@@ -273,91 +273,135 @@ def score_file(path: str | Path, out: str | Path, *, model_dir: str | Path, conf
         s = score_file("cases.csv", "scored.parquet", model_dir="models/current", resume=True)
         s.n_rows, s.n_review["root_cause"]
     """
-    from tqdm import tqdm
-
     started = time.perf_counter()
     config = config or Config()
-    settings = ScoreSettings.from_config(config)
-    if chunksize is not None:
-        settings.chunksize = int(chunksize)
-    if n_jobs is not None:
-        settings.n_jobs = int(n_jobs)
+    settings = _settings(config, chunksize=chunksize, n_jobs=n_jobs)
     path, out, model_dir = Path(path), Path(out), Path(model_dir)
-    _out_kind(out)
-    not_the_input(out, path)
-    if not path.exists():
-        raise RcaError("E001", file=str(path))
-    if bundle is None and not model_dir.is_dir():
-        raise RcaError("E301", file=str(model_dir))
-    if bundle is None:
-        from rca.model.store import read_manifest, resolve
-
-        manifest = read_manifest(resolve(model_dir))
-    else:
-        manifest = getattr(bundle, "manifest", None) or {}
-    config = config.with_column_hints((manifest.get("data") or {}).get("columns"))
+    _check_paths(path, out, model_dir, has_bundle=bundle is not None)
+    config = config.with_column_hints((_manifest(model_dir, bundle).get("data") or {}).get("columns"))
     est = _estimate_rows(path)
-    work = out.parent / f".{out.name}.rca-work"
-    ckpt_path = work / "checkpoint.json"
-    finger = _fingerprint(path, model_dir, config, settings)
-    done: dict[str, dict] = {}
-    if resume and ckpt_path.exists():
-        ckpt = json.loads(ckpt_path.read_text("utf-8"))
-        if ckpt.get("fingerprint") == finger:
-            done = {k: v for k, v in ckpt.get("done", {}).items() if _part_path(work, int(k)).exists()}
-            log.info("resuming: %d chunks already scored", len(done))
-        else:
-            log.warning("the input, model or settings changed since the interrupted run; scoring from the start")
-    ckpt = {"fingerprint": finger, "input": str(path), "chunksize": settings.chunksize, "done": done}
-    try:  # the work folder sits beside the output: a read-only or missing output folder fails here
-        if not done and work.exists():
-            shutil.rmtree(work)
-        work.mkdir(parents=True, exist_ok=True)
-        _write_json(ckpt_path, ckpt)
-    except OSError as exc:
-        raise RcaError("E007", f"cannot make the work folder {work.name} beside the output "
-                               f"({exc.strerror or type(exc).__name__})", file=str(out)) from exc
-
+    ckpt = _open_work(path, out, model_dir, config, settings, resume=resume)
     split = 1  # chunks one at a time; each spread over forked helpers when the model is ours
     if bundle is None:
         from rca.model.store import load_model
 
         bundle = load_model(model_dir)
         split = settings.n_jobs
-
     summary = ScoreSummary(out=str(out), n_jobs=split)
-    bar = tqdm(total=est, unit="rows", desc="scoring", disable=not progress, file=sys.stderr, smoothing=0.1)
+    n_chunks = _score_chunks(path, config, settings, bundle, ckpt, summary, split=split, total=est, progress=progress)
+    if n_chunks == 0:
+        raise RcaError("E003", "no rows to score", file=str(path))
+    _concatenate(ckpt.work, n_chunks, out, source=path)
+    shutil.rmtree(ckpt.work, ignore_errors=True)
+    _add_counts(summary, ckpt.done)
+    summary.n_chunks = n_chunks
+    summary.seconds = round(time.perf_counter() - started, 3)
+    return summary
+
+
+def _settings(config: Config, *, chunksize: int | None, n_jobs: int | None) -> ScoreSettings:
+    """The config's [score] settings, with the command's chunk size and number of processes when given."""
+    settings = ScoreSettings.from_config(config)
+    if chunksize is not None:
+        settings.chunksize = int(chunksize)
+    if n_jobs is not None:
+        settings.n_jobs = int(n_jobs)
+    return settings
+
+
+def _check_paths(path: Path, out: Path, model_dir: Path, *, has_bundle: bool) -> None:
+    """An output rca can write (E002), not the input itself; an input that exists (E001); a model folder (E301)."""
+    _out_kind(out)
+    not_the_input(out, path)
+    if not path.exists():
+        raise RcaError("E001", file=str(path))
+    if not has_bundle and not model_dir.is_dir():
+        raise RcaError("E301", file=str(model_dir))
+
+
+def _manifest(model_dir: Path, bundle) -> dict:
+    """The model's manifest: the loaded bundle's, else read from the model folder."""
+    if bundle is not None:
+        return getattr(bundle, "manifest", None) or {}
+    from rca.model.store import read_manifest, resolve
+
+    return read_manifest(resolve(model_dir))
+
+
+@dataclass
+class _Checkpoint:
+    """The work folder beside the output and its checkpoint: the chunks already scored."""
+
+    work: Path
+    data: dict  # fingerprint, input, chunksize, done ({chunk: its counts})
+
+    @property
+    def done(self) -> dict[str, dict]:
+        return self.data["done"]
+
+    def record(self, res: dict) -> None:
+        self.done[str(res["chunk"])] = res
+        _write_json(self.work / "checkpoint.json", self.data)
+
+
+def _open_work(path: Path, out: Path, model_dir: Path, config: Config, settings: ScoreSettings, *,
+               resume: bool) -> _Checkpoint:
+    """The work folder, made afresh, or (`resume`, the same input, model and settings) with the
+    chunks an interrupted run finished; E007 when it cannot be made beside the output."""
+    work = out.parent / f".{out.name}.rca-work"
+    ckpt_path = work / "checkpoint.json"
+    finger = _fingerprint(path, model_dir, config, settings)
+    done: dict[str, dict] = {}
+    if resume and ckpt_path.exists():
+        earlier = json.loads(ckpt_path.read_text("utf-8"))
+        if earlier.get("fingerprint") == finger:
+            done = {k: v for k, v in earlier.get("done", {}).items() if _part_path(work, int(k)).exists()}
+            log.info("resuming: %d chunks already scored", len(done))
+        else:
+            log.warning("the input, model or settings changed since the interrupted run; scoring from the start")
+    ckpt = _Checkpoint(work, {"fingerprint": finger, "input": str(path), "chunksize": settings.chunksize, "done": done})
+    try:  # the work folder sits beside the output: a read-only or missing output folder fails here
+        if not done and work.exists():
+            shutil.rmtree(work)
+        work.mkdir(parents=True, exist_ok=True)
+        _write_json(ckpt_path, ckpt.data)
+    except OSError as exc:
+        raise RcaError("E007", f"cannot make the work folder {work.name} beside the output "
+                               f"({exc.strerror or type(exc).__name__})", file=str(out)) from exc
+    return ckpt
+
+
+def _score_chunks(path: Path, config: Config, settings: ScoreSettings, bundle, ckpt: _Checkpoint, summary: ScoreSummary,
+                  *, split: int, total: int | None, progress: bool) -> int:
+    """Score each chunk not yet done into its part file, in order; the number of chunks."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, unit="rows", desc="scoring", disable=not progress, file=sys.stderr, smoothing=0.1)
     finder = settings.finder()
-
-    def record(res: dict) -> None:
-        done[str(res["chunk"])] = res
-        _write_json(ckpt_path, ckpt)
-        bar.update(res["rows"])
-
     n_chunks = 0
     try:
         for i, (raw, cases) in enumerate(_chunks(path, config, settings.chunksize)):
             n_chunks = i + 1
-            if str(i) in done:
+            if str(i) in ckpt.done:
                 finder.add(cases)  # every chunk, scored or resumed, in order: the state stays deterministic
                 summary.n_chunks_resumed += 1
                 bar.update(len(raw))
                 continue
             if i == 0:
                 _warn_renamed(raw.columns, bundle, path)
-            record(_score_part(i, raw, cases, lambda c=cases: finder.add(c), str(work), settings, bundle, split=split))
+            res = _score_part(i, raw, cases, lambda c=cases: finder.add(c), str(ckpt.work), settings, bundle, split=split)
+            ckpt.record(res)
+            bar.update(res["rows"])
     finally:
         bar.close()
-    if n_chunks == 0:
-        raise RcaError("E003", "no rows to score", file=str(path))
-    _concatenate(work, n_chunks, out, source=path)
-    shutil.rmtree(work, ignore_errors=True)
+    return n_chunks
+
+
+def _add_counts(summary: ScoreSummary, done: dict[str, dict]) -> None:
+    """The chunks' rows, empty texts, duplicates and review counts added up."""
     for res in done.values():
         summary.n_rows += res["rows"]
         summary.n_empty_text += res["empty"]
         summary.n_duplicates += res["duplicates"]
         for t, v in res["review"].items():
             summary.n_review[t] = summary.n_review.get(t, 0) + v
-    summary.n_chunks = n_chunks
-    summary.seconds = round(time.perf_counter() - started, 3)
-    return summary
