@@ -253,6 +253,7 @@ def test_two_officers_in_threads_never_share_a_case(store_url):
     s.dispose()
 
 
+@pytest.mark.system
 def test_two_officers_in_processes_never_share_a_case(store_url):
     s = filled_store(store_url, n=30)
     ctx = multiprocessing.get_context("spawn")
