@@ -5,6 +5,7 @@ import hashlib
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from rca.cli.main import app
