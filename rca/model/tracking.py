@@ -1,4 +1,5 @@
-"""Experiment tracking: each training is one MLflow run; the only module that imports mlflow.
+"""Experiment tracking: each training is one MLflow run. Every MLflow call rca makes is here; the only other
+modules importing mlflow are `rca/scoring/pyfunc.py` and `pyfunc_code.py`, the scoring code MLflow runs.
 
 The tracking store defaults to `sqlite:///DIR/mlflow.db` inside the model
 folder, so no server is needed and nothing leaves the machine; view it with
