@@ -246,7 +246,8 @@ def _chunks(path: Path, config: Config, chunksize: int):
     """(raw chunk, canonical chunk) pairs; ids checked for duplicates across chunks."""
     from rca.ingest.io import iter_table
     from rca.ingest.taxonomy import load_taxonomy
-    from rca.ingest.validate import ReadState, canonicalise, check_columns
+    from rca.ingest.column_map import check_columns
+    from rca.ingest.validate import ReadState, canonicalise
 
     taxonomy = load_taxonomy(config.taxonomy)
     seen: set[str] = set()
