@@ -12,8 +12,8 @@ placeholder; titles and cue words stay so the text still reads naturally.
 >>> redact("Stage 2 reply due in 10 working days; band D; £150; Flat 3")
 'Stage 2 reply due in 10 working days; band D; £150; Flat 3'
 
-Measured precision / recall per type: `benchmarks/bench_redact.py` over
-`tests/data/redaction_snippets.jsonl`.
+Measured precision / recall per type (`rca.text.redact_eval.evaluate`):
+`benchmarks/bench_redact.py` over `tests/data/redaction_snippets.jsonl`.
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from rca.text.name_words import (ALL_NAMES, AMBIGUOUS_NAMES, FIRST_NAMES, NOT_NA
                                  misspelt, spacy_stop_words)
 from rca.text.redact_case import CUE_WORDS, truecased
 
-__all__ = ["PLACEHOLDERS", "PiiSpan", "evaluate", "find_pii", "redact", "redact_many"]
+__all__ = ["PLACEHOLDERS", "PiiSpan", "find_pii", "redact", "redact_many"]
 
 PLACEHOLDERS = {t: f"[{t}]" for t in ("EMAIL", "PHONE", "POSTCODE", "NINO", "SORTCODE", "ACCOUNT", "DOB", "ADDRESS", "NAME")}
 # When two hits overlap, the more specific type wins (lower number).
@@ -405,43 +405,3 @@ def redact_many(texts: Iterable[str]) -> list[str]:
     ['ring [PHONE]', 'no personal data']
     """
     return [redact(t) for t in texts]
-
-
-def evaluate(records: Iterable[dict]) -> dict[str, dict[str, float]]:
-    """Precision and recall per type against hand-labelled spans.
-
-    `records`: dicts with `text` and `spans` (each `start`, `end`, `type`).
-    A found span counts when it overlaps an expected span of the same type.
-    `covered` is stricter: the share of expected spans whose every character
-    ends up inside some placeholder (of any type), i.e. nothing leaks.
-
-    >>> evaluate([{"text": "ring 020 7946 0958", "spans": [{"start": 5, "end": 18, "type": "PHONE"}]}])["PHONE"]["recall"]
-    1.0
-    """
-    counts: dict[str, dict[str, int]] = {t: dict(tp=0, fp=0, fn=0, n=0, covered=0) for t in PLACEHOLDERS}
-    for rec in records:
-        found = find_pii(rec["text"])
-        gold = [(s["start"], s["end"], s["type"]) for s in rec["spans"]]
-        for f in found:
-            hit = any(g[2] == f.kind and g[0] < f.end and f.start < g[1] for g in gold)
-            counts[f.kind]["tp" if hit else "fp"] += 1
-        for start, end, kind in gold:
-            c = counts[kind]
-            c["n"] += 1
-            if any(f.kind == kind and f.start < end and start < f.end for f in found):
-                pass
-            else:
-                c["fn"] += 1
-            if all(any(f.start <= i < f.end for f in found) for i in range(start, end)):
-                c["covered"] += 1
-    out = {}
-    for kind, c in counts.items():
-        found_n = c["tp"] + c["fp"]
-        out[kind] = {
-            "n": c["n"],
-            "found": found_n,
-            "precision": c["tp"] / found_n if found_n else 1.0,
-            "recall": (c["n"] - c["fn"]) / c["n"] if c["n"] else 1.0,
-            "covered": c["covered"] / c["n"] if c["n"] else 1.0,
-        }
-    return out
