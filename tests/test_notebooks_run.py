@@ -25,6 +25,7 @@ def test_every_notebook_is_run_here():
     assert sorted(p.name for p in NOTEBOOKS.glob("*.ipynb")) == sorted(SHOWS)
 
 
+@pytest.mark.system
 @pytest.mark.parametrize("name", sorted(SHOWS))
 def test_notebook_executes(name, tmp_path):
     nbformat = pytest.importorskip("nbformat")

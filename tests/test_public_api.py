@@ -1,5 +1,7 @@
 """The Python API: `import rca` is quick and side-effect free, its names resolve, and
-`rca.ComplaintClassifier` behaves as a scikit-learn classifier over raw texts."""
+`rca.ComplaintClassifier` behaves as a scikit-learn classifier over raw texts.
+
+Tests that fit a classifier (on the inline corpus or the demo text) are the `model` tier."""
 from __future__ import annotations
 
 import doctest
@@ -89,6 +91,7 @@ def test_tags_say_one_text_per_row():
     assert tags.input_tags.string and not tags.input_tags.two_d_array and tags.estimator_type == "classifier"
 
 
+@pytest.mark.model
 def test_clone_keeps_parameters_and_drops_the_fit(fitted):
     copy = clone(fitted)
     assert copy.get_params() == fitted.get_params() and not hasattr(copy, "classes_")
@@ -104,6 +107,7 @@ def test_defaults_are_the_model_settings_defaults():
     assert list(params["word_ngrams"]) == list(settings.word_ngrams) and params["random_state"] == Config().seed
 
 
+@pytest.mark.model
 def test_fit_returns_self_and_leaves_the_parameters_alone():
     clf = small(word_ngrams=(1, 2))
     before = clf.get_params()
@@ -113,6 +117,7 @@ def test_fit_returns_self_and_leaves_the_parameters_alone():
     assert {k for k in public - set(before)} == {k for k in public - set(before) if k.endswith("_")}
 
 
+@pytest.mark.model
 def test_predict_proba_rows_sum_to_one_in_classes_order(fitted):
     proba = fitted.predict_proba(["bins not collected", "a rude officer", "still no reply"])
     assert fitted.classes_.tolist() == ["Conduct", "Delay", "Waste"]
@@ -121,6 +126,7 @@ def test_predict_proba_rows_sum_to_one_in_classes_order(fitted):
     assert fitted.predict(["bins not collected", "a rude officer"]).tolist() == ["Waste", "Conduct"]
 
 
+@pytest.mark.model
 def test_number_labels_keep_their_type_and_numeric_order():
     """10 sorts before 2 as text: the columns must still follow classes_ (2, 10)."""
     y = [10] * 6 + [2] * 6
@@ -134,18 +140,21 @@ def test_number_labels_keep_their_type_and_numeric_order():
     assert clf.decision_function(["bin not collected"])[0] > clf.decision_function(["rude officer"])[0]
 
 
+@pytest.mark.model
 def test_predict_frame_gives_tag_confidence_and_review(fitted):
-    frame = fitted.predict_frame(pd.Series(["bins missed", None]))
-    assert list(frame.columns) == ["predicted", "confidence", "review"] and len(frame) == 2
+    frame = fitted.predict_frame(pd.Series(["bins missed", None, pd.NA, np.nan], dtype=object))  # blank cells: empty text
+    assert list(frame.columns) == ["predicted", "confidence", "review"] and len(frame) == 4
     assert frame.loc[0, "predicted"] == "Waste"
     assert (frame["review"] == (frame["confidence"] < fitted.threshold_)).all()
 
 
+@pytest.mark.model
 def test_pickle_round_trip_predicts_the_same(fitted):
     again = pickle.loads(pickle.dumps(fitted))
     np.testing.assert_array_equal(again.predict_proba(TEXTS), fitted.predict_proba(TEXTS))
 
 
+@pytest.mark.model
 def test_same_seed_same_model_and_the_target_name_comes_from_the_series():
     a = small(random_state=3).fit(pd.Series(TEXTS), pd.Series(LABELS, name="root_cause"))
     b = small(random_state=3).fit(TEXTS, LABELS)
@@ -154,6 +163,7 @@ def test_same_seed_same_model_and_the_target_name_comes_from_the_series():
     assert a.data_sha256_ == b.data_sha256_ and a.n_rows_ == 18
 
 
+@pytest.mark.model
 def test_multi_label_tags_sets_and_gives_each_label_a_probability():
     y = ["Waste"] * 5 + ["Waste;Delay"] + ["Conduct"] * 6 + ["Delay"] * 5 + ["Delay;Conduct"]
     clf = small(multi_label=True).fit(TEXTS, y)
@@ -188,6 +198,7 @@ def test_bad_parameter_is_refused_at_fit_naming_it():
     assert info.value.code == "E230" and info.value.location.column == "C"
 
 
+@pytest.mark.model
 def test_one_class_is_a_coded_error():
     with pytest.raises(ValueError) as info:
         small().fit(TEXTS, ["Waste"] * 18)
@@ -202,6 +213,7 @@ def test_unfitted_classifier_says_fit_first():
 
 
 # ------------------------------------------------------- model folder and verbs
+@pytest.mark.model
 def test_save_model_writes_a_folder_load_model_scores_and_the_card_reads(fitted, tmp_path):
     cases = pd.DataFrame({"case_id": [f"C{i}" for i in range(18)], "text": TEXTS,
                           "received": pd.date_range("2024-04-01", periods=18, freq="D")})
@@ -219,6 +231,7 @@ def test_save_model_writes_a_folder_load_model_scores_and_the_card_reads(fitted,
     assert rca.triage("my bin was not collected again", bundle=bundle)["root_cause"]["label"] == "Waste"
 
 
+@pytest.mark.model
 def test_rca_score_command_reads_a_saved_classifier(fitted, tmp_path):
     from typer.testing import CliRunner
 
@@ -233,12 +246,45 @@ def test_rca_score_command_reads_a_saved_classifier(fitted, tmp_path):
     assert scored["label_predicted"].tolist() == fitted.predict(TEXTS).tolist()
 
 
+@pytest.mark.model
+def test_track_model_logs_a_run_and_registers_a_pyfunc_model_that_predicts(tmp_path):
+    import mlflow
+    from mlflow.tracking import MlflowClient
+
+    folder = rca.save_model(small(target="root_cause").fit(TEXTS, LABELS), tmp_path / "model")
+    run_id = rca.track_model(folder, metrics={"cv_macro_f1": 0.75})
+    client = MlflowClient(tracking_uri=f"sqlite:///{folder.resolve() / 'mlflow.db'}")
+    run = client.get_run(run_id)
+    assert run.data.params["C"] == str(small().C) and run.data.metrics == {"cv_macro_f1": 0.75}
+    assert client.get_model_version_by_alias("rca-root_cause", "current").run_id == run_id
+    previous = mlflow.get_tracking_uri()
+    mlflow.set_tracking_uri(f"sqlite:///{folder.resolve() / 'mlflow.db'}")
+    try:
+        model = mlflow.pyfunc.load_model("models:/rca-root_cause@current")
+    finally:
+        mlflow.set_tracking_uri(previous)
+    assert model.predict(pd.DataFrame({"text": ["bins not collected"]}))["root_cause_predicted"].tolist() == ["Waste"]
+
+
+@pytest.mark.model
+def test_train_is_rca_train_with_a_config_file(tmp_path):
+    (tmp_path / "rca.toml").write_text("seed = 5\n[tracking]\nenabled = false\n", encoding="utf-8")
+    cases = pd.DataFrame({"case_id": [f"C{i}" for i in range(36)], "text": TEXTS * 2, "root_cause": LABELS * 2,
+                          "received": pd.date_range("2024-04-01", periods=36, freq="D")})
+    result = rca.train(cases, model_dir=tmp_path / "model", config=tmp_path / "rca.toml", recipe="fast")
+    assert result.manifest["seed"] == 5 and result.manifest["targets"] == ["root_cause"]
+    assert result.metrics["root_cause"]["n_test"] > 0 and (tmp_path / "model" / "MODEL_CARD.md").exists()
+    assert rca.load_model(tmp_path / "model").predict(["bins not collected"])["root_cause"].labels == ["Waste"]
+
+
+@pytest.mark.model
 def test_save_model_refuses_a_folder_of_other_files(fitted, tmp_path):
     (tmp_path / "notes.txt").write_text("mine")
     with pytest.raises(RcaError, match="E309"):
         rca.save_model(fitted, tmp_path)
 
 
+@pytest.mark.model
 def test_docs_python_examples_run():
     result = doctest.testfile(str(REPO / "docs" / "python.md"), module_relative=False,
                               optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)

@@ -10,7 +10,7 @@ from rca.cli.main import app
 from rca.model.store import load_model
 from rca.scoring.similar import SimilarIndex
 from rca.scoring.triage import other_suggestions, triage
-from rca.web.app import render_intake
+from rca.web.routes_pages import render_intake
 
 from test_train_core import SIGNAL, cfg, planted_frame
 

@@ -245,9 +245,9 @@ def test_serve_takes_host_and_port_from_the_config():
                                          ("Thu 28 March 2024 16:00", "Thu 28 March 2024 16:00"),
                                          ("Tuesday 26/03/2024", "Tuesday 26/03/2024"), ("", None)])
 def test_the_web_form_keeps_a_typed_received_time(typed, sent):
-    from rca.web.app import _received_from_form
+    from rca.web.routes_pages import received_from_form
 
-    assert _received_from_form(typed) == sent
+    assert received_from_form(typed) == sent
 
 
 def test_many_personal_data_hits_are_resolved_like_the_plain_rule():

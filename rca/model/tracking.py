@@ -1,4 +1,5 @@
-"""Experiment tracking: each training is one MLflow run; the only module that imports mlflow.
+"""Experiment tracking: each training is one MLflow run. Every MLflow call rca makes is here; the only other
+modules importing mlflow are `rca/scoring/pyfunc.py` and `pyfunc_code.py`, the scoring code MLflow runs.
 
 The tracking store defaults to `sqlite:///DIR/mlflow.db` inside the model
 folder, so no server is needed and nothing leaves the machine; view it with
@@ -6,6 +7,12 @@ folder, so no server is needed and nothing leaves the machine; view it with
 in the `[tracking]` config section: `enabled` (true), `uri` (that sqlite
 file), `experiment` ("rca"), `register` (true: each target's model becomes a
 registered model `rca-<target>` with a new version and the alias `current`).
+
+What each registered version holds is an MLflow pyfunc model (`log_pyfunc_model`):
+the current version of the model folder as artefacts, the scoring code
+`rca/scoring/pyfunc.py`, a signature and an input example, so
+`mlflow.pyfunc.load_model("models:/rca-<target>@current")` and
+`mlflow models serve` work on it (docs/mlflow.md).
 
 A fresh MLflow sqlite store takes ~15 s to create (schema migrations), so an
 empty, migrated store is kept in `$RCA_CACHE_DIR` (default `~/.cache/rca`) and
@@ -25,17 +32,24 @@ Example::
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import posixpath
 import re
 import shutil
 import sqlite3
+import tempfile
+import time
 import uuid
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
+
+from rca.model.store import ALIASES, VERSIONS, read_manifest
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +85,84 @@ def registered_name(target: str) -> str:
         digest = hashlib.sha256(target.encode("utf-8", "surrogatepass")).hexdigest()[:8]
         name = f"rca-{re.sub(r'[/:]+', '_', target)}-{digest}"
     return name
+
+
+# The scoring code of the MLflow models rca logs: MLflow runs this file when it loads one (a "model from
+# code"). It is named by its path, not imported: the model stage does not depend on the scoring stage.
+PYFUNC_CODE = Path(__file__).resolve().parents[1] / "scoring" / "pyfunc_code.py"
+PYFUNC_ARTIFACT = "rca_model"  # the logged model's artefact: a model folder holding one version
+PYFUNC_TARGET = "rca_target"  # and this one: {"target": ..., "version": ...}, which target of which version it scores
+SCORED_SUFFIXES = ("predicted", "confidence", "review", "evidence")  # rca.scoring.score.SUFFIXES, checked by a test
+EXAMPLE_TEXTS = ("The bin on our road was not collected on Tuesday and nobody came back for it.",
+                 "I was promised a call back about the repair to my kitchen ceiling and never heard anything.")
+_PROGRESS_BAR = "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR"
+_REQUIREMENTS = ("rca", "mlflow", "scikit-learn", "skops", "spacy", "spacy-lookups-data", "numpy", "scipy", "pandas",
+                 "pyarrow")
+
+
+@contextmanager
+def staged_model_folder(model_dir: Path) -> Iterator[tuple[Path, str]]:
+    """(a temporary model folder holding only the current version of `model_dir`, that version's id): what each
+    logged MLflow model carries, in the layout `rca.model.store.load_model(folder, alias=version)` checks and loads."""
+    version = read_manifest(model_dir)["version"]
+    with tempfile.TemporaryDirectory(prefix="rca-mlflow-") as tmp:
+        folder = Path(tmp) / PYFUNC_ARTIFACT
+        shutil.copytree(Path(model_dir) / VERSIONS / version, folder / VERSIONS / version)
+        (folder / ALIASES).write_text(json.dumps({"current": version}), encoding="utf-8")
+        yield folder, version
+
+
+@contextmanager
+def _no_progress_bars() -> Iterator[None]:
+    """MLflow draws a bar each time it reads a model back (to check its input example); training has its own output."""
+    before = os.environ.get(_PROGRESS_BAR)
+    os.environ[_PROGRESS_BAR] = "false"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(_PROGRESS_BAR, None)
+        else:
+            os.environ[_PROGRESS_BAR] = before
+
+
+def pyfunc_signature(target: str):
+    """A `text` column in (and optionally `stage` and `case_type`); the target's scored columns out."""
+    from mlflow.models import ModelSignature
+    from mlflow.types import ColSpec, Schema
+
+    inputs = Schema([ColSpec("string", "text"), ColSpec("string", "stage", required=False),
+                     ColSpec("string", "case_type", required=False)])
+    kinds = {"predicted": "string", "confidence": "double", "review": "boolean", "evidence": "string"}
+    outputs = Schema([*(ColSpec(kinds[s], f"{target}_{s}") for s in SCORED_SUFFIXES), ColSpec("string", "rca_model_version")])
+    return ModelSignature(inputs=inputs, outputs=outputs)
+
+
+def pyfunc_requirements() -> list[str]:
+    """The installed versions of what scoring needs, so `mlflow` can say when an environment differs."""
+    out = []
+    for name in _REQUIREMENTS:
+        try:
+            out.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            continue
+    return out
+
+
+def log_pyfunc_model(mlflow, folder: Path, *, target: str, version: str, name: str):
+    """Log one target of the staged model folder as an MLflow pyfunc model in the active run; its ModelInfo.
+
+    Which target it scores is an artefact, not `model_config`, which MLflow would also log as parameters of
+    the run, where each target's value would clash with the one before."""
+    import pandas as pd
+
+    with tempfile.TemporaryDirectory(prefix="rca-mlflow-") as tmp:
+        which = Path(tmp) / f"{PYFUNC_TARGET}.json"
+        which.write_text(json.dumps({"target": target, "version": version}, ensure_ascii=False), encoding="utf-8")
+        return mlflow.pyfunc.log_model(
+            name=name, python_model=str(PYFUNC_CODE), artifacts={PYFUNC_ARTIFACT: str(folder), PYFUNC_TARGET: str(which)},
+            signature=pyfunc_signature(target), input_example=pd.DataFrame({"text": list(EXAMPLE_TEXTS)}),
+            pip_requirements=pyfunc_requirements(), tags={"target": target, "rca_version": version})
 
 
 class TrainingRun:
@@ -277,27 +369,34 @@ class TrainingRun:
                 plt.close(fig)
 
     def register_models(self, target_files: dict[str, str], artifact_path: str = "model") -> dict[str, str]:
-        """Register each target's artefact as a new version of `rca-<target>` with alias `current`."""
+        """Log each target of the current version of the model folder as an MLflow pyfunc model and register it
+        as a new version of `rca-<target>` with alias `current` (see `log_pyfunc_model`). `artifact_path` is
+        unused: each target is its own logged model."""
         if not self.register:
             return {}
-        return self._guard(self._register, target_files, artifact_path) or {}
+        return self._guard(self._register, list(target_files)) or {}
 
-    def _register(self, target_files: dict[str, str], artifact_path: str) -> dict[str, str]:
+    def _register(self, targets: list[str]) -> dict[str, str]:
         from mlflow.exceptions import MlflowException
         from mlflow.tracking import MlflowClient
 
         client = MlflowClient(tracking_uri=self.uri)
-        versions = {}
-        for target, fname in target_files.items():
-            name = registered_name(target)
-            try:
-                client.get_registered_model(name)
-            except MlflowException:
-                client.create_registered_model(name, tags={"target": target}, description=f"rca classifier for {target}")
-            mv = client.create_model_version(name, source=f"runs:/{self.run_id}/{artifact_path}/{fname}", run_id=self.run_id)
-            client.set_registered_model_alias(name, "current", mv.version)
-            versions[target] = str(mv.version)
-        self._retire_aliases(client, {registered_name(t) for t in target_files})
+        versions, started = {}, time.perf_counter()
+        with staged_model_folder(self.model_dir) as (folder, version), _no_progress_bars():
+            for target in targets:
+                name = registered_name(target)
+                try:
+                    client.get_registered_model(name)
+                except MlflowException:
+                    client.create_registered_model(name, tags={"target": target}, description=f"rca classifier for {target}")
+                info = log_pyfunc_model(self._mlflow, folder, target=target, version=version, name=name)
+                mv = client.create_model_version(name, source=info.model_uri, run_id=self.run_id, model_id=info.model_id,
+                                                 tags={"target": target, "rca_version": version})
+                client.set_registered_model_alias(name, "current", mv.version)
+                versions[target] = str(mv.version)
+        log.info("logged and registered %d MLflow pyfunc models (%s) in %.1f s", len(versions),
+                 ", ".join(registered_name(t) for t in targets), time.perf_counter() - started)
+        self._retire_aliases(client, {registered_name(t) for t in targets})
         return versions
 
     def _retire_aliases(self, client, keep: set[str]) -> None:
