@@ -35,6 +35,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from . import hazard_cues
 from .errors import RcaError
 
 EMERGENCY, SIGNIFICANT, SAFEGUARDING = "emergency_hazard", "significant_hazard", "safeguarding"
@@ -70,7 +71,7 @@ _HOME = re.compile(
 _PUBLIC = re.compile(
     r"\b(?:library|canteen|caf[eé]|restaurant|shop|supermarket|park|playground|car park|high street|pavement|road ?works|"
     r"the street|in the road|on the road|leisure centre|swimming pool|gym|office|town hall|civic centre|school|community centre|"
-    r"bus stop|market|allotment)\b", _I)
+    r"bus stop|market|allotment|play area)\b", _I)
 _PRIVATE = re.compile(r"\b(private landlord|privately rent\w*|private(?:ly)? rented|letting agent|(?:i|we) own (?:my|our|the) "
                       r"(?:home|house|flat)|owner[- ]occupier|my own house)\b", _I)
 # said just before a match: "there is no", "not", "never", "without any" (and not part of the rule's own words)
@@ -218,7 +219,7 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:suicid\w*|kill (?:myself|himself|herself|themselves)|end (?:my|his|her|their|it) (?:life|all)|end(?:ing)? it all|ending my life|"
         r"take (?:my|his|her|their) own life|self[- ]harm\w*|harming (?:myself|himself|herself)|want(?:s|ed)? to die|"
         r"don'?t want to (?:live|be here)|overdose\w*|(?:can'?t|cannot) go on (?:like this|any ?more|living))\b"),
-        unless=_p(r"\b(?:training|course|policy|e-?learning|workshop|prevention week|awareness)\b"), home=False),
+        unless=_p(r"\b(?:training|course|policy|e-?learning|workshop|prevention|leaflet|poster|campaign|awareness)\b"), home=False),
 )
 _ORDER = (EMERGENCY, SIGNIFICANT, SAFEGUARDING)
 
@@ -241,7 +242,7 @@ def _live(rule: Rule, text: str, m: re.Match) -> bool:
     own_no = re.match(r"(?:no|without|not|haven'?t|hasn'?t|have not|has not)\b", m.group(0), _I)  # "no heating": the rule's own negative words
     if not own_no and _NEGATED.search(before):
         return False
-    if rule.flag != SAFEGUARDING and _RESOLVED.search(text[m.end():m.end() + 60]):
+    if rule.flag != SAFEGUARDING and (_RESOLVED.search(text[m.end():m.end() + 60]) or hazard_cues.resolved(text, m.start())):
         return False
     return not (rule.unless and rule.unless.search(_sentence(text, m.start(), m.end())))
 
@@ -257,11 +258,16 @@ def flags(text: str, *, received: datetime | None = None, extra: dict[str, list[
     terms (`extra_terms(config)`)."""
     if not isinstance(text, str) or not text.strip():
         return []
-    vulnerable = _VULNERABLE.search(text)
+    found = _VULNERABLE.search(text)
+    vulnerable = found.group(0) if found else hazard_cues.vulnerable(text)
     cold = _cold_months(received) or _COLD_WORDS.search(text)
     away = _PUBLIC.search(text) and not _HOME.search(text)
     hits: dict[str, dict[str, list[str]]] = {}
     covered: dict[str, list[tuple[int, int]]] = {}  # significant rule -> sentences an emergency already explains
+    found_cues = [c for c in hazard_cues.cues(text) if not (c.flag != SAFEGUARDING and away)]
+    for cue in found_cues:
+        for name in cue.covers:
+            covered.setdefault(name, []).append(cue.span)
     for rule in RULES + _extra_rules(extra):
         if rule.home and away:
             continue
@@ -269,15 +275,14 @@ def flags(text: str, *, received: datetime | None = None, extra: dict[str, list[
                  and not any(a <= m.start() < b for a, b in covered.get(rule.name, ()))]
         if not found or (rule.needs == "vulnerable" and not vulnerable) or (rule.needs == "vulnerable_cold" and not (vulnerable and cold)):
             continue
-        words = [m.group(0) for m in found]
-        if rule.needs:
-            words.append(vulnerable.group(0))
-            if rule.needs == "vulnerable_cold" and not _cold_months(received):
-                words.append(_COLD_WORDS.search(text).group(0))
         for name in rule.covers:
             covered.setdefault(name, []).extend(_sentence_span(text, m.start(), m.end()) for m in found)
-        hits.setdefault(rule.flag, {}).setdefault(rule.name, [])
-        hits[rule.flag][rule.name] += [w for w in words if w not in hits[rule.flag][rule.name]]
+        _add(hits, rule, [m.group(0) for m in found], vulnerable, text, received)
+    for cue in found_cues:  # the rules on word pairs (rca.hazard_cues)
+        if (cue.needs == "vulnerable" and not vulnerable) or (
+                cue.needs == "vulnerable_cold" and not (vulnerable and cold)):
+            continue
+        _add(hits, cue, cue.words, vulnerable, text, received)
     if EMERGENCY in hits and SIGNIFICANT in hits:  # the same hazard is not listed twice
         said = {w.lower() for ws in hits[EMERGENCY].values() for w in ws}
         hits[SIGNIFICANT] = {r: ws for r, ws in hits[SIGNIFICANT].items() if not {w.lower() for w in ws} <= said}
@@ -292,6 +297,16 @@ def flags(text: str, *, received: datetime | None = None, extra: dict[str, list[
                 item["note"] = PRIVATE_NOTE
             out.append(item)
     return out
+
+
+def _add(hits: dict, rule, words: list[str], vulnerable: str | None, text: str, received: datetime | None) -> None:
+    """Record a rule's words under its flag, with the resident (and cold season) a rule that needs them relied on."""
+    if rule.needs:
+        words = [*words, vulnerable]
+        if rule.needs == "vulnerable_cold" and not _cold_months(received):
+            words.append(_COLD_WORDS.search(text).group(0))
+    said = hits.setdefault(rule.flag, {}).setdefault(rule.name, [])
+    said += [w for w in words if w not in said]
 
 
 def _extra_rules(extra: dict[str, list[str]] | None) -> tuple[Rule, ...]:
