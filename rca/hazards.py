@@ -102,7 +102,7 @@ def _p(text: str) -> re.Pattern:
     return re.compile(text, _I)
 
 
-_DAMP = r"\b(damp|mou?ld(?:y)?|black (?:spots|mould|mold)|condensation|mildew|fungus|fungi)\b"
+_DAMP = r"\b(damp(?! patch)|mou?ld(?:y)?|black (?:spots|mould|mold)|condensation|mildew|fungus|fungi)\b"
 _NOT_DAMP = _p(r"\b(?:bread|food|fruit|cheese|sandwich\w*|canteen|cake|jelly|clay|plaster cast|damp[- ]proof course (?:survey|quote)|"
                r"dampen\w*|damper)\b")
 _NO_HEAT = (r"\b(?:no (?:heating|heat|hot water|gas supply)|(?:not|haven'?t|hasn'?t|have not|has not) (?:had|got) (?:any )?(?:heating|heat|hot water)|"
@@ -119,7 +119,7 @@ _NOT_LEAK = _p(r"\b(?:data|information|details|personal|email|documents?|press|m
 _ELECTRIC_PARTS = r"(?:sockets?|plug sockets?|switch(?:es)?|light switch(?:es)?|fuse ?box|consumer unit|light fittings?|wiring|wires|cables?|electrics|plugs?)"
 _CHILD = (r"(?:child(?:ren)?|kids?|bab(?:y|ies)|toddlers?|infants?|little (?:boy|girl)|(?:the|a|my|her|his|their|our) (?:son|daughter|boy|girl|"
           r"step(?:son|daughter))|teenage(?:r|rs| son| daughter| girl| boy)|\d{1,2}[- ]year[- ]old|(?:foster|looked after) (?:child|son|daughter))")
-_CHILD_HARM = (r"(?:abus\w+|neglect\w*|hit(?:s|ting)?|beat(?:s|ing|en)?|slap\w*|punch\w*|kick(?:s|ed|ing)?|hurt(?:s|ing)?|starv\w*|smack\w*|"
+_CHILD_HARM = (r"(?:abus\w+|neglect\w*|hit(?:s|ting)? (?:him|her|them|one of|the (?:child|kid|boy|girl|baby))|(?:being|been|was|were|got|getting) hit|beat(?:s|ing|en)?|slap\w*|punch\w*|kick(?:s|ed|ing)?|hurt(?:s|ing)?|starv\w*|smack\w*|"
                r"bruis\w*|locked (?:in|up|out)|left (?:on (?:their|his|her) own|home alone|alone)|scream(?:s|ing)? at|shout(?:s|ing)? at|"
                r"threaten\w*|groom\w*|exploit\w*|not (?:being )?fed|isn'?t (?:being )?fed|unfed|underfed|cr(?:y|ies|ying) for hours|"
                r"out at all hours|getting into cars|older men|scared to go home|afraid to go home|sleeping rough|sexual\w*)")
@@ -136,7 +136,7 @@ LEAK, CRACKS, TOILET = "leak or water coming in", "cracks in walls or ceiling", 
 RULES: tuple[Rule, ...] = (
     Rule(EMERGENCY, "gas smell or leak", _p(
         r"\b(?:smell(?:s|ing|t|ed)? (?:of )?gas|gas (?:smell|leak|escape)s?|leak(?:ing|s)? gas|gas (?:is |was )?(?:leaking|escaping)|"
-        r"carbon monoxide|co (?:alarm|detector)|gas alarm)\b"), unless=_NOT_GAS),
+        r"carbon monoxide|co (?:alarm|detector)|gas alarm|smell(?:s|ing)? (?:like|of) rotten eggs?|(?:left|leaving|leaves|leave) the gas on)\b"), unless=_NOT_GAS),
     Rule(EMERGENCY, "exposed or dangerous electrics", _p(
         r"\b(?:(?:exposed|bare|live|hanging|sparking|burnt|burned|melted|melting|scorched|smoking) (?:electric(?:al)? )?"
         r"(?:wires?|wiring|cables?|sockets?|electrics|fuse ?box|consumer unit|switch(?:es)?)|"
@@ -183,7 +183,7 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:leak(?:s|ing|ed|y)?|water (?:is )?(?:coming|dripping|getting|seeping) (?:in|through)|drips? (?:from|through) the ceiling|"
         r"damp patch(?:es)?|rainwater coming in)\b"), unless=_NOT_LEAK),
     Rule(SIGNIFICANT, "pests in the home", _p(
-        r"\b(?:rats?|mice|mouse droppings|rodents?|cockroach(?:es)?|bed ?bugs|vermin|infest(?:ed|ation)|squirrels in the loft|"
+        r"\b(?:rats?|mice|(?:a|the|one|another) mouse|mouse droppings|rodents?|cockroach(?:es)?|bed ?bugs|vermin|infest(?:ed|ation)|squirrels in the loft|"
         r"pigeons (?:nesting|in the loft))\b"), unless=_p(r"\b(?:park|bins? (?:area|store) on the street|fly[- ]?tip\w*|high street)\b")),
     Rule(SIGNIFICANT, "fall hazard: stairs, steps, handrail or floor", _p(
         r"\b(?:(?:broken|loose|missing|rotten|rotting|collapsed|uneven|wobbly) (?:stairs?|steps?|staircase|handrails?|banisters?|"
@@ -203,7 +203,8 @@ RULES: tuple[Rule, ...] = (
     Rule(SAFEGUARDING, "possible harm or neglect of a child", _p(
         rf"\b(?:child (?:protection|abuse|neglect|sexual exploitation|criminal exploitation)|{_CHILD_HARM}[^.!?]{{0,50}}\b{_CHILD}|"
         rf"{_CHILD}[^.!?]{{0,50}}\b{_CHILD_HARM}|county lines|fgm|female genital mutilation|forced marriage)\b"),
-        unless=_p(r"\b(?:training|course|policy|e-?learning|workshop|lorry|van|car|bus|barrier|ball|football|allegation)\b"), home=False),
+        unless=_p(r"\b(?:training|course|policy|e-?learning|workshop|lorry|van|car|bus|barrier|ball|football|allegation|decision)\b"),
+        home=False),
     Rule(SAFEGUARDING, "possible risk to a vulnerable adult", _p(
         rf"\b(?:{_ADULT}[^.!?]{{0,60}}\b{_ADULT_HARM}|{_ADULT_HARM}[^.!?]{{0,60}}\b{_ADULT}|self[- ]neglect\w*|cuckooing|financial abuse|"
         r"(?:carers?|care workers?) (?:didn'?t|did not|never|haven'?t|have not) (?:come|turn(?:ed)? up|arrive\w*|visit\w*)[^.!?]{0,60}\b"
