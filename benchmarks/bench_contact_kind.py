@@ -27,15 +27,15 @@ sys.path.insert(0, str(ROOT))
 
 def main(argv: list[str] | None = None) -> dict:
     from rca.config import Config
-    from rca.contact_kind import kind_of, training_labels
-    from rca.evaluate import holdout_split
-    from rca.io import atomic_path
-    from rca.model_store import load_model
-    from rca.models import ModelSettings
-    from rca.redact import redact
-    from rca.train import train_models
-    from rca.triage import triage_many
-    from rca.validate import load_cases
+    from rca.ingest.contact_kind import kind_of, training_labels
+    from rca.model.evaluate import holdout_split
+    from rca.ingest.io import atomic_path
+    from rca.model.store import load_model
+    from rca.model.classifier import ModelSettings
+    from rca.text.redact import redact
+    from rca.model.train import train_models
+    from rca.scoring.triage import triage_many
+    from rca.ingest.validate import load_cases
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", default=str(ROOT / "data" / "demo_cases.csv"))

@@ -18,10 +18,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from rca.active_learning import labels_to_reach, learning_curve
-from rca.audit import audit_labels, precision_at_k, text_features
-from rca.demo_data import generate_demo
-from rca.redact import redact_many
+from rca.governance.active_learning import labels_to_reach, learning_curve
+from rca.governance.audit import audit_labels, precision_at_k, text_features
+from rca.demo.data import generate_demo
+from rca.text.redact import redact_many
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "results"

@@ -19,8 +19,8 @@ sys.path.insert(0, str(ROOT))
 
 
 def main(argv: list[str] | None = None) -> dict:
-    from rca.hazards import evaluate
-    from rca.io import atomic_path
+    from rca.scoring.hazards import evaluate
+    from rca.ingest.io import atomic_path
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("file", nargs="?", type=Path, help="a labelled JSON-lines file (default: the development file)")

@@ -15,7 +15,7 @@ import statistics
 import time
 from pathlib import Path
 
-from rca.model_store import load_model
+from rca.model.store import load_model
 
 ROOT = Path(__file__).resolve().parents[1]
 

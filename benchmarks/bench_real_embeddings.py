@@ -4,7 +4,7 @@
     rca embeddings build --out models/minilm-static  # once: distil all-MiniLM-L6-v2, ~2 min
     .venv/bin/python benchmarks/bench_real_embeddings.py --embeddings models/minilm-static banking77
 
-For each set it trains with ``rca.train.train_models`` (the set's recipe from
+For each set it trains with ``rca.model.train.train_models`` (the set's recipe from
 ``bench_real_sets.RECIPES`` plus ``embeddings = DIR`` and ``embeddings_weight``),
 loads the saved folder and scores the test rows with ``bundle.predict`` - the
 same path as ``bench_real_sets.py``, so the two files' numbers compare. It also
@@ -46,7 +46,7 @@ WEIGHT = 3.0
 
 def encode_rate(folder: str, texts: list[str]) -> float:
     """Texts per second the static model encodes (fit once, transform the texts), on prepared text."""
-    from rca.embeddings import make_embedder
+    from rca.text.embeddings import make_embedder
 
     emb = make_embedder(folder, WEIGHT).fit()
     t = time.perf_counter()

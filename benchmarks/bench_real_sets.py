@@ -8,10 +8,10 @@ own train / score path, beside two reference models on the same split.
 
 For each set (splits in ``real_data.py``) it
 
-1. trains the product with ``rca.train.train_models`` on the train rows, with the
+1. trains the product with ``rca.model.train.train_models`` on the train rows, with the
    set's ``[model]`` recipe below (the product does its own internal hold-out,
    calibration, thresholds and refit on every train row, as a council's run would),
-   loads the saved folder with ``rca.model_store.load_model`` and scores the test
+   loads the saved folder with ``rca.model.store.load_model`` and scores the test
    rows with ``bundle.predict`` (what ``rca score`` does);
 2. fits the two references the issue names on the same rows: TF-IDF + logistic
    regression, and word (1-2) + character (2-5) TF-IDF with a linear SVM, both
@@ -146,10 +146,10 @@ def run_reference(name: str, make, s: real_data.RealSet) -> dict:
 
 
 def run_product(s: real_data.RealSet, recipe: dict, *, seed: int = 0) -> dict:
-    """Train with rca.train.train_models on the train rows, score the test rows with the saved bundle."""
+    """Train with rca.model.train.train_models on the train rows, score the test rows with the saved bundle."""
     from rca.config import config_from_dict
-    from rca.model_store import load_model
-    from rca.train import train_models
+    from rca.model.store import load_model
+    from rca.model.train import train_models
 
     cases = pd.DataFrame({"case_id": [str(i) for i in range(len(s.train_text))], "text": s.train_text,
                           s.target: s.train_y})

@@ -15,7 +15,7 @@ import platform
 import time
 from pathlib import Path
 
-from rca.redact import evaluate, redact_many
+from rca.text.redact import evaluate, redact_many
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,7 +25,7 @@ def _load(name: str) -> list[dict]:
 
 
 def main() -> dict:
-    from rca.demo_data import generate_demo
+    from rca.demo.data import generate_demo
 
     result = {"machine": platform.processor() or platform.machine(), "python": platform.python_version()}
     for key, name in (("labelled", "redaction_snippets.jsonl"), ("holdout", "redaction_snippets.holdout.jsonl")):

@@ -4,7 +4,7 @@ redaction missed; a Capitalised one left is mostly a place ("Victoria Street") k
 
     .venv/bin/python benchmarks/bench_redact_case.py models/demo/cases.parquet
 
-Counts whole words that are known first names (`rca.redact`'s lexicon, less the ones that are
+Counts whole words that are known first names (`rca.text.redact`'s lexicon, less the ones that are
 everyday words such as "jean" or "sandy"), and prints each UPPER / lower one with its text's case id.
 """
 from __future__ import annotations
@@ -16,8 +16,8 @@ from collections import Counter
 
 import pandas as pd
 
-from rca.redact import _SAFE_NAMES
-from rca.redact_case import _EVERYDAY
+from rca.text.redact import _SAFE_NAMES
+from rca.text.redact_case import _EVERYDAY
 
 _WORD = re.compile(r"\b[^\W\d_]+\b")
 

@@ -25,8 +25,8 @@ def main() -> None:
     args = ap.parse_args()
 
     from rca import __version__
-    from rca.demo_data import generate_demo, ward_population
-    from rca.io import atomic_path
+    from rca.demo.data import generate_demo, ward_population
+    from rca.ingest.io import atomic_path
     from rca.reports.build import build_report, write_report
 
     demo = generate_demo(n_contacts=10_000)

@@ -27,9 +27,9 @@ def main() -> None:
     a = ap.parse_args()
     from rca.cli.demo_cmd import _periods_of
     from rca.config import Config
-    from rca.model_store import load_model
+    from rca.model.store import load_model
     from rca.reports.build import build_report, write_report
-    from rca.validate import load_cases
+    from rca.ingest.validate import load_cases
 
     cfg = Config(seed=20240401)
     cases = load_cases(a.data, config=cfg, require=("text", "received")).cases

@@ -5,8 +5,8 @@ are ones a reader recognises, with their yearly trends. This maps the set into a
 (text, received from ``date``, service from ``division``; the human-coded ``theme`` is kept only to
 judge the result, never given to the finder), runs the report's own functions on it:
 
-* ``rca.reports.emerging.find_emerging`` — latest financial year against every earlier one;
-* ``rca.reports.trends.theme_counts`` / ``share_changes`` (``by="year"``) — each emerging theme's count
+* ``rca.reports.themes.emerging.find_emerging`` — latest financial year against every earlier one;
+* ``rca.reports.themes.trends.theme_counts`` / ``share_changes`` (``by="year"``) — each emerging theme's count
   per financial year and the share test of the latest year, and the same for the human themes;
 
 and writes the excerpt ``docs/nhs_emerging_themes.md``. Run from the repo root:
@@ -63,10 +63,10 @@ def load_cases(root: Path | None = None) -> tuple[pd.DataFrame, dict[str, int]]:
 
 def analyse(cases: pd.DataFrame, latest: str, *, min_count: int, min_ratio: float):
     """Emerging themes (latest financial year vs all earlier ones) and their yearly trends."""
-    from rca.reports.emerging import find_emerging
+    from rca.reports.themes.emerging import find_emerging
     from rca.reports.periods import bin_labels
-    from rca.reports.themes import prepare_texts
-    from rca.reports.trends import share_changes, theme_counts
+    from rca.reports.themes.section import prepare_texts
+    from rca.reports.themes.trends import share_changes, theme_counts
 
     year = bin_labels(cases["received"], "year")
     is_latest = year.eq(latest).to_numpy()
@@ -165,9 +165,9 @@ def render(cases, counts_in, em, labels, counts, tests, human_tests, *, latest: 
                                    f"{latest} share %": moved["latest_share_pct"], "Earlier share %": moved["earlier_share_pct"]}))
     out += ["", "## How this was produced", "",
             f"`{command}` on {date.today().isoformat()} ({seconds:.0f} s on one CPU core). Functions: "
-            "`rca.reports.themes.prepare_texts` (redaction), `rca.reports.emerging.find_emerging` "
+            "`rca.reports.themes.section.prepare_texts` (redaction), `rca.reports.themes.emerging.find_emerging` "
             f"(min_count={min_count}, min_ratio={min_ratio:g}, alpha={em.settings['alpha']:g}), "
-            "`rca.reports.trends.theme_counts` and `share_changes` with `by=\"year\"`. The data set is public and not "
+            "`rca.reports.themes.trends.theme_counts` and `share_changes` with `by=\"year\"`. The data set is public and not "
             "copied into the project; rerunning gives the same result (no randomness in the emerging-theme finder).", ""]
     return "\n".join(out)
 
@@ -180,7 +180,7 @@ def main() -> None:
     ap.add_argument("--min-ratio", type=float, default=2.0)
     ap.add_argument("--out", type=Path, default=Path("docs/nhs_emerging_themes.md"))
     args = ap.parse_args()
-    from rca.io import atomic_path
+    from rca.ingest.io import atomic_path
 
     try:
         cases, counts_in = load_cases()

@@ -42,9 +42,9 @@ def run_one(seed: int, args) -> dict:
     from sklearn.metrics import accuracy_score, f1_score
 
     from rca.config import Config
-    from rca.demo_data import generate_demo
-    from rca.model_store import load_model
-    from rca.score import score_frame
+    from rca.demo.data import generate_demo
+    from rca.model.store import load_model
+    from rca.scoring.score import score_frame
     from rca.store import decide, import_frame, next_item, open_store
     from rca.store.training_data import retrain_from_store
 

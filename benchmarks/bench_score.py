@@ -94,7 +94,7 @@ def bare_baseline(bundle, texts: list[str]) -> float:
 def scorer_in_process(bundle, texts: list[str], split: int = 1) -> float:
     """Seconds for rca's scoring of the same texts (redaction, calibrated predictions, review flags,
     evidence) in this process (`split` 1) or spread as `rca score` does (`split` 2: a forked helper)."""
-    from rca.score import prediction_columns
+    from rca.scoring.score import prediction_columns
 
     started = time.perf_counter()
     prediction_columns(pd.Series(texts), bundle, split=split)
@@ -132,7 +132,7 @@ def main() -> None:
     ap.add_argument("--skip-1m", action="store_true")
     ap.add_argument("--jobs", type=int, default=2)
     args = ap.parse_args()
-    from rca.model_store import load_model
+    from rca.model.store import load_model
 
     results: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                                  "platform": platform.platform()}, "runs": {}}
@@ -141,8 +141,8 @@ def main() -> None:
         model_dir = args.model_dir
         if model_dir is None:
             from rca.config import Config
-            from rca.train import train_models
-            from rca.validate import load_cases
+            from rca.model.train import train_models
+            from rca.ingest.validate import load_cases
 
             model_dir = tmp / "model"
             t0 = time.perf_counter()

@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from real_data import SHARED_DATA  # noqa: E402
 
-from rca.demo_data import COMMITTED, generate_demo  # noqa: E402
-from rca.themes import ThemeFinder  # noqa: E402
+from rca.demo.data import COMMITTED, generate_demo  # noqa: E402
+from rca.reports.themes import ThemeFinder  # noqa: E402
 
 RCA = str(Path(sys.executable).with_name("rca"))
 K, SEED = 10, 42

@@ -21,9 +21,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from rca.config import config_from_dict  # noqa: E402
-from rca.demo_data import generate_demo  # noqa: E402
-from rca.model_store import load_model  # noqa: E402
-from rca.train import summary_metrics, train_models  # noqa: E402
+from rca.demo.data import generate_demo  # noqa: E402
+from rca.model.store import load_model  # noqa: E402
+from rca.model.train import summary_metrics, train_models  # noqa: E402
 
 
 def main() -> None:

@@ -35,7 +35,7 @@ def main() -> None:
     import pandas as pd
 
     from rca.config import config_from_dict
-    from rca.train import summary_metrics, train_models
+    from rca.model.train import summary_metrics, train_models
 
     df = pd.read_csv(DATA)
     df = df[df["text"].notna() & df["theme"].notna()].reset_index(drop=True)

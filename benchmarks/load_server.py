@@ -94,8 +94,8 @@ def get(url: str, timeout: float = 2.0) -> int:
 
 def demo_model(folder: Path, n_contacts: int) -> Path:
     from rca.config import Config
-    from rca.demo_data import generate_demo
-    from rca.train import train_models
+    from rca.demo.data import generate_demo
+    from rca.model.train import train_models
 
     demo = generate_demo(seed=20240401, n_contacts=n_contacts)
     train_models(demo.cases, targets=None, model_dir=folder, config=Config(seed=20240401))
@@ -150,7 +150,7 @@ def profile_request(model_dir: Path, n: int = 200) -> dict:
     for i in range(10):
         client.post("/api/triage", json={"text": TEXTS[i % len(TEXTS)]}, headers=headers)
     from rca.config import Config
-    from rca.triage import triage
+    from rca.scoring.triage import triage
 
     app = client.app
     started = time.perf_counter()

@@ -64,8 +64,8 @@ def split_rare(text: list[str], y: list[str]) -> tuple[tuple[list[str], list[str
     """((texts, labels) of classes with >= 2 rows, (texts, labels) of singleton classes)."""
     counts = pd.Series(y).value_counts()
     keep = [counts[label] >= 2 for label in y]
-    common = ([t for t, k in zip(text, keep) if k], [l for l, k in zip(y, keep) if k])
-    rare = ([t for t, k in zip(text, keep) if not k], [l for l, k in zip(y, keep) if not k])
+    common = ([t for t, k in zip(text, keep) if k], [lab for lab, k in zip(y, keep) if k])
+    rare = ([t for t, k in zip(text, keep) if not k], [lab for lab, k in zip(y, keep) if not k])
     return common, rare
 
 

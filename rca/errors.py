@@ -41,6 +41,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "E203": ("cannot read taxonomy", "Check the taxonomy TOML; see rca/resources/taxonomy.toml for the format."),
     "E204": ("conflicting or missing arguments", "See the command's --help for which arguments go together."),
     "E205": ("invalid option value", "See the command's --help for the values it takes."),
+    # E23x: the Python API (rca.ComplaintClassifier, docs/python.md)
+    "E230": ("invalid ComplaintClassifier parameter", "Give the parameter one of the values named; help(rca.ComplaintClassifier) and docs/config.md ([model]) describe each."),
+    "E231": ("texts and labels do not fit together", "Pass the texts as one list or column of strings (e.g. cases['text']) and the labels as a list or column of the same length, one label per text."),
+    "E232": ("classifier not fitted", "Call fit(texts, labels) first, or load a trained model folder with rca.load_model(DIR)."),
+    # E24x: the MLflow models rca registers (rca-<target>, docs/mlflow.md)
+    "E240": ("MLflow model input has no text column", 'Send a table with a "text" column, one complaint per row (optionally "stage" and "case_type"): in Python a pandas DataFrame, over HTTP {"dataframe_split": {"columns": ["text"], "data": [["..."]]}}.'),
+    "E241": ("MLflow model is not an rca model", "Load a version rca registered (rca-<target>, alias current), or train again with `rca train` to log a new one."),
     # E3xx: models
     "E301": ("model directory not found", "Train first with `rca train`, or point --model-dir at a trained model folder."),
     "E302": ("model artefact failed its integrity check", "Do not load it. Retrain, or restore the folder from a trusted copy."),

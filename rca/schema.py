@@ -53,4 +53,6 @@ LABEL_FIELDS = tuple(f.name for f in FIELDS if f.kind in ("label", "multi_label"
 SOURCE_ROW = "source_row"
 
 # The targets `rca train` learns when given no --target and the columns exist.
+STAGE_RANK = {"1": 1, "2": 2, "3": 3, "ombudsman": 4}  # complaint stages in the order a case goes through them
+
 DEFAULT_TARGETS = ("root_cause", "escalation_reason", "acceptability", "service")

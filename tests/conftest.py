@@ -1,5 +1,11 @@
-"""Shared fixtures. Unit tests use inline corpora; these build the small demo year
-and a model trained on it once per test session."""
+"""Shared fixtures and the test tiers. Unit tests use inline corpora; these build the small demo year
+and a model trained on it once per test session.
+
+Tiers (docs/development.md): a plain `pytest` runs the fast tier only, deselecting every test marked
+with one of TIERS; `pytest --all-tiers` runs everything (what .ci/run does); `-m EXPR` picks tiers
+itself (`pytest -m model`); a test file named on the command line runs whole. A test that uses a
+fixture of MODEL_FIXTURES trains a model, so it is marked `model` here whatever its file says.
+"""
 from __future__ import annotations
 
 import shutil
@@ -10,14 +16,53 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 
+# the slower tiers, each named by what its tests need (registered in pyproject.toml)
+TIERS = ("model", "system", "browser", "postgres", "shared_data")
+# fixtures that train a model: whatever uses them, directly or through another fixture, is `model` tier
+MODEL_FIXTURES = frozenset({
+    "trained_model_dir",  # below: every default target on the small demo year
+    "fast_model_dir",  # test_model_safe_load, test_read_errors
+    "demo_year_root_cause_model",  # test_drift_like_with_like: the committed demo year
+    "theme_model",  # test_triage_custom_target
+})
+
+
+def pytest_addoption(parser):
+    parser.addoption("--all-tiers", action="store_true", default=False,
+                     help=f"run every tier ({', '.join(TIERS)}), not only the fast one")
+
 
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if MODEL_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.model)
+    if fast_tier_only(config):
+        keep, slower = [], []
+        for item in items:
+            (slower if any(item.get_closest_marker(t) for t in TIERS) else keep).append(item)
+        if slower:
+            config.hook.pytest_deselected(items=slower)
+            items[:] = keep
     chromium = shutil.which("chromium") or Path("/usr/bin/chromium").exists()
     for item in items:
         if "shared_data" in item.keywords and not SHARED_DATA.exists():
             item.add_marker(pytest.mark.skip(reason=f"{SHARED_DATA} is absent (real data sets are opt-in)"))
         if "browser" in item.keywords and not chromium:
             item.add_marker(pytest.mark.skip(reason="chromium is not installed (apt-get install chromium)"))
+
+
+def fast_tier_only(config) -> bool:
+    """Deselect the slower tiers unless asked for them: --all-tiers, a -m expression, or a test file or
+    test named on the command line (`pytest tests/test_train_demo.py` runs that file's tests, every tier)."""
+    if config.getoption("all_tiers") or config.option.markexpr:
+        return False
+    return not any(Path(str(arg).split("::")[0]).is_file() for arg in config.args)
+
+
+def pytest_report_header(config):
+    if fast_tier_only(config):
+        return f"fast tier: tests marked {', '.join(TIERS)} are deselected (pytest --all-tiers runs them)"
+    return None
 
 
 @pytest.fixture(scope="session")
@@ -30,14 +75,14 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def demo_small():
     """A small demo year (1,500 first contacts) with its ground truth."""
-    from rca.demo_data import generate_demo
+    from rca.demo.data import generate_demo
 
     return generate_demo(seed=7, n_contacts=1500)
 
 
 @pytest.fixture(scope="session")
 def demo_csv(demo_small, tmp_path_factory) -> Path:
-    from rca.demo_data import write_demo
+    from rca.demo.data import write_demo
 
     folder = tmp_path_factory.mktemp("demo")
     paths = write_demo(demo_small, folder)
@@ -48,7 +93,7 @@ def demo_csv(demo_small, tmp_path_factory) -> Path:
 def trained_model_dir(demo_small, tmp_path_factory) -> Path:
     """Every default target trained once on the small demo year."""
     from rca.config import Config
-    from rca.train import train_models
+    from rca.model.train import train_models
 
     model_dir = tmp_path_factory.mktemp("model")
     # the fixed recipe: these tests are about what a model does, not how its recipe is chosen (tests/test_recipe_search.py)
@@ -69,7 +114,7 @@ def no_unpickle(monkeypatch):
     """Fail the test if any model file is loaded (an integrity check must refuse the folder first)."""
     import joblib
 
-    from rca import model_store
+    from rca.model import store as model_store
 
     def refuse(*a, **k):
         raise AssertionError("a model file was loaded before the integrity check refused the folder")

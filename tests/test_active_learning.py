@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from scipy import sparse
 
-from rca.active_learning import labels_to_reach, learning_curve, select_for_labelling, suggest_labels, uncertainty
-from rca.audit import text_features
-from rca.redact import redact_many
+from rca.governance.active_learning import labels_to_reach, learning_curve, select_for_labelling, suggest_labels, uncertainty
+from rca.governance.audit import text_features
+from rca.text.redact import redact_many
 
 
 def test_uncertainty_measures_agree_on_order():

@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 import pytest
 
-from rca.demo_data import generate_demo, ward_population
+from rca.demo.data import generate_demo, ward_population
 from rca.reports.briefing import MAX_WORDS, briefing_html, word_count, write_briefing
 from rca.reports.build import build_report, write_report
 

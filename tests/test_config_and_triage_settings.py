@@ -6,7 +6,7 @@ import pytest
 
 from rca.config import config_from_dict, load_config
 from rca.errors import RcaError
-from rca.triage import parse_received
+from rca.scoring.triage import parse_received
 
 
 @pytest.mark.parametrize("data, said", [

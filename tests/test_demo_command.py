@@ -5,7 +5,7 @@ import pytest
 from typer.testing import CliRunner
 
 from rca.cli.main import app
-from rca.demo_data import generate_demo, write_demo
+from rca.demo.data import generate_demo, write_demo
 
 
 @pytest.mark.model

@@ -8,7 +8,7 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from rca.cli.main import app
-from rca.demo_data import COMMITTED, WARDS
+from rca.demo.data import COMMITTED, WARDS
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 import pandas as pd
 
-from rca.demo_data import EMERGING, MONITORING, fy_of, generate_demo
+from rca.demo.data import EMERGING, MONITORING, fy_of, generate_demo
 from rca.errors import RcaError
 from rca.schema import CANONICAL, SOURCE_ROW
-from rca.taxonomy import load_taxonomy
-from rca.working_days import due_date
+from rca.ingest.taxonomy import load_taxonomy
+from rca.ingest.working_days import due_date
 
 
 def test_same_seed_same_year_other_seed_other_year():

@@ -1,5 +1,5 @@
 """The demo year's ground truth, recomputed a second, independent way: with pandas from the
-written CSV as `rca.validate.load_cases` reads it back (so the CSV round-trips too)."""
+written CSV as `rca.ingest.validate.load_cases` reads it back (so the CSV round-trips too)."""
 from __future__ import annotations
 
 import json
@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from rca.config import Config
-from rca.validate import load_cases
+from rca.ingest.validate import load_cases
 
 FY = "2023-24"
 START, END = pd.Timestamp("2023-04-01"), pd.Timestamp("2024-04-01")
@@ -38,7 +38,7 @@ def _pct(a, b):
 
 
 def test_csv_round_trips_to_the_same_frame(demo_small, loaded):
-    from rca.demo_data import MONITORING
+    from rca.demo.data import MONITORING
 
     # columns beyond the canonical ones come back as the export's text, a blank cell as "" (`load_cases`)
     back = loaded.copy()

@@ -24,5 +24,5 @@ def test_docstring_examples(name):
 def test_the_examples_are_found():
     """A broken walk would pass every module vacuously."""
     attempted = sum(doctest.testmod(importlib.import_module(n), verbose=False, report=False).attempted
-                    for n in ("rca.drift", "rca.model_drift"))
-    assert attempted >= 8 and "rca.model_drift" in MODULES and len(MODULES) > 40
+                    for n in ("rca.governance.drift", "rca.governance.model_drift"))
+    assert attempted >= 8 and "rca.governance.model_drift" in MODULES and len(MODULES) > 40

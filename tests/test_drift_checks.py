@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from rca.config import config_from_dict
-from rca.drift import check_drift, js_divergence, psi, thresholds_from_config
+from rca.governance.drift import check_drift, js_divergence, psi, thresholds_from_config
 from rca.errors import RcaError
 
 
@@ -20,6 +20,21 @@ def test_psi_and_js_basic_properties():
     assert psi([10, 20, 30], [10, 20, 30]) == pytest.approx(0.0)
     assert psi([10, 20, 30], [30, 20, 10]) == pytest.approx(psi([30, 20, 10], [10, 20, 30]))
     assert 0 < js_divergence([1, 2, 3], [3, 2, 1]) < js_divergence([1, 0, 0], [0, 0, 1]) == 1.0
+
+
+def test_js_divergence_is_the_mean_kl_to_the_midpoint_in_bits():
+    """The divergence (not scipy's distance, its square root), in base 2, on counts of any scale."""
+    def by_definition(p, q):
+        p, q = np.asarray(p, float) / np.sum(p), np.asarray(q, float) / np.sum(q)
+        m = (p + q) / 2
+        kl = lambda x: float(np.sum(x[x > 0] * np.log2(x[x > 0] / m[x > 0])))  # noqa: E731
+        return (kl(p) + kl(q)) / 2
+
+    rng = np.random.default_rng(7)
+    for _ in range(50):
+        p, q = rng.integers(0, 9, 12) + np.eye(12)[0], rng.integers(0, 9, 12) + np.eye(12)[-1]
+        assert js_divergence(p, q) == pytest.approx(by_definition(p, q), abs=1e-12)
+    assert js_divergence([1, 2, 3], [30, 20, 10]) == pytest.approx(by_definition([1, 2, 3], [3, 2, 1]), abs=1e-12)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -89,8 +104,8 @@ def test_too_few_cases_is_a_coded_error():
 
 @pytest.mark.model
 def test_model_drift_passes_a_fresh_year_and_flags_a_shifted_file(trained_model_dir):
-    from rca.demo_data import generate_demo
-    from rca.drift import drift_for_model
+    from rca.demo.data import generate_demo
+    from rca.governance.model_drift import drift_for_model
 
     fresh = generate_demo(seed=8, n_contacts=600).cases
     ok = drift_for_model(fresh, trained_model_dir)
@@ -104,7 +119,7 @@ def test_model_drift_passes_a_fresh_year_and_flags_a_shifted_file(trained_model_
 @pytest.mark.model
 @pytest.mark.shared_data
 def test_another_organisations_complaints_are_flagged(trained_model_dir, shared_data):
-    from rca.drift import drift_for_model
+    from rca.governance.model_drift import drift_for_model
 
     nhs = pd.read_csv(shared_data / "nhs-feedback" / "nhs_feedback_2009_2019.csv", nrows=3000)
     text_col = next(c for c in nhs.columns if c.lower() in ("text", "comment", "feedback"))
@@ -117,7 +132,7 @@ def test_another_organisations_complaints_are_flagged(trained_model_dir, shared_
 def test_coverage_drop_counts_only_beyond_sampling_noise():
     """A 7-point drop on a few hundred cases is within chance; a 30-point drop is not;
     a small drop on a huge batch with a huge held-out set is."""
-    from rca.drift import DEFAULT_THRESHOLDS, _coverage_check
+    from rca.governance.drift import DEFAULT_THRESHOLDS, _coverage_check
 
     th = dict(DEFAULT_THRESHOLDS)
     noisy = _coverage_check("root_cause", 0.41, np.r_[np.zeros(250, bool), np.ones(486, bool)], th, n_reference=450)

@@ -65,8 +65,8 @@ def _cases(copies: int = 2) -> pd.DataFrame:
 
 
 def _train(tmp_path, model_section: dict):
-    from rca.model_store import load_model
-    from rca.train import train_models
+    from rca.model.store import load_model
+    from rca.model.train import train_models
 
     section = {"cv_folds": 3, "baselines": False, "char_ngrams": [], "split": "grouped", **model_section}
     cfg = config_from_dict({"seed": 3, "model": section, "tracking": {"enabled": False}})
@@ -75,7 +75,7 @@ def _train(tmp_path, model_section: dict):
 
 
 def test_embedder_rows_are_unit_length_times_weight(tiny_model):
-    from rca.embeddings import StaticEmbedder
+    from rca.text.embeddings import StaticEmbedder
 
     emb = StaticEmbedder(str(tiny_model), weight=2.5).fit()
     X = emb.transform(["the bin was missed", "", "zzz unknownword"])
@@ -89,7 +89,7 @@ def test_embedder_pickles_self_contained(tiny_model, tmp_path):
     """A fitted embedder carries its vectors: it scores the same after the model folder is gone."""
     import shutil
 
-    from rca.embeddings import StaticEmbedder
+    from rca.text.embeddings import StaticEmbedder
 
     folder = tmp_path / "copy"
     shutil.copytree(tiny_model, folder)
@@ -111,7 +111,7 @@ def test_train_and_score_with_embeddings_generalise_to_unseen_words(tiny_model, 
     # evidence never shows an embedding dimension
     for text, label in zip(texts, truth):
         assert not any(e.startswith("embed:") for e in bundle.evidence(text, "root_cause", label))
-    from rca.evidence import predict_with_evidence
+    from rca.scoring.evidence import predict_with_evidence
 
     seen = ["the bin was missed again", "the officer was rude"]
     preds, evidence = predict_with_evidence(bundle, seen, k=3)
@@ -129,7 +129,7 @@ def test_without_embeddings_unseen_words_carry_no_signal(tmp_path):
 
 def test_missing_embeddings_folder_is_coded_error(tmp_path):
     """No model in the folder: E307 naming the folder and how to build one (also without model2vec)."""
-    from rca.embeddings import StaticEmbedder
+    from rca.text.embeddings import StaticEmbedder
 
     with pytest.raises(RcaError) as exc:
         StaticEmbedder(str(tmp_path / "nowhere"), weight=2.0).fit()
@@ -144,7 +144,7 @@ def test_missing_embeddings_folder_fails_training_with_code(tmp_path):
 
 
 def test_embeddings_keys_are_known_settings():
-    from rca.models import ModelSettings
+    from rca.model.classifier import ModelSettings
 
     s = ModelSettings.from_config({"embeddings": "models/minilm-static", "embeddings_weight": 3.0})
     assert s.embeddings == "models/minilm-static" and s.embeddings_weight == 3.0
@@ -176,7 +176,7 @@ def test_minilm_without_its_extra_is_coded_error():
         pytest.skip("the embeddings-minilm extra is installed")
     except ImportError:
         pass
-    from rca.embeddings import make_embedder
+    from rca.text.embeddings import make_embedder
 
     with pytest.raises(RcaError) as exc:
         make_embedder("minilm", 2.0).fit()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from rca.evidence import spaced, top_contributions
+from rca.scoring.evidence import spaced, top_contributions
 
 
 def _evidence(text: str, names: list[str], weights: list[float], k: int = 5) -> list[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from rca.store import export_cases, export_frame, import_frame, open_store, record_decision
-from rca.io import read_table
+from rca.ingest.io import read_table
 from test_store_backends import scored_cases
 
 

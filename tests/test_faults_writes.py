@@ -16,9 +16,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import rca.io as rio
+import rca.ingest.io as rio
 from rca.errors import RcaError
-from rca.io import atomic_path, read_table, write_table
+from rca.ingest.io import atomic_path, read_table, write_table
 
 FRAME = pd.DataFrame({"case_id": ["A", "B", "C"], "text": ["bin missed", "=HYPERLINK(\"http://x\")", "pothole"]})
 OLD = b"case_id,text\nOLD,previous good output\n"
@@ -128,7 +128,7 @@ def test_real_file_size_limit_is_E007_and_no_partial_file(tmp_path):
     child = _run_child(
         """
         import pandas as pd
-        from rca.io import write_table
+        from rca.ingest.io import write_table
         from rca.errors import RcaError
         df = pd.DataFrame({"text": ["a complaint about the bins " * 20] * 5000})
         try:
@@ -152,7 +152,7 @@ def test_killed_process_leaves_the_old_file_intact(tmp_path):
         """
         import os, time
         import pandas as pd
-        import rca.io as rio
+        import rca.ingest.io as rio
         real = os.replace
         def slow(src, dst):
             print("written", flush=True)
@@ -179,7 +179,7 @@ def test_killed_process_leaves_the_old_file_intact(tmp_path):
 
 @pytest.mark.model
 def test_interrupted_scoring_writes_nothing_then_resumes_with_every_row(trained_model_dir, demo_csv, tmp_path, monkeypatch):
-    import rca.score as score
+    import rca.scoring.score as score
 
     out = tmp_path / "scored.csv"
     real = score._score_part

@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rca.errors import RcaError
-from rca.io import read_table
-from rca.validate import ISSUES, iter_cases, load_cases
+from rca.ingest.io import read_table
+from rca.ingest.validate import ISSUES, iter_cases, load_cases
 
 EXAMPLES = int(os.environ.get("RCA_FUZZ_EXAMPLES", "60"))
 LONG = "RCA_FUZZ_EXAMPLES" in os.environ  # the opt-in run explores new inputs; CI replays the same ones

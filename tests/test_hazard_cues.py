@@ -1,12 +1,12 @@
-"""Word-pair rules for the intake flags: two kinds of words in one sentence, compared as lemmas (rca.hazard_cues)."""
+"""Word-pair rules for the intake flags: two kinds of words in one sentence, compared as lemmas (rca.scoring.hazard_cues)."""
 from __future__ import annotations
 
 from datetime import datetime
 
 import pytest
 
-from rca.hazard_cues import cues, vulnerable
-from rca.hazards import EMERGENCY, SAFEGUARDING, SIGNIFICANT, flags
+from rca.scoring.hazard_cues import cues, vulnerable
+from rca.scoring.hazards import EMERGENCY, SAFEGUARDING, SIGNIFICANT, flags
 
 WINTER, SUMMER = datetime(2025, 12, 1, 10, 0), datetime(2025, 7, 1, 10, 0)
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from rca import model_store
+from rca.model import store as model_store
 from rca.errors import RcaError
-from rca.model_store import load_model
+from rca.model.store import load_model
 
 pytestmark = pytest.mark.model
 
@@ -33,7 +33,7 @@ def model_copy(trained_model_dir, tmp_path) -> Path:
 
 @pytest.fixture
 def no_unpickling(monkeypatch):
-    """Make any loading of a model file inside rca.model_store a test failure."""
+    """Make any loading of a model file inside rca.model.store a test failure."""
     import joblib
 
     def refuse(*args, **kwargs):

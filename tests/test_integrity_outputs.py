@@ -1,6 +1,6 @@
 """Outputs are safe to open and say what made them.
 
-CSV and XLSX written by `rca.io.write_table` never hold a cell a spreadsheet
+CSV and XLSX written by `rca.ingest.io.write_table` never hold a cell a spreadsheet
 would run as a formula (CSV injection: = + - @ tab CR), whatever the text; and
 scored files carry the model version that produced them.
 """
@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rca.io import read_table, write_table
+from rca.ingest.io import read_table, write_table
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 EXAMPLES = int(os.environ.get("RCA_FUZZ_EXAMPLES", "60"))
@@ -82,7 +82,7 @@ def test_control_characters_do_not_break_an_xlsx_export(tmp_path):
 
 @pytest.mark.model
 def test_scored_csv_is_injection_safe(trained_model_dir, tmp_path):
-    from rca.score import score_file
+    from rca.scoring.score import score_file
 
     src = tmp_path / "in.csv"
     pd.DataFrame({"case_id": ["=1+1", "B"], "text": ["=cmd|' /C calc'!A0 my bin", "@SUM(1) pothole"]}).to_csv(src, index=False)
@@ -96,7 +96,7 @@ def test_scored_csv_is_injection_safe(trained_model_dir, tmp_path):
 def test_scored_file_names_the_model_version(trained_model_dir, tmp_path):
     import json
 
-    from rca.score import score_file
+    from rca.scoring.score import score_file
 
     src = tmp_path / "in.csv"
     pd.DataFrame({"case_id": ["A"], "text": ["my bin was not collected"]}).to_csv(src, index=False)
@@ -108,7 +108,7 @@ def test_scored_file_names_the_model_version(trained_model_dir, tmp_path):
 
 @pytest.mark.model
 def test_scored_csv_keeps_a_carriage_return_inside_its_row(trained_model_dir, tmp_path):
-    from rca.score import score_file
+    from rca.scoring.score import score_file
 
     src = tmp_path / "in.csv"
     with open(src, "w", newline="", encoding="utf-8") as fh:
@@ -130,7 +130,7 @@ def test_plain_numbers_in_text_columns_are_not_quoted(tmp_path):
 
 
 def test_scored_file_keeps_negative_codes(tmp_path):
-    from rca.score import _neutralise
+    from rca.scoring.score import _neutralise
 
     frame = pd.DataFrame({"code": ["-2.0", "=SUM(A1)", "-3", None, "-x"]})
     out = _neutralise(frame.copy())

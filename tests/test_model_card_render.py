@@ -7,7 +7,7 @@ import pytest
 
 from rca.config import config_from_dict
 from rca.errors import RcaError
-from rca.model_card import render_model_card, write_model_card
+from rca.model.card import render_model_card, write_model_card
 
 HEADINGS = ["## 1. Owner and responsibility", "## 2. Description and rationale",
             "## 3. Decision-making process and human oversight", "## 4. Tool and model specification",
@@ -60,7 +60,7 @@ def test_a_card_is_never_written_from_a_changed_folder(trained_model_dir, tmp_pa
     import shutil
 
     from rca.errors import RcaError
-    from rca.model_card import write_model_card
+    from rca.model.card import write_model_card
 
     folder = tmp_path / "m"
     shutil.copytree(trained_model_dir, folder)
@@ -79,7 +79,7 @@ def test_a_card_is_never_written_from_an_edited_manifest(trained_model_dir, tmp_
     import shutil
 
     from rca.errors import RcaError
-    from rca.model_card import write_model_card
+    from rca.model.card import write_model_card
 
     folder = tmp_path / "m"
     shutil.copytree(trained_model_dir, folder)

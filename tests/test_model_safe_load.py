@@ -17,8 +17,8 @@ import pytest
 import skops.io as sio
 
 from rca.errors import RcaError
-from rca.model_store import MANIFEST, TRUST_PICKLES_ENV, VERSIONS, load_model
-from rca.safe_load import allowed_type, dump_artefact, load_artefact, refusals
+from rca.model.store import MANIFEST, TRUST_PICKLES_ENV, VERSIONS, load_model
+from rca.model.safe_load import allowed_type, dump_artefact, load_artefact, refusals
 
 TEXTS = ["my bin was not collected again", "the housing officer never called me back", "pothole outside my house"]
 
@@ -27,7 +27,7 @@ TEXTS = ["my bin was not collected again", "the housing officer never called me 
 def fast_model_dir(demo_small, tmp_path_factory) -> Path:
     """Every default target trained on the small demo year with the fixed recipe (no search: quick)."""
     from rca.config import Config
-    from rca.train import train_models
+    from rca.model.train import train_models
 
     model_dir = tmp_path_factory.mktemp("model")
     train_models(demo_small.cases, targets=None, model_dir=model_dir, config=Config(seed=7), recipe="fast")
@@ -166,7 +166,7 @@ def test_allowed_names_cannot_be_called_with_stored_arguments(tmp_path):
 
 @pytest.mark.parametrize("loader,module,name", [("NdArrayNode", "rca.config", "Config"),
                                                 ("ListNode", "sklearn.pipeline", "Pipeline"),
-                                                ("DictNode", "rca.models", "TargetModel")])
+                                                ("DictNode", "rca.model.classifier", "TargetModel")])
 def test_allowed_classes_are_not_called_by_a_loader_meant_for_other_types(loader, module, name):
     """An array, list or dict loader calls its class with the file's content: only arrays, lists, dicts."""
     def inject(schema):
@@ -201,13 +201,13 @@ def test_command_line_modules_are_refused_without_being_imported():
 
 
 def test_allow_list_is_by_package_not_by_a_list_of_classes():
-    assert allowed_type("rca.models", "TargetModel") and allowed_type("rca.text_prep", "TextPreparer")
+    assert allowed_type("rca.model.classifier", "TargetModel") and allowed_type("rca.text.prepare", "TextPreparer")
     assert allowed_type("sklearn.ensemble._voting", "VotingClassifier")
     assert allowed_type("numpy", "ndarray") and allowed_type("numpy", "float32")
     assert allowed_type("scipy.sparse._csr", "csr_matrix") and allowed_type("builtins", "dict")
     for module, name in [("numpy", "memmap"), ("builtins", "eval"), ("builtins", "getattr"), ("os", "system"),
-                         ("subprocess", "Popen"), ("rca.models", "no_such_class"), ("scipy.io", "FortranFile"),
-                         ("rca.io", "atomic_path")]:
+                         ("subprocess", "Popen"), ("rca.model.classifier", "no_such_class"), ("scipy.io", "FortranFile"),
+                         ("rca.ingest.io", "atomic_path")]:
         assert not allowed_type(module, name), (module, name)
 
 
@@ -288,7 +288,7 @@ def test_a_trusted_pickle_folder_still_loads(folder, monkeypatch):
 
 def test_retraining_a_pickle_folder_replaces_its_pickles(folder, demo_small):
     from rca.config import Config
-    from rca.train import train_models
+    from rca.model.train import train_models
 
     _as_pickle_folder(folder)
     train_models(demo_small.cases.iloc[:400], targets=["service"], model_dir=folder, config=Config(seed=7),

@@ -7,7 +7,12 @@ refused, response bodies as declared, no 5xx). Seeded and small: 15 examples
 per operation, derandomized."""
 from __future__ import annotations
 
+import sys
+
 import pytest
+
+if sys.version_info < (3, 11):  # a builtin from 3.11; hypothesis brings the backport before it
+    from exceptiongroup import BaseExceptionGroup
 
 schemathesis = pytest.importorskip("schemathesis")
 from hypothesis import HealthCheck, settings  # noqa: E402
@@ -24,7 +29,7 @@ EXAMPLES = 15
 
 
 def _app(tmp_dir):
-    from rca.similar import SimilarIndex
+    from rca.scoring.similar import SimilarIndex
 
     app = create_app(None, bundle=FakeBundle(), similar=SimilarIndex(past_cases()), token=TOKEN)
     store = open_store(f"sqlite:///{tmp_dir / 'contract.db'}")

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from rca.cli.main import app
 from rca.errors import RcaError
-from rca.read_tables import iter_table, read_table
+from rca.ingest.read_tables import iter_table, read_table
 
 
 def _bytes_parquet(path: Path, texts: list[bytes]) -> Path:
@@ -60,7 +60,7 @@ def test_parquet_bytes_in_rca_validate_reach_the_user_as_a_warning(tmp_path):
 def fast_model_dir(demo_small, tmp_path_factory) -> Path:
     """Every default target trained on the small demo year with the fixed recipe (no search: quick)."""
     from rca.config import Config
-    from rca.train import train_models
+    from rca.model.train import train_models
 
     model_dir = tmp_path_factory.mktemp("model")
     train_models(demo_small.cases, targets=None, model_dir=model_dir, config=Config(seed=7), recipe="fast")
@@ -75,7 +75,7 @@ def _tiny_csv(tmp_path: Path) -> Path:
 
 def test_score_into_an_unwritable_folder_is_E007(tmp_path, monkeypatch):
     """The work folder `.OUT.rca-work` is made beside the output; an OS refusal is E007 naming the output."""
-    from rca import score as score_mod
+    from rca.scoring import score as score_mod
 
     real_mkdir = Path.mkdir
 
@@ -95,7 +95,7 @@ def test_score_into_an_unwritable_folder_is_E007(tmp_path, monkeypatch):
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root ignores directory permissions")
 def test_score_into_a_read_only_folder_for_real(tmp_path):
-    from rca import score as score_mod
+    from rca.scoring import score as score_mod
 
     ro = tmp_path / "ro"
     ro.mkdir()

@@ -80,8 +80,8 @@ def test_product_learns_nhs_themes_better_than_plain_baseline(nhs, tmp_path):
     from sklearn.pipeline import make_pipeline
 
     from rca.config import config_from_dict
-    from rca.model_store import load_model
-    from rca.train import train_models
+    from rca.model.store import load_model
+    from rca.model.train import train_models
 
     rng = np.random.default_rng(0)
     tr = rng.choice(len(nhs.train_text), 3000, replace=False)

@@ -9,13 +9,13 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from rca import recipe_search as rs
+from rca.model import recipe_search as rs
 from rca.cli.main import app
 from rca.config import config_from_dict
 from rca.errors import RcaError
-from rca.models import ModelSettings
-from rca.recipe import search_space
-from rca.train import train_models
+from rca.model.classifier import ModelSettings
+from rca.model.recipe import search_space
+from rca.model.train import train_models
 
 runner = CliRunner()
 
@@ -23,7 +23,7 @@ runner = CliRunner()
 @pytest.fixture(autouse=True)
 def no_embedding_candidate(monkeypatch):
     """The portfolio without the sentence-embedding view, so counts of candidates are the same on every install."""
-    monkeypatch.setattr("rca.recipe._static_model", lambda: None)
+    monkeypatch.setattr("rca.model.recipe._static_model", lambda: None)
 KEYWORDS = {"noise": "neighbourhood", "bins": "collection", "roads": "potholes", "rent": "arrears"}
 FILLER = "the council said it would look into this matter soon please help me with it today".split()
 
@@ -74,7 +74,7 @@ def test_search_keeps_word_ngrams_where_they_suffice():
 
 
 def test_a_static_embedding_model_adds_one_view_unless_embeddings_are_set(monkeypatch):
-    monkeypatch.setattr("rca.recipe._static_model", lambda: "/models/static")
+    monkeypatch.setattr("rca.model.recipe._static_model", lambda: "/models/static")
     space, _ = search_space({}, ModelSettings())
     assert space.views == {"word": {"char_ngrams": [], "embeddings": None},
                            "word+char": {"char_ngrams": [2, 5], "embeddings": None},
@@ -109,7 +109,7 @@ def _tmp():
 
 
 def test_held_out_rows_never_enter_the_search(monkeypatch):
-    import rca.train as train_mod
+    import rca.model.train as train_mod
 
     seen, split = {}, {}
     real_search, real_split = rs.search, train_mod.holdout_split
@@ -208,8 +208,8 @@ def test_fast_recipe_skips_the_search(tmp_path):
 
 
 def test_an_averaged_word_and_character_model_is_saved_and_scores(tmp_path):
-    from rca.model_store import load_model
-    from rca.view_ensemble import ViewAverage
+    from rca.model.store import load_model
+    from rca.model.view_ensemble import ViewAverage
 
     df = corpus(200, typos=True)
     cfg = config_from_dict({"seed": 4, "tracking": {"enabled": False},

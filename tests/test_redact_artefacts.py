@@ -39,7 +39,7 @@ def _file_text(path: Path) -> str:
     if path.suffix == ".joblib":
         return pickle.dumps(joblib.load(path)).decode("latin-1")
     if path.suffix == ".skops":  # compressed: read the objects it holds
-        from rca.safe_load import load_artefact
+        from rca.model.safe_load import load_artefact
 
         return pickle.dumps(load_artefact(path.read_bytes(), file=str(path))).decode("latin-1")
     if path.suffix == ".parquet":
@@ -61,9 +61,9 @@ def _file_text(path: Path) -> str:
 @pytest.mark.model
 def test_planted_personal_data_leaks_into_no_artefact(demo_small, tmp_path):
     from rca.config import Config
-    from rca.model_card import write_model_card
-    from rca.model_store import load_model
-    from rca.train import train_models
+    from rca.model.card import write_model_card
+    from rca.model.store import load_model
+    from rca.model.train import train_models
 
     cases = demo_small.cases.iloc[:700].copy()
     cases["text"] = [f"{t} {SENTENCES[i % len(SENTENCES)]}" for i, t in enumerate(cases["text"])]

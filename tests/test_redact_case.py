@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from rca.cli.main import app
-from rca.redact import find_pii, redact
-from rca.redact_case import truecased
+from rca.text.redact import find_pii, redact
+from rca.text.redact_case import truecased
 
 
 @pytest.mark.parametrize("text,names", [
@@ -71,8 +71,8 @@ def test_rca_redact_command_redacts_capitals_and_lower_case(tmp_path):
 @pytest.mark.model
 def test_past_cases_and_evidence_hold_no_name_in_capitals_or_lower_case(demo_small, tmp_path):
     from rca.config import Config
-    from rca.model_store import load_model
-    from rca.train import train_models
+    from rca.model.store import load_model
+    from rca.model.train import train_models
 
     cases = demo_small.cases.iloc[:400].copy()
     planted = ["MY DAUGHTER ZENOBIA WAS SCARED BY A MAN CALLED DAVE", "my daughter zenobia... a man called dave"]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from rca.redact import PLACEHOLDERS, evaluate, find_pii, redact, redact_many
+from rca.text.redact import PLACEHOLDERS, evaluate, find_pii, redact, redact_many
 
 DATA = Path(__file__).parent / "data"
 STRUCTURED = ("EMAIL", "PHONE", "POSTCODE", "NINO", "SORTCODE", "ACCOUNT", "DOB")

@@ -10,8 +10,8 @@ import pytest
 
 from rca.reports.build import build_report, write_report
 from rca.reports.periods import parse_period
-from rca.reports.tables import annual_tables, prepare
-from rca.reports.tables_common import pct
+from rca.reports.tables.catalogue import annual_tables, prepare
+from rca.reports.tables.common import pct
 
 
 def rec(cid, received, **kw):
@@ -129,8 +129,8 @@ def test_change_and_new_in_html_word_and_excel(two_years):
 def test_the_page_prints_a_chart_or_a_table_not_both_and_the_contents_link(two_years):
     import re
 
-    from rca.reports.layout import WORKBOOK_ONLY
-    from rca.reports.render_xlsx import workbook_tables
+    from rca.reports.render.layout import WORKBOOK_ONLY
+    from rca.reports.render.xlsx import workbook_tables
 
     rep, paths = two_years
     on_page = {v.key for s in rep.sections for k, v in s.blocks if k == "table"}

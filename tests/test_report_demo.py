@@ -12,9 +12,9 @@ import math
 import pandas as pd
 import pytest
 
-pytest.importorskip("rca.demo_data")
+pytest.importorskip("rca.demo.data")
 
-from rca.demo_data import ward_population  # noqa: E402
+from rca.demo.data import ward_population  # noqa: E402
 from rca.reports.build import build_report  # noqa: E402
 
 FY = "2023-24"
@@ -176,7 +176,7 @@ def test_figure_equals_truth(truth, report, key):
 @pytest.fixture(scope="module")
 def demo_full():
     """The full-size demo year (10,000 first contacts): emerging themes need realistic volumes."""
-    from rca.demo_data import generate_demo
+    from rca.demo.data import generate_demo
 
     return generate_demo(n_contacts=10_000)
 
@@ -187,7 +187,7 @@ def test_the_planted_emerging_themes_are_detected(demo_full):
     from rca.reports.analysis import analyse_text
     from rca.reports.periods import parse_period
     from rca.reports.settings import ReportSettings
-    from rca.reports.tables import prepare
+    from rca.reports.tables.catalogue import prepare
 
     truth = demo_full.truth[FY]["emerging_theme"]
     prep = prepare(demo_full.cases, period=parse_period(FY))

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rca.reports import trends as tr
-from rca.reports.emerging import find_emerging
-from rca.reports.themes import ThemeFinder
+from rca.reports.themes import trends as tr
+from rca.reports.themes.emerging import find_emerging
+from rca.reports.themes.section import ThemeFinder
 
 BASE = [
     "my bin was not collected again this week",
@@ -122,14 +122,18 @@ def test_phrasings_that_reach_one_team_are_one_theme():
         latest = i >= 3000
         r = rng.random()
         if latest and r < 0.03:
-            texts.append("nobody told us about the new collection day"); teams.append("Waste Collections")
+            texts.append("nobody told us about the new collection day")
+            teams.append("Waste Collections")
         elif latest and r < 0.06:
-            texts.append("the bin calendar is a shambles for our road"); teams.append("Waste Collections")
+            texts.append("the bin calendar is a shambles for our road")
+            teams.append("Waste Collections")
         elif latest and r < 0.09:
-            texts.append("the parking permit portal shows an error"); teams.append("Parking Permits")
+            texts.append("the parking permit portal shows an error")
+            teams.append("Parking Permits")
         else:
             k = rng.integers(len(BASE))
-            texts.append(f"{BASE[k]} {TAILS[rng.integers(len(TAILS))]}"); teams.append(f"team {k}")
+            texts.append(f"{BASE[k]} {TAILS[rng.integers(len(TAILS))]}")
+            teams.append(f"team {k}")
     latest = np.arange(4000) >= 3000
     words_only = find_emerging(texts, latest=latest, baseline=~latest, min_count=10)
     assert len(words_only.clusters) == 3 and set(words_only.clusters["context"]) == {""}

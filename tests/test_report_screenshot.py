@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 pytestmark = pytest.mark.browser
-pytest.importorskip("rca.demo_data")
+pytest.importorskip("rca.demo.data")
 
-from rca.demo_data import ward_population  # noqa: E402
+from rca.demo.data import ward_population  # noqa: E402
 from rca.reports.build import build_report, write_report  # noqa: E402
-from rca.reports.fmt import cell_text  # noqa: E402
+from rca.reports.render.fmt import cell_text  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 FY = "2023-24"

@@ -9,8 +9,8 @@ import pytest
 
 from rca.config import Config
 from rca.reports.periods import parse_period
-from rca.reports.tables import annual_tables, key_figures, prepare
-from rca.reports.tables_common import suppress
+from rca.reports.tables.catalogue import annual_tables, key_figures, prepare
+from rca.reports.tables.common import suppress
 from rca.schema import CANONICAL
 
 FY = parse_period("2023-24")

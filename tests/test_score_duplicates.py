@@ -1,12 +1,11 @@
 """Near-duplicate detection: same complainant and/or near-identical text within a window."""
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from rca.duplicates import REASON_BOTH, REASON_PERSON, REASON_TEXT, DuplicateFinder, find_duplicates
+from rca.scoring.duplicates import REASON_BOTH, REASON_PERSON, REASON_TEXT, DuplicateFinder, find_duplicates
 
 BIN = "My green recycling bin was not collected on Tuesday and the crew left the street in a mess again"
 

@@ -1,4 +1,4 @@
-"""A tiny stand-in for `rca.model_store.ModelBundle` (same interface), trained on
+"""A tiny stand-in for `rca.model.store.ModelBundle` (same interface), trained on
 an inline corpus, used by the scoring, triage and web tests; plus checks that
 it behaves like the contract says."""
 from __future__ import annotations
@@ -69,7 +69,7 @@ class FakeBundle:
         return out
 
     def evidence(self, text, target, label, k=5):
-        from rca.evidence import padded_redacted, top_contributions
+        from rca.scoring.evidence import padded_redacted, top_contributions
 
         transform, coef, classes, names = self.linear_parts(target)
         idx = np.array([list(classes).index(label) if label in list(classes) else -1])

@@ -7,7 +7,7 @@ import pytest
 from test_score_fakebundle import FakeBundle
 
 from rca.errors import RcaError
-from rca.score import output_columns, score_file, score_frame
+from rca.scoring.score import output_columns, score_file, score_frame
 
 MODEL_DIR = "no-model-folder"  # the stand-in bundle is passed in; nothing is read from here
 MESSY = (
@@ -151,9 +151,9 @@ def test_escalation_reason_is_blank_on_stage_one_records(trained_model_dir, demo
     import pandas as pd
 
     from rca.config import Config
-    from rca.model_store import load_model
-    from rca.score import score_file
-    from rca.triage import triage
+    from rca.model.store import load_model
+    from rca.scoring.score import score_file
+    from rca.scoring.triage import triage
 
     manifest = json.loads((trained_model_dir / "manifest.json").read_text())
     assert manifest["applies_from_stage"] == {"escalation_reason": "2"}
@@ -181,7 +181,7 @@ def test_compliments_get_no_complaint_codes(trained_model_dir, demo_csv, tmp_pat
     """30 compliments came back with a confident root cause ("Delay in doing something", no review)."""
     import pandas as pd
 
-    from rca.score import score_file
+    from rca.scoring.score import score_file
 
     out = tmp_path / "scored.csv"
     score_file(demo_csv, out, model_dir=trained_model_dir, progress=False)

@@ -2,8 +2,8 @@
 import pandas as pd
 import pytest
 
-import rca.score as score
-from rca.model_store import load_model
+import rca.scoring.score as score
+from rca.model.store import load_model
 
 
 @pytest.mark.model

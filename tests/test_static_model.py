@@ -6,8 +6,8 @@ import json
 
 import numpy as np
 
-from rca.embeddings import default_static_model, embed_texts
-from rca.static_model import StaticVectors, card
+from rca.text.embeddings import default_static_model, embed_texts
+from rca.text.static_model import StaticVectors, card
 
 
 def test_the_packaged_model_is_there_small_and_matches_its_card():

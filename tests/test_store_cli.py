@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from rca.cli.main import app
-from rca.io import read_table
+from rca.ingest.io import read_table
 from test_store_backends import CAUSES, scored_cases
 
 runner = CliRunner()
@@ -79,7 +79,7 @@ def test_store_errors_are_coded_lines(tmp_path):
 
 @pytest.mark.model
 def test_store_retrain_command(tmp_path):
-    pytest.importorskip("rca.train", reason="rca.train is not built yet")
+    pytest.importorskip("rca.model.train", reason="rca.model.train is not built yet")
     from test_store_retrain import CHARGES, _corpus
 
     db = f"sqlite:///{tmp_path / 'r.db'}"

@@ -44,7 +44,7 @@ def _corpus() -> pd.DataFrame:
 
 
 def _proba(model_dir, texts: list[str], label: str) -> np.ndarray:
-    from rca.model_store import load_model
+    from rca.model.store import load_model
 
     pred = load_model(model_dir).predict(texts)["root_cause"]
     classes = list(pred.classes)
@@ -52,8 +52,8 @@ def _proba(model_dir, texts: list[str], label: str) -> np.ndarray:
 
 
 def test_retraining_on_corrections_moves_predictions_to_the_corrected_code(tmp_path):
-    pytest.importorskip("rca.train", reason="rca.train (training engineer) is not built yet")
-    from rca.model_store import load_model
+    pytest.importorskip("rca.model.train", reason="rca.model.train (training engineer) is not built yet")
+    from rca.model.store import load_model
 
     corpus = _corpus()
     miscoded = corpus.attrs["miscoded"]

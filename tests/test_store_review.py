@@ -11,7 +11,7 @@ import pytest
 
 from rca.config import Config
 from rca.errors import RcaError
-from rca.io import read_table
+from rca.ingest.io import read_table
 from rca.store import (cases_for_training, current_codes, decide, decisions_frame, export_frame, import_export,
                        import_frame, next_item, queue_frame, record_decision, release)
 from rca.store.db import utcnow

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from rca.score import output_columns, score_file
+from rca.scoring.score import output_columns, score_file
 from rca.store import import_export, open_store, queue_frame
 from rca.store.training_data import stored_cases
 

@@ -11,7 +11,9 @@ import re
 
 import pytest
 
-from rca import evidence, redact, text_prep
+from rca.scoring import evidence
+from rca.text import redact
+from rca.text import prepare as text_prep
 
 WORDS = ["bin", "not", "collected", "again", "don't", "smith", "Smith", "Jo", "O'Neil", "mr", "regards",
          "thanks", "x", "a", "café", "naïve", "Ángel", "07700", "900123", "jo@example.com", "(0161", "496", "0000)"]
@@ -51,7 +53,7 @@ def test_spaced_prepared_answers_like_spaced():
     prepared = text_prep.prepare(_texts(3_000, seed=2), redact=False)
     for p in prepared:
         slow, fast = evidence.spaced(p), evidence.spaced_prepared(p)
-        tokens = re.findall(r"(?u)\b\w+\b|n't", p)  # what a feature name is made of (rca.features)
+        tokens = re.findall(r"(?u)\b\w+\b|n't", p)  # what a feature name is made of (rca.text.features)
         terms = {" ".join(tokens[i:i + n]) for n in (1, 2, 3) for i in range(len(tokens))}
         terms |= {w for w in p.split() if re.fullmatch(r"[\w']+", w)}
         for term in terms:

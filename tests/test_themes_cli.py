@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 from rca.cli.main import app
 from rca.config import config_from_dict
 from rca.errors import RcaError
-from rca.themes.naming_config import theme_renames
-from rca.themes.run import theme_file, themes_path
+from rca.reports.themes.naming_config import theme_renames
+from rca.reports.themes.run import theme_file, themes_path
 from test_themes_finder import corpus
 
 runner = CliRunner()

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-from rca.themes import NO_TEXT, NoThemes, ThemeFinder
-from rca.themes.naming import is_noun_phrase
-from rca.themes.quotes import scrub
-from rca.themes.text import Analyzer, stop_words
+from rca.reports.themes import NO_TEXT, NoThemes, ThemeFinder
+from rca.reports.themes.naming import is_noun_phrase
+from rca.reports.themes.quotes import scrub
+from rca.reports.themes.text import Analyzer, stop_words
 
 SUBJECTS = {
     "bins": ["my bin was not collected again", "the recycling bin was missed on collection day", "missed bin collection for the third week",

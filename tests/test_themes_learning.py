@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from rca.reports.learning import draft_learning, share_words
+from rca.reports.themes.learning import draft_learning, share_words
 
 
 def _cases():

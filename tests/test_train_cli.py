@@ -72,7 +72,7 @@ def test_evaluate_without_model_exits_2(feedback_csv, tmp_path):
 def test_repeated_case_ids_train_as_rows_of_one_case(feedback_csv, tmp_path):
     """An export with one row per complaint point repeats the case id: every labelled row is
     learnt from (none quarantined), with one warning, and a case's rows are held out together."""
-    from rca.evaluate import case_groups
+    from rca.model.evaluate import case_groups
 
     df = __import__("pandas").read_csv(feedback_csv)
     df.insert(0, "case_id", [f"C{i // 3}" for i in range(len(df))])  # three points per case
@@ -92,7 +92,7 @@ def test_repeated_case_ids_train_as_rows_of_one_case(feedback_csv, tmp_path):
 def test_repeated_case_ids_still_flagged_by_check(feedback_csv, tmp_path):
     """Outside training the repeat is still an error to fix (rca check quarantines it)."""
     from rca.config import config_from_dict
-    from rca.validate import load_cases
+    from rca.ingest.validate import load_cases
 
     path = tmp_path / "dup.csv"
     path.write_text("case_id,feedback\nA,one\nA,two\nB,three\n")

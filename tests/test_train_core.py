@@ -6,12 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rca.calibration import choose_threshold, expected_calibration_error, fit_scaling, apply_scaling
+from rca.model.calibration import choose_threshold, expected_calibration_error, fit_scaling, apply_scaling
 from rca.config import config_from_dict
 from rca.errors import RcaError
-from rca.evaluate import case_groups, holdout_split
-from rca.model_store import load_model
-from rca.train import train_models
+from rca.model.evaluate import case_groups, holdout_split
+from rca.model.store import load_model
+from rca.model.train import train_models
 
 SIGNAL = {
     "Fees": ["charged a fee twice", "the charge on my bill is wrong", "refund the overcharge"],
@@ -137,7 +137,9 @@ def test_scaling_repairs_overconfident_scores():
     raw = apply_scaling(scores, 1.0, np.zeros(3))
     t, b = fit_scaling(scores, y)
     fixed = apply_scaling(scores, t, b)
-    ece = lambda p: expected_calibration_error(p.max(axis=1), p.argmax(axis=1) == y)
+    def ece(p):
+        return expected_calibration_error(p.max(axis=1), p.argmax(axis=1) == y)
+
     assert t > 2
     assert ece(fixed) < 0.03 < ece(raw)
 
@@ -190,7 +192,7 @@ def imbalanced_blobs(n: int, seed: int):
 
 
 def _model(decision, X, labels, **extra):
-    from rca.models import ModelSettings, TargetModel
+    from rca.model.classifier import ModelSettings, TargetModel
 
     s = ModelSettings.from_config({"decision": decision, "cv_folds": 3, **extra})
     return TargetModel("t", multi=False, settings=s, seed=0).fit(X, list(labels))
@@ -218,7 +220,7 @@ def test_macro_f1_rule_beats_argmax_on_imbalanced_classes_and_stays_calibrated()
 
 
 def test_offsets_are_exact_against_brute_force():
-    from rca import decision as dec
+    from rca.model import decision as dec
 
     rng = np.random.default_rng(4)
     y = rng.integers(0, 6, 600)
@@ -279,7 +281,7 @@ def test_train_with_many_labels_and_few_rows(tmp_path):
 def test_multi_label_choice_order_fallback_and_confidence():
     """Labels over their own threshold, most likely first (ties in label order); none over: the best one;
     confidence = the least sure label chosen."""
-    from rca.models import ModelSettings, TargetModel
+    from rca.model.classifier import ModelSettings, TargetModel
 
     m = TargetModel("esc", multi=True, settings=ModelSettings(), seed=0)
     m.classes_ = np.array(["a", "b", "c", "d"])
@@ -298,7 +300,7 @@ def test_multi_label_choice_order_fallback_and_confidence():
 @pytest.mark.parametrize("classifier", ["svm", "logreg", "sgd"])
 def test_folds_on_threads_give_the_same_model_as_one_at_a_time(multi, classifier):
     """`n_jobs` only changes how many out-of-fold fits run at once, never the result."""
-    from rca.models import ModelSettings, TargetModel
+    from rca.model.classifier import ModelSettings, TargetModel
 
     X, labels = imbalanced_blobs(1500, seed=5)
     if multi:
@@ -339,7 +341,7 @@ def test_liblinear_folds_run_one_at_a_time():
     from sklearn.linear_model import LogisticRegression, SGDClassifier
     from sklearn.svm import LinearSVC
 
-    from rca.models import fold_jobs
+    from rca.model.classifier import fold_jobs
 
     assert fold_jobs(LinearSVC(), 2) == 1
     assert fold_jobs(LogisticRegression(solver="liblinear"), 2) == 1
@@ -347,7 +349,7 @@ def test_liblinear_folds_run_one_at_a_time():
 
 
 def test_a_code_the_model_cannot_tell_apart_is_not_given_to_everyone():
-    from rca.models import _best_f1_threshold
+    from rca.model.classifier import _best_f1_threshold
 
     rng = np.random.default_rng(0)
     y = (rng.random(1000) < 0.1).astype(int)  # a rare code

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rca.model_store import load_model
+from rca.model.store import load_model
 from rca.schema import DEFAULT_TARGETS
 
 pytestmark = pytest.mark.model

@@ -9,8 +9,8 @@ import pytest
 
 from rca.config import config_from_dict
 from rca.errors import RcaError
-from rca.model_store import load_model, target_file
-from rca.train import train_models
+from rca.model.store import load_model, target_file
+from rca.model.train import train_models
 
 from test_train_core import planted_frame
 

@@ -9,8 +9,8 @@ from typer.testing import CliRunner
 
 from rca.cli.main import app
 from rca.config import Config
-from rca.contact_kind import COMPLIMENT_CODE, decide, kind_of, training_labels
-from rca.triage import triage, triage_many
+from rca.ingest.contact_kind import COMPLIMENT_CODE, decide, kind_of, training_labels
+from rca.scoring.triage import triage, triage_many
 
 pytestmark = pytest.mark.model
 runner = CliRunner()
@@ -20,7 +20,7 @@ COME_BACK = "Could someone come back and collect it please? Thanks"
 
 @pytest.fixture(scope="module")
 def bundle(trained_model_dir):
-    from rca.model_store import load_model
+    from rca.model.store import load_model
 
     return load_model(trained_model_dir)
 
@@ -71,7 +71,7 @@ def test_an_unsure_complaint_that_only_thanks_is_a_compliment_and_one_that_asks_
 
 
 def test_thank_you_again_is_thanks_not_a_repeated_failure():
-    from rca.triage import contact_kind, dissatisfaction
+    from rca.scoring.triage import contact_kind, dissatisfaction
 
     assert dissatisfaction("Brilliant service from the crew. Thank you again!") == 0
     assert dissatisfaction("The bin was missed again, nobody came") >= 2
@@ -118,9 +118,9 @@ def test_no_learnt_word_means_the_kind_is_flagged_for_a_person(bundle):
 def test_held_out_compliments_are_compliments_without_a_due_date(demo_small, tmp_path):
     """The goal on the demo's held-out compliments (recall >= 0.9, no due date), on the small demo year: the model
     learns from the training part of the split only (no refit), as benchmarks/bench_contact_kind.py does."""
-    from rca.evaluate import holdout_split
-    from rca.model_store import load_model
-    from rca.train import train_models
+    from rca.model.evaluate import holdout_split
+    from rca.model.store import load_model
+    from rca.model.train import train_models
 
     cfg = Config(seed=7, sections={"model": {"refit": False, "baselines": False}})
     cases = demo_small.cases.reset_index(drop=True)

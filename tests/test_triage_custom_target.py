@@ -7,10 +7,10 @@ import pytest
 from typer.testing import CliRunner
 
 from rca.cli.main import app
-from rca.model_store import load_model
-from rca.similar import SimilarIndex
-from rca.triage import other_suggestions, triage
-from rca.web.app import render_intake
+from rca.model.store import load_model
+from rca.scoring.similar import SimilarIndex
+from rca.scoring.triage import other_suggestions, triage
+from rca.web.routes_pages import render_intake
 
 from test_train_core import SIGNAL, cfg, planted_frame
 
@@ -19,7 +19,7 @@ runner = CliRunner()
 
 @pytest.fixture(scope="module")
 def theme_model(tmp_path_factory):
-    from rca.train import train_models
+    from rca.model.train import train_models
 
     folder = tmp_path_factory.mktemp("theme") / "m"
     train_models(planted_frame(90).rename(columns={"label": "theme"}), targets=["theme"], model_dir=folder, config=cfg())
@@ -31,7 +31,7 @@ def test_cli_and_page_show_the_councils_own_target(theme_model):
     text = f"{SIGNAL[label][0]} and nobody helped"
     out = runner.invoke(app, ["triage", text, "--model-dir", str(theme_model)])
     assert out.exit_code == 0, out.output
-    line = next(l for l in out.stdout.splitlines() if l.startswith("theme"))
+    line = next(row for row in out.stdout.splitlines() if row.startswith("theme"))
     assert label in line and "confidence" in line
     data = json.loads(runner.invoke(app, ["triage", text, "--model-dir", str(theme_model), "--json"]).stdout)
     assert data["predictions"]["theme"]["label"] == label

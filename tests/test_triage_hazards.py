@@ -9,7 +9,7 @@ import pytest
 
 from rca.config import Config, CalendarConfig, config_from_dict
 from rca.errors import RcaError
-from rca.hazards import EMERGENCY, SAFEGUARDING, SIGNIFICANT, deadlines, evaluate, extra_terms, flags, urgent
+from rca.scoring.hazards import EMERGENCY, SAFEGUARDING, SIGNIFICANT, deadlines, evaluate, extra_terms, flags, urgent
 
 DATA = Path(__file__).parent / "data"
 WINTER, SUMMER = datetime(2025, 12, 1, 10, 0), datetime(2025, 7, 1, 10, 0)
@@ -119,8 +119,8 @@ def test_bad_terms_in_the_config_are_E410_naming_the_setting(section):
 # -- triage and the command line -----------------------------------------------------------------------------------
 @pytest.mark.model
 def test_triage_gives_the_flags_with_deadlines_beside_the_complaint_due_date(trained_model_dir):
-    from rca.model_store import load_model
-    from rca.triage import triage
+    from rca.model.store import load_model
+    from rca.scoring.triage import triage
 
     res = triage("I have reported the black mould in my baby's bedroom three times and nobody has come out",
                  bundle=load_model(trained_model_dir), received="2025-12-01 10:00", config=Config())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -15,7 +14,7 @@ from typer.testing import CliRunner
 from rca.cli.main import app
 from rca.config import Config, config_from_dict
 from rca.errors import RcaError
-from rca.triage import (HOUSING_OMBUDSMAN, LGSCO, classify_kind, dissatisfaction, ombudsman_for, parse_received,
+from rca.scoring.triage import (HOUSING_OMBUDSMAN, LGSCO, classify_kind, dissatisfaction, ombudsman_for, parse_received,
                         route_for, text_overlap)
 
 runner = CliRunner()
@@ -45,8 +44,8 @@ def test_an_aware_datetime_is_converted_too():
 
 def test_the_due_date_follows_uk_time(trained_model_dir):
     """14:30 UTC on Friday 28 June 2024 is 15:30 in London: it counts from Monday 1 July."""
-    from rca.model_store import load_model
-    from rca.triage import triage
+    from rca.model.store import load_model
+    from rca.scoring.triage import triage
 
     res = triage("My bin has not been collected", bundle=load_model(trained_model_dir),
                  received="2024-06-28T14:30:00Z", config=Config())
@@ -143,7 +142,7 @@ def test_triage_names_the_ombudsman_on_every_channel(trained_model_dir):
 # -- duplicates ---------------------------------------------------------------
 
 def _index(**cols):
-    from rca.similar import SimilarIndex
+    from rca.scoring.similar import SimilarIndex
 
     base = {"case_id": ["A", "B"], "received": pd.to_datetime(["2024-03-20", "2024-03-21"]),
             "text_redacted": ["my green bin was not collected on tuesday and the crew left rubbish everywhere",
@@ -153,7 +152,7 @@ def _index(**cols):
 
 
 def test_a_missing_complainant_id_matches_nobody():
-    from rca.triage import _duplicate
+    from rca.scoring.triage import _duplicate
 
     idx = _index(complainant_id=[None, np.nan])
     for given in ("None", "nan", " "):
@@ -162,7 +161,7 @@ def test_a_missing_complainant_id_matches_nobody():
 
 
 def test_the_duplicate_threshold_is_the_configured_word_overlap():
-    from rca.triage import _duplicate
+    from rca.scoring.triage import _duplicate
 
     idx = _index()
     text = "my green bin was not collected on tuesday and the crew left rubbish all over"
@@ -187,8 +186,8 @@ def test_text_overlap_is_jaccard_of_words_and_pairs():
 
 @pytest.mark.parametrize("text", ["!!!", "\U0001F600\U0001F600", "0", "x" * 5000])
 def test_text_with_no_known_word_is_sent_to_a_person(trained_model_dir, text):
-    from rca.model_store import load_model
-    from rca.triage import triage
+    from rca.model.store import load_model
+    from rca.scoring.triage import triage
 
     res = triage(text, bundle=load_model(trained_model_dir), received="2024-03-26 10:00", config=Config())
     assert any("a person should look" in note for note in res["issues"])
@@ -196,8 +195,8 @@ def test_text_with_no_known_word_is_sent_to_a_person(trained_model_dir, text):
 
 
 def test_a_normal_complaint_gets_no_such_note(trained_model_dir):
-    from rca.model_store import load_model
-    from rca.triage import triage
+    from rca.model.store import load_model
+    from rca.scoring.triage import triage
 
     res = triage("My bin was not collected on Tuesday and nobody answers the phone", config=Config(),
                  bundle=load_model(trained_model_dir), received="2024-03-26 10:00")
@@ -246,14 +245,14 @@ def test_serve_takes_host_and_port_from_the_config():
                                          ("Thu 28 March 2024 16:00", "Thu 28 March 2024 16:00"),
                                          ("Tuesday 26/03/2024", "Tuesday 26/03/2024"), ("", None)])
 def test_the_web_form_keeps_a_typed_received_time(typed, sent):
-    from rca.web.app import _received_from_form
+    from rca.web.routes_pages import received_from_form
 
-    assert _received_from_form(typed) == sent
+    assert received_from_form(typed) == sent
 
 
 def test_many_personal_data_hits_are_resolved_like_the_plain_rule():
     """`_resolve` bisects instead of comparing each hit with every kept one: same answer, any overlaps."""
-    from rca.redact import _PRIORITY, PiiSpan, _resolve
+    from rca.text.redact import _PRIORITY, PiiSpan, _resolve
 
     def plain(found):
         found.sort(key=lambda s: (_PRIORITY[s.kind], -(s.end - s.start), s.start))
@@ -280,22 +279,22 @@ def test_many_personal_data_hits_are_resolved_like_the_plain_rule():
 
 
 def test_a_long_text_full_of_names_is_redacted_whole():
-    from rca.redact import redact
+    from rca.text.redact import redact
 
     out = redact("Mr Smith said " * 3000)
     assert "Smith" not in out and out.count("[NAME]") == 3000
 
 
 def test_a_phone_number_typed_digit_by_digit_is_redacted():
-    from rca.redact import redact
+    from rca.text.redact import redact
 
     assert redact("call 0 7 7 0 0 9 0 0 1 2 3 now") == "call [PHONE] now"
     assert redact("Room 0 1234 5678") == "Room 0 1234 5678"  # ten digits after a lone 0: not a UK number
 
 
 def test_a_service_request_is_told_the_complaint_time_limit_does_not_apply(trained_model_dir):
-    from rca.model_store import load_model
-    from rca.triage import triage
+    from rca.model.store import load_model
+    from rca.scoring.triage import triage
 
     res = triage("Please can you collect my bulky waste, an old sofa and a fridge, next week?", config=Config(),
                  bundle=load_model(trained_model_dir), received="2024-03-26 10:00")
@@ -321,7 +320,7 @@ def test_good_calendar_settings_are_read():
 
 @pytest.mark.parametrize("threshold", [7, 0, 1.5])
 def test_a_duplicate_threshold_outside_0_to_1_is_refused(threshold):
-    from rca.score import ScoreSettings
+    from rca.scoring.score import ScoreSettings
 
     with pytest.raises(RcaError) as err:
         ScoreSettings.from_config(config_from_dict({"score": {"duplicate_threshold": threshold}}))

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from rca.cli.main import app
 from rca.config import Config
-from rca.working_days import due_date
+from rca.ingest.working_days import due_date
 
 pytestmark = pytest.mark.model
 runner = CliRunner()
@@ -20,20 +20,20 @@ PHONE = re.compile(r"\b0\d{3,4}\s?\d{3}\s?\d{3,4}\b")
 
 @pytest.fixture(scope="module")
 def bundle(trained_model_dir):
-    from rca.model_store import load_model
+    from rca.model.store import load_model
 
     return load_model(trained_model_dir)
 
 
 @pytest.fixture(scope="module")
 def similar(trained_model_dir):
-    from rca.similar import SimilarIndex
+    from rca.scoring.similar import SimilarIndex
 
     return SimilarIndex.from_model_dir(trained_model_dir)
 
 
 def _triage(text, bundle, similar, **kw):
-    from rca.triage import triage
+    from rca.scoring.triage import triage
 
     return triage(text, bundle=bundle, similar=similar, config=Config(), **kw)
 
@@ -114,7 +114,7 @@ def test_cli_score_keeps_every_row_of_the_demo_year(trained_model_dir, demo_csv,
 def test_triage_many_gives_each_contact_what_triage_gives_it_alone(bundle, similar, demo_small):
     """The server's batched pass must not change any answer: same labels, confidences, evidence,
     similar cases, duplicates and due dates as one-at-a-time triage, empty texts included."""
-    from rca.triage import triage, triage_many
+    from rca.scoring.triage import triage, triage_many
 
     cases = demo_small.cases if hasattr(demo_small, "cases") else demo_small
     texts = [str(t) for t in cases["text"].head(12)]
@@ -134,7 +134,7 @@ def test_triage_many_gives_each_contact_what_triage_gives_it_alone(bundle, simil
 
 def test_triage_many_bad_received_is_a_coded_error(bundle, similar):
     from rca.errors import RcaError
-    from rca.triage import triage_many
+    from rca.scoring.triage import triage_many
 
     with pytest.raises(RcaError) as err:
         triage_many([{"text": "my bin was missed", "received": "not a date"}], bundle=bundle, similar=similar)

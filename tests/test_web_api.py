@@ -5,8 +5,9 @@ import pytest
 from fastapi.testclient import TestClient
 from test_score_fakebundle import FakeBundle, past_cases
 
-from rca.similar import SimilarIndex
-from rca.web.app import create_app, highlight_segments
+from rca.scoring.similar import SimilarIndex
+from rca.web.app import create_app
+from rca.web.routes_pages import highlight_segments
 
 TOKEN = "s3cret-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -104,7 +105,7 @@ def test_the_form_takes_a_complainant_id_for_the_duplicate_check(client):
 
 
 def test_an_over_long_form_gets_the_page_back_with_what_to_fix(client):
-    from rca.web.app import MAX_TEXT_CHARS
+    from rca.web.routes_api import MAX_TEXT_CHARS
 
     r = client.post("/", data={"token": TOKEN, "text": "abc " + "x" * MAX_TEXT_CHARS, "complainant_id": "R9"})
     assert r.status_code == 422 and r.headers["content-type"].startswith("text/html")

@@ -19,7 +19,7 @@ TOKEN = "browser-test-token"
 def server():
     import uvicorn
 
-    from rca.similar import SimilarIndex
+    from rca.scoring.similar import SimilarIndex
     from rca.web.app import create_app
 
     app = create_app(None, bundle=FakeBundle(), similar=SimilarIndex(past_cases()), token=TOKEN)

@@ -93,7 +93,7 @@ def test_in_chromium_the_emergency_flag_and_warnings_are_shown():
     import uvicorn
     from test_score_fakebundle import FakeBundle, past_cases
 
-    from rca.similar import SimilarIndex
+    from rca.scoring.similar import SimilarIndex
     from rca.web.app import create_app
 
     app = create_app(None, bundle=FakeBundle(), similar=SimilarIndex(past_cases()), token=TOKEN)

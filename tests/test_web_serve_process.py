@@ -37,9 +37,9 @@ def _call(url: str, body: dict | None = None, token: str | None = TOKEN) -> tupl
 
 def test_served_triage_matches_the_library_and_needs_the_token(trained_model_dir):
     from rca.config import Config
-    from rca.model_store import load_model
-    from rca.similar import SimilarIndex
-    from rca.triage import triage
+    from rca.model.store import load_model
+    from rca.scoring.similar import SimilarIndex
+    from rca.scoring.triage import triage
 
     port = _port()
     proc = subprocess.Popen([sys.executable, "-m", "rca", "serve", "--model-dir", str(trained_model_dir), "--port", str(port),

@@ -10,8 +10,8 @@ from typing import Annotated, Any, Callable, Optional
 
 import typer
 
-from ..config import Config, load_config
-from ..errors import RcaError
+from rca.config import Config, load_config
+from rca.errors import RcaError
 
 ConfigOpt = Annotated[Optional[Path], typer.Option("--config", "-c", help="rca.toml with column mapping, label spellings, calendar, seed.")]
 TextColumnOpt = Annotated[Optional[str], typer.Option("--text-column", help="Column holding the complaint text (overrides the config).")]

@@ -6,8 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..validate import load_cases
-from .common import ConfigOpt, IdColumnOpt, JsonOpt, ReceivedColumnOpt, TextColumnOpt, build_config, cli_errors, echo_json
+from rca.ingest.validate import load_cases
+from rca.cli.common import ConfigOpt, IdColumnOpt, JsonOpt, ReceivedColumnOpt, TextColumnOpt, build_config, cli_errors, echo_json
 
 
 @cli_errors
@@ -66,7 +66,7 @@ def demo_data(
     years: Annotated[int, typer.Option("--years", help="Consecutive financial years to generate.")] = 1,
 ) -> None:
     """Generate a realistic, seeded demo year of council complaints with its ground truth."""
-    from ..demo_data import generate_demo, write_demo
+    from rca.demo.data import generate_demo, write_demo
 
     demo = generate_demo(seed=seed, n_contacts=n_contacts, first_year=first_year, years=years)
     paths = write_demo(demo, out)

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from .common import cli_errors
+from rca.cli.common import cli_errors
 
 DEMO_DIR = Path("data")
 DEMO_CASES = DEMO_DIR / "demo_cases.csv"
@@ -25,12 +25,12 @@ def demo(
     seed: Annotated[int, typer.Option("--seed", help="Seed for generation and training.")] = 20240401,
 ) -> None:
     """Run the whole job on the bundled demo year: train, score, triage one case, report."""
-    from ..config import Config
-    from ..validate import load_cases
+    from rca.config import Config
+    from rca.ingest.validate import load_cases
 
     t0 = time.perf_counter()
     if not data.exists():
-        from ..demo_data import COMMITTED, generate_demo, write_demo
+        from rca.demo.data import COMMITTED, generate_demo, write_demo
 
         typer.echo(f"[1/5] generating the demo year into {data.parent}/ ...")
         write_demo(generate_demo(**{**COMMITTED, "seed": seed}), data.parent)
@@ -40,17 +40,17 @@ def demo(
     res = load_cases(data, config=cfg, require=("text", "received"))
     typer.echo(f"[2/5] validated {data}: {res.n_read:,} rows read, {res.n_valid:,} valid, {res.n_quarantined:,} quarantined")
 
-    from ..train import train_models
+    from rca.model.train import train_models
 
     typer.echo(f"[3/5] training root cause, escalation reason, acceptability and service into {model_dir} ...")
     # the fixed word n-gram recipe keeps the demo to seconds; `rca train` on a council's own export chooses one
-    # by cross-validation (rca.recipe)
+    # by cross-validation (rca.model.recipe)
     result = train_models(res.cases, targets=None, model_dir=model_dir, config=cfg, recipe="fast")
     for line in _train_lines(result):
         typer.echo(f"      {line}")
 
-    from ..score import score_file
-    from .score_cmd import print_triage, summary_lines
+    from rca.scoring.score import score_file
+    from rca.cli.score_cmd import print_triage, summary_lines
 
     out.mkdir(parents=True, exist_ok=True)
     scored = out / "scored.csv"
@@ -59,17 +59,17 @@ def demo(
     for line in summary_lines(summary):
         typer.echo(f"      {line}")
 
-    from ..model_store import load_model
-    from ..similar import SimilarIndex
-    from ..triage import triage
+    from rca.model.store import load_model
+    from rca.scoring.similar import SimilarIndex
+    from rca.scoring.triage import triage
 
     bundle = load_model(model_dir)
     example = "I have reported the damp and mould in my daughter's bedroom three times and nobody has come out."
     typer.echo(f"      triaging an example: {example!r}")
     print_triage(triage(example, bundle=bundle, config=cfg, similar=SimilarIndex.from_model_dir(model_dir)))
 
-    from ..reports.build import build_report, write_report
-    from .report_cmd import say_alerts, say_skipped
+    from rca.reports.build import build_report, write_report
+    from rca.cli.report_cmd import say_alerts, say_skipped
 
     report_dir = out / "report"
     typer.echo(f"[5/5] writing the annual report into {report_dir} ...")

@@ -15,8 +15,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..errors import RcaError
-from .common import cli_errors
+from rca.errors import RcaError
+from rca.cli.common import cli_errors
 
 embeddings_app = typer.Typer(help="Optional static sentence embeddings (the embeddings extra).", no_args_is_help=True)
 BUILD_HINT = 'Install the build extra with pip install -e ".[embeddings-build]" (needs torch, CPU build is enough).'
@@ -59,7 +59,7 @@ def build_static_model(out: Path, *, source: Path | None = None, pca_dims: int |
 
 def _ship_texts() -> list[str]:
     """Complaint texts to measure the trimming on: the generated demo year (seeded, nothing read from disk)."""
-    from ..demo_data import generate_demo
+    from rca.demo.data import generate_demo
 
     texts = generate_demo(seed=7, n_contacts=3000).cases["text"].dropna().astype(str)
     return texts.sample(min(3000, len(texts)), random_state=0).tolist()
@@ -75,8 +75,8 @@ def build(
 ) -> None:
     """Distil all-MiniLM-L6-v2 into a static embedding model (2-5 minutes on 2 cores, nothing downloaded)."""
     if ship:
-        from ..static_model import SHIPPED
-        from ..static_model_build import build_shipped
+        from rca.text.static_model import SHIPPED
+        from rca.text.static_model_build import build_shipped
 
         target = out or SHIPPED
         info = build_shipped(target, source=source or source_model_path(), texts=_ship_texts(), dims=pca_dims or 128)  # 0 or unset: 128

@@ -6,8 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..errors import RcaError
-from .common import ConfigOpt, IdColumnOpt, JsonOpt, SeedOpt, TextColumnOpt, build_config, cli_errors, echo_json, say_warnings
+from rca.errors import RcaError
+from rca.cli.common import ConfigOpt, IdColumnOpt, JsonOpt, SeedOpt, TextColumnOpt, build_config, cli_errors, echo_json, say_warnings
 
 ModelDirOpt = Annotated[Path, typer.Option("--model-dir", "-m", help="Trained model folder (from `rca train`).")]
 OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Output file (.csv, .xlsx or .parquet).")]
@@ -36,9 +36,9 @@ def redact_cmd(
 
     Every row and column is kept as it was, apart from the redacted text.
     """
-    from ..io import not_the_input, read_table, write_table
-    from ..redact import find_pii, redact_many
-    from ..validate import resolve_mapping
+    from rca.ingest.io import not_the_input, read_table, write_table
+    from rca.text.redact import find_pii, redact_many
+    from rca.ingest.validate import resolve_mapping
 
     cfg = build_config(config, text_column=text_column)
     raw, info = read_table(data, sheet=cfg.sheet, encoding=cfg.encoding)
@@ -81,9 +81,9 @@ def audit_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Rank cases whose recorded code is probably wrong, with the suggested code and the words behind it."""
-    from ..audit import audit_labels
-    from ..io import not_the_input, write_table
-    from ..validate import load_cases
+    from rca.governance.audit import audit_labels
+    from rca.ingest.io import not_the_input, write_table
+    from rca.ingest.validate import load_cases
 
     cfg = build_config(config, text_column=text_column, id_column=id_column, seed=seed)
     res = load_cases(data, config=cfg, require=("text", target))
@@ -134,10 +134,10 @@ def suggest_labels_cmd(
 
     import numpy as np
 
-    from ..active_learning import suggest_labels, target_population
-    from ..io import not_the_input, write_table
-    from ..model_store import load_model
-    from ..validate import load_cases
+    from rca.governance.active_learning import suggest_labels, target_population
+    from rca.ingest.io import not_the_input, write_table
+    from rca.model.store import load_model
+    from rca.ingest.validate import load_cases
 
     _need_model(model_dir)
     cfg = build_config(config, text_column=text_column, id_column=id_column)
@@ -202,8 +202,8 @@ def drift_cmd(
     Cases the model learnt from (the same case id and text as one of its past cases) are not new
     and are left out; the report says how many, and what it could not compare.
     """
-    from ..drift import drift_for_model
-    from ..validate import load_cases
+    from rca.governance.model_drift import drift_for_model
+    from rca.ingest.validate import load_cases
 
     _need_model(model_dir)
     cfg = build_config(config, text_column=text_column, id_column=id_column, seed=seed)
@@ -227,7 +227,7 @@ def model_card_cmd(
     config: ConfigOpt = None,
 ) -> None:
     """Write a plain-English model card (UK Algorithmic Transparency Recording Standard headings)."""
-    from ..model_card import write_model_card
+    from rca.model.card import write_model_card
 
     cfg = build_config(config)
     path = write_model_card(model_dir, config=cfg, path=out)

@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
-from .. import __version__
-from ..errors import RcaError
-from .common import setup_logging
+from rca import __version__
+from rca.errors import RcaError
+from rca.cli.common import setup_logging
 
 app = typer.Typer(
     name="rca",

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import ConfigOpt, IdColumnOpt, JsonOpt, SeedOpt, TextColumnOpt, build_config, cli_errors, echo_json, say_warnings
+from rca.cli.common import ConfigOpt, IdColumnOpt, JsonOpt, SeedOpt, TextColumnOpt, build_config, cli_errors, echo_json, say_warnings
 
 
 
@@ -41,15 +41,15 @@ def report(
     json_out: JsonOpt = False,
 ) -> None:
     """Write the complaints report for a period: every table the annual report needs, themes, trends and a drafted learning section."""
-    from ..reports.build import build_report, write_report
-    from ..reports.records import report_records
-    from ..validate import load_cases
+    from rca.reports.build import build_report, write_report
+    from rca.reports.records import report_records
+    from rca.ingest.validate import load_cases
 
     t0 = time.perf_counter()
     cfg = build_config(config, text_column=text_column, id_column=id_column, seed=seed)
     bundle = None
     if model_dir is not None:
-        from ..model_store import load_model
+        from rca.model.store import load_model
 
         bundle = load_model(model_dir)  # its column names are read where this file has them
         cfg = cfg.with_column_hints((bundle.manifest.get("data") or {}).get("columns"))

@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..errors import RcaError
-from .common import ConfigOpt, IdColumnOpt, JsonOpt, ReceivedColumnOpt, TextColumnOpt, build_config, cli_errors, echo_json
+from rca.errors import RcaError
+from rca.cli.common import ConfigOpt, IdColumnOpt, JsonOpt, ReceivedColumnOpt, TextColumnOpt, build_config, cli_errors, echo_json
 
 ModelDirOpt = Annotated[Path, typer.Option("--model-dir", "-m", help="Trained model folder (from `rca train`).")]
 DEFAULT_MODEL_DIR = Path("models/current")
@@ -35,7 +35,7 @@ def score(
     json_out: JsonOpt = False,
 ) -> None:
     """Tag every case: predicted labels, confidence, review flag, evidence and near-duplicates."""
-    from ..score import score_file
+    from rca.scoring.score import score_file
 
     cfg = build_config(config, text_column=text_column, id_column=id_column, received_column=received_column)
     _need_model(model_dir)
@@ -86,7 +86,7 @@ def print_triage(res: dict) -> None:
     if res.get("ombudsman"):
         typer.echo(f"{'ombudsman':<14} {res['ombudsman']['name']}  ({res['ombudsman']['reason']})")
     sug("root cause", res.get("root_cause"))
-    from ..triage import other_suggestions
+    from rca.scoring.triage import other_suggestions
 
     for target, s in other_suggestions(res).items():  # a council's own targets (theme, category, ...)
         sug(target.replace("_", " ")[:14], s)
@@ -135,9 +135,9 @@ def triage_cmd(
     json_out: JsonOpt = False,
 ) -> None:
     """Suggest complaint or service request, service, route, root cause, due date and similar cases."""
-    from ..model_store import load_model
-    from ..similar import SimilarIndex
-    from ..triage import triage
+    from rca.model.store import load_model
+    from rca.scoring.similar import SimilarIndex
+    from rca.scoring.triage import triage
 
     if file is not None:
         text = _read_text_file(file)
@@ -180,11 +180,11 @@ def serve(
     """Run the intake web page, the review queue and the JSON API (token from --token, RCA_API_TOKEN or the config file's serve token)."""
     import uvicorn
 
-    from ..model_store import verify_folder
-    from ..store.db import absolute_url, configured_url
-    from ..web.auth import ENV_VAR, resolve_token, session_seconds, trusted_user_header
-    from ..web.review_store import open_review_store
-    from ..web.slow_clients import uvicorn_settings
+    from rca.model.store import verify_folder
+    from rca.store.db import absolute_url, configured_url
+    from rca.web.auth import ENV_VAR, resolve_token, session_seconds, trusted_user_header
+    from rca.web.review_store import open_review_store
+    from rca.web.slow_clients import uvicorn_settings
 
     cfg = build_config(config)
     _need_model(model_dir)
@@ -212,7 +212,7 @@ def serve(
     workers = workers or min(2, os.cpu_count() or 1)
     limits = uvicorn_settings(cfg)  # slow clients are timed out: headers, body, idle keep-alive ([serve] *_seconds)
     if workers == 1:
-        from ..web.app import create_app
+        from rca.web.app import create_app
 
         uvicorn.run(create_app(model_dir, config=cfg, token=chosen), host=host, port=port, log_level=log_level, **limits)
         return

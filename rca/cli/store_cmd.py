@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import ConfigOpt, IdColumnOpt, JsonOpt, SeedOpt, TextColumnOpt, build_config, cli_errors, echo_json
+from rca.cli.common import ConfigOpt, IdColumnOpt, JsonOpt, SeedOpt, TextColumnOpt, build_config, cli_errors, echo_json
 
 DbOpt = Annotated[Optional[str], typer.Option(
     "--db", envvar="RCA_STORE_URL",
@@ -33,7 +33,7 @@ store_app = typer.Typer(name="store", help="The case store: cases, model suggest
 @cli_errors
 def init(db: DbOpt = None, config: ConfigOpt = None) -> None:
     """Create the store (or bring its schema up to date) and say where it is."""
-    from ..store.db import current_revision, open_store
+    from rca.store.db import current_revision, open_store
 
     s = open_store(db, config=build_config(config))
     typer.echo(f"store ready at {s.display_url} (schema revision {current_revision(s)})")
@@ -58,7 +58,7 @@ def import_(
 
     Nothing already in the store is overwritten.
     """
-    from ..store import import_export, open_store
+    from rca.store import import_export, open_store
 
     cfg = build_config(config, text_column=text_column, id_column=id_column)
     s = open_store(db, config=cfg)
@@ -90,8 +90,8 @@ def export(
     reviewed_only: Annotated[bool, typer.Option("--reviewed-only", help="Only cases with at least one reviewed code.")] = False,
 ) -> None:
     """Write the cases with their codes in force (reviews beat the originals), in the council's own column names."""
-    from ..store import export_frame, open_store
-    from ..io import write_table
+    from rca.store import export_frame, open_store
+    from rca.ingest.io import write_table
 
     cfg = build_config(config)
     s = open_store(db, config=cfg)
@@ -113,7 +113,7 @@ def queue(
     as_json: JsonOpt = False,
 ) -> None:
     """Show what is waiting for review: totals per target and service, then the next items."""
-    from ..store import open_store, queue_frame, queue_summary
+    from rca.store import open_store, queue_frame, queue_summary
 
     s = open_store(db, config=build_config(config))
     summary = queue_summary(s)
@@ -142,7 +142,7 @@ def queue(
 def next_(officer: OfficerOpt, db: DbOpt = None, config: ConfigOpt = None, target: TargetOpt = None,
           service: ServiceOpt = None, as_json: JsonOpt = False) -> None:
     """Take the next case to review (it is yours until the lease runs out) and show it."""
-    from ..store import next_item, open_store
+    from rca.store import next_item, open_store
 
     cfg = build_config(config)
     s = open_store(db, config=cfg)
@@ -176,8 +176,8 @@ def decide_(
     as_json: JsonOpt = False,
 ) -> None:
     """Confirm or correct a code. Appends to the audit trail; nothing is overwritten."""
-    from ..errors import RcaError
-    from ..store import decide, open_store, record_decision
+    from rca.errors import RcaError
+    from rca.store import decide, open_store, record_decision
 
     cfg = build_config(config)
     if (item is None) == (case_id is None):
@@ -222,8 +222,8 @@ def audit(
     """The audit trail: every decision with who, when, before and after, and the model's suggestion."""
     import pandas as pd
 
-    from ..io import write_table
-    from ..store import decisions_frame, open_store
+    from rca.ingest.io import write_table
+    from rca.store import decisions_frame, open_store
 
     s = open_store(db, config=build_config(config))
     trail = decisions_frame(s, officer=officer, case_id=case_id)
@@ -256,9 +256,9 @@ def retrain(
     as_json: JsonOpt = False,
 ) -> None:
     """Train a model on the store's codes in force: officers' corrections beat the original labels."""
-    from ..model_card import not_evaluated
-    from ..store import open_store
-    from ..store.training_data import retrain_from_store
+    from rca.model.card import not_evaluated
+    from rca.store import open_store
+    from rca.store.training_data import retrain_from_store
 
     cfg = build_config(config, seed=seed)
     s = open_store(db, config=cfg)
@@ -283,9 +283,9 @@ NameArg = Annotated[str, typer.Argument(help="The officer's name as the audit tr
 @cli_errors
 def officers_add(name: NameArg, db: DbOpt = None, config: ConfigOpt = None) -> None:
     """Add an officer (or give a revoked one a new token) and print their token once: it is not kept, only its hash."""
-    from ..store.db import open_store
-    from ..store.officer_names import officer_name
-    from ..store.officers import add_officer
+    from rca.store.db import open_store
+    from rca.store.officer_names import officer_name
+    from rca.store.officers import add_officer
 
     s = open_store(db, config=build_config(config), must_exist=True)
     try:
@@ -300,8 +300,8 @@ def officers_add(name: NameArg, db: DbOpt = None, config: ConfigOpt = None) -> N
 @cli_errors
 def officers_list(db: DbOpt = None, config: ConfigOpt = None, as_json: JsonOpt = False) -> None:
     """Every officer: when added and whether their token is revoked (tokens are never shown again)."""
-    from ..store.db import open_store
-    from ..store.officers import officers_frame
+    from rca.store.db import open_store
+    from rca.store.officers import officers_frame
 
     s = open_store(db, config=build_config(config), must_exist=True)
     try:
@@ -323,8 +323,8 @@ def officers_list(db: DbOpt = None, config: ConfigOpt = None, as_json: JsonOpt =
 @cli_errors
 def officers_revoke(name: NameArg, db: DbOpt = None, config: ConfigOpt = None) -> None:
     """End an officer's token: their sign-in and any open session stop working at once."""
-    from ..store.db import open_store
-    from ..store.officers import revoke_officer
+    from rca.store.db import open_store
+    from rca.store.officers import revoke_officer
 
     s = open_store(db, config=build_config(config), must_exist=True)
     try:

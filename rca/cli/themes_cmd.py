@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import ConfigOpt, SeedOpt, build_config, cli_errors
+from rca.cli.common import ConfigOpt, SeedOpt, build_config, cli_errors
 
 
 @cli_errors
@@ -20,8 +20,8 @@ def themes(
     seed: SeedOpt = None,
 ) -> None:
     """Find themes in a text column: each row's theme, and a table of themes with sizes, key terms and short redacted quotes."""
-    from ..themes.naming_config import theme_renames
-    from ..themes.run import theme_file
+    from rca.reports.themes.naming_config import theme_renames
+    from rca.reports.themes.run import theme_file
 
     cfg = build_config(config, seed=seed)
     res = theme_file(data, text_column=text_column, out=out, n_themes=n_themes, seed=cfg.seed, n_quotes=quotes,

@@ -9,8 +9,8 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from ..errors import RcaError
-from .common import ConfigOpt, IdColumnOpt, JsonOpt, ReceivedColumnOpt, SeedOpt, TextColumnOpt, build_config, cli_errors, echo_json
+from rca.errors import RcaError
+from rca.cli.common import ConfigOpt, IdColumnOpt, JsonOpt, ReceivedColumnOpt, SeedOpt, TextColumnOpt, build_config, cli_errors, echo_json
 
 ModelDirOpt = Annotated[Path, typer.Option("--model-dir", "-m", help="Model folder to write (train) or read (evaluate).")]
 TargetOpt = Annotated[Optional[list[str]], typer.Option("--target", "-t", help="Label column to learn; repeat for several (default: root_cause, escalation_reason, acceptability, service where present).")]
@@ -57,7 +57,7 @@ def model_codes(bundle) -> dict[str, list[str]]:
 
 
 def _load(data: Path, cfg):
-    from ..validate import load_cases
+    from rca.ingest.validate import load_cases
 
     # a labelled row is worth learning from even when its case id repeats (one row per complaint point),
     # or when an optional field (a date) cannot be read: that cell is left blank, with a warning
@@ -67,7 +67,7 @@ def _load(data: Path, cfg):
 
 def set_aside_counts(quarantine) -> dict[str, int]:
     """{"E102 empty text": 3, ...}: how many set-aside rows carry each coded reason."""
-    from ..errors import CATALOGUE
+    from rca.errors import CATALOGUE
 
     counts: dict[str, int] = {}
     for reason in quarantine["reason"] if len(quarantine) else []:
@@ -80,7 +80,7 @@ def set_aside_counts(quarantine) -> dict[str, int]:
 def _set_aside(res, data: Path, qpath: Path | None) -> tuple[dict[str, int], Path | None]:
     """Write the rows training cannot use (no text, blank rows) beside the input, with their
     reasons; refuse with the real reasons when no row is left."""
-    from ..io import not_the_input, write_table
+    from rca.ingest.io import not_the_input, write_table
 
     if qpath is not None:
         not_the_input(qpath, data, option="--quarantine")
@@ -125,8 +125,8 @@ def train(
 
     Rows with no usable text are set aside and written, with the reason, beside the input; an
     unreadable optional cell (a date) is left blank with a warning and its row still learnt from."""
-    from ..recipe import MODES, describe
-    from ..train import summary_metrics, train_models
+    from rca.model.recipe import MODES, describe
+    from rca.model.train import summary_metrics, train_models
 
     cfg = build_config(config, text_column=text_column, id_column=id_column, received_column=received_column, seed=seed)
     if recipe not in MODES or (budget is not None and not budget > 0):
@@ -136,8 +136,8 @@ def train(
         raise RcaError("E204", "give either a DATA file or --from-store URL, not both or neither",
                        hint="e.g. `rca train cases.csv` or `rca train --from-store sqlite:///rca_store.db`")
     if from_store is not None:
-        from ..store import open_store
-        from ..store.training_data import retrain_from_store
+        from rca.store import open_store
+        from rca.store.training_data import retrain_from_store
 
         if recipe != "auto" or budget is not None:
             raise RcaError("E204", "--recipe and --budget apply when training from a DATA file; --from-store runs the "
@@ -200,8 +200,8 @@ def evaluate(
     json_out: JsonOpt = False,
 ) -> None:
     """Score a labelled file with a trained model and report the training metrics for it."""
-    from ..evaluate import evaluate_cases
-    from ..model_store import load_model
+    from rca.model.evaluate import evaluate_cases
+    from rca.model.store import load_model
 
     cfg = build_config(config, text_column=text_column, id_column=id_column, received_column=received_column)
     bundle = load_model(model_dir, alias=alias)

@@ -2,8 +2,10 @@
 themes, trend tests, the watch list and the learning drafts, as tidy frames and
 report tables. Assembly into sections is in `report_sections`.
 
->>> # ta = analyse_text(prepare(cases, period=parse_period("2023-24")), settings=ReportSettings())
->>> # ta.emerging.clusters   # what rose beyond chance in the latest quarter
+Example::
+
+    ta = analyse_text(prepare(cases, period=parse_period("2023-24")), settings=ReportSettings())
+    ta.emerging.clusters   # what rose beyond chance in the latest quarter
 """
 from __future__ import annotations
 
@@ -12,16 +14,16 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..redact import redact
-from . import trends as tr
-from .emerging import Emerging, find_emerging
-from .coverage import day
-from .learning import draft_learning
-from .periods import bin_labels, bins_between
-from .settings import ReportSettings
-from .tables_common import NOT_RECORDED, Prepared, Table, pct
-from ..themes.naming_config import theme_renames
-from .themes import UNASSIGNED, NoThemes, proper_nouns, text_themes
+from rca.text.redact import redact
+from rca.reports.themes import trends as tr
+from rca.reports.themes.emerging import Emerging, find_emerging
+from rca.reports.coverage import day
+from rca.reports.themes.learning import draft_learning
+from rca.reports.periods import bin_labels, bins_between
+from rca.reports.settings import ReportSettings
+from rca.reports.tables.common import NOT_RECORDED, Prepared, Table, pct
+from rca.reports.themes.naming_config import theme_renames
+from rca.reports.themes.section import UNASSIGNED, NoThemes, proper_nouns, text_themes
 
 MIN_TEXTS = 30  # fewer accepted complaints with text than this: no themes from the text
 
@@ -66,7 +68,7 @@ def _bin_edges(ts: pd.Timestamp, by: str) -> tuple[pd.Timestamp, pd.Timestamp]:
 def _window(prep: Prepared, by: str) -> tuple[pd.Timestamp, list[str], list[str]]:
     """Start of the trend window, its bins, and notes on bins the data reaches only in part. Bins are cut to
     the data's first and last date received: a quarter before the export starts is not a quarter of zeros."""
-    from .coverage import EDGE_DAYS
+    from rca.reports.coverage import EDGE_DAYS
 
     start = min(prep.period.start, prep.compare.start) if prep.compare else prep.period.start
     end = prep.period.end
@@ -96,7 +98,7 @@ def _window(prep: Prepared, by: str) -> tuple[pd.Timestamp, list[str], list[str]
 def _drop_missing(bins: list[str], start, end, gaps, by: str) -> tuple[list[str], list[str]]:
     """Bins inside a stretch the export is missing (`Prepared.gaps`) are left out, not shown as zeros; bins
     partly in one are said to be."""
-    from .coverage import EDGE_DAYS
+    from rca.reports.coverage import EDGE_DAYS
 
     edges: dict[str, tuple[pd.Timestamp, pd.Timestamp]] = {}
     for ts in pd.date_range(start.normalize(), pd.Timestamp(end).normalize(), freq="D"):

@@ -4,8 +4,10 @@ and what to watch next quarter. Plain English, at most 900 words and three small
 in the full report. It always follows the members' rules: no case text, counts under the suppression threshold
 shown as "fewer than 5" (tables: "<5").
 
->>> # b = build_briefing(prep, report, population=pop)   # done by build_report: report.briefing
->>> # write_briefing(b, "out/report")                     # briefing.html, briefing.docx
+Example::
+
+    b = build_briefing(prep, report, population=pop)   # done by build_report: report.briefing
+    write_briefing(b, "out/report")                     # briefing.html, briefing.docx
 """
 from __future__ import annotations
 
@@ -14,8 +16,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .changes import key_figure_changes
-from .tables_common import CHANGE, NOT_RECORDED, Prepared, Table, suppress
+from rca.reports.themes.changes import key_figure_changes
+from rca.reports.tables.common import CHANGE, NOT_RECORDED, Prepared, Table, suppress
 
 MAX_WORDS = 900
 FIVE = ("Accepted complaints (stage 1)", "Stage 1 on time %", "Escalation rate to stage 2 %", "Stage 1 uphold rate %",
@@ -50,7 +52,7 @@ def _shown(v) -> bool:
 
 
 def _five(prep: Prepared, small: int) -> Table | None:
-    from .tables import key_figures, suppress_key_figures
+    from rca.reports.tables.catalogue import key_figures, suppress_key_figures
 
     kf = key_figure_changes(prep, suppress_key_figures(key_figures(prep), small=small))
     df = kf.data[kf.data["Measure"].isin(FIVE)].reset_index(drop=True)
@@ -108,7 +110,7 @@ def _changed_most(report, small: int) -> list[str]:
 
 def _actions_by_service(prep: Prepared, small: int) -> Table | None:
     """Records with a corrective action, by service (the five with most), and the actions recorded most."""
-    from ..taxonomy import split_labels
+    from rca.ingest.taxonomy import split_labels
 
     if "corrective_action" not in prep.frame:
         return None
@@ -132,7 +134,7 @@ def _actions_by_service(prep: Prepared, small: int) -> Table | None:
 
 
 def _ombudsman(prep: Prepared, population, small: int) -> tuple[Table | None, list[str], dict]:
-    from .tables_ombudsman import ALL, PER_100K, ombudsman_bodies
+    from rca.reports.tables.ombudsman import ALL, PER_100K, ombudsman_bodies
 
     t = ombudsman_bodies(prep, population)
     if not t.ok:
@@ -220,7 +222,7 @@ def build_briefing(prep: Prepared, report, *, population=None, small: int = 5) -
 # ------------------------------------------------------------------ rendering
 
 def _cell(t: Table, row, col) -> str:
-    from .fmt import cell_text, change_text
+    from rca.reports.render.fmt import cell_text, change_text
 
     if col == CHANGE and t.key == "key_figures":
         m = str(row["Measure"])
@@ -229,7 +231,7 @@ def _cell(t: Table, row, col) -> str:
 
 
 def _blocks(b: Briefing) -> list[dict]:
-    from .fmt import is_numeric_col
+    from rca.reports.render.fmt import is_numeric_col
 
     out = []
     for kind, v in b.blocks:
@@ -254,7 +256,7 @@ def briefing_docx(b: Briefing):
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
-    from .render_docx import a4_document
+    from rca.reports.render.docx import a4_document
 
     doc = a4_document(b.title, side_cm=1.8, top_cm=1.5)
     r = doc.add_paragraph().add_run(b.subtitle)
@@ -294,7 +296,7 @@ def write_briefing(b: Briefing, out_dir) -> dict:
     """briefing.html and briefing.docx in `out_dir`, each written atomically."""
     from pathlib import Path
 
-    from ..io import atomic_path
+    from rca.ingest.io import atomic_path
 
     out = Path(out_dir)
     paths = {"briefing_html": out / "briefing.html", "briefing_docx": out / "briefing.docx"}

@@ -1,8 +1,10 @@
 """Build the annual (or quarterly) complaints report and write it as HTML, Word,
 Excel and PNG charts.
 
->>> # report = build_report(cases, period="2023-24", compare="2022-23", bundle=load_model("models/demo"))
->>> # paths = write_report(report, "out/report")   # {"html": ..., "docx": ..., "xlsx": ..., "chart_...": ...}
+Example::
+
+    report = build_report(cases, period="2023-24", compare="2022-23", bundle=load_model("models/demo"))
+    paths = write_report(report, "out/report")   # {"html": ..., "docx": ..., "xlsx": ..., "chart_...": ...}
 """
 from __future__ import annotations
 
@@ -14,17 +16,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..config import Config
-from ..errors import RcaError
-from . import charts as ch
-from .analysis import analyse_text
-from .changes import key_figure_changes
-from .periods import Period, financial_year, fy_label, parse_period
-from .report_sections import Section, assemble
-from .settings import ReportSettings
-from .linked import suppress_report
-from .tables import SECTIONS, annual_tables, prepare, suppress
-from .tables_common import Table
+from rca.config import Config
+from rca.errors import RcaError
+from rca.reports.render import charts as ch
+from rca.reports.analysis import analyse_text
+from rca.reports.themes.changes import key_figure_changes
+from rca.reports.periods import Period, financial_year, fy_label, parse_period
+from rca.reports.report_sections import Section, assemble
+from rca.reports.settings import ReportSettings
+from rca.reports.linked import suppress_report
+from rca.reports.tables.catalogue import SECTIONS, annual_tables, prepare, suppress
+from rca.reports.tables.common import Table
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +75,7 @@ def _read_population(population) -> pd.DataFrame | None:
         df = population.copy()
         rows = pd.Series(range(2, len(df) + 2), index=df.index)
     else:
-        from ..io import read_table
+        from rca.ingest.io import read_table
 
         file = str(population)
         df, _ = read_table(population)
@@ -132,7 +134,7 @@ def _title(period: Period) -> str:
 
 def _check_period(prep, cases: pd.DataFrame) -> None:
     """A period the data holds no record in is refused: a report of zeros would read as a year without complaints."""
-    from .coverage import day
+    from rca.reports.coverage import day
 
     cov = prep.coverage.get("cur")
     if prep.undated or cov is None or cov.status != "none":
@@ -150,7 +152,7 @@ def build_report(cases: pd.DataFrame, *, period: str | Period, compare: str | Pe
                  title: str | None = None, notes: list[str] | None = None) -> Report:
     """Build every table, theme, trend, chart and the drafted learning section for `period`.
 
-    `cases`: the canonical case frame (`rca.validate.load_cases(...).cases`), labelled and/or scored.
+    `cases`: the canonical case frame (`rca.ingest.validate.load_cases(...).cases`), labelled and/or scored.
     `compare`: the comparison period (e.g. "2022-23"); `by`: trend bins (quarter, month, year).
     `bundle`: a ModelBundle; adds predicted root causes beside the recorded ones.
     `population`: DataFrame or file with ward, population (rates per 1,000 residents).
@@ -200,7 +202,7 @@ def build_report(cases: pd.DataFrame, *, period: str | Period, compare: str | Pe
         theme_counts=text.counts, trend_tests=text.changes, year_tests=text.year_changes, watch=text.watch,
         learning=text.learning, notes=prep.notes + text.coverage_notes + text.notes, methods=methods, suppress_below=small,
         timings=timings, alerts=list(prep.alerts))
-    from .briefing import build_briefing
+    from rca.reports.briefing import build_briefing
 
     report.briefing = build_briefing(prep, report, population=pop, small=settings.suppress_below or 5)
     report.timings["total"] = time.perf_counter() - t0
@@ -243,11 +245,11 @@ def write_report(report: Report, out_dir: str | Path) -> dict[str, Path]:
     """Write report.html, report.docx, report.xlsx, briefing.html, briefing.docx, tables/<key>.csv (one per table)
     and charts/<key>.png into `out_dir`, each file atomically. Returns {"html": path, "docx": ..., "xlsx": ...,
     "briefing_html": ..., "briefing_docx": ..., "csv_<key>": ..., "chart_<key>": ...}."""
-    from ..io import atomic_path, write_table
-    from .fmt import with_unknown
-    from .render_docx import write_docx
-    from .render_html import write_html
-    from .render_xlsx import workbook_tables, write_xlsx
+    from rca.ingest.io import atomic_path, write_table
+    from rca.reports.render.fmt import with_unknown
+    from rca.reports.render.docx import write_docx
+    from rca.reports.render.html import write_html
+    from rca.reports.render.xlsx import workbook_tables, write_xlsx
 
     out = Path(out_dir)
     try:
@@ -260,7 +262,7 @@ def write_report(report: Report, out_dir: str | Path) -> dict[str, Path]:
         paths["docx"] = write_docx(report, out / "report.docx")
         paths["xlsx"] = write_xlsx(report, out / "report.xlsx")
         if report.briefing is not None:
-            from .briefing import write_briefing
+            from rca.reports.briefing import write_briefing
 
             paths.update(write_briefing(report.briefing, out))
         for t in workbook_tables(report):

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .periods import Period
+from rca.reports.periods import Period
 
 # A gap this short between a period's edge and the data's first (or last) record is read as quiet
 # days (a weekend, a bank holiday, Christmas), not as a period the export does not reach.

@@ -21,7 +21,9 @@ with the links below) and withholds more where a small count could still be work
 
 A link is used only where the counts agree (so a table built another way is never audited against a wrong sum).
 
->>> # groups = suppress_report(annual_tables(prep), small=5)
+Example::
+
+    groups = suppress_report(annual_tables(prep), small=5)
 """
 from __future__ import annotations
 
@@ -31,8 +33,8 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from .suppression import SECONDARY, _groups, _is_marker, complement_col, hide_rates, protect, suppress
-from .tables_common import Table
+from rca.reports.suppression import SECONDARY, sum_groups, is_marker, complement_col, hide_rates, protect, suppress
+from rca.reports.tables.common import Table
 
 log = logging.getLogger(__name__)
 
@@ -169,7 +171,7 @@ def links(tables: dict[str, Table]) -> _Links:
 def _count_cells(t: Table) -> tuple[list[int], list[str]]:
     """Rows and columns of a table's counts (the key figures: the count measures, every period column)."""
     if t.key == KF:
-        from .tables import counts_in_figures
+        from rca.reports.tables.catalogue import counts_in_figures
 
         return sorted(counts_in_figures(t.data)), list(t.data.columns[1:])
     return list(range(len(t.data))), [c for c in t.counts if c in t.data]
@@ -202,7 +204,7 @@ def suppress_linked(tables: dict[str, Table], shown: dict[str, Table], *, small:
             for i in rows:
                 value[(k, i, c)] = _number(df.at[i, c])
                 s = sup[k].at[i, c]
-                if _is_marker(s):
+                if is_marker(s):
                     hidden.add((k, i, c))
                     if s.startswith("<"):
                         bounded.add((k, i, c))
@@ -221,7 +223,7 @@ def suppress_linked(tables: dict[str, Table], shown: dict[str, Table], *, small:
         if k == KF:
             continue
         n = len(df)
-        for parts, tot in _groups(t, df):
+        for parts, tot in sum_groups(t, df):
             if tot[0] == n and (k, tot[1]) in L.replaced:
                 continue
             if tot[0] == n:  # a total another table publishes, not linked here: read as shown
@@ -250,7 +252,7 @@ def suppress_linked(tables: dict[str, Table], shown: dict[str, Table], *, small:
         t = tables[k]
         if k != KF:
             _, cols = _count_cells(t)
-            withheld = pd.DataFrame({c: sup[k][c].map(_is_marker) for c in cols}, index=sup[k].index)
+            withheld = pd.DataFrame({c: sup[k][c].map(is_marker) for c in cols}, index=sup[k].index)
             sup[k] = hide_rates(t, sup[k], withheld, small=small)
         out[k] = replace(shown[k], data=sup[k])
     if KF in sup:  # a key-figure rate gives its count away where its table withholds it
@@ -259,7 +261,7 @@ def suppress_linked(tables: dict[str, Table], shown: dict[str, Table], *, small:
         for rate, cells in L.rates:
             if df is None or rate is None or any(c is None for c in cells):
                 continue
-            if any(_is_marker(sup[c[0]].at[c[1], c[2]]) for c in cells if c[0] in sup and c[2] in sup[c[0]]):
+            if any(is_marker(sup[c[0]].at[c[1], c[2]]) for c in cells if c[0] in sup and c[2] in sup[c[0]]):
                 if df.at[rate[1], rate[2]] is not None:
                     df[rate[2]] = df[rate[2]].astype(object)
                     df.at[rate[1], rate[2]] = "–"
@@ -272,7 +274,7 @@ def suppress_linked(tables: dict[str, Table], shown: dict[str, Table], *, small:
 def suppress_report(groups: dict[str, list[Table]], *, small: int) -> dict[str, list[Table]]:
     """The members' version of every table of the report (section -> tables): each suppressed on its own, then the
     linked ones audited together (`suppress_linked`)."""
-    from .tables import suppress_key_figures
+    from rca.reports.tables.catalogue import suppress_key_figures
 
     if small <= 1:
         return groups

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..errors import RcaError
+from rca.errors import RcaError
 
 _FY = re.compile(r"^\s*(?:fy\s*)?(\d{4})\s*[-/]\s*(\d{2}|\d{4})\s*(?:\s+(q[1-4]|h[12]))?\s*$", re.IGNORECASE)
 _RANGE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s*\.\.\s*(\d{4}-\d{2}-\d{2})\s*$")

@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import charts as ch
-from . import trends as tr
-from .analysis import TextAnalysis
-from .layout import changes_in_words, place
-from .learning import fmt_count
-from .tables import SECTIONS
-from .tables_common import Prepared, Table, pct, suppress
+from rca.reports.render import charts as ch
+from rca.reports.themes import trends as tr
+from rca.reports.analysis import TextAnalysis
+from rca.reports.render.layout import changes_in_words, place
+from rca.reports.themes.learning import fmt_count
+from rca.reports.tables.catalogue import SECTIONS
+from rca.reports.tables.common import Prepared, Table, suppress
 
 
 @dataclass
@@ -233,7 +233,7 @@ def _learning(s: Section, ta: TextAnalysis, *, members: bool) -> None:
 
 
 def _about(s: Section, prep: Prepared, groups, ta: TextAnalysis, *, members: bool, by: str, small: int) -> None:
-    from .coverage import day
+    from rca.reports.coverage import day
 
     if prep.undated:
         s.add("p", "Period: none could be applied. The export has no date received, so every figure is over all records in the file, undated.")

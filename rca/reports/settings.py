@@ -1,4 +1,4 @@
-"""The [report] table of the config, with defaults and validation.
+"""The [report] table of the config: its keys, defaults and ranges are `rca.settings.ReportSection`.
 
 Example rca.toml::
 
@@ -12,49 +12,26 @@ Example rca.toml::
     emerging_latest = "bin"     # "bin": latest quarter vs earlier ones; "period": period vs comparison period
     watch_min_count = 5         # a watch-list theme needs this many complaints in the latest bin
     quotes = 3                  # redacted quotes per theme (officers' version only)
+
+>>> from rca.config import config_from_dict
+>>> ReportSettings.from_config(config_from_dict({"report": {"quotes": 2}})).quotes
+2
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
-from ..config import Config
-from ..errors import RcaError
+from rca.config import Config
+from rca.settings import ReportSection
+
+__all__ = ["ReportSettings"]
 
 
 @dataclass
-class ReportSettings:
-    suppress_below: int = 5
-    suppress_officers: bool = False
-    n_themes: int = 10
-    emerging_min_count: int = 10
-    emerging_min_ratio: float = 2.0
-    emerging_alpha: float = 0.01
-    emerging_latest: str = "bin"
-    watch_min_count: int = 5
-    quotes: int = 3
+class ReportSettings(ReportSection):
+    """What `rca report` reads from `[report]`, defaults filled in."""
 
     @classmethod
     def from_config(cls, config: Config | None) -> "ReportSettings":
-        table = (config or Config()).section("report")
-        out = cls()
-        source = getattr(config, "source", None)
-        for name, default in asdict(out).items():
-            if name not in table:
-                continue
-            value = table[name]
-            if isinstance(default, bool):
-                ok = isinstance(value, bool)
-            elif isinstance(default, str):
-                ok = value in ("bin", "period")
-            elif isinstance(default, int):
-                ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
-            else:
-                ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
-            if not ok:
-                raise RcaError("E202", f"[report] {name} must be like {default!r}, got {value!r}", file=source, column=name)
-            setattr(out, name, type(default)(value))
-        if not 0 < out.emerging_alpha < 1:
-            raise RcaError("E202", f"[report] emerging_alpha must be between 0 and 1, got {out.emerging_alpha}", file=source, column="emerging_alpha")
-        if out.n_themes < 1 or out.emerging_min_count < 1 or out.emerging_min_ratio < 1:
-            raise RcaError("E202", "[report] n_themes and emerging_min_count must be >= 1 and emerging_min_ratio >= 1", file=source)
-        return out
+        """The config's `[report]` table; E202 for an unknown key or a value of the wrong type or out of range."""
+        return (config or Config()).section_as(cls, "report")

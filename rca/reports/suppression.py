@@ -4,7 +4,12 @@ Counts from 1 to `small` - 1 are shown as "<5"; where a table publishes a sum (a
 total row), a second count is withheld as "[c]" so the small one cannot be worked out by
 subtraction; rates over withheld counts or over fewer than `small` cases are shown as "–".
 
->>> # suppress(table, small=5)   # -> a copy of the Table, ready for councillors
+>>> import pandas as pd
+>>> from rca.reports.tables.common import Table
+>>> table = Table(key="by_service", title="Complaints by service", counts=("n",),
+...               data=pd.DataFrame({"service": ["Waste", "Parking"], "n": [12, 3]}))
+>>> suppress(table, small=5).data["n"].tolist()   # a copy of the Table, ready for councillors
+[12, '<5']
 """
 from __future__ import annotations
 
@@ -17,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .tables_common import Table
+    from rca.reports.tables.common import Table
 
 log = logging.getLogger(__name__)
 
@@ -30,11 +35,11 @@ def suppressed_label(small: int = SMALL) -> str:
     return f"<{small}"
 
 
-def _is_marker(v) -> bool:
+def is_marker(v) -> bool:
     return isinstance(v, str) and (v.startswith("<") or v == SECONDARY)
 
 
-def _groups(table: Table, df: pd.DataFrame) -> list[tuple[list[tuple[int, str]], tuple[int, str]]]:
+def sum_groups(table: Table, df: pd.DataFrame) -> list[tuple[list[tuple[int, str]], tuple[int, str]]]:
     """The published sums of a table as (part cells, total cell), cells as (row position, column). A total
     published in another table (`Table.known_totals`) sits in a row after the table's own (`len(df)`); the count
     a table implies but does not print (`Table.complements`: responded − on time, the late responses) sits in a
@@ -182,7 +187,7 @@ def secondary_suppress(table: Table, values: pd.DataFrame, hidden: pd.DataFrame,
     Returns the mask of the extra cells."""
     cols = list(hidden.columns)
     if groups is None:
-        groups = _groups(table, values)
+        groups = sum_groups(table, values)
     n = len(values)
     cell_value = {(i, c): float(values[c].iat[i]) for c in cols for i in range(n)}
     shown_hidden = {(i, c) for c in cols for i in np.flatnonzero(hidden[c].to_numpy())}
@@ -216,7 +221,7 @@ def count_values(table: Table, df: pd.DataFrame | None = None) -> pd.DataFrame:
     """The count columns of a table as numbers (NaN for a marker or a blank)."""
     df = table.data if df is None else df
     cols = [c for c in table.counts if c in df]
-    return pd.DataFrame({c: pd.to_numeric(df[c].where(~df[c].map(_is_marker), np.nan), errors="coerce") for c in cols}, index=df.index)
+    return pd.DataFrame({c: pd.to_numeric(df[c].where(~df[c].map(is_marker), np.nan), errors="coerce") for c in cols}, index=df.index)
 
 
 def unprinted_values(table: Table, values: pd.DataFrame) -> pd.DataFrame | None:
@@ -267,10 +272,10 @@ def suppress(table: Table, *, small: int = SMALL) -> Table:
     df = table.data.copy().reset_index(drop=True)
     cols = [c for c in table.counts if c in df]
     values = count_values(table, df)
-    hidden = pd.DataFrame({c: (values[c].gt(0) & values[c].lt(small)) | df[c].map(_is_marker) for c in cols}, index=df.index)
+    hidden = pd.DataFrame({c: (values[c].gt(0) & values[c].lt(small)) | df[c].map(is_marker) for c in cols}, index=df.index)
     extra = secondary_suppress(table, values, hidden, small=small, unprinted=unprinted_values(table, values))
     for c in cols:
-        marked = df[c].map(_is_marker)
+        marked = df[c].map(is_marker)
         small_mask = hidden[c] & ~marked
         if small_mask.any() or extra[c].any():
             df[c] = df[c].astype(object)

@@ -4,8 +4,10 @@ SQLite by default (one file, no server); PostgreSQL when given a
 ``postgresql://`` URL (driven by psycopg 3). Opening a store runs the
 package's Alembic migrations up to the newest revision.
 
->>> # store = open_store("sqlite:///reviews.db")       # or a plain file path
->>> # store = open_store("postgresql://rca@db.council.local/complaints")
+Example::
+
+    store = open_store("sqlite:///reviews.db")       # or a plain file path
+    store = open_store("postgresql://rca@db.council.local/complaints")
 """
 from __future__ import annotations
 
@@ -22,8 +24,8 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..config import Config
-from ..errors import RcaError
+from rca.config import Config
+from rca.errors import RcaError
 
 log = logging.getLogger(__name__)
 
@@ -194,7 +196,9 @@ def open_store(url: str | None = None, *, config: Config | None = None, migrate_
     """Open (and by default migrate) the case store at `url`. With `must_exist`, a SQLite file that is not there
     or a database no rca store was made in is E504 (nothing is created).
 
-    >>> # store = open_store("sqlite:///reviews.db")
+    Example::
+
+        store = open_store("sqlite:///reviews.db")
     """
     resolved = resolve_url(url, config=config)
     if must_exist and make_url(resolved).get_backend_name() == "sqlite":

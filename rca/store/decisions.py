@@ -7,8 +7,10 @@ complaint"). A decision is never edited: a later one on the same case and
 target supersedes it, and `current_codes` (the `current_codes` view) gives
 the code in force — the latest decision, else the latest imported code.
 
->>> # decide(store, item_id, officer="a.khan", action="corrected", label="Delay in doing something")
->>> # current_codes(store, targets=["root_cause"])
+Example::
+
+    decide(store, item_id, officer="a.khan", action="corrected", label="Delay in doing something")
+    current_codes(store, targets=["root_cause"])
 """
 from __future__ import annotations
 
@@ -19,12 +21,12 @@ from typing import Any, Iterable
 import pandas as pd
 from sqlalchemy import or_, select, update
 
-from ..config import Config
-from ..errors import RcaError
-from ..taxonomy import MULTI_SEP, load_taxonomy, split_labels
-from .db import Store, utcnow
-from .officer_names import MAX_OFFICER, officer_name  # noqa: F401  (MAX_OFFICER: the web forms read it here)
-from .models import ACTIONS, Case, Decision, Lease, OriginalLabel, ReviewItem, Suggestion, current_codes as codes_view
+from rca.config import Config
+from rca.errors import RcaError
+from rca.ingest.taxonomy import MULTI_SEP, load_taxonomy, split_labels
+from rca.store.db import Store, utcnow
+from rca.store.officer_names import MAX_OFFICER, officer_name  # noqa: F401  (MAX_OFFICER: the web forms read it here)
+from rca.store.models import ACTIONS, Case, Decision, Lease, OriginalLabel, ReviewItem, Suggestion, current_codes as codes_view
 
 NOT_COMPLAINT_LABEL = "Service request or enquiry - not a complaint"
 ACCEPTABILITY = "acceptability"

@@ -9,7 +9,9 @@ by whom and when, what changed, and the officers' comments
 (`rca_review_comments`: "target (officer): comment", oldest first). A team
 follows a corrected service (see `derived.follow_service`).
 
->>> # export_cases(open_store(), "reviewed.xlsx", config=load_config("rca.toml"))
+Example::
+
+    export_cases(open_store(), "reviewed.xlsx", config=load_config("rca.toml"))
 """
 from __future__ import annotations
 
@@ -19,14 +21,14 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
-from ..config import Config
-from ..io import write_table
-from ..schema import DATETIME_FIELDS, SOURCE_ROW
-from ..taxonomy import MULTI_SEP, split_labels
-from .db import Store
-from .decisions import current_codes, decisions_frame
-from .models import Import
-from .training_data import LABEL_SOURCE, cases_for_training
+from rca.config import Config
+from rca.ingest.io import write_table
+from rca.schema import DATETIME_FIELDS, SOURCE_ROW
+from rca.ingest.taxonomy import MULTI_SEP, split_labels
+from rca.store.db import Store
+from rca.store.decisions import current_codes, decisions_frame
+from rca.store.models import Import
+from rca.store.training_data import LABEL_SOURCE, cases_for_training
 
 AUDIT_COLUMNS = ("rca_label_source", "rca_reviewed_by", "rca_reviewed_at", "rca_review_notes", "rca_review_comments")
 
@@ -75,7 +77,7 @@ def _first_previous(store: Store) -> dict[tuple[str, str], str | None]:
     The review note says what the officers changed: from the code the case had
     before anyone reviewed it. (The latest imported code is not that: an export of
     this store, imported again, carries the officers' codes.)"""
-    from .models import Case, Decision
+    from rca.store.models import Case, Decision
 
     out: dict[tuple[str, str], str | None] = {}
     with store.session() as sess:

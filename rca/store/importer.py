@@ -11,8 +11,10 @@ already in the trail, and recording it as the council's would rewrite history.
 rca's export columns (`rca_label_source`, `rca_reviewed_by`, ...) are kept
 with a new case, so its export carries the review trail on.
 
->>> # res = import_export(open_store(), "scored.csv", config=load_config("rca.toml"))
->>> # res.n_new_cases, res.n_suggestions, res.n_review_items
+Example::
+
+    res = import_export(open_store(), "scored.csv", config=load_config("rca.toml"))
+    res.n_new_cases, res.n_suggestions, res.n_review_items
 """
 from __future__ import annotations
 
@@ -27,24 +29,24 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import and_, insert, select, update
 
-from ..config import Config
-from ..errors import RcaError
-from ..model_store import sha256_file
-from ..schema import DEFAULT_TARGETS, SOURCE_ROW
-from ..taxonomy import split_labels
-from .db import Store, utcnow
-from .models import Case, Decision, Import, Lease, OriginalLabel, ReviewItem, Suggestion
-from .ranking import RankInput, rank_priorities
+from rca.config import Config
+from rca.errors import RcaError
+from rca.model.store import sha256_file
+from rca.schema import DEFAULT_TARGETS, SOURCE_ROW
+from rca.ingest.taxonomy import split_labels
+from rca.store.db import Store, utcnow
+from rca.store.models import Case, Decision, Import, Lease, OriginalLabel, ReviewItem, Suggestion
+from rca.store.ranking import RankInput, rank_priorities
 
 log = logging.getLogger(__name__)
 
 # Recorded codes kept as original labels (plus any scored target and config.multi_label).
 CODE_FIELDS = DEFAULT_TARGETS + ("outcome", "corrective_action", "delay_reason")
-# `rca score` writes rca.score.output_columns: <target>_predicted/_confidence/_review/_evidence.
+# `rca score` writes rca.scoring.score.output_columns: <target>_predicted/_confidence/_review/_evidence.
 # `_needs_review` is read as a synonym of `_review` (hand-made or older files).
 SCORE_SUFFIXES = ("_predicted", "_confidence", "_review", "_needs_review", "_evidence")
 MODEL_VERSION_COLUMNS = ("model_version", "rca_model_version")
-SCORE_EXTRA_COLUMNS = ("duplicate", "duplicate_of", "duplicate_reason")  # rca.duplicates.DUP_COLUMNS
+SCORE_EXTRA_COLUMNS = ("duplicate", "duplicate_of", "duplicate_reason")  # rca.scoring.duplicates.DUP_COLUMNS
 _TRUE = {"true", "1", "yes", "y", "t"}
 _CHUNK = 500
 
@@ -133,7 +135,7 @@ def import_export(store: Store, path: str | Path, *, config: Config | None = Non
     `n_quarantined` and written to `quarantine_path` when given. The same file
     (by SHA-256) is not imported twice unless `force`.
     """
-    from ..validate import load_cases
+    from rca.ingest.validate import load_cases
 
     path = Path(path)
     config = config or Config()
@@ -166,7 +168,7 @@ def export_spellings(path: Path, cases: pd.DataFrame, mapping: dict[str, str], *
                      encoding: str | None = None) -> dict[str, dict[str, str]]:
     """{field: {canonical code: the spelling the export used most}} for the code
     fields, where the two differ; read back from the raw file row by row."""
-    from ..io import read_table
+    from rca.ingest.io import read_table
 
     fields = [f for f in CODE_FIELDS + tuple(config.multi_label) if f in mapping and f in cases.columns]
     if not fields or SOURCE_ROW not in cases.columns:
@@ -196,24 +198,77 @@ def export_spellings(path: Path, cases: pd.DataFrame, mapping: dict[str, str], *
     return out
 
 
+@dataclass
+class _Plan:
+    """What an import reads from each row, and the store's rules for it."""
+
+    source: str
+    kind: str  # "labelled" | "scored"
+    targets: list[str]  # the scored targets
+    code_fields: list[str]  # recorded codes kept as original labels
+    data_cols: list[str]  # the case record's own columns, kept with a new case
+    version_col: str | None  # the column naming the model that scored each row
+    model_version: str | None
+    queue_disagreements: bool
+    queue_order: str
+    now: datetime
+    import_id: int | None = None
+
+
+@dataclass
+class _Found:
+    """What the chunks of one import add up to tell: review items to queue and warnings' examples."""
+
+    pending: list[RankInput] = field(default_factory=list)
+    other_text: list[str] = field(default_factory=list)  # ids of stored cases this file gives other words
+    overruled: list[str] = field(default_factory=list)  # ids whose code here differs from an officer's decision in force
+
+
 def import_frame(store: Store, cases: pd.DataFrame, *, source: str = "frame", config: Config | None = None,
                  model_version: str | None = None, imported_by: str | None = None, sha256: str | None = None,
                  columns: dict[str, str] | None = None, spellings: dict[str, dict[str, str]] | None = None) -> ImportResult:
     """Add a canonical case frame (optionally with scored columns) in one transaction."""
-    config = config or Config()
+    plan = _plan(cases, config or Config(), source=source, model_version=model_version)
+    result = ImportResult(source=source, kind=plan.kind, n_rows=len(cases), targets=plan.targets)
+    cases = _with_unique_ids(cases, source)
+    found = _Found()
+    with store.session() as sess:
+        imp = Import(source=source[:500], sha256=sha256, kind=plan.kind, model_version=model_version, imported_by=imported_by,
+                     imported_at=plan.now, n_rows=len(cases), n_new_cases=0, n_suggestions=0, n_review_items=0,
+                     columns=dict(columns or {}), spellings=dict(spellings or {}))
+        sess.add(imp)
+        sess.flush()
+        result.import_id = plan.import_id = imp.id
+        for start in range(0, len(cases), _CHUNK):
+            _import_chunk(sess, cases.iloc[start : start + _CHUNK], plan, result, found)
+        if found.pending:
+            result.n_review_items = _enqueue(sess, found.pending, order=plan.queue_order, now=plan.now)
+        result.warnings += _import_warnings(source, found)
+        imp.n_new_cases = result.n_new_cases
+        imp.n_suggestions = result.n_suggestions
+        imp.n_review_items = result.n_review_items
+    log.info("imported %s: %d new cases, %d suggestions, %d review items", source, result.n_new_cases, result.n_suggestions, result.n_review_items)
+    return result
+
+
+def _plan(cases: pd.DataFrame, config: Config, *, source: str, model_version: str | None) -> _Plan:
+    """Which columns are codes, suggestions and the case record, and the [store] rules."""
     targets = scored_targets(cases.columns)
-    kind = "scored" if targets else "labelled"
-    result = ImportResult(source=source, kind=kind, n_rows=len(cases), targets=targets)
     store_cfg = config.section("store")
     extra_codes = [str(t) for t in store_cfg.get("targets", [])]
     code_fields = [c for c in dict.fromkeys(list(CODE_FIELDS) + list(config.multi_label) + targets + extra_codes) if c in cases.columns]
     skip_cols = {f"{t}{s}" for t in targets for s in SCORE_SUFFIXES} | {"rca_issues", *MODEL_VERSION_COLUMNS}
     if targets:  # scoring's own flags are not part of the council's case record
         skip_cols |= set(SCORE_EXTRA_COLUMNS)
-    data_cols = [c for c in cases.columns if c not in skip_cols]
-    version_col = next((c for c in MODEL_VERSION_COLUMNS if c in cases.columns), None)
-    queue_disagreements = bool(store_cfg.get("queue_disagreements", True))
-    now = utcnow()
+    return _Plan(source=source, kind="scored" if targets else "labelled", targets=targets, code_fields=code_fields,
+                 data_cols=[c for c in cases.columns if c not in skip_cols],
+                 version_col=next((c for c in MODEL_VERSION_COLUMNS if c in cases.columns), None),
+                 model_version=model_version, queue_disagreements=bool(store_cfg.get("queue_disagreements", True)),
+                 queue_order=str(store_cfg.get("queue_order", "useful")), now=utcnow())
+
+
+def _with_unique_ids(cases: pd.DataFrame, source: str) -> pd.DataFrame:
+    """The frame with a case id on every row (its row number when it has none); an id on two rows is E104."""
     if "case_id" not in cases.columns:
         cases = cases.assign(case_id=cases[SOURCE_ROW].astype(str) if SOURCE_ROW in cases.columns else [str(i + 2) for i in range(len(cases))])
     dup = cases["case_id"].astype(str).duplicated(keep=False)
@@ -223,119 +278,132 @@ def import_frame(store: Store, cases: pd.DataFrame, *, source: str = "frame", co
         ids = sorted(set(cases.loc[dup, "case_id"].astype(str)))
         raise RcaError("E104", f"{len(ids)} case ids appear more than once, e.g. {', '.join(ids[:5])}", file=source,
                        row=row, column="case_id", value=ids[0])
-    cases = cases.reset_index(drop=True)
+    return cases.reset_index(drop=True)
 
-    with store.session() as sess:
-        imp = Import(source=source[:500], sha256=sha256, kind=kind, model_version=model_version, imported_by=imported_by,
-                     imported_at=now, n_rows=len(cases), n_new_cases=0, n_suggestions=0, n_review_items=0,
-                     columns=dict(columns or {}), spellings=dict(spellings or {}))
-        sess.add(imp)
-        sess.flush()
-        result.import_id = imp.id
-        pending: list[RankInput] = []
-        other_text: list[str] = []  # ids of stored cases this file gives other words
-        overruled: list[str] = []  # ids whose code here differs from an officer's decision in force
-        for start in range(0, len(cases), _CHUNK):
-            chunk = cases.iloc[start : start + _CHUNK]
-            ids = [str(x) for x in chunk["case_id"]]
-            stored = {r.case_id: r for r in sess.execute(select(Case.case_id, Case.id, Case.text).where(Case.case_id.in_(ids)))}
-            existing = {cid: r.id for cid, r in stored.items()}
-            new_rows = []
-            for rec in chunk.to_dict("records"):
-                cid = str(rec["case_id"])
-                if cid in existing:
-                    if _words(stored[cid].text) != _words(_clean(rec.get("text"))):
-                        other_text.append(cid)
-                    continue
-                received = _clean(rec.get("received"))
-                new_rows.append({
-                    "case_id": cid[:200],
-                    "received": pd.Timestamp(received).to_pydatetime() if received else None,
-                    "service": _label(rec.get("service")),
-                    "stage": _label(rec.get("stage")),
-                    "text": str(_clean(rec.get("text")) or ""),
-                    "data": {c: _clean(rec.get(c)) for c in data_cols},
-                    "import_id": imp.id,
-                    "created_at": now,
-                })
-            if new_rows:
-                for row in sess.execute(insert(Case).returning(Case.id, Case.case_id), new_rows):
-                    existing[row.case_id] = row.id
-            result.n_new_cases += len(new_rows)
-            result.n_existing_cases += len(chunk) - len(new_rows)
-            pks = [existing[c] for c in ids]
-            latest = _latest_originals(sess, pks)
-            decided = _decided_codes(sess, pks)
-            open_items = _open_item_pairs(sess, pks)
 
-            label_rows = []
-            for rec, pk in zip(chunk.to_dict("records"), pks):
-                for t in code_fields:
-                    lab = _label(rec.get(t))
-                    if lab is None or ((pk, t) in decided and _same_codes(decided[(pk, t)], lab)):
-                        # an officer's decision coming back (rca's own export imported again),
-                        # not a code the council recorded: recording it would rewrite the trail
-                        continue
-                    if (pk, t) in decided and (latest.get((pk, t)) is None or not _same_codes(latest[(pk, t)], lab)):
-                        overruled.append(f"{rec['case_id']} ({t})")
-                    if latest.get((pk, t)) is None or not _same_codes(latest[(pk, t)], lab):
-                        label_rows.append({"case_pk": pk, "target": t, "label": lab[:1000], "import_id": imp.id})
-                        latest[(pk, t)] = lab
-            if label_rows:
-                sess.execute(insert(OriginalLabel), label_rows)
-            result.n_labels += len(label_rows)
+def _import_chunk(sess, chunk: pd.DataFrame, plan: _Plan, result: ImportResult, found: _Found) -> None:
+    """One chunk of rows: its new cases, then their recorded codes, then the model's suggestions."""
+    records = chunk.to_dict("records")
+    ids = [str(x) for x in chunk["case_id"]]
+    pks = _add_cases(sess, records, ids, plan, result, found)
+    latest = _latest_originals(sess, pks)
+    decided = _decided_codes(sess, pks)
+    open_items = _open_item_pairs(sess, pks)
+    _add_labels(sess, records, pks, plan, result, found, latest=latest, decided=decided)
+    _add_suggestions(sess, records, pks, plan, result, found, latest=latest, decided=decided, open_items=open_items)
 
-            sugg_rows = []
-            for rec, pk in zip(chunk.to_dict("records"), pks):
-                row_version = _label(rec.get(version_col)) if version_col else None
-                for t in targets:
-                    lab = _label(rec.get(f"{t}_predicted"))
-                    conf = _float(rec.get(f"{t}_confidence"))
-                    review = _bool(rec.get(f"{t}_review", rec.get(f"{t}_needs_review")))
-                    if lab is None and conf is None:
-                        continue
-                    sugg_rows.append({
-                        "case_pk": pk, "target": t, "label": lab[:1000] if lab else None, "confidence": conf,
-                        "needs_review": review, "evidence": _label(rec.get(f"{t}_evidence")),
-                        "model_version": row_version or model_version, "import_id": imp.id, "created_at": now,
-                    })
-            if not sugg_rows:
+
+def _add_cases(sess, records: list[dict], ids: list[str], plan: _Plan, result: ImportResult, found: _Found) -> list[int]:
+    """Insert the cases not yet stored (a stored case keeps its first row); each row's case key."""
+    stored = {r.case_id: r for r in sess.execute(select(Case.case_id, Case.id, Case.text).where(Case.case_id.in_(ids)))}
+    existing = {cid: r.id for cid, r in stored.items()}
+    new_rows = []
+    for rec in records:
+        cid = str(rec["case_id"])
+        if cid in existing:
+            if _words(stored[cid].text) != _words(_clean(rec.get("text"))):
+                found.other_text.append(cid)
+            continue
+        received = _clean(rec.get("received"))
+        new_rows.append({
+            "case_id": cid[:200],
+            "received": pd.Timestamp(received).to_pydatetime() if received else None,
+            "service": _label(rec.get("service")),
+            "stage": _label(rec.get("stage")),
+            "text": str(_clean(rec.get("text")) or ""),
+            "data": {c: _clean(rec.get(c)) for c in plan.data_cols},
+            "import_id": plan.import_id,
+            "created_at": plan.now,
+        })
+    if new_rows:
+        for row in sess.execute(insert(Case).returning(Case.id, Case.case_id), new_rows):
+            existing[row.case_id] = row.id
+    result.n_new_cases += len(new_rows)
+    result.n_existing_cases += len(records) - len(new_rows)
+    return [existing[c] for c in ids]
+
+
+def _add_labels(sess, records: list[dict], pks: list[int], plan: _Plan, result: ImportResult, found: _Found, *,
+                latest: dict[tuple[int, str], str], decided: dict[tuple[int, str], str | None]) -> None:
+    """Record each code that differs from the case's latest recorded one (`latest` follows)."""
+    label_rows = []
+    for rec, pk in zip(records, pks):
+        for t in plan.code_fields:
+            lab = _label(rec.get(t))
+            if lab is None or ((pk, t) in decided and _same_codes(decided[(pk, t)], lab)):
+                # an officer's decision coming back (rca's own export imported again),
+                # not a code the council recorded: recording it would rewrite the trail
                 continue
-            sugg_ids = [r.id for r in sess.execute(insert(Suggestion).returning(Suggestion.id, sort_by_parameter_order=True), sugg_rows)]
-            result.n_suggestions += len(sugg_rows)
-            for sid, s in zip(sugg_ids, sugg_rows):
-                key = (s["case_pk"], s["target"])
-                original = latest.get(key)
-                disagrees = original is not None and s["label"] is not None and not _same_codes(original, s["label"])
-                if key in open_items:
-                    # a case scored again while it waits: the officer sees, and confirms, the newest suggestion
-                    if open_items[key] is not None:
-                        sess.execute(update(ReviewItem).where(ReviewItem.id == open_items[key]).values(suggestion_id=sid))
-                        result.n_items_updated += 1
-                    continue
-                if key in decided or not (s["needs_review"] or (queue_disagreements and disagrees)):
-                    continue
-                open_items[key] = None  # queued below (ids come with the insert)
-                pending.append(RankInput(case_pk=s["case_pk"], target=s["target"], suggestion_id=sid, label=s["label"],
-                                         confidence=s["confidence"], original=original, needs_review=s["needs_review"]))
-        if pending:
-            result.n_review_items = _enqueue(sess, pending, order=str(store_cfg.get("queue_order", "useful")), now=now)
-        if other_text:
-            result.warnings.append(
-                f"{len(other_text):,} rows of {source} have the case id of a stored case but other words (e.g. "
-                f"{', '.join(other_text[:5])}): the stored case keeps its first text, and these rows' codes and suggestions "
-                "were added to it. If these are different complaints, the ids are not unique across exports: map a "
-                "unique case id column before importing more.")
-        if overruled:
-            result.warnings.append(
-                f"{len(overruled):,} codes in {source} differ from an officer's decision on the case (e.g. "
-                f"{', '.join(overruled[:5])}): the officer's code stays in force and the export's is kept in the trail. "
-                "To take the export's code, decide the case again (`rca store decide --case CASE --target TARGET --action corrected --label CODE`).")
-        imp.n_new_cases = result.n_new_cases
-        imp.n_suggestions = result.n_suggestions
-        imp.n_review_items = result.n_review_items
-    log.info("imported %s: %d new cases, %d suggestions, %d review items", source, result.n_new_cases, result.n_suggestions, result.n_review_items)
-    return result
+            if (pk, t) in decided and (latest.get((pk, t)) is None or not _same_codes(latest[(pk, t)], lab)):
+                found.overruled.append(f"{rec['case_id']} ({t})")
+            if latest.get((pk, t)) is None or not _same_codes(latest[(pk, t)], lab):
+                label_rows.append({"case_pk": pk, "target": t, "label": lab[:1000], "import_id": plan.import_id})
+                latest[(pk, t)] = lab
+    if label_rows:
+        sess.execute(insert(OriginalLabel), label_rows)
+    result.n_labels += len(label_rows)
+
+
+def _add_suggestions(sess, records: list[dict], pks: list[int], plan: _Plan, result: ImportResult, found: _Found, *,
+                     latest: dict[tuple[int, str], str], decided: dict[tuple[int, str], str | None],
+                     open_items: dict[tuple[int, str], int | None]) -> None:
+    """Record the model's suggestions; each one a person should look at is queued for review."""
+    sugg_rows = _suggestion_rows(records, pks, plan)
+    if not sugg_rows:
+        return
+    sugg_ids = [r.id for r in sess.execute(insert(Suggestion).returning(Suggestion.id, sort_by_parameter_order=True), sugg_rows)]
+    result.n_suggestions += len(sugg_rows)
+    for sid, s in zip(sugg_ids, sugg_rows):
+        key = (s["case_pk"], s["target"])
+        original = latest.get(key)
+        disagrees = original is not None and s["label"] is not None and not _same_codes(original, s["label"])
+        if key in open_items:
+            # a case scored again while it waits: the officer sees, and confirms, the newest suggestion
+            if open_items[key] is not None:
+                sess.execute(update(ReviewItem).where(ReviewItem.id == open_items[key]).values(suggestion_id=sid))
+                result.n_items_updated += 1
+            continue
+        if key in decided or not (s["needs_review"] or (plan.queue_disagreements and disagrees)):
+            continue
+        open_items[key] = None  # queued at the end of the import (ids come with the insert)
+        found.pending.append(RankInput(case_pk=s["case_pk"], target=s["target"], suggestion_id=sid, label=s["label"],
+                                       confidence=s["confidence"], original=original, needs_review=s["needs_review"]))
+
+
+def _suggestion_rows(records: list[dict], pks: list[int], plan: _Plan) -> list[dict]:
+    """A row for each scored target of each record that has a label or a confidence."""
+    rows = []
+    for rec, pk in zip(records, pks):
+        row_version = _label(rec.get(plan.version_col)) if plan.version_col else None
+        for t in plan.targets:
+            lab = _label(rec.get(f"{t}_predicted"))
+            conf = _float(rec.get(f"{t}_confidence"))
+            review = _bool(rec.get(f"{t}_review", rec.get(f"{t}_needs_review")))
+            if lab is None and conf is None:
+                continue
+            rows.append({
+                "case_pk": pk, "target": t, "label": lab[:1000] if lab else None, "confidence": conf,
+                "needs_review": review, "evidence": _label(rec.get(f"{t}_evidence")),
+                "model_version": row_version or plan.model_version, "import_id": plan.import_id, "created_at": plan.now,
+            })
+    return rows
+
+
+def _import_warnings(source: str, found: _Found) -> list[str]:
+    """Warnings on rows whose id names a stored case with other words, and on codes an officer overruled."""
+    out = []
+    if found.other_text:
+        out.append(
+            f"{len(found.other_text):,} rows of {source} have the case id of a stored case but other words (e.g. "
+            f"{', '.join(found.other_text[:5])}): the stored case keeps its first text, and these rows' codes and suggestions "
+            "were added to it. If these are different complaints, the ids are not unique across exports: map a "
+            "unique case id column before importing more.")
+    if found.overruled:
+        out.append(
+            f"{len(found.overruled):,} codes in {source} differ from an officer's decision on the case (e.g. "
+            f"{', '.join(found.overruled[:5])}): the officer's code stays in force and the export's is kept in the trail. "
+            "To take the export's code, decide the case again (`rca store decide --case CASE --target TARGET --action corrected --label CODE`).")
+    return out
 
 
 def _enqueue(sess, pending: list[RankInput], *, order: str, now: datetime) -> int:

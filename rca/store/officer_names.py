@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from ..errors import RcaError
+from rca.errors import RcaError
 
 MAX_OFFICER = 100
 PUNCTUATION = set(".'-_@ ")

@@ -5,8 +5,10 @@ scrypt hash of it; `check_officer_token` compares in constant time (an
 unknown name costs the same hash, so timing does not say which names exist);
 `revoke_officer` ends it. Names are checked by `officer_names.officer_name`.
 
->>> # token = add_officer(store, "Ann Khan")      # print it once; it is not kept
->>> # check_officer_token(store, "Ann Khan", token)   # -> 'Ann Khan'
+Example::
+
+    token = add_officer(store, "Ann Khan")      # print it once; it is not kept
+    check_officer_token(store, "Ann Khan", token)   # -> 'Ann Khan'
 """
 from __future__ import annotations
 
@@ -17,10 +19,10 @@ import secrets
 import pandas as pd
 from sqlalchemy import select
 
-from ..errors import RcaError
-from .db import Store, utcnow
-from .models import Officer
-from .officer_names import name_key, officer_name
+from rca.errors import RcaError
+from rca.store.db import Store, utcnow
+from rca.store.models import Officer
+from rca.store.officer_names import name_key, officer_name
 
 # scrypt cost: 16 MiB and ~50 ms a check, as the Python docs' hashlib.scrypt example suggests for interactive logins
 _N, _R, _P = 2**14, 8, 1

@@ -9,8 +9,10 @@ expired lease row, so two officers cannot both win it. Asking again while
 holding an unexpired lease returns the same item (a page reload does not grab
 a second case). A lease that runs out goes back to the queue.
 
->>> # item = next_item(store, officer="a.khan", target="root_cause")
->>> # decide(store, item.item_id, officer="a.khan", action="accepted")
+Example::
+
+    item = next_item(store, officer="a.khan", target="root_cause")
+    decide(store, item.item_id, officer="a.khan", action="accepted")
 """
 from __future__ import annotations
 
@@ -21,11 +23,11 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import and_, case, func, or_, select, update
 
-from ..config import Config
-from ..errors import RcaError
-from .db import Store, utcnow
-from .decisions import check_officer, code_in_force, label_options
-from .models import Case, Decision, Lease, ReviewItem, Suggestion
+from rca.config import Config
+from rca.errors import RcaError
+from rca.store.db import Store, utcnow
+from rca.store.decisions import check_officer, code_in_force, label_options
+from rca.store.models import Case, Decision, Lease, ReviewItem, Suggestion
 
 DEFAULT_LEASE_SECONDS = 600
 SKIP_SECONDS = 900  # a case an officer skipped is not offered to them again for this long
@@ -153,7 +155,7 @@ def _load_item(sess, item_id: int, *, config: Config | None) -> QueueItem:
     show_personal = bool((config.section("store") if config else {}).get("show_personal_data", False))
     text = case.text or ""
     if not show_personal:
-        from ..redact import redact
+        from rca.text.redact import redact
 
         text = redact(text)
     options, multi = label_options(sess, item.target, config=config)

@@ -5,7 +5,7 @@ default): suggestions that disagree with the code the case was recorded with
 come first, the most confident disagreements leading (these are the likeliest
 miscodings, the same signal cleanlab-style label-issue ranking uses); then the
 rest by lowest confidence (the least-confident uncertainty of
-`rca.active_learning.uncertainty`: a scored export carries only the top
+`rca.governance.active_learning.uncertainty`: a scored export carries only the top
 probability, so the margin and diversity measures cannot be used here).
 
 Priorities are floats, lower = sooner; they are fixed when an item is queued.
@@ -34,7 +34,7 @@ class RankInput:
 
 
 def _disagrees(item: RankInput) -> bool:
-    from ..taxonomy import split_labels
+    from rca.ingest.taxonomy import split_labels
 
     return item.original is not None and item.label is not None and set(split_labels(item.original)) != set(split_labels(item.label))
 
@@ -48,7 +48,7 @@ def rank_priorities(items: list[RankInput], *, order: str = "useful") -> tuple[l
     (True, 'disagrees with the recorded code')
     """
     if order not in ORDERS:
-        from ..errors import RcaError
+        from rca.errors import RcaError
 
         raise RcaError("E202", f"[store] queue_order must be one of {ORDERS}, got {order!r}", column="queue_order", value=order)
     priorities: list[float] = []

@@ -5,8 +5,10 @@ set to the one in force, officers' corrections beating the original labels.
 frame to `train_models`; `label_source` says which rows carry a reviewed code,
 and `review_label_counts(frame)` gives the figures for the model card.
 
->>> # frame = cases_for_training(open_store("sqlite:///reviews.db"))
->>> # (frame["label_source"] == "review").sum()
+Example::
+
+    frame = cases_for_training(open_store("sqlite:///reviews.db"))
+    (frame["label_source"] == "review").sum()
 """
 from __future__ import annotations
 
@@ -18,14 +20,14 @@ from typing import Iterable
 import pandas as pd
 from sqlalchemy import select
 
-from ..config import Config
-from ..errors import RcaError
-from ..io import atomic_path
-from ..schema import BY_NAME, CANONICAL, SOURCE_ROW
-from .db import Store
-from .decisions import current_codes, parse_timestamps
-from .derived import DERIVED_FROM_SERVICE, follow_service
-from .models import Case
+from rca.config import Config
+from rca.errors import RcaError
+from rca.ingest.io import atomic_path
+from rca.schema import BY_NAME, CANONICAL, SOURCE_ROW
+from rca.store.db import Store
+from rca.store.decisions import current_codes, parse_timestamps
+from rca.store.derived import DERIVED_FROM_SERVICE, follow_service
+from rca.store.models import Case
 
 log = logging.getLogger(__name__)
 
@@ -111,13 +113,13 @@ def review_label_counts(frame: pd.DataFrame) -> dict[str, object]:
 def retrain_from_store(store: Store, *, model_dir: str | Path, config: Config | None = None,
                        targets: Iterable[str] | None = None, seed: int | None = None):
     """Train a new model on the store's codes in force (corrections beating the
-    originals) with `rca.train.train_models`, and write `review_labels.json`
+    originals) with `rca.model.train.train_models`, and write `review_labels.json`
     (how many labels came from review) beside it and in its version folder,
     for the model card.
 
     Returns (TrainResult, review_label_counts dict).
     """
-    from ..train import train_models
+    from rca.model.train import train_models
 
     config = config or Config()
     targets = list(targets) if targets is not None else None
@@ -127,7 +129,7 @@ def retrain_from_store(store: Store, *, model_dir: str | Path, config: Config | 
                        hint="Run `rca store import FILE` with a labelled export, then retrain.")
     counts = review_label_counts(frame)
     result = train_models(frame.drop(columns=[LABEL_SOURCE]), targets=targets, model_dir=model_dir, config=config, seed=seed)
-    from ..model_card import not_evaluated
+    from rca.model.card import not_evaluated
 
     for target in not_evaluated(getattr(result, "metrics", None)):
         log.warning("%s was not evaluated: no held-out case had a code for %s, so its accuracy is unknown and its review "
@@ -137,7 +139,7 @@ def retrain_from_store(store: Store, *, model_dir: str | Path, config: Config | 
     version = getattr(result, "version", None)
     counts["version"] = version  # the card uses these counts only for the model version they were made for
     folders = [Path(model_dir)] + ([Path(model_dir) / "versions" / str(version)] if version else [])
-    from ..model_card import write_model_card
+    from rca.model.card import write_model_card
 
     for folder in folders:
         if folder.is_dir():

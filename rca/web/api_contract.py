@@ -97,7 +97,7 @@ def check_received(value: str | None) -> str | None:
     without echoing it."""
     import re
 
-    from ..errors import RcaError
+    from rca.errors import RcaError
 
     if value is None:
         return None
@@ -118,7 +118,7 @@ def check_api_officer(value: str) -> str:
     """`value` when the review API takes it as an officer name (`OFFICER_PATTERN`); else E506 (400)."""
     import re
 
-    from ..errors import RcaError
+    from rca.errors import RcaError
 
     if not re.fullmatch(OFFICER_PATTERN.strip("^$"), value or ""):
         raise RcaError("E506", "the officer name is not one the API takes: letters of one script, digits and . ' _ @ -, "

@@ -22,8 +22,8 @@ import time
 
 from fastapi import HTTPException, Request
 
-from ..config import Config
-from ..errors import RcaError
+from rca.config import Config
+from rca.errors import RcaError
 
 ENV_VAR = "RCA_API_TOKEN"
 

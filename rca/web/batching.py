@@ -5,7 +5,7 @@ text (preparing arrays, one sparse product per model, the similar-case
 search). Under load, requests arrive while another is being computed; instead
 of handling them one at a time, `MicroBatcher` takes everything waiting (up to
 `max_batch`) and hands the list to a batch function such as
-`rca.triage.triage_many`. Nothing waits for a batch to fill: a lone request is
+`rca.scoring.triage.triage_many`. Nothing waits for a batch to fill: a lone request is
 computed at once, so latency at low load is unchanged and throughput under
 load rises. A failure in a batch is retried item by item, so one bad request
 cannot fail the others.

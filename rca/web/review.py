@@ -9,8 +9,10 @@ API (the shared API token, for machine clients; see `rca.web.auth`):
 The page, where officers sign in as themselves, is `rca.web.review_pages`
 (`page_router`); the store is found by `rca.web.review_store`.
 
->>> # app = FastAPI(); attach_store(app, open_store("sqlite:///reviews.db"), token="s3cret")
->>> # app.include_router(router); app.include_router(page_router)
+Example::
+
+    app = FastAPI(); attach_store(app, open_store("sqlite:///reviews.db"), token="s3cret")
+    app.include_router(router); app.include_router(page_router)
 """
 from __future__ import annotations
 
@@ -20,14 +22,14 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from ..errors import RcaError
-from ..store.decisions import MAX_COMMENT, MAX_OFFICER, decide, decisions_frame
-from ..store.queue import next_item, queue_frame, queue_summary, release
-from .api_contract import OFFICER_PATTERN, REVIEW_ERRORS, check_api_officer
-from .review_store import attach_store, get_store, http_error as _http, records as _records, store_config as _config
+from rca.errors import RcaError
+from rca.store.decisions import MAX_COMMENT, MAX_OFFICER, decide, decisions_frame
+from rca.store.queue import next_item, queue_frame, queue_summary, release
+from rca.web.api_contract import OFFICER_PATTERN, REVIEW_ERRORS, check_api_officer
+from rca.web.review_store import attach_store, get_store, http_error as _http, records as _records, store_config as _config
 
 try:
-    from .auth import require_token
+    from rca.web.auth import require_token
 except ImportError:  # pragma: no cover - auth.py ships with the web app
     def require_token(request: Request) -> None:
         raise HTTPException(status_code=503, detail={"code": "E402", "message": "the web app's token check is not installed"})
@@ -115,6 +117,6 @@ def review_decisions(request: Request, officer: Optional[str] = Query(None, max_
     return {"decisions": _records(df.iloc[::-1].head(limit))}
 
 
-from .review_pages import page_router  # noqa: E402  (the page, after the API it sits beside)
+from rca.web.review_pages import page_router  # noqa: E402  (the page, after the API it sits beside)
 
 __all__ = ["router", "page_router", "attach_store", "get_store"]

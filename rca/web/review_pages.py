@@ -24,13 +24,13 @@ from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from ..errors import RcaError
-from ..store.decisions import MAX_COMMENT, MAX_OFFICER, decide, decisions_frame
-from ..store.officer_names import officer_name
-from ..store.officers import check_officer_token, officer_active, officers_frame
-from ..store.queue import count_cases, get_item, next_item, queue_summary, release
-from .auth import make_session, read_session, session_seconds, sign, trusted_user_header
-from .review_store import get_store, http_error, records, store_config
+from rca.errors import RcaError
+from rca.store.decisions import MAX_COMMENT, MAX_OFFICER, decide, decisions_frame
+from rca.store.officer_names import officer_name
+from rca.store.officers import check_officer_token, officer_active, officers_frame
+from rca.store.queue import count_cases, get_item, next_item, queue_summary, release
+from rca.web.auth import make_session, read_session, session_seconds, sign, trusted_user_header
+from rca.web.review_store import get_store, http_error, records, store_config
 
 HERE = Path(__file__).resolve().parent
 COOKIE = "rca_review"

@@ -6,7 +6,9 @@ $RCA_STORE_URL). The store must already exist: a missing SQLite file or an
 empty database is E504 and no URL at all E505 (both 503), never a new empty
 store that would look like finished work.
 
->>> # app = FastAPI(); attach_store(app, open_store("sqlite:///reviews.db"), token="s3cret")
+Example::
+
+    app = FastAPI(); attach_store(app, open_store("sqlite:///reviews.db"), token="s3cret")
 """
 from __future__ import annotations
 
@@ -14,9 +16,9 @@ import threading
 
 from fastapi import FastAPI, HTTPException, Request
 
-from ..config import Config
-from ..errors import RcaError
-from ..store.db import Store, configured_url, open_store
+from rca.config import Config
+from rca.errors import RcaError
+from rca.store.db import Store, configured_url, open_store
 
 _LOCK = threading.Lock()
 

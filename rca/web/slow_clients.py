@@ -25,8 +25,8 @@ import os
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from ..config import Config
-from ..errors import RcaError
+from rca.config import Config
+from rca.errors import RcaError
 
 DEFAULTS = {"body_timeout_seconds": 30, "header_timeout_seconds": 10, "keep_alive_seconds": 5}
 HEADER_ENV = "RCA_HEADER_TIMEOUT"  # the header limit for worker processes (set by `rca serve`)

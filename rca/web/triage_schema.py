@@ -1,7 +1,7 @@
 """The answer of `POST /api/triage`, typed, so the OpenAPI document describes every field
 (kind of contact, urgent and safeguarding flags with their deadlines, the due date...).
 
-The route still sends the dict `rca.triage.triage` builds (the models document it and a test
+The route still sends the dict `rca.scoring.triage.triage` builds (the models document it and a test
 checks the two agree), so the encoder's cost stays off the hot path.
 """
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""The bundled demo data: a generated council's two complaint years."""

@@ -1,0 +1,1 @@
+"""Keeping a model honest: audit trail, review queue, drift."""

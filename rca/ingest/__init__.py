@@ -1,0 +1,1 @@
+"""Reading a council's export: files, encodings, column names, dates, codes, validation."""

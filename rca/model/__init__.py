@@ -1,0 +1,1 @@
+"""Training and keeping models: classifiers, calibration, decision rules, recipes, bundles, cards, tracking."""

@@ -1,0 +1,1 @@
+"""Rendering a report: HTML, Word, Excel, charts, layout and number formats."""

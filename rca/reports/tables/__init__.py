@@ -1,0 +1,1 @@
+"""The annual-report tables, in the order the seed reports print them."""

@@ -1,0 +1,131 @@
+"""Theme names: the short noun phrase that sets a theme's texts apart (by lift).
+
+Each candidate word or two-word phrase scores p_in * log(p_in / p_all): how
+often the theme's texts use it, times how much more often than all texts do.
+A name must read as a noun phrase: its last word is an English noun (WordNet's
+noun list from `spacy-lookups-data`) and no word is only a verb form
+("called", "spoke"). A two-word phrase wins over a single word when it scores
+at least half as well. Names are unique across themes.
+
+Example::
+
+    name_themes(X_binary, vocab, labels, k)   # ["Missed bin collection", "Parking permit", ...]
+"""
+from __future__ import annotations
+
+import gzip
+import json
+from functools import lru_cache
+
+import numpy as np
+from scipy import sparse
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(nouns, verbs, adjectives) base forms; empty when spacy-lookups-data is missing (names then skip the noun check)."""
+    try:
+        from importlib.resources import files
+
+        raw = (files("spacy_lookups_data") / "data" / "en_lemma_index.json.gz").read_bytes()
+        index = json.loads(gzip.decompress(raw))
+    except (ModuleNotFoundError, FileNotFoundError, OSError, ValueError):
+        return frozenset(), frozenset(), frozenset()
+    return frozenset(index.get("noun", ())), frozenset(index.get("verb", ())), frozenset(index.get("adj", ()))
+
+
+def _base(word: str, lex: frozenset[str]) -> bool:
+    if word in lex:
+        return True
+    for suffix, repl in (("ies", "y"), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and word[: -len(suffix)] + repl in lex:
+            return True
+    return False
+
+
+# Who a complaint is about or from ("my little boy", "my mum"): circumstance, never the subject of a theme.
+PEOPLE = frozenset("""
+boy boys girl girls son sons daughter daughters mum mom mother dad father wife husband partner child children kid kids baby
+babies grandson granddaughter grandchildren aunt uncle nan gran grandmother grandfather little elderly pensioner
+""".split())
+
+
+def is_noun_phrase(term: str) -> bool:
+    """True when `term` can be read as a noun phrase (its last word a noun; no word only a verb form; a single word
+    that is not also an adjective; no word for a family member)."""
+    nouns, verbs, adjs = _lexicon()
+    if not nouns:
+        return True
+    words = term.split()
+    if PEOPLE & set(words):
+        return False
+    if len(words) == 1 and words[0] in adjs:  # "great", "long", "little": a quality, not a subject
+        return False
+    if not _base(words[-1], nouns) or (words[-1].endswith("ed") and words[-1] not in nouns):
+        return False
+    for w in words[:-1]:
+        if not (_base(w, nouns) or w in adjs or w.endswith("ed") or w.endswith("ing")):
+            return False
+    return True
+
+
+def lift_scores(B: sparse.csr_matrix, labels: np.ndarray, k: int) -> np.ndarray:
+    """(k x terms) p_in * log(lift) from a binary text x term matrix; 0 where the term is rarer in the theme."""
+    n = B.shape[0]
+    member = sparse.csr_matrix((np.ones(n), (labels, np.arange(n))), shape=(k, n))
+    inside = np.asarray((member @ B).todense(), dtype=np.float64)
+    sizes = np.bincount(labels, minlength=k).astype(np.float64)[:, None]
+    p_in = inside / np.maximum(sizes, 1)
+    p_all = np.asarray(B.sum(axis=0), dtype=np.float64) / max(n, 1)
+    lift = np.divide(p_in, p_all, out=np.zeros_like(p_in), where=p_all > 0)
+    return np.where(lift > 1, p_in * np.log(np.maximum(lift, 1e-12)), 0.0)
+
+
+def pick_name(order: np.ndarray, scores: np.ndarray, vocab: np.ndarray, used: set[str]) -> str | None:
+    """The best noun phrase not yet used (a phrase if it scores at least half the best single word), joined by
+    "and" to the next one that shares no word with it and scores at least three quarters as well: "Bins and garden waste"."""
+    cands = []
+    for i in order[:60]:
+        if scores[i] <= 0:
+            break
+        t = vocab[i]
+        if t not in used and is_noun_phrase(t):
+            cands.append((float(scores[i]), t))
+    if not cands:
+        return None
+    words = [c for c in cands if " " not in c[1]]
+    phrases = [c for c in cands if " " in c[1]]
+    best = phrases[0] if phrases and (not words or phrases[0][0] >= 0.5 * words[0][0]) else (words or phrases)[0]
+    taken = set(best[1].split())
+    for sc, t in cands:
+        if sc < 0.75 * best[0]:
+            break
+        if not taken & set(t.split()) and not any(t in u or u in t for u in (best[1],)):
+            return f"{best[1]} and {t}"
+    return best[1]
+
+
+def top_terms(scores: np.ndarray, vocab: np.ndarray, n: int = 8) -> list[str]:
+    order = np.argsort(-scores)
+    return [vocab[i] for i in order[:n] if scores[i] > 0]
+
+
+def name_themes(B: sparse.csr_matrix, vocab: np.ndarray, labels: np.ndarray, k: int) -> tuple[list[str], list[list[str]], list[float]]:
+    """(a unique readable name per theme, its top terms by lift, the share of its texts using its most used top term);
+    themes ordered as their ids 0..k-1."""
+    S = lift_scores(B, labels, k)
+    n = B.shape[0]
+    member = sparse.csr_matrix((np.ones(n), (labels, np.arange(n))), shape=(k, n))
+    p_in = np.asarray((member @ B).todense(), dtype=np.float64) / np.maximum(np.bincount(labels, minlength=k), 1)[:, None]
+    names: list[str] = [""] * k
+    used: set[str] = set()
+    # the most distinctive themes choose first, so a shared phrase goes where it says most
+    for j in sorted(range(k), key=lambda j: -S[j].max(initial=0)):
+        order = np.argsort(-S[j])
+        name = pick_name(order, S[j], vocab, used) or next((vocab[i] for i in order[:20] if vocab[i] not in used and S[j][i] > 0), None)
+        name = name or f"theme {j + 1}"
+        used.update({name, *name.split(" and ")})
+        names[j] = name[:1].upper() + name[1:]
+    tops = [np.argsort(-S[j])[:8] for j in range(k)]
+    cover = [float(p_in[j, t].max(initial=0.0)) for j, t in enumerate(tops)]
+    return names, [top_terms(S[j], vocab) for j in range(k)], cover

@@ -1,0 +1,1 @@
+"""Using a model: batch scoring, evidence, duplicates, similar cases, intake triage."""

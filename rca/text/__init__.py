@@ -1,0 +1,1 @@
+"""Complaint text: redaction, preparation, features and embeddings."""

@@ -1,0 +1,559 @@
+"""Personal-data redaction: one function used everywhere text leaves the model.
+
+Rules, not a trained model (none is available offline, and rules can be
+audited): precompiled regular expressions for structured identifiers, and
+cue words plus a first-name list for names. Each hit becomes a typed
+placeholder; titles and cue words stay so the text still reads naturally.
+
+>>> redact("Call me on 07700 900123 or mail a.b@example.com, SW1A 1AA")
+'Call me on [PHONE] or mail [EMAIL], [POSTCODE]'
+>>> redact("Mr Henderson at 14 Acacia Avenue promised to call my son Jack.")
+'Mr [NAME] at [ADDRESS] promised to call my son [NAME].'
+>>> redact("Stage 2 reply due in 10 working days; band D; £150; Flat 3")
+'Stage 2 reply due in 10 working days; band D; £150; Flat 3'
+
+Measured precision / recall per type: `benchmarks/bench_redact.py` over
+`tests/data/redaction_snippets.jsonl`.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from rca.text.redact_case import CUE_WORDS, truecased
+
+__all__ = ["PLACEHOLDERS", "PiiSpan", "evaluate", "find_pii", "redact", "redact_many"]
+
+PLACEHOLDERS = {t: f"[{t}]" for t in ("EMAIL", "PHONE", "POSTCODE", "NINO", "SORTCODE", "ACCOUNT", "DOB", "ADDRESS", "NAME")}
+# When two hits overlap, the more specific type wins (lower number).
+_PRIORITY = {"EMAIL": 0, "NINO": 1, "DOB": 2, "SORTCODE": 3, "ACCOUNT": 4, "PHONE": 5, "POSTCODE": 6, "ADDRESS": 7, "NAME": 8}
+
+
+class PiiSpan(NamedTuple):
+    """One piece of personal data: `text[start:end]` is of type `kind`."""
+
+    start: int
+    end: int
+    kind: str
+
+
+# ---------------------------------------------------------------- structured
+_EMAIL = re.compile(r"[\w.%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+_SUFFIX = (
+    r"(?:Road|Rd|Street|St|Avenue|Ave|Lane|Lanes|Ln|Close|Drive|Court|Ct|Crescent|Cres|Place|Pl|Way|"
+    r"Gardens|Gdns|Grove|Terrace|Hill|Park|Square|Sq|Walk|Row|Mews|Rise|View|Green|Parade|Gate|Vale|"
+    r"Heights|Approach|Wharf|Yard|Broadway|Boulevard|Embankment|Passage|Path|Hollow|Croft|Fields)"
+)
+_LOWER_STOP = r"(?:the|a|an|on|in|of|to|at|my|our|your|this|that|and|or|for|from|with|by|per|weeks?|days?|months?|years?|times?)\b"
+# Everything that starts with a digit (or the + / ( of a phone number) is found
+# in one scan. The first character is matched outside the branches so the scan
+# skips from digit to digit; each branch then checks what precedes it with
+# look-behinds.
+_LEAD = r"(?<![\w/.,£$-]\d)(?<=\d)"  # a number that starts here, not inside another
+_DIGITS = re.compile(
+    r"[\d+(](?:" + "|".join((
+        r"(?P<phone>(?<![\w/+.£$-][+(0])(?:(?<=\+)\s?44\s?(?:\(0\)\s?)?|(?<=0)044\s?(?:\(0\)\s?)?|(?<=\()0|(?<=0)\s?)"
+        r"\d(?:\s?[.\-)]?\s?\d){8,9}(?![\w/-]|[.,]\d))",
+        r"(?P<nino>(?:(?<=\b[A-Za-z]{2}\d)|(?<=\b[A-Za-z]{2}[ -]\d))\d[ -]?\d{2}[ -]?\d{2}[ -]?[A-Da-d]\b)",
+        r"(?P<postcode>(?:(?<=\b[A-Za-z]\d)|(?<=\b[A-Za-z]{2}\d))[A-Za-z\d]? {0,2}\d[ABD-HJLNP-UW-Zabd-hjlnp-uw-z]{2}\b)",
+        rf"(?P<date>(?<![\w/.-]\d)(?<=\d)(?:\d{{3}}-\d{{2}}-\d{{2}}(?!\d)|\d?[/.-]\d{{1,2}}[/.-](?:\d{{4}}|\d{{2}})(?![\d/-])"
+        rf"|\d?(?:st|nd|rd|th)?(?:\s+of)?\s+(?i:{_MONTH})\.?,?\s+\d{{2,4}}(?!\d)))",
+        rf"(?P<eight>{_LEAD}\d{{7}}(?![\w/]|[.,]\d))",
+        rf"(?P<six>{_LEAD}\d[ -]?\d{{2}}[ -]?\d{{2}}(?![\w-]|[.,]\d))",
+        rf"(?P<digits>{_LEAD}\d{{5,9}}(?![\w/]|[.,]\d))",
+        rf"(?P<address>{_LEAD}\d{{0,3}}[A-Za-z]?,?\s+(?:[A-Z][A-Za-z'’]*\.?\s+){{1,3}}(?i:{_SUFFIX})\b)",
+        rf"(?P<street>{_LEAD}\d{{0,3}}[a-z]?\s+(?!{_LOWER_STOP})[a-z]{{3,}}(?:\s+(?!{_LOWER_STOP})[a-z]{{3,}})?\s+"
+        r"(?:road|street|avenue|lane|crescent|terrace|gardens|grove|close|drive)\b)",
+    )) + ")"
+)
+# Context just before a number that says what it is.
+_BEFORE_DOB = re.compile(r"(?:date\s+of\s+birth|\bd\.?o\.?b\b\.?|\bborn\b)[^.!?\n]{0,45}$")
+_BEFORE_SORT = re.compile(r"(?:\bsort[ -]?code|\bs/c|\bsort)\s*(?:is|no\.?|number)?\s*[:=]?\s*$")
+_BEFORE_ACCOUNT = re.compile(r"(?:\baccount|\bacct|\bacc|\ba/c)(?:\s*(?:number|num|no\.?|#))?(?:\s*is)?\s*[:=]?\s*\(?$")
+_BEFORE_UNIT = re.compile(r"(?:Flat|Apartment|Apt|Room|Unit|Maisonette)\s+\d{1,4}[A-Za-z]?,?\s+$")
+_DOB_MONTH_FIRST = re.compile(
+    rf"(?i:date\s+of\s+birth|\bd\.?o\.?b\b\.?|\bborn(?:\s+on)?)\s*(?i:is|was)?\s*[:=(-]?\s*"
+    rf"((?i:{_MONTH})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})(?!\d)"
+)
+_BUILDING = re.compile(
+    r"(?:Flat|Apartment|Apt|Room|Unit)\s+\d{1,4}[A-Za-z]?,?\s+(?:[A-Z][a-z'’]+\s+){1,3}"
+    r"(?:House|Court|Lodge|Tower|Point|Heights|Mansions|Building)\b"
+)
+_DOB_WORDS = frozenset({"birth", "born", "dob"})
+_UNIT_WORDS = frozenset({"flat", "apartment", "apt", "room", "unit"})
+
+
+def _digit_spans(text: str) -> list[PiiSpan]:
+    """Classify each digit-led match by its shape and the words before it."""
+    out: list[PiiSpan] = []
+    eights = []
+    pending_six = []
+    for m in _DIGITS.finditer(text):
+        kind, start, end = m.lastgroup, m.start(), m.end()
+        before = text[max(0, start - 40):start].lower()
+        if kind == "phone":
+            start += text[start] == "(" and ")" not in m.group()  # "(0345 496 0303)"
+            out.append(PiiSpan(start, end, "PHONE"))
+        elif kind == "nino":
+            lead = 3 if text[start - 1] in " -" else 2
+            out.append(PiiSpan(start - lead, end, "NINO"))
+        elif kind == "postcode":
+            lead = 2 if start >= 2 and text[start - 2].isalpha() else 1
+            out.append(PiiSpan(start - lead, end, "POSTCODE"))
+        elif kind == "date":
+            if _BEFORE_DOB.search(before):
+                out.append(PiiSpan(start, end, "DOB"))
+            elif _BEFORE_SORT.search(before):
+                out.append(PiiSpan(start, end, "SORTCODE"))
+            elif len(m.group()) == 8 and m.group()[2] == "-" == m.group()[5]:
+                pending_six.append(m)  # 12-34-56: a sort code unless it reads as a date
+        elif kind in ("eight", "six", "digits"):
+            if _BEFORE_SORT.search(before) and kind == "six":
+                out.append(PiiSpan(start, end, "SORTCODE"))
+            elif _BEFORE_ACCOUNT.search(before) or kind == "eight":
+                out.append(PiiSpan(start, end, "ACCOUNT"))
+                eights.append(start)
+        else:  # address, street
+            unit = _BEFORE_UNIT.search(text[max(0, start - 20):start])
+            out.append(PiiSpan(start - (len(unit.group()) if unit else 0), end, "ADDRESS"))
+    for m in pending_six:
+        a, b = int(m.group()[:2]), int(m.group()[3:5])
+        if any(0 <= s - m.end() <= 25 for s in eights) or not (1 <= a <= 31 and 1 <= b <= 12):
+            out.append(PiiSpan(m.start(), m.end(), "SORTCODE"))
+    return out
+
+
+# ---------------------------------------------------------------- names
+# First names matched on their own wherever capitalised.
+_SAFE_NAMES = frozenset("""
+Aaliyah Aaron Abdul Abdullah Abigail Adam Adeola Adrian Ahmed Aidan Aisha Alan Alana Alex Alexander
+Alexandra Ali Alice Alison Amanda Amelia Amina Amir Amy Andrea Andrew Andy Angela Anita Ann Anna Anne
+Annette Anthony Antonio Anya Arjun Arthur Ashley Ayesha Barbara Barry Beatrice Becky Ben Benjamin
+Bernard Beryl Beth Bethany Betty Beverley Bola Brenda Brian Bridget Bukola Callum Cameron Carl Carla
+Carlos Caroline Catherine Charles Charlie Charlotte Chantelle Chidi Chloe Chris Christine Christopher
+Claire Clare Colin Connor Craig Daniel Danielle Darren Dave David Deborah Debbie Declan Denise Dennis
+Derek Desmond Diane Dominic Donna Doreen Doris Dorothy Duncan Dylan Edward Eileen Elaine Eleanor
+Elena Elizabeth Ella Ellie Emily Emma Eric Ethan Fatima Fiona Francesca Gareth Gary Gemma Geoffrey
+George Georgina Gillian Glenn Gordon Graham Gregory Hamza Hannah Harold Harry Hassan Hayley Heather
+Helen Henry Hussein Ian Imran Irene Isaac Isabel Isabella Isla Jacob James Jamie Jane Janet Jason Jean
+Jennifer Jenny Jeremy Jessica Joan Joanne Joe Joel John Jonathan Jo Joseph Joshua Josh Judith Julia
+Julie Justin Kai Karen Karim Kate Katherine Kathleen Katie Keith Kelly Kenneth Kerry Kevin Khadija
+Kieran Kirsty Kwame Lakshmi Laura Lauren Leah Lee Leanne Leo Leon Lesley Liam Linda Lindsey Lisa
+Lorraine Louise Lucy Luke Lynn Maisie Malcolm Manuel Marcus Margaret Maria Marie Marion Martin Mary
+Matthew Maureen Megan Melanie Michael Michelle Mohammed Mohammad Muhammad Mo Monica Nadia Naomi
+Natalia Natalie Natasha Neil Nicholas Nicola Nigel Noah Norman Oliver Olivia Oscar Patricia Paul
+Paula Pauline Peter Philip Phillip Pradeep Priya Rachel Rahul Rajesh Ravi Rebecca Richard Ricky Rita
+Robert Roger Ronald Rosemary Ruth Ryan Sadia Sally Samantha Samuel Sandra Sarah Scott Sean Shabana
+Shanice Sharon Shaun Sheila Shirley Simon Sinead Sophie Stacey Stephanie Stephen Steve Steven Stuart
+Susan Suzanne Tanya Teresa Thomas Timothy Tina Toby Tom Tony Tracey Tracy Tunde Tyler Valerie Vanessa
+Vincent Wayne Wendy William Winston Yasmin Yusuf Zainab Zara Zoe Dan Ken Kenny Bev Shaz Brendan Jasmine
+Agnieszka Piotr Tomasz Katarzyna Marek Oluwaseun Emeka Ngozi Funmilayo Kofi Abena Tariq Bilal Omar
+Sana Rukhsana Nasreen Parveen Gurpreet Harpreet Sunita Anil Deepak Kiran Vijay Sanjay Hui Wei Mei
+Agnes Albert Alfred Alistair Allan Amanda Angus Annie Archie Audrey Barbara Bernadette Bertie Brandon
+Bradley Brett Bryony Caitlin Carole Carolyn Cathy Cecilia Cheryl Christina Cindy Clifford Connie Cyril
+Dale Damian Danny Darius Davina Deirdre Delroy Dennis Diana Dolores Donald Donovan Douglas Edith Edna
+Edwin Elsie Emmanuel Ernest Esther Ethel Eunice Evelyn Fay Felicity Florence Freddie Gail Gavin Gerald
+Geraldine Gertrude Gilbert Gladys Glenda Gloria Godfrey Gwen Harriet Harvey Hilary Howard Hugh Imogen
+Ingrid Ivan Jacqueline Jackie Janice Jasmin Jayden Jeanette Jemma Jill Jim Jimmy Joanna Jodie Johnny
+Josephine Joyce Julian Karl Kathryn Kayleigh Kayla Keeley Kelvin Kerry Kim Kirsten Kyle Lance Lara
+Lawrence Leroy Leslie Lewis Lilian Lloyd Lorna Louis Lydia Lynda Lynne Mabel Mandy Marcia Marjorie
+Marlene Martha Mavis Maxine Michaela Mildred Millie Mohamed Morris Muriel Nathan Nathaniel Nicky Nina
+Nora Noreen Norma Oluwadamilare Owen Pamela Patrick Peggy Penelope Percy Phoebe Phyllis Rachael Ralph
+Raymond Reece Reggie Rhys Rhiannon Rodney Roisin Rosie Ross Roy Russell Sadie Sandy Shane Shannon
+Sharon Shelley Sherry Sidney Siobhan Sonia Stanley Stella Sylvia Tammy Terence Terry Theresa Tim
+Tracie Trevor Troy Una Vera Vernon Veronica Vivian Vivienne Walter Warren Wilfred Yvonne Yolanda
+Abdi Abdirahman Adebayo Adewale Akua Ama Amit Asif Ayodele Babajide Chinedu Chukwuemeka Efua Farah
+Faisal Fatuma Halima Ifeoma Jamal Kareem Kemi Khalid Layla Mariam Nikhil Nkechi Obinna Olumide Rashid
+Reza Saeed Samira Shamima Shazia Sultana Tanvir Temitope Usman Yaw Zahra Zoltan Andrzej Bogdan Dorota
+Ewa Krzysztof Magdalena Mihai Nikolai Olga Pawel Stefan Svetlana Vasile Yusuf Zofia
+""".split())
+# Names that are also ordinary words: only with a surname or a cue.
+_AMBIG_NAMES = frozenset("""
+Grace Joy Hope Faith Dawn Rose Ruby Holly Amber Summer Mark Will Bill Pat Sue Frank Ray Jack Guy Miles
+Dean Carol Eve Iris Ivy Hazel Violet Olive Jade Crystal Daisy Poppy Lily Heath Jay Rob Sam Max Angel
+Sky Chase Hunter Ginger Tiffany Penny Norman
+""".split())
+_ALL_NAMES = _SAFE_NAMES | _AMBIG_NAMES
+# Capitalised words that are never taken as a name after a cue.
+_STOP = frozenset("""
+The A An I We My Our Your His Her Their This That It He She They You Me Us Is Was Are Am Be And Or But
+If When Then So To From For With On In At By Of As No Not Yes Please Thanks Thank Regards Dear Hi Hello
+Council Councils Borough Services Service Customer Team Housing Highways Planning Parking Waste Revenues
+Benefits Department Dept Officer Manager Mayor Sir Madam Sirs All Bin Bins Man Men Flat Block Room
+Apartment Estate Civic Centre Street Road Ombudsman Adult Social Care Children Childrens Stage Ward
+Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July
+August September October November December Christmas Easter Ltd Limited Homes Contact Resident Residents
+Tenant Tenants Landlord Complaint Complaints Blue Badge Freedom Pass Tax Environmental Health School
+EHC SEND GP MP NHS ASB PCN DWP HMRC OK Ok Sorry Still Again Also Just Nobody Somebody Someone Everyone
+Anyone Noone None Mum Dad Mother Father Son Daughter Team Teams Hospital Surgery Police
+Mr Mrs Ms Miss Mx Dr Prof Cllr Councillor Dame Lord Lady Rev Nurse Only Then Now Today There Here
+Psychiatrist Practitioner Consultant Specialist Worker Matron Sister Doctor Nurses Doctors Staff
+""".split())
+_NOT_SURNAME = _STOP - {"Ward", "Lord"}
+_PLACE_WORDS = frozenset(
+    "Road Street Avenue Lane Close Drive Court Crescent Place Way Gardens Grove Terrace Hill Park Square "
+    "House Estate School Hospital Centre Station Council Homes Library Surgery Tower Lodge Green".split()
+)
+
+_PLACE_AFTER = re.compile(
+    r"\s+(?i:centre|center|house|road|street|hospital|school|ward|court|library|surgery|practice|"
+    r"building|hall|unit|clinic|lane|avenue|close|way|park|estate)\b"
+)
+# Lower-case letters include Latin-1 and Latin Extended-A (Wiśniewski, Müller, Łukasz's surname).
+_LO = "a-zß-öø-ÿĀ-ž"
+_W_FIRST = rf"[A-ZÀ-ÖØ-ÞĀ-Ž][A-Za-z{_LO}]*(?:['’](?!s\b)[A-Z]?[{_LO}]+|-[A-Z][{_LO}]+)*"
+_W_NEXT = rf"(?:[A-Z]['’])?[A-ZÀ-ÖØ-ÞĀ-Ž][{_LO}]*[A-Z]?[{_LO}]+(?:-[A-Z][{_LO}]+)*"
+_INITIAL = r"[A-Z]\.?"
+_NAME = rf"(?:{_INITIAL}\s?){{0,2}}{_W_FIRST}(?:\s+{_W_NEXT}){{0,2}}"
+_TITLES = r"(?:Mr|MR|mr|Mrs|MRS|mrs|Ms|MS|ms|Miss|MISS|Mx|Dr|DR|dr|Prof|Cllr|Councillor|Dame|Rev|Nurse)"
+
+_RELATIONS = (
+    "son daughter husband wife partner mum mother mom dad father brother sister grandson granddaughter "
+    "grandmother grandfather nan nana gran granny grandad grandma grandpa uncle aunt auntie nephew niece "
+    "cousin neighbour neighbor carer friend boy girl child stepson stepdaughter fiance fiancee lodger "
+    "flatmate colleague representative advocate"
+).split()
+_ROLES = "officer worker caseworker manager advisor adviser engineer inspector assessor therapist supervisor coordinator agent surveyor".split()
+_TITLE_WORDS = frozenset("mr mrs ms miss mx dr prof cllr councillor dame rev nurse".split())
+_SIGNOFF_WORDS = frozenset("regards thanks thank sincerely faithfully wishes cheers love".split())
+_FORM_WORDS = frozenset({"complainant", "applicant"})
+# (pattern, words of which one must be in the text for the pattern to run)
+_NAME_CUES = (
+    # Mr Henderson, Cllr Fiona Grant
+    (re.compile(rf"(?<![\w.]){_TITLES}\.?\s+({_NAME})"), _TITLE_WORDS),
+    # my son Jack, my mum, Joan Pearce
+    (re.compile(
+        r"(?i:\b(?:my|our|his|her)\s+(?:little\s+|older\s+|younger\s+|elder\s+|late\s+)?"
+        rf"(?:{'|'.join(_RELATIONS)}|ex-partner|social\s+worker))"
+        rf",?\s+(?i:called\s+|named\s+)?(?:{_TITLES}\.?\s+)?({_NAME})"
+    ), frozenset(_RELATIONS)),
+    # the housing officer, Fatima Hassan; social worker Hannah Price
+    (re.compile(
+        rf"(?i:\b(?:{'|'.join(_ROLES)}|co-ordinator))"
+        rf",?\s+(?:{_TITLES}\.?\s+)?({_NAME})"
+    ), frozenset(_ROLES) | {"co"}),
+    # someone called Mo; my housing officer is called Tunde; a lady named Pauline
+    (re.compile(
+        r"(?i:\b(?!(?:i|we|they|you|he|she|it|and|then|also|just|have|had|has|never|already|again|finally|"
+        r"eventually|once|twice|who|which|that)\b)[a-z]+\s+(?:called|named))\s+({_NAME})"
+    ), frozenset({"called", "named"})),
+    # I spoke to Okonkwo; talked with Mrs Bello
+    (re.compile(rf"(?i:\b(?:spoke|speak|spoken|talked|talking)\s+(?:to|with))\s+(?:{_TITLES}\.?\s+)?({_NAME})"),
+     frozenset({"spoke", "speak", "spoken", "talked", "talking"})),
+    # Dear Mrs Patel, Hi Lucy
+    (re.compile(rf"(?i:\b(?:dear|hi|hello|hiya))\s+(?:{_TITLES}\.?\s+)?({_NAME})"),
+     frozenset({"dear", "hi", "hello", "hiya"})),
+    # Kind regards, Helen Marsh   (name must close the text, the line or the clause)
+    (re.compile(
+        r"(?i:\b(?:kind\s+regards|best\s+regards|warm\s+regards|regards|many\s+thanks|thanks|thank\s+you|"
+        r"yours\s+sincerely|yours\s+faithfully|sincerely|best\s+wishes|cheers|love))\s*[,.!-]*\s*"
+        rf"(?:{_TITLES}\.?\s+)?({_NAME})(?=\s*(?:$|\n|[(,&]|and\b|-))"
+    ), _SIGNOFF_WORDS),
+)
+_MY_NAME = re.compile(
+    r"(?i:\b(?:my\s+name\s+is|my\s+name's|name\s+is|name\s*:|full\s+name\s*:|complainant\s*:|applicant\s*:))"
+    r"\s*(?:(?:mr|mrs|ms|miss|dr)\.?\s+)?([A-Za-z][A-Za-z'’-]*\.?(?:\s+[A-Za-z][A-Za-z'’-]+){0,2})"
+)
+_MY_NAME_STOP = frozenset(
+    "and i im i'm from at in on the a an of but living live am is was have has my me to with calling "
+    "writing here speaking also not so too really who please".split()
+)
+_SIGNOFF_LOWER = re.compile(r"(?i:\b(?:thanks|regards|cheers))[,.!]?\s+([a-z]{2,})\s*[.!]?\s*$")
+_CAPS_RUN = re.compile(rf"\b[A-Z][a-z]+(?:\s+(?:{_INITIAL}\s+)?{_W_NEXT})?")
+# A bare name closing the text: "... no reply. Bernadette" / "Kelly 07700 900330"
+_TRAILING = re.compile(
+    r"(?:^|[.!?\n]|\s[-–—])\s*([A-Z][a-z]+(?:[ -][A-Z][a-z'’]+)?)\s*"
+    r"(?:\(?\+?\d[\d ()+-]{8,}\d\)?|<?[\w.%+'-]+@[\w.-]+>?)?\s*[.!]?\s*$"
+)
+_HAS_DIGIT = re.compile(r"\d")
+_WORD = re.compile(r"[a-z]+")
+_CAP_WORD = re.compile(r"[A-Z][a-z]+")
+_LOWER_LETTERS = "abcdefghijklmnopqrstuvwxyz'’"  # what may follow a name's capital (`_TRAILING`)
+
+
+_CUE_WORDS = frozenset().union(  # every word `find_pii` and `_name_spans` look for among a text's tokens
+    _TITLE_WORDS, _SIGNOFF_WORDS, _FORM_WORDS, _DOB_WORDS, _UNIT_WORDS, {"name"}, *(c for _, c in _NAME_CUES if c))
+
+
+def _clean_name(value: str, offset: int, *, allow_caps: bool) -> tuple[int, int] | None:
+    """Trim a cue's captured words at the first stop word; None when nothing is left."""
+    words = list(re.finditer(r"\S+", value))
+    keep = []
+    for i, w in enumerate(words):
+        token = w.group().rstrip(".,")
+        if len(token) == 1 and token.isupper() and i < len(words) - 1:
+            keep.append(w)  # an initial: Mr A Khan
+            continue
+        if token in _STOP or token.rstrip("'’s") in _STOP:
+            break
+        if token.isupper() and len(token) > 1 and not (allow_caps and i == 0):
+            break
+        keep.append(w)
+    # a lone initial is not a name
+    while keep and len(keep[-1].group().rstrip(".")) == 1:
+        keep.pop()
+    if not keep:
+        return None
+    return offset + keep[0].start(), offset + keep[-1].end()
+
+
+_ENGLISH: frozenset[str] | None = None
+
+
+def _english_words() -> frozenset[str]:
+    """English words and their inflections (spaCy's lookup tables), loaded on first use."""
+    global _ENGLISH
+    if _ENGLISH is None:
+        import gzip
+        import json
+        from importlib import resources
+
+        words: set[str] = set()
+        try:
+            data = resources.files("spacy_lookups_data").joinpath("data")
+            for lemmas in json.loads(gzip.decompress(data.joinpath("en_lemma_index.json.gz").read_bytes())).values():
+                words.update(lemmas)
+            words.update(json.loads(gzip.decompress(data.joinpath("en_lemma_lookup.json.gz").read_bytes())))
+        except (ModuleNotFoundError, FileNotFoundError, OSError, ValueError):
+            pass  # without the word list only known first names close a text
+        _ENGLISH = frozenset(words)
+    return _ENGLISH
+
+
+def _looks_like_name(word: str) -> bool:
+    if word in _ALL_NAMES:
+        return True
+    if word in _STOP or word.isupper():
+        return False
+    english = _english_words()
+    low = word.lower()
+    if not english or low in english or low in _spacy_stop_words():
+        return False  # "Anything", "Everything": stop words the lemma tables leave out
+    return not _misspelt(low, english)
+
+
+def _spacy_stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return STOP_WORDS
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _misspelt(low: str, english: frozenset[str]) -> bool:
+    """A long word one letter away from an English word of its length or more ("comunication",
+    "nothiing", "reponse"): a slip of the keyboard, not a name. Short words are left alone: many first
+    names are one letter from a word (Kelly, belly)."""
+    if len(low) < 7:
+        return False
+    splits = [(low[:i], low[i:]) for i in range(len(low) + 1)]
+    near = ({a + b[1:] for a, b in splits if b} | {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+            | {a + c + b for a, b in splits for c in _LETTERS} | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1})
+    return any(w in english for w in near if len(w) >= 7 and w != low)
+
+
+def _name_spans(text: str, low_tokens: set[str]) -> list[PiiSpan]:
+    spans = []
+    for pattern, cue_words in _NAME_CUES:
+        if cue_words and not (low_tokens & cue_words):
+            continue
+        for m in pattern.finditer(text):
+            hit = _clean_name(m.group(1), m.start(1), allow_caps=pattern is _NAME_CUES[0][0])
+            if hit:
+                spans.append(PiiSpan(hit[0], hit[1], "NAME"))
+    if "name" in low_tokens or low_tokens & _FORM_WORDS:
+        for m in _MY_NAME.finditer(text):
+            keep = []
+            for w in re.finditer(r"\S+", m.group(1)):
+                if w.group().lower().strip(",.") in _MY_NAME_STOP or w.group() in _STOP:
+                    break
+                keep.append(w)
+            if keep:
+                spans.append(PiiSpan(m.start(1) + keep[0].start(), m.start(1) + keep[-1].end(), "NAME"))
+    if low_tokens & _SIGNOFF_WORDS:
+        m = _SIGNOFF_LOWER.search(text)
+        if m and m.group(1).lower() not in _MY_NAME_STOP and m.group(1).lower() not in ("all", "team", "again", "you"):
+            spans.append(PiiSpan(m.start(1), m.end(1), "NAME"))
+    m = _TRAILING.search(text, max(0, len(text) - 80)) if _may_end_with_name(text) else None
+    # a text of one word is an answer ("Anything", "Parking"), not a signature, unless it is a known first name
+    alone = m is not None and not text[:m.start(1)].strip() and m.group(1).split()[0] not in _ALL_NAMES
+    if m and not alone and _looks_like_name(m.group(1).split()[0]):
+        spans.append(PiiSpan(m.start(1), m.end(1), "NAME"))
+    if not _ALL_NAMES.isdisjoint(_CAP_WORD.findall(text)):
+        for m in _CAPS_RUN.finditer(text):
+            parts = m.group().split()
+            first, rest = parts[0], parts[1:]
+            if first not in _ALL_NAMES or (rest and rest[-1] in _PLACE_WORDS):
+                continue  # not a first name; or Victoria Street, a place
+            if (rest and rest[-1] == "Ward" and first in _AMBIG_NAMES) or _PLACE_AFTER.match(text, m.end()):
+                continue  # Amber Ward; the John Smith Centre
+            if rest and rest[-1] not in _NOT_SURNAME:
+                spans.append(PiiSpan(m.start(), m.end(), "NAME"))
+            elif first in _SAFE_NAMES:
+                spans.append(PiiSpan(m.start(), m.start() + len(first), "NAME"))
+    return spans
+
+
+def _may_end_with_name(text: str) -> bool:
+    """False only when `_TRAILING` cannot match, which saves the regex on most texts: it needs the
+    text, less trailing spaces and one full stop or exclamation mark, to end in a phone number or
+    email address (a digit, `)` or an `@` near the end) or in a capitalised word (A-Z, then a-z)."""
+    if "@" in text[-80:]:
+        return True
+    s = text.rstrip()
+    if s[-1:] in (".", "!"):
+        s = s[:-1].rstrip()
+    if not s:
+        return False
+    if s[-1].isdigit() or s[-1] == ")":
+        return True
+    head = s.rstrip(_LOWER_LETTERS)
+    return len(head) < len(s) and "A" <= head[-1:] <= "Z"
+
+
+def find_pii(text: str) -> list[PiiSpan]:
+    """Every piece of personal data found in `text`, sorted, not overlapping.
+
+    >>> find_pii("NI number QQ 12 34 56 C please")
+    [PiiSpan(start=10, end=23, kind='NINO')]
+    """
+    if not isinstance(text, str) or not text:
+        return []
+    found: list[PiiSpan] = []
+    low = text.lower()
+    words = set(_WORD.findall(low))
+    low_tokens = _CUE_WORDS & words  # the only words asked about below
+    if "@" in text:
+        found += [PiiSpan(m.start(), m.end(), "EMAIL") for m in _EMAIL.finditer(text)]
+    if _HAS_DIGIT.search(text):
+        found += _digit_spans(text)
+        if low_tokens & _DOB_WORDS or "d.o.b" in low:
+            found += [PiiSpan(m.start(1), m.end(1), "DOB") for m in _DOB_MONTH_FIRST.finditer(text)]
+        if low_tokens & _UNIT_WORDS:
+            found += [PiiSpan(m.start(), m.end(), "ADDRESS") for m in _BUILDING.finditer(text)]
+    found += _name_spans(text, low_tokens)
+    # MY DAUGHTER ELLA, a man called dave: names the capitals do not show (only texts with a cue or a first name)
+    cased = _case_blind_copy(text, words)
+    if cased is not None:
+        found += [s for s in _name_spans(cased, low_tokens) if s.kind == "NAME"]
+    return _resolve(found)
+
+
+_NEVER_NAMES: frozenset[str] | None = None
+_LOWER_NAMES = frozenset(n.lower() for n in _SAFE_NAMES)
+# never the first word of a name after "Mr", "my son"... (with spaCy's stop words)
+_FUNCTION_WORDS = frozenset(
+    "has had have having said says will would can could did does do done who whom which what its him them were been "
+    "being should shall may might must there their theirs our ours your yours mine hers himself herself themselves "
+    "about after before again against over under into onto off out up down very too more most some any each every "
+    "both either neither other another such than only own same".split())
+
+
+def _case_blind_copy(text: str, words: set[str]) -> str | None:
+    """`rca.text.redact_case.truecased` with this module's first names, English words and stop words."""
+    global _NEVER_NAMES
+    if _NEVER_NAMES is None:
+        _NEVER_NAMES = _STOP | _PLACE_WORDS | {w.capitalize() for w in _MY_NAME_STOP | _FUNCTION_WORDS | _spacy_stop_words()}
+    if CUE_WORDS.isdisjoint(words) and _LOWER_NAMES.isdisjoint(words):
+        return None  # most texts: nothing to look at, and the word list is not loaded for them
+    return truecased(text, names=_SAFE_NAMES, cue_names=_ALL_NAMES, english=_english_words(), stop=_NEVER_NAMES,
+                     words=words)
+
+
+def _resolve(found: list[PiiSpan]) -> list[PiiSpan]:
+    """Keep the most specific hit where hits overlap; merge overlapping names.
+
+    The kept spans never overlap, so they stay sorted by start (and so by end) and
+    the ones a new hit clashes with are found by bisection: a text with thousands
+    of hits takes n log n, not n squared."""
+    found.sort(key=lambda s: (_PRIORITY[s.kind], -(s.end - s.start), s.start))
+    kept: list[PiiSpan] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for s in found:
+        lo = bisect_right(ends, s.start)  # first kept span ending after s starts
+        hi = bisect_left(starts, s.end)  # first kept span starting at or after s ends
+        if lo >= hi:
+            kept.insert(lo, s)
+            starts.insert(lo, s.start)
+            ends.insert(lo, s.end)
+        elif all(k.kind == s.kind for k in kept[lo:hi]):
+            merged = PiiSpan(min(s.start, starts[lo]), max(s.end, ends[hi - 1]), s.kind)
+            kept[lo:hi], starts[lo:hi], ends[lo:hi] = [merged], [merged.start], [merged.end]
+    return kept
+
+
+def redact(text: str) -> str:
+    """Replace personal data in `text` with typed placeholders such as `[PHONE]`.
+
+    Non-string input (None, NaN) is returned unchanged.
+
+    >>> redact("Kind regards,\\nHelen Marsh")
+    'Kind regards,\\n[NAME]'
+    """
+    spans = find_pii(text)
+    if not spans:
+        return text
+    out, last = [], 0
+    for s in spans:
+        out.append(text[last:s.start])
+        out.append(PLACEHOLDERS[s.kind])
+        last = s.end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def redact_many(texts: Iterable[str]) -> list[str]:
+    """`redact` over many texts, in order.
+
+    >>> redact_many(["ring 020 7946 0958", "no personal data"])
+    ['ring [PHONE]', 'no personal data']
+    """
+    return [redact(t) for t in texts]
+
+
+def evaluate(records: Iterable[dict]) -> dict[str, dict[str, float]]:
+    """Precision and recall per type against hand-labelled spans.
+
+    `records`: dicts with `text` and `spans` (each `start`, `end`, `type`).
+    A found span counts when it overlaps an expected span of the same type.
+    `covered` is stricter: the share of expected spans whose every character
+    ends up inside some placeholder (of any type), i.e. nothing leaks.
+
+    >>> evaluate([{"text": "ring 020 7946 0958", "spans": [{"start": 5, "end": 18, "type": "PHONE"}]}])["PHONE"]["recall"]
+    1.0
+    """
+    counts: dict[str, dict[str, int]] = {t: dict(tp=0, fp=0, fn=0, n=0, covered=0) for t in PLACEHOLDERS}
+    for rec in records:
+        found = find_pii(rec["text"])
+        gold = [(s["start"], s["end"], s["type"]) for s in rec["spans"]]
+        for f in found:
+            hit = any(g[2] == f.kind and g[0] < f.end and f.start < g[1] for g in gold)
+            counts[f.kind]["tp" if hit else "fp"] += 1
+        for start, end, kind in gold:
+            c = counts[kind]
+            c["n"] += 1
+            if any(f.kind == kind and f.start < end and start < f.end for f in found):
+                pass
+            else:
+                c["fn"] += 1
+            if all(any(f.start <= i < f.end for f in found) for i in range(start, end)):
+                c["covered"] += 1
+    out = {}
+    for kind, c in counts.items():
+        found_n = c["tp"] + c["fp"]
+        out[kind] = {
+            "n": c["n"],
+            "found": found_n,
+            "precision": c["tp"] / found_n if found_n else 1.0,
+            "recall": (c["n"] - c["fn"]) / c["n"] if c["n"] else 1.0,
+            "covered": c["covered"] / c["n"] if c["n"] else 1.0,
+        }
+    return out
