@@ -382,7 +382,7 @@ def urgent(text: str, *, received: datetime, calendar=None, extra: dict[str, lis
 def evaluate(records: list[dict], *, extra: dict[str, list[str]] | None = None) -> dict:
     """Precision and recall of each flag on hand-labelled records ({text, received, emergency_hazard,
     significant_hazard, safeguarding}), with the texts each flag missed or raised wrongly."""
-    from rca.scoring.triage import parse_received
+    from rca.ingest.received import parse_received
 
     out = {}
     raised = [{f["flag"] for f in flags(r["text"], received=parse_received(r.get("received")), extra=extra)} for r in records]
