@@ -9,9 +9,13 @@ confidence and review threshold like every other target.
 
 `decide` turns the model's suggestion into the kind an officer sees. The Complaint
 Handling Code's definitions overrule the model where the words are plain: a text that
-expresses dissatisfaction is a complaint, however it is worded; a text that only thanks or
-praises is a compliment when the model is unsure. Either way the answer is flagged for a
-person to check when the model is below its threshold or a rule overruled it.
+expresses dissatisfaction is a complaint, however it is worded (a compliment, or a service
+request the model is unsure of); a text that only thanks or praises is a compliment when the
+model is unsure. A service request the model is sure of (at or above the review threshold that
+cross-validation chose on the council's own rows) stays a service request when it also shows
+dissatisfaction, flagged for a person to decide whether it is a complaint. Either way the
+answer is flagged for a person to check when the model is below its threshold, a rule
+overruled it, or the words and the model disagree.
 
 >>> import pandas as pd
 >>> training_labels(pd.DataFrame({"case_type": ["Compliment", "Complaint", "Complaint"],
@@ -101,6 +105,13 @@ def decide(text: str, suggestion: dict | None, *, unhappy: int, asks: bool, prai
         if model == COMPLIMENT and unhappy and framing:
             return _out(COMPLIMENT, COMPLIMENT, conf, True, "the text calls itself a complaint but only thanks or praises; "
                                                             f"please check: {DEFINITIONS[COMPLIMENT]}")
+        if model == SERVICE_REQUEST and unhappy and not unsure:
+            # the model is sure by the threshold cross-validation chose on the council's own rows, and its records
+            # hold requests worded with some frustration ("this is the third time I have asked"): a person decides
+            return _out(SERVICE_REQUEST, SERVICE_REQUEST, conf, True, f"{said}, above its review threshold; but the text also "
+                                                                      "expresses dissatisfaction: please check, and log it as a "
+                                                                      f"complaint if the resident is unhappy with the service: "
+                                                                      f"{DEFINITIONS[COMPLAINT]}")
         if model != COMPLAINT and unhappy and not (model == COMPLIMENT and praise):
             return _out(COMPLAINT, COMPLAINT, conf, True, f"the model suggested a {model}, but the text expresses "
                                                           f"dissatisfaction, so it is a complaint: {DEFINITIONS[COMPLAINT]}")
