@@ -24,6 +24,10 @@ def raised(text: str, when: datetime = WINTER) -> set[str]:
     ("My radiators have not worked since Friday and I'm 78.", EMERGENCY),
     ("There's a burning smell coming from the socket in the living room.", EMERGENCY),
     ("Someone kicked my front door in last night and it won't lock now.", EMERGENCY),
+    ("The pipe has burst under the kitchen floor.", EMERGENCY),
+    ("There's a rotten egg smell in the boiler cupboard.", EMERGENCY),
+    ("Black mould in the babys room and on the window.", EMERGENCY),
+    ("The communal heating is off and most residents are over 75.", EMERGENCY),
     ("The only toilet in the house has been blocked for a week.", SIGNIFICANT),
     ("I've seen their dad hit one of the children on the stairs.", SAFEGUARDING),
     ("My daughter is 15 and I think an older man at the youth club is grooming her.", SAFEGUARDING),
@@ -46,6 +50,9 @@ def test_wording_no_single_phrase_rule_holds_raises_its_flag(text, flag):
     ("I'm fed up, this is killing me, the bins have been missed again.", SAFEGUARDING),
     ("I don't see the point in complaining to you any more.", SAFEGUARDING),
     ("The CO alarm is going off next to the boiler.", SIGNIFICANT),
+    ("Your website's 'report a gas leak' page has the old phone number.", EMERGENCY),
+    ("The leaflet about carbon monoxide alarms is only in English.", EMERGENCY),
+    ("When we had the gas leak last week they came at once and made everything safe.", EMERGENCY),
 ])
 def test_negated_fixed_or_other_senses_do_not_raise_the_flag(text, flag):
     assert flag not in raised(text)

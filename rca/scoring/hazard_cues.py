@@ -42,7 +42,8 @@ _AGE = re.compile(
     r"|\b(?:son|daughter|boy|girl|child|baby|grandson|granddaughter|mum|mother|dad|father|nan|gran|grandma|grandad|husband|wife|"
     r"partner|neighbour|i|he|she)(?:'s| who is| who's|'m)? (?:is |am |turned |aged? )?(?P<n2>\d{1,3})\b"
     r"(?! ?(?:minutes|mins|days|hours|pounds|percent|%|weeks|months|times|am|pm|p\.m|a\.m))"
-    r"|\baged? (?P<n3>\d{1,3})\b|\bin (?:her|his|their) (?P<decade>\d)0s\b", re.IGNORECASE)
+    r"|\baged? (?:over )?(?P<n3>\d{1,3})\b|\b(?:over|over the age of) (?P<n4>[6-9]\d)s?\b(?! ?(?:minutes|mins|days|hours|pounds|%))"
+    r"|\bin (?:her|his|their) (?P<decade>\d)0s\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,8 @@ TOO_COLD = kind("freezing", "so cold", "very cold", "bitterly cold", "ice cold",
 SMOKE_ALARM = kind("smoke alarm", "smoke alarms", "smoke detector", "smoke detectors", "heat alarm", "heat detector")
 ALARM_GONE = kind("taken down", "take down", "removed", "remove", "missing", "disconnected", "ripped out", "not fitted", "never fitted")
 NO_ALARM = kind("smoke alarm", "smoke alarms", "smoke detector", "alarm at all", negated=True)
+PIPE = kind("pipe", "pipes", "water pipe", "water main", "tank", "water tank", "cylinder", "hot water cylinder")
+BURST = kind("burst", "bust", "split", "snapped")
 NO_HEATING = kind("heating", "central heating", "heat", "hot water", negated=True)
 HEAT_FAILED = kind("break", "broken", "broke", "condemn", "condemned", "fail", "failed", "pack up", "cut off", "give up",
                    "stone cold", "freezing", "cold", "stop working", "stopped working", "out of order", "be off", "been off",
@@ -154,7 +157,7 @@ VULNERABLE = kind("baby", "babies", "newborn", "new born", "infant", "toddler", 
                   "heart problem", "heart problems", "cancer", "chemo", "chemotherapy", "dementia", "sickle cell", "diabetes",
                   "diabetic", "immune", "immunocompromised", "epilepsy", "oxygen", "medical condition", "health condition",
                   "health problems", "frail", "vulnerable", "housebound", "bedbound", "arthritis", "carer", "mobility",
-                  "stroke", "terminal", "terminally")
+                  "stroke", "terminal", "terminally", "end of life", "palliative", "sheltered housing", "sheltered flat")
 
 
 _NOT_PERSONAL = frozenset(lemmatise(w) for w in "training course policy workshop prevention leaflet poster campaign awareness".split())
@@ -201,6 +204,7 @@ class Pair:
 PAIRS: tuple[Pair, ...] = (
     Pair(EMERGENCY, "water in the electrics", WATER, ELECTRICS, window=7, covers=(LEAK,)),
     Pair(EMERGENCY, "burning or sparking electrics", BURNING, ELECTRICS, window=6),
+    Pair(EMERGENCY, "water pouring into the home", PIPE, BURST, window=4, covers=(LEAK,)),
     Pair(EMERGENCY, "ceiling or structure giving way", STRUCTURE, FAILING, window=8, covers=(LEAK, CRACKS), subject_first=True),
     Pair(EMERGENCY, "ceiling or structure giving way", STRUCTURE, FALLING_BITS, window=5, covers=(LEAK, CRACKS), subject_first=True),
     Pair(EMERGENCY, "no working smoke alarm or fire door", SMOKE_ALARM, ALARM_GONE, window=14),
@@ -239,7 +243,8 @@ def tokens(text: str) -> tuple[tuple[Token, ...], ...]:
         words = []
         for w in _TOKEN.finditer(text[start:end]):
             low = w.group(0).lower().replace("’", "'")
-            words.append(Token(low, lemmatise(low), start + w.start(), start + w.end()))
+            bare = low[:-2] if low.endswith("'s") and len(low) > 3 else low  # "my baby's room": the baby
+            words.append(Token(low, lemmatise(bare), start + w.start(), start + w.end()))
         if words:
             out.append(tuple(words))
         start = m.end() if m else len(text)
@@ -254,7 +259,8 @@ def _fixed_in(clause: tuple[Token, ...]) -> bool:
     """The clause says the hazard was dealt with ("was fixed", "has been repaired"), not that it should be."""
     for i, t in enumerate(clause):
         again = i + 1 < len(clause) and clause[i + 1].word in {"again", "now", "fine"}
-        if t.word in _FIXED or (t.lemma in {"work", "working", "back"} and again and not (i and clause[i - 1].lemma in {"stop", "keep"})):
+        made_safe = t.word == "made" and any(x.word == "safe" for x in clause[i + 1:i + 4])  # "made everything safe"
+        if t.word in _FIXED or made_safe or (t.lemma in {"work", "working", "back"} and again and not (i and clause[i - 1].lemma in {"stop", "keep"})):
             before = {x.lemma for x in clause[max(0, i - 4):i]}
             if not (before & _MODAL_BEFORE_FIX) and not _negated_before(clause, i, reach=3):
                 return True
@@ -291,6 +297,17 @@ def dealt_with(clauses: tuple[tuple[Token, ...], ...], n: int) -> bool:
     return _fixed_in(clauses[n]) or bool(joined and _fixed_in(nxt))
 
 
+_INFORMATION = re.compile(r"\b(?:leaflets?|website'?s?|web ?pages?|newsletters?|posters?|adverts?|information pack|phone number|"
+                          r"helpline number)\b", re.IGNORECASE)
+
+
+def about_information(text: str, start: int) -> bool:
+    """The sentence holding text[start] is about a leaflet, a web page or a phone number, not a hazard in the home."""
+    clauses = tokens(text)
+    n = next((i for i, c in enumerate(clauses) if c[0].start <= start <= c[-1].end), None)
+    return n is not None and bool(_INFORMATION.search(text[clauses[n][0].start:clauses[n][-1].end]))
+
+
 def resolved(text: str, start: int) -> bool:
     """The clause holding text[start] says its hazard was dealt with (for the phrase rules of `rca.scoring.hazards`)."""
     clauses = tokens(text)
@@ -315,9 +332,10 @@ def cues(text: str) -> list[Cue]:
     for n, clause in enumerate(clauses):
         if dealt_with(clauses, n):
             continue
+        information = bool(_INFORMATION.search(text[clause[0].start:clause[-1].end]))
         lemmas = {t.lemma for t in clause}
         for rule in PAIRS:
-            if rule.unless & lemmas:
+            if rule.unless & lemmas or (information and rule.flag != SAFEGUARDING):
                 continue
             a = _find(rule.a, clause)
             b = [None] if rule.b is None else _find(rule.b, clause)
@@ -339,7 +357,7 @@ def vulnerable(text: str) -> str | None:
     for m in _AGE.finditer(text):
         if m["pregnant"] or (m["unit"] and m["unit"].lower() != "year" and m["unit"].lower() != "yr"):
             return m.group(0)
-        num = (m["n"] or m["n2"] or m["n3"] or "").lower()
+        num = (m["n"] or m["n2"] or m["n3"] or m["n4"] or "").lower()
         age = int(m["decade"]) * 10 if m["decade"] else _NUMBERS.get(num, int(num) if num.isdigit() else None)
         if age is not None and (age < 16 or age >= 65):  # children, and older people the cold endangers
             return m.group(0)

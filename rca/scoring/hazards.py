@@ -136,7 +136,7 @@ LEAK, CRACKS, TOILET = "leak or water coming in", "cracks in walls or ceiling", 
 RULES: tuple[Rule, ...] = (
     Rule(EMERGENCY, "gas smell or leak", _p(
         r"\b(?:smell(?:s|ing|t|ed)? (?:of )?gas|gas (?:smell|leak|escape)s?|leak(?:ing|s)? gas|gas (?:is |was )?(?:leaking|escaping)|"
-        r"carbon monoxide|co (?:alarm|detector)|gas alarm|smell(?:s|ing)? (?:like|of) rotten eggs?|(?:left|leaving|leaves|leave) the gas on)\b"), unless=_NOT_GAS),
+        r"carbon monoxide|co (?:alarm|detector)|gas alarm|smell(?:s|ing)? (?:like|of) (?:rotten )?eggs?|rotten[- ]eggs? smell|(?:left|leaving|leaves|leave) the gas on)\b"), unless=_NOT_GAS),
     Rule(EMERGENCY, "exposed or dangerous electrics", _p(
         r"\b(?:(?:exposed|bare|live|hanging|sparking|burnt|burned|melted|melting|scorched|smoking) (?:electric(?:al)? )?"
         r"(?:wires?|wiring|cables?|sockets?|electrics|fuse ?box|consumer unit|switch(?:es)?)|"
@@ -243,7 +243,8 @@ def _live(rule: Rule, text: str, m: re.Match) -> bool:
     own_no = re.match(r"(?:no|without|not|haven'?t|hasn'?t|have not|has not)\b", m.group(0), _I)  # "no heating": the rule's own negative words
     if not own_no and _NEGATED.search(before):
         return False
-    if rule.flag != SAFEGUARDING and (_RESOLVED.search(text[m.end():m.end() + 60]) or hazard_cues.resolved(text, m.start())):
+    if rule.flag != SAFEGUARDING and (_RESOLVED.search(text[m.end():m.end() + 60]) or hazard_cues.resolved(text, m.start())
+                                      or hazard_cues.about_information(text, m.start())):
         return False
     return not (rule.unless and rule.unless.search(_sentence(text, m.start(), m.end())))
 
