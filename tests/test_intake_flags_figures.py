@@ -19,7 +19,7 @@ FLOORS = {
     "intake_flags.dev.jsonl": {EMERGENCY: (1.00, 1.00), SIGNIFICANT: (0.98, 0.96), SAFEGUARDING: (1.00, 1.00)},
     "intake_flags.holdout.jsonl": {EMERGENCY: (1.00, 1.00), SIGNIFICANT: (1.00, 1.00), SAFEGUARDING: (1.00, 1.00)},
     # after the fixes made once it had been scored (docs/triage.md gives both): 0.91/0.75, 0.75/0.58, 1.00/0.40 before
-    "intake_flags.holdout2.jsonl": {EMERGENCY: (1.00, 0.82), SIGNIFICANT: (0.78, 0.57), SAFEGUARDING: (1.00, 0.40)},
+    "intake_flags.holdout2.jsonl": {EMERGENCY: (1.00, 0.85), SIGNIFICANT: (0.83, 0.57), SAFEGUARDING: (1.00, 0.40)},
 }
 
 

@@ -32,6 +32,7 @@ _MODAL_BEFORE_FIX = frozenset({"to", "will", "would", "should", "could", "must",
                                "come", "going", "need", "needs", "meant", "asked", "ask", "waiting", "wait", "get", "never",
                                "still", "yet", "nobody", "no", "not", "cannot", "before", "until", "if", "unless", "since", "after", "when",
                                "stop", "keep"})
+_NOT_YET = frozenset({"to", "will", "would", "should", "must", "need", "needs", "please", "until", "before", "if"})
 _FIXED = frozenset({"fixed", "repaired", "sorted", "resolved", "replaced", "restored", "mended", "cleared", "capped", "isolated",
                     "sealed"})
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -262,7 +263,8 @@ def _fixed_in(clause: tuple[Token, ...]) -> bool:
         made_safe = t.word == "made" and any(x.word == "safe" for x in clause[i + 1:i + 4])  # "made everything safe"
         if t.word in _FIXED or made_safe or (t.lemma in {"work", "working", "back"} and again and not (i and clause[i - 1].lemma in {"stop", "keep"})):
             before = {x.lemma for x in clause[max(0, i - 4):i]}
-            if not (before & _MODAL_BEFORE_FIX) and not _negated_before(clause, i, reach=3):
+            stops = _NOT_YET if made_safe else _MODAL_BEFORE_FIX  # "came and made it safe": "came" is no modal here
+            if not (before & stops) and not _negated_before(clause, i, reach=3):
                 return True
     return False
 
@@ -274,7 +276,8 @@ def _find(k: Kind, clause: tuple[Token, ...]) -> list[tuple[int, int]]:
     for i in range(len(clause)):
         for seq in sorted(k.phrases, key=len, reverse=True):
             j = i + len(seq)
-            if tuple(lemmas[i:j]) == seq and (j >= len(clause) or lemmas[j] not in k.not_followed_by):
+            plural = len(seq) == 1 and clause[i].word == seq[0] + "s"  # "babys room": no apostrophe, still the baby
+            if (tuple(lemmas[i:j]) == seq or plural) and (j >= len(clause) or lemmas[j] not in k.not_followed_by):
                 if k.negated is not None and k.negated != _negated_before(clause, i):
                     continue
                 if k.negated:  # the words shown start at the negation ("not" ... "worked")
