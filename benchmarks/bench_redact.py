@@ -15,7 +15,8 @@ import platform
 import time
 from pathlib import Path
 
-from rca.text.redact import evaluate, redact_many
+from rca.text.redact import redact_many
+from rca.text.redact_eval import evaluate
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -4,7 +4,7 @@ redaction missed; a Capitalised one left is mostly a place ("Victoria Street") k
 
     .venv/bin/python benchmarks/bench_redact_case.py models/demo/cases.parquet
 
-Counts whole words that are known first names (`rca.text.redact`'s lexicon, less the ones that are
+Counts whole words that are known first names (`rca.text.name_words.FIRST_NAMES`, less the ones that are
 everyday words such as "jean" or "sandy"), and prints each UPPER / lower one with its text's case id.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections import Counter
 
 import pandas as pd
 
-from rca.text.redact import _SAFE_NAMES
+from rca.text.name_words import FIRST_NAMES
 from rca.text.redact_case import _EVERYDAY
 
 _WORD = re.compile(r"\b[^\W\d_]+\b")
@@ -27,7 +27,7 @@ def names_left(texts: pd.Series, ids: pd.Series) -> tuple[Counter, list[tuple[st
     found = []
     for case_id, text in zip(ids, texts.fillna("").astype(str)):
         for w in _WORD.findall(text):
-            if w.capitalize() not in _SAFE_NAMES or w.lower() in _EVERYDAY:
+            if w.capitalize() not in FIRST_NAMES or w.lower() in _EVERYDAY:
                 continue
             style = "upper" if w.isupper() and len(w) > 1 else "lower" if w.islower() else "capitalised"
             counts[style] += 1

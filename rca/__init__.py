@@ -25,6 +25,7 @@ _EXPORTS = {
     "ComplaintClassifier": "rca.model.estimator",
     "train": "rca.api",
     "save_model": "rca.api",
+    "track_model": "rca.api",
     "load_model": "rca.model.store",
     "write_model_card": "rca.model.card",
     "score_frame": "rca.scoring.score",
@@ -36,7 +37,7 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:  # for editors and type checkers; at run time __getattr__ imports on demand
-    from rca.api import save_model, train
+    from rca.api import save_model, track_model, train
     from rca.config import load_config
     from rca.ingest.validate import load_cases
     from rca.model.card import write_model_card

@@ -1,10 +1,11 @@
 """The glue behind `rca`'s public verbs (docs/python.md): train a model folder, save a
-`ComplaintClassifier` as one.
+`ComplaintClassifier` as one, track a saved folder in MLflow.
 
 `train` is `rca train` from Python: every target, the held-out evaluation, the model
 folder, the model card and the MLflow run. `save_model` writes a classifier fitted in
 memory as a model folder that `rca score --model-dir DIR`, `rca triage`, `rca serve` and
-`rca.load_model` read; `rca.write_model_card(DIR)` then writes its card.
+`rca.load_model` read; `rca.write_model_card(DIR)` then writes its card and `track_model`
+logs it as an MLflow run with each target registered as a pyfunc model.
 
 Example::
 
@@ -28,12 +29,13 @@ from rca.config import Config, load_config
 from rca.errors import RcaError
 from rca.ingest.io import write_table
 from rca.model.estimator import ComplaintClassifier
-from rca.model.store import check_model_dir, save_version
+from rca.model.store import VERSIONS, check_model_dir, read_manifest, save_version
+from rca.model.tracking import TrainingRun
 from rca.model.train import PAST_CASE_COLUMNS, TrainResult, train_models
 from rca.text.features import without_caches
 from rca.text.redact import redact_many
 
-__all__ = ["train", "save_model"]
+__all__ = ["train", "save_model", "track_model"]
 
 PAST_CASES = "cases.parquet"
 _PACKAGES = ("scikit-learn", "numpy", "scipy", "pandas", "spacy", "skops", "joblib")
@@ -110,3 +112,26 @@ def save_model(classifier: ComplaintClassifier, model_dir: str | Path, *, past_c
                      models=bundle.models, manifest=manifest, extra_files=extra)
     return model_dir
 
+
+
+def track_model(model_dir: str | Path, *, metrics: dict[str, float] | None = None,
+                config: Config | str | Path | None = None) -> str | None:
+    """Log the current version of a model folder as one MLflow run; returns the run id (None when tracking is
+    off or the store cannot be used, which is logged and does not stop anything).
+
+    The store is the config's `[tracking]` one, by default `DIR/mlflow.db`. The run holds the `[model]`
+    settings and seed as parameters, `metrics` (e.g. cross-validated scores) as metrics, the version's
+    files as artefacts, and registers each target as the pyfunc model `rca-<target>` with alias `current`,
+    as `rca train` does."""
+    model_dir = Path(model_dir)
+    manifest = read_manifest(model_dir)
+    targets = list(manifest.get("target_files") or {})
+    with TrainingRun(model_dir, _config(config).section("tracking"), run_name=f"track {', '.join(targets)}") as run:
+        run.log_params({"seed": manifest.get("seed"), "targets": ",".join(targets), "split": manifest.get("split"),
+                        **(manifest.get("settings") or {})})
+        run.log_metrics(dict(metrics or {}))
+        run.set_tags({"version": manifest.get("version"), "data_sha256": (manifest.get("data") or {}).get("sha256"),
+                      "model_dir": str(model_dir.resolve())})
+        run.log_artifacts(model_dir / VERSIONS / str(manifest.get("version")))
+        run.register_models(manifest.get("target_files") or {})
+    return run.run_id if run.enabled else None

@@ -17,13 +17,14 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 
 # the slower tiers, each named by what its tests need (registered in pyproject.toml)
-TIERS = ("model", "system", "browser", "postgres", "shared_data")
+TIERS = ("model", "system", "fuzz", "browser", "postgres", "shared_data")
 # fixtures that train a model: whatever uses them, directly or through another fixture, is `model` tier
 MODEL_FIXTURES = frozenset({
     "trained_model_dir",  # below: every default target on the small demo year
     "fast_model_dir",  # test_model_safe_load, test_read_errors
     "demo_year_root_cause_model",  # test_drift_like_with_like: the committed demo year
     "theme_model",  # test_triage_custom_target
+    "model_dir",  # test_model_folder_lifecycle (and the `copy` fixture below), test_train_store
 })
 
 

@@ -13,6 +13,8 @@ from rca.demo.data import generate_demo, ward_population
 from rca.reports.briefing import MAX_WORDS, briefing_html, word_count, write_briefing
 from rca.reports.build import build_report, write_report
 
+pytestmark = pytest.mark.system
+
 CUR, PREV = "2024-25", "2023-24"
 FY = {CUR: ("2024-04-01", "2025-04-01"), PREV: ("2023-04-01", "2024-04-01")}
 UP = ["Upheld", "Partly upheld"]

@@ -5,6 +5,7 @@ import hashlib
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from rca.cli.main import app
@@ -17,6 +18,7 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.mark.system
 def test_committed_demo_regenerates_byte_identically(tmp_path):
     args = ["demo-data", "--out", str(tmp_path), "--seed", str(COMMITTED["seed"]), "--n-contacts", str(COMMITTED["n_contacts"]),
             "--first-year", str(COMMITTED["first_year"]), "--years", str(COMMITTED["years"])]

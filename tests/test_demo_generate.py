@@ -197,6 +197,7 @@ def test_all_records_fall_in_the_generated_years(demo_small):
     assert periods == {"2023-24"}
 
 
+@pytest.mark.model
 def test_plain_tfidf_baseline_is_far_from_perfect(demo_small):
     """Root cause from text must be learnable but not trivially separable (issue 2)."""
     from sklearn.feature_extraction.text import TfidfVectorizer

@@ -151,6 +151,7 @@ def test_embeddings_keys_are_known_settings():
     assert ModelSettings().embeddings is None  # off by default: the default install is unchanged
 
 
+@pytest.mark.system
 def test_build_command_without_the_build_extra_is_coded(tmp_path):
     """`rca embeddings build` names the missing package and the extra, exit 2, no traceback."""
     from typer.testing import CliRunner
@@ -168,6 +169,7 @@ def test_build_command_without_the_build_extra_is_coded(tmp_path):
     assert "E307" in res.output and "embeddings-build" in res.output
 
 
+@pytest.mark.system
 def test_minilm_without_its_extra_is_coded_error():
     """`embeddings = "minilm"` without torch / sentence-transformers: E307 naming the extra."""
     try:

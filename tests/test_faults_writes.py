@@ -179,7 +179,7 @@ def test_killed_process_leaves_the_old_file_intact(tmp_path):
 
 @pytest.mark.model
 def test_interrupted_scoring_writes_nothing_then_resumes_with_every_row(trained_model_dir, demo_csv, tmp_path, monkeypatch):
-    import rca.scoring.score as score
+    import rca.scoring.score_files as score
 
     out = tmp_path / "scored.csv"
     real = score._score_part

@@ -62,6 +62,7 @@ def _write(data: bytes, suffix: str = ".csv") -> tuple[tempfile.TemporaryDirecto
     return folder, path
 
 
+@pytest.mark.fuzz
 @FUZZ
 @given(st.sampled_from(HEADERS), st.lists(st.sampled_from(PIECES) | st.binary(max_size=8), max_size=40))
 def test_hostile_bytes_load_or_give_a_coded_error(header, pieces):
@@ -70,6 +71,7 @@ def test_hostile_bytes_load_or_give_a_coded_error(header, pieces):
         _check_accounting(path)
 
 
+@pytest.mark.fuzz
 @FUZZ
 @given(st.binary(max_size=300), st.sampled_from([".csv", ".tsv", ".csv.gz", ".xlsx", ".parquet"]))
 def test_random_bytes_under_any_extension(data, suffix):
@@ -89,6 +91,7 @@ CELL = st.text(
 ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "cp1252"]
 
 
+@pytest.mark.fuzz
 @FUZZ
 @given(st.lists(st.tuples(CELL, CELL, CELL), min_size=1, max_size=12), st.sampled_from(ENCODINGS), st.sampled_from([",", ";", "\t"]))
 def test_well_quoted_csv_round_trips_every_cell(rows, encoding, delimiter):
@@ -135,6 +138,7 @@ DATES = st.one_of(
 )
 
 
+@pytest.mark.fuzz
 @FUZZ
 @given(st.lists(DATES, min_size=1, max_size=15))
 def test_dates_in_many_formats_and_zones(dates):
@@ -161,6 +165,7 @@ def test_dates_in_many_formats_and_zones(dates):
 LABEL = st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=30)
 
 
+@pytest.mark.fuzz
 @FUZZ
 @given(st.lists(st.tuples(LABEL, LABEL, LABEL), min_size=1, max_size=10))
 def test_labels_with_odd_unicode_are_kept_not_lost(labels):

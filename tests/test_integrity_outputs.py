@@ -42,6 +42,7 @@ def _assert_inert_xlsx(path: Path) -> None:
                 assert not (isinstance(cell.value, str) and cell.value.startswith(FORMULA_START)), repr(cell.value)
 
 
+@pytest.mark.fuzz
 @settings(max_examples=EXAMPLES, deadline=None, derandomize="RCA_FUZZ_EXAMPLES" not in os.environ,
           suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(CELL, CELL), min_size=1, max_size=8))
@@ -82,7 +83,7 @@ def test_control_characters_do_not_break_an_xlsx_export(tmp_path):
 
 @pytest.mark.model
 def test_scored_csv_is_injection_safe(trained_model_dir, tmp_path):
-    from rca.scoring.score import score_file
+    from rca.scoring.score_files import score_file
 
     src = tmp_path / "in.csv"
     pd.DataFrame({"case_id": ["=1+1", "B"], "text": ["=cmd|' /C calc'!A0 my bin", "@SUM(1) pothole"]}).to_csv(src, index=False)
@@ -96,7 +97,7 @@ def test_scored_csv_is_injection_safe(trained_model_dir, tmp_path):
 def test_scored_file_names_the_model_version(trained_model_dir, tmp_path):
     import json
 
-    from rca.scoring.score import score_file
+    from rca.scoring.score_files import score_file
 
     src = tmp_path / "in.csv"
     pd.DataFrame({"case_id": ["A"], "text": ["my bin was not collected"]}).to_csv(src, index=False)
@@ -108,7 +109,7 @@ def test_scored_file_names_the_model_version(trained_model_dir, tmp_path):
 
 @pytest.mark.model
 def test_scored_csv_keeps_a_carriage_return_inside_its_row(trained_model_dir, tmp_path):
-    from rca.scoring.score import score_file
+    from rca.scoring.score_files import score_file
 
     src = tmp_path / "in.csv"
     with open(src, "w", newline="", encoding="utf-8") as fh:
@@ -130,7 +131,7 @@ def test_plain_numbers_in_text_columns_are_not_quoted(tmp_path):
 
 
 def test_scored_file_keeps_negative_codes(tmp_path):
-    from rca.scoring.score import _neutralise
+    from rca.scoring.score_files import _neutralise
 
     frame = pd.DataFrame({"code": ["-2.0", "=SUM(A1)", "-3", None, "-x"]})
     out = _neutralise(frame.copy())

@@ -230,6 +230,7 @@ def test_an_unknown_target_suggests_a_column_that_looks_like_codes_not_an_id(tmp
     assert r.exit_code == 2 and "E101" in msg and "(e.g. --target Team)" in msg, msg
 
 
+@pytest.mark.model
 def test_a_councils_own_codes_in_other_capitals_are_one_code(tmp_path, caplog):
     """'Noise', 'NOISE', ' Noise' and 'noise ' trained as four classes (7 in all for 3 codes), with no warning."""
     import json

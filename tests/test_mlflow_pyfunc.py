@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from rca.errors import RcaError
-from rca.model.tracking import PYFUNC_ARTIFACT, SCORED_SUFFIXES, pyfunc_signature, registered_name
+from rca.model.tracking import PYFUNC_ARTIFACT, PYFUNC_CODE, SCORED_SUFFIXES, pyfunc_signature, registered_name
 from rca.scoring.pyfunc import input_frame, output_columns
 from rca.scoring.score import SUFFIXES
 
@@ -25,6 +25,7 @@ from rca.scoring.score import SUFFIXES
 # ------------------------------------------------------------------ no model needed
 def test_signature_names_the_columns_predict_returns():
     sig = pyfunc_signature("root_cause")
+    assert PYFUNC_CODE.is_file() and "set_model(TargetScorer())" in PYFUNC_CODE.read_text("utf-8")
     assert SCORED_SUFFIXES == SUFFIXES
     assert sig.outputs.input_names() == output_columns("root_cause")
     assert sig.inputs.input_names() == ["text", "stage", "case_type"]

@@ -53,6 +53,7 @@ def test_model_card_counts_the_codes_that_came_from_review(tmp_path, trained_mod
     assert exc.value.code == "E303" and "review_labels.json" in str(exc.value)
 
 
+@pytest.mark.model
 def test_retraining_from_the_store_writes_the_review_counts_into_the_card(tmp_path):
     pytest.importorskip("rca.model.train")
     from rca.config import Config

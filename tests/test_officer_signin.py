@@ -123,6 +123,7 @@ def test_decisions_are_recorded_under_the_signed_in_officer(store):
     assert list(decisions_frame(store)["officer"]) == ["Ann"]
 
 
+@pytest.mark.system
 def test_officers_cli_add_list_revoke(tmp_path):
     runner = CliRunner()
     db = f"sqlite:///{tmp_path / 'cli.db'}"

@@ -142,8 +142,8 @@ def test_number_labels_keep_their_type_and_numeric_order():
 
 @pytest.mark.model
 def test_predict_frame_gives_tag_confidence_and_review(fitted):
-    frame = fitted.predict_frame(pd.Series(["bins missed", None]))
-    assert list(frame.columns) == ["predicted", "confidence", "review"] and len(frame) == 2
+    frame = fitted.predict_frame(pd.Series(["bins missed", None, pd.NA, np.nan], dtype=object))  # blank cells: empty text
+    assert list(frame.columns) == ["predicted", "confidence", "review"] and len(frame) == 4
     assert frame.loc[0, "predicted"] == "Waste"
     assert (frame["review"] == (frame["confidence"] < fitted.threshold_)).all()
 
@@ -244,6 +244,37 @@ def test_rca_score_command_reads_a_saved_classifier(fitted, tmp_path):
     assert res.exit_code == 0, res.output
     scored = pd.read_csv(tmp_path / "scored.csv")
     assert scored["label_predicted"].tolist() == fitted.predict(TEXTS).tolist()
+
+
+@pytest.mark.model
+def test_track_model_logs_a_run_and_registers_a_pyfunc_model_that_predicts(tmp_path):
+    import mlflow
+    from mlflow.tracking import MlflowClient
+
+    folder = rca.save_model(small(target="root_cause").fit(TEXTS, LABELS), tmp_path / "model")
+    run_id = rca.track_model(folder, metrics={"cv_macro_f1": 0.75})
+    client = MlflowClient(tracking_uri=f"sqlite:///{folder.resolve() / 'mlflow.db'}")
+    run = client.get_run(run_id)
+    assert run.data.params["C"] == str(small().C) and run.data.metrics == {"cv_macro_f1": 0.75}
+    assert client.get_model_version_by_alias("rca-root_cause", "current").run_id == run_id
+    previous = mlflow.get_tracking_uri()
+    mlflow.set_tracking_uri(f"sqlite:///{folder.resolve() / 'mlflow.db'}")
+    try:
+        model = mlflow.pyfunc.load_model("models:/rca-root_cause@current")
+    finally:
+        mlflow.set_tracking_uri(previous)
+    assert model.predict(pd.DataFrame({"text": ["bins not collected"]}))["root_cause_predicted"].tolist() == ["Waste"]
+
+
+@pytest.mark.model
+def test_train_is_rca_train_with_a_config_file(tmp_path):
+    (tmp_path / "rca.toml").write_text("seed = 5\n[tracking]\nenabled = false\n", encoding="utf-8")
+    cases = pd.DataFrame({"case_id": [f"C{i}" for i in range(36)], "text": TEXTS * 2, "root_cause": LABELS * 2,
+                          "received": pd.date_range("2024-04-01", periods=36, freq="D")})
+    result = rca.train(cases, model_dir=tmp_path / "model", config=tmp_path / "rca.toml", recipe="fast")
+    assert result.manifest["seed"] == 5 and result.manifest["targets"] == ["root_cause"]
+    assert result.metrics["root_cause"]["n_test"] > 0 and (tmp_path / "model" / "MODEL_CARD.md").exists()
+    assert rca.load_model(tmp_path / "model").predict(["bins not collected"])["root_cause"].labels == ["Waste"]
 
 
 @pytest.mark.model

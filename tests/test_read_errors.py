@@ -75,7 +75,7 @@ def _tiny_csv(tmp_path: Path) -> Path:
 
 def test_score_into_an_unwritable_folder_is_E007(tmp_path, monkeypatch):
     """The work folder `.OUT.rca-work` is made beside the output; an OS refusal is E007 naming the output."""
-    from rca.scoring import score as score_mod
+    from rca.scoring import score_files as score_mod
 
     real_mkdir = Path.mkdir
 
@@ -95,7 +95,7 @@ def test_score_into_an_unwritable_folder_is_E007(tmp_path, monkeypatch):
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root ignores directory permissions")
 def test_score_into_a_read_only_folder_for_real(tmp_path):
-    from rca.scoring import score as score_mod
+    from rca.scoring import score_files as score_mod
 
     ro = tmp_path / "ro"
     ro.mkdir()

@@ -17,6 +17,8 @@ from rca.model.classifier import ModelSettings
 from rca.model.recipe import search_space
 from rca.model.train import train_models
 
+pytestmark = pytest.mark.model
+
 runner = CliRunner()
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from rca.text.redact import PLACEHOLDERS, evaluate, find_pii, redact, redact_many
+from rca.text.redact import PLACEHOLDERS, find_pii, redact, redact_many
+from rca.text.redact_eval import evaluate
 
 DATA = Path(__file__).parent / "data"
 STRUCTURED = ("EMAIL", "PHONE", "POSTCODE", "NINO", "SORTCODE", "ACCOUNT", "DOB")

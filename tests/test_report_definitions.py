@@ -102,6 +102,7 @@ def two_years(tmp_path_factory):
     return rep, write_report(rep, out)
 
 
+@pytest.mark.system
 def test_change_and_new_in_html_word_and_excel(two_years):
     from docx import Document
     from openpyxl import load_workbook
@@ -126,6 +127,7 @@ def test_change_and_new_in_html_word_and_excel(two_years):
     assert csv.loc["Planning", "% change"] == "new"
 
 
+@pytest.mark.system
 def test_the_page_prints_a_chart_or_a_table_not_both_and_the_contents_link(two_years):
     import re
 

@@ -17,6 +17,8 @@ pytest.importorskip("rca.demo.data")
 from rca.demo.data import ward_population  # noqa: E402
 from rca.reports.build import build_report  # noqa: E402
 
+pytestmark = pytest.mark.system
+
 FY = "2023-24"
 STAGE = {"1": "Stage 1", "2": "Stage 2", "3": "Stage 3", "ombudsman": "Ombudsman"}
 NOT_REPORT = {"duplicates", "miscoded_count"}  # scoring / audit figures, not report tables

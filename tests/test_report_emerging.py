@@ -83,6 +83,7 @@ def test_names_in_text_never_become_emerging_terms():
     assert not any("okonkwo" in t for t in em.terms["term"])
 
 
+@pytest.mark.model
 def test_theme_finder_is_stable_for_a_seed():
     texts, _ = stream(3, n=800, planted=0.0)
     a = ThemeFinder(n_themes=6, random_state=11).fit(texts)

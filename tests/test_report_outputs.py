@@ -15,6 +15,8 @@ from typer.testing import CliRunner
 from rca.cli.main import app
 from rca.reports.build import build_report, write_report
 
+pytestmark = pytest.mark.system
+
 TOPICS = [
     ("Waste and Street Cleansing", "my bin was not collected again on {street}"),
     ("Housing Management", "damp and mould in the bedroom has still not been repaired"),

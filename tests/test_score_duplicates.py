@@ -60,6 +60,7 @@ def test_bad_parameters_are_named():
         DuplicateFinder(threshold=0)
 
 
+@pytest.mark.fuzz
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 4), st.integers(0, 90), st.integers(0, 3)), min_size=1, max_size=40),
        st.integers(1, 7))

@@ -7,7 +7,10 @@ import pytest
 from test_score_fakebundle import FakeBundle
 
 from rca.errors import RcaError
-from rca.scoring.score import output_columns, score_file, score_frame
+from rca.scoring.score import output_columns, score_frame
+from rca.scoring.score_files import score_file
+
+pytestmark = pytest.mark.system
 
 MODEL_DIR = "no-model-folder"  # the stand-in bundle is passed in; nothing is read from here
 MESSY = (
@@ -152,7 +155,7 @@ def test_escalation_reason_is_blank_on_stage_one_records(trained_model_dir, demo
 
     from rca.config import Config
     from rca.model.store import load_model
-    from rca.scoring.score import score_file
+    from rca.scoring.score_files import score_file
     from rca.scoring.triage import triage
 
     manifest = json.loads((trained_model_dir / "manifest.json").read_text())
@@ -181,7 +184,7 @@ def test_compliments_get_no_complaint_codes(trained_model_dir, demo_csv, tmp_pat
     """30 compliments came back with a confident root cause ("Delay in doing something", no review)."""
     import pandas as pd
 
-    from rca.scoring.score import score_file
+    from rca.scoring.score_files import score_file
 
     out = tmp_path / "scored.csv"
     score_file(demo_csv, out, model_dir=trained_model_dir, progress=False)

@@ -7,7 +7,8 @@ import pandas as pd
 from test_score_fakebundle import FakeBundle
 
 from rca.config import Config
-from rca.scoring.score import input_renames, score_file
+from rca.scoring.score import input_renames
+from rca.scoring.score_files import score_file
 
 CSV = ("Ref,Description,duplicate,rca_issues\n"
        "C1,My bin was not collected again this week and nobody came,No,\n"
@@ -22,7 +23,7 @@ def _score(src, out):
 def test_the_inputs_own_duplicate_column_is_kept_beside_rcas(tmp_path, caplog):
     src, out = tmp_path / "in.csv", tmp_path / "out.csv"
     src.write_text(CSV, encoding="utf-8")
-    with caplog.at_level(logging.WARNING, logger="rca.scoring.score"):
+    with caplog.at_level(logging.WARNING, logger="rca.scoring.score_files"):
         _score(src, out)
     got = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert got["duplicate (input)"].tolist() == ["No", "Yes - see C0001"]
@@ -49,7 +50,7 @@ def test_renamed_names_never_clash():
 
 def test_every_chunk_reads_dates_in_the_files_one_order(tmp_path):
     """A month-first column is read month-first in every chunk, even a chunk whose dates could be either."""
-    from rca.scoring.score import _chunks
+    from rca.scoring.score_files import _chunks
 
     rows = ["Ref,Description,Date received"]
     rows += [f"A{i},My bin was not collected on the day it was due,03/{13 + i}/2024" for i in range(4)]

@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 
 import rca.scoring.score as score
+import rca.scoring.score_files as score_files
 from rca.model.store import load_model
 
 
@@ -24,6 +25,6 @@ def test_score_file_same_bytes_with_one_or_two_jobs(trained_model_dir, demo_csv,
     monkeypatch.setattr(score, "MIN_SPLIT_ROWS", 10)
     monkeypatch.setattr(score.os, "cpu_count", lambda: 2)
     a, b = tmp_path / "a.csv", tmp_path / "b.csv"
-    score.score_file(demo_csv, a, model_dir=trained_model_dir, progress=False, n_jobs=1)
-    score.score_file(demo_csv, b, model_dir=trained_model_dir, progress=False, n_jobs=2)
+    score_files.score_file(demo_csv, a, model_dir=trained_model_dir, progress=False, n_jobs=1)
+    score_files.score_file(demo_csv, b, model_dir=trained_model_dir, progress=False, n_jobs=2)
     assert a.read_bytes() == b.read_bytes()

@@ -229,6 +229,7 @@ def _check_no_overlap(store, results: dict[str, list[int]], n_items: int) -> Non
         assert all(by_item[i] == officer for i in ids)
 
 
+@pytest.mark.system
 def test_two_officers_in_threads_never_share_a_case(store_url):
     s = filled_store(store_url, n=40)
     barrier = threading.Barrier(2)
@@ -252,6 +253,7 @@ def test_two_officers_in_threads_never_share_a_case(store_url):
     s.dispose()
 
 
+@pytest.mark.system
 def test_two_officers_in_processes_never_share_a_case(store_url):
     s = filled_store(store_url, n=30)
     ctx = multiprocessing.get_context("spawn")

@@ -19,6 +19,7 @@ def _run(*args: str):
     return runner.invoke(app, list(args), catch_exceptions=False)
 
 
+@pytest.mark.system
 def test_store_commands_end_to_end(tmp_path):
     db = f"sqlite:///{tmp_path / 'cli.db'}"
     scored = tmp_path / "scored.csv"

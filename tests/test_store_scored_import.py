@@ -6,7 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from rca.scoring.score import output_columns, score_file
+from rca.scoring.score import output_columns
+from rca.scoring.score_files import score_file
 from rca.store import import_export, open_store, queue_frame
 from rca.store.training_data import stored_cases
 

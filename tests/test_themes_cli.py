@@ -27,6 +27,7 @@ def export(tmp_path):
     return path, df
 
 
+@pytest.mark.system
 def test_rows_come_back_in_order_with_theme_and_table(export, tmp_path):
     path, df = export
     out = tmp_path / "themed.csv"
@@ -45,6 +46,7 @@ def test_rows_come_back_in_order_with_theme_and_table(export, tmp_path):
     assert not list(tmp_path.glob("*.part"))
 
 
+@pytest.mark.system
 def test_no_quotes_option_and_config_names(export, tmp_path):
     path, _ = export
     out = tmp_path / "themed.csv"

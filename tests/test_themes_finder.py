@@ -47,6 +47,7 @@ def test_groups_a_small_corpus_by_subject_not_by_wording():
     assert len(tf.labels_) == len(texts) and (tf.assignment_ >= 1).all()
 
 
+@pytest.mark.model
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_two_overlapping_90_percent_subsamples_agree(seed):
     texts, _ = corpus(40, seed=seed)

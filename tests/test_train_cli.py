@@ -10,6 +10,8 @@ from rca.cli.main import app
 
 from test_train_core import planted_frame
 
+pytestmark = pytest.mark.model
+
 runner = CliRunner()
 
 

@@ -124,3 +124,17 @@ def test_highlight_marks_each_phrase_case_insensitively():
     segs = highlight_segments("Bin not collected. BIN again", ["bin", "not collected"])
     assert [p for p, m in segs if m] == ["Bin", "not collected", "BIN"]
     assert "".join(p for p, _ in segs) == "Bin not collected. BIN again"
+
+
+def test_two_apps_in_one_process_each_answer_from_their_own_model():
+    """The routes are shared APIRouters; what they answer from is each app's own state."""
+    one = FakeBundle(threshold=0.2)
+    two = FakeBundle(threshold=0.9)
+    two.targets = two.targets[:1]
+    a = TestClient(create_app(None, bundle=one, similar=SimilarIndex(past_cases()), token="a"))
+    b = TestClient(create_app(None, bundle=two, similar=None, token="b"))
+    assert a.get("/api/health").json()["past_cases"] == 16 and b.get("/api/health").json()["past_cases"] == 0
+    ma = a.get("/api/model", headers={"Authorization": "Bearer a"}).json()
+    mb = b.get("/api/model", headers={"Authorization": "Bearer b"}).json()
+    assert set(ma["thresholds"].values()) == {0.2} and mb["thresholds"] == {two.targets[0]: 0.9}
+    assert b.get("/api/model", headers={"Authorization": "Bearer a"}).status_code == 401

@@ -49,7 +49,7 @@ def demo(
     for line in _train_lines(result):
         typer.echo(f"      {line}")
 
-    from rca.scoring.score import score_file
+    from rca.scoring.score_files import score_file
     from rca.cli.score_cmd import print_triage, summary_lines
 
     out.mkdir(parents=True, exist_ok=True)

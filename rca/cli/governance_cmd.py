@@ -38,7 +38,7 @@ def redact_cmd(
     """
     from rca.ingest.io import not_the_input, read_table, write_table
     from rca.text.redact import find_pii, redact_many
-    from rca.ingest.validate import resolve_mapping
+    from rca.ingest.column_map import resolve_mapping
 
     cfg = build_config(config, text_column=text_column)
     raw, info = read_table(data, sheet=cfg.sheet, encoding=cfg.encoding)

@@ -35,7 +35,7 @@ def score(
     json_out: JsonOpt = False,
 ) -> None:
     """Tag every case: predicted labels, confidence, review flag, evidence and near-duplicates."""
-    from rca.scoring.score import score_file
+    from rca.scoring.score_files import score_file
 
     cfg = build_config(config, text_column=text_column, id_column=id_column, received_column=received_column)
     _need_model(model_dir)

@@ -6,7 +6,7 @@ quarantine frame with a coded `reason`, so n_read == n_valid + n_quarantined; in
 "keep" mode (scoring) every row stays and its problems are listed in `rca_issues`.
 
 Which column is which is `rca.ingest.column_map`, date columns `rca.ingest.dates`, label columns
-`rca.ingest.codes`; the names callers import from here are re-exported.
+`rca.ingest.codes`.
 """
 from __future__ import annotations
 
@@ -22,12 +22,12 @@ import numpy as np
 import pandas as pd
 
 from rca.ingest.codes import read_codes
-from rca.ingest.column_map import FLAGS, column_clashes, make_room, check_columns, resolve_mapping
+from rca.ingest.column_map import FLAGS, column_clashes, make_room, check_columns
 from rca.config import Config
-from rca.ingest.dates import NUMERIC_DATE, blank_dates, read_dates, date_order
+from rca.ingest.dates import NUMERIC_DATE, blank_dates, read_dates
 from rca.errors import message
 from rca.ingest.io import not_the_input, iter_table, read_table, write_table
-from rca.schema import BY_NAME, CANONICAL, DATETIME_FIELDS, SOURCE_ROW
+from rca.schema import BY_NAME, CANONICAL, SOURCE_ROW
 from rca.ingest.taxonomy import Taxonomy, load_taxonomy
 
 log = logging.getLogger(__name__)
@@ -389,4 +389,4 @@ def iter_cases(
         yield cases
 
 
-__all__ = ["LoadResult", "ReadState", "load_cases", "date_order", "file_columns", "iter_cases", "canonicalise", "resolve_mapping", "ISSUES", "DATETIME_FIELDS"]
+__all__ = ["LoadResult", "ReadState", "load_cases", "file_columns", "iter_cases", "canonicalise", "ISSUES"]

@@ -8,7 +8,8 @@ contest a tag. Everything comes from the model directory's `manifest.json`
 (and `metrics.json` when training wrote one, and `review_labels.json` when the
 model was trained from the review store) plus the council's details from
 the config table ``[model_card]`` (organisation, team, contact, senior_owner,
-website); nothing is invented, and missing facts are listed as missing.
+website); nothing is invented, and missing facts are listed as missing. The text is the template
+`rca/model/templates/model_card.md.j2`, filled from the typed manifest (`rca.model.manifest.Manifest`).
 
 >>> card = render_model_card({"targets": ["root_cause"], "seed": 1}, {"root_cause": {"accuracy": 0.81}})
 >>> "## 4. Tool and model specification" in card and "0.81" in card

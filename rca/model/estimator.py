@@ -22,7 +22,6 @@ config's seed.
 from __future__ import annotations
 
 import hashlib
-import math
 from typing import Any
 
 import numpy as np
@@ -60,6 +59,11 @@ class EstimatorNotFitted(RcaError, NotFittedError):
     """E232, raised as scikit-learn's NotFittedError."""
 
 
+def _missing(value: Any) -> bool:
+    """None, NaN, pd.NA, NaT: a blank cell."""
+    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
+
+
 def _texts(X: Any, *, where: str = "texts") -> list[str]:
     """The texts as a list of str; None and NaN (a blank cell) read as empty text."""
     if isinstance(X, (str, bytes)):
@@ -68,15 +72,15 @@ def _texts(X: Any, *, where: str = "texts") -> list[str]:
     if isinstance(X, pd.DataFrame):
         raise EstimatorInputError("E231", f"{where} is a table with columns {list(X.columns)[:10]}; pass the one text "
                                           "column, e.g. cases['text']", column=where)
-    if np.ndim(X) != 1 and not isinstance(X, (list, tuple, pd.Series)):
+    if not isinstance(X, (list, tuple, pd.Series)) and np.ndim(X) != 1:
         raise EstimatorInputError("E231", f"{where} has shape {np.shape(X)}; pass one text per row as a list or column",
                                   column=where)
     out = []
     for i, t in enumerate(X):
-        if t is None or (isinstance(t, float) and math.isnan(t)):
-            out.append("")
-        elif isinstance(t, str):
+        if isinstance(t, str):
             out.append(t)
+        elif _missing(t):
+            out.append("")
         else:
             raise EstimatorInputError("E231", f"{where}[{i}] is a {type(t).__name__}, not text", row=i, column=where,
                                       value=t)
@@ -90,8 +94,7 @@ def _labels(y: Any, n: int) -> np.ndarray:
     y = np.asarray(y)
     if len(y) != n:
         raise EstimatorInputError("E231", f"{n} texts but {len(y)} labels", column="labels")
-    blank = [i for i, v in enumerate(y) if v is None or (isinstance(v, float) and math.isnan(v)) or
-             (isinstance(v, str) and not v.strip())]
+    blank = [i for i, v in enumerate(y) if (isinstance(v, str) and not v.strip()) or (not isinstance(v, str) and _missing(v))]
     if blank:
         raise EstimatorInputError("E231", f"{len(blank)} label(s) are blank, first at position {blank[0]}; keep only "
                                           "labelled rows, e.g. cases[cases['root_cause'].notna()]", row=blank[0],

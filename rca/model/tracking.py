@@ -1,4 +1,5 @@
-"""Experiment tracking: each training is one MLflow run; the only module that imports mlflow.
+"""Experiment tracking: each training is one MLflow run. Every MLflow call rca makes is here; the only other
+modules importing mlflow are `rca/scoring/pyfunc.py` and `pyfunc_code.py`, the scoring code MLflow runs.
 
 The tracking store defaults to `sqlite:///DIR/mlflow.db` inside the model
 folder, so no server is needed and nothing leaves the machine; view it with
@@ -39,6 +40,7 @@ import re
 import shutil
 import sqlite3
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -379,7 +381,7 @@ class TrainingRun:
         from mlflow.tracking import MlflowClient
 
         client = MlflowClient(tracking_uri=self.uri)
-        versions = {}
+        versions, started = {}, time.perf_counter()
         with staged_model_folder(self.model_dir) as (folder, version), _no_progress_bars():
             for target in targets:
                 name = registered_name(target)
@@ -392,6 +394,8 @@ class TrainingRun:
                                                  tags={"target": target, "rca_version": version})
                 client.set_registered_model_alias(name, "current", mv.version)
                 versions[target] = str(mv.version)
+        log.info("logged and registered %d MLflow pyfunc models (%s) in %.1f s", len(versions),
+                 ", ".join(registered_name(t) for t in targets), time.perf_counter() - started)
         self._retire_aliases(client, {registered_name(t) for t in targets})
         return versions
 

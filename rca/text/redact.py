@@ -12,8 +12,8 @@ placeholder; titles and cue words stay so the text still reads naturally.
 >>> redact("Stage 2 reply due in 10 working days; band D; £150; Flat 3")
 'Stage 2 reply due in 10 working days; band D; £150; Flat 3'
 
-Measured precision / recall per type: `benchmarks/bench_redact.py` over
-`tests/data/redaction_snippets.jsonl`.
+Measured precision / recall per type (`rca.text.redact_eval.evaluate`):
+`benchmarks/bench_redact.py` over `tests/data/redaction_snippets.jsonl`.
 """
 from __future__ import annotations
 
@@ -22,9 +22,11 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from rca.text.name_words import (ALL_NAMES, AMBIGUOUS_NAMES, FIRST_NAMES, NOT_NAMES, PLACE_WORDS, english_words,
+                                 misspelt, spacy_stop_words)
 from rca.text.redact_case import CUE_WORDS, truecased
 
-__all__ = ["PLACEHOLDERS", "PiiSpan", "evaluate", "find_pii", "redact", "redact_many"]
+__all__ = ["PLACEHOLDERS", "PiiSpan", "find_pii", "redact", "redact_many"]
 
 PLACEHOLDERS = {t: f"[{t}]" for t in ("EMAIL", "PHONE", "POSTCODE", "NINO", "SORTCODE", "ACCOUNT", "DOB", "ADDRESS", "NAME")}
 # When two hits overlap, the more specific type wins (lower number).
@@ -130,77 +132,7 @@ def _digit_spans(text: str) -> list[PiiSpan]:
 
 
 # ---------------------------------------------------------------- names
-# First names matched on their own wherever capitalised.
-_SAFE_NAMES = frozenset("""
-Aaliyah Aaron Abdul Abdullah Abigail Adam Adeola Adrian Ahmed Aidan Aisha Alan Alana Alex Alexander
-Alexandra Ali Alice Alison Amanda Amelia Amina Amir Amy Andrea Andrew Andy Angela Anita Ann Anna Anne
-Annette Anthony Antonio Anya Arjun Arthur Ashley Ayesha Barbara Barry Beatrice Becky Ben Benjamin
-Bernard Beryl Beth Bethany Betty Beverley Bola Brenda Brian Bridget Bukola Callum Cameron Carl Carla
-Carlos Caroline Catherine Charles Charlie Charlotte Chantelle Chidi Chloe Chris Christine Christopher
-Claire Clare Colin Connor Craig Daniel Danielle Darren Dave David Deborah Debbie Declan Denise Dennis
-Derek Desmond Diane Dominic Donna Doreen Doris Dorothy Duncan Dylan Edward Eileen Elaine Eleanor
-Elena Elizabeth Ella Ellie Emily Emma Eric Ethan Fatima Fiona Francesca Gareth Gary Gemma Geoffrey
-George Georgina Gillian Glenn Gordon Graham Gregory Hamza Hannah Harold Harry Hassan Hayley Heather
-Helen Henry Hussein Ian Imran Irene Isaac Isabel Isabella Isla Jacob James Jamie Jane Janet Jason Jean
-Jennifer Jenny Jeremy Jessica Joan Joanne Joe Joel John Jonathan Jo Joseph Joshua Josh Judith Julia
-Julie Justin Kai Karen Karim Kate Katherine Kathleen Katie Keith Kelly Kenneth Kerry Kevin Khadija
-Kieran Kirsty Kwame Lakshmi Laura Lauren Leah Lee Leanne Leo Leon Lesley Liam Linda Lindsey Lisa
-Lorraine Louise Lucy Luke Lynn Maisie Malcolm Manuel Marcus Margaret Maria Marie Marion Martin Mary
-Matthew Maureen Megan Melanie Michael Michelle Mohammed Mohammad Muhammad Mo Monica Nadia Naomi
-Natalia Natalie Natasha Neil Nicholas Nicola Nigel Noah Norman Oliver Olivia Oscar Patricia Paul
-Paula Pauline Peter Philip Phillip Pradeep Priya Rachel Rahul Rajesh Ravi Rebecca Richard Ricky Rita
-Robert Roger Ronald Rosemary Ruth Ryan Sadia Sally Samantha Samuel Sandra Sarah Scott Sean Shabana
-Shanice Sharon Shaun Sheila Shirley Simon Sinead Sophie Stacey Stephanie Stephen Steve Steven Stuart
-Susan Suzanne Tanya Teresa Thomas Timothy Tina Toby Tom Tony Tracey Tracy Tunde Tyler Valerie Vanessa
-Vincent Wayne Wendy William Winston Yasmin Yusuf Zainab Zara Zoe Dan Ken Kenny Bev Shaz Brendan Jasmine
-Agnieszka Piotr Tomasz Katarzyna Marek Oluwaseun Emeka Ngozi Funmilayo Kofi Abena Tariq Bilal Omar
-Sana Rukhsana Nasreen Parveen Gurpreet Harpreet Sunita Anil Deepak Kiran Vijay Sanjay Hui Wei Mei
-Agnes Albert Alfred Alistair Allan Amanda Angus Annie Archie Audrey Barbara Bernadette Bertie Brandon
-Bradley Brett Bryony Caitlin Carole Carolyn Cathy Cecilia Cheryl Christina Cindy Clifford Connie Cyril
-Dale Damian Danny Darius Davina Deirdre Delroy Dennis Diana Dolores Donald Donovan Douglas Edith Edna
-Edwin Elsie Emmanuel Ernest Esther Ethel Eunice Evelyn Fay Felicity Florence Freddie Gail Gavin Gerald
-Geraldine Gertrude Gilbert Gladys Glenda Gloria Godfrey Gwen Harriet Harvey Hilary Howard Hugh Imogen
-Ingrid Ivan Jacqueline Jackie Janice Jasmin Jayden Jeanette Jemma Jill Jim Jimmy Joanna Jodie Johnny
-Josephine Joyce Julian Karl Kathryn Kayleigh Kayla Keeley Kelvin Kerry Kim Kirsten Kyle Lance Lara
-Lawrence Leroy Leslie Lewis Lilian Lloyd Lorna Louis Lydia Lynda Lynne Mabel Mandy Marcia Marjorie
-Marlene Martha Mavis Maxine Michaela Mildred Millie Mohamed Morris Muriel Nathan Nathaniel Nicky Nina
-Nora Noreen Norma Oluwadamilare Owen Pamela Patrick Peggy Penelope Percy Phoebe Phyllis Rachael Ralph
-Raymond Reece Reggie Rhys Rhiannon Rodney Roisin Rosie Ross Roy Russell Sadie Sandy Shane Shannon
-Sharon Shelley Sherry Sidney Siobhan Sonia Stanley Stella Sylvia Tammy Terence Terry Theresa Tim
-Tracie Trevor Troy Una Vera Vernon Veronica Vivian Vivienne Walter Warren Wilfred Yvonne Yolanda
-Abdi Abdirahman Adebayo Adewale Akua Ama Amit Asif Ayodele Babajide Chinedu Chukwuemeka Efua Farah
-Faisal Fatuma Halima Ifeoma Jamal Kareem Kemi Khalid Layla Mariam Nikhil Nkechi Obinna Olumide Rashid
-Reza Saeed Samira Shamima Shazia Sultana Tanvir Temitope Usman Yaw Zahra Zoltan Andrzej Bogdan Dorota
-Ewa Krzysztof Magdalena Mihai Nikolai Olga Pawel Stefan Svetlana Vasile Yusuf Zofia
-""".split())
-# Names that are also ordinary words: only with a surname or a cue.
-_AMBIG_NAMES = frozenset("""
-Grace Joy Hope Faith Dawn Rose Ruby Holly Amber Summer Mark Will Bill Pat Sue Frank Ray Jack Guy Miles
-Dean Carol Eve Iris Ivy Hazel Violet Olive Jade Crystal Daisy Poppy Lily Heath Jay Rob Sam Max Angel
-Sky Chase Hunter Ginger Tiffany Penny Norman
-""".split())
-_ALL_NAMES = _SAFE_NAMES | _AMBIG_NAMES
-# Capitalised words that are never taken as a name after a cue.
-_STOP = frozenset("""
-The A An I We My Our Your His Her Their This That It He She They You Me Us Is Was Are Am Be And Or But
-If When Then So To From For With On In At By Of As No Not Yes Please Thanks Thank Regards Dear Hi Hello
-Council Councils Borough Services Service Customer Team Housing Highways Planning Parking Waste Revenues
-Benefits Department Dept Officer Manager Mayor Sir Madam Sirs All Bin Bins Man Men Flat Block Room
-Apartment Estate Civic Centre Street Road Ombudsman Adult Social Care Children Childrens Stage Ward
-Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July
-August September October November December Christmas Easter Ltd Limited Homes Contact Resident Residents
-Tenant Tenants Landlord Complaint Complaints Blue Badge Freedom Pass Tax Environmental Health School
-EHC SEND GP MP NHS ASB PCN DWP HMRC OK Ok Sorry Still Again Also Just Nobody Somebody Someone Everyone
-Anyone Noone None Mum Dad Mother Father Son Daughter Team Teams Hospital Surgery Police
-Mr Mrs Ms Miss Mx Dr Prof Cllr Councillor Dame Lord Lady Rev Nurse Only Then Now Today There Here
-Psychiatrist Practitioner Consultant Specialist Worker Matron Sister Doctor Nurses Doctors Staff
-""".split())
-_NOT_SURNAME = _STOP - {"Ward", "Lord"}
-_PLACE_WORDS = frozenset(
-    "Road Street Avenue Lane Close Drive Court Crescent Place Way Gardens Grove Terrace Hill Park Square "
-    "House Estate School Hospital Centre Station Council Homes Library Surgery Tower Lodge Green".split()
-)
-
+_NOT_SURNAME = NOT_NAMES - {"Ward", "Lord"}
 _PLACE_AFTER = re.compile(
     r"\s+(?i:centre|center|house|road|street|hospital|school|ward|court|library|surgery|practice|"
     r"building|hall|unit|clinic|lane|avenue|close|way|park|estate)\b"
@@ -290,7 +222,7 @@ def _clean_name(value: str, offset: int, *, allow_caps: bool) -> tuple[int, int]
         if len(token) == 1 and token.isupper() and i < len(words) - 1:
             keep.append(w)  # an initial: Mr A Khan
             continue
-        if token in _STOP or token.rstrip("'’s") in _STOP:
+        if token in NOT_NAMES or token.rstrip("'’s") in NOT_NAMES:
             break
         if token.isupper() and len(token) > 1 and not (allow_caps and i == 0):
             break
@@ -303,60 +235,16 @@ def _clean_name(value: str, offset: int, *, allow_caps: bool) -> tuple[int, int]
     return offset + keep[0].start(), offset + keep[-1].end()
 
 
-_ENGLISH: frozenset[str] | None = None
-
-
-def _english_words() -> frozenset[str]:
-    """English words and their inflections (spaCy's lookup tables), loaded on first use."""
-    global _ENGLISH
-    if _ENGLISH is None:
-        import gzip
-        import json
-        from importlib import resources
-
-        words: set[str] = set()
-        try:
-            data = resources.files("spacy_lookups_data").joinpath("data")
-            for lemmas in json.loads(gzip.decompress(data.joinpath("en_lemma_index.json.gz").read_bytes())).values():
-                words.update(lemmas)
-            words.update(json.loads(gzip.decompress(data.joinpath("en_lemma_lookup.json.gz").read_bytes())))
-        except (ModuleNotFoundError, FileNotFoundError, OSError, ValueError):
-            pass  # without the word list only known first names close a text
-        _ENGLISH = frozenset(words)
-    return _ENGLISH
-
-
 def _looks_like_name(word: str) -> bool:
-    if word in _ALL_NAMES:
+    if word in ALL_NAMES:
         return True
-    if word in _STOP or word.isupper():
+    if word in NOT_NAMES or word.isupper():
         return False
-    english = _english_words()
+    english = english_words()
     low = word.lower()
-    if not english or low in english or low in _spacy_stop_words():
+    if not english or low in english or low in spacy_stop_words():
         return False  # "Anything", "Everything": stop words the lemma tables leave out
-    return not _misspelt(low, english)
-
-
-def _spacy_stop_words() -> frozenset[str]:
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    return STOP_WORDS
-
-
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
-
-
-def _misspelt(low: str, english: frozenset[str]) -> bool:
-    """A long word one letter away from an English word of its length or more ("comunication",
-    "nothiing", "reponse"): a slip of the keyboard, not a name. Short words are left alone: many first
-    names are one letter from a word (Kelly, belly)."""
-    if len(low) < 7:
-        return False
-    splits = [(low[:i], low[i:]) for i in range(len(low) + 1)]
-    near = ({a + b[1:] for a, b in splits if b} | {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
-            | {a + c + b for a, b in splits for c in _LETTERS} | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1})
-    return any(w in english for w in near if len(w) >= 7 and w != low)
+    return not misspelt(low, english)
 
 
 def _name_spans(text: str, low_tokens: set[str]) -> list[PiiSpan]:
@@ -372,7 +260,7 @@ def _name_spans(text: str, low_tokens: set[str]) -> list[PiiSpan]:
         for m in _MY_NAME.finditer(text):
             keep = []
             for w in re.finditer(r"\S+", m.group(1)):
-                if w.group().lower().strip(",.") in _MY_NAME_STOP or w.group() in _STOP:
+                if w.group().lower().strip(",.") in _MY_NAME_STOP or w.group() in NOT_NAMES:
                     break
                 keep.append(w)
             if keep:
@@ -383,20 +271,20 @@ def _name_spans(text: str, low_tokens: set[str]) -> list[PiiSpan]:
             spans.append(PiiSpan(m.start(1), m.end(1), "NAME"))
     m = _TRAILING.search(text, max(0, len(text) - 80)) if _may_end_with_name(text) else None
     # a text of one word is an answer ("Anything", "Parking"), not a signature, unless it is a known first name
-    alone = m is not None and not text[:m.start(1)].strip() and m.group(1).split()[0] not in _ALL_NAMES
+    alone = m is not None and not text[:m.start(1)].strip() and m.group(1).split()[0] not in ALL_NAMES
     if m and not alone and _looks_like_name(m.group(1).split()[0]):
         spans.append(PiiSpan(m.start(1), m.end(1), "NAME"))
-    if not _ALL_NAMES.isdisjoint(_CAP_WORD.findall(text)):
+    if not ALL_NAMES.isdisjoint(_CAP_WORD.findall(text)):
         for m in _CAPS_RUN.finditer(text):
             parts = m.group().split()
             first, rest = parts[0], parts[1:]
-            if first not in _ALL_NAMES or (rest and rest[-1] in _PLACE_WORDS):
+            if first not in ALL_NAMES or (rest and rest[-1] in PLACE_WORDS):
                 continue  # not a first name; or Victoria Street, a place
-            if (rest and rest[-1] == "Ward" and first in _AMBIG_NAMES) or _PLACE_AFTER.match(text, m.end()):
+            if (rest and rest[-1] == "Ward" and first in AMBIGUOUS_NAMES) or _PLACE_AFTER.match(text, m.end()):
                 continue  # Amber Ward; the John Smith Centre
             if rest and rest[-1] not in _NOT_SURNAME:
                 spans.append(PiiSpan(m.start(), m.end(), "NAME"))
-            elif first in _SAFE_NAMES:
+            elif first in FIRST_NAMES:
                 spans.append(PiiSpan(m.start(), m.start() + len(first), "NAME"))
     return spans
 
@@ -447,7 +335,7 @@ def find_pii(text: str) -> list[PiiSpan]:
 
 
 _NEVER_NAMES: frozenset[str] | None = None
-_LOWER_NAMES = frozenset(n.lower() for n in _SAFE_NAMES)
+_LOWER_NAMES = frozenset(n.lower() for n in FIRST_NAMES)
 # never the first word of a name after "Mr", "my son"... (with spaCy's stop words)
 _FUNCTION_WORDS = frozenset(
     "has had have having said says will would can could did does do done who whom which what its him them were been "
@@ -460,10 +348,10 @@ def _case_blind_copy(text: str, words: set[str]) -> str | None:
     """`rca.text.redact_case.truecased` with this module's first names, English words and stop words."""
     global _NEVER_NAMES
     if _NEVER_NAMES is None:
-        _NEVER_NAMES = _STOP | _PLACE_WORDS | {w.capitalize() for w in _MY_NAME_STOP | _FUNCTION_WORDS | _spacy_stop_words()}
+        _NEVER_NAMES = NOT_NAMES | PLACE_WORDS | {w.capitalize() for w in _MY_NAME_STOP | _FUNCTION_WORDS | spacy_stop_words()}
     if CUE_WORDS.isdisjoint(words) and _LOWER_NAMES.isdisjoint(words):
         return None  # most texts: nothing to look at, and the word list is not loaded for them
-    return truecased(text, names=_SAFE_NAMES, cue_names=_ALL_NAMES, english=_english_words(), stop=_NEVER_NAMES,
+    return truecased(text, names=FIRST_NAMES, cue_names=ALL_NAMES, english=english_words(), stop=_NEVER_NAMES,
                      words=words)
 
 
@@ -517,43 +405,3 @@ def redact_many(texts: Iterable[str]) -> list[str]:
     ['ring [PHONE]', 'no personal data']
     """
     return [redact(t) for t in texts]
-
-
-def evaluate(records: Iterable[dict]) -> dict[str, dict[str, float]]:
-    """Precision and recall per type against hand-labelled spans.
-
-    `records`: dicts with `text` and `spans` (each `start`, `end`, `type`).
-    A found span counts when it overlaps an expected span of the same type.
-    `covered` is stricter: the share of expected spans whose every character
-    ends up inside some placeholder (of any type), i.e. nothing leaks.
-
-    >>> evaluate([{"text": "ring 020 7946 0958", "spans": [{"start": 5, "end": 18, "type": "PHONE"}]}])["PHONE"]["recall"]
-    1.0
-    """
-    counts: dict[str, dict[str, int]] = {t: dict(tp=0, fp=0, fn=0, n=0, covered=0) for t in PLACEHOLDERS}
-    for rec in records:
-        found = find_pii(rec["text"])
-        gold = [(s["start"], s["end"], s["type"]) for s in rec["spans"]]
-        for f in found:
-            hit = any(g[2] == f.kind and g[0] < f.end and f.start < g[1] for g in gold)
-            counts[f.kind]["tp" if hit else "fp"] += 1
-        for start, end, kind in gold:
-            c = counts[kind]
-            c["n"] += 1
-            if any(f.kind == kind and f.start < end and start < f.end for f in found):
-                pass
-            else:
-                c["fn"] += 1
-            if all(any(f.start <= i < f.end for f in found) for i in range(start, end)):
-                c["covered"] += 1
-    out = {}
-    for kind, c in counts.items():
-        found_n = c["tp"] + c["fp"]
-        out[kind] = {
-            "n": c["n"],
-            "found": found_n,
-            "precision": c["tp"] / found_n if found_n else 1.0,
-            "recall": (c["n"] - c["fn"]) / c["n"] if c["n"] else 1.0,
-            "covered": c["covered"] / c["n"] if c["n"] else 1.0,
-        }
-    return out
