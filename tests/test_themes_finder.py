@@ -123,3 +123,9 @@ def test_too_little_text_is_refused():
         ThemeFinder(n_themes=3).fit(["my bin was not collected"] * 40)
     with pytest.raises(ValueError):
         ThemeFinder(n_themes=0).fit(["a b c", "d e f"])
+
+
+def test_scrub_removes_house_numbers_but_not_counts():
+    assert scrub("i was never notified about the extension at number 21.") == "i was never notified about the extension at [ADDRESS]."
+    assert scrub("Flat 3b is damp and No. 14 has rubbish") == "[ADDRESS] is damp and [ADDRESS] has rubbish"
+    assert scrub("no 5 more days, I have 2 children") == "no 5 more days, I have 2 children"

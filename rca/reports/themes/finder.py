@@ -9,12 +9,14 @@ are in the current groups (1 - entropy of the term's spread across groups):
 words of circumstance ("my child has asthma", "I rang three times") are
 spread across subjects and fade, subject words stay. The features are reduced
 by PCA to `2 x n_themes` dimensions, which makes the grouping stable when a
-tenth of the texts changes, and grouped by KMeans (`n_init` starts, seeded).
-Four rounds and 20 starts were chosen on the demo year (two 90 % subsamples
-agreed at ARI 0.79 with 2 rounds and 30 starts, 0.86 with 4 and 20), never on
-the public sets.
+tenth of the texts changes, and grouped by KMeans: the first grouping is the
+best of `n_init` seeded starts, and each re-weighting round starts from the
+previous round's groups, so the rounds refine one grouping rather than draw a
+new one. How these were chosen: `benchmarks/results/themes_design.md`.
 
-Answers with no content word at all ("nothing", "all good", "n/a") form one
+Short answers (`rca.reports.themes.short`: no content word, "nothing", "all good",
+"n/a", or an answer opening with one of the data's own common short answers,
+"Nothing - the staff were great") form one
 "Short answers" theme of their own; texts with no words are "(no text)"
 (theme_id 0) and are not a theme. Everything else belongs to its nearest theme.
 
@@ -38,9 +40,10 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
-from rca.reports.themes.naming import lift_scores, name_themes
+from rca.reports.themes.naming import name_themes
 from rca.reports.themes.quotes import pick_quotes
-from rca.reports.themes.text import Analyzer, clauses, content_words, model_text, proper_nouns, stop_words
+from rca.reports.themes.short import short_answers
+from rca.reports.themes.text import Analyzer, clauses, model_text, proper_nouns, stop_words
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +80,7 @@ class ThemeFinder:
     """
 
     def __init__(self, n_themes: int = 10, *, random_state: int = 42, min_df: int = 3, max_df: float = 0.05,
-                 doc_weight: float = 0.5, rounds: int = 4, n_init: int = 20, n_quotes: int = 3, quote_chars: int = 160,
+                 doc_weight: float = 0.5, rounds: int = 4, n_init: int = 50, n_quotes: int = 3, quote_chars: int = 160,
                  stop_words: tuple[str, ...] = ()) -> None:
         self.n_themes = n_themes
         self.random_state = random_state
@@ -104,7 +107,7 @@ class ThemeFinder:
         stop = stop_words(self.stop_words) | frozenset(names)
         low = [model_text(t, names) for t in source]
         has_words = np.array([any(clauses(t)) for t in low])
-        short = has_words & np.array([not content_words(t, stop) for t in low])
+        short = has_words & short_answers(low, stop)
         n_words = int(has_words.sum())
         if n_words < 2:
             raise NoThemes(f"{n_words} text(s) with words: themes need at least 2")
@@ -133,7 +136,7 @@ class ThemeFinder:
             theme_names, terms, cover = name_themes(B, vocab, labels, k)
         else:
             theme_names, terms, cover = [f"Theme {j + 1}" for j in range(k)], [[] for _ in range(k)], [0.0] * k
-        # no distinctive word used by 1 in 10 of its texts: a group without a common subject, called what it is
+        # a name that fits fewer than 1 in 10 of its texts: a group without a common subject, called what it is
         theme_names = [OTHER if c < 0.1 else nm for nm, c in zip(theme_names, cover)]
         theme_names = [f"{OTHER} ({j + 1})" if nm == OTHER and theme_names.count(OTHER) > 1 else nm for j, nm in enumerate(theme_names)]
         # assemble: every row gets a group; ids by size, largest first
@@ -184,16 +187,24 @@ class ThemeFinder:
         return X, vocab
 
     def _cluster(self, X: sparse.csr_matrix, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """KMeans labels and each text's cosine to its centre, after `rounds` of term re-weighting."""
+        """KMeans labels and each text's cosine to its centre, after `rounds` of term re-weighting.
+
+        The first grouping takes the best of `n_init` KMeans starts; each re-weighting round then starts
+        KMeans from the previous round's groups (their means in the new features), so the rounds refine
+        one grouping instead of drawing a new one each time (subsamples agree more: see docs/themes.md)."""
         n = X.shape[0]
         if k == 1:
             return np.zeros(n, dtype=int), np.ones(n)
         w = np.ones(X.shape[1], dtype=np.float32)
+        labels = None
         for r in range(self.rounds + 1):
             F = self._combine(X, w)
             with threadpool_limits(limits=1):  # one thread: no busy-waiting on shared cores; results independent of core count
-                # every round gets all starts: with fewer in the re-weighting rounds, subsamples agreed at ARI 0.63 not 0.86
-                km = KMeans(n_clusters=k, n_init=self.n_init, random_state=self.random_state).fit(F)
+                if labels is None:
+                    km = KMeans(n_clusters=k, n_init=self.n_init, random_state=self.random_state).fit(F)
+                else:
+                    init = np.vstack([F[labels == j].mean(axis=0) if (labels == j).any() else F[j] for j in range(k)])
+                    km = KMeans(n_clusters=k, init=init, n_init=1, random_state=self.random_state).fit(F)
             labels = km.labels_
             if r < self.rounds and X.shape[1]:
                 w = concentration(X, labels, k).astype(np.float32)

@@ -111,21 +111,33 @@ def top_terms(scores: np.ndarray, vocab: np.ndarray, n: int = 8) -> list[str]:
 
 
 def name_themes(B: sparse.csr_matrix, vocab: np.ndarray, labels: np.ndarray, k: int) -> tuple[list[str], list[list[str]], list[float]]:
-    """(a unique readable name per theme, its top terms by lift, the share of its texts using its most used top term);
+    """(a unique readable name per theme, its top terms by lift, the share of its texts using a phrase of its name);
     themes ordered as their ids 0..k-1."""
     S = lift_scores(B, labels, k)
-    n = B.shape[0]
-    member = sparse.csr_matrix((np.ones(n), (labels, np.arange(n))), shape=(k, n))
-    p_in = np.asarray((member @ B).todense(), dtype=np.float64) / np.maximum(np.bincount(labels, minlength=k), 1)[:, None]
     names: list[str] = [""] * k
     used: set[str] = set()
     # the most distinctive themes choose first, so a shared phrase goes where it says most
     for j in sorted(range(k), key=lambda j: -S[j].max(initial=0)):
         order = np.argsort(-S[j])
-        name = pick_name(order, S[j], vocab, used) or next((vocab[i] for i in order[:20] if vocab[i] not in used and S[j][i] > 0), None)
+        name = pick_name(order, S[j], vocab, used)
+        name = name or next((vocab[i] for i in order[:20] if vocab[i] not in used and S[j][i] > 0), None)
         name = name or f"theme {j + 1}"
         used.update({name, *name.split(" and ")})
         names[j] = name[:1].upper() + name[1:]
-    tops = [np.argsort(-S[j])[:8] for j in range(k)]
-    cover = [float(p_in[j, t].max(initial=0.0)) for j, t in enumerate(tops)]
-    return names, [top_terms(S[j], vocab) for j in range(k)], cover
+    return names, [top_terms(S[j], vocab) for j in range(k)], name_cover(B, vocab, labels, names)
+
+
+def name_cover(B: sparse.csr_matrix, vocab: np.ndarray, labels: np.ndarray, names: list[str]) -> list[float]:
+    """Per theme, the share of its texts that use a phrase of its name ("Parking and blue badge": parking or blue badge)."""
+    where = {t: i for i, t in enumerate(vocab)}
+    B = sparse.csr_matrix(B)
+    out = []
+    for j, name in enumerate(names):
+        cols = [where[p] for p in name.lower().split(" and ") if p in where]
+        rows = np.flatnonzero(labels == j)
+        if not cols or not len(rows):
+            out.append(0.0)
+            continue
+        used = np.asarray(B[rows][:, cols].sum(axis=1)).ravel() > 0
+        out.append(float(used.mean()))
+    return out

@@ -4,7 +4,7 @@ Candidates are a theme's members closest to its centre. Each is passed
 through `rca.text.redact.redact` (names, addresses, phones, emails, postcodes) and
 then `scrub`, which also removes what a quote in a report must not carry:
 reference numbers (SR-6649610, REF 6083424, CRM6112850), dates, amounts of
-money and street names. The quote is the sentence that uses the theme's terms
+money, house numbers and street names. The quote is the sentence that uses the theme's terms
 most (with the next one when it is very short), cut to `max_chars`. Quotes of
 one theme never repeat one another (word overlap below one half).
 
@@ -25,6 +25,7 @@ _REF = re.compile(r"\b[A-Za-z]{0,6}[-/#:]?\s?\d[\d\-/]{3,}[A-Za-z0-9]*\b")
 _STREET = re.compile(
     r"\b(?:[A-Z][a-z'’]*\.?\s){1,3}(?:Road|Rd|Street|St|Avenue|Ave|Lane|Close|Drive|Court|Crescent|Place|Way|Gardens|Grove|"
     r"Terrace|Hill|Square|Walk|Row|Mews|Rise|Parade|Vale|Croft|Fields|Estate|House)\b")
+_HOUSE = re.compile(r"\b(?:number|no\.|flat|house|unit)\s?\d+[a-z]?\b", re.IGNORECASE)  # "the extension at number 21"
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _WORDS = re.compile(r"[a-z]+")
 _PLACEHOLDERS = re.compile(r"\[[A-Z]+\]")
@@ -35,6 +36,7 @@ def scrub(text: str) -> str:
     text = _AMOUNT.sub("[AMOUNT]", text)
     text = _DATE.sub("[DATE]", text)
     text = _REF.sub(lambda m: "[REF]" if sum(c.isdigit() for c in m.group(0)) >= 4 else m.group(0), text)
+    text = _HOUSE.sub("[ADDRESS]", text)
     return _STREET.sub("[STREET]", text)
 
 

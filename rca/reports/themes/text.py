@@ -79,7 +79,7 @@ def proper_nouns(texts, *, share: float = 0.7) -> set[str]:
     total: Counter = Counter()
     cap: Counter = Counter()
     for t in texts:
-        total.update(_APOSTROPHE.sub("", w) for w in _LOWER_WORD.findall(t.lower()))
+        total.update(_LOWER_WORD.findall(_APOSTROPHE.sub("", t.lower())))
         for m in _CAP_WORD.finditer(t):
             w = m.group(0)
             before = t[max(0, m.start() - 6): m.start()].rstrip()
