@@ -11,6 +11,7 @@ import uvicorn
 
 from rca.web.slow_clients import HEADER_ENV, HeaderTimeoutH11
 
+pytestmark = pytest.mark.system
 LIMIT = 1  # seconds for the headers
 KEEP_ALIVE = 30  # long, so only the header limit can close the connection
 
