@@ -1,11 +1,11 @@
 """Precision and recall of the intake's urgent and safeguarding flags on hand-labelled texts.
 
-    .venv/bin/python benchmarks/bench_intake_flags.py                 # the development file
-    .venv/bin/python benchmarks/bench_intake_flags.py --holdout       # the held-out file (scored once)
+    .venv/bin/python benchmarks/bench_intake_flags.py                                   # the development file
+    .venv/bin/python benchmarks/bench_intake_flags.py --holdout                         # the first held-out file
+    .venv/bin/python benchmarks/bench_intake_flags.py tests/data/intake_flags.holdout2.jsonl   # any labelled file
 
-The texts are in tests/data/intake_flags.dev.jsonl (used to write the rules) and
-tests/data/intake_flags.holdout.jsonl (written before the rules were tuned, not used to tune them).
-Writes benchmarks/results/intake_flags.<dev|holdout>.json and prints the figures.
+A labelled file has one JSON object a line: text, received, emergency_hazard, significant_hazard,
+safeguarding. Writes benchmarks/results/<file name without .jsonl>.json and prints the figures.
 """
 from __future__ import annotations
 
@@ -23,13 +23,20 @@ def main(argv: list[str] | None = None) -> dict:
     from rca.ingest.io import atomic_path
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--holdout", action="store_true", help="score the held-out file")
+    ap.add_argument("file", nargs="?", type=Path, help="a labelled JSON-lines file (default: the development file)")
+    ap.add_argument("--holdout", action="store_true", help="score tests/data/intake_flags.holdout.jsonl")
     args = ap.parse_args(argv)
-    which = "holdout" if args.holdout else "dev"
-    path = ROOT / "tests" / "data" / f"intake_flags.{which}.jsonl"
-    records = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
-    res = {"file": str(path.relative_to(ROOT)), "n_texts": len(records), "flags": evaluate(records)}
-    with atomic_path(ROOT / "benchmarks" / "results" / f"intake_flags.{which}.json") as tmp:
+    path = (args.file or ROOT / "tests" / "data" / f"intake_flags.{'holdout' if args.holdout else 'dev'}.jsonl").resolve()
+    records = []
+    for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                sys.exit(f"{path}: line {n} is not JSON ({exc.msg}); each line must be one labelled text")
+    name = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+    res = {"file": name, "n_texts": len(records), "flags": evaluate(records)}
+    with atomic_path(ROOT / "benchmarks" / "results" / f"{path.name.removesuffix('.jsonl')}.json") as tmp:
         tmp.write_text(json.dumps(res, indent=2, ensure_ascii=False), encoding="utf-8")
     for flag, m in res["flags"].items():
         print(f"{flag:<20} labelled {m['n_labelled']:>3}  raised {m['n_raised']:>3}  precision {m['precision']}  recall {m['recall']}")

@@ -117,6 +117,7 @@ def _run_child(code: str, cwd: Path, *, preexec=None) -> subprocess.Popen:
                             stderr=subprocess.PIPE, text=True, preexec_fn=preexec)
 
 
+@pytest.mark.system
 def test_real_file_size_limit_is_E007_and_no_partial_file(tmp_path):
     """The kernel refuses the write (RLIMIT_FSIZE, as a full disk would): no truncated output, coded error."""
     import resource
@@ -145,6 +146,7 @@ def test_real_file_size_limit_is_E007_and_no_partial_file(tmp_path):
     assert _litter(tmp_path) == []
 
 
+@pytest.mark.system
 def test_killed_process_leaves_the_old_file_intact(tmp_path):
     """SIGKILL between writing and renaming (nothing can clean up): the final name still holds the old output."""
     (tmp_path / "scored.csv").write_bytes(OLD)

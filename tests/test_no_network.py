@@ -138,6 +138,7 @@ def test_package_source_has_no_runtime_download_calls():
     assert not found, "\n".join(found)
 
 
+@pytest.mark.system
 def test_mlflow_telemetry_is_off_when_a_training_run_imports_mlflow(tmp_path):
     """In a fresh process with no telemetry settings and no CI markers (which MLflow also obeys), a
     training run's first import of mlflow finds telemetry turned off, so no telemetry client exists."""

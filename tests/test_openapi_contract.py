@@ -108,10 +108,28 @@ def test_declared_types_are_what_is_accepted(app):
     import re
 
     for value, ok in (("2024-02-29 15:30", True), ("2024-03-28T15:30:00Z", True), ("1990-01-01", True),
-                      ("2023-02-29", False), ("28/03/2024", False), ("2061-01-01", False), ("soon", False)):
+                      ("2023-02-29", False), ("28/03/2024", True), ("2061-01-01", False), ("soon", False)):
         assert bool(re.fullmatch(pattern.strip("^$"), value)) is ok, value
         r = client.post("/api/triage", json={"text": "My bin was not collected", "received": value}, headers=AUTH)
         assert (r.status_code == 200) is ok and (ok or r.json()["detail"]["code"] == "E103"), (value, r.status_code)
+
+
+def test_uk_day_first_dates_are_taken_as_uk_officers_type_them(app):
+    import re
+
+    from fastapi.testclient import TestClient
+
+    client = TestClient(app)
+    pattern = client.get("/openapi.json").json()["components"]["schemas"]["TriageRequest"]["properties"]["received"]["pattern"]
+    for value, iso in (("03/12/2025", "2025-12-03"), ("3/12/2025 15:30", "2025-12-03 15:30"), ("29/02/2024", "2024-02-29"),
+                       ("31/1/1990 09:05:10", "1990-01-31 09:05")):
+        assert re.fullmatch(pattern.strip("^$"), value), value
+        r = client.post("/api/triage", json={"text": "My bin was not collected", "received": value}, headers=AUTH)
+        assert r.status_code == 200 and r.json()["received"].startswith(iso), (value, r.status_code, r.json().get("received"))
+    for value in ("31/02/2025", "03/12/25", "13/13/2025", "29/02/2023", "12/03/2061", "03/12/2025T10:00", "0/12/2025"):
+        assert not re.fullmatch(pattern.strip("^$"), value), value
+        r = client.post("/api/triage", json={"text": "My bin was not collected", "received": value}, headers=AUTH)
+        assert r.status_code == 400 and r.json()["detail"]["code"] == "E103", (value, r.status_code)
 
 
 @pytest.mark.model

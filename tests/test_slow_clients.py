@@ -85,6 +85,29 @@ def test_headers_that_never_finish_are_cut_off(served):
     assert took <= LIMIT + 4, took
 
 
+def _one_response(sock: socket.socket) -> bytes:
+    """One whole HTTP response (headers and a Content-Length body) from a kept-alive connection."""
+    sock.settimeout(10)
+    got = b""
+    while b"\r\n\r\n" not in got:
+        got += sock.recv(65536)
+    head, _, body = got.partition(b"\r\n\r\n")
+    length = int(next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")))
+    while len(body) < length:
+        body += sock.recv(65536)
+    return head
+
+
+def test_headers_of_a_second_request_on_a_kept_alive_connection_that_never_finish_are_cut_off(served):
+    port, _ = served
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.sendall(b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        assert _one_response(sock).startswith(b"HTTP/1.1 200")
+        sock.sendall(b"POST /api/triage HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # and then nothing more
+        got, took = _until_closed(sock)
+    assert took <= LIMIT + 4, took
+
+
 def test_an_idle_keep_alive_connection_is_closed(served):
     port, _ = served
     with socket.create_connection(("127.0.0.1", port)) as sock:

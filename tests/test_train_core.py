@@ -39,6 +39,7 @@ def cfg(**model):
     return config_from_dict({"seed": 3, "tracking": {"enabled": False}, "model": model})
 
 
+@pytest.mark.model
 def test_learns_planted_signal_and_beats_majority(tmp_path):
     res = train_models(planted_frame(), targets=["label"], model_dir=tmp_path / "m", config=cfg())
     m = res.metrics["label"]
@@ -54,6 +55,7 @@ def test_learns_planted_signal_and_beats_majority(tmp_path):
     assert empty.labels == [] and empty.proba.shape == (0, 3)
 
 
+@pytest.mark.model
 def test_same_seed_same_model(tmp_path):
     a = train_models(planted_frame(seed=1), targets=["label"], model_dir=tmp_path / "a", config=cfg())
     b = train_models(planted_frame(seed=1), targets=["label"], model_dir=tmp_path / "b", config=cfg())
@@ -65,6 +67,7 @@ def test_same_seed_same_model(tmp_path):
     assert a.manifest["data"]["sha256"] == b.manifest["data"]["sha256"]
 
 
+@pytest.mark.model
 @pytest.mark.parametrize("classifier", ["logreg", "sgd"])
 def test_every_classifier_setting_trains(tmp_path, classifier):
     res = train_models(planted_frame(90), targets=["label"], model_dir=tmp_path / "m",
@@ -100,6 +103,7 @@ def test_missing_target_column_is_e101(tmp_path):
     assert e.value.code == "E101" and "theme" in str(e.value)
 
 
+@pytest.mark.model
 def test_multi_label_uses_per_label_thresholds(tmp_path):
     rng = np.random.default_rng(4)
     rows = []

@@ -63,6 +63,16 @@ def test_real_dissatisfaction_overrules_a_compliment_or_a_request():
         assert out["kind"] == "complaint" and out["check"], label
 
 
+def test_a_sure_request_whose_only_sign_of_dissatisfaction_is_the_word_complaint_stays_a_request_to_check():
+    text = "Dear Complaints Team, can you send someone for my window. This is the third time I have complained!"
+    sure = decide(text, _sug("Service request or enquiry - not a complaint", 0.99, False), unhappy=2, asks=True,
+                  praise=False, framing=True)
+    assert sure["kind"] == "service request" and sure["check"] and "calls itself a complaint" in sure["reason"]
+    unsure = decide(text, _sug("Service request or enquiry - not a complaint", 0.6, True), unhappy=2, asks=True,
+                    praise=False, framing=True)
+    assert unsure["kind"] == "complaint"
+
+
 def test_an_unsure_complaint_that_only_thanks_is_a_compliment_and_one_that_asks_is_a_request():
     assert decide(THANKS, _sug("Complaint", 0.5, True), unhappy=0, asks=False, praise=True)["kind"] == "compliment"
     assert decide(COME_BACK, _sug("Complaint", 0.5, True), unhappy=0, asks=True, praise=False)["kind"] == "service request"

@@ -9,9 +9,14 @@ confidence and review threshold like every other target.
 
 `decide` turns the model's suggestion into the kind an officer sees. The Complaint
 Handling Code's definitions overrule the model where the words are plain: a text that
-expresses dissatisfaction is a complaint, however it is worded; a text that only thanks or
-praises is a compliment when the model is unsure. Either way the answer is flagged for a
-person to check when the model is below its threshold or a rule overruled it.
+expresses dissatisfaction is a complaint, however it is worded (a compliment, or a service
+request the model is unsure of); a text that only thanks or praises is a compliment when the
+model is unsure. A service request the model is sure of (at or above the review threshold that
+cross-validation chose on the council's own rows) whose only sign of dissatisfaction is the
+word complaint itself ("Dear Complaints Team, can you send someone for my window") stays a
+service request, flagged for a person to decide whether it is a complaint. Either way the
+answer is flagged for a person to check when the model is below its threshold, a rule
+overruled it, or the words and the model disagree.
 
 >>> import pandas as pd
 >>> training_labels(pd.DataFrame({"case_type": ["Compliment", "Complaint", "Complaint"],
@@ -89,7 +94,8 @@ def decide(text: str, suggestion: dict | None, *, unhappy: int, asks: bool, prai
     `unhappy`: how many signs of dissatisfaction the text shows (`rca.scoring.triage.dissatisfaction`);
     `asks`: it asks for something; `praise`: it only thanks or praises (`rca.scoring.case_kind.looks_like_praise`);
     `framing`: the only sign of dissatisfaction is the word complaint itself ("I am writing to make a complaint:
-    please pass on my thanks..."), which does not overrule the model's compliment but asks a person to check.
+    please pass on my thanks..."), which does not overrule the model's compliment, or a service request it is
+    sure of, but asks a person to check.
     Returns {kind, detail, confidence, check, reason}: `kind` complaint / service request / compliment,
     `detail` the finer kind (duplicate, not for this council...), `check` True when a person should confirm."""
     if suggestion and suggestion.get("label"):
@@ -101,6 +107,13 @@ def decide(text: str, suggestion: dict | None, *, unhappy: int, asks: bool, prai
         if model == COMPLIMENT and unhappy and framing:
             return _out(COMPLIMENT, COMPLIMENT, conf, True, "the text calls itself a complaint but only thanks or praises; "
                                                             f"please check: {DEFINITIONS[COMPLIMENT]}")
+        if model == SERVICE_REQUEST and framing and not unsure:
+            # sure by the threshold cross-validation chose on the council's own rows, and the only sign of
+            # dissatisfaction is the word complaint itself ("Dear Complaints Team, can you send someone..."): a request
+            return _out(SERVICE_REQUEST, SERVICE_REQUEST, conf, True, f"{said}, above its review threshold; the text calls "
+                                                                      "itself a complaint but only asks for something: please "
+                                                                      "check, and log it as a complaint if the resident is "
+                                                                      f"unhappy with the service: {DEFINITIONS[COMPLAINT]}")
         if model != COMPLAINT and unhappy and not (model == COMPLIMENT and praise):
             return _out(COMPLAINT, COMPLAINT, conf, True, f"the model suggested a {model}, but the text expresses "
                                                           f"dissatisfaction, so it is a complaint: {DEFINITIONS[COMPLAINT]}")

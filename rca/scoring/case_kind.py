@@ -3,13 +3,16 @@
 Used only where the export leaves `case_type` or `stage` out (or blank): a text that only
 thanks or praises is a compliment; a text that escalates a complaint or answers the
 council's first response is a stage-2 record. Both are rules on the words, so a population
-chosen by them says so (`PRAISE_BASIS`, `ESCALATION_BASIS`).
+chosen by them says so (`PRAISE_BASIS`, `ESCALATION_BASIS`). `dissatisfaction` counts the plain
+signs of dissatisfaction the kind of contact at intake also reads, and `REQUEST` finds a text that
+asks for something.
 """
 from __future__ import annotations
 
 import re
 
-__all__ = ["ESCALATION_BASIS", "PRAISE_BASIS", "TEXT_BASES", "looks_like_escalation", "looks_like_praise", "normalised"]
+__all__ = ["REQUEST", "dissatisfaction", "ESCALATION_BASIS", "PRAISE_BASIS", "TEXT_BASES", "looks_like_escalation",
+           "looks_like_praise", "normalised"]
 
 
 def normalised(col):
@@ -41,6 +44,47 @@ _NOT_THE_WRITERS = re.compile(r"\bcomplaints? (?:team|department|dept|officer|un
                               re.IGNORECASE)
 
 
+# plain dissatisfaction: one of these (not negated: "I am not unhappy") makes a contact a complaint
+_DISSATISFIED = re.compile(
+    r"\b(complain\w*|unhappy|dissatisf\w*|disappoint\w*|unacceptable|not good enough|appall\w*|disgrac\w*|fed up|"
+    r"frustrat\w*|angry|upset|rude|ignored|useless|terrible|awful|worst|let down|still (?:not|no|hasn|haven|waiting)|"
+    r"failed|failure|never (?:came|arrived|turned|called))\b",
+    re.IGNORECASE)
+# words that often go with dissatisfaction but also with plain requests ("collect it again next week",
+# "nobody is home on Mondays"): they count when there are two, or when the text does not ask for something
+_WEAK_DISSATISFIED = re.compile(r"\b(again|repeatedly|third time|several times|no one|nobody|missed)\b", re.IGNORECASE)
+# "not unhappy", "not at all unhappy", "hardly upset", "nobody is angry", "never unhappy" (but "never complained
+# before" is still a complaint: `dissatisfaction` does not let "never" cancel a complaint word)
+# "thank you again": thanks, not a repeated failure
+_THANKS_BEFORE = re.compile(r"\b(?:thanks|thank (?:you|u)|thankyou)(?: (?:so|very) much)?\s+$", re.IGNORECASE)
+_NEGATED = re.compile(r"\b(not|no longer|hardly|never|isn't|aren't|wasn't|weren't|nobody is|no one is)\s+(?:\w+\s+){0,2}$",
+                      re.IGNORECASE)
+REQUEST = re.compile(  # the text asks for something
+    r"(^\s*(please|can you|could you|can i|could i|i would like|i'd like|i need|how do i|when will|is it possible)\b|"
+    r"\b(request(?:ing)? a|report(?:ing)? a|new bin|replacement (?:bin|box|container)|apply for|book (?:a|an)|order a|"
+    r"i (?:just )?need a)\b)",
+    re.IGNORECASE)
+
+
+def dissatisfaction(text: str) -> int:
+    """How many plain signs of dissatisfaction the text shows (negated ones, "not unhappy", do not count).
+
+    Words that go with requests as often as with complaints ("again", "nobody") count
+    when there are two of them, or when the text does not ask for something."""
+    def negated(m) -> bool:
+        neg = _NEGATED.search(text[max(0, m.start() - 32):m.start()])
+        return bool(neg) and not (neg.group(1).lower() == "never" and m.group(0).lower().startswith("complain"))
+
+    def live(matches) -> list:
+        return [m for m in matches if not negated(m)]
+
+    strong = live(_DISSATISFIED.finditer(text))
+    weak = [m for m in live(_WEAK_DISSATISFIED.finditer(text)) if not _THANKS_BEFORE.search(text[max(0, m.start() - 30):m.start()])]
+    if len(weak) < 2 and REQUEST.search(text):
+        weak = []
+    return len(strong) + len(weak)
+
+
 def looks_like_praise(text: str) -> bool:
     """True when a contact thanks or praises someone and, apart from that, shows no dissatisfaction.
 
@@ -53,7 +97,6 @@ def looks_like_praise(text: str) -> bool:
     >>> looks_like_praise("Caller rang re complaint. Says: fantastic service from the crew.")
     True
     """
-    from rca.scoring.triage import dissatisfaction
 
     if not isinstance(text, str) or not _PRAISE.search(text):
         return False

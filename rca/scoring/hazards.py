@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from rca.errors import RcaError
+from rca.scoring import hazard_cues
 
 EMERGENCY, SIGNIFICANT, SAFEGUARDING = "emergency_hazard", "significant_hazard", "safeguarding"
 TITLES = {EMERGENCY: "Emergency hazard in the home (Awaab's Law)",
@@ -70,7 +71,7 @@ _HOME = re.compile(
 _PUBLIC = re.compile(
     r"\b(?:library|canteen|caf[eé]|restaurant|shop|supermarket|park|playground|car park|high street|pavement|road ?works|"
     r"the street|in the road|on the road|leisure centre|swimming pool|gym|office|town hall|civic centre|school|community centre|"
-    r"bus stop|market|allotment)\b", _I)
+    r"bus stop|market|allotment|play area)\b", _I)
 _PRIVATE = re.compile(r"\b(private landlord|privately rent\w*|private(?:ly)? rented|letting agent|(?:i|we) own (?:my|our|the) "
                       r"(?:home|house|flat)|owner[- ]occupier|my own house)\b", _I)
 # said just before a match: "there is no", "not", "never", "without any" (and not part of the rule's own words)
@@ -101,7 +102,7 @@ def _p(text: str) -> re.Pattern:
     return re.compile(text, _I)
 
 
-_DAMP = r"\b(damp|mou?ld(?:y)?|black (?:spots|mould|mold)|condensation|mildew|fungus|fungi)\b"
+_DAMP = r"\b(damp(?! patch)|mou?ld(?:y)?|black (?:spots|mould|mold)|condensation|mildew|fungus|fungi)\b"
 _NOT_DAMP = _p(r"\b(?:bread|food|fruit|cheese|sandwich\w*|canteen|cake|jelly|clay|plaster cast|damp[- ]proof course (?:survey|quote)|"
                r"dampen\w*|damper)\b")
 _NO_HEAT = (r"\b(?:no (?:heating|heat|hot water|gas supply)|(?:not|haven'?t|hasn'?t|have not|has not) (?:had|got) (?:any )?(?:heating|heat|hot water)|"
@@ -118,7 +119,7 @@ _NOT_LEAK = _p(r"\b(?:data|information|details|personal|email|documents?|press|m
 _ELECTRIC_PARTS = r"(?:sockets?|plug sockets?|switch(?:es)?|light switch(?:es)?|fuse ?box|consumer unit|light fittings?|wiring|wires|cables?|electrics|plugs?)"
 _CHILD = (r"(?:child(?:ren)?|kids?|bab(?:y|ies)|toddlers?|infants?|little (?:boy|girl)|(?:the|a|my|her|his|their|our) (?:son|daughter|boy|girl|"
           r"step(?:son|daughter))|teenage(?:r|rs| son| daughter| girl| boy)|\d{1,2}[- ]year[- ]old|(?:foster|looked after) (?:child|son|daughter))")
-_CHILD_HARM = (r"(?:abus\w+|neglect\w*|hit(?:s|ting)?|beat(?:s|ing|en)?|slap\w*|punch\w*|kick(?:s|ed|ing)?|hurt(?:s|ing)?|starv\w*|smack\w*|"
+_CHILD_HARM = (r"(?:abus\w+|neglect\w*|hit(?:s|ting)? (?:him|her|them|one of|the (?:child|kid|boy|girl|baby))|(?:being|been|was|were|got|getting) hit|beat(?:s|ing|en)?|slap\w*|punch\w*|kick(?:s|ed|ing)?|hurt(?:s|ing)?|starv\w*|smack\w*|"
                r"bruis\w*|locked (?:in|up|out)|left (?:on (?:their|his|her) own|home alone|alone)|scream(?:s|ing)? at|shout(?:s|ing)? at|"
                r"threaten\w*|groom\w*|exploit\w*|not (?:being )?fed|isn'?t (?:being )?fed|unfed|underfed|cr(?:y|ies|ying) for hours|"
                r"out at all hours|getting into cars|older men|scared to go home|afraid to go home|sleeping rough|sexual\w*)")
@@ -135,7 +136,7 @@ LEAK, CRACKS, TOILET = "leak or water coming in", "cracks in walls or ceiling", 
 RULES: tuple[Rule, ...] = (
     Rule(EMERGENCY, "gas smell or leak", _p(
         r"\b(?:smell(?:s|ing|t|ed)? (?:of )?gas|gas (?:smell|leak|escape)s?|leak(?:ing|s)? gas|gas (?:is |was )?(?:leaking|escaping)|"
-        r"carbon monoxide|co (?:alarm|detector)|gas alarm)\b"), unless=_NOT_GAS),
+        r"carbon monoxide|co (?:alarm|detector)|gas alarm|smell(?:s|ing)? (?:like|of) (?:rotten )?eggs?|rotten[- ]eggs? smell|(?:left|leaving|leaves|leave) the gas on)\b"), unless=_NOT_GAS),
     Rule(EMERGENCY, "exposed or dangerous electrics", _p(
         r"\b(?:(?:exposed|bare|live|hanging|sparking|burnt|burned|melted|melting|scorched|smoking) (?:electric(?:al)? )?"
         r"(?:wires?|wiring|cables?|sockets?|electrics|fuse ?box|consumer unit|switch(?:es)?)|"
@@ -182,7 +183,7 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:leak(?:s|ing|ed|y)?|water (?:is )?(?:coming|dripping|getting|seeping) (?:in|through)|drips? (?:from|through) the ceiling|"
         r"damp patch(?:es)?|rainwater coming in)\b"), unless=_NOT_LEAK),
     Rule(SIGNIFICANT, "pests in the home", _p(
-        r"\b(?:rats?|mice|mouse droppings|rodents?|cockroach(?:es)?|bed ?bugs|vermin|infest(?:ed|ation)|squirrels in the loft|"
+        r"\b(?:rats?|mice|(?:a|the|one|another) mouse|mouse droppings|rodents?|cockroach(?:es)?|bed ?bugs|vermin|infest(?:ed|ation)|squirrels in the loft|"
         r"pigeons (?:nesting|in the loft))\b"), unless=_p(r"\b(?:park|bins? (?:area|store) on the street|fly[- ]?tip\w*|high street)\b")),
     Rule(SIGNIFICANT, "fall hazard: stairs, steps, handrail or floor", _p(
         r"\b(?:(?:broken|loose|missing|rotten|rotting|collapsed|uneven|wobbly) (?:stairs?|steps?|staircase|handrails?|banisters?|"
@@ -202,7 +203,8 @@ RULES: tuple[Rule, ...] = (
     Rule(SAFEGUARDING, "possible harm or neglect of a child", _p(
         rf"\b(?:child (?:protection|abuse|neglect|sexual exploitation|criminal exploitation)|{_CHILD_HARM}[^.!?]{{0,50}}\b{_CHILD}|"
         rf"{_CHILD}[^.!?]{{0,50}}\b{_CHILD_HARM}|county lines|fgm|female genital mutilation|forced marriage)\b"),
-        unless=_p(r"\b(?:training|course|policy|e-?learning|workshop|lorry|van|car|bus|barrier|ball|football|allegation)\b"), home=False),
+        unless=_p(r"\b(?:training|course|policy|e-?learning|workshop|lorry|van|car|bus|barrier|ball|football|allegation|decision)\b"),
+        home=False),
     Rule(SAFEGUARDING, "possible risk to a vulnerable adult", _p(
         rf"\b(?:{_ADULT}[^.!?]{{0,60}}\b{_ADULT_HARM}|{_ADULT_HARM}[^.!?]{{0,60}}\b{_ADULT}|self[- ]neglect\w*|cuckooing|financial abuse|"
         r"(?:carers?|care workers?) (?:didn'?t|did not|never|haven'?t|have not) (?:come|turn(?:ed)? up|arrive\w*|visit\w*)[^.!?]{0,60}\b"
@@ -218,7 +220,7 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:suicid\w*|kill (?:myself|himself|herself|themselves)|end (?:my|his|her|their|it) (?:life|all)|end(?:ing)? it all|ending my life|"
         r"take (?:my|his|her|their) own life|self[- ]harm\w*|harming (?:myself|himself|herself)|want(?:s|ed)? to die|"
         r"don'?t want to (?:live|be here)|overdose\w*|(?:can'?t|cannot) go on (?:like this|any ?more|living))\b"),
-        unless=_p(r"\b(?:training|course|policy|e-?learning|workshop|prevention week|awareness)\b"), home=False),
+        unless=_p(r"\b(?:training|course|policy|e-?learning|workshop|prevention|leaflet|poster|campaign|awareness)\b"), home=False),
 )
 _ORDER = (EMERGENCY, SIGNIFICANT, SAFEGUARDING)
 
@@ -241,7 +243,8 @@ def _live(rule: Rule, text: str, m: re.Match) -> bool:
     own_no = re.match(r"(?:no|without|not|haven'?t|hasn'?t|have not|has not)\b", m.group(0), _I)  # "no heating": the rule's own negative words
     if not own_no and _NEGATED.search(before):
         return False
-    if rule.flag != SAFEGUARDING and _RESOLVED.search(text[m.end():m.end() + 60]):
+    if rule.flag != SAFEGUARDING and (_RESOLVED.search(text[m.end():m.end() + 60]) or hazard_cues.resolved(text, m.start())
+                                      or hazard_cues.about_information(text, m.start())):
         return False
     return not (rule.unless and rule.unless.search(_sentence(text, m.start(), m.end())))
 
@@ -257,11 +260,16 @@ def flags(text: str, *, received: datetime | None = None, extra: dict[str, list[
     terms (`extra_terms(config)`)."""
     if not isinstance(text, str) or not text.strip():
         return []
-    vulnerable = _VULNERABLE.search(text)
+    found = _VULNERABLE.search(text)
+    vulnerable = found.group(0) if found else hazard_cues.vulnerable(text)
     cold = _cold_months(received) or _COLD_WORDS.search(text)
     away = _PUBLIC.search(text) and not _HOME.search(text)
     hits: dict[str, dict[str, list[str]]] = {}
     covered: dict[str, list[tuple[int, int]]] = {}  # significant rule -> sentences an emergency already explains
+    found_cues = [c for c in hazard_cues.cues(text) if not (c.flag != SAFEGUARDING and away)]
+    for cue in found_cues:
+        for name in cue.covers:
+            covered.setdefault(name, []).append(cue.span)
     for rule in RULES + _extra_rules(extra):
         if rule.home and away:
             continue
@@ -269,15 +277,14 @@ def flags(text: str, *, received: datetime | None = None, extra: dict[str, list[
                  and not any(a <= m.start() < b for a, b in covered.get(rule.name, ()))]
         if not found or (rule.needs == "vulnerable" and not vulnerable) or (rule.needs == "vulnerable_cold" and not (vulnerable and cold)):
             continue
-        words = [m.group(0) for m in found]
-        if rule.needs:
-            words.append(vulnerable.group(0))
-            if rule.needs == "vulnerable_cold" and not _cold_months(received):
-                words.append(_COLD_WORDS.search(text).group(0))
         for name in rule.covers:
             covered.setdefault(name, []).extend(_sentence_span(text, m.start(), m.end()) for m in found)
-        hits.setdefault(rule.flag, {}).setdefault(rule.name, [])
-        hits[rule.flag][rule.name] += [w for w in words if w not in hits[rule.flag][rule.name]]
+        _add(hits, rule, [m.group(0) for m in found], vulnerable, text, received)
+    for cue in found_cues:  # the rules on word pairs (rca.scoring.hazard_cues)
+        if (cue.needs == "vulnerable" and not vulnerable) or (
+                cue.needs == "vulnerable_cold" and not (vulnerable and cold)):
+            continue
+        _add(hits, cue, cue.words, vulnerable, text, received)
     if EMERGENCY in hits and SIGNIFICANT in hits:  # the same hazard is not listed twice
         said = {w.lower() for ws in hits[EMERGENCY].values() for w in ws}
         hits[SIGNIFICANT] = {r: ws for r, ws in hits[SIGNIFICANT].items() if not {w.lower() for w in ws} <= said}
@@ -292,6 +299,16 @@ def flags(text: str, *, received: datetime | None = None, extra: dict[str, list[
                 item["note"] = PRIVATE_NOTE
             out.append(item)
     return out
+
+
+def _add(hits: dict, rule, words: list[str], vulnerable: str | None, text: str, received: datetime | None) -> None:
+    """Record a rule's words under its flag, with the resident (and cold season) a rule that needs them relied on."""
+    if rule.needs:
+        words = [*words, vulnerable]
+        if rule.needs == "vulnerable_cold" and not _cold_months(received):
+            words.append(_COLD_WORDS.search(text).group(0))
+    said = hits.setdefault(rule.flag, {}).setdefault(rule.name, [])
+    said += [w for w in words if w not in said]
 
 
 def _extra_rules(extra: dict[str, list[str]] | None) -> tuple[Rule, ...]:
@@ -366,7 +383,7 @@ def urgent(text: str, *, received: datetime, calendar=None, extra: dict[str, lis
 def evaluate(records: list[dict], *, extra: dict[str, list[str]] | None = None) -> dict:
     """Precision and recall of each flag on hand-labelled records ({text, received, emergency_hazard,
     significant_hazard, safeguarding}), with the texts each flag missed or raised wrongly."""
-    from rca.scoring.triage import parse_received
+    from rca.ingest.received import parse_received
 
     out = {}
     raised = [{f["flag"] for f in flags(r["text"], received=parse_received(r.get("received")), extra=extra)} for r in records]

@@ -19,15 +19,16 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
 from rca.config import Config
+from rca.ingest.received import RECEIVED_HINT, UK, parse_received, uk_now  # noqa: F401 - callers import them from here too
 from rca.ingest.contact_kind import COMPLAINT, COMPLIMENT, COMPLIMENT_NOTE, DEFINITIONS, SERVICE_REQUEST, SERVICE_REQUEST_NOTE, decide
 from rca.errors import RcaError
 from rca.scoring.evidence import predict_with_evidence
+from rca.scoring.case_kind import REQUEST, dissatisfaction, looks_like_praise
 from rca.scoring.hazards import extra_terms, urgent
 from rca.text.redact import redact
 from rca.scoring.similar import SimilarIndex
@@ -36,26 +37,6 @@ from rca.ingest.working_days import due_date, effective_received, target_days
 ACCEPTED = "Complaint"
 REQUEST_LABEL = "Service request or enquiry - not a complaint"
 
-# plain dissatisfaction: one of these (not negated: "I am not unhappy") makes a contact a complaint
-_DISSATISFIED = re.compile(
-    r"\b(complain\w*|unhappy|dissatisf\w*|disappoint\w*|unacceptable|not good enough|appall\w*|disgrac\w*|fed up|"
-    r"frustrat\w*|angry|upset|rude|ignored|useless|terrible|awful|worst|let down|still (?:not|no|hasn|haven|waiting)|"
-    r"failed|failure|never (?:came|arrived|turned|called))\b",
-    re.IGNORECASE)
-# words that often go with dissatisfaction but also with plain requests ("collect it again next week",
-# "nobody is home on Mondays"): they count when there are two, or when the text does not ask for something
-_WEAK_DISSATISFIED = re.compile(r"\b(again|repeatedly|third time|several times|no one|nobody|missed)\b", re.IGNORECASE)
-# "not unhappy", "not at all unhappy", "hardly upset", "nobody is angry", "never unhappy" (but "never complained
-# before" is still a complaint: `dissatisfaction` does not let "never" cancel a complaint word)
-# "thank you again": thanks, not a repeated failure
-_THANKS_BEFORE = re.compile(r"\b(?:thanks|thank (?:you|u)|thankyou)(?: (?:so|very) much)?\s+$", re.IGNORECASE)
-_NEGATED = re.compile(r"\b(not|no longer|hardly|never|isn't|aren't|wasn't|weren't|nobody is|no one is)\s+(?:\w+\s+){0,2}$",
-                      re.IGNORECASE)
-_REQUEST = re.compile(
-    r"(^\s*(please|can you|could you|can i|could i|i would like|i'd like|i need|how do i|when will|is it possible)\b|"
-    r"\b(request(?:ing)? a|report(?:ing)? a|new bin|replacement (?:bin|box|container)|apply for|book (?:a|an)|order a|"
-    r"i (?:just )?need a)\b)",
-    re.IGNORECASE)
 # words that put a complaint in a statutory social-care procedure whatever service the model suggests
 _CHILDRENS_SOCIAL_CARE = re.compile(
     r"\b(child protection|looked[- ]after (?:child|children)|care leavers?|leaving care (?:team|service|grant)|"
@@ -76,70 +57,6 @@ _LANDLORD = re.compile(
     r"leak\w*|estate (?:office|officer)|housing officer|rent account|service charges?)\b", re.IGNORECASE)
 HOUSING_OMBUDSMAN = "Housing Ombudsman"
 LGSCO = "Local Government and Social Care Ombudsman"
-UK = ZoneInfo("Europe/London")
-_ZONE_WORD = re.compile(r"\s+(GMT|UTC|UT|Z|BST)$", re.IGNORECASE)  # BST: already UK clock time
-RECEIVED_HINT = "Give the time it arrived, such as 2024-03-28 15:30 (UK time; 1990 to 2060)."
-
-
-_QUICK_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d",
-                  "%d/%m/%Y %H:%M", "%d/%m/%Y")
-
-
-def _quick_datetime(text: str, *, dayfirst: bool = True) -> datetime | None:
-    """The common received formats without pandas' format guessing (which costs ~1 ms a call)."""
-    for fmt in _QUICK_FORMATS if dayfirst else _QUICK_FORMATS[:5] + ("%m/%d/%Y %H:%M", "%m/%d/%Y"):
-        try:
-            ts = datetime.strptime(text, fmt)
-        except ValueError:
-            continue
-        if not 1990 <= ts.year <= 2060:
-            raise RcaError("E103", "outside 1990 to 2060", column="received", value=text, hint=RECEIVED_HINT)
-        return ts
-    return None
-
-
-def uk_now() -> datetime:
-    """The time now in the UK (the server's clock may be on UTC), to the minute, without a zone."""
-    return datetime.now(UK).replace(tzinfo=None, second=0, microsecond=0)
-
-
-def _uk_local(value: datetime) -> datetime:
-    """A time with a zone (14:30Z) as UK clock time (15:30 in summer), without a zone; naive times are UK times."""
-    return value.astimezone(UK).replace(tzinfo=None) if value.tzinfo else value
-
-
-def parse_received(value: str | datetime | pd.Timestamp | None, *, dayfirst: bool = True) -> datetime:
-    """A received time from text such as '2024-03-28 15:30' or '28/03/2024 15:30'; now (UK time) when None.
-
-    A time with a zone or offset ('2024-06-28T14:30:00Z') is turned into UK clock
-    time, which is what the 3 pm cut-off and the working days are counted in.
-    `dayfirst` (the config's, as `rca score` reads dates): 03/04/2024 is 3 April, else 4 March.
-
-    >>> parse_received("03/04/2024 10:00", dayfirst=False).date().isoformat()
-    '2024-03-04'
-    """
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return uk_now()
-    if isinstance(value, datetime):  # pd.Timestamp too
-        return _uk_local(value.to_pydatetime() if isinstance(value, pd.Timestamp) else value)
-    text = str(value).strip()
-    quick = _quick_datetime(text, dayfirst=dayfirst)
-    if quick is not None:
-        return quick
-    zone = _ZONE_WORD.search(text)  # "14:30 GMT" (e-mail and HTTP dates), "14:30 UTC", "14:30 BST"
-    if zone:
-        text = text[:zone.start()].rstrip() + ("" if zone.group(1).upper() == "BST" else " +00:00")
-    try:
-        ts = pd.to_datetime(text, dayfirst=dayfirst and not re.match(r"^\d{4}-", text))
-    except (ValueError, TypeError, OverflowError) as exc:
-        raise RcaError("E103", "not a date and time", column="received", value=text, hint=RECEIVED_HINT) from exc
-    if pd.isna(ts):
-        raise RcaError("E103", "not a date and time", column="received", value=text, hint=RECEIVED_HINT)
-    local = _uk_local(ts.to_pydatetime())
-    if not (datetime(1990, 1, 1) <= local <= datetime(2060, 12, 31, 23, 59)):
-        raise RcaError("E103", "outside 1990 to 2060", column="received", value=text, hint=RECEIVED_HINT)
-    return local
-
 
 CHILDRENS_WHY = "Children's social care: statutory complaint (Children Act 1989, three stages)"
 ADULTS_WHY = "Adult Social Care: statutory complaint (2009 regulations, single stage)"
@@ -192,35 +109,14 @@ def ombudsman_for(route: str, service: str | None, text: str, team: str | None =
                                      "Local Government and Social Care Ombudsman's details"}
 
 
-def dissatisfaction(text: str) -> int:
-    """How many plain signs of dissatisfaction the text shows (negated ones, "not unhappy", do not count).
-
-    Words that go with requests as often as with complaints ("again", "nobody") count
-    when there are two of them, or when the text does not ask for something."""
-    def negated(m) -> bool:
-        neg = _NEGATED.search(text[max(0, m.start() - 32):m.start()])
-        return bool(neg) and not (neg.group(1).lower() == "never" and m.group(0).lower().startswith("complain"))
-
-    def live(matches) -> list:
-        return [m for m in matches if not negated(m)]
-
-    strong = live(_DISSATISFIED.finditer(text))
-    weak = [m for m in live(_WEAK_DISSATISFIED.finditer(text)) if not _THANKS_BEFORE.search(text[max(0, m.start() - 30):m.start()])]
-    if len(weak) < 2 and _REQUEST.search(text):
-        weak = []
-    return len(strong) + len(weak)
-
-
 _COMPLAINT_WORD = re.compile(r"\bcomplain\w*", re.IGNORECASE)
 
 
 def contact_kind(text: str, acceptability: dict | None) -> dict:
     """Kind of contact (complaint, service request, compliment; the finer kind; confidence; check flag; reason)
     from the acceptability suggestion and the Code's definitions (`rca.ingest.contact_kind.decide`)."""
-    from rca.scoring.case_kind import looks_like_praise
-
     unhappy = dissatisfaction(text)
-    return decide(text, acceptability, unhappy=unhappy, asks=bool(_REQUEST.search(text)), praise=looks_like_praise(text),
+    return decide(text, acceptability, unhappy=unhappy, asks=bool(REQUEST.search(text)), praise=looks_like_praise(text),
                   framing=bool(unhappy) and not dissatisfaction(_COMPLAINT_WORD.sub(" ", text)))
 
 

@@ -6,6 +6,7 @@ is an ordinary one.
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 __all__ = ["ALL_NAMES", "AMBIGUOUS_NAMES", "FIRST_NAMES", "NOT_NAMES", "PLACE_WORDS", "english_words", "misspelt",
            "spacy_stop_words"]
@@ -99,11 +100,20 @@ def english_words() -> frozenset[str]:
     return frozenset(words)
 
 
+@lru_cache(maxsize=1)
 def spacy_stop_words() -> frozenset[str]:
-    """spaCy's English stop words ("anything", "whereas"), which its lookup tables leave out."""
-    from spacy.lang.en.stop_words import STOP_WORDS
+    """spaCy's English stop words ("anything", "whereas"), which its lookup tables leave out.
 
-    return STOP_WORDS
+    Read from spaCy's own word-list file without importing spaCy (whose import pulls in thinc and,
+    where installed, torch: seconds a redaction does not need)."""
+    import importlib.util
+    import runpy
+
+    spec = importlib.util.find_spec("spacy")
+    if spec is None or not spec.submodule_search_locations:
+        return frozenset()
+    path = Path(spec.submodule_search_locations[0]) / "lang" / "en" / "stop_words.py"
+    return frozenset(runpy.run_path(str(path))["STOP_WORDS"])
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"

@@ -1,10 +1,13 @@
 """What the OpenAPI document promises, kept equal to what the API does.
 
 - `ERRORS`: the error answers every API route can give, for `responses=`.
-- `RECEIVED_PATTERN`: the received times the JSON API takes: an ISO date
-  from 1990-01-01 to 2060-12-31 that exists on the calendar, optionally with
-  a time (`T` or a space, hh:mm or hh:mm:ss, optionally `Z`). Anything else
-  is 400 (E103, `check_received`), and every value the document allows is accepted.
+- `RECEIVED_PATTERN`: the received times the JSON API takes: a date from
+  1990-01-01 to 2060-12-31 that exists on the calendar, as ISO (2025-12-03,
+  optionally with a time: `T` or a space, hh:mm or hh:mm:ss, optionally `Z`)
+  or as UK officers type it, day first with a four-digit year (03/12/2025 or
+  3/12/2025 is 3 December, optionally with a space and hh:mm[:ss]). Anything
+  else is 400 (E103, `check_received`); every value the document allows is
+  accepted, and a day-first one is passed on as ISO whatever the config's `dayfirst`.
 - `OFFICER_PATTERN`: officer names the review API takes: letters of one of
   the Latin, Greek, Cyrillic, Armenian, Georgian, Hebrew, Arabic or Chinese
   and Japanese scripts (as NFKC writes them), digits and ``. ' _ @ -``, words
@@ -16,6 +19,9 @@ coded 400 whose message does not repeat the pattern or the value.
 >>> import re
 >>> bool(re.fullmatch(RECEIVED_PATTERN, "2024-02-29 15:30")), bool(re.fullmatch(RECEIVED_PATTERN, "2023-02-29"))
 (True, False)
+>>> check_received("3/12/2025 15:30")
+'2025-12-03 15:30'
+
 >>> bool(re.fullmatch(OFFICER_PATTERN, "José Núñez")), bool(re.fullmatch(OFFICER_PATTERN, "\\u0410nn"))
 (True, False)
 """
@@ -40,9 +46,16 @@ REVIEW_ERRORS: dict[int | str, dict] = {
 
 _YEAR = r"(?:199[0-9]|20[0-5][0-9]|2060)"  # [0-9], not \d: \d takes every script's digits
 _MONTH_DAY = (r"(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))")
-_LEAP_DAY = r"(?:199[26]|20[024][048]|20[135][26]|2060)-02-29"
 _TIME = r"(?:[T ](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?Z?)?"
-RECEIVED_PATTERN = rf"^(?:{_YEAR}-{_MONTH_DAY}|{_LEAP_DAY}){_TIME}$"
+_LEAP_YEAR = r"(?:199[26]|20[024][048]|20[135][26]|2060)"
+_LEAP_DAY = rf"{_LEAP_YEAR}-02-29"
+_ISO = rf"(?:{_YEAR}-{_MONTH_DAY}|{_LEAP_DAY}){_TIME}"
+# day first, as UK officers type it: d/m/yyyy or dd/mm/yyyy, a day the month has, then optionally " hh:mm[:ss]"
+_DAY_MONTH = (r"(?:(?:0?[1-9]|[12][0-9]|3[01])/(?:0?[13578]|1[02])|(?:0?[1-9]|[12][0-9]|30)/(?:0?[469]|11)|"
+              r"(?:0?[1-9]|1[0-9]|2[0-8])/0?2)")
+_UK_TIME = r"(?: (?:[01]?[0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?)?"
+_UK = rf"(?:{_DAY_MONTH}/{_YEAR}|29/0?2/{_LEAP_YEAR}){_UK_TIME}"
+RECEIVED_PATTERN = rf"^(?:{_ISO}|{_UK})$"
 
 _SCRIPTS = {"LATIN": [(0x41, 0x24F), (0x1E00, 0x1EFF)], "GREEK": [(0x370, 0x3FF)], "CYRILLIC": [(0x400, 0x4FF)],
             "ARMENIAN": [(0x531, 0x587)], "GEORGIAN": [(0x10A0, 0x10FF)], "HEBREW": [(0x5D0, 0x5EA)],
@@ -80,16 +93,25 @@ OFFICER_PATTERN = _officer_pattern()
 
 
 def check_received(value: str | None) -> str | None:
-    """`value` when the JSON API takes it (`RECEIVED_PATTERN`); else E103 (400), without echoing it."""
+    """`value` when the JSON API takes it (`RECEIVED_PATTERN`), a day-first date written as ISO; else E103 (400),
+    without echoing it."""
     import re
 
     from rca.errors import RcaError
 
-    if value is not None and not re.fullmatch(RECEIVED_PATTERN.strip("^$"), value):
-        raise RcaError("E103", "not a date and time as the API takes it: an ISO date from 1990 to 2060 that exists, "
-                               "optionally with hh:mm[:ss] and Z", column="received",
-                       hint="Send, for example, 2024-03-28 15:30 or 2024-03-28T15:30:00Z (UK time unless Z).")
-    return value
+    if value is None:
+        return None
+    if not re.fullmatch(RECEIVED_PATTERN.strip("^$"), value):
+        raise RcaError("E103", "not a date and time as the API takes it: a date from 1990 to 2060 that exists, as ISO "
+                               "(optionally with hh:mm[:ss] and Z) or day first (03/12/2025, optionally with hh:mm)",
+                       column="received",
+                       hint="Send, for example, 2024-03-28 15:30, 28/03/2024 15:30 or 2024-03-28T15:30:00Z (UK time unless Z).")
+    uk = re.fullmatch(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})(?: ([0-9]{1,2}):([0-9]{2})(:[0-9]{2})?)?", value)
+    if not uk:
+        return value
+    day, month, year, hour, minute, second = uk.groups()
+    when = f" {int(hour):02d}:{minute}{second or ''}" if hour else ""
+    return f"{year}-{int(month):02d}-{int(day):02d}{when}"
 
 
 def check_api_officer(value: str) -> str:

@@ -45,8 +45,8 @@ class TriageRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     text: str = Field(..., max_length=MAX_TEXT_CHARS, description="The complaint or request, as written.")
     received: Optional[str] = Field(None, max_length=40, json_schema_extra={"pattern": RECEIVED_PATTERN}, description=(
-        "When it arrived (UK time): an ISO date from 1990-01-01 to 2060-12-31, optionally with a time, e.g. "
-        "'2024-03-28 15:30', '2024-03-28T15:30:00Z'; default now."))
+        "When it arrived (UK time): a date from 1990-01-01 to 2060-12-31, ISO or day first with a four-digit year, "
+        "optionally with a time, e.g. '2024-03-28 15:30', '2024-03-28T15:30:00Z', '28/03/2024 15:30'; default now."))
     complainant_id: Optional[str] = Field(None, max_length=200, description="For the duplicate check.")
 
 

@@ -5,8 +5,11 @@
   and the connection is closed. The body is read before the app runs (at most
   the size limit; a larger declared body is left for the 413 check).
 - `HeaderTimeoutH11` (uvicorn protocol): a connection whose request headers
-  are not complete within `[serve] header_timeout_seconds` (default 10) is
-  closed (uvicorn itself only times out idle keep-alive connections).
+  are not complete within `[serve] header_timeout_seconds` (default 10) of
+  their first byte (or of the connection opening) is closed, for the first
+  request and for every later one on a kept-alive connection (uvicorn itself
+  only times out idle keep-alive connections, and stops that clock when a
+  byte arrives).
 - `uvicorn_settings(config)`: those and `timeout_keep_alive` (`[serve]
   keep_alive_seconds`, default 5) and a 64 KiB cap on an incomplete header
   block, for `uvicorn.run`.
@@ -47,19 +50,39 @@ def uvicorn_settings(config: Config | None) -> dict:
 
 
 class HeaderTimeoutH11(H11Protocol):
-    """uvicorn's h11 protocol, closing a connection whose first request headers have not all arrived in time."""
+    """uvicorn's h11 protocol, closing a connection whose request headers have not all arrived in time."""
 
     def connection_made(self, transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
-        limit = float(os.environ.get(HEADER_ENV) or DEFAULTS["header_timeout_seconds"])
-        self._header_timer = self.loop.call_later(limit, self._headers_too_slow)
+        self._header_limit = float(os.environ.get(HEADER_ENV) or DEFAULTS["header_timeout_seconds"])
+        self._header_timer = None
+        self._arm(None)
 
-    def _headers_too_slow(self) -> None:
-        if self.cycle is None and not self.transport.is_closing():  # no request has started on this connection
+    def _arm(self, waiting_after) -> None:
+        """Close the connection unless a request newer than `waiting_after` (a finished cycle, or None) starts in time."""
+        self._header_timer = self.loop.call_later(self._header_limit, self._headers_too_slow, waiting_after)
+
+    def _headers_too_slow(self, waiting_after) -> None:
+        self._header_timer = None
+        if self.cycle is waiting_after and not self.transport.is_closing():  # no new request's headers in time
             self.transport.close()
 
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        # bytes of a next request on a kept-alive connection: uvicorn has stopped its idle clock, so start ours
+        between = self.cycle is not None and self.cycle.response_complete
+        if between and self._header_timer is None and not self.transport.is_closing():
+            self._arm(self.cycle)
+
+    def on_response_complete(self) -> None:
+        if self._header_timer is not None:  # the request it waited for has come; a later one gets its own clock
+            self._header_timer.cancel()
+            self._header_timer = None
+        super().on_response_complete()
+
     def connection_lost(self, exc) -> None:
-        self._header_timer.cancel()
+        if self._header_timer is not None:
+            self._header_timer.cancel()
         super().connection_lost(exc)
 
 

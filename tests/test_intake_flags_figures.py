@@ -1,0 +1,41 @@
+"""The intake flags keep the precision and recall recorded in docs/triage.md on the three labelled files.
+
+The floors are the measured figures (benchmarks/bench_intake_flags.py), rounded down to two
+decimals: a change to the rules that loses a hazard or a risk they found, or raises one they did
+not, fails here. The second held-out file was scored once, after the rules were final; the
+floors for it are the figures after the fixes made once it had been read."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from rca.scoring.hazards import EMERGENCY, SAFEGUARDING, SIGNIFICANT, evaluate
+
+DATA = Path(__file__).parent / "data"
+# file -> flag -> (precision floor, recall floor), as recorded in docs/triage.md
+FLOORS = {
+    "intake_flags.dev.jsonl": {EMERGENCY: (1.00, 1.00), SIGNIFICANT: (0.98, 0.96), SAFEGUARDING: (1.00, 1.00)},
+    "intake_flags.holdout.jsonl": {EMERGENCY: (1.00, 1.00), SIGNIFICANT: (1.00, 1.00), SAFEGUARDING: (1.00, 1.00)},
+    # after the fixes made once it had been scored (docs/triage.md gives both): 0.91/0.75, 0.75/0.58, 1.00/0.40 before
+    "intake_flags.holdout2.jsonl": {EMERGENCY: (1.00, 0.85), SIGNIFICANT: (0.83, 0.57), SAFEGUARDING: (1.00, 0.40)},
+}
+
+
+def records(name: str) -> list[dict]:
+    return [json.loads(line) for line in (DATA / name).read_text("utf-8").splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_each_flag_keeps_its_recorded_precision_and_recall(name):
+    res = evaluate(records(name))
+    for flag, (precision, recall) in FLOORS[name].items():
+        assert res[flag]["precision"] >= precision, (name, flag, res[flag]["precision"], res[flag]["false_positives"])
+        assert res[flag]["recall"] >= recall, (name, flag, res[flag]["recall"], res[flag]["missed"])
+
+
+def test_the_floors_can_fail_a_rule_set_that_raises_nothing():
+    res = evaluate([{**r, "text": "."} for r in records("intake_flags.holdout2.jsonl")])
+    assert all(res[flag]["recall"] in (0.0, None) or res[flag]["recall"] < FLOORS["intake_flags.holdout2.jsonl"][flag][1]
+               for flag in (EMERGENCY, SIGNIFICANT, SAFEGUARDING))
