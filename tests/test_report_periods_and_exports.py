@@ -19,6 +19,8 @@ from rca.reports.build import build_report, write_report
 from rca.reports.periods import parse_period
 from rca.reports.tables.catalogue import annual_tables, prepare
 
+pytestmark = pytest.mark.system  # whole reports over generated years: seconds each, so not in the fast tier
+
 
 TOPICS = [
     ("Waste and Street Cleansing", "my bin was not collected again and the crew left rubbish in the road"),

@@ -17,6 +17,8 @@ from rca.reports.tables.catalogue import annual_tables, prepare, suppress, suppr
 from rca.reports.tables.common import SECONDARY, Table
 from test_report_periods_and_exports import TOPICS, rec
 
+pytestmark = pytest.mark.system  # whole members' reports over generated years: seconds each, so not in the fast tier
+
 
 # ------------------------------------------------------------ 5. members' version
 

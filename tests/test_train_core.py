@@ -300,6 +300,7 @@ def test_multi_label_choice_order_fallback_and_confidence():
     assert m._choose(np.empty((0, 4)))[0] == []
 
 
+@pytest.mark.model
 @pytest.mark.parametrize("multi", [False, True])
 @pytest.mark.parametrize("classifier", ["svm", "logreg", "sgd"])
 def test_folds_on_threads_give_the_same_model_as_one_at_a_time(multi, classifier):
