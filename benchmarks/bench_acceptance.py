@@ -18,6 +18,7 @@ scikit-learn's defaults and with balanced class weights. Every test row must
 come back scored, in order. Results: ``benchmarks/results/acceptance.json``
 and ``acceptance_table.md``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,17 +45,28 @@ RESULTS = Path(__file__).resolve().parent / "results"
 # name: (file under ../shared/data, text column, label column, what the label is)
 SETS = {
     "nhs_theme": ("nhs-feedback/nhs_feedback_2009_2019.csv", "text", "theme", "17 human-coded themes"),
-    "nhs_criticality": ("nhs-feedback/nhs_feedback_2009_2019.csv", "text", "criticality",
-                        "criticality score; two big values and a tail of junk codes"),
+    "nhs_criticality": (
+        "nhs-feedback/nhs_feedback_2009_2019.csv",
+        "text",
+        "criticality",
+        "criticality score; two big values and a tail of junk codes",
+    ),
     "cfpb_product": ("cfpb/cfpb_2023_api_narratives.csv", "complaint_what_happened", "product", "11 products"),
     "cfpb_issue": ("cfpb/cfpb_2023_api_narratives.csv", "complaint_what_happened", "issue", "64 issues, long tail"),
     "payday_issue": ("cfpb/cfpb_2023_payday_loans_export.csv", "Consumer complaint narrative", "Issue", "24 issues"),
-    "payday_sub_product": ("cfpb/cfpb_2023_payday_loans_export.csv", "Consumer complaint narrative", "Sub-product",
-                           "5 loan types"),
-    "payday_company_response": ("cfpb/cfpb_2023_payday_loans_export.csv", "Consumer complaint narrative",
-                                "Company response to consumer", "how the company closed it; little of it is in the text"),
-    "ombudsman_category": ("housing-ombudsman/decisions_2020_2024.csv", "complaint", "category",
-                           "the scraper's keyword category (not a human label); one row per complaint point"),
+    "payday_sub_product": ("cfpb/cfpb_2023_payday_loans_export.csv", "Consumer complaint narrative", "Sub-product", "5 loan types"),
+    "payday_company_response": (
+        "cfpb/cfpb_2023_payday_loans_export.csv",
+        "Consumer complaint narrative",
+        "Company response to consumer",
+        "how the company closed it; little of it is in the text",
+    ),
+    "ombudsman_category": (
+        "housing-ombudsman/decisions_2020_2024.csv",
+        "complaint",
+        "category",
+        "the scraper's keyword category (not a human label); one row per complaint point",
+    ),
     "banking77": ("banking77", "text", "category", "77 intents, published train/test split"),
 }
 
@@ -62,8 +74,12 @@ SETS = {
 def split(name: str, root: Path) -> tuple[pd.DataFrame, pd.DataFrame, str, str]:
     path, text, target, _ = SETS[name]
     if name == "banking77":
-        return (pd.read_csv(real_data._path(path, "train.csv", root=root)),
-                pd.read_csv(real_data._path(path, "test.csv", root=root)), text, target)
+        return (
+            pd.read_csv(real_data._path(path, "train.csv", root=root)),
+            pd.read_csv(real_data._path(path, "test.csv", root=root)),
+            text,
+            target,
+        )
     df = pd.read_csv(real_data._path(*path.split("/"), root=root))
     df = df[df[text].notna() & df[target].notna() & df[text].astype(str).str.strip().ne("")]
     counts = df[target].value_counts()
@@ -85,8 +101,15 @@ def rca_cli(*args: str) -> None:
 def bench(name: str, root: Path) -> dict:
     train, test, text, target = split(name, root)
     y = test[target].astype(str).tolist()
-    out = {"set": name, "label": SETS[name][3], "text_column": text, "target": target, "n_train": len(train),
-           "n_test": len(test), "n_labels": int(train[target].nunique())}
+    out = {
+        "set": name,
+        "label": SETS[name][3],
+        "text_column": text,
+        "target": target,
+        "n_train": len(train),
+        "n_test": len(test),
+        "n_labels": int(train[target].nunique()),
+    }
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         train.to_csv(tmp / "train.csv", index=False)
@@ -101,8 +124,13 @@ def bench(name: str, root: Path) -> dict:
             raise RuntimeError(f"{name}: {len(scored)} rows scored of {len(test)}, prediction columns {predicted}")
         metrics = json.loads((tmp / "m" / "metrics.json").read_text(encoding="utf-8"))
     pred = scored[predicted[0]].tolist()
-    out.update({"rca_macro_f1": macro_f1(y, pred), "rca_accuracy": round(float(accuracy_score(y, pred)), 4),
-                "rca_internal_holdout_macro_f1": round(next(iter(metrics.values()))["macro_f1"], 4)})
+    out.update(
+        {
+            "rca_macro_f1": macro_f1(y, pred),
+            "rca_accuracy": round(float(accuracy_score(y, pred)), 4),
+            "rca_internal_holdout_macro_f1": round(next(iter(metrics.values()))["macro_f1"], 4),
+        }
+    )
     for key, weights in (("lr", None), ("lr_balanced", "balanced")):
         lr = make_pipeline(TfidfVectorizer(), LogisticRegression(max_iter=1000, class_weight=weights))
         lr.fit(train[text].astype(str), train[target].astype(str))
@@ -111,14 +139,18 @@ def bench(name: str, root: Path) -> dict:
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["| export, label (train/test rows, labels) | rca defaults | TF-IDF + LR | TF-IDF + LR, balanced | rca train s |",
-             "|---|---|---|---|---|"]
+    lines = [
+        "| export, label (train/test rows, labels) | rca defaults | TF-IDF + LR | TF-IDF + LR, balanced | rca train s |",
+        "|---|---|---|---|---|",
+    ]
     for r in rows:
         best = max(r["lr_macro_f1"], r["lr_balanced_macro_f1"])
         mark = "**" if r["rca_macro_f1"] > best else ""
-        lines.append(f"| {r['set']}: {r['target']} ({r['n_train']:,}/{r['n_test']:,}, {r['n_labels']}) | "
-                     f"{mark}{r['rca_macro_f1']:.3f}{mark} | {r['lr_macro_f1']:.3f} | {r['lr_balanced_macro_f1']:.3f} | "
-                     f"{r['rca_train_seconds']:.0f} |")
+        lines.append(
+            f"| {r['set']}: {r['target']} ({r['n_train']:,}/{r['n_test']:,}, {r['n_labels']}) | "
+            f"{mark}{r['rca_macro_f1']:.3f}{mark} | {r['lr_macro_f1']:.3f} | {r['lr_balanced_macro_f1']:.3f} | "
+            f"{r['rca_train_seconds']:.0f} |"
+        )
     return "\n".join(lines)
 
 
@@ -141,8 +173,10 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(r), flush=True)
         previous[name] = r
     rows = [previous[n] for n in SETS if n in previous]
-    saved.write_text(json.dumps({"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "sets": rows},
-                                indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    saved.write_text(
+        json.dumps({"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "sets": rows}, indent=2, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
     md = table(rows)
     (RESULTS / "acceptance_table.md").write_text(md + "\n", encoding="utf-8")
     print(md)

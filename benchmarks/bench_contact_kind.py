@@ -11,6 +11,7 @@ compliments still get a due date.
 
 Writes benchmarks/results/contact_kind.json and prints the figures.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,8 +55,7 @@ def main(argv: list[str] | None = None) -> dict:
         bundle = load_model(Path(tmp) / "m")
         t1 = time.perf_counter()
         rows = [i for i in range(len(cases)) if test[i] and isinstance(truth[i], str) and truth[i].strip()]
-        res = triage_many([{"text": cases.at[i, "text"], "received": cases.at[i, "received"]} for i in rows],
-                          bundle=bundle, config=cfg)
+        res = triage_many([{"text": cases.at[i, "text"], "received": cases.at[i, "received"]} for i in rows], bundle=bundle, config=cfg)
     per: dict[str, Counter] = {}
     missed: list[dict] = []  # held-out compliments triaged as something else (redacted, for the log)
     for i, r in zip(rows, res):
@@ -72,15 +72,20 @@ def main(argv: list[str] | None = None) -> dict:
     said_compliment = sum(r["kind"] == "compliment" for r in res)
     true_compliment = per.get("compliment", Counter())["same_kind"]
     out = {
-        "data": str(Path(args.data).name), "seed": args.seed, "split": split, "held_out_rows_triaged": len(rows),
+        "data": str(Path(args.data).name),
+        "seed": args.seed,
+        "split": split,
+        "held_out_rows_triaged": len(rows),
         "per_recorded_kind": {k: dict(v) for k, v in sorted(per.items())},
         "compliment_recall": round(true_compliment / max(1, per.get("compliment", Counter())["n"]), 4),
         "compliment_precision": round(true_compliment / max(1, said_compliment), 4),
         "compliments_with_a_due_date": per.get("compliment", Counter())["due_date"],
-        "service_request_recall": round(per.get("service request", Counter())["same_kind"]
-                                        / max(1, per.get("service request", Counter())["n"]), 4),
+        "service_request_recall": round(
+            per.get("service request", Counter())["same_kind"] / max(1, per.get("service request", Counter())["n"]), 4
+        ),
         "compliments_missed": missed,
-        "train_seconds": round(t1 - t0, 1), "triage_seconds": round(time.perf_counter() - t1, 1),
+        "train_seconds": round(t1 - t0, 1),
+        "triage_seconds": round(time.perf_counter() - t1, 1),
     }
     with atomic_path(args.out) as tmp:
         tmp.write_text(json.dumps(out, indent=2), encoding="utf-8")

@@ -9,6 +9,7 @@ against `generate_demo().miscoded`.
 Active learning: `learning_curve` for `service` and `root_cause`, 5 seeds,
 50 random cases to start, batches of 50, up to 600 labels; suggested vs random.
 """
+
 from __future__ import annotations
 
 import json
@@ -37,9 +38,12 @@ def bench_audit(demo) -> dict:
         hits = res.issues[res.issues["case_id"].isin(truth)]
         true_code = demo.miscoded[demo.miscoded["target"] == target].set_index("case_id")["true"]
         out[target] = {
-            "audited": res.n_audited, "planted": len(truth), "base_rate": round(len(truth) / res.n_audited, 4),
+            "audited": res.n_audited,
+            "planted": len(truth),
+            "base_rate": round(len(truth) / res.n_audited, 4),
             "precision_at_100": precision_at_k(res.issues["case_id"], truth, 100),
-            "flagged": len(flagged), "recall_of_flagged": round(len(flagged & truth) / len(truth), 4),
+            "flagged": len(flagged),
+            "recall_of_flagged": round(len(flagged & truth) / len(truth), 4),
             "precision_of_flagged": round(len(flagged & truth) / max(len(flagged), 1), 4),
             "suggestion_is_true_code": round(float((hits["suggested"].to_numpy() == true_code[hits["case_id"]].to_numpy()).mean()), 4),
             "seconds": round(time.perf_counter() - t0, 1),
@@ -53,13 +57,21 @@ def bench_active(demo) -> tuple[dict, pd.DataFrame]:
         cases = demo.cases[demo.cases[target].notna()].reset_index(drop=True)
         X, _ = text_features(redact_many(cases["text"].tolist()))
         y = cases[target].astype(str).to_numpy()
-        curves = pd.concat([learning_curve(X, y, strategy=s, seed=seed, initial=50, batch=50, max_labels=600)
-                            for seed in range(5) for s in ("suggested", "random")]).assign(target=target)
+        curves = pd.concat(
+            [
+                learning_curve(X, y, strategy=s, seed=seed, initial=50, batch=50, max_labels=600)
+                for seed in range(5)
+                for s in ("suggested", "random")
+            ]
+        ).assign(target=target)
         frames.append(curves)
         mean = curves.groupby(["strategy", "n_labels"])["accuracy"].mean().unstack(0)
         goal = float(mean.loc[600, "random"])
-        out[target] = {"cases": len(y), "curve": {int(n): {k: round(float(v), 4) for k, v in row.items()} for n, row in mean.iterrows()},
-                       "labels_to_reach_random_at_600": {"accuracy": round(goal, 4), **labels_to_reach(curves, goal)}}
+        out[target] = {
+            "cases": len(y),
+            "curve": {int(n): {k: round(float(v), 4) for k, v in row.items()} for n, row in mean.iterrows()},
+            "labels_to_reach_random_at_600": {"accuracy": round(goal, 4), **labels_to_reach(curves, goal)},
+        }
     return out, pd.concat(frames)
 
 

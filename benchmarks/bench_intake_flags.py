@@ -7,6 +7,7 @@
 A labelled file has one JSON object a line: text, received, emergency_hazard, significant_hazard,
 safeguarding. Writes benchmarks/results/<file name without .jsonl>.json and prints the figures.
 """
+
 from __future__ import annotations
 
 import argparse

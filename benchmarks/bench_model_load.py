@@ -6,6 +6,7 @@ Loads the folder `--repeat` times (default 5) in one process after one warm-up l
 spaCy's tables are not counted) and reports the median and the range. A folder of pickles
 (format 1) needs RCA_TRUST_PICKLED_MODEL to name it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,10 +29,18 @@ def main(folder: str, repeat: int = 5, out: Path | None = None) -> dict:
         bundle = load_model(folder)
         times.append(time.perf_counter() - t0)
     sizes = {p.name: p.stat().st_size for p in Path(folder).glob("*") if p.suffix in (".skops", ".joblib")}
-    result = {"folder": str(folder), "format": bundle.manifest.get("format"), "targets": bundle.targets,
-              "files_bytes": sizes, "repeat": repeat, "median_seconds": round(statistics.median(times), 4),
-              "min_seconds": round(min(times), 4), "max_seconds": round(max(times), 4),
-              "machine": platform.processor() or platform.machine(), "python": platform.python_version()}
+    result = {
+        "folder": str(folder),
+        "format": bundle.manifest.get("format"),
+        "targets": bundle.targets,
+        "files_bytes": sizes,
+        "repeat": repeat,
+        "median_seconds": round(statistics.median(times), 4),
+        "min_seconds": round(min(times), 4),
+        "max_seconds": round(max(times), 4),
+        "machine": platform.processor() or platform.machine(),
+        "python": platform.python_version(),
+    }
     out = out or ROOT / "benchmarks" / "results" / "model_load.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

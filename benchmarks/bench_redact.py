@@ -8,6 +8,7 @@ scoring, for accented surnames; both figures are in the notes).
 A found span counts when it overlaps a labelled span of the same type; `covered` is the
 share of labelled spans whose every character ends up inside a placeholder.
 """
+
 from __future__ import annotations
 
 import json
@@ -31,9 +32,10 @@ def main() -> dict:
     result = {"machine": platform.processor() or platform.machine(), "python": platform.python_version()}
     for key, name in (("labelled", "redaction_snippets.jsonl"), ("holdout", "redaction_snippets.holdout.jsonl")):
         records = _load(name)
-        result[key] = {"snippets": len(records),
-                       "per_type": {k: {m: round(v, 4) if isinstance(v, float) else v for m, v in d.items()}
-                                    for k, d in evaluate(records).items()}}
+        result[key] = {
+            "snippets": len(records),
+            "per_type": {k: {m: round(v, 4) if isinstance(v, float) else v for m, v in d.items()} for k, d in evaluate(records).items()},
+        }
     texts = generate_demo().cases["text"].fillna("").astype(str).tolist()
     t0 = time.perf_counter()
     redact_many(texts)

@@ -7,6 +7,7 @@ redaction missed; a Capitalised one left is mostly a place ("Victoria Street") k
 Counts whole words that are known first names (`rca.text.name_words.FIRST_NAMES`, less the ones that are
 everyday words such as "jean" or "sandy"), and prints each UPPER / lower one with its text's case id.
 """
+
 from __future__ import annotations
 
 import json
@@ -39,5 +40,4 @@ def names_left(texts: pd.Series, ids: pd.Series) -> tuple[Counter, list[tuple[st
 if __name__ == "__main__":
     frame = pd.read_parquet(sys.argv[1])
     counts, found = names_left(frame["text_redacted"], frame.get("case_id", pd.Series(range(len(frame)))))
-    print(json.dumps({"rows": len(frame), "names_left": dict(counts),
-                      "upper_or_lower": len(found), "examples": found[:40]}, indent=1))
+    print(json.dumps({"rows": len(frame), "names_left": dict(counts), "upper_or_lower": len(found), "examples": found[:40]}, indent=1))

@@ -6,6 +6,7 @@ Target (issue 5): the demo year's report builds in <= 10 s. Run from the repo ro
 
 Writes the median build time, the write time and the per-stage timings as JSON.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,12 +44,17 @@ def main() -> None:
             writes.append(time.perf_counter() - t0)
     result = {
         "benchmark": "report build on the demo year (10,000 first contacts, 2023-24)",
-        "rows": len(cases), "repeat": args.repeat,
-        "build_seconds_median": round(statistics.median(builds), 2), "build_seconds": [round(b, 2) for b in builds],
-        "write_seconds_median": round(statistics.median(writes), 2), "files_written": len(paths),
+        "rows": len(cases),
+        "repeat": args.repeat,
+        "build_seconds_median": round(statistics.median(builds), 2),
+        "build_seconds": [round(b, 2) for b in builds],
+        "write_seconds_median": round(statistics.median(writes), 2),
+        "files_written": len(paths),
         "stage_seconds_cumulative_last_run": {k: round(v, 2) for k, v in stages[-1].items()},
-        "target_seconds": 10, "meets_target": statistics.median(builds) <= 10,
-        "tables": len(report.tables), "emerging_clusters": len(report.emerging),
+        "target_seconds": 10,
+        "meets_target": statistics.median(builds) <= 10,
+        "tables": len(report.tables),
+        "emerging_clusters": len(report.emerging),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
         "rca_version": __version__,
     }

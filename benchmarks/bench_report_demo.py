@@ -6,6 +6,7 @@ before, with a trained model's predicted root causes), and the length of what it
 Needs a model trained on the demo data (`rca demo` writes one into models/demo). CPU time is what the report costs
 on an idle machine; wall time depends on what else runs.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,12 +37,19 @@ def main() -> None:
     bundle = load_model(a.model_dir)
     period, compare = _periods_of(cases["received"])
     c0, w0 = time.process_time(), time.perf_counter()
-    rep = build_report(cases, period=period, compare=compare, bundle=bundle, config=cfg,
-                       population=Path(a.data).parent / "ward_population.csv")
+    rep = build_report(
+        cases, period=period, compare=compare, bundle=bundle, config=cfg, population=Path(a.data).parent / "ward_population.csv"
+    )
     paths = write_report(rep, a.out)
-    out = {"period": period, "compare": compare, "cpu_s": round(time.process_time() - c0, 1),
-           "wall_s": round(time.perf_counter() - w0, 1), "timings": {k: round(v, 1) for k, v in rep.timings.items()},
-           "report": measure(paths["html"]), "briefing": measure(paths["briefing_html"])}
+    out = {
+        "period": period,
+        "compare": compare,
+        "cpu_s": round(time.process_time() - c0, 1),
+        "wall_s": round(time.perf_counter() - w0, 1),
+        "timings": {k: round(v, 1) for k, v in rep.timings.items()},
+        "report": measure(paths["html"]),
+        "briefing": measure(paths["briefing_html"]),
+    }
     print(json.dumps(out, indent=1))
 
 

@@ -4,6 +4,7 @@
 
 Words are the text of the page (tags, styles and the charts' base64 images left out), split on spaces.
 """
+
 from __future__ import annotations
 
 import re
@@ -40,8 +41,15 @@ def measure(path: str | Path) -> dict:
     p = _Text()
     p.feed(html)
     images = sum(len(m) for m in re.findall(r"data:image/png;base64,[A-Za-z0-9+/=]+", html))
-    return {"file": str(path), "bytes": len(html.encode("utf-8")), "bytes_without_images": len(html.encode("utf-8")) - images,
-            "words": p.words, "tables": p.tables, "charts": p.charts, "sections": p.sections}
+    return {
+        "file": str(path),
+        "bytes": len(html.encode("utf-8")),
+        "bytes_without_images": len(html.encode("utf-8")) - images,
+        "words": p.words,
+        "tables": p.tables,
+        "charts": p.charts,
+        "sections": p.sections,
+    }
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ and writes the excerpt ``docs/nhs_emerging_themes.md``. Run from the repo root:
 
     .venv/bin/python benchmarks/bench_report_nhs.py [--latest 2018-19] [--out docs/nhs_emerging_themes.md]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,26 +38,34 @@ READING = (
     "the yearly counts show. Three are single words with no theme of their own (*best*, *nhs*, *offer*): they pass the "
     "test because 2018-19 comments are longer (median 65 characters against 47-60 in the earlier full years), so "
     "common words turn up in more of them; an officer would merge or drop them. Quotes are redacted for names, phones, "
-    "emails and postcodes; place and organisation names (a children's centre, a council) are not personal data and stay.")
+    "emails and postcodes; place and organisation names (a children's centre, a council) are not personal data and stay."
+)
 
 
 def load_cases(root: Path | None = None) -> tuple[pd.DataFrame, dict[str, int]]:
     """The NHS feedback as a case frame, every row accounted for: rows without text and rows the
     coders marked "Couldn't be improved" (praise, not a complaint) are counted and set aside."""
     raw = pd.read_csv(_path("nhs-feedback", "nhs_feedback_2009_2019.csv", root=root))
-    cases = pd.DataFrame({
-        "case_id": [f"NHS{i:05d}" for i in range(len(raw))],
-        "received": pd.to_datetime(raw["date"], errors="coerce"),
-        "text": raw["text"],
-        "service": raw["division"],
-        "human_theme": raw["theme"],
-    })
+    cases = pd.DataFrame(
+        {
+            "case_id": [f"NHS{i:05d}" for i in range(len(raw))],
+            "received": pd.to_datetime(raw["date"], errors="coerce"),
+            "text": raw["text"],
+            "service": raw["division"],
+            "human_theme": raw["theme"],
+        }
+    )
     blank = cases["text"].isna() | cases["text"].astype(str).str.strip().eq("")
     undated = cases["received"].isna()
     praise = cases["human_theme"].eq(NO_COMPLAINT)
     keep = ~blank & ~undated & ~praise
-    counts = {"rows": len(cases), "no_text": int(blank.sum()), "no_date": int((undated & ~blank).sum()),
-              "couldnt_be_improved": int((praise & ~blank & ~undated).sum()), "analysed": int(keep.sum())}
+    counts = {
+        "rows": len(cases),
+        "no_text": int(blank.sum()),
+        "no_date": int((undated & ~blank).sum()),
+        "couldnt_be_improved": int((praise & ~blank & ~undated).sum()),
+        "analysed": int(keep.sum()),
+    }
     assert sum(v for k, v in counts.items() if k != "rows") == counts["rows"]
     return cases[keep].reset_index(drop=True), counts
 
@@ -72,8 +81,9 @@ def analyse(cases: pd.DataFrame, latest: str, *, min_count: int, min_ratio: floa
     is_latest = year.eq(latest).to_numpy()
     baseline = (year < latest).to_numpy()
     redacted, _ = prepare_texts(cases["text"].tolist())
-    em = find_emerging(cases["text"], latest=is_latest, baseline=baseline, min_count=min_count, min_ratio=min_ratio,
-                       redacted=redacted, n_quotes=2)
+    em = find_emerging(
+        cases["text"], latest=is_latest, baseline=baseline, min_count=min_count, min_ratio=min_ratio, redacted=redacted, n_quotes=2
+    )
     labels = pd.Series(em.labels, index=cases.index).replace("", NONE)
     upto = year <= latest
     counts = theme_counts(labels[upto], cases.loc[upto, "received"], by="year")
@@ -97,8 +107,22 @@ def _md_table(df: pd.DataFrame) -> list[str]:
     return lines
 
 
-def render(cases, counts_in, em, labels, counts, tests, human_tests, *, latest: str, top: int, seconds: float,
-           command: str, min_count: int, min_ratio: float) -> str:
+def render(
+    cases,
+    counts_in,
+    em,
+    labels,
+    counts,
+    tests,
+    human_tests,
+    *,
+    latest: str,
+    top: int,
+    seconds: float,
+    command: str,
+    min_count: int,
+    min_ratio: float,
+) -> str:
     bins = list(dict.fromkeys(counts["bin"]))
     per_year = counts.pivot(index="theme", columns="bin", values="count").reindex(columns=bins)
     totals = counts.drop_duplicates("bin").set_index("bin")["total"].reindex(bins)
@@ -111,14 +135,14 @@ def render(cases, counts_in, em, labels, counts, tests, human_tests, *, latest: 
         "",
         "## Data",
         "",
-        f"`../shared/data/nhs-feedback/nhs_feedback_2009_2019.csv`: {counts_in['rows']:,} answers to \"what could be improved?\" "
+        f'`../shared/data/nhs-feedback/nhs_feedback_2009_2019.csv`: {counts_in["rows"]:,} answers to "what could be improved?" '
         "from an NHS mental-health and community trust (NHS England, MIT licence). Its `date` column runs from 2009-04-01 to "
         "2019-02-11; many rows carry the first day of a quarter rather than the day of the comment, so the analysis bins by "
         "financial year (April–March), as the council reports do. Years are uneven: 2009-10 has a few hundred comments, "
         "2014-15 onwards several thousand, and 2018-19 stops in February (about ten and a half months).",
         "",
         f"Every row is accounted for: {counts_in['no_text']:,} have no text, {counts_in['no_date']:,} no readable date and "
-        f"{counts_in['couldnt_be_improved']:,} were coded \"Couldn't be improved\" by the trust (praise or \"nothing\", not a "
+        f'{counts_in["couldnt_be_improved"]:,} were coded "Couldn\'t be improved" by the trust (praise or "nothing", not a '
         f"complaint); the remaining **{counts_in['analysed']:,}** comments are analysed. Caveats from the data README: comments "
         "are short (median 35 characters) and carry one human theme each; a few `criticality` values are junk (not used here). "
         "The human `theme` is used only below, to say how the trust's own coders filed each emerging theme — the finder never sees it.",
@@ -129,27 +153,34 @@ def render(cases, counts_in, em, labels, counts, tests, human_tests, *, latest: 
         f"Test: {em.describe_test()}. {len(em.clusters)} emerging themes found; the top {len(top_clusters)} by size:",
         "",
     ]
-    summary = pd.DataFrame({
-        "Emerging theme": top_clusters["name"],
-        "Terms": top_clusters["terms"],
-        f"{latest} (share)": [f"{c:,} ({s}%)" for c, s in zip(top_clusters["latest_count"], top_clusters["latest_share_pct"])],
-        "Earlier (share)": [f"{c:,} ({s}%)" for c, s in zip(top_clusters["baseline_count"], top_clusters["baseline_share_pct"])],
-        "Ratio": top_clusters["ratio"],
-        "Trust's own coding": [_recognised(cases, labels, n) for n in top_clusters["name"]],
-    })
+    summary = pd.DataFrame(
+        {
+            "Emerging theme": top_clusters["name"],
+            "Terms": top_clusters["terms"],
+            f"{latest} (share)": [f"{c:,} ({s}%)" for c, s in zip(top_clusters["latest_count"], top_clusters["latest_share_pct"])],
+            "Earlier (share)": [f"{c:,} ({s}%)" for c, s in zip(top_clusters["baseline_count"], top_clusters["baseline_share_pct"])],
+            "Ratio": top_clusters["ratio"],
+            "Trust's own coding": [_recognised(cases, labels, n) for n in top_clusters["name"]],
+        }
+    )
     out += _md_table(summary)
-    out += ["", READING if (latest, min_count, min_ratio) == ("2018-19", 20, 2.0) else "", "",
-            "## Counts per financial year", "",
-            "Comments in each emerging theme per year (the terms' use before they emerged shows in the earlier years; "
-            "a comment in two themes counts under the larger, so a year can read a little below the headline count), "
-            f"and all analysed comments. Share test of {latest} against earlier years: "
-            "two-sided Fisher's exact, Benjamini–Hochberg corrected.", ""]
+    out += [
+        "",
+        READING if (latest, min_count, min_ratio) == ("2018-19", 20, 2.0) else "",
+        "",
+        "## Counts per financial year",
+        "",
+        "Comments in each emerging theme per year (the terms' use before they emerged shows in the earlier years; "
+        "a comment in two themes counts under the larger, so a year can read a little below the headline count), "
+        f"and all analysed comments. Share test of {latest} against earlier years: "
+        "two-sided Fisher's exact, Benjamini–Hochberg corrected.",
+        "",
+    ]
     yr = per_year.reindex(list(top_clusters["name"])).astype(int)
     yr.loc["All analysed comments"] = totals.astype(int)
     yr = yr.reset_index().rename(columns={"theme": "Theme"})
     t = tests.set_index("theme")
-    yr[f"{latest} vs earlier"] = [f"{t.loc[n, 'direction']} (q={t.loc[n, 'q_value']:.1g})" if n in t.index else ""
-                                  for n in yr["Theme"]]
+    yr[f"{latest} vs earlier"] = [f"{t.loc[n, 'direction']} (q={t.loc[n, 'q_value']:.1g})" if n in t.index else "" for n in yr["Theme"]]
     out += _md_table(yr)
     out += ["", "## Quotes (personal data redacted)", ""]
     for _, c in top_clusters.iterrows():
@@ -159,16 +190,33 @@ def render(cases, counts_in, em, labels, counts, tests, human_tests, *, latest: 
             out.append(f"> {q}")
             out.append("")
     moved = human_tests[human_tests["significant"]].head(8)
-    out += ["## For comparison: the trust's own themes in the same years", "",
-            f"Human-coded themes whose share of analysed comments changed in {latest} beyond chance (same share test):", ""]
-    out += _md_table(pd.DataFrame({"Human theme": moved["theme"], "Direction": moved["direction"],
-                                   f"{latest} share %": moved["latest_share_pct"], "Earlier share %": moved["earlier_share_pct"]}))
-    out += ["", "## How this was produced", "",
-            f"`{command}` on {date.today().isoformat()} ({seconds:.0f} s on one CPU core). Functions: "
-            "`rca.reports.themes.section.prepare_texts` (redaction), `rca.reports.themes.emerging.find_emerging` "
-            f"(min_count={min_count}, min_ratio={min_ratio:g}, alpha={em.settings['alpha']:g}), "
-            "`rca.reports.themes.trends.theme_counts` and `share_changes` with `by=\"year\"`. The data set is public and not "
-            "copied into the project; rerunning gives the same result (no randomness in the emerging-theme finder).", ""]
+    out += [
+        "## For comparison: the trust's own themes in the same years",
+        "",
+        f"Human-coded themes whose share of analysed comments changed in {latest} beyond chance (same share test):",
+        "",
+    ]
+    out += _md_table(
+        pd.DataFrame(
+            {
+                "Human theme": moved["theme"],
+                "Direction": moved["direction"],
+                f"{latest} share %": moved["latest_share_pct"],
+                "Earlier share %": moved["earlier_share_pct"],
+            }
+        )
+    )
+    out += [
+        "",
+        "## How this was produced",
+        "",
+        f"`{command}` on {date.today().isoformat()} ({seconds:.0f} s on one CPU core). Functions: "
+        "`rca.reports.themes.section.prepare_texts` (redaction), `rca.reports.themes.emerging.find_emerging` "
+        f"(min_count={min_count}, min_ratio={min_ratio:g}, alpha={em.settings['alpha']:g}), "
+        '`rca.reports.themes.trends.theme_counts` and `share_changes` with `by="year"`. The data set is public and not '
+        "copied into the project; rerunning gives the same result (no randomness in the emerging-theme finder).",
+        "",
+    ]
     return "\n".join(out)
 
 
@@ -190,10 +238,23 @@ def main() -> None:
     em, labels, counts, tests, human_tests = analyse(cases, args.latest, min_count=args.min_count, min_ratio=args.min_ratio)
     seconds = time.perf_counter() - t0
     command = ".venv/bin/python benchmarks/bench_report_nhs.py " + " ".join(
-        f"--{k.replace('_', '-')} {v}" for k, v in (("latest", args.latest), ("min_count", args.min_count),
-                                                      ("min_ratio", args.min_ratio)))
-    text = render(cases, counts_in, em, labels, counts, tests, human_tests, latest=args.latest, top=args.top,
-                  seconds=seconds, command=command, min_count=args.min_count, min_ratio=args.min_ratio)
+        f"--{k.replace('_', '-')} {v}" for k, v in (("latest", args.latest), ("min_count", args.min_count), ("min_ratio", args.min_ratio))
+    )
+    text = render(
+        cases,
+        counts_in,
+        em,
+        labels,
+        counts,
+        tests,
+        human_tests,
+        latest=args.latest,
+        top=args.top,
+        seconds=seconds,
+        command=command,
+        min_count=args.min_count,
+        min_ratio=args.min_ratio,
+    )
     with atomic_path(args.out) as tmp:
         tmp.write_text(text, encoding="utf-8")
     print(f"{len(em.clusters)} emerging themes in {seconds:.1f} s -> {args.out}")

@@ -20,6 +20,7 @@ Run from the repo root:
 Each seed is a different demo year (and training seed). Writes macro-F1 and
 accuracy per checkpoint to benchmarks/results/bench_review_retrain.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,8 +61,10 @@ def run_one(seed: int, args) -> dict:
 
     def scores(model_dir: Path) -> dict[str, float]:
         pred = list(load_model(model_dir).predict(list(test["text"]))[TARGET].labels)
-        return {"macro_f1": round(float(f1_score(test_truth, pred, average="macro", zero_division=0)), 4),
-                "accuracy": round(float(accuracy_score(test_truth, pred)), 4)}
+        return {
+            "macro_f1": round(float(f1_score(test_truth, pred, average="macro", zero_division=0)), 4),
+            "accuracy": round(float(accuracy_score(test_truth, pred)), 4),
+        }
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -99,9 +102,16 @@ def run_one(seed: int, args) -> dict:
                 break  # the queue ran out
         store.dispose()
 
-    return {"seed": seed, "train_rows": len(train), "test_rows": len(test), "miscoded_in_train": miscoded_train,
-            "queued_for_review": int(queued), "train_seconds": round(train_s, 1), "results": rows,
-            "gain_after_queue": round(rows[-1]["macro_f1"] - before["macro_f1"], 4)}
+    return {
+        "seed": seed,
+        "train_rows": len(train),
+        "test_rows": len(test),
+        "miscoded_in_train": miscoded_train,
+        "queued_for_review": int(queued),
+        "train_seconds": round(train_s, 1),
+        "results": rows,
+        "gain_after_queue": round(rows[-1]["macro_f1"] - before["macro_f1"], 4),
+    }
 
 
 def main() -> None:
@@ -117,9 +127,15 @@ def main() -> None:
     from rca import __version__
 
     gains = [r["gain_after_queue"] for r in runs]
-    result = {"benchmark": "review_retrain", "rca_version": __version__, "python": platform.python_version(),
-              "contacts": args.contacts, "target": TARGET, "runs": runs,
-              "mean_gain_after_queue": round(sum(gains) / len(gains), 4)}
+    result = {
+        "benchmark": "review_retrain",
+        "rca_version": __version__,
+        "python": platform.python_version(),
+        "contacts": args.contacts,
+        "target": TARGET,
+        "runs": runs,
+        "mean_gain_after_queue": round(sum(gains) / len(gains), 4),
+    }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=2))

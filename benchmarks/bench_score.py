@@ -10,6 +10,7 @@ Peak memory is the largest sum of resident memory (RSS, and PSS, which splits
 shared pages between the processes sharing them) over the `rca score` process and
 its forked helpers, sampled every 50 ms (PSS every 0.5 s). Results: benchmarks/results/bench_score.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -65,13 +66,31 @@ def run_measured(cmd: list[str]) -> dict:
     t.join()
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-2000:]}")
-    return {"wall_s": round(wall, 2), "peak_rss_mib": round(peak / 2**20, 1), "peak_pss_mib": round(peak_pss / 2**20, 1),
-            "summary": json.loads(out)}
+    return {
+        "wall_s": round(wall, 2),
+        "peak_rss_mib": round(peak / 2**20, 1),
+        "peak_pss_mib": round(peak_pss / 2**20, 1),
+        "summary": json.loads(out),
+    }
 
 
 def score_cli(data: Path, out: Path, model_dir: Path, *, jobs: int, extra: list[str] = ()) -> dict:
-    cmd = [sys.executable, "-m", "rca", "score", str(data), "--out", str(out), "--model-dir", str(model_dir),
-           "--json", "--no-progress", "--jobs", str(jobs), *extra]
+    cmd = [
+        sys.executable,
+        "-m",
+        "rca",
+        "score",
+        str(data),
+        "--out",
+        str(out),
+        "--model-dir",
+        str(model_dir),
+        "--json",
+        "--no-progress",
+        "--jobs",
+        str(jobs),
+        *extra,
+    ]
     res = run_measured(cmd)
     n = res["summary"]["n_rows"]
     res["rows"] = n
@@ -86,7 +105,7 @@ def bare_baseline(bundle, texts: list[str]) -> float:
     started = time.perf_counter()
     X = union.transform([t.lower() for t in texts])
     for m in bundle.models.values():
-        for est in (m.estimators_ if m.multi else [m.estimator_]):
+        for est in m.estimators_ if m.multi else [m.estimator_]:
             est.predict(X)
     return time.perf_counter() - started
 
@@ -117,7 +136,11 @@ def real_texts() -> dict[str, list[str]]:
     cfpb = SHARED / "cfpb" / "cfpb_2023_api_narratives.csv"
     if nhs.exists():
         df = pd.read_csv(nhs, dtype=str, keep_default_na=False)
-        col = next(c for c in ("feedback", "text", "comment") if c in df.columns) if any(c in df.columns for c in ("feedback", "text", "comment")) else df.columns[0]
+        col = (
+            next(c for c in ("feedback", "text", "comment") if c in df.columns)
+            if any(c in df.columns for c in ("feedback", "text", "comment"))
+            else df.columns[0]
+        )
         sets["nhs_feedback_short"] = [t for t in df[col].tolist() if t.strip()]
     if cfpb.exists():
         df = pd.read_csv(cfpb, dtype=str, keep_default_na=False)
@@ -134,8 +157,7 @@ def main() -> None:
     args = ap.parse_args()
     from rca.model.store import load_model
 
-    results: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                                 "platform": platform.platform()}, "runs": {}}
+    results: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}, "runs": {}}
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         model_dir = args.model_dir
@@ -151,8 +173,11 @@ def main() -> None:
         demo = pd.read_csv(DEMO, dtype=str, keep_default_na=False)
         ten_k = tmp / "demo_10k.csv"
         demo.head(10_000).to_csv(ten_k, index=False)
-        for name, path, jobs in (("demo_10k_rows_1job", ten_k, 1), ("demo_10k_rows", ten_k, args.jobs),
-                                 ("demo_year_all_rows", DEMO, args.jobs)):
+        for name, path, jobs in (
+            ("demo_10k_rows_1job", ten_k, 1),
+            ("demo_10k_rows", ten_k, args.jobs),
+            ("demo_year_all_rows", DEMO, args.jobs),
+        ):
             results["runs"][name] = score_cli(path, tmp / f"{name}.csv", model_dir, jobs=jobs)
             print(name, results["runs"][name], flush=True)
         if not args.skip_1m:
@@ -169,11 +194,16 @@ def main() -> None:
             bare, full = bare_baseline(bundle, texts), scorer_in_process(bundle, texts)
             both = scorer_in_process(bundle, texts, split=args.jobs)
             results["in_process"][name] = {
-                "rows": len(texts), "median_chars": int(pd.Series(texts).str.len().median()),
-                "bare_transform_predict_s": round(bare, 2), "rca_scorer_s": round(full, 2),
+                "rows": len(texts),
+                "median_chars": int(pd.Series(texts).str.len().median()),
+                "bare_transform_predict_s": round(bare, 2),
+                "rca_scorer_s": round(full, 2),
                 f"rca_scorer_{args.jobs}_processes_s": round(both, 2),
-                "bare_rows_per_s": round(len(texts) / bare, 1), "rca_rows_per_s": round(len(texts) / full, 1),
-                "ratio": round(full / bare, 2), f"ratio_{args.jobs}_processes": round(both / bare, 2)}
+                "bare_rows_per_s": round(len(texts) / bare, 1),
+                "rca_rows_per_s": round(len(texts) / full, 1),
+                "ratio": round(full / bare, 2),
+                f"ratio_{args.jobs}_processes": round(both / bare, 2),
+            }
             print(name, results["in_process"][name], flush=True)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=1), "utf-8")

@@ -11,6 +11,7 @@
 * stability: two fits on overlapping 90 % subsamples (same seed), adjusted Rand index on the overlap; 2 pairs per set.
 * speed: `rca themes` on 12,000 demo complaint texts, wall and CPU seconds of the whole process.
 """
+
 from __future__ import annotations
 
 import json
@@ -42,8 +43,12 @@ def run_cli(df: pd.DataFrame, col: str, tmp: Path, name: str) -> tuple[pd.DataFr
     df.to_csv(src, index=False)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    subprocess.run([*RCA, "themes", str(src), "--text-column", col, "--n-themes", str(K), "--seed", str(SEED), "--out", str(out)],
-                   check=True, capture_output=True, text=True)
+    subprocess.run(
+        [*RCA, "themes", str(src), "--text-column", col, "--n-themes", str(K), "--seed", str(SEED), "--out", str(out)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -67,8 +72,13 @@ def stability(texts: list[str], pairs: int = 2) -> list[float]:
 
 
 def main() -> None:
-    res: dict = {"k": K, "seed": SEED, "cores": os.cpu_count(), "load_average_at_start": [round(x, 1) for x in os.getloadavg()],
-                 "note": "timed on a 2-core machine shared with other jobs: wall time is inflated by the load; cpu_s is the process's own CPU time"}
+    res: dict = {
+        "k": K,
+        "seed": SEED,
+        "cores": os.cpu_count(),
+        "load_average_at_start": [round(x, 1) for x in os.getloadavg()],
+        "note": "timed on a 2-core machine shared with other jobs: wall time is inflated by the load; cpu_s is the process's own CPU time",
+    }
     demo = generate_demo(**COMMITTED)
     c = demo.cases.merge(demo.hidden[["case_id", "topic"]], on="case_id")
     base = c["case_type"].eq("Complaint") & c["stage"].astype(str).eq("1") & c["acceptability"].eq("Complaint")
@@ -81,11 +91,22 @@ def main() -> None:
         names = []
         for _, r in table.iterrows():
             topics = year.loc[rows["theme_id"].astype(int).eq(r["theme_id"]), "topic"].value_counts(normalize=True).head(3)
-            names.append({"theme": r["theme"], "share_pct": r["share_pct"],
-                          "generator_topics": ", ".join(f"{t} ({p:.0%})" for t, p in topics.items())})
-        res["demo"] = {"texts": len(year), "topics": int(year["topic"].nunique()), "nmi": round(float(nmi), 3),
-                       "ari_90pct_subsamples": stability(year["text"].tolist()), "timing": timing, "themes": names,
-                       "quotes": table[[c for c in table.columns if c.startswith("quote_")]].fillna("").to_numpy().ravel().tolist()}
+            names.append(
+                {
+                    "theme": r["theme"],
+                    "share_pct": r["share_pct"],
+                    "generator_topics": ", ".join(f"{t} ({p:.0%})" for t, p in topics.items()),
+                }
+            )
+        res["demo"] = {
+            "texts": len(year),
+            "topics": int(year["topic"].nunique()),
+            "nmi": round(float(nmi), 3),
+            "ari_90pct_subsamples": stability(year["text"].tolist()),
+            "timing": timing,
+            "themes": names,
+            "quotes": table[[c for c in table.columns if c.startswith("quote_")]].fillna("").to_numpy().ravel().tolist(),
+        }
         print("demo", res["demo"]["nmi"], res["demo"]["ari_90pct_subsamples"], timing, flush=True)
         big = c[base].head(12_000)[["case_id", "text"]]
         _, _, res["speed_12000"] = run_cli(big, "text", tmp, "speed")
@@ -93,8 +114,10 @@ def main() -> None:
         t0 = time.perf_counter()
         subprocess.run([*RCA, "--help"], check=True, capture_output=True)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        res["speed_12000"]["process_start"] = {"wall_s": round(time.perf_counter() - t0, 1),
-                                               "cpu_s": round(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, 1)}
+        res["speed_12000"]["process_start"] = {
+            "wall_s": round(time.perf_counter() - t0, 1),
+            "cpu_s": round(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, 1),
+        }
         res["speed_12000"]["load_average_after"] = [round(x, 1) for x in os.getloadavg()]
         print("speed", res["speed_12000"], flush=True)
         nhs_path = SHARED_DATA / "nhs-feedback" / "nhs_feedback_2009_2019.csv"
@@ -103,10 +126,14 @@ def main() -> None:
             nhs = nhs[nhs["theme"].notna()].sample(10_000, random_state=0).reset_index(drop=True)
             nhs["row"] = range(len(nhs))
             rows, table, timing = run_cli(nhs[["row", "text"]], "text", tmp, "nhs")
-            res["nhs"] = {"texts": len(nhs), "themes_coded": int(nhs["theme"].nunique()),
-                          "nmi": round(float(normalized_mutual_info_score(nhs["theme"], rows["theme_id"])), 3),
-                          "ari_90pct_subsamples": stability(nhs["text"].fillna("").astype(str).tolist()),
-                          "timing": timing, "themes": table[["theme", "share_pct"]].to_dict("records")}
+            res["nhs"] = {
+                "texts": len(nhs),
+                "themes_coded": int(nhs["theme"].nunique()),
+                "nmi": round(float(normalized_mutual_info_score(nhs["theme"], rows["theme_id"])), 3),
+                "ari_90pct_subsamples": stability(nhs["text"].fillna("").astype(str).tolist()),
+                "timing": timing,
+                "themes": table[["theme", "share_pct"]].to_dict("records"),
+            }
             print("nhs", res["nhs"]["nmi"], res["nhs"]["ari_90pct_subsamples"], timing, flush=True)
             # a second sample from the rows the first left out: a check on text the settings never met
             full = pd.read_csv(nhs_path)
@@ -115,9 +142,13 @@ def main() -> None:
             other = full.drop(first.index).sample(10_000, random_state=1).reset_index(drop=True)
             other["row"] = range(len(other))
             rows, table, timing = run_cli(other[["row", "text"]], "text", tmp, "nhs2")
-            res["nhs_second_sample"] = {"texts": len(other), "nmi": round(float(normalized_mutual_info_score(other["theme"], rows["theme_id"])), 3),
-                                        "ari_90pct_subsamples": stability(other["text"].fillna("").astype(str).tolist()),
-                                        "timing": timing, "themes": table[["theme", "share_pct"]].to_dict("records")}
+            res["nhs_second_sample"] = {
+                "texts": len(other),
+                "nmi": round(float(normalized_mutual_info_score(other["theme"], rows["theme_id"])), 3),
+                "ari_90pct_subsamples": stability(other["text"].fillna("").astype(str).tolist()),
+                "timing": timing,
+                "themes": table[["theme", "share_pct"]].to_dict("records"),
+            }
             print("nhs2", res["nhs_second_sample"]["nmi"], res["nhs_second_sample"]["ari_90pct_subsamples"], flush=True)
     out = ROOT / "benchmarks" / "results" / "themes.json"
     out.write_text(json.dumps(res, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

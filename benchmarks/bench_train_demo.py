@@ -8,6 +8,7 @@ Runs through the public API (`train_models`, `load_model(...).predict`) with
 tracking off (MLflow's own cost is not the model's). Prints a table and
 writes JSON when --out is given. Timings are wall clock on this machine.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,20 +52,48 @@ def main() -> None:
         t0, c0 = time.perf_counter(), time.process_time()
         bundle.predict(short)
         short_s, short_cpu = time.perf_counter() - t0, time.process_time() - c0
-    out = {"rows": len(cases), "seed": args.seed, "model": json.loads(args.model), "cpu_count": os.cpu_count(),
-           "load_average": os.getloadavg()[0], "train_seconds": round(train_s, 1), "train_cpu_seconds": round(train_cpu, 1), "split": res.split,
-           "predict_10k_demo_texts_s": round(demo_s, 2), "predict_10k_short_texts_s": round(short_s, 2),
-           "predict_10k_demo_texts_cpu_s": round(demo_cpu, 2), "predict_10k_short_texts_cpu_s": round(short_cpu, 2),
-           "targets": {t: {**{k: (round(v, 3) if isinstance(v, float) else v) for k, v in summary_metrics(m).items()},
-                           "fit_seconds": m.get("fit_seconds")} for t, m in res.metrics.items()}}
-    cols = ["n_train", "n_test", "macro_f1", "accuracy", "ece", "coverage", "precision_at_threshold",
-            "baseline_majority_macro_f1", "baseline_keyword_macro_f1", "baseline_tfidf_lr_macro_f1", "fit_seconds"]
+    out = {
+        "rows": len(cases),
+        "seed": args.seed,
+        "model": json.loads(args.model),
+        "cpu_count": os.cpu_count(),
+        "load_average": os.getloadavg()[0],
+        "train_seconds": round(train_s, 1),
+        "train_cpu_seconds": round(train_cpu, 1),
+        "split": res.split,
+        "predict_10k_demo_texts_s": round(demo_s, 2),
+        "predict_10k_short_texts_s": round(short_s, 2),
+        "predict_10k_demo_texts_cpu_s": round(demo_cpu, 2),
+        "predict_10k_short_texts_cpu_s": round(short_cpu, 2),
+        "targets": {
+            t: {
+                **{k: (round(v, 3) if isinstance(v, float) else v) for k, v in summary_metrics(m).items()},
+                "fit_seconds": m.get("fit_seconds"),
+            }
+            for t, m in res.metrics.items()
+        },
+    }
+    cols = [
+        "n_train",
+        "n_test",
+        "macro_f1",
+        "accuracy",
+        "ece",
+        "coverage",
+        "precision_at_threshold",
+        "baseline_majority_macro_f1",
+        "baseline_keyword_macro_f1",
+        "baseline_tfidf_lr_macro_f1",
+        "fit_seconds",
+    ]
     print("target".ljust(20) + "".join(c.replace("baseline_", "b_").replace("_macro_f1", "")[:10].rjust(11) for c in cols))
     for t, m in out["targets"].items():
         print(t[:19].ljust(20) + "".join(str(m.get(c, "-")).rjust(11) for c in cols))
-    print(f"train {train_s:.1f} s; predict 10k demo texts {demo_s:.2f} s ({demo_cpu:.2f} s CPU), "
-          f"10k short texts {short_s:.2f} s ({short_cpu:.2f} s CPU) "
-          f"(load average {out['load_average']:.1f} on {out['cpu_count']} cores)")
+    print(
+        f"train {train_s:.1f} s; predict 10k demo texts {demo_s:.2f} s ({demo_cpu:.2f} s CPU), "
+        f"10k short texts {short_s:.2f} s ({short_cpu:.2f} s CPU) "
+        f"(load average {out['load_average']:.1f} on {out['cpu_count']} cores)"
+    )
     if args.out:
         args.out.write_text(json.dumps(out, indent=2))
 

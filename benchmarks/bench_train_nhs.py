@@ -9,6 +9,7 @@ reports held-out macro-F1, the model's own fit time for that one target
 and the plain TF-IDF + LR baseline on the same split. Skips when
 ../shared/data is absent.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,9 +48,17 @@ def main() -> None:
         res = train_models(cases, targets=["theme"], model_dir=Path(tmp) / "m", config=cfg, seed=0)
         total, cpu = time.perf_counter() - t0, time.process_time() - c0
     m = res.metrics["theme"]
-    out = {"rows": len(cases), "model": model, "cpu_count": os.cpu_count(), "load_average": os.getloadavg()[0],
-           "split": res.split, "fit_seconds": m["fit_seconds"], "train_models_seconds": round(total, 1), "train_models_cpu_seconds": round(cpu, 1),
-           **{k: (round(v, 4) if isinstance(v, float) else v) for k, v in summary_metrics(m).items()}}
+    out = {
+        "rows": len(cases),
+        "model": model,
+        "cpu_count": os.cpu_count(),
+        "load_average": os.getloadavg()[0],
+        "split": res.split,
+        "fit_seconds": m["fit_seconds"],
+        "train_models_seconds": round(total, 1),
+        "train_models_cpu_seconds": round(cpu, 1),
+        **{k: (round(v, 4) if isinstance(v, float) else v) for k, v in summary_metrics(m).items()},
+    }
     print(json.dumps(out, indent=2))
     if args.out:
         args.out.write_text(json.dumps(out, indent=2))

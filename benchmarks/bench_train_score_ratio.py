@@ -9,6 +9,7 @@ pipeline (`bench_score.bare_baseline`: the fitted vectorisers' `transform` + eac
 `rca score` runs it (`bench_score.scorer_in_process`), and prints the medians and the ratios with
 the load average. The goal is a ratio within 2.
 """
+
 from __future__ import annotations
 
 import json
@@ -37,10 +38,18 @@ def main(argv: list[str] | None = None) -> int:
         runs["rca_2_processes"].append(scorer_in_process(bundle, texts, 2))
     med = {k: sorted(v)[1] for k, v in runs.items()}
     views = [name for name, _ in bundle.featuriser.named_steps["union"].transformer_list]
-    print(json.dumps({"rows": len(texts), "features": "+".join(views), **{k: round(v, 2) for k, v in med.items()},
-                      "ratio_1_process": round(med["rca_1_process"] / med["bare"], 2),
-                      "ratio_2_processes": round(med["rca_2_processes"] / med["bare"], 2),
-                      "load_average": round(os.getloadavg()[0], 2)}))
+    print(
+        json.dumps(
+            {
+                "rows": len(texts),
+                "features": "+".join(views),
+                **{k: round(v, 2) for k, v in med.items()},
+                "ratio_1_process": round(med["rca_1_process"] / med["bare"], 2),
+                "ratio_2_processes": round(med["rca_2_processes"] / med["bare"], 2),
+                "load_average": round(os.getloadavg()[0], 2),
+            }
+        )
+    )
     return 0
 
 

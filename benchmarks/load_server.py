@@ -11,6 +11,7 @@ counts at each connection level, checks the server is still up afterwards, and
 Without --model-dir a small demo year is generated and trained first. Target
 (issue 8): at 50 connections >= 200 req/s, p99 < 100 ms, no 5xx.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -65,7 +66,7 @@ def sample_bodies(n: int, seed: int = 0) -> list[str]:
     year, so that every request is different work (no cache can help); the five TEXTS when n <= 5."""
     demo = REPO / "data" / "demo_cases.csv"
     if n <= len(TEXTS) or not demo.exists():
-        return [json.dumps({"text": t}) for t in TEXTS[:max(n, 1)]]
+        return [json.dumps({"text": t}) for t in TEXTS[: max(n, 1)]]
     import pandas as pd
 
     cases = pd.read_csv(demo, usecols=["text", "received"]).dropna(subset=["text"]).sample(n=n, random_state=seed)
@@ -103,10 +104,23 @@ def demo_model(folder: Path, n_contacts: int) -> Path:
 
 
 def start_server(model_dir: Path, port: int, workers: int) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "rca", "serve", "--model-dir", str(model_dir), "--port", str(port),
-           "--token", TOKEN, "--workers", str(workers)]
-    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "RCA_LOG_LEVEL": "warning"})
+    cmd = [
+        sys.executable,
+        "-m",
+        "rca",
+        "serve",
+        "--model-dir",
+        str(model_dir),
+        "--port",
+        str(port),
+        "--token",
+        TOKEN,
+        "--workers",
+        str(workers),
+    ]
+    proc = subprocess.Popen(
+        cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env={**os.environ, "RCA_LOG_LEVEL": "warning"}
+    )
     deadline = time.time() + 300
     while time.time() < deadline:
         if proc.poll() is not None:
@@ -122,8 +136,21 @@ def start_server(model_dir: Path, port: int, workers: int) -> subprocess.Popen:
 
 def run_wrk(port: int, connections: int, duration: int, script: Path) -> dict:
     threads = max(1, min(connections, 2))
-    cmd = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--latency", "--timeout", "10s",
-           "-s", str(script), f"http://127.0.0.1:{port}/api/triage"]
+    cmd = [
+        "wrk",
+        "-t",
+        str(threads),
+        "-c",
+        str(connections),
+        "-d",
+        f"{duration}s",
+        "--latency",
+        "--timeout",
+        "10s",
+        "-s",
+        str(script),
+        f"http://127.0.0.1:{port}/api/triage",
+    ]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     found = re.search(r"^RESULT (\{.*\})$", out, re.M)
     if not found:
@@ -167,11 +194,19 @@ def profile_request(model_dir: Path, n: int = 200) -> dict:
     stats = pstats.Stats(prof)
     rows = []
     for (file, line, func), (cc, nc, tt, ct, callers) in stats.stats.items():
-        rows.append({"function": f"{Path(file).name}:{line}({func})", "ms_per_request": round(ct / n * 1000, 2),
-                     "own_ms_per_request": round(tt / n * 1000, 2)})
+        rows.append(
+            {
+                "function": f"{Path(file).name}:{line}({func})",
+                "ms_per_request": round(ct / n * 1000, 2),
+                "own_ms_per_request": round(tt / n * 1000, 2),
+            }
+        )
     rows.sort(key=lambda r: -r["ms_per_request"])
-    return {"http_ms_per_request_in_process": round(http_ms, 2), "triage_ms_per_request_profiled": round(triage_ms, 2),
-            "top_cumulative": rows[:30]}
+    return {
+        "http_ms_per_request_in_process": round(http_ms, 2),
+        "triage_ms_per_request_profiled": round(triage_ms, 2),
+        "top_cumulative": rows[:30],
+    }
 
 
 def main() -> None:
@@ -204,8 +239,11 @@ def main() -> None:
         for c in [int(x) for x in args.connections.split(",")]:
             res = run_wrk(port, c, args.duration, script)
             levels.append(res)
-            print(f"{c:>3} connections: {res['requests_per_s']:>7} req/s  p50 {res['latency_ms']['p50']:.1f} ms  "
-                  f"p99 {res['latency_ms']['p99']:.1f} ms  non-2xx {res['non_2xx']}  errors {res['errors']}", flush=True)
+            print(
+                f"{c:>3} connections: {res['requests_per_s']:>7} req/s  p50 {res['latency_ms']['p50']:.1f} ms  "
+                f"p99 {res['latency_ms']['p99']:.1f} ms  non-2xx {res['non_2xx']}  errors {res['errors']}",
+                flush=True,
+            )
         alive = proc.poll() is None and get(f"http://127.0.0.1:{port}/api/health") == 200
     finally:
         proc.terminate()
@@ -216,11 +254,19 @@ def main() -> None:
     at50 = next((r for r in levels if r["connections"] == 50), None)
     result = {
         "benchmark": "rca serve POST /api/triage under wrk (loopback)",
-        "model_dir": str(model_dir), "workers": args.workers, "distinct_bodies": args.texts, "duration_s_per_level": args.duration,
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
-                    "load_average_before": [round(x, 2) for x in load_before],
-                    "load_average_after": [round(x, 2) for x in os.getloadavg()]},
-        "levels": levels, "server_alive_after": alive,
+        "model_dir": str(model_dir),
+        "workers": args.workers,
+        "distinct_bodies": args.texts,
+        "duration_s_per_level": args.duration,
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "load_average_before": [round(x, 2) for x in load_before],
+            "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        },
+        "levels": levels,
+        "server_alive_after": alive,
         "target": {"connections": 50, "min_requests_per_s": 200, "max_p99_ms": 100, "no_5xx": True},
         "target_met": bool(at50 and at50["requests_per_s"] >= 200 and at50["latency_ms"]["p99"] < 100 and at50["non_2xx"] == 0),
     }

@@ -13,6 +13,7 @@ copied into the project) and split them the way issue 7 fixes:
 Each loader returns a :class:`RealSet` (texts and labels for train / test) or
 raises :class:`DataMissing` when the file is absent, so callers can skip.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -49,8 +50,15 @@ class RealSet:
         the tuning-train part."""
         (ctext, cy), (rtext, ry) = split_rare(self.train_text, self.train_y)
         tr, va, ytr, yva = train_test_split(ctext, cy, test_size=0.2, random_state=VALID_SEED, stratify=cy)
-        return RealSet(self.name, self.target, "validation carved from train (stratified 80/20, seed 1)",
-                       list(tr) + rtext, list(ytr) + ry, list(va), list(yva))
+        return RealSet(
+            self.name,
+            self.target,
+            "validation carved from train (stratified 80/20, seed 1)",
+            list(tr) + rtext,
+            list(ytr) + ry,
+            list(va),
+            list(yva),
+        )
 
 
 def _path(*parts: str, root: Path | None = None) -> Path:
@@ -96,8 +104,7 @@ def cfpb_payday_issue(root: Path | None = None) -> RealSet:
     Issues with fewer than 2 rows cannot be stratified; they stay in train
     (recorded in ``split``) so no labelled row is dropped from the benchmark.
     """
-    df = _clean(pd.read_csv(_path("cfpb", "cfpb_2023_payday_loans_export.csv", root=root)),
-                "Consumer complaint narrative", "Issue")
+    df = _clean(pd.read_csv(_path("cfpb", "cfpb_2023_payday_loans_export.csv", root=root)), "Consumer complaint narrative", "Issue")
     return _stratified("cfpb-payday", "Issue", df["Consumer complaint narrative"].tolist(), df["Issue"].tolist())
 
 
@@ -105,8 +112,15 @@ def banking77(root: Path | None = None) -> RealSet:
     """BANKING77 ``category`` (77 intents), the published train / test split."""
     tr = _clean(pd.read_csv(_path("banking77", "train.csv", root=root)), "text", "category")
     te = _clean(pd.read_csv(_path("banking77", "test.csv", root=root)), "text", "category")
-    return RealSet("banking77", "category", "published train/test", tr["text"].tolist(), tr["category"].tolist(),
-                   te["text"].tolist(), te["category"].tolist())
+    return RealSet(
+        "banking77",
+        "category",
+        "published train/test",
+        tr["text"].tolist(),
+        tr["category"].tolist(),
+        te["text"].tolist(),
+        te["category"].tolist(),
+    )
 
 
 LOADERS = {"nhs": nhs_theme, "cfpb": cfpb_payday_issue, "banking77": banking77}

@@ -11,6 +11,7 @@ imported on first use, so `import rca` is quick and changes nothing outside rca:
 >>> sorted(rca.__all__)[:3]
 ['ComplaintClassifier', 'build_report', 'load_cases']
 """
+
 from __future__ import annotations
 
 import importlib

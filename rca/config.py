@@ -10,6 +10,7 @@ Example (see docs/config.md and examples/icasework.toml)::
     [labels.outcome]     # the export's spelling = canonical label
     "Upheld - Full" = "Upheld"
 """
+
 from __future__ import annotations
 
 import copy
@@ -20,8 +21,7 @@ from typing import Any, TypeVar
 
 from rca.errors import RcaError
 from rca.schema import CANONICAL
-from rca.settings import (DEFAULT_STAGE_TARGETS, SECTIONS, TOP_KEYS, CalendarSettings, FileSettings, section_settings,
-                          validate_settings)
+from rca.settings import DEFAULT_STAGE_TARGETS, SECTIONS, TOP_KEYS, CalendarSettings, FileSettings, section_settings, validate_settings
 
 __all__ = ["CalendarConfig", "Config", "DEFAULT_STAGE_TARGETS", "SECTIONS", "config_from_dict", "load_config"]
 
@@ -92,8 +92,12 @@ def config_from_dict(data: dict[str, Any], *, source: str | None = None) -> Conf
     columns = {}
     for canon, src in typed.columns.items():
         if canon not in CANONICAL:
-            raise RcaError("E202", f"[columns] names {canon!r}, which is not a canonical field; allowed: {', '.join(CANONICAL)}",
-                           file=source, column=canon)
+            raise RcaError(
+                "E202",
+                f"[columns] names {canon!r}, which is not a canonical field; allowed: {', '.join(CANONICAL)}",
+                file=source,
+                column=canon,
+            )
         if str(src) in seen:
             raise RcaError("E109", f"{src!r} is mapped to both {seen[str(src)]!r} and {canon!r}", file=source, column=str(src))
         seen[str(src)] = canon
@@ -101,11 +105,18 @@ def config_from_dict(data: dict[str, Any], *, source: str | None = None) -> Conf
     taxonomy = typed.taxonomy
     if taxonomy and source and not Path(taxonomy).is_absolute():
         taxonomy = str(Path(source).parent / taxonomy)
-    calendar = CalendarSettings(cutoff=typed.calendar.cutoff, subdivision=typed.calendar.subdivision,
-                                extra_closures=typed.calendar.extra_closures)
+    calendar = CalendarSettings(
+        cutoff=typed.calendar.cutoff, subdivision=typed.calendar.subdivision, extra_closures=typed.calendar.extra_closures
+    )
     for route, stages in typed.calendar.targets.items():  # the stages a file gives add to its route's defaults
         calendar.targets.setdefault(route, {}).update(stages)
     top = {k: getattr(typed, k) for k in TOP_KEYS if k not in ("columns", "taxonomy", "calendar")}
     top["labels"] = {k: {str(a): str(b) for a, b in v.items()} for k, v in typed.labels.items()}
-    return Config(**top, columns=columns, taxonomy=taxonomy, calendar=calendar, source=source,
-                  sections={k: dict(data[k]) for k in SECTIONS if k in data})
+    return Config(
+        **top,
+        columns=columns,
+        taxonomy=taxonomy,
+        calendar=calendar,
+        source=source,
+        sections={k: dict(data[k]) for k in SECTIONS if k in data},
+    )

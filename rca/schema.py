@@ -6,6 +6,7 @@ has), plus `source_row`: the 1-based line/row number in the original file
 Columns the mapping does not name are kept unchanged after the canonical ones,
 so any labelled column can still be a training target.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

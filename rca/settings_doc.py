@@ -7,6 +7,7 @@ committed page and the schema differ.
 >>> "| `seed` | 42 | whole number | every random choice" in markdown()
 True
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -68,15 +69,16 @@ def _kind(schema: dict[str, Any]) -> str:
 
 
 def _limits(schema: dict[str, Any]) -> str:
-    """" from 1 to 260", " > 0", " > 0 ≤ 1"...: the bounds in a property (or in the member of its union that has them)."""
+    """ " from 1 to 260", " > 0", " > 0 ≤ 1"...: the bounds in a property (or in the member of its union that has them)."""
     for s in [schema, *schema.get("anyOf", [])]:
         lo = next(((s[k], k in ("gt", "exclusiveMinimum")) for k in ("ge", "minimum", "gt", "exclusiveMinimum") if k in s), None)
         hi = next(((s[k], k in ("lt", "exclusiveMaximum")) for k in ("le", "maximum", "lt", "exclusiveMaximum") if k in s), None)
         if lo and hi and not lo[1] and not hi[1]:
             return f" from {lo[0]} to {hi[0]}"
         if lo or hi:
-            return " and".join(f" {sign} {bound[0]}" for bound, sign in
-                               ((lo, ">" if lo and lo[1] else "≥"), (hi, "<" if hi and hi[1] else "≤")) if bound)
+            return " and".join(
+                f" {sign} {bound[0]}" for bound, sign in ((lo, ">" if lo and lo[1] else "≥"), (hi, "<" if hi and hi[1] else "≤")) if bound
+            )
         if "anyOf" in s and s is not schema:
             nested = _limits(s)
             if nested:
@@ -91,9 +93,16 @@ def _allowed(schema: dict[str, Any]) -> str:
 def _rows(cls: type, skip: tuple[str, ...] = ()) -> list[dict[str, str]]:
     props = TypeAdapter(cls).json_schema()["properties"]
     values = defaults(cls)
-    return [{"key": f.name, "default": _toml(values[f.name]), "allowed": _allowed(props[f.name]),
-             "meaning": props[f.name].get("description", "")}
-            for f in dataclasses.fields(cls) if f.name not in skip]
+    return [
+        {
+            "key": f.name,
+            "default": _toml(values[f.name]),
+            "allowed": _allowed(props[f.name]),
+            "meaning": props[f.name].get("description", ""),
+        }
+        for f in dataclasses.fields(cls)
+        if f.name not in skip
+    ]
 
 
 def _doc(cls: type) -> str:
@@ -104,8 +113,10 @@ def _doc(cls: type) -> str:
 
 def tables() -> list[dict[str, Any]]:
     """Each TOML table of rca.toml: its title, one-line description and key rows."""
-    out = [{"title": "Top-level keys", "doc": _doc(FileSettings), "rows": _rows(FileSettings, skip=("calendar",))},
-           {"title": "`[calendar]`", "doc": _doc(CalendarSettings), "rows": _rows(CalendarSettings)}]
+    out = [
+        {"title": "Top-level keys", "doc": _doc(FileSettings), "rows": _rows(FileSettings, skip=("calendar",))},
+        {"title": "`[calendar]`", "doc": _doc(CalendarSettings), "rows": _rows(CalendarSettings)},
+    ]
     top = {f.name for f in dataclasses.fields(FileSettings)}
     for f in dataclasses.fields(Settings):
         if f.name not in top:

@@ -6,6 +6,7 @@ with one of TIERS; `pytest --all-tiers` runs everything (what .ci/run does); `-m
 itself (`pytest -m model`); a test file named on the command line runs whole. A test that uses a
 fixture of MODEL_FIXTURES trains a model, so it is marked `model` here whatever its file says.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -19,18 +20,19 @@ SHARED_DATA = REPO.parent / "shared" / "data"
 # the slower tiers, each named by what its tests need (registered in pyproject.toml)
 TIERS = ("model", "system", "fuzz", "browser", "postgres", "shared_data")
 # fixtures that train a model: whatever uses them, directly or through another fixture, is `model` tier
-MODEL_FIXTURES = frozenset({
-    "trained_model_dir",  # below: every default target on the small demo year
-    "fast_model_dir",  # test_model_safe_load, test_read_errors
-    "demo_year_root_cause_model",  # test_drift_like_with_like: the committed demo year
-    "theme_model",  # test_triage_custom_target
-    "model_dir",  # test_model_folder_lifecycle (and the `copy` fixture below), test_train_store
-})
+MODEL_FIXTURES = frozenset(
+    {
+        "trained_model_dir",  # below: every default target on the small demo year
+        "fast_model_dir",  # test_model_safe_load, test_read_errors
+        "demo_year_root_cause_model",  # test_drift_like_with_like: the committed demo year
+        "theme_model",  # test_triage_custom_target
+        "model_dir",  # test_model_folder_lifecycle (and the `copy` fixture below), test_train_store
+    }
+)
 
 
 def pytest_addoption(parser):
-    parser.addoption("--all-tiers", action="store_true", default=False,
-                     help=f"run every tier ({', '.join(TIERS)}), not only the fast one")
+    parser.addoption("--all-tiers", action="store_true", default=False, help=f"run every tier ({', '.join(TIERS)}), not only the fast one")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -1,5 +1,6 @@
 """Active learning: uncertainty, diversity, no near-duplicates, and a simulated
 labelling run on the demo year where suggested order beats random order."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -23,11 +24,14 @@ def test_uncertainty_measures_agree_on_order():
 
 
 def test_selection_skips_near_duplicates_and_spreads_over_topics():
-    texts = ["bin not collected on our road"] * 5 + ["bins not collected on our road"] + \
-            ["parking ticket unfair", "damp and mould in flat", "council tax bill wrong", "rude officer on phone"]
+    texts = (
+        ["bin not collected on our road"] * 5
+        + ["bins not collected on our road"]
+        + ["parking ticket unfair", "damp and mould in flat", "council tax bill wrong", "rude officer on phone"]
+    )
     X, _ = text_features(texts)
     proba = np.tile([0.5, 0.5], (len(texts), 1))  # all equally uncertain
-    proba[6:] = [0.55, 0.45]                      # the varied ones a little less so
+    proba[6:] = [0.55, 0.45]  # the varied ones a little less so
     pick = select_for_labelling(proba, X, n=5).tolist()
     assert len(pick) == 5
     assert sum(i < 6 for i in pick) == 1  # one of the six near-identical bin cases, not five
@@ -45,8 +49,13 @@ def test_suggested_order_beats_random_on_the_demo_year(demo_small):
     cases = demo_small.cases[demo_small.cases["service"].notna()].reset_index(drop=True)
     X, _ = text_features(redact_many(cases["text"].tolist()))
     y = cases["service"].astype(str).to_numpy()
-    curves = pd.concat([learning_curve(X, y, strategy=s, seed=seed, initial=50, batch=50, max_labels=400)
-                        for seed in (0, 1, 2) for s in ("suggested", "random")])
+    curves = pd.concat(
+        [
+            learning_curve(X, y, strategy=s, seed=seed, initial=50, batch=50, max_labels=400)
+            for seed in (0, 1, 2)
+            for s in ("suggested", "random")
+        ]
+    )
     mean = curves.groupby(["strategy", "n_labels"])["accuracy"].mean().unstack(0)
     assert (mean.loc[100:, "suggested"] > mean.loc[100:, "random"]).all()
     target = mean.loc[400, "random"]  # what random labelling reaches with 400 labels
@@ -58,8 +67,9 @@ def test_suggest_labels_builds_a_file_ready_to_code():
     class Pred:
         pass
 
-    cases = pd.DataFrame({"case_id": ["a", "b", "c", "d"],
-                          "text": ["bin not collected, ring 07700 900461", "bin not collected", "parking fine", "mould"]})
+    cases = pd.DataFrame(
+        {"case_id": ["a", "b", "c", "d"], "text": ["bin not collected, ring 07700 900461", "bin not collected", "parking fine", "mould"]}
+    )
     pred = Pred()
     pred.proba = np.array([[0.5, 0.5], [0.52, 0.48], [0.9, 0.1], [0.6, 0.4]])
     pred.classes = np.array(["Waste", "Parking"])

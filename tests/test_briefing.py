@@ -1,6 +1,7 @@
 """The two-page briefing: at most 900 words and three tables, members' rules (no case text, small numbers
 suppressed), and every number it states equal to a recomputation from the case records with pandas (not with
 the report's code)."""
+
 from __future__ import annotations
 
 import re
@@ -50,10 +51,13 @@ def _five(cases, fy) -> dict:
     overdue = int((s1["responded"].isna() & (s1["due"].dt.normalize() < as_at)).sum())
     decided = s1[s1["outcome"].isin(UP + ["Not upheld"])]
     paid = y.loc[y["compensation"] > 0, "compensation"]
-    return {"Complaints accepted (stage 1)": len(s1), "Stage 1 answered on time %": _half(ok, len(done) + overdue),
-            "Escalated to stage 2 %": _half(len(s2), len(s1)),
-            "Stage 1 upheld (in full or part) %": _half(int(decided["outcome"].isin(UP).sum()), len(decided)),
-            "Compensation paid £": round(float(paid.sum()), 2)}
+    return {
+        "Complaints accepted (stage 1)": len(s1),
+        "Stage 1 answered on time %": _half(ok, len(done) + overdue),
+        "Escalated to stage 2 %": _half(len(s2), len(s1)),
+        "Stage 1 upheld (in full or part) %": _half(int(decided["outcome"].isin(UP).sum()), len(decided)),
+        "Compensation paid £": round(float(paid.sum()), 2),
+    }
 
 
 def test_it_fits_on_two_pages(report, tmp_path):
@@ -66,7 +70,8 @@ def test_it_fits_on_two_pages(report, tmp_path):
 
     doc = Document(str(paths["briefing_docx"]))
     words = sum(len(p.text.split()) for p in doc.paragraphs) + sum(
-        len(c.text.split()) for t in doc.tables for row in t.rows for c in row.cells)
+        len(c.text.split()) for t in doc.tables for row in t.rows for c in row.cells
+    )
     assert words <= MAX_WORDS and len(doc.tables) == len(b.tables)
     text = re.sub(r"<style>.*?</style>|<[^>]+>", " ", paths["briefing_html"].read_text("utf-8"), flags=re.S)
     assert len(text.split()) <= MAX_WORDS
@@ -99,7 +104,11 @@ def test_ombudsman_findings_equal_a_recomputation(demo, report):
     for body in ("LGSCO", "Housing Ombudsman"):
         g = om[om["ombudsman"] == body]
         gi = g[g["ombudsman_decision"] == "Investigated"]
-        assert (got[body]["Received"], got[body]["Investigated"], got[body]["Upheld"]) == (len(g), len(gi), int(gi["outcome"].isin(UP).sum()))
+        assert (got[body]["Received"], got[body]["Investigated"], got[body]["Upheld"]) == (
+            len(g),
+            len(gi),
+            int(gi["outcome"].isin(UP).sum()),
+        )
         assert got[body]["Uphold rate %"] == pytest.approx(_half(int(gi["outcome"].isin(UP).sum()), len(gi)), nan_ok=True)
     pop = int(ward_population()["population"].sum())
     assert allr["Upheld per 100,000 residents"] == _half(len(up), pop, dp=2, scale=100_000)
@@ -117,7 +126,9 @@ def test_corrective_actions_by_service_equal_a_recomputation(demo, report):
     for _, r in got.iterrows():
         n = int(per[r["Service"]])
         assert r["Cases with an action"] == (n if n >= 5 else "<5")
-        labels = pd.Series([x for v in with_action.loc[with_action["service"] == r["Service"], "corrective_action"] for x in set(v.split(";"))])
+        labels = pd.Series(
+            [x for v in with_action.loc[with_action["service"] == r["Service"], "corrective_action"] for x in set(v.split(";"))]
+        )
         vc = labels.value_counts()
         assert r["Most recorded actions"].split("; ")[0] in set(vc[vc == vc.max()].index)
     assert f"corrective action on {len(with_action):,} complaints" in briefing_html(report.briefing)
@@ -144,7 +155,9 @@ def test_what_changed_comes_from_the_significant_changes_and_emerging_themes(rep
     assert 1 <= len(lines) <= 3
     emerging = set(report.emerging["name"]) if len(report.emerging) else set()
     sig = set(report.year_tests.loc[report.year_tests["direction"].isin(["rose", "fell"]), "theme"]) if len(report.year_tests) else set()
-    trend = set(report.trend_tests.loc[report.trend_tests["direction"].isin(["rose", "fell"]), "theme"]) if len(report.trend_tests) else set()
+    trend = (
+        set(report.trend_tests.loc[report.trend_tests["direction"].isin(["rose", "fell"]), "theme"]) if len(report.trend_tests) else set()
+    )
     for line in lines:
         assert any(name in line for name in emerging | sig | trend), line
     if emerging:
@@ -154,13 +167,22 @@ def test_what_changed_comes_from_the_significant_changes_and_emerging_themes(rep
 
 # the table types the seed reports carry (docs/reports.md): each must be in the HTML, the Word file and the workbook
 SEED_TABLE_TYPES = {
-    "key figures with change on last year": ["key_figures"], "accepted and not accepted, by reason": ["acceptance"],
-    "complaints by service and stage": ["volumes_by_service", "stage_counts"], "channels": ["channels"],
-    "complaints per 1,000 residents by ward": ["wards"], "compliments": ["compliments"], "by quarter": ["quarterly"],
-    "on time by stage": ["on_time_by_stage"], "why responses were late": ["delay_reasons"],
-    "escalation rate by service": ["escalation_by_service"], "escalation reasons": ["escalation_reasons"],
-    "outcomes and uphold rate": ["outcomes_by_stage"], "overturned at stage 2": ["overturn"], "root causes": ["root_causes"],
-    "corrective actions": ["corrective_actions"], "compensation, local and Ombudsman": ["compensation_split"],
+    "key figures with change on last year": ["key_figures"],
+    "accepted and not accepted, by reason": ["acceptance"],
+    "complaints by service and stage": ["volumes_by_service", "stage_counts"],
+    "channels": ["channels"],
+    "complaints per 1,000 residents by ward": ["wards"],
+    "compliments": ["compliments"],
+    "by quarter": ["quarterly"],
+    "on time by stage": ["on_time_by_stage"],
+    "why responses were late": ["delay_reasons"],
+    "escalation rate by service": ["escalation_by_service"],
+    "escalation reasons": ["escalation_reasons"],
+    "outcomes and uphold rate": ["outcomes_by_stage"],
+    "overturned at stage 2": ["overturn"],
+    "root causes": ["root_causes"],
+    "corrective actions": ["corrective_actions"],
+    "compensation, local and Ombudsman": ["compensation_split"],
     "the Ombudsmen apart": ["ombudsman_bodies"],
 }
 

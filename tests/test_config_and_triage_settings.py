@@ -1,5 +1,6 @@
 """Settings a council writes are read as written: a misspelt table or key, or a quoted true/false, is an error
 naming it (they were silently ignored, or read as true); triage reads typed dates in the config's day/month order."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,14 +10,17 @@ from rca.errors import RcaError
 from rca.scoring.triage import parse_received
 
 
-@pytest.mark.parametrize("data, said", [
-    ({"column": {"text": "Details"}}, "unknown setting 'column'; did you mean 'columns'?"),
-    ({"unknown_key": 1}, "unknown setting 'unknown_key'"),
-    ({"dayfirst": "false"}, "dayfirst must be true or false (no quotes)"),
-    ({"modle": {"C": 1.0}}, "did you mean 'model'?"),
-    ({"model": 3}, "model must be a table ([model])"),
-    ({"multi_label": "escalation_reason"}, "multi_label must be a list of column names"),
-])
+@pytest.mark.parametrize(
+    "data, said",
+    [
+        ({"column": {"text": "Details"}}, "unknown setting 'column'; did you mean 'columns'?"),
+        ({"unknown_key": 1}, "unknown setting 'unknown_key'"),
+        ({"dayfirst": "false"}, "dayfirst must be true or false (no quotes)"),
+        ({"modle": {"C": 1.0}}, "did you mean 'model'?"),
+        ({"model": 3}, "model must be a table ([model])"),
+        ({"multi_label": "escalation_reason"}, "multi_label must be a list of column names"),
+    ],
+)
 def test_misspelt_or_mistyped_settings_are_errors(data, said):
     with pytest.raises(RcaError) as e:
         config_from_dict(data, source="rca.toml")
@@ -25,9 +29,12 @@ def test_misspelt_or_mistyped_settings_are_errors(data, said):
 
 def test_every_documented_table_still_loads(tmp_path):
     path = tmp_path / "rca.toml"
-    path.write_text('seed = 1\ndayfirst = false\nsheet = 0\n[columns]\ntext = "Details"\n[model]\nC = 0.5\n[tracking]\nenabled = false\n'
-                    '[score]\nchunksize = 100\n[serve]\nport = 8001\n[store]\nlease_seconds = 60\n[report]\nquotes = 2\n'
-                    '[drift]\nmin_rows = 10\n[model_card]\nteam = "Complaints"\n[calendar]\ncutoff = "16:00"\n', encoding="utf-8")
+    path.write_text(
+        'seed = 1\ndayfirst = false\nsheet = 0\n[columns]\ntext = "Details"\n[model]\nC = 0.5\n[tracking]\nenabled = false\n'
+        "[score]\nchunksize = 100\n[serve]\nport = 8001\n[store]\nlease_seconds = 60\n[report]\nquotes = 2\n"
+        '[drift]\nmin_rows = 10\n[model_card]\nteam = "Complaints"\n[calendar]\ncutoff = "16:00"\n',
+        encoding="utf-8",
+    )
     cfg = load_config(path)
     assert cfg.dayfirst is False and cfg.section("model_card")["team"] == "Complaints"
 

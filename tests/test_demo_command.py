@@ -1,4 +1,5 @@
 """`rca demo` end to end, on a small generated year (the README's first command runs it on the full one)."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,8 +15,9 @@ def test_demo_runs_every_step_and_says_what_the_report_left_out(tmp_path):
     import pandas as pd  # an export without equalities monitoring: the report says which table it could not fill
 
     pd.read_csv(paths["cases"], dtype=str).drop(columns=["ethnicity", "disability", "age_band"]).to_csv(paths["cases"], index=False)
-    r = CliRunner().invoke(app, ["demo", "--data", str(tmp_path / "d" / "demo_cases.csv"), "--model-dir", str(tmp_path / "m"),
-                                 "--out", str(tmp_path / "o")])
+    r = CliRunner().invoke(
+        app, ["demo", "--data", str(tmp_path / "d" / "demo_cases.csv"), "--model-dir", str(tmp_path / "m"), "--out", str(tmp_path / "o")]
+    )
     assert r.exit_code == 0, r.output
     out = " ".join(r.output.split())
     for step in ("[1/5]", "[2/5]", "[3/5]", "[4/5]", "[5/5]", "done in"):
@@ -36,8 +38,13 @@ def test_the_demo_report_reads_the_root_causes_step_4_predicted(tmp_path):
 
     cases = pd.DataFrame({"case_id": ["A", "B", "C"], "text": ["x", "y", "z"]})
     scored = tmp_path / "scored.csv"
-    pd.DataFrame({"case_id": ["C", "A", "B"], "root_cause_predicted": ["Delay in doing something", "Failure to do something", ""],
-                  "other": [1, 2, 3]}).to_csv(scored, index=False)
+    pd.DataFrame(
+        {
+            "case_id": ["C", "A", "B"],
+            "root_cause_predicted": ["Delay in doing something", "Failure to do something", ""],
+            "other": [1, 2, 3],
+        }
+    ).to_csv(scored, index=False)
     out = _with_scores(cases, scored)
     assert out["root_cause_predicted"].tolist() == ["Failure to do something", None, "Delay in doing something"]
     assert "root_cause_predicted" not in cases  # the caller's frame is left as it was

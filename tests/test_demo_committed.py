@@ -1,4 +1,5 @@
 """The committed demo files regenerate byte-identically from their seed through the CLI."""
+
 from __future__ import annotations
 
 import hashlib
@@ -20,8 +21,19 @@ def _sha(path: Path) -> str:
 
 @pytest.mark.system
 def test_committed_demo_regenerates_byte_identically(tmp_path):
-    args = ["demo-data", "--out", str(tmp_path), "--seed", str(COMMITTED["seed"]), "--n-contacts", str(COMMITTED["n_contacts"]),
-            "--first-year", str(COMMITTED["first_year"]), "--years", str(COMMITTED["years"])]
+    args = [
+        "demo-data",
+        "--out",
+        str(tmp_path),
+        "--seed",
+        str(COMMITTED["seed"]),
+        "--n-contacts",
+        str(COMMITTED["n_contacts"]),
+        "--first-year",
+        str(COMMITTED["first_year"]),
+        "--years",
+        str(COMMITTED["years"]),
+    ]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     for name in ("demo_cases.csv", "demo_truth.json", "ward_population.csv"):

@@ -1,5 +1,6 @@
 """The demo year generator: determinism, schema, taxonomy, links, due dates, miscoding,
 emerging themes, duplicates, and DOMAIN.md proportions."""
+
 from __future__ import annotations
 
 
@@ -103,8 +104,12 @@ def test_miscoded_labels_differ_from_the_truth(demo_small):
     for m in mis.itertuples():
         assert m.recorded != m.true
         assert df.loc[m.case_id, m.target] == m.recorded
-        true_col = {"root_cause": "true_root_cause", "service": "true_service", "acceptability": "true_acceptability",
-                    "escalation_reason": "true_escalation_reason"}[m.target]
+        true_col = {
+            "root_cause": "true_root_cause",
+            "service": "true_service",
+            "acceptability": "true_acceptability",
+            "escalation_reason": "true_escalation_reason",
+        }[m.target]
         assert hidden.loc[m.case_id, true_col] == m.true
     # outside the miscoded list, recorded root causes are the true ones
     clean = df.index.difference(rc["case_id"])
@@ -186,8 +191,9 @@ def test_proportions_follow_domain(demo_small):
     assert 65 <= t["on_time"]["1"]["pct"] <= 90 and 60 <= t["on_time"]["2"]["pct"] <= 90
     assert 3 <= t["overturn"]["pct"] <= 15  # K&C 8%
     er = t["escalation_reasons"]
-    assert sorted(er, key=er.get, reverse=True)[:2] == ["Failed to address all issues", "Disagree with decision"] or \
-        sorted(er, key=er.get, reverse=True)[:2] == ["Disagree with decision", "Failed to address all issues"]
+    assert sorted(er, key=er.get, reverse=True)[:2] == ["Failed to address all issues", "Disagree with decision"] or sorted(
+        er, key=er.get, reverse=True
+    )[:2] == ["Disagree with decision", "Failed to address all issues"]
     assert sum(er.values()) > t["escalations"]  # several reasons per escalation
     assert max(t["volumes_by_service"], key=t["volumes_by_service"].get) == "Housing Management"
 

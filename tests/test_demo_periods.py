@@ -1,4 +1,5 @@
 """`rca demo` reports the latest financial year in the data and compares it with the year before."""
+
 import pandas as pd
 
 from rca.cli.demo_cmd import _periods_of

@@ -1,5 +1,6 @@
 """The demo year's ground truth, recomputed a second, independent way: with pandas from the
 written CSV as `rca.ingest.validate.load_cases` reads it back (so the CSV round-trips too)."""
+
 from __future__ import annotations
 
 import json
@@ -136,6 +137,7 @@ def test_quarters_add_up(period, truth):
 
 # ------------------------------------------------ the seed reports' own definitions (docs/CONTRACTS.md)
 
+
 def _half_up(a, b, dp=1, scale=100):
     from decimal import ROUND_HALF_UP, Decimal
 
@@ -153,7 +155,8 @@ def test_percentages_in_the_truth_round_half_up(period, truth):
     accepted = contacts[contacts["acceptability"] == "Complaint"]
     for service, grp in accepted.groupby("service"):
         assert truth["escalation_received"]["by_service"][service]["pct"] == _half_up(
-            int(((period["stage"] == "2") & (period["service"] == service) & (period["acceptability"] == "Complaint")).sum()), len(grp))
+            int(((period["stage"] == "2") & (period["service"] == service) & (period["acceptability"] == "Complaint")).sum()), len(grp)
+        )
 
 
 def test_escalation_as_the_seeds_count_it(period, truth):
@@ -191,8 +194,13 @@ def test_on_time_counts_open_overdue_cases_as_late(loaded, period, truth):
         ok = int((done["responded"].dt.normalize() <= done["due"].dt.normalize()).sum())
         open_ = rows[rows["responded"].isna() & (rows["acceptability"] == "Complaint") & (rows["case_type"] == "Complaint")]
         overdue = int((open_["due"].dt.normalize() < as_at).sum())
-        assert truth["on_time_with_open"][stage] == {"on_time": ok, "responded": len(done), "open_overdue": overdue,
-                                                     "total": len(done) + overdue, "pct": _half_up(ok, len(done) + overdue)}
+        assert truth["on_time_with_open"][stage] == {
+            "on_time": ok,
+            "responded": len(done),
+            "open_overdue": overdue,
+            "total": len(done) + overdue,
+            "pct": _half_up(ok, len(done) + overdue),
+        }
 
 
 def test_each_ombudsman_apart(demo_csv, period, truth):
@@ -206,9 +214,16 @@ def test_each_ombudsman_apart(demo_csv, period, truth):
         due = up[up["remedy_complied"].fillna("").ne("")]
         ok = int((due["remedy_complied"] == "Yes").sum())
         assert truth["ombudsman_bodies"][body] == {
-            "received": len(g), "investigated": len(inv), "upheld": len(up), "not_upheld": len(inv) - len(up),
-            "uphold_pct": _half_up(len(up), len(inv)), "remedies": len(due), "complied": ok, "complied_pct": _half_up(ok, len(due)),
-            "upheld_per_100k": _half_up(len(up), pop, dp=2, scale=100_000)}
+            "received": len(g),
+            "investigated": len(inv),
+            "upheld": len(up),
+            "not_upheld": len(inv) - len(up),
+            "uphold_pct": _half_up(len(up), len(inv)),
+            "remedies": len(due),
+            "complied": ok,
+            "complied_pct": _half_up(ok, len(due)),
+            "upheld_per_100k": _half_up(len(up), pop, dp=2, scale=100_000),
+        }
     # enquiries that were not investigated have no finding and no award
     not_inv = om[om["ombudsman_decision"] != "Investigated"]
     assert not not_inv["outcome"].isin(["Upheld", "Partly upheld", "Not upheld"]).any()

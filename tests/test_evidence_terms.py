@@ -1,5 +1,6 @@
 """Evidence terms: whole words and phrases of the case's own text, found before punctuation
 too, never across it, never stop words alone, never personal data."""
+
 from __future__ import annotations
 
 import numpy as np

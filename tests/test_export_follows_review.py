@@ -1,6 +1,7 @@
 """The export follows the officers: a corrected service takes its team along
 (never the old service's team), and officers' comments are a column of the
 export, not only in the audit trail."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -23,8 +24,7 @@ def test_a_corrected_service_takes_its_team_and_comments_are_exported(tmp_path):
     frame.loc[4] = frame.loc[3].copy()
     frame.loc[4, ["case_id", "team"]] = ["C0005", "Lettings"]  # Housing has two teams
     import_frame(store, frame, source="inline")
-    record_decision(store, "C0001", "service", officer="Ann", action="corrected", label="Parking",
-                    comment="about a fine | not bins")
+    record_decision(store, "C0001", "service", officer="Ann", action="corrected", label="Parking", comment="about a fine | not bins")
     record_decision(store, "C0002", "service", officer="Ann", action="corrected", label="Housing")
     record_decision(store, "C0003", "root_cause", officer="Bob", action="accepted", comment="agreed")
     out = export_frame(store).set_index("case_id")
@@ -46,8 +46,9 @@ def test_comments_survive_export_then_import_then_export(tmp_path):
     path = export_cases(first, tmp_path / "round.csv")
     second = open_store(f"sqlite:///{tmp_path / 'b.db'}")
     import_frame(second, read_table(path)[0], source="round")
-    record_decision(second, "C0001", "root_cause", officer="Bob", action="corrected", label="Staff conduct and attitude",
-                    comment="and the call")
+    record_decision(
+        second, "C0001", "root_cause", officer="Bob", action="corrected", label="Staff conduct and attitude", comment="and the call"
+    )
     row = export_frame(second).set_index("case_id").loc["C0001"]
     assert row["rca_review_comments"] == "root_cause (Ann): checked the letter | root_cause (Bob): and the call"
     first.dispose()

@@ -2,6 +2,7 @@
 damaged folder, or a corrupt MLflow store, ends in one coded line and exit
 status 2 -- never a traceback.
 """
+
 from __future__ import annotations
 
 import shutil

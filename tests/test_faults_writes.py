@@ -3,6 +3,7 @@ never leaves a partial file under the final name (the old file, if any, stays
 intact), leaves no temp litter behind when Python can clean up, and ends in a
 coded E007 rather than a traceback.
 """
+
 from __future__ import annotations
 
 import errno
@@ -20,7 +21,7 @@ import rca.ingest.io as rio
 from rca.errors import RcaError
 from rca.ingest.io import atomic_path, read_table, write_table
 
-FRAME = pd.DataFrame({"case_id": ["A", "B", "C"], "text": ["bin missed", "=HYPERLINK(\"http://x\")", "pothole"]})
+FRAME = pd.DataFrame({"case_id": ["A", "B", "C"], "text": ["bin missed", '=HYPERLINK("http://x")', "pothole"]})
 OLD = b"case_id,text\nOLD,previous good output\n"
 
 
@@ -113,8 +114,14 @@ def test_atomic_path_only_publishes_on_success(tmp_path):
 
 
 def _run_child(code: str, cwd: Path, *, preexec=None) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", textwrap.dedent(code)], cwd=cwd, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, preexec_fn=preexec)
+    return subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=preexec,
+    )
 
 
 @pytest.mark.system
@@ -137,7 +144,8 @@ def test_real_file_size_limit_is_E007_and_no_partial_file(tmp_path):
         except RcaError as exc:
             print(exc.code)
         """,
-        tmp_path, preexec=limit,
+        tmp_path,
+        preexec=limit,
     )
     out, errs = child.communicate(timeout=120)
     assert child.returncode == 0, errs

@@ -5,6 +5,7 @@ traceback -- and no row is silently lost.
 Bounded and derandomised for CI (the same 60 examples each run); set
 RCA_FUZZ_EXAMPLES (e.g. 2000) for the longer, randomised opt-in run.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -25,14 +26,43 @@ from rca.ingest.validate import ISSUES, iter_cases, load_cases
 
 EXAMPLES = int(os.environ.get("RCA_FUZZ_EXAMPLES", "60"))
 LONG = "RCA_FUZZ_EXAMPLES" in os.environ  # the opt-in run explores new inputs; CI replays the same ones
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=not LONG,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=EXAMPLES, deadline=None, derandomize=not LONG, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 LOADER_CODES = {"E002", "E003", "E004", "E005", "E006", "E008", "E101", "E109"}
 
 # Byte pieces that break naive CSV readers, mixed at random.
-PIECES = [b"a", b",", b";", b"\t", b"|", b'"', b'""', b"\n", b"\r\n", b"\r", b"\x00", b"\xef\xbb\xbf", b"\xff\xfe",
-          b"\xfe\xff", b"\xe9", b"\xc3\xa9", b"\x81", b"\x9d", b"  ", b"=cmd|' /C calc'!A0", b"2024-02-30",
-          b"28/03/2024 15:30", b"text", b"case_id", b"received", b"service", b"\xf0\x9f\x97\x91", b"\\", b"'"]
+PIECES = [
+    b"a",
+    b",",
+    b";",
+    b"\t",
+    b"|",
+    b'"',
+    b'""',
+    b"\n",
+    b"\r\n",
+    b"\r",
+    b"\x00",
+    b"\xef\xbb\xbf",
+    b"\xff\xfe",
+    b"\xfe\xff",
+    b"\xe9",
+    b"\xc3\xa9",
+    b"\x81",
+    b"\x9d",
+    b"  ",
+    b"=cmd|' /C calc'!A0",
+    b"2024-02-30",
+    b"28/03/2024 15:30",
+    b"text",
+    b"case_id",
+    b"received",
+    b"service",
+    b"\xf0\x9f\x97\x91",
+    b"\\",
+    b"'",
+]
 HEADERS = [b"", b"text\n", b"case_id,text,received\n", b"\xef\xbb\xbfcase_id;text;service\r\n", b"text\treceived\n"]
 
 
@@ -85,7 +115,7 @@ def test_random_bytes_under_any_extension(data, suffix):
 
 
 CELL = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)) | st.sampled_from(list(',;"\t\r\n=+-@|\'\x00')),
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)) | st.sampled_from(list(",;\"\t\r\n=+-@|'\x00")),
     max_size=40,
 )
 ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "cp1252"]
@@ -130,10 +160,14 @@ def test_well_quoted_csv_round_trips_every_cell(rows, encoding, delimiter):
 DATES = st.one_of(
     st.datetimes(min_value=pd.Timestamp("1890-01-01").to_pydatetime(), max_value=pd.Timestamp("2200-01-01").to_pydatetime()).map(
         lambda d: d.strftime(
-            ["%Y-%m-%d", "%d/%m/%Y %H:%M", "%d/%m/%y", "%Y-%m-%dT%H:%M:%S+01:00", "%d %B %Y", "%Y-%m-%dT%H:%M:%SZ", "%m/%d/%Y", "%d.%m.%Y"][d.microsecond % 8]
+            ["%Y-%m-%d", "%d/%m/%Y %H:%M", "%d/%m/%y", "%Y-%m-%dT%H:%M:%S+01:00", "%d %B %Y", "%Y-%m-%dT%H:%M:%SZ", "%m/%d/%Y", "%d.%m.%Y"][
+                d.microsecond % 8
+            ]
         )
     ),
-    st.sampled_from(["45000", "45000.5", "0", "31/02/2024", "2024-13-01", "yesterday", "N/A", "nan", "NaT", "  ", "Tue 2 Apr 2024 09:00 BST"]),
+    st.sampled_from(
+        ["45000", "45000.5", "0", "31/02/2024", "2024-13-01", "yesterday", "N/A", "nan", "NaT", "  ", "Tue 2 Apr 2024 09:00 BST"]
+    ),
     st.text(max_size=20),
 )
 

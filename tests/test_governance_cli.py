@@ -1,4 +1,5 @@
 """The governance commands end to end: rca redact, audit, suggest-labels, drift, model-card."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -12,8 +13,13 @@ runner = CliRunner()
 
 def test_redact_keeps_rows_and_columns(tmp_path):
     src = tmp_path / "cases.csv"
-    pd.DataFrame({"Ref": ["A1", "A2", "A3"], "Details": ["ring 07700 900461", None, "Mrs Quenby at 4 Elm Road"],
-                  "Note": ["email a.b@example.org", "x", "y"]}).to_csv(src, index=False)
+    pd.DataFrame(
+        {
+            "Ref": ["A1", "A2", "A3"],
+            "Details": ["ring 07700 900461", None, "Mrs Quenby at 4 Elm Road"],
+            "Note": ["email a.b@example.org", "x", "y"],
+        }
+    ).to_csv(src, index=False)
     res = runner.invoke(app, ["redact", str(src), "--text-column", "Details", "--column", "Note", "--out", str(tmp_path / "o.csv")])
     assert res.exit_code == 0, res.output
     out = pd.read_csv(tmp_path / "o.csv")
@@ -45,8 +51,22 @@ def test_suggest_labels_drift_and_model_card_commands(trained_model_dir, demo_cs
     from rca.demo.data import generate_demo, write_demo
 
     out = tmp_path / "to_label.csv"
-    res = runner.invoke(app, ["suggest-labels", str(demo_csv), "--model-dir", str(trained_model_dir), "--n", "20",
-                              "--target", "service", "--include-labelled", "--out", str(out)])
+    res = runner.invoke(
+        app,
+        [
+            "suggest-labels",
+            str(demo_csv),
+            "--model-dir",
+            str(trained_model_dir),
+            "--n",
+            "20",
+            "--target",
+            "service",
+            "--include-labelled",
+            "--out",
+            str(out),
+        ],
+    )
     assert res.exit_code == 0, res.output
     table = pd.read_csv(out)
     assert len(table) == 20 and table["case_id"].is_unique and table["service"].isna().all()
@@ -68,8 +88,13 @@ def test_suggest_labels_drift_and_model_card_commands(trained_model_dir, demo_cs
 
 
 def test_too_few_codes_for_the_audit_is_one_rule_naming_the_file(tmp_path):
-    df = pd.DataFrame({"case_id": range(5), "text": ["bin missed", "bin late", "rude officer", "rude man", "hello"],
-                       "root_cause": ["Failure to do something"] * 2 + ["Staff conduct and attitude"] * 2 + [None]})
+    df = pd.DataFrame(
+        {
+            "case_id": range(5),
+            "text": ["bin missed", "bin late", "rude officer", "rude man", "hello"],
+            "root_cause": ["Failure to do something"] * 2 + ["Staff conduct and attitude"] * 2 + [None],
+        }
+    )
     path = tmp_path / "tiny.csv"
     df.to_csv(path, index=False)
     r = runner.invoke(app, ["audit", str(path), "--out", str(tmp_path / "a.csv")])

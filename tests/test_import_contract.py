@@ -1,4 +1,5 @@
 """The package's stages depend one way and have no import cycles ([tool.importlinter] in pyproject.toml)."""
+
 import subprocess
 import sys
 from pathlib import Path
@@ -13,8 +14,7 @@ def test_the_import_contract_holds():
     # switch off the loggers of every module this test process has already imported
     pytest.importorskip("importlinter")
     code = "import sys; from importlinter.cli import lint_imports; sys.exit(lint_imports(config_filename=sys.argv[1]))"
-    res = subprocess.run([sys.executable, "-c", code, str(ROOT / "pyproject.toml")], cwd=ROOT, capture_output=True, text=True,
-                         timeout=600)
+    res = subprocess.run([sys.executable, "-c", code, str(ROOT / "pyproject.toml")], cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-2000:]
 
 
@@ -24,6 +24,9 @@ def test_the_top_level_holds_few_modules():
 
 
 def test_no_module_is_over_500_lines_outside_the_demo():
-    long = {str(p.relative_to(ROOT)): n for p in (ROOT / "rca").rglob("*.py")
-            if "demo" not in p.relative_to(ROOT / "rca").parts and (n := len(p.read_text("utf-8").splitlines())) > 500}
+    long = {
+        str(p.relative_to(ROOT)): n
+        for p in (ROOT / "rca").rglob("*.py")
+        if "demo" not in p.relative_to(ROOT / "rca").parts and (n := len(p.read_text("utf-8").splitlines())) > 500
+    }
     assert not long, long

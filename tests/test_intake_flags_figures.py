@@ -4,6 +4,7 @@ The floors are the measured figures (benchmarks/bench_intake_flags.py), rounded 
 decimals: a change to the rules that loses a hazard or a risk they found, or raises one they did
 not, fails here. The second held-out file was scored once, after the rules were final; the
 floors for it are the figures after the fixes made once it had been read."""
+
 from __future__ import annotations
 
 import json
@@ -37,5 +38,7 @@ def test_each_flag_keeps_its_recorded_precision_and_recall(name):
 
 def test_the_floors_can_fail_a_rule_set_that_raises_nothing():
     res = evaluate([{**r, "text": "."} for r in records("intake_flags.holdout2.jsonl")])
-    assert all(res[flag]["recall"] in (0.0, None) or res[flag]["recall"] < FLOORS["intake_flags.holdout2.jsonl"][flag][1]
-               for flag in (EMERGENCY, SIGNIFICANT, SAFEGUARDING))
+    assert all(
+        res[flag]["recall"] in (0.0, None) or res[flag]["recall"] < FLOORS["intake_flags.holdout2.jsonl"][flag][1]
+        for flag in (EMERGENCY, SIGNIFICANT, SAFEGUARDING)
+    )

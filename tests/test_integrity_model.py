@@ -5,6 +5,7 @@ Every test copies the session's trained model and damages the copy; loading is
 trapped so that a test fails if `load_model` reaches the skops loader or `joblib.load`
 on a bad folder.
 """
+
 from __future__ import annotations
 
 import json

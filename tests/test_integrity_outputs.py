@@ -4,6 +4,7 @@ CSV and XLSX written by `rca.ingest.io.write_table` never hold a cell a spreadsh
 would run as a formula (CSV injection: = + - @ tab CR), whatever the text; and
 scored files carry the model version that produced them.
 """
+
 from __future__ import annotations
 
 import csv
@@ -20,9 +21,24 @@ from rca.ingest.io import read_table, write_table
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 EXAMPLES = int(os.environ.get("RCA_FUZZ_EXAMPLES", "60"))
-PAYLOADS = ["=cmd|' /C calc'!A0", "+SUM(1,2)", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1", "=HYPERLINK(\"http://evil\",\"x\")",
-            "==1", "=1", "-", "@", "safe text", ""]
-CELL = st.sampled_from(PAYLOADS) | st.text(alphabet=st.characters(exclude_categories=("Cs",)) | st.sampled_from(list("=+-@\t\r\n,\"")), max_size=30)
+PAYLOADS = [
+    "=cmd|' /C calc'!A0",
+    "+SUM(1,2)",
+    "-2+3",
+    "@SUM(A1)",
+    "\t=1+1",
+    "\r=1+1",
+    '=HYPERLINK("http://evil","x")',
+    "==1",
+    "=1",
+    "-",
+    "@",
+    "safe text",
+    "",
+]
+CELL = st.sampled_from(PAYLOADS) | st.text(
+    alphabet=st.characters(exclude_categories=("Cs",)) | st.sampled_from(list('=+-@\t\r\n,"')), max_size=30
+)
 
 
 def _assert_inert_csv(path: Path) -> None:
@@ -43,8 +59,9 @@ def _assert_inert_xlsx(path: Path) -> None:
 
 
 @pytest.mark.fuzz
-@settings(max_examples=EXAMPLES, deadline=None, derandomize="RCA_FUZZ_EXAMPLES" not in os.environ,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=EXAMPLES, deadline=None, derandomize="RCA_FUZZ_EXAMPLES" not in os.environ, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(st.lists(st.tuples(CELL, CELL), min_size=1, max_size=8))
 def test_no_written_cell_can_run_as_a_formula(rows):
     df = pd.DataFrame(rows, columns=["text", "notes"])

@@ -1,4 +1,5 @@
 """Label audit: planted miscodings are found, ranked first, with the right suggestion."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -9,12 +10,27 @@ from rca.governance.audit import audit_labels, precision_at_k
 from rca.errors import RcaError
 
 TOPICS = {
-    "Waste": ["my bin was not collected", "missed bin collection again", "the recycling crew skipped our road",
-              "bins left out on the pavement", "garden waste not collected"],
-    "Parking": ["parking ticket issued unfairly", "pcn on my car while loading", "resident permit not renewed",
-                "parking warden was rude", "appeal against a penalty charge notice"],
-    "Housing": ["damp and mould in the bedroom", "leaking roof not repaired", "boiler broken for weeks",
-                "repairs appointment missed", "the lift in the block is broken"],
+    "Waste": [
+        "my bin was not collected",
+        "missed bin collection again",
+        "the recycling crew skipped our road",
+        "bins left out on the pavement",
+        "garden waste not collected",
+    ],
+    "Parking": [
+        "parking ticket issued unfairly",
+        "pcn on my car while loading",
+        "resident permit not renewed",
+        "parking warden was rude",
+        "appeal against a penalty charge notice",
+    ],
+    "Housing": [
+        "damp and mould in the bedroom",
+        "leaking roof not repaired",
+        "boiler broken for weeks",
+        "repairs appointment missed",
+        "the lift in the block is broken",
+    ],
 }
 
 

@@ -1,5 +1,6 @@
 """Loading a council's export: column-name collisions, date orders, which codes merge and which stay
 apart, and messages that point at options which exist."""
+
 from __future__ import annotations
 
 import warnings
@@ -147,8 +148,12 @@ def test_the_config_may_ask_for_a_merge(tmp_path):
     p = _csv(tmp_path, "m.csv", "Ref,Feedback,Department\nA,bins,Environment\nB,bins,Waste\n")
     one = config_from_dict({"columns": {"text": "Feedback"}, "labels": {"service": {"Environment": "Waste and Street Cleansing"}}})
     assert list(load_cases(p, config=one).cases["service"]) == ["Waste and Street Cleansing", "Waste"]  # Waste: not asked
-    both = config_from_dict({"columns": {"text": "Feedback"},
-                             "labels": {"service": {"Environment": "Waste and Street Cleansing", "Waste": "Waste and Street Cleansing"}}})
+    both = config_from_dict(
+        {
+            "columns": {"text": "Feedback"},
+            "labels": {"service": {"Environment": "Waste and Street Cleansing", "Waste": "Waste and Street Cleansing"}},
+        }
+    )
     assert list(load_cases(p, config=both).cases["service"]) == ["Waste and Street Cleansing"] * 2
     tax = tmp_path / "tax.toml"
     tax.write_text('version = "ours"\n[sets]\nservice = ["Streets"]\n[aliases.service]\nwaste = "Streets"\nenvironment = "Streets"\n')
@@ -205,8 +210,7 @@ def test_a_stage_written_as_a_float_reads_as_the_stage(tmp_path):
     from rca.ingest.validate import load_cases
 
     p = tmp_path / "float_stage.csv"
-    p.write_text("case_id,text,stage\nA,bin not collected,1.0\nB,still not collected,2.0\nC,rude staff,4.0\n",
-                 encoding="utf-8")
+    p.write_text("case_id,text,stage\nA,bin not collected,1.0\nB,still not collected,2.0\nC,rude staff,4.0\n", encoding="utf-8")
     got = load_cases(p, on_bad_rows="keep")
     assert got.cases["stage"].tolist()[:2] == ["1", "2"]
     assert got.cases["stage"].isna().tolist()[2]
@@ -237,8 +241,11 @@ def test_a_councils_own_codes_in_other_capitals_are_one_code(tmp_path, caplog):
 
     rows = ["Comment,Category"]
     spell = {"Noise": ["Noise", "NOISE", " Noise", "noise "], "Bins": ["Bins", "bins"], "Potholes": ["Potholes", "potholes  "]}
-    words = {"Noise": "loud music from next door at night", "Bins": "my bin was not emptied this week",
-             "Potholes": "a deep pothole in the road damaged my tyre"}
+    words = {
+        "Noise": "loud music from next door at night",
+        "Bins": "my bin was not emptied this week",
+        "Potholes": "a deep pothole in the road damaged my tyre",
+    }
     for i in range(90):
         code = list(spell)[i % 3]
         variants = spell[code]
@@ -291,8 +298,12 @@ def test_a_warning_is_printed_once(tmp_path):
 
 
 def test_codes_joined_by_commas_are_told_to_use_semicolons(tmp_path):
-    p = _csv(tmp_path, "esc.csv", 'Ref,Feedback,Escalation reasons\nA,bins,"Delay in responding to complaint, Failed to address all issues"\n'
-                                  "B,staff,Disagree with decision\n")
+    p = _csv(
+        tmp_path,
+        "esc.csv",
+        'Ref,Feedback,Escalation reasons\nA,bins,"Delay in responding to complaint, Failed to address all issues"\n'
+        "B,staff,Disagree with decision\n",
+    )
     res = load_cases(p, config=Config(columns={"text": "Feedback", "escalation_reason": "Escalation reasons"}))
     note = next(w for w in res.warnings if w.startswith("E106"))
     assert "Separate several codes with ';' (e.g. 'Delay in responding to complaint; Failed to address all issues')" in note

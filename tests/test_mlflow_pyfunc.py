@@ -1,5 +1,6 @@
 """The registered MLflow models: `rca-<target>@current` loads with mlflow.pyfunc, scores as `rca score`
 does, and `mlflow models serve --env-manager local` answers it offline (docs/mlflow.md)."""
+
 from __future__ import annotations
 
 import json
@@ -137,15 +138,38 @@ def test_mlflow_models_serve_answers_offline(tracking_uri, tmp_path):
     if shutil.which("mlflow", path=str(bin_dir)) is None or shutil.which("uvicorn", path=str(bin_dir)) is None:
         pytest.skip(f"no `mlflow` or `uvicorn` entry point beside {sys.executable}")
     port = _free_port()
-    env = {**os.environ, "MLFLOW_TRACKING_URI": tracking_uri, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
-           "MLFLOW_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "true",
-           # any attempt to reach the internet goes to a closed port and fails
-           "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9", "NO_PROXY": "127.0.0.1,localhost"}
+    env = {
+        **os.environ,
+        "MLFLOW_TRACKING_URI": tracking_uri,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+        "MLFLOW_DISABLE_TELEMETRY": "true",
+        "DO_NOT_TRACK": "true",
+        # any attempt to reach the internet goes to a closed port and fails
+        "HTTP_PROXY": "http://127.0.0.1:9",
+        "HTTPS_PROXY": "http://127.0.0.1:9",
+        "NO_PROXY": "127.0.0.1,localhost",
+    }
     log = tmp_path / "serve.log"
     with open(log, "wb") as out:
-        proc = subprocess.Popen([str(bin_dir / "mlflow"), "models", "serve", "-m", "models:/rca-root_cause@current",
-                                 "--env-manager", "local", "-h", "127.0.0.1", "-p", str(port)],
-                                env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            [
+                str(bin_dir / "mlflow"),
+                "models",
+                "serve",
+                "-m",
+                "models:/rca-root_cause@current",
+                "--env-manager",
+                "local",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(port),
+            ],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 300  # a busy machine starts it slowly; this only bounds a hang
@@ -157,9 +181,12 @@ def test_mlflow_models_serve_answers_offline(tracking_uri, tmp_path):
                 if proc.poll() is not None or time.monotonic() > deadline:
                     pytest.fail(f"the server did not start:\n{log.read_text(errors='replace')[-3000:]}")
                 time.sleep(1)
-        body = {"dataframe_split": {"columns": ["text", "stage"],
-                                    "data": [["The bin was not collected again", "1"], ["", None],
-                                             ["The officer was rude to me on the phone", "2"]]}}
+        body = {
+            "dataframe_split": {
+                "columns": ["text", "stage"],
+                "data": [["The bin was not collected again", "1"], ["", None], ["The officer was rude to me on the phone", "2"]],
+            }
+        }
         preds = _post(f"{base}/invocations", body)["predictions"]
         assert len(preds) == 3 and all(set(p) == set(output_columns("root_cause")) for p in preds)
         assert preds[0]["root_cause_predicted"] and preds[2]["root_cause_predicted"]

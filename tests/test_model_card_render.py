@@ -1,4 +1,5 @@
 """Model card: ATRS headings, real figures from the model folder, missing facts said to be missing."""
+
 from __future__ import annotations
 
 import json
@@ -9,18 +10,38 @@ from rca.config import config_from_dict
 from rca.errors import RcaError
 from rca.model.card import render_model_card, write_model_card
 
-HEADINGS = ["## 1. Owner and responsibility", "## 2. Description and rationale",
-            "## 3. Decision-making process and human oversight", "## 4. Tool and model specification",
-            "## 5. Data specification", "## 6. Risks, limitations and mitigations"]
+HEADINGS = [
+    "## 1. Owner and responsibility",
+    "## 2. Description and rationale",
+    "## 3. Decision-making process and human oversight",
+    "## 4. Tool and model specification",
+    "## 5. Data specification",
+    "## 6. Risks, limitations and mitigations",
+]
 
 
 def test_card_from_a_manifest_and_metrics():
-    manifest = {"name": "m1", "targets": ["root_cause"], "seed": 7, "taxonomy_version": "2024.1",
-                "data": {"sha256": "ab" * 32, "n_rows": 1234, "date_from": "2023-04-01", "date_to": "2024-03-31"},
-                "artefacts": {"featuriser.joblib": "cd" * 32}, "packages": {"scikit-learn": "1.9.1"}}
-    metrics = {"root_cause": {"accuracy": 0.812, "macro_f1": 0.64, "coverage": 0.55, "ece": 0.031,
-                              "per_class": {"Delay in doing something": {"precision": 0.9, "recall": 0.8, "f1": 0.85, "support": 40},
-                                            "Policy objection": {"precision": 0.5, "recall": 0.3, "f1": 0.375, "support": 8}}}}
+    manifest = {
+        "name": "m1",
+        "targets": ["root_cause"],
+        "seed": 7,
+        "taxonomy_version": "2024.1",
+        "data": {"sha256": "ab" * 32, "n_rows": 1234, "date_from": "2023-04-01", "date_to": "2024-03-31"},
+        "artefacts": {"featuriser.joblib": "cd" * 32},
+        "packages": {"scikit-learn": "1.9.1"},
+    }
+    metrics = {
+        "root_cause": {
+            "accuracy": 0.812,
+            "macro_f1": 0.64,
+            "coverage": 0.55,
+            "ece": 0.031,
+            "per_class": {
+                "Delay in doing something": {"precision": 0.9, "recall": 0.8, "f1": 0.85, "support": 40},
+                "Policy objection": {"precision": 0.5, "recall": 0.3, "f1": 0.375, "support": 8},
+            },
+        }
+    }
     card = render_model_card(manifest, metrics, organisation={"organisation": "LB Example", "contact": "complaints@example.gov.uk"})
     for h in HEADINGS:
         assert h in card

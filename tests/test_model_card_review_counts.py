@@ -1,5 +1,6 @@
 """The model card says what review does, what the saved model learnt from, how many codes came from
 review, and when a target was not evaluated."""
+
 from __future__ import annotations
 
 import json
@@ -16,9 +17,14 @@ runner = CliRunner()
 
 
 # --------------------------------------------------------------------------- model card
-MANIFEST = {"name": "m1", "targets": ["root_cause"], "seed": 20240401, "taxonomy_version": "2024.1",
-            "settings": {"refit": True},
-            "data": {"sha256": "ab" * 32, "n_rows": 2500, "n_labelled": {"root_cause": 1442}}}
+MANIFEST = {
+    "name": "m1",
+    "targets": ["root_cause"],
+    "seed": 20240401,
+    "taxonomy_version": "2024.1",
+    "settings": {"refit": True},
+    "data": {"sha256": "ab" * 32, "n_rows": 2500, "n_labelled": {"root_cause": 1442}},
+}
 METRICS = {"root_cause": {"n_train": 1149, "n_test": 293, "accuracy": 0.741, "coverage": 0.526, "threshold": 0.718}}
 
 
@@ -100,15 +106,32 @@ def test_retraining_from_the_store_warns_of_a_target_with_no_held_out_cases(tmp_
     s = open_store(db)
     import_frame(s, corpus, source="inline")
     with caplog.at_level(logging.WARNING, logger="rca.store.training_data"):
-        result, _ = retrain_from_store(s, model_dir=tmp_path / "m", config=Config(seed=3),
-                                       targets=["root_cause", "escalation_reason"], seed=3)
+        result, _ = retrain_from_store(
+            s, model_dir=tmp_path / "m", config=Config(seed=3), targets=["root_cause", "escalation_reason"], seed=3
+        )
     s.dispose()
     assert result.metrics["escalation_reason"]["n_test"] == 0
     warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert any(m.startswith("escalation_reason was not evaluated") for m in warned), warned
     assert not any(m.startswith("root_cause was not evaluated") for m in warned)
     assert "escalation_reason not evaluated (no held-out cases)" in (tmp_path / "m" / "MODEL_CARD.md").read_text("utf-8")
-    r = runner.invoke(app, ["store", "retrain", "--db", db, "--model-dir", str(tmp_path / "m2"), "--target", "root_cause",
-                            "--target", "escalation_reason", "--seed", "3", "--json"])
+    r = runner.invoke(
+        app,
+        [
+            "store",
+            "retrain",
+            "--db",
+            db,
+            "--model-dir",
+            str(tmp_path / "m2"),
+            "--target",
+            "root_cause",
+            "--target",
+            "escalation_reason",
+            "--seed",
+            "3",
+            "--json",
+        ],
+    )
     assert r.exit_code == 0, r.output
-    assert json.loads(r.output[r.output.index("{"):])["not_evaluated"] == ["escalation_reason"]
+    assert json.loads(r.output[r.output.index("{") :])["not_evaluated"] == ["escalation_reason"]

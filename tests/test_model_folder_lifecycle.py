@@ -2,6 +2,7 @@
 --model-dir checked before training, MLflow artefacts kept in the folder they belong to,
 nothing stale left after a retraining with other targets, a data hash over every column
 training reads, and a manifest that is checked too, not trusted."""
+
 from __future__ import annotations
 
 import json
@@ -220,9 +221,14 @@ def test_featuriser_listed_as_a_target_is_refused(copy):
     assert e.value.code == "E302" and "featuriser.skops" in str(e.value)
 
 
-@pytest.mark.parametrize("edit", [lambda m: m.update(applies_from_stage={"label": "2"}),
-                                  lambda m: m["thresholds"].update(label=0.0),
-                                  lambda m: m["target_files"].update(label="target-label2.skops")])
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda m: m.update(applies_from_stage={"label": "2"}),
+        lambda m: m["thresholds"].update(label=0.0),
+        lambda m: m["target_files"].update(label="target-label2.skops"),
+    ],
+)
 def test_top_manifest_edited_without_its_version_copy_is_refused_before_unpickling(copy, no_unpickle, edit):
     _edit_manifests(copy, edit, both=False)
     with pytest.raises(RcaError) as e:

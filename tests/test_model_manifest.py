@@ -1,6 +1,7 @@
 """A model folder's manifest.json is typed and versioned (rca.model.manifest): the store writes `format_version`,
 folders saved before it keep loading when their keys read as the typed manifest, and are refused with the
 coded retrain error (E306) when they do not; the model card is rendered from the typed manifest."""
+
 from __future__ import annotations
 
 import json
@@ -63,11 +64,14 @@ def test_a_folder_saved_before_format_version_still_loads(copy):
     assert "## 5. Data specification" in write_model_card(copy).read_text("utf-8")
 
 
-@pytest.mark.parametrize("edit, said", [
-    (lambda m: m.update(targets="label"), "targets"),
-    (lambda m: m.update(data={"n_rows": "sixty"}), "data.n_rows"),
-    (lambda m: m.update(target_files=["target-label.skops"]), "target_files"),
-])
+@pytest.mark.parametrize(
+    "edit, said",
+    [
+        (lambda m: m.update(targets="label"), "targets"),
+        (lambda m: m.update(data={"n_rows": "sixty"}), "data.n_rows"),
+        (lambda m: m.update(target_files=["target-label.skops"]), "target_files"),
+    ],
+)
 def test_an_older_folder_whose_keys_this_rca_cannot_read_is_the_retrain_error(copy, edit, said):
     def older(m):
         m.pop("format_version")
@@ -103,10 +107,17 @@ def test_keys_a_later_rca_adds_are_kept_as_written():
 
 def test_the_card_reads_only_the_manifest_spelling_of_each_fact():
     """The card is the template over the typed manifest: no second spelling of a key is read."""
-    typed = Manifest(name="m1", created="2024-04-01T09:00:00+01:00", targets=["root_cause"], seed=7,
-                     data={"n_rows": 1234, "date_from": "2023-04-01", "date_to": "2024-03-31", "sha256": "ab" * 32})
+    typed = Manifest(
+        name="m1",
+        created="2024-04-01T09:00:00+01:00",
+        targets=["root_cause"],
+        seed=7,
+        data={"n_rows": 1234, "date_from": "2023-04-01", "date_to": "2024-03-31", "sha256": "ab" * 32},
+    )
     card = render_model_card(typed, {"root_cause": {"accuracy": 0.8}})
     assert "(m1)" in card and "Trained: 2024-04-01T09:00:00+01:00" in card and "1,234" in card and "2023-04-01" in card
-    other = render_model_card({"model_id": "m1", "created_at": "2024-04-01", "date_from": "2023-04-01",
-                               "data_sha256": "ab" * 32, "targets": ["root_cause"]}, {"root_cause": {"accuracy": 0.8}})
+    other = render_model_card(
+        {"model_id": "m1", "created_at": "2024-04-01", "date_from": "2023-04-01", "data_sha256": "ab" * 32, "targets": ["root_cause"]},
+        {"root_cause": {"accuracy": 0.8}},
+    )
     assert "(rca)" in other and "Trained: _not recorded_" in other and "2023-04-01" not in other and "ab" * 32 not in other

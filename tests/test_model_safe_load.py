@@ -1,6 +1,7 @@
 """A model folder cannot run code when loaded: fitted objects are skops files built from allowed types
 only, so a folder whose artefacts and both manifests were rewritten to match still fails with a
 coded error and nothing in it runs. Folders of pickles are refused unless explicitly trusted."""
+
 from __future__ import annotations
 
 import hashlib
@@ -124,8 +125,9 @@ def test_a_rewritten_folder_relabelled_as_pickles_is_refused_before_reading(fold
     assert not marker.exists()
 
 
-@pytest.mark.parametrize("module,name", [("posix", "system"), ("os", "system"), ("builtins", "exec"),
-                                         ("builtins", "eval"), ("subprocess", "getoutput")])
+@pytest.mark.parametrize(
+    "module,name", [("posix", "system"), ("os", "system"), ("builtins", "exec"), ("builtins", "eval"), ("subprocess", "getoutput")]
+)
 def test_a_skops_file_that_would_call_something_fails_and_runs_nothing(folder, tmp_path, module, name):
     marker = tmp_path / "skops-ran"
     command = f"touch {marker}" if name in ("system", "getoutput") else f"open({str(marker)!r}, 'w').close()"
@@ -138,8 +140,13 @@ def test_a_skops_file_that_would_call_something_fails_and_runs_nothing(folder, t
     data = _skops_with(inject, bundle.models["root_cause"])
     if module != "subprocess":  # the file is live: skops trusting what it lists would run it
         proof = tmp_path / "proof-ran"
-        live = _skops_with(lambda s: (s["content"]["content"].__setitem__("settings", _call_node(
-            module, name, command.replace(str(marker), str(proof)))), s)[1], bundle.models["root_cause"])
+        live = _skops_with(
+            lambda s: (
+                s["content"]["content"].__setitem__("settings", _call_node(module, name, command.replace(str(marker), str(proof)))),
+                s,
+            )[1],
+            bundle.models["root_cause"],
+        )
         sio.loads(live, trusted=sio.get_untrusted_types(data=live))
         assert proof.exists()
     _rewrite(folder, _target_file(folder), data)
@@ -164,15 +171,23 @@ def test_allowed_names_cannot_be_called_with_stored_arguments(tmp_path):
     assert not target.exists()
 
 
-@pytest.mark.parametrize("loader,module,name", [("NdArrayNode", "rca.config", "Config"),
-                                                ("ListNode", "sklearn.pipeline", "Pipeline"),
-                                                ("DictNode", "rca.model.classifier", "TargetModel")])
+@pytest.mark.parametrize(
+    "loader,module,name",
+    [
+        ("NdArrayNode", "rca.config", "Config"),
+        ("ListNode", "sklearn.pipeline", "Pipeline"),
+        ("DictNode", "rca.model.classifier", "TargetModel"),
+    ],
+)
 def test_allowed_classes_are_not_called_by_a_loader_meant_for_other_types(loader, module, name):
     """An array, list or dict loader calls its class with the file's content: only arrays, lists, dicts."""
+
     def inject(schema):
-        node = json.loads(zipfile.ZipFile(io.BytesIO(sio.dumps({"k": [1, 2]} if loader == "DictNode" else
-                                                                np.arange(3) if loader == "NdArrayNode" else [1, 2])
-                                                     )).read("schema.json"))
+        node = json.loads(
+            zipfile.ZipFile(
+                io.BytesIO(sio.dumps({"k": [1, 2]} if loader == "DictNode" else np.arange(3) if loader == "NdArrayNode" else [1, 2]))
+            ).read("schema.json")
+        )
         node.update({"__module__": module, "__class__": name})
         schema["content"]["a"] = node
         return schema
@@ -205,9 +220,16 @@ def test_allow_list_is_by_package_not_by_a_list_of_classes():
     assert allowed_type("sklearn.ensemble._voting", "VotingClassifier")
     assert allowed_type("numpy", "ndarray") and allowed_type("numpy", "float32")
     assert allowed_type("scipy.sparse._csr", "csr_matrix") and allowed_type("builtins", "dict")
-    for module, name in [("numpy", "memmap"), ("builtins", "eval"), ("builtins", "getattr"), ("os", "system"),
-                         ("subprocess", "Popen"), ("rca.model.classifier", "no_such_class"), ("scipy.io", "FortranFile"),
-                         ("rca.ingest.io", "atomic_path")]:
+    for module, name in [
+        ("numpy", "memmap"),
+        ("builtins", "eval"),
+        ("builtins", "getattr"),
+        ("os", "system"),
+        ("subprocess", "Popen"),
+        ("rca.model.classifier", "no_such_class"),
+        ("scipy.io", "FortranFile"),
+        ("rca.ingest.io", "atomic_path"),
+    ]:
         assert not allowed_type(module, name), (module, name)
 
 
@@ -222,11 +244,13 @@ def test_new_estimator_classes_round_trip_without_a_list_edit(tmp_path, kind):
 
     X = np.random.RandomState(0).rand(60, 5)
     y = np.arange(60) % 3
-    model = {"voting": VotingClassifier([("lr", LogisticRegression()), ("nb", ComplementNB())], voting="soft"),
-             "stacking": StackingClassifier([("svc", LinearSVC()), ("lr", LogisticRegression())], cv=3),
-             "sgd": SGDClassifier(loss="modified_huber", random_state=0),
-             "forest": RandomForestClassifier(n_estimators=3, random_state=0),
-             "search": GridSearchCV(LogisticRegression(), {"C": [0.1, 1.0]}, scoring="f1_macro", cv=3)}[kind].fit(X, y)
+    model = {
+        "voting": VotingClassifier([("lr", LogisticRegression()), ("nb", ComplementNB())], voting="soft"),
+        "stacking": StackingClassifier([("svc", LinearSVC()), ("lr", LogisticRegression())], cv=3),
+        "sgd": SGDClassifier(loss="modified_huber", random_state=0),
+        "forest": RandomForestClassifier(n_estimators=3, random_state=0),
+        "search": GridSearchCV(LogisticRegression(), {"C": [0.1, 1.0]}, scoring="f1_macro", cv=3),
+    }[kind].fit(X, y)
     path = tmp_path / "m.skops"
     dump_artefact(model, path)
     loaded = load_artefact(path.read_bytes(), file=str(path))
@@ -246,8 +270,7 @@ def _as_pickle_folder(folder: Path) -> None:
     """The folder as rca saved it before skops: joblib files, format 1 (both manifests)."""
     manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
     bundle = load_model(folder)
-    renames = {"featuriser.skops": "featuriser.joblib",
-               **{f: f.replace(".skops", ".joblib") for f in manifest["target_files"].values()}}
+    renames = {"featuriser.skops": "featuriser.joblib", **{f: f.replace(".skops", ".joblib") for f in manifest["target_files"].values()}}
     joblib.dump(bundle.featuriser, folder / "featuriser.joblib")
     for target, model in bundle.models.items():
         joblib.dump(model, folder / renames[manifest["target_files"][target]])
@@ -291,8 +314,7 @@ def test_retraining_a_pickle_folder_replaces_its_pickles(folder, demo_small):
     from rca.model.train import train_models
 
     _as_pickle_folder(folder)
-    train_models(demo_small.cases.iloc[:400], targets=["service"], model_dir=folder, config=Config(seed=7),
-                 recipe="fast")
+    train_models(demo_small.cases.iloc[:400], targets=["service"], model_dir=folder, config=Config(seed=7), recipe="fast")
     assert not list(folder.glob("*.joblib"))  # moved into the old version's folder, off the top
     bundle = load_model(folder)
     assert bundle.manifest["format"] == 2 and bundle.targets == ["service"]

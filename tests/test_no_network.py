@@ -3,6 +3,7 @@ report, serve start-up and a request) run under a socket/DNS audit hook and make
 no connection attempt to anything but loopback or a local socket file
 (MLflow telemetry included); and the package source has no download calls.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -102,11 +103,15 @@ def test_main_flows_make_no_network_attempt(network_audit, demo_small, trained_m
     train_models(small, targets=["service"], model_dir=tmp_path / "m", config=Config(seed=1))
     assert (tmp_path / "m" / "manifest.json").exists()
     # score, triage, report through the CLI as a user would run them
-    res = runner.invoke(app, ["score", str(cases_csv), "--model-dir", str(trained_model_dir), "--out", str(tmp_path / "scored.csv"), "--no-progress"])
+    res = runner.invoke(
+        app, ["score", str(cases_csv), "--model-dir", str(trained_model_dir), "--out", str(tmp_path / "scored.csv"), "--no-progress"]
+    )
     assert res.exit_code == 0, res.output
     res = runner.invoke(app, ["triage", "My bin has not been collected for three weeks", "--model-dir", str(trained_model_dir), "--json"])
     assert res.exit_code == 0, res.output
-    res = runner.invoke(app, ["report", str(cases_csv), "--period", "2023-24", "--out", str(tmp_path / "report"), "--model-dir", str(trained_model_dir)])
+    res = runner.invoke(
+        app, ["report", str(cases_csv), "--period", "2023-24", "--out", str(tmp_path / "report"), "--model-dir", str(trained_model_dir)]
+    )
     assert res.exit_code == 0, res.output
     # serve: build the app (model and similar-case index load) and answer one request
     client = TestClient(create_app(trained_model_dir, token="t0k3n"))
@@ -145,11 +150,13 @@ def test_mlflow_telemetry_is_off_when_a_training_run_imports_mlflow(tmp_path):
     import os
     import subprocess
 
-    code = ("import os, sys\nfrom pathlib import Path\nfrom rca.model.tracking import TrainingRun\n"
-            "with TrainingRun(Path(sys.argv[1]), {'register': False}) as run:\n    pass\n"
-            "from mlflow.telemetry.client import get_telemetry_client\n"
-            "print(os.environ.get('MLFLOW_DISABLE_TELEMETRY'), os.environ.get('DO_NOT_TRACK'), run.enabled,"
-            " get_telemetry_client() is None)\n")
+    code = (
+        "import os, sys\nfrom pathlib import Path\nfrom rca.model.tracking import TrainingRun\n"
+        "with TrainingRun(Path(sys.argv[1]), {'register': False}) as run:\n    pass\n"
+        "from mlflow.telemetry.client import get_telemetry_client\n"
+        "print(os.environ.get('MLFLOW_DISABLE_TELEMETRY'), os.environ.get('DO_NOT_TRACK'), run.enabled,"
+        " get_telemetry_client() is None)\n"
+    )
     ci = {"MLFLOW_DISABLE_TELEMETRY", "DO_NOT_TRACK", "PYTEST_CURRENT_TEST", "CI", "GITHUB_ACTIONS", "GITLAB_CI"}
     env = {k: v for k, v in os.environ.items() if k not in ci}
     res = subprocess.run([sys.executable, "-c", code, str(tmp_path / "model")], env=env, capture_output=True, text=True)

@@ -1,4 +1,5 @@
 """The notebooks in notebooks/ run top to bottom (CI executes them) and show what they say they show."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,8 +11,7 @@ NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 # notebook -> text its outputs must contain
 SHOWS = {
     "annual_report.ipynb": ["Complaint"],
-    "python_api.ipynb": ["3-fold macro-F1 on the earlier cases", "root_cause_predicted", "the tag agrees on",
-                         "'root_cause':", "html"],
+    "python_api.ipynb": ["3-fold macro-F1 on the earlier cases", "root_cause_predicted", "the tag agrees on", "'root_cause':", "html"],
 }
 
 

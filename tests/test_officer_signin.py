@@ -2,6 +2,7 @@
 (only a salted hash kept), revocable at once; sessions end after `[serve]
 session_hours`; names with control or look-alike characters are refused; a
 single-sign-on proxy's header is used only when configured."""
+
 from __future__ import annotations
 
 import time

@@ -5,6 +5,7 @@ every answer must match the document under all of schemathesis' checks
 (status codes documented, schema-valid requests accepted, invalid ones
 refused, response bodies as declared, no 5xx). Seeded and small: 15 examples
 per operation, derandomized."""
+
 from __future__ import annotations
 
 import sys
@@ -63,8 +64,7 @@ def contract_failures(api_schema, *, examples: int = EXAMPLES) -> dict[str, str]
         operation = result.ok()
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=examples, derandomize=True, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(max_examples=examples, derandomize=True, deadline=None, database=None, suppress_health_check=list(HealthCheck))
         def run(case):
             case.call_and_validate(headers=AUTH, checks=checks)
 
@@ -107,8 +107,15 @@ def test_declared_types_are_what_is_accepted(app):
     pattern = doc["components"]["schemas"]["TriageRequest"]["properties"]["received"]["pattern"]  # applies to the string branch
     import re
 
-    for value, ok in (("2024-02-29 15:30", True), ("2024-03-28T15:30:00Z", True), ("1990-01-01", True),
-                      ("2023-02-29", False), ("28/03/2024", True), ("2061-01-01", False), ("soon", False)):
+    for value, ok in (
+        ("2024-02-29 15:30", True),
+        ("2024-03-28T15:30:00Z", True),
+        ("1990-01-01", True),
+        ("2023-02-29", False),
+        ("28/03/2024", True),
+        ("2061-01-01", False),
+        ("soon", False),
+    ):
         assert bool(re.fullmatch(pattern.strip("^$"), value)) is ok, value
         r = client.post("/api/triage", json={"text": "My bin was not collected", "received": value}, headers=AUTH)
         assert (r.status_code == 200) is ok and (ok or r.json()["detail"]["code"] == "E103"), (value, r.status_code)
@@ -121,8 +128,12 @@ def test_uk_day_first_dates_are_taken_as_uk_officers_type_them(app):
 
     client = TestClient(app)
     pattern = client.get("/openapi.json").json()["components"]["schemas"]["TriageRequest"]["properties"]["received"]["pattern"]
-    for value, iso in (("03/12/2025", "2025-12-03"), ("3/12/2025 15:30", "2025-12-03 15:30"), ("29/02/2024", "2024-02-29"),
-                       ("31/1/1990 09:05:10", "1990-01-31 09:05")):
+    for value, iso in (
+        ("03/12/2025", "2025-12-03"),
+        ("3/12/2025 15:30", "2025-12-03 15:30"),
+        ("29/02/2024", "2024-02-29"),
+        ("31/1/1990 09:05:10", "1990-01-31 09:05"),
+    ):
         assert re.fullmatch(pattern.strip("^$"), value), value
         r = client.post("/api/triage", json={"text": "My bin was not collected", "received": value}, headers=AUTH)
         assert r.status_code == 200 and r.json()["received"].startswith(iso), (value, r.status_code, r.json().get("received"))

@@ -9,6 +9,7 @@ commit:
 
     RCA_UPDATE_GOLDEN=1 .venv/bin/python -m pytest -q tests/test_outputs_unchanged.py
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -61,5 +62,7 @@ def test_the_demo_outputs_match_the_golden_file(demo_small, trained_model_dir):
         pytest.skip(f"wrote {GOLDEN.name}: commit it with a message saying which outputs changed and why")
     golden = json.loads(GOLDEN.read_text("utf-8"))
     changed = sorted(k for k in golden.keys() | parts.keys() if golden.get(k) != parts.get(k))
-    assert not changed, (f"{len(changed)} demo outputs changed: {changed[:12]}. If the change is meant, regenerate "
-                         "with RCA_UPDATE_GOLDEN=1 (see this file's docstring).")
+    assert not changed, (
+        f"{len(changed)} demo outputs changed: {changed[:12]}. If the change is meant, regenerate "
+        "with RCA_UPDATE_GOLDEN=1 (see this file's docstring)."
+    )

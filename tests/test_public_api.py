@@ -2,6 +2,7 @@
 `rca.ComplaintClassifier` behaves as a scikit-learn classifier over raw texts.
 
 Tests that fit a classifier (on the inline corpus or the demo text) are the `model` tier."""
+
 from __future__ import annotations
 
 import doctest
@@ -26,12 +27,30 @@ from rca.model.estimator import ComplaintClassifier
 REPO = Path(__file__).resolve().parents[1]
 
 # a tiny inline corpus: two codes a word decides, one a phrase decides
-WASTE = ["bin not collected again", "my bins were missed on collection day", "recycling bin left unemptied",
-         "the bin men missed our street", "garden waste not collected", "missed bin for the third week"]
-CONDUCT = ["the officer was rude to me", "staff were rude and dismissive", "rude man on the phone",
-           "your officer shouted at me", "staff member was rude at the desk", "rude and unhelpful staff"]
-DELAY = ["still waiting for a reply after weeks", "no response to my letter for months", "waiting weeks for an answer",
-         "nobody has replied to my email", "still no reply after two months", "waiting for a response since march"]
+WASTE = [
+    "bin not collected again",
+    "my bins were missed on collection day",
+    "recycling bin left unemptied",
+    "the bin men missed our street",
+    "garden waste not collected",
+    "missed bin for the third week",
+]
+CONDUCT = [
+    "the officer was rude to me",
+    "staff were rude and dismissive",
+    "rude man on the phone",
+    "your officer shouted at me",
+    "staff member was rude at the desk",
+    "rude and unhelpful staff",
+]
+DELAY = [
+    "still waiting for a reply after weeks",
+    "no response to my letter for months",
+    "waiting weeks for an answer",
+    "nobody has replied to my email",
+    "still no reply after two months",
+    "waiting for a response since march",
+]
 TEXTS = WASTE + CONDUCT + DELAY
 LABELS = ["Waste"] * 6 + ["Conduct"] * 6 + ["Delay"] * 6
 
@@ -47,9 +66,11 @@ def fitted() -> ComplaintClassifier:
 
 # ------------------------------------------------------------------ import rca
 def test_import_rca_changes_no_environment_and_imports_nothing_heavy():
-    code = ("import os, sys, json\nbefore = dict(os.environ)\nimport rca\n"
-            "print(json.dumps({'same': dict(os.environ) == before,"
-            " 'heavy': sorted(m for m in ('sklearn', 'pandas', 'numpy', 'mlflow', 'rca.api') if m in sys.modules)}))")
+    code = (
+        "import os, sys, json\nbefore = dict(os.environ)\nimport rca\n"
+        "print(json.dumps({'same': dict(os.environ) == before,"
+        " 'heavy': sorted(m for m in ('sklearn', 'pandas', 'numpy', 'mlflow', 'rca.api') if m in sys.modules)}))"
+    )
     env = {k: v for k, v in os.environ.items() if k not in ("MLFLOW_DISABLE_TELEMETRY", "DO_NOT_TRACK", "HF_HUB_OFFLINE")}
     res = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=REPO)
     assert res.returncode == 0, res.stderr[-2000:]
@@ -75,10 +96,19 @@ def test_every_public_name_resolves_to_the_function_it_re_exports():
 
 # ------------------------------------------------------- scikit-learn contract
 # estimator_checks skips every check for an estimator without 2-d input (text is 1-d); these run without data
-API_CHECKS = [checks.check_estimator_cloneable, checks.check_estimator_repr, checks.check_no_attributes_set_in_init,
-              checks.check_get_params_invariance, checks.check_set_params, checks.check_parameters_default_constructible,
-              checks.check_do_not_raise_errors_in_init_or_set_params, checks.check_mixin_order,
-              checks.check_estimator_tags_renamed, checks.check_valid_tag_types, checks.check_estimators_unfitted]
+API_CHECKS = [
+    checks.check_estimator_cloneable,
+    checks.check_estimator_repr,
+    checks.check_no_attributes_set_in_init,
+    checks.check_get_params_invariance,
+    checks.check_set_params,
+    checks.check_parameters_default_constructible,
+    checks.check_do_not_raise_errors_in_init_or_set_params,
+    checks.check_mixin_order,
+    checks.check_estimator_tags_renamed,
+    checks.check_valid_tag_types,
+    checks.check_estimators_unfitted,
+]
 
 
 @pytest.mark.parametrize("check", API_CHECKS, ids=lambda c: c.__name__)
@@ -174,14 +204,17 @@ def test_multi_label_tags_sets_and_gives_each_label_a_probability():
 
 
 # ---------------------------------------------------------------- bad input
-@pytest.mark.parametrize("X, y, match", [
-    ("bin not collected", LABELS, "one string"),
-    (pd.DataFrame({"text": TEXTS}), LABELS, "the one text column"),
-    (TEXTS, LABELS[:-1], "18 texts but 17 labels"),
-    (TEXTS[:-1] + [3], LABELS, r"texts\[17\] is a int"),
-    (TEXTS, LABELS[:-1] + [None], "1 label\\(s\\) are blank, first at position 17"),
-    (TEXTS, np.linspace(0, 1, 18), "Unknown label type"),
-])
+@pytest.mark.parametrize(
+    "X, y, match",
+    [
+        ("bin not collected", LABELS, "one string"),
+        (pd.DataFrame({"text": TEXTS}), LABELS, "the one text column"),
+        (TEXTS, LABELS[:-1], "18 texts but 17 labels"),
+        (TEXTS[:-1] + [3], LABELS, r"texts\[17\] is a int"),
+        (TEXTS, LABELS[:-1] + [None], "1 label\\(s\\) are blank, first at position 17"),
+        (TEXTS, np.linspace(0, 1, 18), "Unknown label type"),
+    ],
+)
 def test_bad_input_is_a_coded_value_error(X, y, match):
     with pytest.raises(ValueError, match=match) as info:
         small().fit(X, y)
@@ -215,8 +248,9 @@ def test_unfitted_classifier_says_fit_first():
 # ------------------------------------------------------- model folder and verbs
 @pytest.mark.model
 def test_save_model_writes_a_folder_load_model_scores_and_the_card_reads(fitted, tmp_path):
-    cases = pd.DataFrame({"case_id": [f"C{i}" for i in range(18)], "text": TEXTS,
-                          "received": pd.date_range("2024-04-01", periods=18, freq="D")})
+    cases = pd.DataFrame(
+        {"case_id": [f"C{i}" for i in range(18)], "text": TEXTS, "received": pd.date_range("2024-04-01", periods=18, freq="D")}
+    )
     folder = rca.save_model(small(target="root_cause").fit(TEXTS, LABELS), tmp_path / "model", past_cases=cases)
     bundle = rca.load_model(folder)  # checksums, skops types, manifest copy: as for a trained folder
     assert bundle.targets == ["root_cause"]
@@ -239,8 +273,9 @@ def test_rca_score_command_reads_a_saved_classifier(fitted, tmp_path):
 
     folder = rca.save_model(fitted, tmp_path / "model")
     pd.DataFrame({"case_id": [f"C{i}" for i in range(18)], "text": TEXTS}).to_csv(tmp_path / "cases.csv", index=False)
-    res = CliRunner().invoke(app, ["score", str(tmp_path / "cases.csv"), "--model-dir", str(folder),
-                                   "--out", str(tmp_path / "scored.csv"), "--no-progress"])
+    res = CliRunner().invoke(
+        app, ["score", str(tmp_path / "cases.csv"), "--model-dir", str(folder), "--out", str(tmp_path / "scored.csv"), "--no-progress"]
+    )
     assert res.exit_code == 0, res.output
     scored = pd.read_csv(tmp_path / "scored.csv")
     assert scored["label_predicted"].tolist() == fitted.predict(TEXTS).tolist()
@@ -269,8 +304,14 @@ def test_track_model_logs_a_run_and_registers_a_pyfunc_model_that_predicts(tmp_p
 @pytest.mark.model
 def test_train_is_rca_train_with_a_config_file(tmp_path):
     (tmp_path / "rca.toml").write_text("seed = 5\n[tracking]\nenabled = false\n", encoding="utf-8")
-    cases = pd.DataFrame({"case_id": [f"C{i}" for i in range(36)], "text": TEXTS * 2, "root_cause": LABELS * 2,
-                          "received": pd.date_range("2024-04-01", periods=36, freq="D")})
+    cases = pd.DataFrame(
+        {
+            "case_id": [f"C{i}" for i in range(36)],
+            "text": TEXTS * 2,
+            "root_cause": LABELS * 2,
+            "received": pd.date_range("2024-04-01", periods=36, freq="D"),
+        }
+    )
     result = rca.train(cases, model_dir=tmp_path / "model", config=tmp_path / "rca.toml", recipe="fast")
     assert result.manifest["seed"] == 5 and result.manifest["targets"] == ["root_cause"]
     assert result.metrics["root_cause"]["n_test"] > 0 and (tmp_path / "model" / "MODEL_CARD.md").exists()
@@ -286,8 +327,9 @@ def test_save_model_refuses_a_folder_of_other_files(fitted, tmp_path):
 
 @pytest.mark.model
 def test_docs_python_examples_run():
-    result = doctest.testfile(str(REPO / "docs" / "python.md"), module_relative=False,
-                              optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    result = doctest.testfile(
+        str(REPO / "docs" / "python.md"), module_relative=False, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    )
     assert result.attempted >= 5 and result.failed == 0
 
 

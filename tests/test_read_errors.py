@@ -1,5 +1,6 @@
 """Input the readers cannot take as it is ends in a coded error or a reported decode, never a traceback:
 Parquet text held as non-UTF-8 bytes, and `rca score` writing beside its output into a folder it cannot write."""
+
 from __future__ import annotations
 
 import errno
@@ -17,9 +18,13 @@ from rca.ingest.read_tables import iter_table, read_table
 
 
 def _bytes_parquet(path: Path, texts: list[bytes]) -> Path:
-    table = pa.table({"case_id": [f"C{i}" for i in range(len(texts))],
-                      "text": pa.array(texts, type=pa.binary()),
-                      "received": ["2024-04-02"] * len(texts)})
+    table = pa.table(
+        {
+            "case_id": [f"C{i}" for i in range(len(texts))],
+            "text": pa.array(texts, type=pa.binary()),
+            "received": ["2024-04-02"] * len(texts),
+        }
+    )
     pq.write_table(table, path)
     return path
 
@@ -102,8 +107,7 @@ def test_score_into_a_read_only_folder_for_real(tmp_path):
     ro.chmod(0o555)
     try:
         with pytest.raises(RcaError) as err:
-            score_mod.score_file(_tiny_csv(tmp_path), ro / "scored.csv", model_dir=tmp_path / "unused",
-                                 bundle=_NoModel(), progress=False)
+            score_mod.score_file(_tiny_csv(tmp_path), ro / "scored.csv", model_dir=tmp_path / "unused", bundle=_NoModel(), progress=False)
         assert err.value.code == "E007"
     finally:
         ro.chmod(0o755)
@@ -113,8 +117,9 @@ def test_score_cli_output_under_a_file_is_E007_not_a_traceback(tmp_path, fast_mo
     """A path whose 'folder' is a file cannot hold the work folder, for root too (the command-line route)."""
     blocker = tmp_path / "not_a_folder"
     blocker.write_text("x")
-    result = CliRunner().invoke(app, ["score", str(_tiny_csv(tmp_path)), "--model-dir", str(fast_model_dir),
-                                      "--out", str(blocker / "scored.csv")])
+    result = CliRunner().invoke(
+        app, ["score", str(_tiny_csv(tmp_path)), "--model-dir", str(fast_model_dir), "--out", str(blocker / "scored.csv")]
+    )
     assert result.exit_code != 0
     assert not isinstance(result.exception, OSError), result.exception
     assert "E007" in result.output

@@ -5,6 +5,7 @@ rca's own train / score path must learn real text better than chance and not
 worse than a plain TF-IDF + logistic regression on the same rows. The product
 check trains on a 3,000-row sample of NHS feedback so it stays quick.
 """
+
 from __future__ import annotations
 
 import sys
@@ -89,8 +90,15 @@ def test_product_learns_nhs_themes_better_than_plain_baseline(nhs, tmp_path):
     texts, y = [nhs.train_text[i] for i in tr], [nhs.train_y[i] for i in tr]
     test_texts, test_y = [nhs.test_text[i] for i in te], [nhs.test_y[i] for i in te]
     cases = pd.DataFrame({"case_id": [str(i) for i in range(len(texts))], "text": texts, "theme": y})
-    recipe = {"classifier": "svm", "C": 1.0, "class_weight": "balanced", "word_ngrams": [1, 2], "char_ngrams": [],
-              "cv_folds": 3, "baselines": False}
+    recipe = {
+        "classifier": "svm",
+        "C": 1.0,
+        "class_weight": "balanced",
+        "word_ngrams": [1, 2],
+        "char_ngrams": [],
+        "cv_folds": 3,
+        "baselines": False,
+    }
     cfg = config_from_dict({"seed": 0, "model": recipe, "tracking": {"enabled": False}})
     train_models(cases, targets=["theme"], model_dir=tmp_path / "m", config=cfg, seed=0)
     pred = load_model(tmp_path / "m").predict(test_texts, targets=["theme"])["theme"]

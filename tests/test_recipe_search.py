@@ -1,4 +1,5 @@
 """The recipe search: chosen by cross-validation on training rows only, user settings respected, said honestly."""
+
 from __future__ import annotations
 
 import json
@@ -26,6 +27,8 @@ runner = CliRunner()
 def no_embedding_candidate(monkeypatch):
     """The portfolio without the sentence-embedding view, so counts of candidates are the same on every install."""
     monkeypatch.setattr("rca.model.recipe._static_model", lambda: None)
+
+
 KEYWORDS = {"noise": "neighbourhood", "bins": "collection", "roads": "potholes", "rent": "arrears"}
 FILLER = "the council said it would look into this matter soon please help me with it today".split()
 
@@ -35,10 +38,10 @@ def _typo(word: str, rng) -> str:
     i = int(rng.integers(1, len(word) - 2))
     kind = rng.integers(3)
     if kind == 0:
-        return word[:i] + word[i + 1:]
+        return word[:i] + word[i + 1 :]
     if kind == 1:
         return word[:i] + word[i] + word[i:]
-    return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+    return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
 
 
 def corpus(n: int, *, typos: bool, seed: int = 0) -> pd.DataFrame:
@@ -78,10 +81,12 @@ def test_search_keeps_word_ngrams_where_they_suffice():
 def test_a_static_embedding_model_adds_its_views_unless_embeddings_are_set(monkeypatch):
     monkeypatch.setattr("rca.model.recipe._static_model", lambda: "/models/static")
     space, _ = search_space({}, ModelSettings())
-    assert space.views == {"word": {"char_ngrams": [], "embeddings": None},
-                           "word+char": {"char_ngrams": [2, 5], "embeddings": None},
-                           "word+embed": {"char_ngrams": [], "embeddings": "/models/static"},
-                           "word+char+embed": {"char_ngrams": [2, 5], "embeddings": "/models/static"}}
+    assert space.views == {
+        "word": {"char_ngrams": [], "embeddings": None},
+        "word+char": {"char_ngrams": [2, 5], "embeddings": None},
+        "word+embed": {"char_ngrams": [], "embeddings": "/models/static"},
+        "word+char+embed": {"char_ngrams": [2, 5], "embeddings": "/models/static"},
+    }
     space, _ = search_space({"char_ngrams": []}, ModelSettings(char_ngrams=[]))
     assert list(space.views) == ["word", "word+embed"]
     space, fixed = search_space({"embeddings": None}, ModelSettings())
@@ -99,8 +104,9 @@ def test_model_settings_written_are_fixed_and_the_rest_searched():
     rec = res.metrics["label"]["recipe"]
     assert rec["C"] == 0.7 and {c["C"] for c in rec["candidates"]} == {0.7}
     assert res.manifest["recipe"]["fixed"] == ["C"]
-    cfg = config_from_dict({"seed": 2, "tracking": {"enabled": False},
-                            "model": {"C": 0.7, "char_ngrams": [], "decision": "scores", "baselines": False}})
+    cfg = config_from_dict(
+        {"seed": 2, "tracking": {"enabled": False}, "model": {"C": 0.7, "char_ngrams": [], "decision": "scores", "baselines": False}}
+    )
     res = train_models(df, targets=["label"], model_dir=_tmp() / "m2", config=cfg)
     assert res.manifest["recipe"]["mode"] == "fixed" and res.metrics["label"]["recipe"]["candidates"] == []
     assert res.manifest["settings"]["C"] == 0.7 and res.manifest["settings"]["char_ngrams"] == []
@@ -144,8 +150,19 @@ def test_too_few_rows_keeps_the_fixed_recipe_and_says_so(tmp_path):
     df = corpus(24, typos=False)
     df.to_csv(tmp_path / "few.csv", index=False)
     (tmp_path / "rca.toml").write_text("[tracking]\nenabled = false\n")
-    out = runner.invoke(app, ["train", str(tmp_path / "few.csv"), "--target", "label", "--model-dir", str(tmp_path / "m"),
-                              "--config", str(tmp_path / "rca.toml")])
+    out = runner.invoke(
+        app,
+        [
+            "train",
+            str(tmp_path / "few.csv"),
+            "--target",
+            "label",
+            "--model-dir",
+            str(tmp_path / "m"),
+            "--config",
+            str(tmp_path / "rca.toml"),
+        ],
+    )
     assert out.exit_code == 0, out.output
     assert "too few to compare recipes" in out.stdout and "fixed recipe is used" in out.stdout
     rec = json.loads((tmp_path / "m" / "metrics.json").read_text())["label"]["recipe"]
@@ -165,8 +182,21 @@ def test_tiny_budget_is_a_coded_error_naming_a_workable_budget(tmp_path):
     df = corpus(120, typos=False)
     df.to_csv(tmp_path / "c.csv", index=False)
     (tmp_path / "rca.toml").write_text("[tracking]\nenabled = false\n")
-    out = runner.invoke(app, ["train", str(tmp_path / "c.csv"), "--target", "label", "--model-dir", str(tmp_path / "m"),
-                              "--config", str(tmp_path / "rca.toml"), "--budget", "0.0001"])
+    out = runner.invoke(
+        app,
+        [
+            "train",
+            str(tmp_path / "c.csv"),
+            "--target",
+            "label",
+            "--model-dir",
+            str(tmp_path / "m"),
+            "--config",
+            str(tmp_path / "rca.toml"),
+            "--budget",
+            "0.0001",
+        ],
+    )
     assert out.exit_code != 0
     assert "E320" in out.stderr and re.search(r"smallest workable budget is about \d+ s", out.stderr)
     assert not (tmp_path / "m" / "metrics.json").exists()
@@ -217,8 +247,9 @@ def test_an_averaged_word_and_character_model_is_saved_and_scores(tmp_path):
     from rca.model.view_ensemble import ViewAverage
 
     df = corpus(200, typos=True)
-    cfg = config_from_dict({"seed": 4, "tracking": {"enabled": False},
-                            "model": {"word_view_C": 0.3, "char_ngrams": [2, 5], "baselines": False}})
+    cfg = config_from_dict(
+        {"seed": 4, "tracking": {"enabled": False}, "model": {"word_view_C": 0.3, "char_ngrams": [2, 5], "baselines": False}}
+    )
     res = train_models(df, targets=["label"], model_dir=tmp_path / "m", config=cfg)
     assert res.manifest["recipe"]["fixed"][:2] == ["char_ngrams", "word_view_C"]
     bundle = load_model(tmp_path / "m")

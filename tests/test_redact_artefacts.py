@@ -1,5 +1,6 @@
 """Personal data planted in training text is found in no artefact the model writes:
 model files, past-case table, metrics, manifest, MLflow store, evidence, model card, report."""
+
 from __future__ import annotations
 
 import pickle
@@ -20,10 +21,12 @@ PLANTED = {
     "ACCOUNT": ["41827365"],
     "ADDRESS": ["27 Marlborough Road"],
 }
-SENTENCES = ["My name is Bartholomew Quenby, ring me on 07700 900461.",
-             "Email bart.quenby@example.org, I live at 27 Marlborough Road, SW1A 2AA.",
-             "Kind regards, Philippa Ravensworth (020 7946 0321, p.ravensworth@mailbox.test, E17 4QT)",
-             "NI number QQ 12 34 56 C, refund to account 41827365 please."]
+SENTENCES = [
+    "My name is Bartholomew Quenby, ring me on 07700 900461.",
+    "Email bart.quenby@example.org, I live at 27 Marlborough Road, SW1A 2AA.",
+    "Kind regards, Philippa Ravensworth (020 7946 0321, p.ravensworth@mailbox.test, E17 4QT)",
+    "NI number QQ 12 34 56 C, refund to account 41827365 please.",
+]
 
 
 def _needles() -> list[str]:
@@ -47,8 +50,11 @@ def _file_text(path: Path) -> str:
     if path.suffix == ".db":
         con = sqlite3.connect(path)
         try:
-            rows = [str(r) for t, in con.execute("select name from sqlite_master where type='table'")
-                    for r in con.execute(f'select * from "{t}"')]
+            rows = [
+                str(r)
+                for (t,) in con.execute("select name from sqlite_master where type='table'")
+                for r in con.execute(f'select * from "{t}"')
+            ]
         finally:
             con.close()
         return "\n".join(rows) + path.read_bytes().decode("latin-1")
@@ -73,8 +79,9 @@ def test_planted_personal_data_leaks_into_no_artefact(demo_small, tmp_path):
     bundle = load_model(model_dir)
     texts = cases["text"].head(40).tolist()
     preds = bundle.predict(texts)
-    evidence = [w for t in bundle.targets for text, lab in zip(texts, preds[t].labels)
-                for w in bundle.evidence(text, t, lab.split(";")[0], k=10)]
+    evidence = [
+        w for t in bundle.targets for text, lab in zip(texts, preds[t].labels) for w in bundle.evidence(text, t, lab.split(";")[0], k=10)
+    ]
     outputs = {"evidence": " | ".join(evidence).lower()}
     for path in model_dir.rglob("*"):
         if path.is_file():

@@ -1,6 +1,7 @@
 """Redaction measured on the hand-labelled snippets (tests/data/redaction_snippets.jsonl):
 recall of structured identifiers >= 0.95, names and addresses reported and held to
 their measured level, and behaviour a caller relies on."""
+
 from __future__ import annotations
 
 import json
@@ -34,7 +35,7 @@ def test_the_labelled_set_is_big_varied_and_consistent(snippets):
     assert sum(1 for r in snippets if not r["spans"]) >= 50  # text with numbers and capitals but no personal data
     for r in snippets:
         for s in r["spans"]:
-            assert r["text"][s["start"]:s["end"]] == s["value"], r["id"]
+            assert r["text"][s["start"] : s["end"]] == s["value"], r["id"]
 
 
 @pytest.mark.parametrize("kind", STRUCTURED)
@@ -89,15 +90,23 @@ def test_redaction_is_idempotent_and_safe_on_odd_input(snippets):
     assert find_pii("x" * 10_000) == []
 
 
-@pytest.mark.parametrize("text", ["Anything", "Everything.", "Comunication", "Nothiing", "Poor service. Comunication",
-                                  "Nothing! Everything Ok", "Reponse times"])
+@pytest.mark.parametrize(
+    "text", ["Anything", "Everything.", "Comunication", "Nothiing", "Poor service. Comunication", "Nothing! Everything Ok", "Reponse times"]
+)
 def test_one_word_answers_and_misspelt_words_are_not_names(text):
     """Survey answers of one word, or a misspelt last word, were redacted as a name: 429 of 51,843 NHS comments
     held a [NAME], 96 of them from these (every one a false hit)."""
     assert redact(text) == text
 
 
-@pytest.mark.parametrize("text, name", [("No reply. Bernadette", "Bernadette"), ("Bernadette", "Bernadette"),
-                                        ("nobody rang back. Zorbulon", "Zorbulon"), ("Kind regards, Helen Marsh", "Helen Marsh")])
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("No reply. Bernadette", "Bernadette"),
+        ("Bernadette", "Bernadette"),
+        ("nobody rang back. Zorbulon", "Zorbulon"),
+        ("Kind regards, Helen Marsh", "Helen Marsh"),
+    ],
+)
 def test_a_name_closing_the_text_is_still_a_name(text, name):
     assert name not in redact(text) and "[NAME]" in redact(text)

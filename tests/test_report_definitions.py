@@ -1,6 +1,7 @@
 """Definitions a council can defend, on small inline exports: rounding half up, open overdue complaints counted
 late, each Ombudsman apart, compensation split, change on the comparison period in HTML, Word and Excel ("new"
 in all three), and a page that prints a chart or a table, not both."""
+
 from __future__ import annotations
 
 import math
@@ -15,9 +16,20 @@ from rca.reports.tables.common import pct
 
 
 def rec(cid, received, **kw):
-    r = {"case_id": cid, "received": pd.Timestamp(received), "case_type": "Complaint", "stage": "1", "acceptability": "Complaint",
-         "service": "Parking", "channel": "Email", "outcome": None, "parent_case_id": None, "responded": None, "compensation": None,
-         "text": "parking permit complaint"}
+    r = {
+        "case_id": cid,
+        "received": pd.Timestamp(received),
+        "case_type": "Complaint",
+        "stage": "1",
+        "acceptability": "Complaint",
+        "service": "Parking",
+        "channel": "Email",
+        "outcome": None,
+        "parent_case_id": None,
+        "responded": None,
+        "compensation": None,
+        "text": "parking permit complaint",
+    }
     r.update(kw)
     return r
 
@@ -36,17 +48,20 @@ def test_percentages_round_half_up_as_councils_do():
     assert pct(1, 8, 2) == 12.5 and pct(3, 8) == 37.5 and pct(-3, 8) == -37.5
     assert pct(1, 40) == 2.5 and pct(1, 3) == 33.3
     rows = [rec(f"E{i}", "2023-05-01 10:00", channel="Email") for i in range(537)] + [
-        rec(f"W{i}", "2023-05-01 10:00", channel="Web form") for i in range(1463)]  # 537 / 2,000 = 26.85%
+        rec(f"W{i}", "2023-05-01 10:00", channel="Web form") for i in range(1463)
+    ]  # 537 / 2,000 = 26.85%
     ch = tables(rows)["channels"]
     assert row(ch, "Channel", "Email")["% of contacts"] == 26.9
 
 
 def test_open_complaints_past_their_due_date_count_as_late():
-    rows = [rec("A", "2024-01-08 10:00", responded=pd.Timestamp("2024-01-10 10:00")),   # on time
-            rec("B", "2024-01-08 10:00", responded=pd.Timestamp("2024-02-20 10:00")),   # late
-            rec("C", "2024-01-08 10:00"),                                                # open, due 22 January: overdue
-            rec("D", "2024-03-28 10:00"),                                                # open, not yet due on 28 March
-            rec("E", "2024-01-09 10:00", acceptability="Anonymous")]                     # not a complaint: no response owed
+    rows = [
+        rec("A", "2024-01-08 10:00", responded=pd.Timestamp("2024-01-10 10:00")),  # on time
+        rec("B", "2024-01-08 10:00", responded=pd.Timestamp("2024-02-20 10:00")),  # late
+        rec("C", "2024-01-08 10:00"),  # open, due 22 January: overdue
+        rec("D", "2024-03-28 10:00"),  # open, not yet due on 28 March
+        rec("E", "2024-01-09 10:00", acceptability="Anonymous"),
+    ]  # not a complaint: no response owed
     t = tables(rows)["on_time_by_stage"]
     r = row(t, "Stage", "Stage 1")
     assert (r["Responded"], r["On time"], r["Open, overdue"]) == (2, 1, 1)
@@ -58,13 +73,22 @@ def test_open_complaints_past_their_due_date_count_as_late():
 
 def test_each_ombudsman_apart_uphold_over_investigations_and_per_100000():
     om = dict(stage="ombudsman", acceptability=None)
-    rows = [rec("S1", "2023-04-10 10:00", outcome="Not upheld"),
-            rec("O1", "2023-06-01 10:00", ombudsman="LGSCO", ombudsman_decision="Investigated", outcome="Upheld", remedy_complied="Yes", **om),
-            rec("O2", "2023-06-02 10:00", ombudsman="LGSCO", ombudsman_decision="Investigated", outcome="Not upheld", **om),
-            rec("O3", "2023-06-03 10:00", ombudsman="LGSCO", ombudsman_decision="Closed after initial enquiries", **om),
-            rec("O4", "2023-06-04 10:00", ombudsman="Housing Ombudsman", ombudsman_decision="Investigated", outcome="Partly upheld",
-                remedy_complied="No", **om),
-            rec("O5", "2023-06-05 10:00", ombudsman="Housing Ombudsman", ombudsman_decision="Referred back for local resolution", **om)]
+    rows = [
+        rec("S1", "2023-04-10 10:00", outcome="Not upheld"),
+        rec("O1", "2023-06-01 10:00", ombudsman="LGSCO", ombudsman_decision="Investigated", outcome="Upheld", remedy_complied="Yes", **om),
+        rec("O2", "2023-06-02 10:00", ombudsman="LGSCO", ombudsman_decision="Investigated", outcome="Not upheld", **om),
+        rec("O3", "2023-06-03 10:00", ombudsman="LGSCO", ombudsman_decision="Closed after initial enquiries", **om),
+        rec(
+            "O4",
+            "2023-06-04 10:00",
+            ombudsman="Housing Ombudsman",
+            ombudsman_decision="Investigated",
+            outcome="Partly upheld",
+            remedy_complied="No",
+            **om,
+        ),
+        rec("O5", "2023-06-05 10:00", ombudsman="Housing Ombudsman", ombudsman_decision="Referred back for local resolution", **om),
+    ]
     pop = pd.DataFrame({"ward": ["A", "B"], "population": [150_000, 50_000]})
     t = tables(rows, population=pop)["ombudsman_bodies"]
     lg, ho, al = (row(t, "Ombudsman", x) for x in ("LGSCO", "Housing Ombudsman", "All Ombudsman complaints"))
@@ -79,10 +103,12 @@ def test_each_ombudsman_apart_uphold_over_investigations_and_per_100000():
 
 
 def test_compensation_split_local_and_ombudsman_with_the_average_award():
-    rows = [rec("A", "2023-05-01 10:00", outcome="Upheld", compensation=100.0),
-            rec("B", "2023-05-02 10:00", outcome="Upheld", compensation=250.0),
-            rec("C", "2023-05-03 10:00", stage="2", outcome="Upheld", compensation=75.0),
-            rec("O", "2023-08-01 10:00", stage="ombudsman", outcome="Upheld", compensation=1000.0)]
+    rows = [
+        rec("A", "2023-05-01 10:00", outcome="Upheld", compensation=100.0),
+        rec("B", "2023-05-02 10:00", outcome="Upheld", compensation=250.0),
+        rec("C", "2023-05-03 10:00", stage="2", outcome="Upheld", compensation=75.0),
+        rec("O", "2023-08-01 10:00", stage="ombudsman", outcome="Upheld", compensation=1000.0),
+    ]
     t = tables(rows)["compensation_split"]
     loc, om, tot = (row(t, "Paid by", x) for x in ("Local remedies (stages 1 to 3)", "Ombudsman", "Total"))
     assert (loc["Cases"], loc["Amount £"], loc["Average award £"]) == (3, 425.0, 141.67)
@@ -96,7 +122,9 @@ def two_years(tmp_path_factory):
     for i in range(40):
         rows.append(rec(f"P{i}", pd.Timestamp("2022-04-01 10:00") + pd.Timedelta(days=9 * i), service="Parking"))
     for i in range(60):
-        rows.append(rec(f"C{i}", pd.Timestamp("2023-04-01 10:00") + pd.Timedelta(days=6 * i + 5), service="Parking" if i % 6 else "Planning"))
+        rows.append(
+            rec(f"C{i}", pd.Timestamp("2023-04-01 10:00") + pd.Timedelta(days=6 * i + 5), service="Parking" if i % 6 else "Planning")
+        )
     rep = build_report(pd.DataFrame(rows), period="2023-24", compare="2022-23")
     out = tmp_path_factory.mktemp("rep")
     return rep, write_report(rep, out)
@@ -114,7 +142,7 @@ def test_change_and_new_in_html_word_and_excel(two_years):
     kf = rep.tables["key_figures"].data.set_index("Measure")
     assert kf.loc["Accepted complaints (stage 1)", "Change"] == 20 and kf.loc["Accepted complaints (stage 1)", "% change"] == 50.0
     html = paths["html"].read_text("utf-8")
-    assert "<th scope=\"col\">Change</th>" in html and ">+20<" in html and ">new<" in html
+    assert '<th scope="col">Change</th>' in html and ">+20<" in html and ">new<" in html
     doc = Document(str(paths["docx"]))
     cells = {c.text for t in doc.tables for r in t.rows for c in r.cells}
     assert {"Change", "+20", "new"} <= cells

@@ -5,6 +5,7 @@ Each truth key the report covers is read back from the report's tables (what a
 reader sees) and compared exactly; a truth key with no reader here fails the
 coverage test, so a new figure in the truth cannot be missed silently.
 """
+
 from __future__ import annotations
 
 import math
@@ -61,31 +62,51 @@ def _read(report) -> dict:
     st = _t(report, "stage_counts").set_index("Stage")[FY]
     f["stage_counts"] = {s: int(st[name]) for s, name in STAGE.items()}
     ot = _t(report, "on_time_by_stage").set_index("Stage")
-    f["on_time"] = {s: _rate(ot.loc[n, "Responded"], ot.loc[n, "On time"], ot.loc[n, "% of responses on time"], ["on_time"])
-                    for s, n in STAGE.items() if n in ot.index}
-    f["on_time_with_open"] = {s: {"on_time": int(ot.loc[n, "On time"]), "responded": int(ot.loc[n, "Responded"]),
-                                  "open_overdue": int(ot.loc[n, "Open, overdue"]),
-                                  "total": int(ot.loc[n, "Responded"]) + int(ot.loc[n, "Open, overdue"]),
-                                  "pct": _rate(1, 1, ot.loc[n, "% on time"], ["x"])["pct"]}
-                              for s, n in STAGE.items() if n in ot.index}
+    f["on_time"] = {
+        s: _rate(ot.loc[n, "Responded"], ot.loc[n, "On time"], ot.loc[n, "% of responses on time"], ["on_time"])
+        for s, n in STAGE.items()
+        if n in ot.index
+    }
+    f["on_time_with_open"] = {
+        s: {
+            "on_time": int(ot.loc[n, "On time"]),
+            "responded": int(ot.loc[n, "Responded"]),
+            "open_overdue": int(ot.loc[n, "Open, overdue"]),
+            "total": int(ot.loc[n, "Responded"]) + int(ot.loc[n, "Open, overdue"]),
+            "pct": _rate(1, 1, ot.loc[n, "% on time"], ["x"])["pct"],
+        }
+        for s, n in STAGE.items()
+        if n in ot.index
+    }
     by = _t(report, "on_time_by_service")
     f["on_time_by_service"] = {}
     for s, n in STAGE.items():
         if f"{n} responded" in by:
             rows = by[by[f"{n} responded"] > 0]
-            f["on_time_by_service"][s] = {r["Service"]: _rate(r[f"{n} responded"], r[f"{n} on time"], r[f"{n} %"], ["on_time"])
-                                          for _, r in rows.iterrows()}
+            f["on_time_by_service"][s] = {
+                r["Service"]: _rate(r[f"{n} responded"], r[f"{n} on time"], r[f"{n} %"], ["on_time"]) for _, r in rows.iterrows()
+            }
     esc = _t(report, "escalation_by_service")
     cohort = "Escalated so far (cohort)"
-    f["escalation_rate"] = {r["Service"]: _rate(r["Stage 1 complaints"], r[cohort], r["Cohort rate %"], ["escalated"])
-                            for _, r in esc.iterrows() if r["Service"] != "All services" and r["Stage 1 complaints"] > 0}
+    f["escalation_rate"] = {
+        r["Service"]: _rate(r["Stage 1 complaints"], r[cohort], r["Cohort rate %"], ["escalated"])
+        for _, r in esc.iterrows()
+        if r["Service"] != "All services" and r["Stage 1 complaints"] > 0
+    }
     r = esc[esc["Service"].eq("All services")].iloc[0]
     f["escalation_rate_all"] = _rate(r["Stage 1 complaints"], r[cohort], r["Cohort rate %"], ["escalated"])
 
     def received(r):
-        return {"stage2": int(r["Stage 2 complaints"]), "stage1": int(r["Stage 1 complaints"]), "pct": _rate(1, 1, r["Escalation rate %"], ["x"])["pct"]}
-    f["escalation_received"] = {"all": received(r), "by_service": {x["Service"]: received(x) for _, x in esc.iterrows()
-                                                                   if x["Service"] != "All services"}}
+        return {
+            "stage2": int(r["Stage 2 complaints"]),
+            "stage1": int(r["Stage 1 complaints"]),
+            "pct": _rate(1, 1, r["Escalation rate %"], ["x"])["pct"],
+        }
+
+    f["escalation_received"] = {
+        "all": received(r),
+        "by_service": {x["Service"]: received(x) for _, x in esc.iterrows() if x["Service"] != "All services"},
+    }
     out = _t(report, "outcomes_by_stage").set_index("Stage")
     f["outcomes"], f["uphold_rate"] = {}, {}
     for s, n in STAGE.items():
@@ -98,27 +119,49 @@ def _read(report) -> dict:
     for s, n in STAGE.items():
         rows = obs[obs["Stage"].eq(n) & obs["With outcome"].gt(0)]
         if len(rows):
-            f["outcomes_by_service"][s] = {r["Service"]: {o: int(r[o]) for o in OUTCOMES if o in r and int(r[o]) > 0} for _, r in rows.iterrows()}
-            f["uphold_rate_by_service"][s] = {r["Service"]: _rate(r["Decided"], r["Upheld"] + r["Partly upheld"], r["Uphold rate %"], ["upheld"])
-                                              for _, r in rows.iterrows()}
+            f["outcomes_by_service"][s] = {
+                r["Service"]: {o: int(r[o]) for o in OUTCOMES if o in r and int(r[o]) > 0} for _, r in rows.iterrows()
+            }
+            f["uphold_rate_by_service"][s] = {
+                r["Service"]: _rate(r["Decided"], r["Upheld"] + r["Partly upheld"], r["Uphold rate %"], ["upheld"])
+                for _, r in rows.iterrows()
+            }
     ov = _t(report, "overturn").set_index("Period").loc[FY]
     f["overturn"] = _rate(ov["Stage 2 with an outcome"], ov["Overturned at stage 2"], ov["% of stage 2 outcomes"], ["overturned"])
     f["overturn_kc"] = _rate(ov["Stage 1 not upheld"], ov["Overturned at stage 2"], ov["Overturn rate %"], ["overturned"])
     cs = _t(report, "compensation_split").set_index("Paid by")
-    f["compensation_split"] = {k: {"sum": float(cs.loc[n, "Amount £"]), "count": int(cs.loc[n, "Cases"]),
-                                   "average": None if math.isnan(cs.loc[n, "Average award £"]) else float(cs.loc[n, "Average award £"])}
-                               for k, n in (("local", "Local remedies (stages 1 to 3)"), ("ombudsman", "Ombudsman"))}
+    f["compensation_split"] = {
+        k: {
+            "sum": float(cs.loc[n, "Amount £"]),
+            "count": int(cs.loc[n, "Cases"]),
+            "average": None if math.isnan(cs.loc[n, "Average award £"]) else float(cs.loc[n, "Average award £"]),
+        }
+        for k, n in (("local", "Local remedies (stages 1 to 3)"), ("ombudsman", "Ombudsman"))
+    }
     ob = _t(report, "ombudsman_bodies")
 
     def num(v):
         return None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
-    f["ombudsman_bodies"] = {("All" if r["Ombudsman"] == "All Ombudsman complaints" else r["Ombudsman"]): {
-        "received": int(r["Received"]), "investigated": int(r["Investigated"]), "upheld": int(r["Upheld"]),
-        "not_upheld": int(r["Not upheld"]), "uphold_pct": num(r["Uphold rate %"]), "remedies": int(r["Remedies due"]),
-        "complied": int(r["Complied with"]), "complied_pct": num(r["Compliance %"]),
-        "upheld_per_100k": num(r["Upheld per 100,000 residents"])} for _, r in ob.iterrows()}
-    f["equalities"] = {k[len("equalities_"):]: {str(g): int(n) for g, n in zip(t.data["Group"], t.data["Complaints"]) if int(n) > 0}
-                       for k, t in report.tables.items() if k.startswith("equalities_") and t.ok}
+
+    f["ombudsman_bodies"] = {
+        ("All" if r["Ombudsman"] == "All Ombudsman complaints" else r["Ombudsman"]): {
+            "received": int(r["Received"]),
+            "investigated": int(r["Investigated"]),
+            "upheld": int(r["Upheld"]),
+            "not_upheld": int(r["Not upheld"]),
+            "uphold_pct": num(r["Uphold rate %"]),
+            "remedies": int(r["Remedies due"]),
+            "complied": int(r["Complied with"]),
+            "complied_pct": num(r["Compliance %"]),
+            "upheld_per_100k": num(r["Upheld per 100,000 residents"]),
+        }
+        for _, r in ob.iterrows()
+    }
+    f["equalities"] = {
+        k[len("equalities_") :]: {str(g): int(n) for g, n in zip(t.data["Group"], t.data["Complaints"]) if int(n) > 0}
+        for k, t in report.tables.items()
+        if k.startswith("equalities_") and t.ok
+    }
     f["root_causes"] = _counts(_t(report, "root_causes"), "Root cause", FY)
     f["escalation_reasons"] = _counts(_t(report, "escalation_reasons"), "Escalation reason", "Complaints")
     f["escalations"] = int(report.tables["escalation_reasons"].note.split(" stage 2")[0].split()[-1].replace(",", ""))
@@ -130,8 +173,11 @@ def _read(report) -> dict:
     f["compensation"] = {"sum": float(comp["Amount £"]), "count": int(comp["Cases with compensation"])}
     f["channels"] = _counts(_t(report, "channels"), "Channel", FY)
     w = _t(report, "wards")
-    f["wards"] = {r["Ward"]: {"count": int(r["Complaints"]), "per_1000": float(r["Per 1,000 residents"])}
-                  for _, r in w.iterrows() if r["Ward"] != "Not recorded"}
+    f["wards"] = {
+        r["Ward"]: {"count": int(r["Complaints"]), "per_1000": float(r["Per 1,000 residents"])}
+        for _, r in w.iterrows()
+        if r["Ward"] != "Not recorded"
+    }
     cm = _t(report, "compliments")
     f["compliments"] = _counts(cm, "Service", FY)
     f["compliments_total"] = int(cm.set_index("Service").loc["Total", FY])
@@ -140,8 +186,14 @@ def _read(report) -> dict:
     f["ombudsman"]["total"] = int(om.set_index("Outcome").loc["All Ombudsman enquiries", FY])
     q = _t(report, "quarterly").set_index("Quarter")
     rq = _t(report, "root_causes_by_quarter")
-    f["by_quarter"] = {lab[-2:]: {"contacts": int(q.loc[lab, "First contacts"]), "accepted": int(q.loc[lab, "Accepted"]),
-                                  "root_causes": _counts(rq, "Root cause", lab)} for lab in q.index}
+    f["by_quarter"] = {
+        lab[-2:]: {
+            "contacts": int(q.loc[lab, "First contacts"]),
+            "accepted": int(q.loc[lab, "Accepted"]),
+            "root_causes": _counts(rq, "Root cause", lab),
+        }
+        for lab in q.index
+    }
     return f
 
 
@@ -165,12 +217,44 @@ def _cmp(truth_value, got, path):
         assert got == truth_value, f"{path}: report {got!r} != truth {truth_value!r}"
 
 
-@pytest.mark.parametrize("key", [
-    "contacts", "accepted", "not_accepted", "volumes_by_service", "stage_counts", "on_time", "on_time_by_service",
-    "escalation_rate", "escalation_rate_all", "outcomes", "outcomes_by_service", "uphold_rate", "uphold_rate_by_service",
-    "overturn", "root_causes", "escalation_reasons", "escalations", "delay_reasons", "late", "corrective_actions",
-    "compensation", "channels", "wards", "compliments", "compliments_total", "ombudsman", "by_quarter",
-    "escalation_received", "overturn_kc", "compensation_split", "on_time_with_open", "ombudsman_bodies", "equalities"])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "contacts",
+        "accepted",
+        "not_accepted",
+        "volumes_by_service",
+        "stage_counts",
+        "on_time",
+        "on_time_by_service",
+        "escalation_rate",
+        "escalation_rate_all",
+        "outcomes",
+        "outcomes_by_service",
+        "uphold_rate",
+        "uphold_rate_by_service",
+        "overturn",
+        "root_causes",
+        "escalation_reasons",
+        "escalations",
+        "delay_reasons",
+        "late",
+        "corrective_actions",
+        "compensation",
+        "channels",
+        "wards",
+        "compliments",
+        "compliments_total",
+        "ombudsman",
+        "by_quarter",
+        "escalation_received",
+        "overturn_kc",
+        "compensation_split",
+        "on_time_with_open",
+        "ombudsman_bodies",
+        "equalities",
+    ],
+)
 def test_figure_equals_truth(truth, report, key):
     _cmp(truth[key], _read(report)[key], key)
 

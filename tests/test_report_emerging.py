@@ -1,5 +1,6 @@
 """Emerging themes and trend tests: a planted new theme is found, a stationary
 stream gives none (for several seeds), and the text themes are stable per seed."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -1,5 +1,6 @@
 """The written report: HTML, Word, Excel, CSV per table and PNG charts; no personal
 data in any of them; the members' version; and the `rca report` command."""
+
 from __future__ import annotations
 
 import json
@@ -43,20 +44,42 @@ def demo_frame(seed: int = 0, n: int = 700) -> pd.DataFrame:
         if rec >= pd.Timestamp("2024-01-01") and i % 3 == 0:
             svc, text = "Waste and Street Cleansing", "the new garden waste subscription charge was taken twice"
         k = i % 2
-        text = (f"My name is {PII['names'][k]}. {text}. Call me on {PII['phones'][k]} or email {PII['emails'][k]}, "
-                f"postcode {PII['postcodes'][k]}.")
+        text = (
+            f"My name is {PII['names'][k]}. {text}. Call me on {PII['phones'][k]} or email {PII['emails'][k]}, "
+            f"postcode {PII['postcodes'][k]}."
+        )
         accepted = i % 9 != 0
-        rows.append(dict(case_id=f"C{i:04d}", received=rec, text=text, case_type="Complaint", stage="1", route="corporate",
-                         service=svc, channel=["Web form", "Email", "Phone"][i % 3],
-                         acceptability="Complaint" if accepted else "Service request or enquiry - not a complaint",
-                         outcome=["Upheld", "Partly upheld", "Not upheld"][i % 3] if accepted else None,
-                         root_cause=["Failure to do something", "Delay in doing something"][i % 2] if accepted else None,
-                         responded=rec + pd.Timedelta(days=int(rng.integers(5, 20))) if accepted else pd.NaT,
-                         corrective_action="Letter of apology" if i % 4 == 0 else None,
-                         compensation=50.0 if i % 10 == 0 else 0.0, ward=["Abbey", "Brook", "Castle"][i % 3]))
+        rows.append(
+            dict(
+                case_id=f"C{i:04d}",
+                received=rec,
+                text=text,
+                case_type="Complaint",
+                stage="1",
+                route="corporate",
+                service=svc,
+                channel=["Web form", "Email", "Phone"][i % 3],
+                acceptability="Complaint" if accepted else "Service request or enquiry - not a complaint",
+                outcome=["Upheld", "Partly upheld", "Not upheld"][i % 3] if accepted else None,
+                root_cause=["Failure to do something", "Delay in doing something"][i % 2] if accepted else None,
+                responded=rec + pd.Timedelta(days=int(rng.integers(5, 20))) if accepted else pd.NaT,
+                corrective_action="Letter of apology" if i % 4 == 0 else None,
+                compensation=50.0 if i % 10 == 0 else 0.0,
+                ward=["Abbey", "Brook", "Castle"][i % 3],
+            )
+        )
         if accepted and i % 6 == 1:
-            rows.append(dict(rows[-1], case_id=f"S{i:04d}", received=rec + pd.Timedelta(days=25), stage="2", parent_case_id=f"C{i:04d}",
-                             escalation_reason="Disagree with decision;Failed to address all issues", outcome="Upheld"))
+            rows.append(
+                dict(
+                    rows[-1],
+                    case_id=f"S{i:04d}",
+                    received=rec + pd.Timedelta(days=25),
+                    stage="2",
+                    parent_case_id=f"C{i:04d}",
+                    escalation_reason="Disagree with decision;Failed to address all issues",
+                    outcome="Upheld",
+                )
+            )
     df = pd.DataFrame(rows)
     df["compensation"] = df["compensation"].astype(float)
     return df
@@ -139,8 +162,16 @@ def test_xlsx_has_a_sheet_per_table_with_the_numbers(written):
 def test_csv_per_table_and_charts(written):
     rep, paths, out = written
     csvs = {k[4:]: v for k, v in paths.items() if k.startswith("csv_")}
-    assert {"acceptance", "volumes_by_service", "on_time_by_stage", "escalation_by_service", "overturn", "wards",
-            "emerging_themes", "watch_list"} <= set(csvs)
+    assert {
+        "acceptance",
+        "volumes_by_service",
+        "on_time_by_stage",
+        "escalation_by_service",
+        "overturn",
+        "wards",
+        "emerging_themes",
+        "watch_list",
+    } <= set(csvs)
     back = pd.read_csv(csvs["volumes_by_service"])
     pd.testing.assert_series_equal(back["2023-24"], rep.tables["volumes_by_service"].data["2023-24"].astype("int64"), check_names=False)
     pngs = list((out / "charts").glob("*.png"))
@@ -204,22 +235,40 @@ def test_bad_settings_and_periods_are_coded_errors():
 
 # --------------------------------------------------------------------- CLI
 
+
 def test_cli_writes_the_report_and_exits_0(tmp_path):
     data = tmp_path / "cases.csv"
     demo_frame(n=400).to_csv(data, index=False)
     POP.to_csv(tmp_path / "pop.csv", index=False)
-    res = CliRunner().invoke(app, ["report", str(data), "--period", "2023-24", "--compare", "2022-23", "--population",
-                                   str(tmp_path / "pop.csv"), "--out", str(tmp_path / "out"), "--json"])
+    res = CliRunner().invoke(
+        app,
+        [
+            "report",
+            str(data),
+            "--period",
+            "2023-24",
+            "--compare",
+            "2022-23",
+            "--population",
+            str(tmp_path / "pop.csv"),
+            "--out",
+            str(tmp_path / "out"),
+            "--json",
+        ],
+    )
     assert res.exit_code == 0, res.output
     info = json.loads(res.stdout)
     assert Path(info["paths"]["html"]).exists() and Path(info["paths"]["xlsx"]).exists()
     assert "wards" not in info["skipped"]
 
 
-@pytest.mark.parametrize("args, code", [
-    (["--period", "2023/2025"], "E205"),
-    (["--period", "2023-24", "--by", "fortnight"], None),
-])
+@pytest.mark.parametrize(
+    "args, code",
+    [
+        (["--period", "2023/2025"], "E205"),
+        (["--period", "2023-24", "--by", "fortnight"], None),
+    ],
+)
 def test_cli_bad_input_exits_2_with_a_coded_line(tmp_path, args, code):
     data = tmp_path / "cases.csv"
     demo_frame(n=60).to_csv(data, index=False)

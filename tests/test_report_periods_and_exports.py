@@ -1,5 +1,6 @@
 """The report on the data it is given: periods the data does not cover (wholly, partly, or with months
 missing), blank stages, one uphold-rate definition, undated and text-only exports, one row per stage."""
+
 from __future__ import annotations
 
 import math
@@ -32,8 +33,17 @@ TOPICS = [
 
 
 def rec(case_id, received, **kw):
-    base = dict(case_id=case_id, received=received, text="my bin was not collected", case_type="Complaint", stage="1",
-                route="corporate", acceptability="Complaint", service="Parking", channel="Email")
+    base = dict(
+        case_id=case_id,
+        received=received,
+        text="my bin was not collected",
+        case_type="Complaint",
+        stage="1",
+        route="corporate",
+        acceptability="Complaint",
+        service="Parking",
+        channel="Email",
+    )
     base.update(kw)
     return base
 
@@ -46,13 +56,22 @@ def steady(first: str, last: str, per_week: int = 3, seed: int = 0) -> pd.DataFr
     for d in days:
         for _ in range(rng.poisson(per_week / 7)):
             svc, text = TOPICS[i % len(TOPICS)]
-            rows.append(rec(f"C{i:05d}", d + pd.Timedelta(hours=10), text=f"{text} case {i % 7}", service=svc,
-                            outcome=["Upheld", "Not upheld", "Partly upheld"][i % 3], responded=d + pd.Timedelta(days=5)))
+            rows.append(
+                rec(
+                    f"C{i:05d}",
+                    d + pd.Timedelta(hours=10),
+                    text=f"{text} case {i % 7}",
+                    service=svc,
+                    outcome=["Upheld", "Not upheld", "Partly upheld"][i % 3],
+                    responded=d + pd.Timedelta(days=5),
+                )
+            )
             i += 1
     return frame(rows)
 
 
 # ------------------------------------------------------------ 1. no usable stage, a period with no records
+
 
 def test_a_period_holding_no_records_is_a_coded_error_naming_the_data_dates(tmp_path):
     df = steady("2023-04-01", "2024-03-31", per_week=10)
@@ -92,8 +111,9 @@ def test_cli_on_an_export_whose_stages_are_unusable_writes_a_report_and_says_why
 
 
 def test_outcome_tables_are_skipped_with_a_reason_when_no_record_in_the_period_has_a_stage():
-    df = frame([rec("K1", "2023-05-01 10:00", case_type="Compliment", stage=None, outcome=None),
-                rec("A", "2022-05-01 10:00", outcome="Upheld")])
+    df = frame(
+        [rec("K1", "2023-05-01 10:00", case_type="Compliment", stage=None, outcome=None), rec("A", "2022-05-01 10:00", outcome="Upheld")]
+    )
     prep = prepare(df, period=parse_period("2023-24"), config=Config())
     t = {t.key: t for v in annual_tables(prep).values() for t in v}
     assert not t["outcomes_by_stage"].ok and "stage 1, 2, 3 or Ombudsman" in t["outcomes_by_stage"].skipped
@@ -101,6 +121,7 @@ def test_outcome_tables_are_skipped_with_a_reason_when_no_record_in_the_period_h
 
 
 # ------------------------------------------------------------ 2. comparison periods the data does not cover
+
 
 def test_a_comparison_period_without_records_is_dropped_with_a_note_not_shown_as_zeros():
     df = steady("2023-04-01", "2024-03-31", per_week=6)
@@ -158,11 +179,16 @@ def test_bins_before_the_data_starts_are_not_shown_as_zeros():
 
 # ------------------------------------------------------------ 3. one uphold rate
 
+
 def test_every_uphold_rate_is_over_cases_decided():
-    rows = [rec(f"S{i}", "2023-06-01 10:00", outcome=o) for i, o in
-            enumerate(["Upheld"] * 4 + ["Partly upheld"] * 2 + ["Not upheld"] * 4 + ["Withdrawn"] * 3 + ["Resolved on receipt"] * 2)]
-    rows += [rec(f"O{i}", "2023-09-01 10:00", stage="ombudsman", acceptability=None, outcome=o) for i, o in
-             enumerate(["Upheld"] * 5 + ["Partly upheld"] * 1 + ["Not upheld"] * 2 + ["Withdrawn"] * 2)]
+    rows = [
+        rec(f"S{i}", "2023-06-01 10:00", outcome=o)
+        for i, o in enumerate(["Upheld"] * 4 + ["Partly upheld"] * 2 + ["Not upheld"] * 4 + ["Withdrawn"] * 3 + ["Resolved on receipt"] * 2)
+    ]
+    rows += [
+        rec(f"O{i}", "2023-09-01 10:00", stage="ombudsman", acceptability=None, outcome=o)
+        for i, o in enumerate(["Upheld"] * 5 + ["Partly upheld"] * 1 + ["Not upheld"] * 2 + ["Withdrawn"] * 2)
+    ]
     rep = build_report(frame(rows), period="2023-24")
     st = rep.tables["outcomes_by_stage"].data.set_index("Stage")
     assert (st.loc["Stage 1", "Decided"], st.loc["Stage 1", "With outcome"]) == (10, 15)
@@ -176,12 +202,18 @@ def test_every_uphold_rate_is_over_cases_decided():
 
 # ------------------------------------------------------------ 4. no date received
 
+
 def _undated(n=60) -> pd.DataFrame:
     rows = []
     for i in range(n):
         svc, text = TOPICS[i % len(TOPICS)]
-        rows.append({"text": f"{text}, reference {i % 9}", "root_cause_predicted": ["Failure to do something", "Delay in doing something"][i % 2],
-                     "root_cause_confidence": 0.8})
+        rows.append(
+            {
+                "text": f"{text}, reference {i % 9}",
+                "root_cause_predicted": ["Failure to do something", "Delay in doing something"][i % 2],
+                "root_cause_confidence": 0.8,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -211,6 +243,7 @@ def test_the_themes_skip_reason_is_true():
 
 # ------------------------------------------------------------ small ones
 
+
 def test_key_figures_csv_writes_counts_as_whole_numbers(tmp_path):
     rep = build_report(steady("2023-04-01", "2024-03-31", per_week=4), period="2023-24")
     paths = write_report(rep, tmp_path / "out")
@@ -230,8 +263,12 @@ def test_q_values_are_never_printed_as_zero():
 
 
 def test_outcomes_by_service_has_no_all_zero_rows():
-    df = frame([rec("A", "2023-05-01 10:00", outcome="Upheld"), rec("B", "2023-05-01 10:00", service=None, outcome=None,
-                                                                    acceptability="Duplicate complaint")])
+    df = frame(
+        [
+            rec("A", "2023-05-01 10:00", outcome="Upheld"),
+            rec("B", "2023-05-01 10:00", service=None, outcome=None, acceptability="Duplicate complaint"),
+        ]
+    )
     prep = prepare(df, period=parse_period("2023-24"), config=Config())
     t = {t.key: t for v in annual_tables(prep).values() for t in v}
     d = t["outcomes_by_service"].data
@@ -251,6 +288,7 @@ def test_theme_finder_does_not_print_a_convergence_warning():
 
 
 # ------------------------------------------------------------ 4. months missing inside the data (N1)
+
 
 def _without(df: pd.DataFrame, first: str, last: str) -> pd.DataFrame:
     """The export with every record received from `first` to `last` (inclusive) taken out: months it is missing."""
@@ -352,9 +390,15 @@ def test_an_export_dated_by_month_is_not_read_as_missing_the_days_between():
 
 # ------------------------------------------------------------ 6. a text-only export (N9)
 
+
 def _text_only(n: int = 60) -> pd.DataFrame:
-    return pd.DataFrame({"text": [f"{TOPICS[i % len(TOPICS)][1]} case {i}" for i in range(n)],
-                         "root_cause_predicted": ["Communication"] * n, "root_cause_confidence": [0.9] * n})
+    return pd.DataFrame(
+        {
+            "text": [f"{TOPICS[i % len(TOPICS)][1]} case {i}" for i in range(n)],
+            "root_cause_predicted": ["Communication"] * n,
+            "root_cause_confidence": [0.9] * n,
+        }
+    )
 
 
 def test_a_text_only_export_gives_no_figure_it_has_no_column_for(tmp_path):

@@ -2,6 +2,7 @@
 Playwright): it loads from file:// with no console errors, every section heading and table is
 on the page, the key figures read as the report computed them, every embedded chart decodes,
 and a full-page screenshot of real size comes out."""
+
 from __future__ import annotations
 
 import struct
@@ -47,9 +48,9 @@ def rendered(written, tmp_path_factory):
             "h2": page.locator("section > h2").all_inner_texts(),
             "tables": page.eval_on_selector_all("figure.table", "fs => fs.map(f => f.id)"),
             "key_figures": page.eval_on_selector_all(
-                "#table-key_figures tbody tr", "rs => rs.map(r => Array.from(r.cells, c => c.innerText.trim()))"),
-            "images": page.eval_on_selector_all(
-                "figure.chart img", "is => is.map(i => [i.complete, i.naturalWidth, i.naturalHeight])"),
+                "#table-key_figures tbody tr", "rs => rs.map(r => Array.from(r.cells, c => c.innerText.trim()))"
+            ),
+            "images": page.eval_on_selector_all("figure.chart img", "is => is.map(i => [i.complete, i.naturalWidth, i.naturalHeight])"),
             "height": page.evaluate("document.documentElement.scrollHeight"),
         }
         page.screenshot(path=str(shot), full_page=True)

@@ -1,5 +1,6 @@
 """Small-number suppression in the members' version: no count under the threshold can be worked out by
 subtraction, within a table or across the tables, nor from a rate, a note or a total published elsewhere."""
+
 from __future__ import annotations
 
 import itertools
@@ -22,6 +23,7 @@ pytestmark = pytest.mark.system  # whole members' reports over generated years: 
 
 # ------------------------------------------------------------ 5. members' version
 
+
 def _feasible(values: dict, hidden: set, sums: list, small: int = 5) -> dict:
     """Every value each hidden cell can take given the shown cells and the published sums (brute force)."""
     cells = sorted(hidden)
@@ -39,21 +41,29 @@ def _feasible(values: dict, hidden: set, sums: list, small: int = 5) -> dict:
 def test_outcome_rows_cannot_be_undone_by_subtraction():
     """The audit's row: Ombudsman, Housing Management, 10, 6, 8, 0, <5, 26 gave withdrawn = 2."""
     cols = ["Upheld", "Partly upheld", "Not upheld", "Resolved on receipt", "Withdrawn", "With outcome", "Decided"]
-    df = pd.DataFrame([["Ombudsman", "Housing Management", 10, 6, 8, 0, 2, 26, 24, 75.0],
-                       ["Stage 3", "Children's Services", 2, 0, 6, 0, 1, 9, 8, 25.0],
-                       ["Stage 1", "Parking", 43, 14, 58, 9, 3, 127, 115, 49.6]],
-                      columns=["Stage", "Service"] + cols + ["Uphold rate %"])
+    df = pd.DataFrame(
+        [
+            ["Ombudsman", "Housing Management", 10, 6, 8, 0, 2, 26, 24, 75.0],
+            ["Stage 3", "Children's Services", 2, 0, 6, 0, 1, 9, 8, 25.0],
+            ["Stage 1", "Parking", 43, 14, 58, 9, 3, 127, 115, 49.6],
+        ],
+        columns=["Stage", "Service"] + cols + ["Uphold rate %"],
+    )
     from rca.reports.tables.outcomes import OUTCOME_SUMS
 
-    t = Table("outcomes_by_service", "x", df, counts=tuple(cols), pct={"Uphold rate %": ("Decided", "Upheld", "Partly upheld")}, sums=OUTCOME_SUMS)
+    t = Table(
+        "outcomes_by_service", "x", df, counts=tuple(cols), pct={"Uphold rate %": ("Decided", "Upheld", "Partly upheld")}, sums=OUTCOME_SUMS
+    )
     out = suppress(t, small=5).data
     for i in range(len(df)):
         shown = {c: (None if isinstance(out.at[i, c], str) else int(out.at[i, c])) for c in cols}
         values = {c: int(df.at[i, c]) for c in cols}
         hidden = {c for c, v in shown.items() if v is None}
         assert "<5" in set(out.loc[i, cols]) and SECONDARY in set(out.loc[i, cols]), out.loc[i].tolist()
-        sums = [(("Upheld", "Partly upheld", "Not upheld", "Resolved on receipt", "Withdrawn"), "With outcome"),
-                (("Upheld", "Partly upheld", "Not upheld"), "Decided")]
+        sums = [
+            (("Upheld", "Partly upheld", "Not upheld", "Resolved on receipt", "Withdrawn"), "With outcome"),
+            (("Upheld", "Partly upheld", "Not upheld"), "Decided"),
+        ]
         known = {c: (values[c] if c not in hidden else None) for c in cols}
         small_cells = {c for c in hidden if 0 < values[c] < 5}
         possible = _feasible({**known, **{c: values[c] if c in small_cells else None for c in hidden}}, hidden, sums)
@@ -79,8 +89,12 @@ def test_rates_over_fewer_cases_than_the_threshold_are_hidden_from_members():
 
 
 def test_key_figures_accepted_and_not_accepted_are_suppressed_together():
-    df = pd.DataFrame({"Measure": ["First contacts", "Accepted complaints (stage 1)", "Not accepted", "Stage 1 uphold rate %"],
-                       "2023-24": pd.Series([30, 27, 3, 50.0], dtype=object)})
+    df = pd.DataFrame(
+        {
+            "Measure": ["First contacts", "Accepted complaints (stage 1)", "Not accepted", "Stage 1 uphold rate %"],
+            "2023-24": pd.Series([30, 27, 3, 50.0], dtype=object),
+        }
+    )
     t = Table("key_figures", "Key figures", df, bases={"2023-24": [None, None, None, 4]})
     out = suppress_key_figures(t, small=5).data.set_index("Measure")["2023-24"]
     assert out["Not accepted"] == "<5" and out["Accepted complaints (stage 1)"] == SECONDARY and out["First contacts"] == 30
@@ -88,7 +102,9 @@ def test_key_figures_accepted_and_not_accepted_are_suppressed_together():
 
 
 def test_members_notes_do_not_spell_out_small_numbers():
-    rows = [rec(f"O{i}", "2023-09-01 10:00", stage="ombudsman", acceptability=None, outcome=o) for i, o in enumerate(["Upheld", "Not upheld"])]
+    rows = [
+        rec(f"O{i}", "2023-09-01 10:00", stage="ombudsman", acceptability=None, outcome=o) for i, o in enumerate(["Upheld", "Not upheld"])
+    ]
     rows += [rec(f"A{i}", "2023-06-01 10:00", outcome="Upheld") for i in range(8)]
     rep = build_report(frame(rows), period="2023-24", audience="members")
     note = rep.tables["ombudsman"].note
@@ -117,19 +133,51 @@ def small_council(seed: int, n: int = 130) -> pd.DataFrame:
     rows = []
     for i in range(n):
         d = pd.Timestamp("2023-04-03 10:00") + pd.Timedelta(days=int(rng.integers(0, 360)))
-        svc = SERVICES[int(rng.choice(6, p=[.35, .2, .15, .12, .1, .08]))]
-        acc = "Complaint" if rng.random() < .6 else str(rng.choice(["Duplicate complaint", "Anonymous", "Service request or enquiry - not a complaint"]))
-        out = str(rng.choice(OUTCOME_NAMES, p=[.3, .15, .4, .08, .07])) if acc == "Complaint" else None
-        rows.append(rec(f"S{i}", d, service=svc, acceptability=acc, outcome=out, text=f"{TOPICS[i % len(TOPICS)][1]} case {i % 7}", responded=d + pd.Timedelta(days=int(rng.integers(3, 22))),
-                        delay_reason=str(rng.choice(["Workload", "Complex case", "Staff absent"])), parent_case_id=None,
-                        channel=str(rng.choice(["Email", "Web form", "Phone", "Letter"], p=[.4, .4, .15, .05]))))
-        if acc == "Complaint" and rng.random() < .18 and d < pd.Timestamp("2024-02-01"):
+        svc = SERVICES[int(rng.choice(6, p=[0.35, 0.2, 0.15, 0.12, 0.1, 0.08]))]
+        acc = (
+            "Complaint"
+            if rng.random() < 0.6
+            else str(rng.choice(["Duplicate complaint", "Anonymous", "Service request or enquiry - not a complaint"]))
+        )
+        out = str(rng.choice(OUTCOME_NAMES, p=[0.3, 0.15, 0.4, 0.08, 0.07])) if acc == "Complaint" else None
+        rows.append(
+            rec(
+                f"S{i}",
+                d,
+                service=svc,
+                acceptability=acc,
+                outcome=out,
+                text=f"{TOPICS[i % len(TOPICS)][1]} case {i % 7}",
+                responded=d + pd.Timedelta(days=int(rng.integers(3, 22))),
+                delay_reason=str(rng.choice(["Workload", "Complex case", "Staff absent"])),
+                parent_case_id=None,
+                channel=str(rng.choice(["Email", "Web form", "Phone", "Letter"], p=[0.4, 0.4, 0.15, 0.05])),
+            )
+        )
+        if acc == "Complaint" and rng.random() < 0.18 and d < pd.Timestamp("2024-02-01"):
             d2 = d + pd.Timedelta(days=int(rng.integers(20, 50)))
-            rows.append(rec(f"T{i}", d2, stage="2", service=svc, parent_case_id=f"S{i}", outcome=str(rng.choice(OUTCOME_NAMES, p=[.2, .2, .45, 0, .15])),
-                            responded=d2 + pd.Timedelta(days=int(rng.integers(10, 35))), delay_reason="Complex case"))
+            rows.append(
+                rec(
+                    f"T{i}",
+                    d2,
+                    stage="2",
+                    service=svc,
+                    parent_case_id=f"S{i}",
+                    outcome=str(rng.choice(OUTCOME_NAMES, p=[0.2, 0.2, 0.45, 0, 0.15])),
+                    responded=d2 + pd.Timedelta(days=int(rng.integers(10, 35))),
+                    delay_reason="Complex case",
+                )
+            )
     for i in range(int(rng.integers(1, 4))):
-        rows.append(rec(f"O{i}", pd.Timestamp("2023-09-01 10:00") + pd.Timedelta(days=30 * i), stage="ombudsman", acceptability=None,
-                        outcome=str(rng.choice(["Upheld", "Not upheld"]))))
+        rows.append(
+            rec(
+                f"O{i}",
+                pd.Timestamp("2023-09-01 10:00") + pd.Timedelta(days=30 * i),
+                stage="ombudsman",
+                acceptability=None,
+                outcome=str(rng.choice(["Upheld", "Not upheld"])),
+            )
+        )
     return frame(rows)
 
 
@@ -217,7 +265,10 @@ def _reader(df: pd.DataFrame, rep) -> Reader:
     for i, m in enumerate(["Accepted complaints (stage 1)", "Stage 2 complaints", "Stage 3 complaints", "Ombudsman enquiries"]):
         R.add([R.cell("stage_counts", i, "2023-24")], K(m))
     vol = true["volumes_by_service"]
-    R.add([R.cell("volumes_by_service", i, "2023-24") for i in range(len(vol.data) - 1)], R.cell("volumes_by_service", len(vol.data) - 1, "2023-24"))
+    R.add(
+        [R.cell("volumes_by_service", i, "2023-24") for i in range(len(vol.data) - 1)],
+        R.cell("volumes_by_service", len(vol.data) - 1, "2023-24"),
+    )
     R.add([R.cell("volumes_by_service", len(vol.data) - 1, "2023-24")], K("Accepted complaints (stage 1)"))
     R.add([R.cell("channels", i, "2023-24") for i in range(len(true["channels"].data))], K("First contacts"))
     for col, m in (("First contacts", "First contacts"), ("Accepted", "Accepted complaints (stage 1)")):
@@ -231,7 +282,10 @@ def _reader(df: pd.DataFrame, rep) -> Reader:
     for i, stage in enumerate(obs.data["Stage"]):
         for c in OUTCOME_NAMES + ["With outcome", "Decided"]:
             R.add([R.cell("outcomes_by_service", j, c) for j in _rows_of(obv, "Stage", stage)], R.cell("outcomes_by_stage", i, c))
-    R.add([R.cell("overturn", 0, "Stage 2 with an outcome")], R.cell("outcomes_by_stage", _rows_of(obs, "Stage", "Stage 2")[0], "With outcome"))
+    R.add(
+        [R.cell("overturn", 0, "Stage 2 with an outcome")],
+        R.cell("outcomes_by_stage", _rows_of(obs, "Stage", "Stage 2")[0], "With outcome"),
+    )
     # escalation: services add up to All services; All services is the accepted stage 1; the key-figure rate, when shown, gives the count
     esc = true["escalation_by_service"]
     last = len(esc.data) - 1
@@ -242,7 +296,12 @@ def _reader(df: pd.DataFrame, rep) -> Reader:
     R.add([R.cell("escalation_by_service", last, "Stage 2 complaints")], K("Stage 2 complaints"))
     shown_kf = rep.tables["key_figures"].data.set_index("Measure")["2023-24"]
     if _num(shown_kf["Escalation rate to stage 2 %"]) is not None:  # stage 2s received over stage 1s: gives the stage 2 count
-        R.eqs.append(([R.cell("escalation_by_service", last, "Stage 2 complaints")], R.implied("escalated (key figure)", R.value(R.cell("escalation_by_service", last, "Stage 2 complaints")))))
+        R.eqs.append(
+            (
+                [R.cell("escalation_by_service", last, "Stage 2 complaints")],
+                R.implied("escalated (key figure)", R.value(R.cell("escalation_by_service", last, "Stage 2 complaints"))),
+            )
+        )
         R.fixed = getattr(R, "fixed", set()) | {("implied", "escalated (key figure)")}
     # overturn's stage 1 not upheld is outcomes by stage's; the Ombudsmen's rows add up, and their total is the key figure
     R.add([R.cell("overturn", 0, "Stage 1 not upheld")], R.cell("outcomes_by_stage", _rows_of(obs, "Stage", "Stage 1")[0], "Not upheld"))
@@ -250,8 +309,14 @@ def _reader(df: pd.DataFrame, rep) -> Reader:
         ob = true["ombudsman_bodies"].data
         n_ob = len(ob) - 1
         for i in range(len(ob)):
-            R.add([R.cell("ombudsman_bodies", i, "Not investigated"), R.cell("ombudsman_bodies", i, "Investigated")], R.cell("ombudsman_bodies", i, "Received"))
-            R.add([R.cell("ombudsman_bodies", i, "Upheld"), R.cell("ombudsman_bodies", i, "Not upheld")], R.cell("ombudsman_bodies", i, "Investigated"))
+            R.add(
+                [R.cell("ombudsman_bodies", i, "Not investigated"), R.cell("ombudsman_bodies", i, "Investigated")],
+                R.cell("ombudsman_bodies", i, "Received"),
+            )
+            R.add(
+                [R.cell("ombudsman_bodies", i, "Upheld"), R.cell("ombudsman_bodies", i, "Not upheld")],
+                R.cell("ombudsman_bodies", i, "Investigated"),
+            )
         for c in ("Received", "Not investigated", "Investigated", "Upheld", "Not upheld"):
             R.add([R.cell("ombudsman_bodies", i, c) for i in range(n_ob)], R.cell("ombudsman_bodies", n_ob, c))
         R.add([R.cell("ombudsman_bodies", n_ob, "Received")], K("Ombudsman enquiries"))
@@ -330,18 +395,34 @@ def test_the_audit_leaks_are_closed():
 def test_a_late_count_under_5_is_not_given_away_by_responded_and_on_time():
     from rca.reports.suppression import suppress as sup
 
-    df = pd.DataFrame({"Service": ["Parking", "Highways", "Planning"], "Stage 1 responded": [9, 20, 14], "Stage 1 on time": [8, 12, 9],
-                       "Stage 1 %": [88.9, 60.0, 64.3]})
-    t = Table("on_time_by_service", "x", df, counts=("Stage 1 responded", "Stage 1 on time"),
-              pct={"Stage 1 %": ("Stage 1 responded", "Stage 1 on time")}, complements=(("Stage 1 on time", "Stage 1 responded"),))
+    df = pd.DataFrame(
+        {
+            "Service": ["Parking", "Highways", "Planning"],
+            "Stage 1 responded": [9, 20, 14],
+            "Stage 1 on time": [8, 12, 9],
+            "Stage 1 %": [88.9, 60.0, 64.3],
+        }
+    )
+    t = Table(
+        "on_time_by_service",
+        "x",
+        df,
+        counts=("Stage 1 responded", "Stage 1 on time"),
+        pct={"Stage 1 %": ("Stage 1 responded", "Stage 1 on time")},
+        complements=(("Stage 1 on time", "Stage 1 responded"),),
+    )
     out = sup(t, small=5).data.set_index("Service")
     assert out.loc["Parking", "Stage 1 on time"] == SECONDARY and out.loc["Parking", "Stage 1 %"] == "–"
     assert out.loc["Highways", "Stage 1 on time"] == 12 and out.loc["Planning", "Stage 1 on time"] == 9
 
 
 def test_a_key_figure_rate_whose_count_is_small_is_hidden():
-    df = pd.DataFrame({"Measure": ["Accepted complaints (stage 1)", "Escalation rate to stage 2 %", "Stage 1 on time %"],
-                       "2023-24": pd.Series([73, 1.4, 98.6], dtype=object)})
+    df = pd.DataFrame(
+        {
+            "Measure": ["Accepted complaints (stage 1)", "Escalation rate to stage 2 %", "Stage 1 on time %"],
+            "2023-24": pd.Series([73, 1.4, 98.6], dtype=object),
+        }
+    )
     t = Table("key_figures", "Key figures", df, bases={"2023-24": [None, 73, 71]}, numerators={"2023-24": [None, 1, 70]})
     out = suppress_key_figures(t, small=5).data.set_index("Measure")["2023-24"]
     assert out["Escalation rate to stage 2 %"] == "–"  # 1.4% of 73 is 1 escalation

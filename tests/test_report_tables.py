@@ -1,5 +1,6 @@
 """Report tables on small hand-made frames whose figures are worked out by hand
 (the definitions in docs/CONTRACTS.md, "Demo year and its ground truth")."""
+
 from __future__ import annotations
 
 import math
@@ -32,8 +33,17 @@ def frame(rows: list[dict]) -> pd.DataFrame:
 
 
 def s1(case_id, received, **kw):
-    base = dict(case_id=case_id, received=received, text="text", case_type="Complaint", stage="1", route="corporate",
-                acceptability="Complaint", service="Parking", channel="Email")
+    base = dict(
+        case_id=case_id,
+        received=received,
+        text="text",
+        case_type="Complaint",
+        stage="1",
+        route="corporate",
+        acceptability="Complaint",
+        service="Parking",
+        channel="Email",
+    )
     base.update(kw)
     return base
 
@@ -53,20 +63,23 @@ def row(table, col, value):
 
 # ------------------------------------------------------------------ overturn
 
+
 def test_overturn_counts_only_not_upheld_then_upheld_over_stage2_with_outcome():
-    df = frame([
-        s1("A", "2023-05-01 10:00", outcome="Not upheld"),
-        s1("B", "2023-05-02 10:00", outcome="Not upheld"),
-        s1("C", "2023-05-03 10:00", outcome="Upheld"),
-        s1("D", "2023-05-04 10:00", outcome="Not upheld"),
-        s1("E", "2023-05-05 10:00", outcome="Not upheld"),
-        # stage 2 records
-        s1("A2", "2023-06-01 10:00", stage="2", parent_case_id="A", outcome="Upheld"),         # overturned
-        s1("B2", "2023-06-02 10:00", stage="2", parent_case_id="B", outcome="Partly upheld"),  # overturned
-        s1("C2", "2023-06-03 10:00", stage="2", parent_case_id="C", outcome="Upheld"),         # parent upheld: not an overturn
-        s1("D2", "2023-06-04 10:00", stage="2", parent_case_id="D", outcome="Not upheld"),     # upheld neither time
-        s1("E2", "2023-06-05 10:00", stage="2", parent_case_id="E", outcome=None),            # no outcome yet: not in denominator
-    ])
+    df = frame(
+        [
+            s1("A", "2023-05-01 10:00", outcome="Not upheld"),
+            s1("B", "2023-05-02 10:00", outcome="Not upheld"),
+            s1("C", "2023-05-03 10:00", outcome="Upheld"),
+            s1("D", "2023-05-04 10:00", outcome="Not upheld"),
+            s1("E", "2023-05-05 10:00", outcome="Not upheld"),
+            # stage 2 records
+            s1("A2", "2023-06-01 10:00", stage="2", parent_case_id="A", outcome="Upheld"),  # overturned
+            s1("B2", "2023-06-02 10:00", stage="2", parent_case_id="B", outcome="Partly upheld"),  # overturned
+            s1("C2", "2023-06-03 10:00", stage="2", parent_case_id="C", outcome="Upheld"),  # parent upheld: not an overturn
+            s1("D2", "2023-06-04 10:00", stage="2", parent_case_id="D", outcome="Not upheld"),  # upheld neither time
+            s1("E2", "2023-06-05 10:00", stage="2", parent_case_id="E", outcome=None),  # no outcome yet: not in denominator
+        ]
+    )
     _, t = tables(df)
     r = row(t["overturn"], "Period", "2023-24")
     assert r["Stage 2 with an outcome"] == 4
@@ -77,12 +90,14 @@ def test_overturn_counts_only_not_upheld_then_upheld_over_stage2_with_outcome():
 
 
 def test_overturn_uses_the_stage2_received_date_and_a_parent_from_the_previous_year():
-    df = frame([
-        s1("A", "2023-03-20 10:00", outcome="Not upheld"),                                    # 2022-23
-        s1("A2", "2023-04-20 10:00", stage="2", parent_case_id="A", outcome="Upheld"),         # 2023-24
-        s1("B", "2024-03-25 10:00", outcome="Not upheld"),                                    # 2023-24
-        s1("B2", "2024-04-10 10:00", stage="2", parent_case_id="B", outcome="Upheld"),         # 2024-25: outside
-    ])
+    df = frame(
+        [
+            s1("A", "2023-03-20 10:00", outcome="Not upheld"),  # 2022-23
+            s1("A2", "2023-04-20 10:00", stage="2", parent_case_id="A", outcome="Upheld"),  # 2023-24
+            s1("B", "2024-03-25 10:00", outcome="Not upheld"),  # 2023-24
+            s1("B2", "2024-04-10 10:00", stage="2", parent_case_id="B", outcome="Upheld"),  # 2024-25: outside
+        ]
+    )
     _, t = tables(df, compare=PREV)
     cur = row(t["overturn"], "Period", "2023-24")
     assert (cur["Stage 2 with an outcome"], cur["Overturned at stage 2"], cur["Stage 1 not upheld"]) == (1, 1, 1)
@@ -93,25 +108,34 @@ def test_overturn_uses_the_stage2_received_date_and_a_parent_from_the_previous_y
 
 # -------------------------------------------------------- escalation rate
 
+
 def test_escalation_rate_counts_stage1_in_period_escalated_whenever():
-    df = frame([
-        s1("P1", "2023-03-30 10:00", service="Parking"),                                  # previous year
-        s1("P1-2", "2023-04-05 10:00", stage="2", parent_case_id="P1", service="Parking"),  # stage 2 in period, parent not
-        s1("P2", "2024-03-28 10:00", service="Parking"),                                  # in period, escalated next year
-        s1("P2-2", "2024-04-15 10:00", stage="2", parent_case_id="P2", service="Parking"),
-        s1("P3", "2023-07-01 10:00", service="Parking"),
-        s1("P4", "2023-07-02 10:00", service="Parking", acceptability="Duplicate complaint"),  # not accepted
-        s1("H1", "2023-08-01 10:00", service="Housing Management"),
-        s1("H1-2", "2023-09-01 10:00", stage="2", parent_case_id="H1", service="Housing Management"),
-        s1("H2", "2023-08-02 10:00", service="Housing Management"),
-        s1("H3", "2023-08-03 10:00", service="Housing Management"),
-        s1("H4", "2023-08-04 10:00", service="Housing Management"),
-    ])
+    df = frame(
+        [
+            s1("P1", "2023-03-30 10:00", service="Parking"),  # previous year
+            s1("P1-2", "2023-04-05 10:00", stage="2", parent_case_id="P1", service="Parking"),  # stage 2 in period, parent not
+            s1("P2", "2024-03-28 10:00", service="Parking"),  # in period, escalated next year
+            s1("P2-2", "2024-04-15 10:00", stage="2", parent_case_id="P2", service="Parking"),
+            s1("P3", "2023-07-01 10:00", service="Parking"),
+            s1("P4", "2023-07-02 10:00", service="Parking", acceptability="Duplicate complaint"),  # not accepted
+            s1("H1", "2023-08-01 10:00", service="Housing Management"),
+            s1("H1-2", "2023-09-01 10:00", stage="2", parent_case_id="H1", service="Housing Management"),
+            s1("H2", "2023-08-02 10:00", service="Housing Management"),
+            s1("H3", "2023-08-03 10:00", service="Housing Management"),
+            s1("H4", "2023-08-04 10:00", service="Housing Management"),
+        ]
+    )
     _, t = tables(df)
     esc = t["escalation_by_service"]
     cohort = "Escalated so far (cohort)"
     p = row(esc, "Service", "Parking")  # stage 2s received in the year: P1-2; cohort: P2 (escalated the next year)
-    assert (p["Stage 1 complaints"], p["Stage 2 complaints"], p["Escalation rate %"], p[cohort], p["Cohort rate %"]) == (2, 1, 50.0, 1, 50.0)
+    assert (p["Stage 1 complaints"], p["Stage 2 complaints"], p["Escalation rate %"], p[cohort], p["Cohort rate %"]) == (
+        2,
+        1,
+        50.0,
+        1,
+        50.0,
+    )
     h = row(esc, "Service", "Housing Management")
     assert (h["Stage 1 complaints"], h["Stage 2 complaints"], h["Escalation rate %"], h[cohort]) == (4, 1, 25.0, 1)
     total = row(esc, "Service", "All services")
@@ -125,23 +149,32 @@ def test_escalation_rate_counts_stage1_in_period_escalated_whenever():
 
 # ------------------------------------------------------------------ on time
 
+
 def test_on_time_uses_working_days_bank_holidays_and_the_3pm_cutoff():
-    df = frame([
-        # received Tue 19 Dec 2023 10:00: 10 working days skipping Christmas, Boxing Day, New Year's Day -> due Fri 5 Jan 2024
-        s1("X1", "2023-12-19 10:00", responded="2024-01-05 16:00", service="Parking"),   # on time (same day, any hour)
-        s1("X2", "2023-12-19 10:00", responded="2024-01-08 09:00", service="Parking"),   # late
-        # received Thu 28 Mar 2024 15:30: after the cut-off, Good Friday and Easter Monday -> counts from Tue 2 Apr; due Tue 16 Apr
-        s1("X3", "2024-03-28 15:30", responded="2024-04-16 12:00", service="Housing Management"),  # on time
-        s1("X4", "2024-03-28 15:30", responded="2024-04-17 12:00", service="Housing Management",
-           delay_reason="Workload"),  # late
-        # an agreed extension of 5 working days moves the due date from Tue 16 Apr to Tue 23 Apr
-        s1("X5", "2024-03-28 15:30", responded="2024-04-23 12:00", service="Housing Management", extension_days=5),
-        s1("X6", "2024-03-28 10:00", responded=None, service="Housing Management"),      # no response: not counted
-        # stage 2 (20 working days): received Mon 4 Sep 2023 -> due Mon 2 Oct 2023
-        s1("Y1", "2023-09-04 09:00", stage="2", parent_case_id="X0", responded="2023-10-02 17:00", service="Parking"),
-        s1("Y2", "2023-09-04 09:00", stage="2", parent_case_id="X0", responded="2023-10-03 09:00", service="Parking",
-           delay_reason="Complex case"),
-    ])
+    df = frame(
+        [
+            # received Tue 19 Dec 2023 10:00: 10 working days skipping Christmas, Boxing Day, New Year's Day -> due Fri 5 Jan 2024
+            s1("X1", "2023-12-19 10:00", responded="2024-01-05 16:00", service="Parking"),  # on time (same day, any hour)
+            s1("X2", "2023-12-19 10:00", responded="2024-01-08 09:00", service="Parking"),  # late
+            # received Thu 28 Mar 2024 15:30: after the cut-off, Good Friday and Easter Monday -> counts from Tue 2 Apr; due Tue 16 Apr
+            s1("X3", "2024-03-28 15:30", responded="2024-04-16 12:00", service="Housing Management"),  # on time
+            s1("X4", "2024-03-28 15:30", responded="2024-04-17 12:00", service="Housing Management", delay_reason="Workload"),  # late
+            # an agreed extension of 5 working days moves the due date from Tue 16 Apr to Tue 23 Apr
+            s1("X5", "2024-03-28 15:30", responded="2024-04-23 12:00", service="Housing Management", extension_days=5),
+            s1("X6", "2024-03-28 10:00", responded=None, service="Housing Management"),  # no response: not counted
+            # stage 2 (20 working days): received Mon 4 Sep 2023 -> due Mon 2 Oct 2023
+            s1("Y1", "2023-09-04 09:00", stage="2", parent_case_id="X0", responded="2023-10-02 17:00", service="Parking"),
+            s1(
+                "Y2",
+                "2023-09-04 09:00",
+                stage="2",
+                parent_case_id="X0",
+                responded="2023-10-03 09:00",
+                service="Parking",
+                delay_reason="Complex case",
+            ),
+        ]
+    )
     _, t = tables(df)
     st1 = row(t["on_time_by_stage"], "Stage", "Stage 1")
     assert (st1["Responded"], st1["On time"], st1["% on time"]) == (5, 3, 60.0)
@@ -161,18 +194,27 @@ def test_on_time_uses_working_days_bank_holidays_and_the_3pm_cutoff():
 
 # ------------------------------------------------------- multi-label counting
 
+
 def test_multi_label_cells_count_each_label_once_per_record():
-    df = frame([
-        s1("A", "2023-05-01 10:00"),
-        s1("A2", "2023-06-01 10:00", stage="2", parent_case_id="A",
-           escalation_reason="Disagree with decision;Failed to address all issues"),
-        s1("B2", "2023-06-02 10:00", stage="2", parent_case_id="B",
-           escalation_reason="Disagree with decision; Disagree with decision"),  # repeated label: once
-        s1("C2", "2023-06-03 10:00", stage="2", parent_case_id="C", escalation_reason=None),
-        s1("C", "2023-05-03 10:00", corrective_action="Letter of apology;Staff training or guidance", compensation=50.0),
-        s1("D", "2023-05-04 10:00", corrective_action="Letter of apology", compensation=0.0),
-        s1("E", "2023-05-05 10:00", corrective_action="Letter of apology;Letter of apology", compensation=120.5),
-    ])
+    df = frame(
+        [
+            s1("A", "2023-05-01 10:00"),
+            s1(
+                "A2",
+                "2023-06-01 10:00",
+                stage="2",
+                parent_case_id="A",
+                escalation_reason="Disagree with decision;Failed to address all issues",
+            ),
+            s1(
+                "B2", "2023-06-02 10:00", stage="2", parent_case_id="B", escalation_reason="Disagree with decision; Disagree with decision"
+            ),  # repeated label: once
+            s1("C2", "2023-06-03 10:00", stage="2", parent_case_id="C", escalation_reason=None),
+            s1("C", "2023-05-03 10:00", corrective_action="Letter of apology;Staff training or guidance", compensation=50.0),
+            s1("D", "2023-05-04 10:00", corrective_action="Letter of apology", compensation=0.0),
+            s1("E", "2023-05-05 10:00", corrective_action="Letter of apology;Letter of apology", compensation=120.5),
+        ]
+    )
     _, t = tables(df)
     er = t["escalation_reasons"]
     assert row(er, "Escalation reason", "Disagree with decision")["Complaints"] == 2
@@ -188,25 +230,28 @@ def test_multi_label_cells_count_each_label_once_per_record():
 
 # ----------------------------------------------- volumes, acceptance, channels
 
+
 def test_acceptance_volumes_channels_wards_compliments_and_ombudsman():
-    df = frame([
-        s1("A", "2023-04-01 00:00", service="Parking", channel="Email", ward="Abbey"),
-        s1("B", "2023-06-01 10:00", service="Parking", channel="Web form", ward="Abbey"),
-        s1("C", "2024-03-31 23:59", service="Housing Management", channel="Web form", ward="Brook"),
-        s1("D", "2023-06-01 10:00", service="Parking", channel="Phone", acceptability="Duplicate complaint", ward="Brook"),
-        s1("E", "2023-06-01 10:00", service="Parking", channel="Phone", acceptability="Anonymous"),
-        s1("F", "2023-06-01 10:00", service="Parking", channel="Email", acceptability="Anonymous"),
-        s1("G", "2024-04-01 00:00", service="Parking"),          # next year: outside
-        s1("H", "2023-03-31 23:59", service="Parking"),          # previous year
-        # the data starts with the previous year (so both periods are wholly covered and % change is count for count)
-        s1("K0", "2022-04-01 10:00", case_type="Compliment", service="Highways"),
-        s1("K1", "2023-07-01 10:00", case_type="Compliment", service="Parking"),
-        s1("K2", "2023-07-01 10:00", case_type="Compliment", service="Highways"),
-        s1("K3", "2023-08-01 10:00", case_type="Compliment", service="Parking"),
-        s1("O1", "2023-09-01 10:00", stage="ombudsman", outcome="Upheld", acceptability=None),
-        s1("O2", "2023-10-01 10:00", stage="ombudsman", outcome="Not upheld", acceptability=None),
-        s1("O3", "2023-11-01 10:00", stage="ombudsman", outcome="Upheld", acceptability=None),
-    ])
+    df = frame(
+        [
+            s1("A", "2023-04-01 00:00", service="Parking", channel="Email", ward="Abbey"),
+            s1("B", "2023-06-01 10:00", service="Parking", channel="Web form", ward="Abbey"),
+            s1("C", "2024-03-31 23:59", service="Housing Management", channel="Web form", ward="Brook"),
+            s1("D", "2023-06-01 10:00", service="Parking", channel="Phone", acceptability="Duplicate complaint", ward="Brook"),
+            s1("E", "2023-06-01 10:00", service="Parking", channel="Phone", acceptability="Anonymous"),
+            s1("F", "2023-06-01 10:00", service="Parking", channel="Email", acceptability="Anonymous"),
+            s1("G", "2024-04-01 00:00", service="Parking"),  # next year: outside
+            s1("H", "2023-03-31 23:59", service="Parking"),  # previous year
+            # the data starts with the previous year (so both periods are wholly covered and % change is count for count)
+            s1("K0", "2022-04-01 10:00", case_type="Compliment", service="Highways"),
+            s1("K1", "2023-07-01 10:00", case_type="Compliment", service="Parking"),
+            s1("K2", "2023-07-01 10:00", case_type="Compliment", service="Highways"),
+            s1("K3", "2023-08-01 10:00", case_type="Compliment", service="Parking"),
+            s1("O1", "2023-09-01 10:00", stage="ombudsman", outcome="Upheld", acceptability=None),
+            s1("O2", "2023-10-01 10:00", stage="ombudsman", outcome="Not upheld", acceptability=None),
+            s1("O3", "2023-11-01 10:00", stage="ombudsman", outcome="Upheld", acceptability=None),
+        ]
+    )
     pop = pd.DataFrame({"ward": ["Abbey", "Brook"], "population": [4000, 500]})
     _, t = tables(df, compare=PREV, population=pop)
     acc = t["acceptance"]
@@ -225,7 +270,7 @@ def test_acceptance_volumes_channels_wards_compliments_and_ombudsman():
     w = t["wards"]
     assert row(w, "Ward", "Abbey")["Complaints"] == 2
     assert row(w, "Ward", "Abbey")["Per 1,000 residents"] == 0.5
-    assert row(w, "Ward", "Brook")["Complaints"] == 1        # the not-accepted contact in Brook is not counted
+    assert row(w, "Ward", "Brook")["Complaints"] == 1  # the not-accepted contact in Brook is not counted
     assert row(w, "Ward", "Brook")["Per 1,000 residents"] == 2.0
     comp = t["compliments"]
     assert row(comp, "Service", "Parking")["2023-24"] == 2
@@ -237,14 +282,16 @@ def test_acceptance_volumes_channels_wards_compliments_and_ombudsman():
 
 
 def test_outcomes_and_uphold_rate_per_stage_and_service():
-    df = frame([
-        s1("A", "2023-05-01", outcome="Upheld", service="Parking"),
-        s1("B", "2023-05-01", outcome="Partly upheld", service="Parking"),
-        s1("C", "2023-05-01", outcome="Not upheld", service="Parking"),
-        s1("D", "2023-05-01", outcome="Withdrawn", service="Highways"),
-        s1("E", "2023-05-01", outcome=None, service="Highways"),
-        s1("F2", "2023-06-01", stage="2", parent_case_id="C", outcome="Not upheld", service="Parking"),
-    ])
+    df = frame(
+        [
+            s1("A", "2023-05-01", outcome="Upheld", service="Parking"),
+            s1("B", "2023-05-01", outcome="Partly upheld", service="Parking"),
+            s1("C", "2023-05-01", outcome="Not upheld", service="Parking"),
+            s1("D", "2023-05-01", outcome="Withdrawn", service="Highways"),
+            s1("E", "2023-05-01", outcome=None, service="Highways"),
+            s1("F2", "2023-06-01", stage="2", parent_case_id="C", outcome="Not upheld", service="Parking"),
+        ]
+    )
     _, t = tables(df)
     st = row(t["outcomes_by_stage"], "Stage", "Stage 1")
     assert (st["Upheld"], st["Partly upheld"], st["Not upheld"], st["Withdrawn"], st["With outcome"]) == (1, 1, 1, 1, 4)
@@ -260,8 +307,10 @@ def test_outcomes_and_uphold_rate_per_stage_and_service():
 
 
 def test_key_figures_agree_with_the_tables():
-    df = frame([s1(f"A{i}", "2023-05-01 10:00", outcome="Upheld" if i % 2 else "Not upheld") for i in range(8)]
-               + [s1("A0-2", "2023-06-01 10:00", stage="2", parent_case_id="A0")])
+    df = frame(
+        [s1(f"A{i}", "2023-05-01 10:00", outcome="Upheld" if i % 2 else "Not upheld") for i in range(8)]
+        + [s1("A0-2", "2023-06-01 10:00", stage="2", parent_case_id="A0")]
+    )
     prep, t = tables(df)
     kf = key_figures(prep).data.set_index("Measure")["2023-24"]
     assert kf["Accepted complaints (stage 1)"] == 8
@@ -272,10 +321,13 @@ def test_key_figures_agree_with_the_tables():
 
 # ------------------------------------------------------------------ suppression
 
+
 def test_suppression_hides_small_counts_and_rates_on_them():
-    df = frame([s1(f"P{i}", "2023-05-01 10:00", service="Parking", outcome="Upheld") for i in range(7)]
-               + [s1(f"H{i}", "2023-05-01 10:00", service="Highways", outcome="Upheld") for i in range(3)]
-               + [s1("P0-2", "2023-06-01 10:00", stage="2", parent_case_id="P0", service="Parking")])
+    df = frame(
+        [s1(f"P{i}", "2023-05-01 10:00", service="Parking", outcome="Upheld") for i in range(7)]
+        + [s1(f"H{i}", "2023-05-01 10:00", service="Highways", outcome="Upheld") for i in range(3)]
+        + [s1("P0-2", "2023-06-01 10:00", stage="2", parent_case_id="P0", service="Parking")]
+    )
     _, t = tables(df)
     esc = suppress(t["escalation_by_service"], small=5)
     assert row(esc, "Service", "Highways")["Stage 1 complaints"] == "<5"

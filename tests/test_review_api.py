@@ -1,6 +1,7 @@
 """The review API and the server-rendered review page (FastAPI TestClient):
 token required, two officers get different cases, decisions land in the audit
 trail, bad codes are refused without writing anything."""
+
 from __future__ import annotations
 
 import re
@@ -47,10 +48,15 @@ def test_api_two_officers_get_different_cases_and_both_decisions_are_audited(app
     assert clash.status_code == 409 and clash.json()["detail"]["code"] == "E502"
     ok = client.post(f"/review/{a['item_id']}/decision", json={"officer": "Ann", "action": "accepted"}, headers=AUTH)
     assert ok.status_code == 201 and ok.json()["decision"]["label"] == a["suggested"]
-    bad = client.post(f"/review/{b['item_id']}/decision", json={"officer": "Bob", "action": "corrected", "label": "Not a code"}, headers=AUTH)
+    bad = client.post(
+        f"/review/{b['item_id']}/decision", json={"officer": "Bob", "action": "corrected", "label": "Not a code"}, headers=AUTH
+    )
     assert bad.status_code == 400 and bad.json()["detail"]["code"] == "E106"
-    good = client.post(f"/review/{b['item_id']}/decision",
-                       json={"officer": "Bob", "action": "corrected", "label": CAUSES[3], "comment": "rude on the phone"}, headers=AUTH)
+    good = client.post(
+        f"/review/{b['item_id']}/decision",
+        json={"officer": "Bob", "action": "corrected", "label": CAUSES[3], "comment": "rude on the phone"},
+        headers=AUTH,
+    )
     assert good.status_code == 201
     trail = client.get("/review/decisions", headers=AUTH).json()["decisions"]
     assert [(d["officer"], d["action"]) for d in trail] == [("Bob", "corrected"), ("Ann", "accepted")]
@@ -63,8 +69,12 @@ def test_api_two_officers_get_different_cases_and_both_decisions_are_audited(app
 
 def test_api_rejects_malformed_bodies_without_5xx(app_store):
     client, _ = app_store
-    for body in ({"officer": "Ann", "action": "approve"}, {"action": "accepted"}, {"officer": "", "action": "accepted"},
-                 {"officer": "Ann", "action": "accepted", "extra": 1}):
+    for body in (
+        {"officer": "Ann", "action": "approve"},
+        {"action": "accepted"},
+        {"officer": "", "action": "accepted"},
+        {"officer": "Ann", "action": "accepted", "extra": 1},
+    ):
         r = client.post("/review/1/decision", json=body, headers=AUTH)
         assert r.status_code == 422, body
 

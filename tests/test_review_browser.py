@@ -1,6 +1,7 @@
 """Two officers work the review queue in real (headless Chromium) browsers at
 once: each gets a different case, one confirms with a keystroke, the other
 corrects, and the store's audit trail shows both decisions with their names."""
+
 from __future__ import annotations
 
 import socket

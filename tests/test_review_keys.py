@@ -2,6 +2,7 @@
 correction to that option's code (with and without JavaScript), Enter alone
 stores nothing, and one key (k) keeps the council's code on a case queued
 because the model disagrees with it; that button is above the fold."""
+
 from __future__ import annotations
 
 import pytest

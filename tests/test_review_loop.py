@@ -1,5 +1,6 @@
 """The review loop end to end (store, queue, web page, API): cases from files without ids stay apart, the
 work item shows the code in force, stale acceptances are refused, odd requests get a 4xx that does not echo the input."""
+
 from __future__ import annotations
 
 import re
@@ -74,8 +75,9 @@ def test_not_a_complaint_closes_the_cases_acceptability_item(store):
 
 
 def test_the_work_item_shows_the_code_in_force(store):
-    frame = scored_cases(2).assign(acceptability="Anonymous", acceptability_predicted="Complaint",
-                                   acceptability_confidence=0.4, acceptability_review=True)
+    frame = scored_cases(2).assign(
+        acceptability="Anonymous", acceptability_predicted="Complaint", acceptability_confidence=0.4, acceptability_review=True
+    )
     import_frame(store, frame, source="inline")
     from rca.store import record_decision
 
@@ -180,8 +182,9 @@ def test_api_errors_do_not_echo_the_input(tmp_path, trained_model_dir):
 def test_export_keeps_the_spelling_the_export_used_most(store, tmp_path):
     """Three rows 'Upheld' and one 'upheld' all came back as 'upheld': the code as rca spells it never counted."""
     path = tmp_path / "small.csv"
-    pd.DataFrame({"Ref": ["A1", "A2", "A3", "A4"], "Comment": ["bin", "lift", "rude", "late"],
-                  "Outcome": ["Upheld", "Upheld", "Upheld", "upheld"]}).to_csv(path, index=False)
+    pd.DataFrame(
+        {"Ref": ["A1", "A2", "A3", "A4"], "Comment": ["bin", "lift", "rude", "late"], "Outcome": ["Upheld", "Upheld", "Upheld", "upheld"]}
+    ).to_csv(path, index=False)
     from rca.config import Config
 
     cfg = Config(columns={"case_id": "Ref", "text": "Comment", "outcome": "Outcome"})

@@ -2,6 +2,7 @@
 path that does not exist is E504 naming the path (read from the current
 folder), no store file is made; without any store the review page says how to
 start one (E505); a real store says honestly why nothing is shown."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,6 +1,7 @@
 """What training and writing tell the user: rows set aside are counted, explained and written;
 bad optional cells do not cost a row; unlabelled rows are reported; Excel's cell limit never cuts
 text silently."""
+
 from __future__ import annotations
 
 import json
@@ -34,8 +35,20 @@ def _export(folder, name: str, n: int = 90, **extra) -> pd.DataFrame:
 
 
 def _train(folder, path, *args):
-    return runner.invoke(app, ["train", str(path), "--text-column", "Feedback", "--config", str(folder / "rca.toml"),
-                               "--model-dir", str(folder / f"m_{path.stem}"), *args])
+    return runner.invoke(
+        app,
+        [
+            "train",
+            str(path),
+            "--text-column",
+            "Feedback",
+            "--config",
+            str(folder / "rca.toml"),
+            "--model-dir",
+            str(folder / f"m_{path.stem}"),
+            *args,
+        ],
+    )
 
 
 # ------------------------------------------------------------- 2. training: what is set aside, and why

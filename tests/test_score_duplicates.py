@@ -1,4 +1,5 @@
 """Near-duplicate detection: same complainant and/or near-identical text within a window."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -12,30 +13,47 @@ BIN = "My green recycling bin was not collected on Tuesday and the crew left the
 
 def frame(rows):
     return pd.DataFrame(rows, columns=["case_id", "received", "complainant_id", "text"]).assign(
-        received=lambda d: pd.to_datetime(d["received"]))
+        received=lambda d: pd.to_datetime(d["received"])
+    )
 
 
 def test_same_complainant_within_window_points_at_the_earlier_case():
-    df = frame([("A", "2024-01-02 10:00", "p1", "parking fine"), ("B", "2024-01-20 09:00", "p1", "rude staff"),
-                ("C", "2024-03-30 09:00", "p1", "council tax")])
+    df = frame(
+        [
+            ("A", "2024-01-02 10:00", "p1", "parking fine"),
+            ("B", "2024-01-20 09:00", "p1", "rude staff"),
+            ("C", "2024-03-30 09:00", "p1", "council tax"),
+        ]
+    )
     out = find_duplicates(df, window_days=30)
     assert out["duplicate_of"].tolist() == [None, "A", None]
     assert out.loc[1, "duplicate_reason"] == REASON_PERSON
 
 
 def test_near_identical_text_from_anyone_is_flagged_and_short_texts_are_not():
-    df = frame([("A", "2024-01-02", None, BIN), ("B", "2024-01-05", None, BIN.replace("Tuesday", "Wednesday")),
-                ("C", "2024-01-06", None, "More staff"), ("D", "2024-01-07", None, "More staff"),
-                ("E", "2024-01-08", None, "The parking permit renewal took three months and nobody answered my emails")])
+    df = frame(
+        [
+            ("A", "2024-01-02", None, BIN),
+            ("B", "2024-01-05", None, BIN.replace("Tuesday", "Wednesday")),
+            ("C", "2024-01-06", None, "More staff"),
+            ("D", "2024-01-07", None, "More staff"),
+            ("E", "2024-01-08", None, "The parking permit renewal took three months and nobody answered my emails"),
+        ]
+    )
     out = find_duplicates(df)
     assert out["duplicate_of"].tolist() == [None, "A", None, None, None]
     assert out.loc[1, "duplicate_reason"] == REASON_TEXT
 
 
 def test_both_reasons_and_window_and_future_cases():
-    df = frame([("A", "2024-01-02", "p1", BIN), ("B", "2024-01-03", "p1", BIN),
-                ("C", "2024-05-03", "p2", BIN),  # outside the window
-                ("D", "2024-05-01", "p2", BIN)])  # received before C, listed after: not a duplicate of C
+    df = frame(
+        [
+            ("A", "2024-01-02", "p1", BIN),
+            ("B", "2024-01-03", "p1", BIN),
+            ("C", "2024-05-03", "p2", BIN),  # outside the window
+            ("D", "2024-05-01", "p2", BIN),
+        ]
+    )  # received before C, listed after: not a duplicate of C
     out = find_duplicates(df, window_days=30)
     assert out["duplicate_of"].tolist() == [None, "A", None, None]
     assert out.loc[1, "duplicate_reason"] == REASON_BOTH
@@ -62,19 +80,20 @@ def test_bad_parameters_are_named():
 
 @pytest.mark.fuzz
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 4), st.integers(0, 90), st.integers(0, 3)), min_size=1, max_size=40),
-       st.integers(1, 7))
+@given(st.lists(st.tuples(st.integers(0, 4), st.integers(0, 90), st.integers(0, 3)), min_size=1, max_size=40), st.integers(1, 7))
 def test_chunking_never_changes_the_answer(rows, chunk):
     texts = [BIN, BIN + " and again", "Parking permit took months and nobody answered my many emails at all", ""]
-    df = pd.DataFrame({
-        "case_id": [f"c{i}" for i in range(len(rows))],
-        "complainant_id": [f"p{p}" if p else None for p, _, _ in rows],
-        "received": [pd.Timestamp("2024-01-01") + pd.Timedelta(days=d) for _, d, _ in rows],
-        "text": [texts[t] for _, _, t in rows],
-    })
+    df = pd.DataFrame(
+        {
+            "case_id": [f"c{i}" for i in range(len(rows))],
+            "complainant_id": [f"p{p}" if p else None for p, _, _ in rows],
+            "received": [pd.Timestamp("2024-01-01") + pd.Timedelta(days=d) for _, d, _ in rows],
+            "text": [texts[t] for _, _, t in rows],
+        }
+    )
     whole = find_duplicates(df)
     f = DuplicateFinder()
-    parts = pd.concat([f.add(df.iloc[i:i + chunk]) for i in range(0, len(df), chunk)])
+    parts = pd.concat([f.add(df.iloc[i : i + chunk]) for i in range(0, len(df), chunk)])
     pd.testing.assert_frame_equal(whole, parts)
     # a flagged row points at an earlier row received no later and within 30 days
     pos = {c: i for i, c in enumerate(df["case_id"])}

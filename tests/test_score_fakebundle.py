@@ -1,6 +1,7 @@
 """A tiny stand-in for `rca.model.store.ModelBundle` (same interface), trained on
 an inline corpus, used by the scoring, triage and web tests; plus checks that
 it behaves like the contract says."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,22 +12,106 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 CORPUS = [
-    ("My bin was not collected again this week and nobody came", "Failure to do something", "Complaint", "Waste and Street Cleansing", "Collections"),
-    ("The recycling bin has been missed three times, still not collected", "Failure to do something", "Complaint", "Waste and Street Cleansing", "Collections"),
-    ("Please can I order a replacement bin, mine is cracked", "Failure to do something", "Service request or enquiry - not a complaint", "Waste and Street Cleansing", "Collections"),
-    ("I would like a new bin for my new flat please", "Failure to do something", "Service request or enquiry - not a complaint", "Waste and Street Cleansing", "Collections"),
-    ("Fly-tipping on the street has been left for weeks, disgraceful", "Delay in doing something", "Complaint", "Waste and Street Cleansing", "Street Cleansing"),
-    ("The penalty charge notice was unfair, the parking sign was hidden", "Charges and enforcement action", "Complaint", "Parking", "PCN Appeals"),
-    ("I was given a parking fine while loading, the charge is wrong", "Charges and enforcement action", "Complaint", "Parking", "PCN Appeals"),
+    (
+        "My bin was not collected again this week and nobody came",
+        "Failure to do something",
+        "Complaint",
+        "Waste and Street Cleansing",
+        "Collections",
+    ),
+    (
+        "The recycling bin has been missed three times, still not collected",
+        "Failure to do something",
+        "Complaint",
+        "Waste and Street Cleansing",
+        "Collections",
+    ),
+    (
+        "Please can I order a replacement bin, mine is cracked",
+        "Failure to do something",
+        "Service request or enquiry - not a complaint",
+        "Waste and Street Cleansing",
+        "Collections",
+    ),
+    (
+        "I would like a new bin for my new flat please",
+        "Failure to do something",
+        "Service request or enquiry - not a complaint",
+        "Waste and Street Cleansing",
+        "Collections",
+    ),
+    (
+        "Fly-tipping on the street has been left for weeks, disgraceful",
+        "Delay in doing something",
+        "Complaint",
+        "Waste and Street Cleansing",
+        "Street Cleansing",
+    ),
+    (
+        "The penalty charge notice was unfair, the parking sign was hidden",
+        "Charges and enforcement action",
+        "Complaint",
+        "Parking",
+        "PCN Appeals",
+    ),
+    (
+        "I was given a parking fine while loading, the charge is wrong",
+        "Charges and enforcement action",
+        "Complaint",
+        "Parking",
+        "PCN Appeals",
+    ),
     ("My parking permit application has taken months, a long delay", "Delay in doing something", "Complaint", "Parking", "Permits"),
-    ("Council tax summons costs were added although I paid", "Charges and enforcement action", "Complaint", "Revenues and Benefits", "Council Tax"),
-    ("Housing benefit claim delayed for weeks with no update", "Delay in doing something", "Complaint", "Revenues and Benefits", "Benefits"),
+    (
+        "Council tax summons costs were added although I paid",
+        "Charges and enforcement action",
+        "Complaint",
+        "Revenues and Benefits",
+        "Council Tax",
+    ),
+    (
+        "Housing benefit claim delayed for weeks with no update",
+        "Delay in doing something",
+        "Complaint",
+        "Revenues and Benefits",
+        "Benefits",
+    ),
     ("Damp and mould in my flat, the repair never happened", "Failure to do something", "Complaint", "Housing Management", "Repairs"),
-    ("The leak repair was delayed again, contractor did not turn up", "Delay in doing something", "Complaint", "Housing Management", "Repairs"),
-    ("The officer on the phone was rude and hung up on me", "Staff conduct and attitude", "Complaint", "Customer Services", "Contact Centre"),
-    ("Staff were rude at the reception desk and ignored me", "Staff conduct and attitude", "Complaint", "Customer Services", "Contact Centre"),
-    ("My mother's care charges financial assessment is wrong", "Charges and enforcement action", "Complaint", "Adult Social Care", "Financial Assessment"),
-    ("The social worker did not return calls about my son in foster care", "Failure to do something", "Complaint", "Children's Services", "Social Work"),
+    (
+        "The leak repair was delayed again, contractor did not turn up",
+        "Delay in doing something",
+        "Complaint",
+        "Housing Management",
+        "Repairs",
+    ),
+    (
+        "The officer on the phone was rude and hung up on me",
+        "Staff conduct and attitude",
+        "Complaint",
+        "Customer Services",
+        "Contact Centre",
+    ),
+    (
+        "Staff were rude at the reception desk and ignored me",
+        "Staff conduct and attitude",
+        "Complaint",
+        "Customer Services",
+        "Contact Centre",
+    ),
+    (
+        "My mother's care charges financial assessment is wrong",
+        "Charges and enforcement action",
+        "Complaint",
+        "Adult Social Care",
+        "Financial Assessment",
+    ),
+    (
+        "The social worker did not return calls about my son in foster care",
+        "Failure to do something",
+        "Complaint",
+        "Children's Services",
+        "Social Work",
+    ),
 ]
 TARGETS = ["root_cause", "acceptability", "service"]
 
@@ -49,8 +134,7 @@ class FakeBundle:
         self.manifest = {"taxonomy_version": "test", "seed": 0}
         self._vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True).fit(texts)
         X = self._vec.transform(texts)
-        self._models = {t: LogisticRegression(C=20, max_iter=1000).fit(X, [c[1 + j] for c in CORPUS])
-                        for j, t in enumerate(TARGETS)}
+        self._models = {t: LogisticRegression(C=20, max_iter=1000).fit(X, [c[1 + j] for c in CORPUS]) for j, t in enumerate(TARGETS)}
         self._threshold = threshold
         self.predict_calls = 0
 
@@ -85,10 +169,19 @@ def past_cases() -> pd.DataFrame:
     """A `cases.parquet`-like frame of past cases."""
     rows = []
     for i, (text, rc, acc, svc, team) in enumerate(CORPUS):
-        rows.append({"case_id": f"P{i:03d}", "received": pd.Timestamp("2024-01-02 10:00") + pd.Timedelta(days=3 * i),
-                     "service": svc, "team": team, "outcome": "Upheld" if i % 2 else "Not upheld",
-                     "corrective_action": "Service put right" if i % 2 else None, "root_cause": rc,
-                     "complainant_id": f"R{i % 5}", "text_redacted": text})
+        rows.append(
+            {
+                "case_id": f"P{i:03d}",
+                "received": pd.Timestamp("2024-01-02 10:00") + pd.Timedelta(days=3 * i),
+                "service": svc,
+                "team": team,
+                "outcome": "Upheld" if i % 2 else "Not upheld",
+                "corrective_action": "Service put right" if i % 2 else None,
+                "root_cause": rc,
+                "complainant_id": f"R{i % 5}",
+                "text_redacted": text,
+            }
+        )
     return pd.DataFrame(rows)
 
 

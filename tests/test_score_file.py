@@ -1,5 +1,6 @@
 """`score_file` / `score_frame` on messy files with the inline stand-in model:
 every row out, in order, ids unchanged; chunking, formats, resume."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -18,9 +19,9 @@ MESSY = (
     "A-1,02/01/2024 10:00,My bin was not collected again this week and nobody came,p1,\n"
     "A-2,03/01/2024 11:00,,p2,text missing\n"  # empty text
     ",,,,\n"  # blank row
-    "A-3,not a date,\"The penalty charge notice was unfair,\nthe sign was hidden\",p3,\n"  # bad date, embedded newline
+    'A-3,not a date,"The penalty charge notice was unfair,\nthe sign was hidden",p3,\n'  # bad date, embedded newline
     "A-1,05/01/2024 09:00,Staff were rude at the reception desk and ignored me,p4,same id again\n"  # duplicate id
-    "A-5,06/01/2024 09:00,=HYPERLINK(\"http://x\") damp and mould in my flat,p5,\n"  # formula injection
+    'A-5,06/01/2024 09:00,=HYPERLINK("http://x") damp and mould in my flat,p5,\n'  # formula injection
     "A-6,07/01/2024 09:00,My bin was not collected again this week and nobody came,p1,\n"  # duplicate complaint
 )
 
@@ -201,10 +202,15 @@ def test_compliments_get_no_complaint_codes(trained_model_dir, demo_csv, tmp_pat
 @pytest.mark.model
 def test_a_parquet_export_scored_to_parquet_keeps_its_column_types(trained_model_dir, tmp_path):
     """Ids came back as the text '0', flags as 'True', times as text: joining back on the id failed."""
-    src = pd.DataFrame({"Ref": list(range(30)), "text": [f"my bin was not collected {i}" for i in range(30)],
-                        "Flag": [i % 2 == 0 for i in range(30)],
-                        "When": pd.date_range("2023-04-01", periods=30, freq="D", tz="Europe/London"),
-                        "root_cause_confidence": [0.5] * 30})  # an earlier run's tag: replaced, not restored
+    src = pd.DataFrame(
+        {
+            "Ref": list(range(30)),
+            "text": [f"my bin was not collected {i}" for i in range(30)],
+            "Flag": [i % 2 == 0 for i in range(30)],
+            "When": pd.date_range("2023-04-01", periods=30, freq="D", tz="Europe/London"),
+            "root_cause_confidence": [0.5] * 30,
+        }
+    )  # an earlier run's tag: replaced, not restored
     path, out = tmp_path / "in.parquet", tmp_path / "out.parquet"
     src.to_parquet(path)
     score_file(path, out, model_dir=trained_model_dir, progress=False, chunksize=7)

@@ -1,4 +1,5 @@
 """A council's own columns that share a name with one rca writes are kept, not overwritten."""
+
 from __future__ import annotations
 
 import logging
@@ -10,9 +11,11 @@ from rca.config import Config
 from rca.scoring.score import input_renames
 from rca.scoring.score_files import score_file
 
-CSV = ("Ref,Description,duplicate,rca_issues\n"
-       "C1,My bin was not collected again this week and nobody came,No,\n"
-       "C2,Staff were rude at the reception desk and ignored me,Yes - see C0001,checked by JB\n")
+CSV = (
+    "Ref,Description,duplicate,rca_issues\n"
+    "C1,My bin was not collected again this week and nobody came,No,\n"
+    "C2,Staff were rude at the reception desk and ignored me,Yes - see C0001,checked by JB\n"
+)
 
 
 def _score(src, out):

@@ -1,5 +1,6 @@
 """Kill `rca score` (SIGKILL) mid-run on a larger file, resume: the result equals an
 uninterrupted run's byte for byte, and no partial file ever sits under the final name."""
+
 from __future__ import annotations
 
 import json
@@ -16,8 +17,23 @@ pytestmark = pytest.mark.model
 
 
 def _cmd(src, out, model_dir, *extra):
-    return [sys.executable, "-m", "rca", "score", str(src), "--out", str(out), "--model-dir", str(model_dir),
-            "--chunksize", "250", "--jobs", "1", "--no-progress", *extra]
+    return [
+        sys.executable,
+        "-m",
+        "rca",
+        "score",
+        str(src),
+        "--out",
+        str(out),
+        "--model-dir",
+        str(model_dir),
+        "--chunksize",
+        "250",
+        "--jobs",
+        "1",
+        "--no-progress",
+        *extra,
+    ]
 
 
 def test_killed_run_resumes_to_identical_bytes(trained_model_dir, demo_csv, tmp_path):

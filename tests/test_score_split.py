@@ -1,4 +1,5 @@
 """Scoring one chunk across forked helpers gives exactly what one process gives."""
+
 import pandas as pd
 import pytest
 

@@ -2,6 +2,7 @@
 with 4xx (never 5xx, never echoing the input), refuses oversized bodies and
 path traversal, and stays up afterwards.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,9 +45,15 @@ def test_every_api_route_but_health_needs_the_token(client):
     routes = _api_routes(client)
     assert ("POST", "/api/triage") in routes and ("POST", "/api/score") in routes
     for method, path in routes:
-        for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": f"Basic {TOKEN}"},
-                        {"Authorization": f"Bearer {TOKEN[:-1]}"}, {"Authorization": f"Bearer {TOKEN}x"},
-                        {"X-API-Token": TOKEN.upper()}, {"Authorization": "Bearer "}):
+        for headers in (
+            {},
+            {"Authorization": "Bearer wrong"},
+            {"Authorization": f"Basic {TOKEN}"},
+            {"Authorization": f"Bearer {TOKEN[:-1]}"},
+            {"Authorization": f"Bearer {TOKEN}x"},
+            {"X-API-Token": TOKEN.upper()},
+            {"Authorization": "Bearer "},
+        ):
             reply = client.request(method, path, headers=headers, json={"text": "x"})
             if path == "/api/health":
                 assert reply.status_code == 200
@@ -151,8 +158,15 @@ def test_streamed_oversized_body_without_length_gets_413(client):
 
 @pytest.mark.parametrize(
     "path",
-    ["/static/../../../etc/passwd", "/static/%2e%2e/%2e%2e/etc/passwd", "/static/..%2f..%2f..%2fetc%2fpasswd",
-     "/static//etc/passwd", "/../../etc/passwd", "/api/../../etc/passwd", "/static/%00"],
+    [
+        "/static/../../../etc/passwd",
+        "/static/%2e%2e/%2e%2e/etc/passwd",
+        "/static/..%2f..%2f..%2fetc%2fpasswd",
+        "/static//etc/passwd",
+        "/../../etc/passwd",
+        "/api/../../etc/passwd",
+        "/static/%00",
+    ],
 )
 def test_path_traversal_serves_nothing_outside_the_package(client, path):
     reply = client.get(path, headers=GOOD)
@@ -160,16 +174,29 @@ def test_path_traversal_serves_nothing_outside_the_package(client, path):
     assert "root:" not in reply.text
 
 
-TEXTS = st.text(alphabet=st.characters(exclude_categories=("Cs",)) | st.sampled_from(["\x00", "\ud800", "\u202e", "<", "=", "\n"]), max_size=300)
-JSONISH = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXTS,
-                       lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["text", "received", "complainant_id", "items", "case_id", "x"]), inner, max_size=4),
-                       max_leaves=8)
+TEXTS = st.text(
+    alphabet=st.characters(exclude_categories=("Cs",)) | st.sampled_from(["\x00", "\ud800", "\u202e", "<", "=", "\n"]), max_size=300
+)
+JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXTS,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from(["text", "received", "complainant_id", "items", "case_id", "x"]), inner, max_size=4)
+    ),
+    max_leaves=8,
+)
 
 
-@settings(max_examples=int(os.environ.get("RCA_FUZZ_EXAMPLES", "40")), deadline=None, derandomize="RCA_FUZZ_EXAMPLES" not in os.environ,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(st.one_of(st.fixed_dictionaries({"text": TEXTS}, optional={"received": TEXTS, "complainant_id": TEXTS}), JSONISH),
-       st.sampled_from(["/api/triage", "/api/score", "/triage"]))
+@settings(
+    max_examples=int(os.environ.get("RCA_FUZZ_EXAMPLES", "40")),
+    deadline=None,
+    derandomize="RCA_FUZZ_EXAMPLES" not in os.environ,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    st.one_of(st.fixed_dictionaries({"text": TEXTS}, optional={"received": TEXTS, "complainant_id": TEXTS}), JSONISH),
+    st.sampled_from(["/api/triage", "/api/score", "/triage"]),
+)
 def test_fuzzed_json_never_gets_a_5xx(client, payload, path):
     if path == "/api/score" and isinstance(payload, dict) and "text" in payload:
         payload = {"items": [payload]}

@@ -1,5 +1,6 @@
 """One typed schema holds every rca.toml key (rca.settings): docs/config.md is generated from it, bad values
 are E202 naming the table, key, value and file, and the objects rca reads take their defaults from it."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -10,8 +11,20 @@ import pytest
 
 from rca.config import Config, config_from_dict
 from rca.errors import RcaError
-from rca.settings import (SECTIONS, TOP_KEYS, DriftSection, ModelSection, ReportSection, ScoreSection, ServeSection,
-                          Settings, StoreSection, defaults, section_settings, validate_settings)
+from rca.settings import (
+    SECTIONS,
+    TOP_KEYS,
+    DriftSection,
+    ModelSection,
+    ReportSection,
+    ScoreSection,
+    ServeSection,
+    Settings,
+    StoreSection,
+    defaults,
+    section_settings,
+    validate_settings,
+)
 from rca.settings_doc import markdown
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,24 +46,31 @@ def test_the_page_has_a_row_for_every_key_of_every_table():
     assert "| `psi_alert` | 0.25 | number ≥ 0 |" in page and "| `port` | 8000 | whole number from 1 to 65535 |" in page
 
 
-@pytest.mark.parametrize("data, said, column", [
-    ({"score": {"chunksize": 0}}, "[score] chunksize must be greater than or equal to 1, got 0", "score.chunksize"),
-    ({"score": {"evidence_terms": True}}, "[score] evidence_terms must be a whole number, got True", "score.evidence_terms"),
-    ({"model": {"C": "1"}}, "[model] C must be", "model.C"),
-    ({"model": {"classifier": "forest"}}, "[model] classifier must be 'svm', 'logreg' or 'sgd', got 'forest'", "model.classifier"),
-    ({"model": {"word_ngrams": [3, 1]}}, "[model] word_ngrams must be [low, high] with 1 <= low <= high", "model.word_ngrams"),
-    ({"report": {"emerging_latest": "year"}}, "[report] emerging_latest must be 'bin' or 'period', got 'year'", "report.emerging_latest"),
-    ({"serve": {"port": 70000}}, "[serve] port must be a whole number from 1 to 65535, got 70000", "serve.port"),
-    ({"serve": {"session_hours": 0}}, "[serve] session_hours must be a number of hours above 0, got 0", "serve.session_hours"),
-    ({"store": {"queue_order": "oldest"}}, "[store] queue_order must be 'useful' or 'confidence', got 'oldest'", "store.queue_order"),
-    ({"store": {"lease_secs": 60}}, "[store] has unknown setting 'lease_secs'; did you mean 'lease_seconds'?", "store.lease_secs"),
-    ({"tracking": {"enabled": "no"}}, "[tracking] enabled must be true or false (no quotes), got 'no'", "tracking.enabled"),
-    ({"triage": {"emergency_terms": "gas"}}, "[triage] emergency_terms must be a list of words or phrases", "triage.emergency_terms"),
-    ({"model_card": {"team": 3}}, "[model_card] team must be a quoted text, got 3", "model_card.team"),
-    ({"drift": {"psi_warn": -1}}, "[drift] psi_warn must be greater than or equal to 0, got -1", "drift.psi_warn"),
-    ({"seed": 4.5}, "seed must be a whole number, got 4.5", "seed"),
-    ({"calendar": {"cutoff": "noon"}}, "[calendar] cutoff must be a 24-hour time such as \"15:00\", got 'noon'", "calendar.cutoff"),
-])
+@pytest.mark.parametrize(
+    "data, said, column",
+    [
+        ({"score": {"chunksize": 0}}, "[score] chunksize must be greater than or equal to 1, got 0", "score.chunksize"),
+        ({"score": {"evidence_terms": True}}, "[score] evidence_terms must be a whole number, got True", "score.evidence_terms"),
+        ({"model": {"C": "1"}}, "[model] C must be", "model.C"),
+        ({"model": {"classifier": "forest"}}, "[model] classifier must be 'svm', 'logreg' or 'sgd', got 'forest'", "model.classifier"),
+        ({"model": {"word_ngrams": [3, 1]}}, "[model] word_ngrams must be [low, high] with 1 <= low <= high", "model.word_ngrams"),
+        (
+            {"report": {"emerging_latest": "year"}},
+            "[report] emerging_latest must be 'bin' or 'period', got 'year'",
+            "report.emerging_latest",
+        ),
+        ({"serve": {"port": 70000}}, "[serve] port must be a whole number from 1 to 65535, got 70000", "serve.port"),
+        ({"serve": {"session_hours": 0}}, "[serve] session_hours must be a number of hours above 0, got 0", "serve.session_hours"),
+        ({"store": {"queue_order": "oldest"}}, "[store] queue_order must be 'useful' or 'confidence', got 'oldest'", "store.queue_order"),
+        ({"store": {"lease_secs": 60}}, "[store] has unknown setting 'lease_secs'; did you mean 'lease_seconds'?", "store.lease_secs"),
+        ({"tracking": {"enabled": "no"}}, "[tracking] enabled must be true or false (no quotes), got 'no'", "tracking.enabled"),
+        ({"triage": {"emergency_terms": "gas"}}, "[triage] emergency_terms must be a list of words or phrases", "triage.emergency_terms"),
+        ({"model_card": {"team": 3}}, "[model_card] team must be a quoted text, got 3", "model_card.team"),
+        ({"drift": {"psi_warn": -1}}, "[drift] psi_warn must be greater than or equal to 0, got -1", "drift.psi_warn"),
+        ({"seed": 4.5}, "seed must be a whole number, got 4.5", "seed"),
+        ({"calendar": {"cutoff": "noon"}}, "[calendar] cutoff must be a 24-hour time such as \"15:00\", got 'noon'", "calendar.cutoff"),
+    ],
+)
 def test_a_bad_value_is_e202_naming_table_key_value_and_file(data, said, column):
     with pytest.raises(RcaError) as e:
         config_from_dict(data, source="council.toml")
@@ -60,6 +80,7 @@ def test_a_bad_value_is_e202_naming_table_key_value_and_file(data, said, column)
 
 def test_the_defaults_written_out_as_a_file_load_back_unchanged(tmp_path):
     """Every key with its default is a valid rca.toml, read back as the same settings."""
+
     def toml(value):
         if isinstance(value, bool):
             return "true" if value else "false"
@@ -69,12 +90,14 @@ def test_the_defaults_written_out_as_a_file_load_back_unchanged(tmp_path):
             return "[" + ", ".join(toml(v) for v in value) + "]"
         return repr(value)
 
-    lines = [f"{k} = {toml(v)}" for k, v in dataclasses.asdict(Settings()).items()
-             if k in TOP_KEYS and v is not None and not isinstance(v, dict)]
+    lines = [
+        f"{k} = {toml(v)}" for k, v in dataclasses.asdict(Settings()).items() if k in TOP_KEYS and v is not None and not isinstance(v, dict)
+    ]
     for name in SECTIONS:
         lines.append(f"[{name}]")
-        lines += [f"{k} = {toml(v)}" for k, v in defaults(type(getattr(Settings(), name))).items()
-                  if v is not None and not isinstance(v, dict)]
+        lines += [
+            f"{k} = {toml(v)}" for k, v in defaults(type(getattr(Settings(), name))).items() if v is not None and not isinstance(v, dict)
+        ]
     path = tmp_path / "rca.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     data = tomllib.loads(path.read_text("utf-8"))

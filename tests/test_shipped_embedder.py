@@ -1,4 +1,5 @@
 """The static model shipped inside rca is a sentence-embedding candidate in a default install."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -39,10 +40,10 @@ def test_a_model_trained_with_the_shipped_embeddings_is_saved_self_contained_and
 
     rng = np.random.default_rng(0)
     words = {"bins": ["bin", "collection", "rubbish", "recycling"], "noise": ["noise", "loud", "music", "party"]}
-    rows = [{"text": " ".join(rng.choice(words[lab], size=3)) + f" case {i}", "label": lab}
-            for i, lab in enumerate(["bins", "noise"] * 60)]
-    cfg = config_from_dict({"seed": 1, "tracking": {"enabled": False},
-                            "model": {"embeddings": "static", "baselines": False, "C": 0.5, "decision": "scores"}})
+    rows = [{"text": " ".join(rng.choice(words[lab], size=3)) + f" case {i}", "label": lab} for i, lab in enumerate(["bins", "noise"] * 60)]
+    cfg = config_from_dict(
+        {"seed": 1, "tracking": {"enabled": False}, "model": {"embeddings": "static", "baselines": False, "C": 0.5, "decision": "scores"}}
+    )
     from rca.model.train import train_models
 
     res = train_models(pd.DataFrame(rows), targets=["label"], model_dir=tmp_path / "m", config=cfg)
@@ -60,18 +61,19 @@ def test_no_word_view_average_is_proposed_beside_embeddings():
     # the averaged model's first SVM reads the word columns alone, so it cannot stand for a word+embed classifier
     from rca.model import recipe_search as rs
 
-    views = {"word+embed": {"char_ngrams": [], "embeddings": "static"},
-             "word+char+embed": {"char_ngrams": [2, 5], "embeddings": "static"}}
+    views = {"word+embed": {"char_ngrams": [], "embeddings": "static"}, "word+char+embed": {"char_ngrams": [2, 5], "embeddings": "static"}}
     space = rs.SearchSpace(views=views, C=[0.3], rules=["scores"], average=True)
-    cands = [rs.Candidate("word+embed", 0.3, status="evaluated", score=0.5),
-             rs.Candidate("word+char+embed", 0.3, status="evaluated", score=0.6)]
+    cands = [
+        rs.Candidate("word+embed", 0.3, status="evaluated", score=0.5),
+        rs.Candidate("word+char+embed", 0.3, status="evaluated", score=0.6),
+    ]
     asked = []
     out = rs._averages(cands, space, 0, lambda *a, **k: asked.append(a), lambda *a: True)
     assert out == [] and asked == []
     # without embeddings the same two views are paired (the check above is not vacuous)
-    space = rs.SearchSpace(views={"word": {"char_ngrams": []}, "word+char": {"char_ngrams": [2, 5]}}, C=[0.3],
-                           rules=["scores"], average=True)
-    cands = [rs.Candidate("word", 0.3, status="evaluated", score=0.5),
-             rs.Candidate("word+char", 0.3, status="evaluated", score=0.6)]
+    space = rs.SearchSpace(
+        views={"word": {"char_ngrams": []}, "word+char": {"char_ngrams": [2, 5]}}, C=[0.3], rules=["scores"], average=True
+    )
+    cands = [rs.Candidate("word", 0.3, status="evaluated", score=0.5), rs.Candidate("word+char", 0.3, status="evaluated", score=0.6)]
     out = rs._averages(cands, space, 0, lambda *a, **k: asked.append(a), lambda *a: True)
     assert [(c.view, c.word_C) for c in out] == [("word+char", 0.3)] and len(asked) == 1

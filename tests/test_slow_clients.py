@@ -2,6 +2,7 @@
 after the headers gets 408 (E509) and the connection closed within
 `[serve] body_timeout_seconds`; headers that never finish, and an idle
 keep-alive connection, are closed too. `/api/model` shows no server paths."""
+
 from __future__ import annotations
 
 import json
@@ -31,9 +32,26 @@ def served(trained_model_dir, tmp_path_factory):
     cfg = tmp_path_factory.mktemp("slow") / "rca.toml"
     cfg.write_text(f"[serve]\nbody_timeout_seconds = {LIMIT}\nheader_timeout_seconds = {LIMIT}\nkeep_alive_seconds = {KEEP_ALIVE}\n")
     port = _port()
-    proc = subprocess.Popen([sys.executable, "-m", "rca", "serve", "--model-dir", str(trained_model_dir), "--port", str(port),
-                             "--token", TOKEN, "--config", str(cfg)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            text=True, env={**os.environ, "RCA_LOG_LEVEL": "warning"})
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "rca",
+            "serve",
+            "--model-dir",
+            str(trained_model_dir),
+            "--port",
+            str(port),
+            "--token",
+            TOKEN,
+            "--config",
+            str(cfg),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "RCA_LOG_LEVEL": "warning"},
+    )
     try:
         deadline = time.time() + 120
         while True:
@@ -70,8 +88,10 @@ def _until_closed(sock: socket.socket) -> tuple[bytes, float]:
 def test_a_body_that_stalls_after_the_headers_is_cut_off(served):
     port, _ = served
     with socket.create_connection(("127.0.0.1", port)) as sock:
-        sock.sendall(b"POST /api/triage HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                     b"Authorization: Bearer " + TOKEN.encode() + b"\r\nContent-Length: 60\r\n\r\n{\"text\": ")
+        sock.sendall(
+            b"POST /api/triage HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            b"Authorization: Bearer " + TOKEN.encode() + b'\r\nContent-Length: 60\r\n\r\n{"text": '
+        )
         got, took = _until_closed(sock)
     assert got.startswith(b"HTTP/1.1 408") and b"E509" in got
     assert LIMIT * 0.8 <= took <= LIMIT + 4, took

@@ -1,5 +1,6 @@
 """The header time limit of `HeaderTimeoutH11` on a real uvicorn server in this process (a tiny app behind it):
 the first request's headers and a later request's headers on a kept-alive connection must both arrive in time."""
+
 from __future__ import annotations
 
 import socket
@@ -29,8 +30,11 @@ def port(monkeypatch_module):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         free = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(_app, host="127.0.0.1", port=free, http=HeaderTimeoutH11, lifespan="off",
-                                           timeout_keep_alive=KEEP_ALIVE, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            _app, host="127.0.0.1", port=free, http=HeaderTimeoutH11, lifespan="off", timeout_keep_alive=KEEP_ALIVE, log_level="warning"
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:

@@ -1,4 +1,5 @@
 """The static embedding model shipped in the package: present, small, checksummed, licensed, numpy only."""
+
 from __future__ import annotations
 
 import hashlib

@@ -11,6 +11,7 @@ Also the shared fixtures for the other `test_store_*` / `test_review_*` files
   unix socket under a temp dir; the postgres cases skip when neither exists.
   Each test gets its own schema, dropped afterwards.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -36,7 +37,9 @@ _PG: dict[str, object] = {}
 
 # --------------------------------------------------------------------------- postgres
 def _pg_bindir() -> Path | None:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0)
+    found = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0
+    )
     if found:
         return Path(found[-1]).parent
     which = shutil.which("initdb")
@@ -59,11 +62,19 @@ def _start_cluster() -> str:
     if os.geteuid() == 0:
         shutil.chown(root, user="postgres")
     data, port = root / "data", 55000 + os.getpid() % 1000
-    subprocess.run(_as_pg_user([str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"]),
-                   check=True, capture_output=True)
-    opts = f"-k {root} -c listen_addresses='' -p {port} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
-    subprocess.run(_as_pg_user([str(bindir / "pg_ctl"), "-D", str(data), "-o", opts, "-l", str(root / "server.log"), "-w", "start"]),
-                   check=True, capture_output=True)
+    subprocess.run(
+        _as_pg_user([str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"]),
+        check=True,
+        capture_output=True,
+    )
+    opts = (
+        f"-k {root} -c listen_addresses='' -p {port} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
+    )
+    subprocess.run(
+        _as_pg_user([str(bindir / "pg_ctl"), "-D", str(data), "-o", opts, "-l", str(root / "server.log"), "-w", "start"]),
+        check=True,
+        capture_output=True,
+    )
 
     def _stop() -> None:
         subprocess.run(_as_pg_user([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]), capture_output=True)
@@ -99,8 +110,13 @@ def _psycopg_conninfo(base: str) -> dict:
     from sqlalchemy.engine import make_url
 
     url = make_url(base)
-    info = {"user": url.username, "password": url.password, "host": url.host or url.query.get("host"),
-            "port": url.port or url.query.get("port"), "dbname": url.database}
+    info = {
+        "user": url.username,
+        "password": url.password,
+        "host": url.host or url.query.get("host"),
+        "port": url.port or url.query.get("port"),
+        "dbname": url.database,
+    }
     return {k: v for k, v in info.items() if v is not None}
 
 
@@ -162,15 +178,20 @@ def scored_cases(n: int = 12, *, review_every: int = 1) -> pd.DataFrame:
     """An inline scored export: n cases, root_cause suggested, every `review_every`-th flagged for review."""
     rows = []
     for i in range(n):
-        rows.append({
-            "case_id": f"C{i + 1:04d}", "received": pd.Timestamp("2024-04-01 10:00") + pd.Timedelta(days=i),
-            "text": TEXTS[i % len(TEXTS)], "service": SERVICES[i % len(SERVICES)], "root_cause": CAUSES[i % len(CAUSES)],
-            "source_row": i + 2,
-            "root_cause_predicted": CAUSES[(i + (i % 3 == 0)) % len(CAUSES)],
-            "root_cause_confidence": round(0.30 + 0.05 * (i % 10), 2),
-            "root_cause_review": (i % review_every == 0),
-            "root_cause_evidence": "missed; bin",
-        })
+        rows.append(
+            {
+                "case_id": f"C{i + 1:04d}",
+                "received": pd.Timestamp("2024-04-01 10:00") + pd.Timedelta(days=i),
+                "text": TEXTS[i % len(TEXTS)],
+                "service": SERVICES[i % len(SERVICES)],
+                "root_cause": CAUSES[i % len(CAUSES)],
+                "source_row": i + 2,
+                "root_cause_predicted": CAUSES[(i + (i % 3 == 0)) % len(CAUSES)],
+                "root_cause_confidence": round(0.30 + 0.05 * (i % 10), 2),
+                "root_cause_review": (i % review_every == 0),
+                "root_cause_evidence": "missed; bin",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -209,8 +230,14 @@ def _work_queue(url: str, officer: str, barrier=None) -> list[int]:
         if item is None:
             break
         assert item.officer == officer
-        rec = decide(s, item.item_id, officer=officer, action="accepted" if item.item_id % 2 else "corrected",
-                     label=None if item.item_id % 2 else CAUSES[1], comment=f"by {officer}")
+        rec = decide(
+            s,
+            item.item_id,
+            officer=officer,
+            action="accepted" if item.item_id % 2 else "corrected",
+            label=None if item.item_id % 2 else CAUSES[1],
+            comment=f"by {officer}",
+        )
         assert rec.officer == officer
         done.append(item.item_id)
     s.dispose()
@@ -296,8 +323,12 @@ def test_upgrade_from_the_first_revision_keeps_data(store_url):
     from sqlalchemy import text
 
     with old.engine.begin() as conn:  # an import row as rca 0001 wrote it (no spellings column yet)
-        conn.execute(text("INSERT INTO imports (source, kind, imported_at, n_rows, n_new_cases, n_suggestions, n_review_items, columns) "
-                          "VALUES ('old.csv', 'labelled', '2024-01-01 00:00:00', 0, 0, 0, 0, '{}')"))
+        conn.execute(
+            text(
+                "INSERT INTO imports (source, kind, imported_at, n_rows, n_new_cases, n_suggestions, n_review_items, columns) "
+                "VALUES ('old.csv', 'labelled', '2024-01-01 00:00:00', 0, 0, 0, 0, '{}')"
+            )
+        )
     old.dispose()
     s = open_store(store_url)
     assert current_revision(s) == "0003"

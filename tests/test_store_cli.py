@@ -1,5 +1,6 @@
 """`rca store ...` end to end with CliRunner on a SQLite file: init, import a
 scored CSV, see the queue, take a case, decide, read the audit, export."""
+
 from __future__ import annotations
 
 import json
@@ -42,11 +43,26 @@ def test_store_commands_end_to_end(tmp_path):
     item = json.loads(r.output)["item"]
     assert item["officer"] == "Ann" and item["model_version"] == "m-3"
 
-    r = runner.invoke(app, ["store", "decide", str(item["item_id"]), "--db", db, "--officer", "Ann",
-                            "--action", "corrected", "--label", "Not a real code"])
+    r = runner.invoke(
+        app,
+        ["store", "decide", str(item["item_id"]), "--db", db, "--officer", "Ann", "--action", "corrected", "--label", "Not a real code"],
+    )
     assert r.exit_code == 2 and "E106" in r.output and "Traceback" not in r.output
-    r = _run("store", "decide", str(item["item_id"]), "--db", db, "--officer", "Ann", "--action", "corrected",
-             "--label", CAUSES[3], "--comment", "phone call")
+    r = _run(
+        "store",
+        "decide",
+        str(item["item_id"]),
+        "--db",
+        db,
+        "--officer",
+        "Ann",
+        "--action",
+        "corrected",
+        "--label",
+        CAUSES[3],
+        "--comment",
+        "phone call",
+    )
     assert r.exit_code == 0 and f"-> {CAUSES[3]} by Ann" in r.output
     r = _run("store", "decide", "--case", "C0002", "--target", "root_cause", "--db", db, "--officer", "Bob", "--action", "accepted")
     assert r.exit_code == 0 and "accepted" in r.output
@@ -89,11 +105,25 @@ def test_store_retrain_command(tmp_path):
     corpus.to_csv(labelled, index=False)
     assert _run("store", "import", str(labelled), "--db", db).exit_code == 0
     for cid in corpus.attrs["miscoded"][:3]:
-        r = _run("store", "decide", "--case", cid, "--target", "root_cause", "--action", "corrected", "--label", CHARGES,
-                 "--db", db, "--officer", "Ann")
+        r = _run(
+            "store",
+            "decide",
+            "--case",
+            cid,
+            "--target",
+            "root_cause",
+            "--action",
+            "corrected",
+            "--label",
+            CHARGES,
+            "--db",
+            db,
+            "--officer",
+            "Ann",
+        )
         assert r.exit_code == 0, r.output
     r = _run("store", "retrain", "--db", db, "--model-dir", str(tmp_path / "m"), "--target", "root_cause", "--seed", "1", "--json")
     assert r.exit_code == 0, r.output
-    counts = json.loads(r.output[r.output.index("{"):])
+    counts = json.loads(r.output[r.output.index("{") :])
     assert counts["rows"] == len(corpus) and counts["rows_with_reviewed_labels"] == 3
     assert (tmp_path / "m" / "review_labels.json").exists()

@@ -1,5 +1,6 @@
 """The case store's trail through export and import (same store or another), leases on direct decisions,
 the store audit, decision times, target names and the store commands' wording."""
+
 from __future__ import annotations
 
 import json
@@ -12,8 +13,17 @@ from typer.testing import CliRunner
 from rca.cli.main import app
 from rca.errors import RcaError
 from rca.ingest.io import read_table
-from rca.store import (current_codes, decide, decisions_frame, export_cases, import_export, import_frame, next_item,
-                       open_store, record_decision)
+from rca.store import (
+    current_codes,
+    decide,
+    decisions_frame,
+    export_cases,
+    import_export,
+    import_frame,
+    next_item,
+    open_store,
+    record_decision,
+)
 from rca.store.db import utcnow
 from test_store_backends import CAUSES, postgres_server, scored_cases, store, store_url  # noqa: F401  (fixtures)
 
@@ -96,9 +106,12 @@ def test_a_direct_decision_is_refused_while_another_officer_holds_the_lease(stor
     import_frame(store, scored_cases(2), source="inline")
     t0 = utcnow()
     item = next_item(store, officer="Ann", target="root_cause", now=t0)
-    for attempt in (lambda: record_decision(store, item.case_id, "root_cause", officer="Bob", action="corrected",
-                                            label=CAUSES[3], now=t0 + timedelta(seconds=5)),
-                    lambda: decide(store, item.item_id, officer="Bob", action="accepted", now=t0 + timedelta(seconds=5))):
+    for attempt in (
+        lambda: record_decision(
+            store, item.case_id, "root_cause", officer="Bob", action="corrected", label=CAUSES[3], now=t0 + timedelta(seconds=5)
+        ),
+        lambda: decide(store, item.item_id, officer="Bob", action="accepted", now=t0 + timedelta(seconds=5)),
+    ):
         with pytest.raises(RcaError) as exc:
             attempt()
         assert exc.value.code == "E502" and "leased to Ann" in str(exc.value)
@@ -185,8 +198,25 @@ def test_store_cli_wording_names_the_option_and_the_targets(tmp_path):
     assert runner.invoke(app, ["store", "import", str(path), "--db", db]).exit_code == 0
     again = runner.invoke(app, ["store", "import", str(path), "--db", db])
     assert again.exit_code == 0 and "with --force" in again.output and "pass force" not in again.output
-    r = runner.invoke(app, ["store", "decide", "--case", "C0001", "--target", "Root_Cause", "--officer", "Ann",
-                            "--action", "corrected", "--label", CAUSES[1], "--db", db])
+    r = runner.invoke(
+        app,
+        [
+            "store",
+            "decide",
+            "--case",
+            "C0001",
+            "--target",
+            "Root_Cause",
+            "--officer",
+            "Ann",
+            "--action",
+            "corrected",
+            "--label",
+            CAUSES[1],
+            "--db",
+            db,
+        ],
+    )
     out = " ".join(r.output.split())
     assert r.exit_code != 0 and "Traceback" not in r.output
     assert "not a target of this store; its targets are: root_cause" in out and "choose one of: ." not in out

@@ -2,6 +2,7 @@
 was recorded under the wrong root cause; after officers correct them in the
 store, retraining from the store moves the model's predictions on those cases
 to the corrected code."""
+
 from __future__ import annotations
 
 import json
@@ -16,10 +17,26 @@ from rca.store.training_data import cases_for_training, retrain_from_store
 
 pytestmark = pytest.mark.model
 
-FAILURE, DELAY, CHARGES, STAFF = ("Failure to do something", "Delay in doing something",
-                                  "Charges and enforcement action", "Staff conduct and attitude")
-PLACES = ["Mill Lane", "the high street", "Park Road", "the estate", "Church Street", "the station car park",
-          "Elm Grove", "the market square", "Queens Road", "the retail park", "Victoria Street", "the library"]
+FAILURE, DELAY, CHARGES, STAFF = (
+    "Failure to do something",
+    "Delay in doing something",
+    "Charges and enforcement action",
+    "Staff conduct and attitude",
+)
+PLACES = [
+    "Mill Lane",
+    "the high street",
+    "Park Road",
+    "the estate",
+    "Church Street",
+    "the station car park",
+    "Elm Grove",
+    "the market square",
+    "Queens Road",
+    "the retail park",
+    "Victoria Street",
+    "the library",
+]
 TEMPLATES = {
     FAILURE: "My green bin on {p} was not collected and the missed collection was never put right.",
     DELAY: "I have waited months for the repair at {p}; it keeps being delayed and rebooked.",

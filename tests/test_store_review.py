@@ -2,6 +2,7 @@
 PostgreSQL server): nothing is overwritten, every decision is an audit row,
 corrections must be codes of the taxonomy, and the export speaks the council's
 own column names and spellings."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -12,8 +13,19 @@ import pytest
 from rca.config import Config
 from rca.errors import RcaError
 from rca.ingest.io import read_table
-from rca.store import (cases_for_training, current_codes, decide, decisions_frame, export_frame, import_export,
-                       import_frame, next_item, queue_frame, record_decision, release)
+from rca.store import (
+    cases_for_training,
+    current_codes,
+    decide,
+    decisions_frame,
+    export_frame,
+    import_export,
+    import_frame,
+    next_item,
+    queue_frame,
+    record_decision,
+    release,
+)
 from rca.store.db import utcnow
 from rca.store.training_data import review_label_counts
 from test_store_backends import CAUSES, SERVICES, postgres_server, scored_cases, store, store_url  # noqa: F401  (fixtures)
@@ -25,8 +37,10 @@ def _counts(store) -> dict[str, int]:
     from rca.store.models import Case, Decision, OriginalLabel, ReviewItem, Suggestion
 
     with store.session() as sess:
-        return {m.__tablename__: sess.execute(select(func.count()).select_from(m)).scalar()
-                for m in (Case, OriginalLabel, Suggestion, ReviewItem, Decision)}
+        return {
+            m.__tablename__: sess.execute(select(func.count()).select_from(m)).scalar()
+            for m in (Case, OriginalLabel, Suggestion, ReviewItem, Decision)
+        }
 
 
 def test_import_scored_frame_queues_flagged_and_disagreeing_suggestions(store):
@@ -179,13 +193,15 @@ def test_training_frame_takes_officers_codes_over_originals(store):
 
 
 def test_export_uses_the_councils_columns_and_spellings(store, tmp_path):
-    raw = pd.DataFrame({
-        "Ref": ["A1", "A2", "A3"],
-        "Date Received": ["01/04/2024", "02/04/2024", "03/04/2024"],
-        "Details": ["My bin was missed again.", "The repair is late.", "Rude officer on the phone."],
-        "Cause": ["Failure to act", "Delay", "Staff attitude"],
-        "Officer notes": ["x", "y", "z"],
-    })
+    raw = pd.DataFrame(
+        {
+            "Ref": ["A1", "A2", "A3"],
+            "Date Received": ["01/04/2024", "02/04/2024", "03/04/2024"],
+            "Details": ["My bin was missed again.", "The repair is late.", "Rude officer on the phone."],
+            "Cause": ["Failure to act", "Delay", "Staff attitude"],
+            "Officer notes": ["x", "y", "z"],
+        }
+    )
     path = tmp_path / "council.csv"
     raw.to_csv(path, index=False)
     cfg = Config(columns={"case_id": "Ref", "received": "Date Received", "text": "Details", "root_cause": "Cause"})

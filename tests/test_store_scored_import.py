@@ -1,6 +1,7 @@
 """`rca score`'s own output file goes into the store unchanged: one suggestion
 per scored target and row, every flagged suggestion queued, the model's columns
 kept out of the council's case record."""
+
 from __future__ import annotations
 
 import pandas as pd

@@ -17,14 +17,21 @@ def test_default_taxonomy_uses_councils_wording():
     assert TAX.version.startswith("rca-default")
 
 
-@pytest.mark.parametrize("field,raw,expected", [
-    ("outcome", "PARTIALLY UPHELD", "Partly upheld"),
-    ("outcome", " upheld ", "Upheld"),
-    ("root_cause", "Charges and enforcement actions", "Charges and enforcement action"),
-    ("stage", "Stage Two", "2"),
-    ("service", "council tax", "Revenues and Benefits"),
-    ("escalation_reason", "disagree with decision ;failed to address all issues; disagree with decision", "Disagree with decision;Failed to address all issues"),
-])
+@pytest.mark.parametrize(
+    "field,raw,expected",
+    [
+        ("outcome", "PARTIALLY UPHELD", "Partly upheld"),
+        ("outcome", " upheld ", "Upheld"),
+        ("root_cause", "Charges and enforcement actions", "Charges and enforcement action"),
+        ("stage", "Stage Two", "2"),
+        ("service", "council tax", "Revenues and Benefits"),
+        (
+            "escalation_reason",
+            "disagree with decision ;failed to address all issues; disagree with decision",
+            "Disagree with decision;Failed to address all issues",
+        ),
+    ],
+)
 def test_legacy_spellings_map_onto_the_taxonomy(field, raw, expected):
     assert TAX.normalise(field, raw) == expected
 

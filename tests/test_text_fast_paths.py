@@ -4,6 +4,7 @@ Each shortcut is checked against the slow, obvious version on generated text bui
 hit its edge cases (punctuation runs, apostrophes, non-ASCII, names and phone numbers
 at the end of a text), so a shortcut that drifts from its reference fails here.
 """
+
 from __future__ import annotations
 
 import random
@@ -15,8 +16,31 @@ from rca.scoring import evidence
 from rca.text import redact
 from rca.text import prepare as text_prep
 
-WORDS = ["bin", "not", "collected", "again", "don't", "smith", "Smith", "Jo", "O'Neil", "mr", "regards",
-         "thanks", "x", "a", "café", "naïve", "Ángel", "07700", "900123", "jo@example.com", "(0161", "496", "0000)"]
+WORDS = [
+    "bin",
+    "not",
+    "collected",
+    "again",
+    "don't",
+    "smith",
+    "Smith",
+    "Jo",
+    "O'Neil",
+    "mr",
+    "regards",
+    "thanks",
+    "x",
+    "a",
+    "café",
+    "naïve",
+    "Ángel",
+    "07700",
+    "900123",
+    "jo@example.com",
+    "(0161",
+    "496",
+    "0000)",
+]
 MARKS = [".", "..", "!", ",", "?", " - ", " – ", "-", "'", "’", "(", ")", "<", ">", "\n", "  ", "\t", "…", "\u00a0", ""]
 
 
@@ -34,9 +58,20 @@ def _texts(n: int, seed: int) -> list[str]:
 
 def test_may_end_with_name_never_skips_a_trailing_match():
     """`_may_end_with_name` may only say False where the `_TRAILING` regex finds nothing."""
-    texts = _texts(20_000, seed=1) + ["Kind regards,\nHelen Marsh", "thanks -Smith", "thanks?Smith", "call Jo Smith.",
-                                      "Jo Smith 07700 900123", "ring me (07700 900123)", "Jo Smith jo@example.com",
-                                      "Thanks, Amy!", "x\nSmith   ", "", "   ", "Smith.."]
+    texts = _texts(20_000, seed=1) + [
+        "Kind regards,\nHelen Marsh",
+        "thanks -Smith",
+        "thanks?Smith",
+        "call Jo Smith.",
+        "Jo Smith 07700 900123",
+        "ring me (07700 900123)",
+        "Jo Smith jo@example.com",
+        "Thanks, Amy!",
+        "x\nSmith   ",
+        "",
+        "   ",
+        "Smith..",
+    ]
     matched = 0
     for t in texts:
         hit = redact._TRAILING.search(t, max(0, len(t) - 80))
@@ -54,7 +89,7 @@ def test_spaced_prepared_answers_like_spaced():
     for p in prepared:
         slow, fast = evidence.spaced(p), evidence.spaced_prepared(p)
         tokens = re.findall(r"(?u)\b\w+\b|n't", p)  # what a feature name is made of (rca.text.features)
-        terms = {" ".join(tokens[i:i + n]) for n in (1, 2, 3) for i in range(len(tokens))}
+        terms = {" ".join(tokens[i : i + n]) for n in (1, 2, 3) for i in range(len(tokens))}
         terms |= {w for w in p.split() if re.fullmatch(r"[\w']+", w)}
         for term in terms:
             assert (f" {term} " in slow) == (f" {term} " in fast), (p, term)

@@ -1,4 +1,5 @@
 """`rca themes`: every row back in input order with its theme, the theme table beside it, coded errors."""
+
 from __future__ import annotations
 
 import re
@@ -59,13 +60,16 @@ def test_no_quotes_option_and_config_names(export, tmp_path):
     assert "Our own name" in set(pd.read_csv(out)["theme"])
 
 
-@pytest.mark.parametrize("content, args, code", [
-    ("Ref,Description\n", ["--text-column", "Description"], "E701"),  # header only
-    ("Ref,Description\n1,bins\n", ["--text-column", "Description"], "E701"),  # one word
-    ("Ref,Description\n1,my bin\n2,parking ticket\n3,damp flat\n", ["--text-column", "Description"], "E702"),  # 3 texts, 10 themes
-    ("Ref,Description\n1,my bin\n2,parking ticket\n", ["--text-column", "Text"], "E700"),
-    ("Ref,Description\n1,my bin\n2,parking ticket\n", ["--text-column", "Description", "--n-themes", "1"], "E703"),
-])
+@pytest.mark.parametrize(
+    "content, args, code",
+    [
+        ("Ref,Description\n", ["--text-column", "Description"], "E701"),  # header only
+        ("Ref,Description\n1,bins\n", ["--text-column", "Description"], "E701"),  # one word
+        ("Ref,Description\n1,my bin\n2,parking ticket\n3,damp flat\n", ["--text-column", "Description"], "E702"),  # 3 texts, 10 themes
+        ("Ref,Description\n1,my bin\n2,parking ticket\n", ["--text-column", "Text"], "E700"),
+        ("Ref,Description\n1,my bin\n2,parking ticket\n", ["--text-column", "Description", "--n-themes", "1"], "E703"),
+    ],
+)
 def test_bad_input_is_a_coded_error(tmp_path, content, args, code):
     path = tmp_path / "in.csv"
     path.write_text(content, encoding="utf-8")

@@ -1,5 +1,6 @@
 """The theme finder groups by subject, names themes as noun phrases, quotes without identifiers, and is stable
 when a tenth of the texts changes."""
+
 from __future__ import annotations
 
 import re
@@ -14,19 +15,50 @@ from rca.reports.themes.quotes import scrub
 from rca.reports.themes.text import Analyzer, stop_words
 
 SUBJECTS = {
-    "bins": ["my bin was not collected again", "the recycling bin was missed on collection day", "missed bin collection for the third week",
-             "the bin crew left rubbish all over the road", "garden waste bin not emptied", "our black bin has not been collected"],
-    "parking": ["I got a parking ticket outside my own house", "the parking permit I paid for never arrived",
-                "unfair parking fine from the warden", "the parking warden gave me a ticket while loading",
-                "my visitor parking permit was refused", "the parking meter was broken and I still got a fine"],
-    "damp": ["damp and mould in the bedroom is making my child ill", "black mould is growing on the bathroom wall",
-             "the damp in the flat has not been repaired", "mould keeps coming back after the repair",
-             "condensation and damp on every window", "the surveyor never came to look at the mould"],
-    "tax": ["my council tax bill is wrong", "I was charged council tax twice this month", "the council tax direct debit was taken early",
-            "single person discount removed from my council tax", "council tax summons costs added unfairly", "the council tax refund never came"],
+    "bins": [
+        "my bin was not collected again",
+        "the recycling bin was missed on collection day",
+        "missed bin collection for the third week",
+        "the bin crew left rubbish all over the road",
+        "garden waste bin not emptied",
+        "our black bin has not been collected",
+    ],
+    "parking": [
+        "I got a parking ticket outside my own house",
+        "the parking permit I paid for never arrived",
+        "unfair parking fine from the warden",
+        "the parking warden gave me a ticket while loading",
+        "my visitor parking permit was refused",
+        "the parking meter was broken and I still got a fine",
+    ],
+    "damp": [
+        "damp and mould in the bedroom is making my child ill",
+        "black mould is growing on the bathroom wall",
+        "the damp in the flat has not been repaired",
+        "mould keeps coming back after the repair",
+        "condensation and damp on every window",
+        "the surveyor never came to look at the mould",
+    ],
+    "tax": [
+        "my council tax bill is wrong",
+        "I was charged council tax twice this month",
+        "the council tax direct debit was taken early",
+        "single person discount removed from my council tax",
+        "council tax summons costs added unfairly",
+        "the council tax refund never came",
+    ],
 }
-TAILS = ["", " please sort it out", " this is the third time I have called", " I am very unhappy", " nobody called me back",
-         " my mum is disabled", ", ref SR-6649610", ". I live at 14 Mill Lane", " and I want my £150 back"]
+TAILS = [
+    "",
+    " please sort it out",
+    " this is the third time I have called",
+    " I am very unhappy",
+    " nobody called me back",
+    " my mum is disabled",
+    ", ref SR-6649610",
+    ". I live at 14 Mill Lane",
+    " and I want my £150 back",
+]
 
 
 def corpus(n_per: int = 30, seed: int = 0) -> tuple[list[str], list[str]]:
@@ -102,7 +134,7 @@ def test_short_answers_are_one_honest_theme_and_no_text_is_not_a_theme():
     short = ["nothing", "all good", "no", "nothing at all", "n/a", "none", "nothing really", "it was all ok"] * 4
     tf = ThemeFinder(n_themes=5, random_state=3).fit(texts + short + ["", "   ", "12345"])
     lab = tf.labels_
-    short_names = set(lab[len(texts):len(texts) + len(short)])
+    short_names = set(lab[len(texts) : len(texts) + len(short)])
     assert len(short_names) == 1 and next(iter(short_names)).startswith("Short answers")
     assert (lab[-3:] == NO_TEXT).all() and (tf.assignment_[-3:] == 0).all()
     assert NO_TEXT not in set(tf.themes_["theme"])

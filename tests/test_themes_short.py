@@ -1,4 +1,5 @@
 """Short answers are found from the data's own whole answers; re-weighting rounds refine one grouping."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -11,8 +12,15 @@ from rca.reports.themes.text import stop_words
 
 
 def test_an_answer_opening_with_a_common_short_answer_is_short():
-    texts = ["nothing", "Nothing.", "nothing!", "Nothing - the staff were great", "Nothing, all lovely",
-             "Nothing, but parking at the hospital is a nightmare every night", "the bin was not collected"]
+    texts = [
+        "nothing",
+        "Nothing.",
+        "nothing!",
+        "Nothing - the staff were great",
+        "Nothing, all lovely",
+        "Nothing, but parking at the hospital is a nightmare every night",
+        "the bin was not collected",
+    ]
     got = short_answers(texts, stop_words()).tolist()
     assert got == [True, True, True, True, True, False, False]
 
@@ -32,7 +40,7 @@ def test_praise_after_nothing_joins_the_short_answers_theme():
     short = ["nothing", "all good", "nothing at all", "n/a"] * 6
     praise = ["Nothing - the staff were lovely", "Nothing, excellent", "Nothing. Brilliant team"] * 3
     tf = ThemeFinder(n_themes=5, random_state=3).fit(texts + short + praise)
-    lab = tf.labels_[len(texts):]
+    lab = tf.labels_[len(texts) :]
     assert len(set(lab)) == 1 and lab[0].startswith("Short answers")
 
 

@@ -1,4 +1,5 @@
 """`rca train` / `rca evaluate` through the Typer app: any column as text and target, exit codes."""
+
 from __future__ import annotations
 
 import json
@@ -26,14 +27,41 @@ def feedback_csv(tmp_path_factory):
 
 def test_train_any_columns_then_evaluate(feedback_csv, tmp_path):
     cfg = feedback_csv.parent / "rca.toml"
-    out = runner.invoke(app, ["train", str(feedback_csv), "--text-column", "feedback", "--target", "label",
-                              "--model-dir", str(tmp_path / "m"), "--config", str(cfg), "--json"])
+    out = runner.invoke(
+        app,
+        [
+            "train",
+            str(feedback_csv),
+            "--text-column",
+            "feedback",
+            "--target",
+            "label",
+            "--model-dir",
+            str(tmp_path / "m"),
+            "--config",
+            str(cfg),
+            "--json",
+        ],
+    )
     assert out.exit_code == 0, out.output
     data = json.loads(out.stdout)
     assert data["n_read"] == 90 and data["metrics"]["label"]["macro_f1"] >= 0.9
     assert "baseline_tfidf_lr_macro_f1" in data["metrics"]["label"]
-    out = runner.invoke(app, ["train", str(feedback_csv), "--text-column", "feedback", "--target", "label",
-                              "--model-dir", str(tmp_path / "m"), "--config", str(cfg)])
+    out = runner.invoke(
+        app,
+        [
+            "train",
+            str(feedback_csv),
+            "--text-column",
+            "feedback",
+            "--target",
+            "label",
+            "--model-dir",
+            str(tmp_path / "m"),
+            "--config",
+            str(cfg),
+        ],
+    )
     assert out.exit_code == 0 and "macro-F1" in out.stdout and "label" in out.stdout
     out = runner.invoke(app, ["evaluate", str(feedback_csv), "--text-column", "feedback", "--model-dir", str(tmp_path / "m"), "--json"])
     assert out.exit_code == 0, out.output
@@ -46,22 +74,48 @@ def test_train_any_columns_then_evaluate(feedback_csv, tmp_path):
     assert len(scored) == 90 and (scored["label_predicted"] == scored["label"]).mean() >= 0.9
     out = runner.invoke(app, ["evaluate", str(feedback_csv), "--model-dir", str(tmp_path / "m"), "--json"])
     assert out.exit_code == 0, out.output
-    out = runner.invoke(app, ["report", str(tmp_path / "s.csv"), "--period", "2023", "--model-dir", str(tmp_path / "m"),
-                              "--out", str(tmp_path / "rep"), "--json"])
+    out = runner.invoke(
+        app,
+        [
+            "report",
+            str(tmp_path / "s.csv"),
+            "--period",
+            "2023",
+            "--model-dir",
+            str(tmp_path / "m"),
+            "--out",
+            str(tmp_path / "rep"),
+            "--json",
+        ],
+    )
     assert out.exit_code == 0, out.output
 
 
 def test_unknown_target_exits_2_with_code(feedback_csv, tmp_path):
-    out = runner.invoke(app, ["train", str(feedback_csv), "--text-column", "feedback", "--target", "theme",
-                              "--model-dir", str(tmp_path / "m")])
+    out = runner.invoke(
+        app, ["train", str(feedback_csv), "--text-column", "feedback", "--target", "theme", "--model-dir", str(tmp_path / "m")]
+    )
     assert out.exit_code == 2
     assert "E101" in out.stderr and "Traceback" not in out.output
 
 
 def test_a_target_named_in_another_case_is_the_column_it_can_only_mean(feedback_csv, tmp_path):
-    out = runner.invoke(app, ["train", str(feedback_csv), "--text-column", "feedback", "--target", "LABEL",
-                              "--model-dir", str(tmp_path / "m"), "--config", str(feedback_csv.parent / "rca.toml"),
-                              "--json"])
+    out = runner.invoke(
+        app,
+        [
+            "train",
+            str(feedback_csv),
+            "--text-column",
+            "feedback",
+            "--target",
+            "LABEL",
+            "--model-dir",
+            str(tmp_path / "m"),
+            "--config",
+            str(feedback_csv.parent / "rca.toml"),
+            "--json",
+        ],
+    )
     assert out.exit_code == 0, out.output
     assert list(json.loads(out.stdout)["metrics"]) == ["label"]  # the file's own spelling
 
@@ -80,15 +134,29 @@ def test_repeated_case_ids_train_as_rows_of_one_case(feedback_csv, tmp_path):
     df.insert(0, "case_id", [f"C{i // 3}" for i in range(len(df))])  # three points per case
     path = tmp_path / "points.csv"
     df.to_csv(path, index=False)
-    out = runner.invoke(app, ["train", str(path), "--text-column", "feedback", "--target", "label",
-                              "--model-dir", str(tmp_path / "m"), "--config", str(feedback_csv.parent / "rca.toml"), "--json"])
+    out = runner.invoke(
+        app,
+        [
+            "train",
+            str(path),
+            "--text-column",
+            "feedback",
+            "--target",
+            "label",
+            "--model-dir",
+            str(tmp_path / "m"),
+            "--config",
+            str(feedback_csv.parent / "rca.toml"),
+            "--json",
+        ],
+    )
     assert out.exit_code == 0, out.output
     data = json.loads(out.stdout)
     assert data["n_read"] == 90 and data["n_quarantined"] == 0
     assert data["metrics"]["label"]["n_train"] + data["metrics"]["label"]["n_test"] == 90
     assert any("E104" in w and "60 rows repeat" in w for w in data["warnings"])
     groups = case_groups(df.assign(case_id=df["case_id"].astype(str)))
-    assert len(set(groups)) == 30 and all(len(set(groups[i:i + 3])) == 1 for i in range(0, 90, 3))
+    assert len(set(groups)) == 30 and all(len(set(groups[i : i + 3])) == 1 for i in range(0, 90, 3))
 
 
 def test_repeated_case_ids_still_flagged_by_check(feedback_csv, tmp_path):
@@ -107,8 +175,22 @@ def test_target_named_by_a_recognised_export_column(feedback_csv, tmp_path):
     df = __import__("pandas").read_csv(feedback_csv).rename(columns={"label": "Department"})
     path = tmp_path / "dept.csv"
     df.to_csv(path, index=False)
-    out = runner.invoke(app, ["train", str(path), "--text-column", "feedback", "--target", "Department",
-                              "--model-dir", str(tmp_path / "m"), "--config", str(feedback_csv.parent / "rca.toml"), "--json"])
+    out = runner.invoke(
+        app,
+        [
+            "train",
+            str(path),
+            "--text-column",
+            "feedback",
+            "--target",
+            "Department",
+            "--model-dir",
+            str(tmp_path / "m"),
+            "--config",
+            str(feedback_csv.parent / "rca.toml"),
+            "--json",
+        ],
+    )
     assert out.exit_code == 0, out.output
     assert list(json.loads(out.stdout)["metrics"]) == ["service"]
 
@@ -117,8 +199,21 @@ def test_evaluate_names_codes_the_model_never_learnt(feedback_csv, tmp_path):
     import pandas as pd
 
     cfg = feedback_csv.parent / "rca.toml"
-    out = runner.invoke(app, ["train", str(feedback_csv), "--text-column", "feedback", "--target", "label",
-                              "--model-dir", str(tmp_path / "m"), "--config", str(cfg)])
+    out = runner.invoke(
+        app,
+        [
+            "train",
+            str(feedback_csv),
+            "--text-column",
+            "feedback",
+            "--target",
+            "label",
+            "--model-dir",
+            str(tmp_path / "m"),
+            "--config",
+            str(cfg),
+        ],
+    )
     assert out.exit_code == 0, out.output
     df = pd.read_csv(feedback_csv)
     df.loc[:4, "label"] = "Brand New Code"
@@ -146,8 +241,11 @@ def test_evaluate_reads_codes_as_the_model_learnt_them(tmp_path):
     even in a file holding only that code."""
     import pandas as pd
 
-    rows = [("the recycling and environment team left litter", "Environment"),
-            ("my bin was not collected again", "Waste"), ("the repair to my flat is late", "Housing")] * 30
+    rows = [
+        ("the recycling and environment team left litter", "Environment"),
+        ("my bin was not collected again", "Waste"),
+        ("the repair to my flat is late", "Housing"),
+    ] * 30
     train = tmp_path / "dept.csv"
     pd.DataFrame(rows, columns=["text", "Department"]).to_csv(train, index=False)
     out = runner.invoke(app, ["train", str(train), "--target", "Department", "--model-dir", str(tmp_path / "m")])

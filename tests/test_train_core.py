@@ -1,5 +1,6 @@
 """Training on small inline corpora: planted signal learnt, baselines beaten,
 determinism, multi-label thresholds, calibration and split arithmetic."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -30,8 +31,14 @@ def planted_frame(n: int = 150, seed: int = 0) -> pd.DataFrame:
         lab = labels[i % 3]
         words = [rng.choice(SIGNAL[lab]), rng.choice(FILLER), rng.choice(FILLER)]
         rng.shuffle(words)
-        rows.append({"case_id": f"C{i:04d}", "text": ". ".join(words), "label": lab,
-                     "received": pd.Timestamp("2023-04-03") + pd.Timedelta(days=int(i))})
+        rows.append(
+            {
+                "case_id": f"C{i:04d}",
+                "text": ". ".join(words),
+                "label": lab,
+                "received": pd.Timestamp("2023-04-03") + pd.Timedelta(days=int(i)),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -70,8 +77,9 @@ def test_same_seed_same_model(tmp_path):
 @pytest.mark.model
 @pytest.mark.parametrize("classifier", ["logreg", "sgd"])
 def test_every_classifier_setting_trains(tmp_path, classifier):
-    res = train_models(planted_frame(90), targets=["label"], model_dir=tmp_path / "m",
-                       config=cfg(classifier=classifier, char_ngrams=[], C=5.0))
+    res = train_models(
+        planted_frame(90), targets=["label"], model_dir=tmp_path / "m", config=cfg(classifier=classifier, char_ngrams=[], C=5.0)
+    )
     assert res.metrics["label"]["macro_f1"] >= 0.9
     assert res.manifest["settings"]["classifier"] == classifier
 
@@ -141,6 +149,7 @@ def test_scaling_repairs_overconfident_scores():
     raw = apply_scaling(scores, 1.0, np.zeros(3))
     t, b = fit_scaling(scores, y)
     fixed = apply_scaling(scores, t, b)
+
     def ece(p):
         return expected_calibration_error(p.max(axis=1), p.argmax(axis=1) == y)
 
@@ -157,13 +166,15 @@ def test_threshold_meets_precision():
 
 
 def test_split_keeps_related_cases_together():
-    df = pd.DataFrame({
-        "case_id": [f"C{i}" for i in range(40)],
-        "parent_case_id": [None] * 20 + [f"C{i}" for i in range(20)],  # C20..C39 escalate C0..C19
-        "complainant_id": [f"P{i % 7}" if i < 10 else None for i in range(40)],
-        "label": ["a", "b"] * 20,
-        "received": [pd.Timestamp("2023-04-01") + pd.Timedelta(days=i * 5) for i in range(40)],
-    })
+    df = pd.DataFrame(
+        {
+            "case_id": [f"C{i}" for i in range(40)],
+            "parent_case_id": [None] * 20 + [f"C{i}" for i in range(20)],  # C20..C39 escalate C0..C19
+            "complainant_id": [f"P{i % 7}" if i < 10 else None for i in range(40)],
+            "label": ["a", "b"] * 20,
+            "received": [pd.Timestamp("2023-04-01") + pd.Timedelta(days=i * 5) for i in range(40)],
+        }
+    )
     groups = case_groups(df)
     assert groups[0] == groups[20] and groups[0] == groups[7]  # parent link and same complainant P0
     for how in ("time", "grouped"):
@@ -266,8 +277,13 @@ def test_split_with_more_labels_than_held_out_rows():
     df = pd.DataFrame({"label": [f"L{i // 4}" for i in range(308)]})
     test, desc = holdout_split(df, stratify=df["label"], test_size=0.2, how="grouped", seed=0)
     assert test.sum() == 62 and desc.startswith("random split") and "77 labels" in desc
-    df = pd.DataFrame({"case_id": [f"C{i}" for i in range(9)], "label": list("aabbaabba"),
-                       "complainant_id": ["P1", "P1", "P2", "P2", "P3", "P3", "P1", "P2", "P3"]})
+    df = pd.DataFrame(
+        {
+            "case_id": [f"C{i}" for i in range(9)],
+            "label": list("aabbaabba"),
+            "complainant_id": ["P1", "P1", "P2", "P2", "P3", "P3", "P1", "P2", "P3"],
+        }
+    )
     test, desc = holdout_split(df, stratify=df["label"], test_size=0.2, how="grouped", seed=0)
     groups = case_groups(df)
     assert 0 < test.sum() < 9 and desc.startswith("random split by group")
@@ -290,10 +306,14 @@ def test_multi_label_choice_order_fallback_and_confidence():
     m = TargetModel("esc", multi=True, settings=ModelSettings(), seed=0)
     m.classes_ = np.array(["a", "b", "c", "d"])
     m.label_thresholds_ = np.array([0.5, 0.5, 0.3, 0.9])
-    proba = np.array([[0.6, 0.8, 0.1, 0.95],   # d, b, a
-                      [0.1, 0.2, 0.25, 0.5],   # none over: d, the most likely
-                      [0.7, 0.7, 0.0, 0.0],    # tie: a before b
-                      [0.0, 0.0, 0.35, 0.0]])  # c only
+    proba = np.array(
+        [
+            [0.6, 0.8, 0.1, 0.95],  # d, b, a
+            [0.1, 0.2, 0.25, 0.5],  # none over: d, the most likely
+            [0.7, 0.7, 0.0, 0.0],  # tie: a before b
+            [0.0, 0.0, 0.35, 0.0],
+        ]
+    )  # c only
     chosen, conf = m._choose(proba)
     assert chosen == [["d", "b", "a"], ["d"], ["a", "b"], ["c"]]
     assert np.allclose(conf, [0.6, 0.5, 0.7, 0.35])
@@ -327,8 +347,15 @@ def test_saved_model_learns_from_the_held_out_latest_cases_too(tmp_path):
     # evaluate. The saved model is fitted again on every row, so it knows the new label and
     # its words; the hold-out figures still come from the model that never saw those rows.
     frame = planted_frame(n=150)
-    new = [{"case_id": f"N{i:03d}", "text": f"the new permit portal took my money. {FILLER[i % 6]}", "label": "Portal",
-            "received": pd.Timestamp("2023-09-01") + pd.Timedelta(days=i)} for i in range(20)]
+    new = [
+        {
+            "case_id": f"N{i:03d}",
+            "text": f"the new permit portal took my money. {FILLER[i % 6]}",
+            "label": "Portal",
+            "received": pd.Timestamp("2023-09-01") + pd.Timedelta(days=i),
+        }
+        for i in range(20)
+    ]
     frame = pd.concat([frame, pd.DataFrame(new)], ignore_index=True)
     res = train_models(frame, targets=["label"], model_dir=tmp_path / "m", config=cfg())
     m = res.metrics["label"]

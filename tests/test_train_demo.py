@@ -1,4 +1,5 @@
 """The model trained on the small demo year (session fixture): contract shape and behaviour."""
+
 from __future__ import annotations
 
 import json
@@ -42,8 +43,12 @@ def test_beats_baselines_on_held_out_demo(trained_model_dir):
 
 
 def test_behaviour_on_plain_sentences(bundle):
-    preds = bundle.predict(["My bin has not been collected for three weeks and the recycling is overflowing.",
-                            "I got a parking ticket (penalty charge notice) although I had a valid permit."])
+    preds = bundle.predict(
+        [
+            "My bin has not been collected for three weeks and the recycling is overflowing.",
+            "I got a parking ticket (penalty charge notice) although I had a valid permit.",
+        ]
+    )
     assert preds["service"].labels == ["Waste and Street Cleansing", "Parking"]
 
 
@@ -57,6 +62,17 @@ def test_street_name_does_not_change_the_tag(bundle):
 def test_past_cases_for_similar_search(trained_model_dir, demo_small):
     past = pd.read_parquet(trained_model_dir / "cases.parquet")
     assert len(past) == len(demo_small.cases)
-    assert list(past.columns) == ["case_id", "received", "service", "team", "outcome", "corrective_action",
-                                  "root_cause", "complainant_id", "case_type", "stage", "text_redacted"]
+    assert list(past.columns) == [
+        "case_id",
+        "received",
+        "service",
+        "team",
+        "outcome",
+        "corrective_action",
+        "root_cause",
+        "complainant_id",
+        "case_type",
+        "stage",
+        "text_redacted",
+    ]
     assert not past["text_redacted"].str.contains(r"\b[A-Z]{1,2}\d{1,2}[A-Z]? \d[A-Z]{2}\b", regex=True).any()

@@ -1,5 +1,6 @@
 """The model folder: integrity checks before unpickling, versions and aliases,
 evidence, and the MLflow run."""
+
 from __future__ import annotations
 
 import json

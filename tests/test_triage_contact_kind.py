@@ -1,4 +1,5 @@
 """Kind of contact at intake: compliments and service requests are not complaints with due dates."""
+
 from __future__ import annotations
 
 import json
@@ -27,8 +28,12 @@ def bundle(trained_model_dir):
 
 # -- what training learns ---------------------------------------------------------------------------------------
 def test_training_reads_a_compliment_record_as_the_code_compliment_and_keeps_every_other_code():
-    cases = pd.DataFrame({"case_type": ["Compliment", " compliment", "Complaint", "Complaint", "Compliment"],
-                          "acceptability": [None, "", "Duplicate complaint", None, "Complaint"]})
+    cases = pd.DataFrame(
+        {
+            "case_type": ["Compliment", " compliment", "Complaint", "Complaint", "Compliment"],
+            "acceptability": [None, "", "Duplicate complaint", None, "Complaint"],
+        }
+    )
     assert training_labels(cases).tolist() == [COMPLIMENT_CODE, COMPLIMENT_CODE, "Duplicate complaint", None, "Complaint"]
     assert training_labels(cases.drop(columns="case_type")).tolist() == [None, "", "Duplicate complaint", None, "Complaint"]
 
@@ -38,11 +43,28 @@ def test_the_trained_acceptability_model_knows_compliments(bundle):
 
 
 def test_acceptability_codes_map_to_kinds_of_contact():
-    assert [kind_of(c) for c in ("Complaint", "Service request or enquiry - not a complaint", "Compliment",
-                                 "Duplicate complaint", "Not for this organisation", "Appeal - not a complaint",
-                                 "Subject to legal proceedings", "Anonymous")] == [
-        "complaint", "service request", "compliment", "duplicate", "not for this council", "appeal",
-        "legal proceedings", "anonymous complaint"]
+    assert [
+        kind_of(c)
+        for c in (
+            "Complaint",
+            "Service request or enquiry - not a complaint",
+            "Compliment",
+            "Duplicate complaint",
+            "Not for this organisation",
+            "Appeal - not a complaint",
+            "Subject to legal proceedings",
+            "Anonymous",
+        )
+    ] == [
+        "complaint",
+        "service request",
+        "compliment",
+        "duplicate",
+        "not for this council",
+        "appeal",
+        "legal proceedings",
+        "anonymous complaint",
+    ]
 
 
 # -- the decision rules ---------------------------------------------------------------------------------------------
@@ -51,25 +73,28 @@ def _sug(label, confidence=0.9, review=False):
 
 
 def test_a_compliment_that_calls_itself_a_complaint_stays_a_compliment_for_a_person_to_check():
-    out = decide("I am writing to make a complaint. Please pass on my thanks to the crew.", _sug("Compliment"),
-                 unhappy=1, asks=False, praise=False, framing=True)
+    out = decide(
+        "I am writing to make a complaint. Please pass on my thanks to the crew.",
+        _sug("Compliment"),
+        unhappy=1,
+        asks=False,
+        praise=False,
+        framing=True,
+    )
     assert out["kind"] == "compliment" and out["check"]
 
 
 def test_real_dissatisfaction_overrules_a_compliment_or_a_request():
     for label in ("Compliment", "Service request or enquiry - not a complaint"):
-        out = decide("Thanks but the bin is still not collected and I am fed up", _sug(label), unhappy=2, asks=False,
-                     praise=False)
+        out = decide("Thanks but the bin is still not collected and I am fed up", _sug(label), unhappy=2, asks=False, praise=False)
         assert out["kind"] == "complaint" and out["check"], label
 
 
 def test_a_sure_request_whose_only_sign_of_dissatisfaction_is_the_word_complaint_stays_a_request_to_check():
     text = "Dear Complaints Team, can you send someone for my window. This is the third time I have complained!"
-    sure = decide(text, _sug("Service request or enquiry - not a complaint", 0.99, False), unhappy=2, asks=True,
-                  praise=False, framing=True)
+    sure = decide(text, _sug("Service request or enquiry - not a complaint", 0.99, False), unhappy=2, asks=True, praise=False, framing=True)
     assert sure["kind"] == "service request" and sure["check"] and "calls itself a complaint" in sure["reason"]
-    unsure = decide(text, _sug("Service request or enquiry - not a complaint", 0.6, True), unhappy=2, asks=True,
-                    praise=False, framing=True)
+    unsure = decide(text, _sug("Service request or enquiry - not a complaint", 0.6, True), unhappy=2, asks=True, praise=False, framing=True)
     assert unsure["kind"] == "complaint"
 
 
@@ -138,8 +163,9 @@ def test_held_out_compliments_are_compliments_without_a_due_date(demo_small, tmp
     test, _ = holdout_split(cases, test_size=0.2, how="auto", seed=7)
     rows = [i for i in range(len(cases)) if test[i] and str(cases.at[i, "case_type"]).lower() == "compliment"]
     assert len(rows) >= 20
-    res = triage_many([{"text": cases.at[i, "text"], "received": cases.at[i, "received"]} for i in rows],
-                      bundle=load_model(tmp_path / "m"), config=cfg)
+    res = triage_many(
+        [{"text": cases.at[i, "text"], "received": cases.at[i, "received"]} for i in rows], bundle=load_model(tmp_path / "m"), config=cfg
+    )
     kinds = [r["kind"] for r in res]
     assert kinds.count("compliment") / len(rows) >= 0.9, kinds
     assert all(r["due"] is None for r in res if r["kind"] == "compliment")

@@ -1,4 +1,5 @@
 """A council's own target (a theme or category column) is suggested at intake by the CLI and the page."""
+
 from __future__ import annotations
 
 import json
@@ -39,4 +40,4 @@ def test_cli_and_page_show_the_councils_own_target(theme_model):
     result = triage(text, bundle=bundle, similar=SimilarIndex.from_model_dir(theme_model))
     assert list(other_suggestions(result)) == ["theme"]
     page = render_intake(form={"text": text}, result=result)
-    assert "<th scope=\"row\">Theme</th>" in page and label in page
+    assert '<th scope="row">Theme</th>' in page and label in page

@@ -1,4 +1,5 @@
 """Urgent (Awaab's Law hazards) and safeguarding flags at intake: rules, words, deadlines, figures."""
+
 from __future__ import annotations
 
 import json
@@ -30,33 +31,39 @@ def test_the_flags_meet_their_goals_on_the_development_texts():
 
 
 # -- what raises a flag, and what does not -------------------------------------------------------------------------
-@pytest.mark.parametrize("text, flag", [
-    ("I can smell gas in the kitchen of my flat", EMERGENCY),
-    ("There are exposed wires hanging out of the socket in the hallway", EMERGENCY),
-    ("No heating for a week and my baby is 3 months old", EMERGENCY),
-    ("Black mould in the bedroom and my son has asthma", EMERGENCY),
-    ("The bathroom ceiling has collapsed", EMERGENCY),
-    ("Damp and mould in the bathroom again", SIGNIFICANT),
-    ("My neighbour hits her children and they are left alone all night", SAFEGUARDING),
-    ("I can't go on like this, I have thought about suicide", SAFEGUARDING),
-])
+@pytest.mark.parametrize(
+    "text, flag",
+    [
+        ("I can smell gas in the kitchen of my flat", EMERGENCY),
+        ("There are exposed wires hanging out of the socket in the hallway", EMERGENCY),
+        ("No heating for a week and my baby is 3 months old", EMERGENCY),
+        ("Black mould in the bedroom and my son has asthma", EMERGENCY),
+        ("The bathroom ceiling has collapsed", EMERGENCY),
+        ("Damp and mould in the bathroom again", SIGNIFICANT),
+        ("My neighbour hits her children and they are left alone all night", SAFEGUARDING),
+        ("I can't go on like this, I have thought about suicide", SAFEGUARDING),
+    ],
+)
 def test_hazards_and_risks_raise_their_flag(text, flag):
     assert flag in raised(text)
 
 
-@pytest.mark.parametrize("text", [
-    "The gas bill is wrong",
-    "There was mould on the bread in the canteen",
-    "I want to complain about the safeguarding training course",
-    "There is no smell of gas, I am writing about the noise",
-    "There were no issues with damp or mould in the inspection report",
-    "He has never hit the children, the allegation is false",
-    "The gas leak was fixed last week, thank you",
-    "Thanks to the repairs team who fixed the leak so quickly",
-    "There is a strong smell of gas outside the library",
-    "Rats around the bins on the high street because of fly tipping",
-    "Could someone come back and collect it please? Thanks",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The gas bill is wrong",
+        "There was mould on the bread in the canteen",
+        "I want to complain about the safeguarding training course",
+        "There is no smell of gas, I am writing about the noise",
+        "There were no issues with damp or mould in the inspection report",
+        "He has never hit the children, the allegation is false",
+        "The gas leak was fixed last week, thank you",
+        "Thanks to the repairs team who fixed the leak so quickly",
+        "There is a strong smell of gas outside the library",
+        "Rats around the bins on the high street because of fly tipping",
+        "Could someone come back and collect it please? Thanks",
+    ],
+)
 def test_negated_resolved_or_unrelated_words_raise_nothing(text):
     assert raised(text) == set()
 
@@ -79,14 +86,14 @@ def test_each_flag_names_its_rule_and_the_words_that_raised_it():
 # -- deadlines -----------------------------------------------------------------------------------------------------
 def test_an_emergency_hazard_is_made_safe_within_24_hours_of_receipt():
     assert deadlines(EMERGENCY, datetime(2025, 12, 24, 16, 45)) == [
-        {"what": "investigate and make safe", "due": "2025-12-25 16:45", "basis": "within 24 hours of receipt"}]
+        {"what": "investigate and make safe", "due": "2025-12-25 16:45", "basis": "within 24 hours of receipt"}
+    ]
 
 
 def test_significant_hazard_deadlines_count_working_days_over_christmas():
     due = {d["what"]: d["due"] for d in deadlines(SIGNIFICANT, datetime(2025, 12, 19, 10, 0))}
     # 10 working days after Fri 19 Dec, skipping Christmas, Boxing Day and New Year's Day
-    assert due == {"investigate": "2026-01-07", "written summary to the resident": "2026-01-12",
-                   "start safety works": "2026-01-14"}
+    assert due == {"investigate": "2026-01-07", "written summary to the resident": "2026-01-12", "start safety works": "2026-01-14"}
     closed = CalendarConfig(extra_closures=["2026-01-07"])
     assert deadlines(SIGNIFICANT, datetime(2025, 12, 19, 10, 0), calendar=closed)[0]["due"] == "2026-01-08"
 
@@ -122,8 +129,12 @@ def test_triage_gives_the_flags_with_deadlines_beside_the_complaint_due_date(tra
     from rca.model.store import load_model
     from rca.scoring.triage import triage
 
-    res = triage("I have reported the black mould in my baby's bedroom three times and nobody has come out",
-                 bundle=load_model(trained_model_dir), received="2025-12-01 10:00", config=Config())
+    res = triage(
+        "I have reported the black mould in my baby's bedroom three times and nobody has come out",
+        bundle=load_model(trained_model_dir),
+        received="2025-12-01 10:00",
+        config=Config(),
+    )
     (f,) = res["urgent"]
     assert f["flag"] == EMERGENCY and f["deadlines"][0]["due"] == "2025-12-02 10:00"
     assert res["due"] is not None
@@ -135,8 +146,17 @@ def test_the_triage_command_prints_the_flag_rule_words_and_deadline(trained_mode
 
     from rca.cli.main import app
 
-    res = CliRunner().invoke(app, ["triage", "There is a smell of gas in my flat and my neighbour's kids were left home "
-                                   "alone all night", "--model-dir", str(trained_model_dir), "--received", "2025-12-01 10:00"])
+    res = CliRunner().invoke(
+        app,
+        [
+            "triage",
+            "There is a smell of gas in my flat and my neighbour's kids were left home alone all night",
+            "--model-dir",
+            str(trained_model_dir),
+            "--received",
+            "2025-12-01 10:00",
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert "EMERGENCY HAZARD" in res.output and "'smell of gas'" in res.output
     assert "hazard due     2025-12-02 10:00  (investigate and make safe, emergency hazard)" in res.output

@@ -1,4 +1,5 @@
 """Triage and scoring behaviour on a model trained on the small demo year (real ModelBundle)."""
+
 from __future__ import annotations
 
 import json
@@ -39,13 +40,22 @@ def _triage(text, bundle, similar, **kw):
 
 
 def test_damp_and_mould_repair_complaint_goes_to_housing(bundle, similar):
-    res = _triage("There is black mould and damp all over my son's bedroom. I reported the leak in March and the "
-                  "repair has still not been done. This is unacceptable.", bundle, similar, received="2024-02-05 10:00")
+    res = _triage(
+        "There is black mould and damp all over my son's bedroom. I reported the leak in March and the "
+        "repair has still not been done. This is unacceptable.",
+        bundle,
+        similar,
+        received="2024-02-05 10:00",
+    )
     assert res["kind"] == "complaint"
     assert res["service"]["label"] == "Housing Management"
     assert res["route"] == "corporate"
-    assert res["root_cause"]["label"] in {"Failure to do something", "Delay in doing something",
-                                          "Quality of service not as expected", "Third-party contractor or provider"}
+    assert res["root_cause"]["label"] in {
+        "Failure to do something",
+        "Delay in doing something",
+        "Quality of service not as expected",
+        "Third-party contractor or provider",
+    }
     assert 0 < res["root_cause"]["confidence"] <= 1
     words = " ".join(res["service"]["evidence"])
     assert any(w in words for w in ("mould", "damp", "repair", "leak")), res["service"]["evidence"]
@@ -67,16 +77,31 @@ def test_due_date_is_the_working_days_function_over_a_bank_holiday(bundle, simil
 
 
 def test_adult_social_care_complaint_takes_the_statutory_route(bundle, similar):
-    res = _triage("The care agency carers for my mother keep missing visits and the financial assessment of her "
-                  "care charges is wrong. I am very unhappy.", bundle, similar, received="2024-01-08 09:00")
+    res = _triage(
+        "The care agency carers for my mother keep missing visits and the financial assessment of her "
+        "care charges is wrong. I am very unhappy.",
+        bundle,
+        similar,
+        received="2024-01-08 09:00",
+    )
     assert res["service"]["label"] == "Adult Social Care"
     assert res["route"] == "adult_social_care" and res["statutory"]
     assert res["working_days"] == 20
 
 
 def test_cli_triage_json_and_exit_codes(trained_model_dir, tmp_path):
-    r = runner.invoke(app, ["triage", "My bin was not collected again and nobody came", "--received", "2024-03-28 15:30",
-                            "--model-dir", str(trained_model_dir), "--json"])
+    r = runner.invoke(
+        app,
+        [
+            "triage",
+            "My bin was not collected again and nobody came",
+            "--received",
+            "2024-03-28 15:30",
+            "--model-dir",
+            str(trained_model_dir),
+            "--json",
+        ],
+    )
     assert r.exit_code == 0, r.output
     res = json.loads(r.stdout)
     assert res["due"] == "2024-04-16" and res["service"]["label"] == "Waste and Street Cleansing"
@@ -92,8 +117,7 @@ def test_cli_score_keeps_every_row_of_the_demo_year(trained_model_dir, demo_csv,
     src = tmp_path / "in.csv"
     raw.to_csv(src, index=False)
     out = tmp_path / "scored.parquet"
-    r = runner.invoke(app, ["score", str(src), "--out", str(out), "--model-dir", str(trained_model_dir), "--json",
-                            "--chunksize", "400"])
+    r = runner.invoke(app, ["score", str(src), "--out", str(out), "--model-dir", str(trained_model_dir), "--json", "--chunksize", "400"])
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["n_rows"] == len(raw)
     scored = pd.read_parquet(out)
@@ -118,18 +142,26 @@ def test_triage_many_gives_each_contact_what_triage_gives_it_alone(bundle, simil
 
     cases = demo_small.cases if hasattr(demo_small, "cases") else demo_small
     texts = [str(t) for t in cases["text"].head(12)]
-    contacts = [{"text": t, "received": f"2024-0{1 + i % 9}-1{i % 10} 1{i % 7}:30",
-                 "complainant_id": str(cases["complainant_id"].iloc[i]) if "complainant_id" in cases else None}
-                for i, t in enumerate(texts)]
+    contacts = [
+        {
+            "text": t,
+            "received": f"2024-0{1 + i % 9}-1{i % 10} 1{i % 7}:30",
+            "complainant_id": str(cases["complainant_id"].iloc[i]) if "complainant_id" in cases else None,
+        }
+        for i, t in enumerate(texts)
+    ]
     contacts.insert(3, {"text": "   ", "received": "2024-03-28 15:30"})
     batch = triage_many(contacts, bundle=bundle, similar=similar, config=Config())
-    alone = [triage(c["text"], bundle=bundle, similar=similar, config=Config(), received=c["received"],
-                    complainant_id=c.get("complainant_id")) for c in contacts]
+    alone = [
+        triage(c["text"], bundle=bundle, similar=similar, config=Config(), received=c["received"], complainant_id=c.get("complainant_id"))
+        for c in contacts
+    ]
     assert len(batch) == len(contacts)
     assert json.dumps(batch, sort_keys=True, default=str) == json.dumps(alone, sort_keys=True, default=str)
     assert batch[3]["kind"] is None and batch[3]["root_cause"] is None
-    assert any(r["similar"] for r in batch) and all(r["root_cause"]["label"] for i, r in enumerate(batch)
-                                                 if i != 3 and r["kind"] != "compliment")  # a compliment has none
+    assert any(r["similar"] for r in batch) and all(
+        r["root_cause"]["label"] for i, r in enumerate(batch) if i != 3 and r["kind"] != "compliment"
+    )  # a compliment has none
 
 
 def test_triage_many_bad_received_is_a_coded_error(bundle, similar):

@@ -1,4 +1,5 @@
 """Validation at the boundary: coded errors naming file, row and column; exact row accounting."""
+
 from pathlib import Path
 
 import pandas as pd
@@ -12,13 +13,13 @@ from rca.ingest.io import read_table, write_table
 from rca.ingest.validate import load_cases
 
 MALFORMED = (
-    'Case Ref,Date Received,Complaint Details,Outcome,Service Area\r\n'
+    "Case Ref,Date Received,Complaint Details,Outcome,Service Area\r\n"
     'C-1,28/03/2024 15:30,"Bin not collected\nagain, third week running",Partially upheld,Waste\r\n'
-    'C-2,yesterday-ish,Pothole outside number 4,Upheld,Highways\r\n'
-    '\r\n'
-    'C-3,02/04/2024,,Not upheld,Parking\r\n'
-    'C-1,03/04/2024,Same id again,Upheld,Waste\r\n'
-).encode("utf-8") + 'C-4,04/04/2024,Caf\u00e9 next door is noisy,Upheld,Environment\r\n'.encode("cp1252")
+    "C-2,yesterday-ish,Pothole outside number 4,Upheld,Highways\r\n"
+    "\r\n"
+    "C-3,02/04/2024,,Not upheld,Parking\r\n"
+    "C-1,03/04/2024,Same id again,Upheld,Waste\r\n"
+).encode("utf-8") + "C-4,04/04/2024,Caf\u00e9 next door is noisy,Upheld,Environment\r\n".encode("cp1252")
 
 
 @pytest.fixture
@@ -143,11 +144,16 @@ def test_the_chunks_of_one_file_share_what_was_decided_in_the_first():
     from rca.ingest.validate import ReadState, canonicalise
 
     def chunk(start, ids, dates):
-        return pd.DataFrame({"case_id": ids, "received": dates, "text": ["Bin not collected"] * len(ids),
-                             "source_row": range(start, start + len(ids))}).astype(str)
+        return pd.DataFrame(
+            {"case_id": ids, "received": dates, "text": ["Bin not collected"] * len(ids), "source_row": range(start, start + len(ids))}
+        ).astype(str)
 
-    kw = dict(config=Config(), taxonomy=load_taxonomy(None), source="f.csv", mapping={"case_id": "case_id", "received": "received",
-                                                                                 "text": "text"})
+    kw = dict(
+        config=Config(),
+        taxonomy=load_taxonomy(None),
+        source="f.csv",
+        mapping={"case_id": "case_id", "received": "received", "text": "text"},
+    )
     state, seen = ReadState(), set()
     first, _, _ = canonicalise(chunk(1, ["A", "B"], ["12/25/2024", "01/30/2024"]), state=state, seen_ids=seen, **kw)
     later, quarantined, _ = canonicalise(chunk(3, ["A", "C"], ["03/04/2024", "05/06/2024"]), state=state, seen_ids=seen, **kw)

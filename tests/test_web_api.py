@@ -1,4 +1,5 @@
 """The web app with the inline stand-in model: token, limits, JSON API, the page without JavaScript."""
+
 from __future__ import annotations
 
 import pytest
@@ -34,8 +35,9 @@ def test_health_needs_no_token_and_everything_else_does(client):
 
 
 def test_triage_answers_with_due_date_route_and_similar_cases(client):
-    r = client.post("/api/triage", headers=AUTH, json={"text": "My recycling bin was not collected again, nobody came",
-                                                        "received": "2024-03-28 15:30"})
+    r = client.post(
+        "/api/triage", headers=AUTH, json={"text": "My recycling bin was not collected again, nobody came", "received": "2024-03-28 15:30"}
+    )
     assert r.status_code == 200
     res = r.json()
     assert res["service"]["label"] == "Waste and Street Cleansing"
@@ -54,8 +56,11 @@ def test_model_info_lists_thresholds(client):
 
 
 def test_score_batch_keeps_order_and_flags_blank_text(client):
-    items = [{"case_id": "c1", "text": "rude staff at reception"}, {"case_id": "c2", "text": "  "},
-             {"text": "parking fine unfair", "received": "not a date"}]
+    items = [
+        {"case_id": "c1", "text": "rude staff at reception"},
+        {"case_id": "c2", "text": "  "},
+        {"text": "parking fine unfair", "received": "not a date"},
+    ]
     r = client.post("/api/score", headers=AUTH, json={"items": items})
     assert r.status_code == 200
     rows = r.json()["items"]
@@ -68,13 +73,21 @@ def test_score_batch_keeps_order_and_flags_blank_text(client):
 def test_bad_requests_get_4xx_json_without_the_input(client):
     r = client.post("/api/triage", headers=AUTH, json={"text": "x", "surprise": "Mrs Smith"})
     assert r.status_code == 422 and "Mrs Smith" not in r.text
-    r = client.post("/api/triage", headers=AUTH, content=b"{not json", )
+    r = client.post(
+        "/api/triage",
+        headers=AUTH,
+        content=b"{not json",
+    )
     assert r.status_code == 422
     r = client.post("/api/triage", headers=AUTH, json={"text": "bin", "received": "the day after tomorrow"})
     assert r.status_code == 400 and r.json()["detail"]["code"] == "E103"
     r = client.post("/api/score", headers=AUTH, json={"items": [{"text": "x"}] * 501})
     assert r.status_code == 422
-    r = client.post("/api/triage", headers=AUTH, content=b"x" * 1_000_001, )
+    r = client.post(
+        "/api/triage",
+        headers=AUTH,
+        content=b"x" * 1_000_001,
+    )
     assert r.status_code == 413 and r.json()["detail"]["code"] == "E401"
 
 
@@ -96,8 +109,9 @@ def test_the_form_takes_a_complainant_id_for_the_duplicate_check(client):
     past = past_cases()
     last = past[past["complainant_id"] == "R1"]["received"].max()
     when = (last + __import__("pandas").Timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
-    r = client.post("/", data={"token": TOKEN, "text": "Something quite different about a library book", "received": when,
-                               "complainant_id": "R1"})
+    r = client.post(
+        "/", data={"token": TOKEN, "text": "Something quite different about a library book", "received": when, "complainant_id": "R1"}
+    )
     assert r.status_code == 200 and 'id="duplicate"' in r.text and "same complainant" in r.text
     assert 'name="complainant_id"' in r.text and 'value="R1"' in r.text
     r = client.post("/", data={"token": TOKEN, "text": "Something quite different about a library book", "received": when})

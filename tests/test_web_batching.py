@@ -1,5 +1,6 @@
 """MicroBatcher: requests that queue while the server is busy are served in one pass,
 each gets its own result (or its own error), and a lone request is not held back."""
+
 from __future__ import annotations
 
 import asyncio

@@ -1,5 +1,6 @@
 """The intake page end to end in headless Chromium (Debian's /usr/bin/chromium via Playwright):
 type a complaint, submit, see the suggestion and the due date."""
+
 from __future__ import annotations
 
 import socket

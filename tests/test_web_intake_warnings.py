@@ -1,5 +1,6 @@
 """The intake page shows every warning the API gives, the kind of contact, and the urgent and
 safeguarding flags with their deadlines beside the due date; the API answer matches its OpenAPI schema."""
+
 from __future__ import annotations
 
 import re
@@ -58,7 +59,7 @@ def test_a_service_request_shows_its_service_level_note(client):
 def test_a_compliment_shows_no_due_date_route_or_ombudsman(client):
     html = page(client, "A big thank you to the bin crew who cleared the fly tipping so quickly. Really appreciated!")
     assert "compliment" in cell(html, "kind") and "no due date" in cell(html, "due")
-    answer = html[html.index('id="result"'):html.index("Similar past cases")]  # past cases' own texts aside
+    answer = html[html.index('id="result"') : html.index("Similar past cases")]  # past cases' own texts aside
     assert "ombudsman" not in answer.lower() and "working days from" not in answer
 
 
@@ -68,7 +69,7 @@ def test_flags_show_their_rule_words_and_deadlines_beside_the_due_date(client):
     emergency = cell(html, "urgent-emergency-hazard", end="div")
     assert "gas smell or leak" in emergency and "smell of gas" in emergency and "2025-12-02 10:00" in emergency
     assert "safeguarding referral" in html and 'id="urgent-safeguarding"' in html
-    assert "2025-12-02 10:00" in html[html.index('id="due"'):]
+    assert "2025-12-02 10:00" in html[html.index('id="due"') :]
 
 
 @pytest.mark.model

@@ -1,5 +1,6 @@
 """`rca serve` as a real process with its default workers: the API answers triage with
 the token, refuses without it, and the batched path gives the same answer as `rca triage`."""
+
 from __future__ import annotations
 
 import json
@@ -42,9 +43,13 @@ def test_served_triage_matches_the_library_and_needs_the_token(trained_model_dir
     from rca.scoring.triage import triage
 
     port = _port()
-    proc = subprocess.Popen([sys.executable, "-m", "rca", "serve", "--model-dir", str(trained_model_dir), "--port", str(port),
-                             "--token", TOKEN], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "RCA_LOG_LEVEL": "warning"})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rca", "serve", "--model-dir", str(trained_model_dir), "--port", str(port), "--token", TOKEN],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "RCA_LOG_LEVEL": "warning"},
+    )
     base = f"http://127.0.0.1:{port}/api"
     try:
         deadline = time.time() + 120
@@ -62,8 +67,13 @@ def test_served_triage_matches_the_library_and_needs_the_token(trained_model_dir
         assert _call(f"{base}/triage", body, token=None)[0] == 401
         answers = [_call(f"{base}/triage", body) for _ in range(6)]  # spread over the workers
         assert all(status == 200 for status, _ in answers)
-        expected = triage(text, bundle=load_model(trained_model_dir), received="2024-03-28 15:30", config=Config(),
-                          similar=SimilarIndex.from_model_dir(trained_model_dir))
+        expected = triage(
+            text,
+            bundle=load_model(trained_model_dir),
+            received="2024-03-28 15:30",
+            config=Config(),
+            similar=SimilarIndex.from_model_dir(trained_model_dir),
+        )
         for _, got in answers:
             assert got["due"] == expected["due"] == "2024-04-16"
             assert got["root_cause"]["label"] == expected["root_cause"]["label"]

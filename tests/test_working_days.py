@@ -1,4 +1,5 @@
 """Due dates against hand-worked cases, and properties that must always hold."""
+
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -46,8 +47,16 @@ def test_due_dates_match_hand_worked_cases(received, stage, route, ext, expected
 
 
 def test_bank_holidays_are_not_working_days():
-    for d in [date(2023, 12, 25), date(2023, 12, 26), date(2024, 1, 1), date(2024, 3, 29),
-              date(2024, 4, 1), date(2024, 5, 6), date(2024, 5, 27), date(2024, 8, 26)]:
+    for d in [
+        date(2023, 12, 25),
+        date(2023, 12, 26),
+        date(2024, 1, 1),
+        date(2024, 3, 29),
+        date(2024, 4, 1),
+        date(2024, 5, 6),
+        date(2024, 5, 27),
+        date(2024, 8, 26),
+    ]:
         assert not is_working_day(d)
     assert is_working_day(date(2024, 8, 27))
 

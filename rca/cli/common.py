@@ -1,4 +1,5 @@
 """Shared CLI helpers: error handling, config/column flags, output."""
+
 from __future__ import annotations
 
 import functools
@@ -35,8 +36,14 @@ def cli_errors(fn: Callable) -> Callable:
     return wrapper
 
 
-def build_config(config: Path | None, *, text_column: str | None = None, id_column: str | None = None,
-                 received_column: str | None = None, seed: int | None = None) -> Config:
+def build_config(
+    config: Path | None,
+    *,
+    text_column: str | None = None,
+    id_column: str | None = None,
+    received_column: str | None = None,
+    seed: int | None = None,
+) -> Config:
     cfg = load_config(config)
     return cfg.with_overrides(columns={"text": text_column, "case_id": id_column, "received": received_column}, seed=seed)
 

@@ -1,4 +1,5 @@
 """`rca validate` and `rca demo-data`."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,11 +15,17 @@ from rca.cli.common import ConfigOpt, IdColumnOpt, JsonOpt, ReceivedColumnOpt, T
 def validate(
     data: Annotated[Path, typer.Argument(help="Case export: .csv, .xlsx or .parquet.")],
     config: ConfigOpt = None,
-    quarantine: Annotated[Optional[Path], typer.Option("--quarantine", "-q", help="Write unusable rows here, with a `reason` column (default: <DATA>.quarantine.csv).")] = None,
+    quarantine: Annotated[
+        Optional[Path],
+        typer.Option("--quarantine", "-q", help="Write unusable rows here, with a `reason` column (default: <DATA>.quarantine.csv)."),
+    ] = None,
     text_column: TextColumnOpt = None,
     id_column: IdColumnOpt = None,
     received_column: ReceivedColumnOpt = None,
-    require: Annotated[Optional[list[str]], typer.Option("--require", help="Canonical fields that must be present (default: text; e.g. --require received).")] = None,
+    require: Annotated[
+        Optional[list[str]],
+        typer.Option("--require", help="Canonical fields that must be present (default: text; e.g. --require received)."),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Check an export: map its columns, parse every row, quarantine what cannot be used.
@@ -32,12 +39,19 @@ def validate(
     res = load_cases(data, config=cfg, require=required, quarantine_path=qpath)
     assert res.n_read == res.n_valid + res.n_quarantined
     if "received" not in res.mapping:
-        res.warnings.append("no date-received column: scoring and training work, but due dates, trends by quarter and "
-                            "the time split need one (name it with --received-column)")
+        res.warnings.append(
+            "no date-received column: scoring and training work, but due dates, trends by quarter and "
+            "the time split need one (name it with --received-column)"
+        )
     summary = {
-        "file": str(data), "encoding": res.encoding, "read": res.n_read, "valid": res.n_valid,
-        "quarantined": res.n_quarantined, "quarantine_file": str(qpath) if res.n_quarantined else None,
-        "mapping": res.mapping, "warnings": res.warnings,
+        "file": str(data),
+        "encoding": res.encoding,
+        "read": res.n_read,
+        "valid": res.n_valid,
+        "quarantined": res.n_quarantined,
+        "quarantine_file": str(qpath) if res.n_quarantined else None,
+        "mapping": res.mapping,
+        "warnings": res.warnings,
         "problems": res.quarantine["reason"].tolist()[:200] if res.n_quarantined else [],
     }
     if as_json:
@@ -59,7 +73,9 @@ def validate(
 
 @cli_errors
 def demo_data(
-    out: Annotated[Path, typer.Option("--out", help="Folder to write demo_cases.csv, demo_truth.json, ward_population.csv.")] = Path("data"),
+    out: Annotated[Path, typer.Option("--out", help="Folder to write demo_cases.csv, demo_truth.json, ward_population.csv.")] = Path(
+        "data"
+    ),
     seed: Annotated[int, typer.Option("--seed", help="Generator seed; the same seed gives byte-identical files.")] = 20240401,
     n_contacts: Annotated[int, typer.Option("--n-contacts", help="First contacts per financial year.")] = 10_000,
     first_year: Annotated[int, typer.Option("--first-year", help="Financial year to start (2023 = 2023-24).")] = 2023,

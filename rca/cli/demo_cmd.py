@@ -3,6 +3,7 @@
 generate (if missing) → validate → train → score → report, each step printing
 what it wrote, so a newcomer sees the whole product in one command.
 """
+
 from __future__ import annotations
 
 import time
@@ -75,8 +76,14 @@ def demo(
     typer.echo(f"[5/5] writing the annual report into {report_dir} ...")
     period, compare = _periods_of(res.cases["received"])
     population = data.parent / "ward_population.csv"
-    report = build_report(_with_scores(res.cases, scored), period=period, compare=compare, bundle=bundle, config=cfg,
-                          population=population if population.exists() else None)
+    report = build_report(
+        _with_scores(res.cases, scored),
+        period=period,
+        compare=compare,
+        bundle=bundle,
+        config=cfg,
+        population=population if population.exists() else None,
+    )
     paths = write_report(report, report_dir)
     say_alerts(report, data.name)
     main = [p for p in paths.values() if Path(p).parent == report_dir]
@@ -84,8 +91,10 @@ def demo(
         typer.echo(f"      wrote {p}")
     typer.echo(f"      and {len(paths) - len(main)} table CSVs and charts under {report_dir}/")
     say_skipped(report, indent="      ")
-    typer.echo(f"done in {time.perf_counter() - t0:.1f} s. Open {report_dir / 'report.html'} in a browser; "
-               f"{report_dir / 'briefing.html'} is the two-page version for a QA meeting or members.")
+    typer.echo(
+        f"done in {time.perf_counter() - t0:.1f} s. Open {report_dir / 'report.html'} in a browser; "
+        f"{report_dir / 'briefing.html'} is the two-page version for a QA meeting or members."
+    )
 
 
 def _with_scores(cases, scored: Path):

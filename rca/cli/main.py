@@ -1,5 +1,6 @@
 """The root `rca` Typer app. Each command group lives in its own module and
 registers itself with `register(app)`."""
+
 from __future__ import annotations
 
 import importlib
@@ -22,14 +23,14 @@ app = typer.Typer(
 
 # Command groups, in the order `rca --help` lists them.
 COMMAND_MODULES = (
-    "demo_cmd",        # rca demo
-    "data_cmd",        # rca validate, rca demo-data
-    "train_cmd",       # rca train, rca evaluate
-    "score_cmd",       # rca score, rca triage, rca serve
-    "report_cmd",      # rca report
-    "themes_cmd",      # rca themes
+    "demo_cmd",  # rca demo
+    "data_cmd",  # rca validate, rca demo-data
+    "train_cmd",  # rca train, rca evaluate
+    "score_cmd",  # rca score, rca triage, rca serve
+    "report_cmd",  # rca report
+    "themes_cmd",  # rca themes
     "governance_cmd",  # rca audit, rca suggest-labels, rca drift
-    "store_cmd",       # rca store ...
+    "store_cmd",  # rca store ...
     "embeddings_cmd",  # rca embeddings build (optional extra)
 )
 

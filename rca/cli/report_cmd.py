@@ -1,4 +1,5 @@
 """`rca report`: the annual (or quarterly) complaints report as HTML, Word, Excel and PNG charts."""
+
 from __future__ import annotations
 
 import time
@@ -9,7 +10,6 @@ from typing import Annotated, Optional
 import typer
 
 from rca.cli.common import ConfigOpt, IdColumnOpt, JsonOpt, SeedOpt, TextColumnOpt, build_config, cli_errors, echo_json, say_warnings
-
 
 
 class Audience(str, Enum):
@@ -26,13 +26,30 @@ class By(str, Enum):
 @cli_errors
 def report(
     data: Annotated[Path, typer.Argument(help="Case export (labelled and/or scored): CSV, Excel or Parquet.")],
-    period: Annotated[str, typer.Option("--period", help="Financial year such as 2023-24, a quarter '2023-24 Q3', a half '2023-24 H1', a calendar year '2023', or FIRST..LAST dates.")],
+    period: Annotated[
+        str,
+        typer.Option(
+            "--period",
+            help="Financial year such as 2023-24, a quarter '2023-24 Q3', a half '2023-24 H1', a calendar year '2023', or FIRST..LAST dates.",
+        ),
+    ],
     out: Annotated[Path, typer.Option("--out", help="Folder for report.html, report.docx, report.xlsx and charts/.")],
     compare: Annotated[Optional[str], typer.Option("--compare", help="Comparison period, e.g. 2022-23.")] = None,
     by: Annotated[By, typer.Option("--by", help="Bins for trends.")] = By.quarter,
-    audience: Annotated[Audience, typer.Option("--audience", help="officers (full) or members (counts under 5 shown as <5, no case text).")] = Audience.officers,
-    model_dir: Annotated[Optional[Path], typer.Option("--model-dir", help="Trained model: adds predicted root causes (scores the file first when it has no predictions).")] = None,
-    population: Annotated[Optional[Path], typer.Option("--population", help="Ward population table (columns ward, population) for complaints per 1,000 residents; default: ward_population.csv beside DATA.")] = None,
+    audience: Annotated[
+        Audience, typer.Option("--audience", help="officers (full) or members (counts under 5 shown as <5, no case text).")
+    ] = Audience.officers,
+    model_dir: Annotated[
+        Optional[Path],
+        typer.Option("--model-dir", help="Trained model: adds predicted root causes (scores the file first when it has no predictions)."),
+    ] = None,
+    population: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--population",
+            help="Ward population table (columns ward, population) for complaints per 1,000 residents; default: ward_population.csv beside DATA.",
+        ),
+    ] = None,
     title: Annotated[Optional[str], typer.Option("--title", help="Report title.")] = None,
     config: ConfigOpt = None,
     text_column: TextColumnOpt = None,
@@ -61,17 +78,40 @@ def report(
     if population is None and (data.parent / "ward_population.csv").exists():
         population = data.parent / "ward_population.csv"  # the demo's bundled table sits beside its export
         notes.append(f"Ward populations read from {population}.")
-    rep = build_report(cases, period=period, compare=compare, by=by.value, audience=audience.value, bundle=bundle,
-                       population=population, config=cfg, title=title, notes=notes)
+    rep = build_report(
+        cases,
+        period=period,
+        compare=compare,
+        by=by.value,
+        audience=audience.value,
+        bundle=bundle,
+        population=population,
+        config=cfg,
+        title=title,
+        notes=notes,
+    )
     paths = write_report(rep, out)
     elapsed = time.perf_counter() - t0
     say_alerts(rep, data.name)
     if json_out:
-        echo_json({"paths": {k: str(v) for k, v in paths.items()}, "seconds": round(elapsed, 2), "rows": len(cases),
-                   "period": rep.period.label, "compare": rep.compare.label if rep.compare else None, "audience": rep.audience,
-                   "alerts": rep.alerts, "skipped": {k: t.skipped for k, t in rep.tables.items() if not t.ok}})
+        echo_json(
+            {
+                "paths": {k: str(v) for k, v in paths.items()},
+                "seconds": round(elapsed, 2),
+                "rows": len(cases),
+                "period": rep.period.label,
+                "compare": rep.compare.label if rep.compare else None,
+                "audience": rep.audience,
+                "alerts": rep.alerts,
+                "skipped": {k: t.skipped for k, t in rep.tables.items() if not t.ok},
+            }
+        )
         return
-    typer.echo(f"report for {rep.period.label}" + (f" vs {rep.compare.label}" if rep.compare else "") + f" ({rep.audience}) from {len(cases):,} records")
+    typer.echo(
+        f"report for {rep.period.label}"
+        + (f" vs {rep.compare.label}" if rep.compare else "")
+        + f" ({rep.audience}) from {len(cases):,} records"
+    )
     for key in ("html", "docx", "xlsx"):
         typer.echo(f"  wrote {paths[key]}")
     n_charts = sum(1 for k in paths if k.startswith("chart_"))
@@ -91,7 +131,10 @@ def say_skipped(rep, *, indent: str) -> None:
     skipped = [t for t in rep.tables.values() if not t.ok]
     if skipped:
         # titles hold commas ("Responses on time, by stage"): one title per quoted name, or the list reads as more tables
-        typer.echo(f"{indent}{len(skipped)} table{'s' if len(skipped) > 1 else ''} skipped (see 'About this report'): " + "; ".join(f"'{t.title}'" for t in skipped))
+        typer.echo(
+            f"{indent}{len(skipped)} table{'s' if len(skipped) > 1 else ''} skipped (see 'About this report'): "
+            + "; ".join(f"'{t.title}'" for t in skipped)
+        )
 
 
 def register(app: typer.Typer) -> None:

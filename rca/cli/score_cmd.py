@@ -1,4 +1,5 @@
 """`rca score`, `rca triage`, `rca serve`."""
+
 from __future__ import annotations
 
 import os
@@ -25,8 +26,18 @@ def score(
     out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the scored cases (.csv, .xlsx or .parquet).")],
     model_dir: ModelDirOpt = DEFAULT_MODEL_DIR,
     resume: Annotated[bool, typer.Option("--resume", help="Carry on from where a killed run stopped.")] = False,
-    chunksize: Annotated[Optional[int], typer.Option("--chunksize", min=1, help="Rows per chunk (config \\[score] chunksize, default 20,000).")] = None,
-    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Processes to spread each chunk over: forked helpers sharing the loaded model (config score n_jobs, default 2).")] = None,
+    chunksize: Annotated[
+        Optional[int], typer.Option("--chunksize", min=1, help="Rows per chunk (config \\[score] chunksize, default 20,000).")
+    ] = None,
+    jobs: Annotated[
+        Optional[int],
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Processes to spread each chunk over: forked helpers sharing the loaded model (config score n_jobs, default 2).",
+        ),
+    ] = None,
     no_progress: Annotated[bool, typer.Option("--no-progress", help="Hide the progress bar.")] = False,
     config: ConfigOpt = None,
     text_column: TextColumnOpt = None,
@@ -39,8 +50,16 @@ def score(
 
     cfg = build_config(config, text_column=text_column, id_column=id_column, received_column=received_column)
     _need_model(model_dir)
-    summary = score_file(data, out, model_dir=model_dir, config=cfg, chunksize=chunksize, resume=resume,
-                         progress=not no_progress and sys.stderr.isatty(), n_jobs=jobs)
+    summary = score_file(
+        data,
+        out,
+        model_dir=model_dir,
+        config=cfg,
+        chunksize=chunksize,
+        resume=resume,
+        progress=not no_progress and sys.stderr.isatty(),
+        n_jobs=jobs,
+    )
     if json_out:
         echo_json(summary.to_dict())
         return
@@ -51,9 +70,11 @@ def score(
 def summary_lines(summary) -> list[str]:
     """What a scoring run did, in two lines for people."""
     review = ", ".join(f"{t} {n:,}" for t, n in summary.n_review.items())
-    return [f"scored {summary.n_rows:,} rows into {summary.out} in {summary.seconds:.1f} s"
-            + (f" ({summary.n_chunks_resumed} chunks resumed)" if summary.n_chunks_resumed else ""),
-            f"for review: {review}; empty text: {summary.n_empty_text:,}; possible duplicates: {summary.n_duplicates:,}"]
+    return [
+        f"scored {summary.n_rows:,} rows into {summary.out} in {summary.seconds:.1f} s"
+        + (f" ({summary.n_chunks_resumed} chunks resumed)" if summary.n_chunks_resumed else ""),
+        f"for review: {review}; empty text: {summary.n_empty_text:,}; possible duplicates: {summary.n_duplicates:,}",
+    ]
 
 
 def print_triage(res: dict) -> None:
@@ -92,8 +113,10 @@ def print_triage(res: dict) -> None:
         sug(target.replace("_", " ")[:14], s)
     typer.echo(f"{'received':<14} {res['received']}  (counts as {res['effective_received']})")
     if res.get("due"):
-        typer.echo(f"{'response due':<14} {res['due']}  ({res['working_days']} working days"
-                   + (", if logged as a stage 1 complaint)" if res.get("kind") == "service request" else ")"))
+        typer.echo(
+            f"{'response due':<14} {res['due']}  ({res['working_days']} working days"
+            + (", if logged as a stage 1 complaint)" if res.get("kind") == "service request" else ")")
+        )
     else:
         typer.echo(f"{'response due':<14} none ({res.get('kind') or 'no text'})")
     for u in res.get("urgent") or []:  # the hazard deadlines beside the complaint's
@@ -103,8 +126,10 @@ def print_triage(res: dict) -> None:
         d = res["duplicate"]
         typer.echo(f"{'DUPLICATE?':<14} {d['reason']}: case {d['case_id']} received {d.get('received')}")
     for i, h in enumerate(res.get("similar", []), 1):
-        typer.echo(f"similar {i}: {h.get('case_id')} ({h['similarity']:.2f}) {h.get('service') or ''} | outcome: "
-                   f"{h.get('outcome') or '-'} | actions: {h.get('corrective_action') or '-'}")
+        typer.echo(
+            f"similar {i}: {h.get('case_id')} ({h['similarity']:.2f}) {h.get('service') or ''} | outcome: "
+            f"{h.get('outcome') or '-'} | actions: {h.get('corrective_action') or '-'}"
+        )
     for note in res.get("issues", []):
         typer.echo(f"note: {note}")
 
@@ -118,11 +143,16 @@ def _read_text_file(file: Path) -> str:
     except FileNotFoundError as exc:
         raise RcaError("E001", file=str(file)) from exc
     except IsADirectoryError as exc:
-        raise RcaError("E001", "this is a folder, not a text file", file=str(file),
-                       hint="Give the path of a text file holding the complaint, or - to read it from stdin.") from exc
+        raise RcaError(
+            "E001",
+            "this is a folder, not a text file",
+            file=str(file),
+            hint="Give the path of a text file holding the complaint, or - to read it from stdin.",
+        ) from exc
     except OSError as exc:
-        raise RcaError("E001", f"cannot read it: {exc.strerror or exc}", file=str(file),
-                       hint="Check the file's permissions, or pass the text itself.") from exc
+        raise RcaError(
+            "E001", f"cannot read it: {exc.strerror or exc}", file=str(file), hint="Check the file's permissions, or pass the text itself."
+        ) from exc
 
 
 def triage_cmd(
@@ -146,8 +176,9 @@ def triage_cmd(
     cfg = build_config(config)
     _need_model(model_dir)
     bundle = load_model(model_dir)
-    res = triage(text, bundle=bundle, received=received, config=cfg, similar=SimilarIndex.from_model_dir(model_dir),
-                 complainant_id=complainant_id)
+    res = triage(
+        text, bundle=bundle, received=received, config=cfg, similar=SimilarIndex.from_model_dir(model_dir), complainant_id=complainant_id
+    )
     if json_out:
         echo_json(res)
     else:
@@ -161,20 +192,41 @@ def _serve_address(cfg, host: str | None, port: int | None) -> tuple[str, int]:
     if port is None:
         raw = section.get("port", 8000)
         if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= 65535:
-            raise RcaError("E202", f"[serve] port must be a whole number from 1 to 65535, got {raw!r}",
-                           file=cfg.source, column="port")
+            raise RcaError("E202", f"[serve] port must be a whole number from 1 to 65535, got {raw!r}", file=cfg.source, column="port")
         port = raw
     return host, port
 
 
 def serve(
-    host: Annotated[Optional[str], typer.Option("--host", help="Interface to bind; keep 127.0.0.1 unless a proxy fronts it (default: config \\[serve] host, else 127.0.0.1).")] = None,
-    port: Annotated[Optional[int], typer.Option("--port", min=1, max=65535, help="Port (default: config \\[serve] port, else 8000).")] = None,
+    host: Annotated[
+        Optional[str],
+        typer.Option(
+            "--host", help="Interface to bind; keep 127.0.0.1 unless a proxy fronts it (default: config \\[serve] host, else 127.0.0.1)."
+        ),
+    ] = None,
+    port: Annotated[
+        Optional[int], typer.Option("--port", min=1, max=65535, help="Port (default: config \\[serve] port, else 8000).")
+    ] = None,
     model_dir: ModelDirOpt = DEFAULT_MODEL_DIR,
-    token: Annotated[Optional[str], typer.Option("--token", help="API token (default: $RCA_API_TOKEN, config \\[serve] token, else a random one).")] = None,
-    workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="Worker processes, each loading the model once (default: 2 where there are 2 or more cores; one worker tops out near 850 triage requests/s here).")] = None,
-    store: Annotated[Optional[str], typer.Option("--store", envvar="RCA_STORE_URL",
-                                                 help="Case store for the review queue at /review, made by `rca store import` (default: the url in the config file's store table); a relative path is read from the current folder.")] = None,
+    token: Annotated[
+        Optional[str], typer.Option("--token", help="API token (default: $RCA_API_TOKEN, config \\[serve] token, else a random one).")
+    ] = None,
+    workers: Annotated[
+        Optional[int],
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Worker processes, each loading the model once (default: 2 where there are 2 or more cores; one worker tops out near 850 triage requests/s here).",
+        ),
+    ] = None,
+    store: Annotated[
+        Optional[str],
+        typer.Option(
+            "--store",
+            envvar="RCA_STORE_URL",
+            help="Case store for the review queue at /review, made by `rca store import` (default: the url in the config file's store table); a relative path is read from the current folder.",
+        ),
+    ] = None,
     config: ConfigOpt = None,
 ) -> None:
     """Run the intake web page, the review queue and the JSON API (token from --token, RCA_API_TOKEN or the config file's serve token)."""
@@ -194,8 +246,11 @@ def serve(
         os.environ["RCA_STORE_URL"] = absolute_url(store)
     session_seconds(cfg)  # a bad [serve] session_hours or trusted_user_header is E202 now, not on the first sign-in
     if trusted_user_header(cfg):
-        typer.echo(f"warning: the review page takes the officer's name from the {trusted_user_header(cfg)!r} header; "
-                   "only safe behind a proxy that removes that header from clients' requests", err=True)
+        typer.echo(
+            f"warning: the review page takes the officer's name from the {trusted_user_header(cfg)!r} header; "
+            "only safe behind a proxy that removes that header from clients' requests",
+            err=True,
+        )
     if configured_url(None, config=cfg) is None:
         typer.echo("review queue: off (no --store given); /review says how to start it", err=True)
     else:  # an existing store or a coded error now: never a new empty store that looks like finished work

@@ -1,5 +1,6 @@
 """`rca store init | import | queue | next | decide | audit | export | retrain | officers`:
 the case store behind the review loop."""
+
 from __future__ import annotations
 
 from enum import Enum
@@ -10,9 +11,14 @@ import typer
 
 from rca.cli.common import ConfigOpt, IdColumnOpt, JsonOpt, SeedOpt, TextColumnOpt, build_config, cli_errors, echo_json
 
-DbOpt = Annotated[Optional[str], typer.Option(
-    "--db", envvar="RCA_STORE_URL",
-    help="Store URL: sqlite:///file.db (default sqlite:///rca_store.db, or \\[store] url in the config) or postgresql://user@host/db.")]
+DbOpt = Annotated[
+    Optional[str],
+    typer.Option(
+        "--db",
+        envvar="RCA_STORE_URL",
+        help="Store URL: sqlite:///file.db (default sqlite:///rca_store.db, or \\[store] url in the config) or postgresql://user@host/db.",
+    ),
+]
 
 OfficerOpt = Annotated[str, typer.Option("--officer", envvar="RCA_OFFICER", help="Your name or login (recorded with every decision).")]
 TargetOpt = Annotated[Optional[str], typer.Option("--target", help="Only this target, e.g. root_cause.")]
@@ -25,8 +31,7 @@ class Action(str, Enum):
     not_complaint = "not_complaint"
 
 
-store_app = typer.Typer(name="store", help="The case store: cases, model suggestions and officers' review decisions.",
-                        no_args_is_help=True)
+store_app = typer.Typer(name="store", help="The case store: cases, model suggestions and officers' review decisions.", no_args_is_help=True)
 
 
 @store_app.command("init")
@@ -48,10 +53,14 @@ def import_(
     config: ConfigOpt = None,
     text_column: TextColumnOpt = None,
     id_column: IdColumnOpt = None,
-    model_version: Annotated[Optional[str], typer.Option("--model-version", help="Model version to record with the suggestions when the file does not say.")] = None,
+    model_version: Annotated[
+        Optional[str], typer.Option("--model-version", help="Model version to record with the suggestions when the file does not say.")
+    ] = None,
     imported_by: Annotated[Optional[str], typer.Option("--by", help="Who is importing (kept in the import log).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Import a file again even though the same bytes were imported before.")] = False,
-    quarantine: Annotated[Optional[Path], typer.Option("--quarantine", help="Write rows that could not be imported (with the reason) here.")] = None,
+    quarantine: Annotated[
+        Optional[Path], typer.Option("--quarantine", help="Write rows that could not be imported (with the reason) here.")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Add cases, recorded codes and model suggestions; queue the suggestions a person should check.
@@ -62,8 +71,7 @@ def import_(
 
     cfg = build_config(config, text_column=text_column, id_column=id_column)
     s = open_store(db, config=cfg)
-    res = import_export(s, data, config=cfg, model_version=model_version, imported_by=imported_by, force=force,
-                        quarantine_path=quarantine)
+    res = import_export(s, data, config=cfg, model_version=model_version, imported_by=imported_by, force=force, quarantine_path=quarantine)
     s.dispose()
     if as_json:
         echo_json(res.to_dict())
@@ -71,10 +79,12 @@ def import_(
     if res.skipped:
         typer.echo(res.warnings[0])
         return
-    typer.echo(f"{data}: {res.n_rows:,} rows ({res.n_quarantined:,} quarantined): {res.n_new_cases:,} new cases, "
-               f"{res.n_existing_cases:,} already in the store, {res.n_labels:,} recorded codes, "
-               f"{res.n_suggestions:,} suggestions, {res.n_review_items:,} queued for review"
-               + (f", {res.n_items_updated:,} waiting cases now show the newer suggestion" if res.n_items_updated else ""))
+    typer.echo(
+        f"{data}: {res.n_rows:,} rows ({res.n_quarantined:,} quarantined): {res.n_new_cases:,} new cases, "
+        f"{res.n_existing_cases:,} already in the store, {res.n_labels:,} recorded codes, "
+        f"{res.n_suggestions:,} suggestions, {res.n_review_items:,} queued for review"
+        + (f", {res.n_items_updated:,} waiting cases now show the newer suggestion" if res.n_items_updated else "")
+    )
     if res.n_quarantined and quarantine is None:
         typer.echo(f"warning: {res.n_quarantined:,} rows were not imported; pass --quarantine FILE to see which and why")
     for w in res.warnings[:10]:
@@ -125,8 +135,10 @@ def queue(
     if summary.empty:
         typer.echo("the review queue is empty (import a scored export with `rca store import`)")
         return
-    typer.echo(f"{int(summary['open'].sum()):,} open, {int(summary['leased'].sum()):,} being reviewed now, "
-               f"{int(summary['decided'].sum()):,} decided")
+    typer.echo(
+        f"{int(summary['open'].sum()):,} open, {int(summary['leased'].sum()):,} being reviewed now, "
+        f"{int(summary['decided'].sum()):,} decided"
+    )
     for r in summary.itertuples():
         typer.echo(f"  {r.target:<20} {str(r.service or '-'):<32} open {r.open:>5}  decided {r.decided:>5}")
     if len(items):
@@ -139,8 +151,14 @@ def queue(
 
 @store_app.command("next")
 @cli_errors
-def next_(officer: OfficerOpt, db: DbOpt = None, config: ConfigOpt = None, target: TargetOpt = None,
-          service: ServiceOpt = None, as_json: JsonOpt = False) -> None:
+def next_(
+    officer: OfficerOpt,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+    target: TargetOpt = None,
+    service: ServiceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
     """Take the next case to review (it is yours until the lease runs out) and show it."""
     from rca.store import next_item, open_store
 
@@ -155,10 +173,12 @@ def next_(officer: OfficerOpt, db: DbOpt = None, config: ConfigOpt = None, targe
         typer.echo("nothing to review for this filter")
         return
     conf = "-" if item.confidence is None else f"{item.confidence:.2f}"
-    typer.echo(f"item {item.item_id}: case {item.case_id} ({item.service or 'no service'}), {item.target}\n"
-               f"  recorded: {item.recorded or 'none'}\n  suggested: {item.suggested or 'none'} (confidence {conf})\n"
-               f"  text: {item.text[:500]}\n"
-               f"decide with: rca store decide {item.item_id} --officer \"{officer}\" --action accepted|corrected [--label CODE]")
+    typer.echo(
+        f"item {item.item_id}: case {item.case_id} ({item.service or 'no service'}), {item.target}\n"
+        f"  recorded: {item.recorded or 'none'}\n  suggested: {item.suggested or 'none'} (confidence {conf})\n"
+        f"  text: {item.text[:500]}\n"
+        f'decide with: rca store decide {item.item_id} --officer "{officer}" --action accepted|corrected [--label CODE]'
+    )
 
 
 @store_app.command("decide")
@@ -166,8 +186,13 @@ def next_(officer: OfficerOpt, db: DbOpt = None, config: ConfigOpt = None, targe
 def decide_(
     item: Annotated[Optional[int], typer.Argument(help="Review item number (from `rca store next` or the queue).")] = None,
     officer: OfficerOpt = "",
-    action: Annotated[Optional[Action], typer.Option("--action", help="accepted, corrected or not_complaint (default for a queue item: accepted; required with --case).")] = None,
-    label: Annotated[Optional[str], typer.Option("--label", help="The code to correct to (';' between codes for multi-label targets).")] = None,
+    action: Annotated[
+        Optional[Action],
+        typer.Option("--action", help="accepted, corrected or not_complaint (default for a queue item: accepted; required with --case)."),
+    ] = None,
+    label: Annotated[
+        Optional[str], typer.Option("--label", help="The code to correct to (';' between codes for multi-label targets).")
+    ] = None,
     comment: Annotated[Optional[str], typer.Option("--comment", help="Why (kept in the audit trail).")] = None,
     case_id: Annotated[Optional[str], typer.Option("--case", help="Decide on a case directly instead of a queue item.")] = None,
     target: TargetOpt = None,
@@ -186,12 +211,19 @@ def decide_(
         raise RcaError("E501", "--case needs --target (e.g. --target root_cause)", column="target")
     if case_id is not None and action is None:
         # "accepted" on a case means the model's latest suggestion, which may undo an officer's correction
-        raise RcaError("E501", "--case needs --action: accepted (the model's latest suggestion), corrected --label CODE, "
-                       "or not_complaint", column="action",
-                       hint="`rca store audit --case CASE` shows the case's codes and decisions so far.")
+        raise RcaError(
+            "E501",
+            "--case needs --action: accepted (the model's latest suggestion), corrected --label CODE, or not_complaint",
+            column="action",
+            hint="`rca store audit --case CASE` shows the case's codes and decisions so far.",
+        )
     if item is not None and not 1 <= item <= 2**63 - 1:
-        raise RcaError("E502", f"there is no review item {item}", value=item,
-                       hint="Check the item number with `rca store queue`, or take the next case with `rca store next`.")
+        raise RcaError(
+            "E502",
+            f"there is no review item {item}",
+            value=item,
+            hint="Check the item number with `rca store queue`, or take the next case with `rca store next`.",
+        )
     action = action or Action.accepted
     s = open_store(db, config=cfg)
     try:
@@ -204,8 +236,10 @@ def decide_(
     if as_json:
         echo_json(rec.to_dict())
         return
-    typer.echo(f"recorded decision {rec.decision_id}: case {rec.case_id} {rec.target} {rec.action} "
-               f"{rec.previous_label or 'none'} -> {rec.label or 'none'} by {rec.officer}")
+    typer.echo(
+        f"recorded decision {rec.decision_id}: case {rec.case_id} {rec.target} {rec.action} "
+        f"{rec.previous_label or 'none'} -> {rec.label or 'none'} by {rec.officer}"
+    )
 
 
 @store_app.command("audit")
@@ -213,7 +247,9 @@ def decide_(
 def audit(
     db: DbOpt = None,
     config: ConfigOpt = None,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Write the whole trail to .csv/.xlsx instead of printing the latest.")] = None,
+    out: Annotated[
+        Optional[Path], typer.Option("--out", "-o", help="Write the whole trail to .csv/.xlsx instead of printing the latest.")
+    ] = None,
     officer: Annotated[Optional[str], typer.Option("--officer", help="Only this officer's decisions.")] = None,
     case_id: Annotated[Optional[str], typer.Option("--case", help="Only this case.")] = None,
     limit: Annotated[int, typer.Option("--limit", help="Decisions to print (newest first).")] = 20,
@@ -232,8 +268,10 @@ def audit(
         write_table(trail, out)
     if as_json:
         shown = trail if out is not None else trail.iloc[::-1].head(limit)
-        records = [{k: (None if v is None or (not isinstance(v, str) and pd.isna(v)) else v) for k, v in r.items()}
-                   for r in shown.astype(object).to_dict("records")]
+        records = [
+            {k: (None if v is None or (not isinstance(v, str) and pd.isna(v)) else v) for k, v in r.items()}
+            for r in shown.astype(object).to_dict("records")
+        ]
         echo_json({"decisions": len(trail), "out": str(out) if out is not None else None, "trail": records})
         return
     if out is not None:
@@ -241,8 +279,10 @@ def audit(
         return
     typer.echo(f"{len(trail):,} decisions")
     for r in trail.iloc[::-1].head(limit).itertuples():
-        typer.echo(f"  {r.decided_at:%Y-%m-%d %H:%M} {r.officer:<20} {r.case_id:<12} {r.target:<18} {r.action:<13} "
-                   f"{r.previous_label or 'none'} -> {r.label or 'none'}")
+        typer.echo(
+            f"  {r.decided_at:%Y-%m-%d %H:%M} {r.officer:<20} {r.case_id:<12} {r.target:<18} {r.action:<13} "
+            f"{r.previous_label or 'none'} -> {r.label or 'none'}"
+        )
 
 
 @store_app.command("retrain")
@@ -274,9 +314,12 @@ def retrain(
     typer.echo(f"trained on {counts['rows']:,} cases ({counts['rows_with_reviewed_labels']:,} with codes from review) into {model_dir}")
 
 
-officers_app = typer.Typer(name="officers", no_args_is_help=True,
-                           help="Officers who sign in to the review page, each with a personal token (only a hash is kept).")
-NameArg = Annotated[str, typer.Argument(help="The officer's name as the audit trail should record it (letters of one script, digits, spaces, . ' - _ @).")]
+officers_app = typer.Typer(
+    name="officers", no_args_is_help=True, help="Officers who sign in to the review page, each with a personal token (only a hash is kept)."
+)
+NameArg = Annotated[
+    str, typer.Argument(help="The officer's name as the audit trail should record it (letters of one script, digits, spaces, . ' - _ @).")
+]
 
 
 @officers_app.command("add")
@@ -308,8 +351,14 @@ def officers_list(db: DbOpt = None, config: ConfigOpt = None, as_json: JsonOpt =
         df = officers_frame(s)
     finally:
         s.dispose()
-    rows = [{"name": r.name, "added": str(r.created_at)[:19], "revoked": None if r.revoked_at is None or str(r.revoked_at) == "NaT"
-             else str(r.revoked_at)[:19]} for r in df.itertuples()]
+    rows = [
+        {
+            "name": r.name,
+            "added": str(r.created_at)[:19],
+            "revoked": None if r.revoked_at is None or str(r.revoked_at) == "NaT" else str(r.revoked_at)[:19],
+        }
+        for r in df.itertuples()
+    ]
     if as_json:
         echo_json(rows)
         return

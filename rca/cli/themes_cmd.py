@@ -1,4 +1,5 @@
 """`rca themes`: theme the free text of any export, without labels or a report."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,7 +14,13 @@ from rca.cli.common import ConfigOpt, SeedOpt, build_config, cli_errors
 def themes(
     data: Annotated[Path, typer.Argument(help="Any export with a free-text column: CSV, Excel or Parquet.")],
     text_column: Annotated[str, typer.Option("--text-column", help="Column holding the free text.")],
-    out: Annotated[Path, typer.Option("--out", help="Every input row, in order, with theme_id and theme (.csv, .xlsx or .parquet); the theme table is written beside it as <name>_themes.<ext>.")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            help="Every input row, in order, with theme_id and theme (.csv, .xlsx or .parquet); the theme table is written beside it as <name>_themes.<ext>.",
+        ),
+    ],
     n_themes: Annotated[int, typer.Option("--n-themes", help="How many themes (2-50).")] = 10,
     quotes: Annotated[int, typer.Option("--quotes", help="Redacted quotes per theme in the theme table (0 for none).", min=0, max=10)] = 3,
     config: ConfigOpt = None,
@@ -24,8 +31,7 @@ def themes(
     from rca.reports.themes.run import theme_file
 
     cfg = build_config(config, seed=seed)
-    res = theme_file(data, text_column=text_column, out=out, n_themes=n_themes, seed=cfg.seed, n_quotes=quotes,
-                     renames=theme_renames(cfg))
+    res = theme_file(data, text_column=text_column, out=out, n_themes=n_themes, seed=cfg.seed, n_quotes=quotes, renames=theme_renames(cfg))
     for note in res["notes"]:
         typer.echo(f"note: {note}", err=True)
     for _, r in res["table"].iterrows():

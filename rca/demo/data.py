@@ -77,6 +77,7 @@ truth[FY] for each period FY ("2023-24" = received 2023-04-01 .. 2024-03-31):
                         the seed reports' own definitions (`rca.demo.figures`, data/README.md)
 Percentages are rounded half up and None when the denominator is 0. Every number is a plain int/float.
 """
+
 from __future__ import annotations
 
 import json
@@ -126,14 +127,28 @@ WARDS: tuple[tuple[str, int, str, tuple[str, ...]], ...] = (
 
 # Shares of first contacts by service (accepted complaints; the seed reports' mix).
 SERVICE_SHARE = {
-    "Housing Management": 27, "Waste and Street Cleansing": 13, "Revenues and Benefits": 12, "Parking": 10,
-    "Housing Needs": 9, "Highways": 6, "Planning": 4, "Adult Social Care": 6, "Children's Services": 6,
-    "Concessionary Travel": 2, "Customer Services": 5,
+    "Housing Management": 27,
+    "Waste and Street Cleansing": 13,
+    "Revenues and Benefits": 12,
+    "Parking": 10,
+    "Housing Needs": 9,
+    "Highways": 6,
+    "Planning": 4,
+    "Adult Social Care": 6,
+    "Children's Services": 6,
+    "Concessionary Travel": 2,
+    "Customer Services": 5,
 }
 CHANNELS = {"Web form": 60, "Email": 26, "Phone": 7, "Letter": 4, "In person": 3}
 # What a first contact turns out to be (K&C 2023/24: 1,837 accepted, 851 not; reasons by count).
-KINDS = {"Complaint": 680, "Service request or enquiry - not a complaint": 200, "Anonymous": 25,
-         "Not for this organisation": 25, "Appeal - not a complaint": 12, "Subject to legal proceedings": 6}
+KINDS = {
+    "Complaint": 680,
+    "Service request or enquiry - not a complaint": 200,
+    "Anonymous": 25,
+    "Not for this organisation": 25,
+    "Appeal - not a complaint": 12,
+    "Subject to legal proceedings": 6,
+}
 TOPIC_KINDS = {"Complaint", "Anonymous", "Subject to legal proceedings"}  # their text is about the topic
 DUPLICATE_SHARE = 0.04  # near-duplicate resubmissions among first contacts
 DUPLICATE_CAUGHT = 0.75  # recorded as "Duplicate complaint"; the rest slip through as complaints
@@ -165,10 +180,19 @@ STAGE2_OUTCOME = {
     "Upheld": {"Upheld": 30, "Partly upheld": 25, "Not upheld": 40, "Withdrawn": 5},
 }
 ESC_REASONS = {  # K&C 2023/24 counts
-    "Disagree with decision": 279, "Failed to address all issues": 150, "Promised action not taken": 20,
-    "Promised action insufficient": 11, "Delay in responding to complaint": 9, "Ignored relevant information": 9,
-    "Inadequate explanation": 6, "Misleading or inaccurate response": 6, "Reason not clear": 5,
-    "Inappropriate response": 4, "Promised action delayed": 4, "Inadequate compensation": 2, "Poorly written response": 1,
+    "Disagree with decision": 279,
+    "Failed to address all issues": 150,
+    "Promised action not taken": 20,
+    "Promised action insufficient": 11,
+    "Delay in responding to complaint": 9,
+    "Ignored relevant information": 9,
+    "Inadequate explanation": 6,
+    "Misleading or inaccurate response": 6,
+    "Reason not clear": 5,
+    "Inappropriate response": 4,
+    "Promised action delayed": 4,
+    "Inadequate compensation": 2,
+    "Poorly written response": 1,
 }
 OMBUDSMAN_OUTCOME = {"Upheld": 50, "Partly upheld": 15, "Not upheld": 25, "Withdrawn": 10}
 # Share of Ombudsman complaints taken to investigation, by the finding they would reach: K&C 27 of 89 (30%),
@@ -179,36 +203,79 @@ REMEDY_COMPLIED = 0.93  # Barnet 100%, similar authorities 99%: a late or missed
 # Equalities monitoring on first contacts: disclosed on about a third, as in real exports
 MONITORING = ("ethnicity", "disability", "age_band", "ombudsman", "ombudsman_decision", "remedy_complied")
 DISCLOSED = 0.35
-ETHNICITY = {"White British": 36, "White other": 15, "Black African": 9, "Black Caribbean": 7, "Asian Indian": 7,
-             "Asian Pakistani": 3, "Asian Bangladeshi": 3, "Asian other": 5, "Mixed": 6, "Arab": 2, "Other ethnic group": 4,
-             "Prefer not to say": 3}
+ETHNICITY = {
+    "White British": 36,
+    "White other": 15,
+    "Black African": 9,
+    "Black Caribbean": 7,
+    "Asian Indian": 7,
+    "Asian Pakistani": 3,
+    "Asian Bangladeshi": 3,
+    "Asian other": 5,
+    "Mixed": 6,
+    "Arab": 2,
+    "Other ethnic group": 4,
+    "Prefer not to say": 3,
+}
 DISABILITY = {"No": 70, "Yes": 22, "Prefer not to say": 8}
 AGE_BAND = {"18-24": 6, "25-34": 17, "35-44": 20, "45-54": 19, "55-64": 17, "65-74": 12, "75+": 9}
-LATE_BASE = {"Housing Management": 0.30, "Adult Social Care": 0.30, "Children's Services": 0.35, "Housing Needs": 0.28,
-             "Revenues and Benefits": 0.15, "Waste and Street Cleansing": 0.12, "Parking": 0.10, "Planning": 0.22,
-             "Highways": 0.18, "Concessionary Travel": 0.12, "Customer Services": 0.12}
+LATE_BASE = {
+    "Housing Management": 0.30,
+    "Adult Social Care": 0.30,
+    "Children's Services": 0.35,
+    "Housing Needs": 0.28,
+    "Revenues and Benefits": 0.15,
+    "Waste and Street Cleansing": 0.12,
+    "Parking": 0.10,
+    "Planning": 0.22,
+    "Highways": 0.18,
+    "Concessionary Travel": 0.12,
+    "Customer Services": 0.12,
+}
 DELAY = {"Workload": 50, "Complex case": 30, "Staff absent or unavailable": 20}
-ACTIONS = {"Arrange inspection": 20, "Staff training or guidance": 23, "Letter of apology": 30, "Service put right": 25,
-           "Process or policy change": 8, "Information provided": 10}
+ACTIONS = {
+    "Arrange inspection": 20,
+    "Staff training or guidance": 23,
+    "Letter of apology": 30,
+    "Service put right": 25,
+    "Process or policy change": 8,
+    "Information provided": 10,
+}
 ACTION_ORDER = [*ACTIONS, "Financial remedy"]
 INSPECT_SERVICES = {"Housing Management", "Highways", "Waste and Street Cleansing", "Planning"}
 # Services an officer may confuse when routing (corporate route only).
 SERVICE_CONFUSION = {
-    "Waste and Street Cleansing": "Housing Management", "Housing Management": "Housing Needs",
-    "Housing Needs": "Housing Management", "Parking": "Highways", "Highways": "Planning", "Planning": "Highways",
-    "Revenues and Benefits": "Customer Services", "Customer Services": "Revenues and Benefits",
+    "Waste and Street Cleansing": "Housing Management",
+    "Housing Management": "Housing Needs",
+    "Housing Needs": "Housing Management",
+    "Parking": "Highways",
+    "Highways": "Planning",
+    "Planning": "Highways",
+    "Revenues and Benefits": "Customer Services",
+    "Customer Services": "Revenues and Benefits",
     "Concessionary Travel": "Customer Services",
 }
 MISCODE_RATE = {"root_cause": 0.05, "acceptability": 0.025, "service": 0.015, "escalation_reason": 0.04}
-COMPLIMENT_SERVICE = {"Waste and Street Cleansing": 25, "Housing Management": 25, "Customer Services": 20,
-                      "Adult Social Care": 10, "Children's Services": 8, "Highways": 5, "Parking": 4, "Revenues and Benefits": 3}
+COMPLIMENT_SERVICE = {
+    "Waste and Street Cleansing": 25,
+    "Housing Management": 25,
+    "Customer Services": 20,
+    "Adult Social Care": 10,
+    "Children's Services": 8,
+    "Highways": 5,
+    "Parking": 4,
+    "Revenues and Benefits": 3,
+}
 STYLES = {"formal": 25, "plain": 45, "informal": 30}
-_HOURS = T.Weighted({7: 3, 8: 6, 9: 9, 10: 10, 11: 10, 12: 9, 13: 9, 14: 9, 15: 8, 16: 8, 17: 7, 18: 6,
-                     19: 6, 20: 6, 21: 5, 22: 4, 23: 2, 0: 1, 6: 1})  # web forms and emails: any hour, mostly daytime
+_HOURS = T.Weighted(
+    {7: 3, 8: 6, 9: 9, 10: 10, 11: 10, 12: 9, 13: 9, 14: 9, 15: 8, 16: 8, 17: 7, 18: 6, 19: 6, 20: 6, 21: 5, 22: 4, 23: 2, 0: 1, 6: 1}
+)  # web forms and emails: any hour, mostly daytime
 _KINDS, _CHANNELS = T.Weighted(KINDS), T.Weighted(CHANNELS)
 TITLES_F, TITLES_M = ("Mrs", "Ms", "Miss", "Ms", "Mrs", "Dr"), ("Mr", "Mr", "Mr", "Dr")
-FEMALE = set("Sarah Fatima Emma Olivia Aisha Grace Chloe Priya Amina Sophie Hannah Maria Zainab Jessica Lucy Rebecca "
-             "Joanne Yasmin Karen Nadia Shanice Leanne Agnieszka Bukola Nicola Claire Marcia Helen Precious Sandra Elif".split())
+FEMALE = set(
+    "Sarah Fatima Emma Olivia Aisha Grace Chloe Priya Amina Sophie Hannah Maria Zainab Jessica Lucy Rebecca "
+    "Joanne Yasmin Karen Nadia Shanice Leanne Agnieszka Bukola Nicola Claire Marcia Helen Precious Sandra Elif".split()
+)
 MAILHOSTS = ("gmail.com", "hotmail.co.uk", "yahoo.co.uk", "outlook.com", "btinternet.com", "icloud.com", "live.co.uk")
 
 
@@ -273,13 +340,23 @@ class _Calendar:
 class _Generator:
     def __init__(self, seed: int, n_contacts: int, first_year: int, years: int) -> None:
         if n_contacts < 50:
-            raise RcaError("E202", f"n_contacts must be at least 50, got {n_contacts}", column="n_contacts", value=n_contacts,
-                           hint="Ask for 50 or more first contacts a year (--n-contacts).")
+            raise RcaError(
+                "E202",
+                f"n_contacts must be at least 50, got {n_contacts}",
+                column="n_contacts",
+                value=n_contacts,
+                hint="Ask for 50 or more first contacts a year (--n-contacts).",
+            )
         if not 1 <= years <= 10:
             raise RcaError("E202", f"years must be 1 to 10, got {years}", column="years", value=years, hint="Use --years 1 to 10.")
         if not 2000 <= first_year <= 2050:
-            raise RcaError("E202", f"first_year must be 2000 to 2050, got {first_year}", column="first_year", value=first_year,
-                           hint="Give the calendar year a financial year starts in (2023 = 2023-24).")
+            raise RcaError(
+                "E202",
+                f"first_year must be 2000 to 2050, got {first_year}",
+                column="first_year",
+                value=first_year,
+                hint="Give the calendar year a financial year starts in (2023 = 2023-24).",
+            )
         self.seed, self.n, self.first_year, self.years = seed, n_contacts, first_year, years
         root = np.random.SeedSequence(seed)
         s_struct, s_text, s_mis, s_extra = root.spawn(4)
@@ -295,8 +372,7 @@ class _Generator:
         self.people: list[dict] = []
         self.frequent: list[dict] = []
         self._tables: dict[tuple, T.Weighted] = {}
-        self.emerging_start = {
-            topic: _add_months(datetime(first_year + years - 1, 4, 1), months) for _, topic, months, _ in EMERGING}
+        self.emerging_start = {topic: _add_months(datetime(first_year + years - 1, 4, 1), months) for _, topic, months, _ in EMERGING}
 
     # ------------------------------------------------------------ people
     def _person(self) -> dict:
@@ -305,17 +381,44 @@ class _Generator:
         ward = d.pick(WARDS)
         street = d.pick(ward[3])
         flat = d.chance(0.3)
-        addr = (f"Flat {d.between(1, 60)}, {d.pick(T.ESTATES)}" if flat and d.chance(0.5)
-                else f"{'Flat ' + str(d.between(1, 9)) + ', ' if flat else ''}{d.between(1, 180)} {street}")
+        addr = (
+            f"Flat {d.between(1, 60)}, {d.pick(T.ESTATES)}"
+            if flat and d.chance(0.5)
+            else f"{'Flat ' + str(d.between(1, 9)) + ', ' if flat else ''}{d.between(1, 180)} {street}"
+        )
         pc = f"{ward[2]} {d.between(1, 9)}{d.pick('ABDEFGHJLNPQRSTUWXYZ')}{d.pick('ABDEFGHJLNPQRSTUWXYZ')}"
-        user = d.pick((f"{first}.{last}", f"{first}{last}{d.between(1, 99)}", f"{first[0]}{last}",
-                       f"{first}_{last[:3]}{d.between(70, 99)}", f"{last}{first[0]}")).lower().replace("'", "")
-        phone = (f"07{d.between(100, 999)} {d.between(100000, 999999)}" if d.chance(0.75)
-                 else f"020 {d.between(7000, 8999)} {d.between(1000, 9999)}")
+        user = (
+            d.pick(
+                (
+                    f"{first}.{last}",
+                    f"{first}{last}{d.between(1, 99)}",
+                    f"{first[0]}{last}",
+                    f"{first}_{last[:3]}{d.between(70, 99)}",
+                    f"{last}{first[0]}",
+                )
+            )
+            .lower()
+            .replace("'", "")
+        )
+        phone = (
+            f"07{d.between(100, 999)} {d.between(100000, 999999)}"
+            if d.chance(0.75)
+            else f"020 {d.between(7000, 8999)} {d.between(1000, 9999)}"
+        )
         title = d.pick(TITLES_F if first in FEMALE else TITLES_M)
-        p = {"id": f"P{len(self.people) + 1:06d}", "first": first, "last": last, "title": title, "ward": ward[0],
-             "street": street, "addr": addr, "pc": pc, "email": f"{user}@{d.pick(MAILHOSTS)}", "phone": phone,
-             "style": d.wpick(STYLES)}
+        p = {
+            "id": f"P{len(self.people) + 1:06d}",
+            "first": first,
+            "last": last,
+            "title": title,
+            "ward": ward[0],
+            "street": street,
+            "addr": addr,
+            "pc": pc,
+            "email": f"{user}@{d.pick(MAILHOSTS)}",
+            "phone": phone,
+            "style": d.wpick(STYLES),
+        }
         self.people.append(p)
         return p
 
@@ -375,8 +478,18 @@ class _Generator:
     # ------------------------------------------------------------ records
     def _new(self, **kw) -> dict:
         rec = {c: None for c in (*CANONICAL, *MONITORING)}
-        rec.update(key=len(self.recs), topic=None, true={}, dup_of=None, parent=None, children=[], person=None,
-                   verbosity=0, text_kind=None, late=False)
+        rec.update(
+            key=len(self.recs),
+            topic=None,
+            true={},
+            dup_of=None,
+            parent=None,
+            children=[],
+            person=None,
+            verbosity=0,
+            text_kind=None,
+            late=False,
+        )
         rec.update(kw)
         self.recs.append(rec)
         return rec
@@ -392,8 +505,14 @@ class _Generator:
         # only complaints speak of their topic; requests and the like never belong to an emerging theme
         service, topic = d.choose(self._topic_table(when, emerging=kind in TOPIC_KINDS))
         _, team, route, leans, _ = T.TOPICS[service][topic]
-        rec = self._new(received=when, case_type="Complaint", channel=channel, stage="1", topic=topic,
-                        verbosity=d.wpick({0: 40, 1: 33, 2: 19, 3: 8}) if channel not in ("Phone", "In person") else d.wpick({0: 70, 1: 30}))
+        rec = self._new(
+            received=when,
+            case_type="Complaint",
+            channel=channel,
+            stage="1",
+            topic=topic,
+            verbosity=d.wpick({0: 40, 1: 33, 2: 19, 3: 8}) if channel not in ("Phone", "In person") else d.wpick({0: 70, 1: 30}),
+        )
         person = None if kind == "Anonymous" else self._someone()
         self._place(rec, person)
         rec["acceptability"] = kind
@@ -506,9 +625,17 @@ class _Generator:
         when = parent["responded"] + timedelta(days=self.d.between(lo, hi), minutes=self.d.between(-300, 300))
         if when > self.end:
             return None
-        rec = self._new(received=when, case_type="Complaint", stage=stage, service=parent["service"], team=parent["team"],
-                        route=parent["route"], parent=parent["key"], topic=parent["topic"],
-                        channel=self.d.wpick({"Email": 50, "Web form": 40, "Letter": 6, "Phone": 4}))
+        rec = self._new(
+            received=when,
+            case_type="Complaint",
+            stage=stage,
+            service=parent["service"],
+            team=parent["team"],
+            route=parent["route"],
+            parent=parent["key"],
+            topic=parent["topic"],
+            channel=self.d.wpick({"Email": 50, "Web form": 40, "Letter": 6, "Phone": 4}),
+        )
         self._place(rec, parent["person"])
         rec["true"]["service"] = parent["true"].get("service")
         parent["children"].append(rec["key"])
@@ -528,7 +655,12 @@ class _Generator:
             if parent["late"]:
                 weights["Delay in responding to complaint"] *= 25
             if parent["outcome"] in ("Upheld", "Partly upheld"):
-                for r in ("Promised action not taken", "Promised action insufficient", "Promised action delayed", "Inadequate compensation"):
+                for r in (
+                    "Promised action not taken",
+                    "Promised action insufficient",
+                    "Promised action delayed",
+                    "Inadequate compensation",
+                ):
                     weights[r] *= 6
                 weights["Disagree with decision"] *= 0.3
             reasons = []
@@ -567,24 +699,39 @@ class _Generator:
             if rec["outcome"] in ("Upheld", "Partly upheld"):
                 rec["remedy_complied"] = "Yes" if x.chance(REMEDY_COMPLIED) else "No"
         else:  # no finding: nothing upheld, nothing paid
-            rec["ombudsman_decision"] = "Closed after initial enquiries" if rec["outcome"] == "Withdrawn" else x.wpick(OMBUDSMAN_NOT_INVESTIGATED)
+            rec["ombudsman_decision"] = (
+                "Closed after initial enquiries" if rec["outcome"] == "Withdrawn" else x.wpick(OMBUDSMAN_NOT_INVESTIGATED)
+            )
             if rec["outcome"] != "Withdrawn":
                 rec["outcome"] = None
             rec["compensation"] = rec["corrective_action"] = None
 
     def _duplicates(self, originals: list[dict], n_dup: int, fy_end: datetime) -> None:
         d = self.d
-        pool = [r for r in originals if r["person"] is not None and r["acceptability"] == "Complaint"
-                and r["received"] <= fy_end - timedelta(days=15)]
+        pool = [
+            r
+            for r in originals
+            if r["person"] is not None and r["acceptability"] == "Complaint" and r["received"] <= fy_end - timedelta(days=15)
+        ]
         picks = self.rng.choice(len(pool), size=min(n_dup, len(pool)), replace=False)
         for i in sorted(picks.tolist()):
             orig = pool[i]
             when = datetime.combine(orig["received"].date() + timedelta(days=d.between(1, 10)), time()) + timedelta(
-                minutes=d.between(7 * 60, 23 * 60))
+                minutes=d.between(7 * 60, 23 * 60)
+            )
             caught = d.chance(DUPLICATE_CAUGHT)
-            rec = self._new(received=when, case_type="Complaint", channel=orig["channel"] if d.chance(0.7) else "Email",
-                            stage="1", topic=orig["topic"], dup_of=orig["key"], text_kind="duplicate",
-                            service=orig["service"], team=orig["team"], route=orig["route"])
+            rec = self._new(
+                received=when,
+                case_type="Complaint",
+                channel=orig["channel"] if d.chance(0.7) else "Email",
+                stage="1",
+                topic=orig["topic"],
+                dup_of=orig["key"],
+                text_kind="duplicate",
+                service=orig["service"],
+                team=orig["team"],
+                route=orig["route"],
+            )
             self._place(rec, orig["person"])
             rec["true"].update(service=orig["true"]["service"], acceptability="Duplicate complaint")
             if caught:
@@ -599,8 +746,9 @@ class _Generator:
         for day in self._days(fy_start, n):
             channel = d.wpick({"Web form": 45, "Email": 40, "Letter": 8, "Phone": 7})
             service = d.wpick(COMPLIMENT_SERVICE)
-            rec = self._new(received=self._time(day, channel), case_type="Compliment", channel=channel, service=service,
-                            text_kind="compliment")
+            rec = self._new(
+                received=self._time(day, channel), case_type="Compliment", channel=channel, service=service, text_kind="compliment"
+            )
             rec["team"] = d.pick([t[1] for t in T.TOPICS[service].values()])
             rec["route"] = "corporate" if service not in ("Adult Social Care",) else "adult_social_care"
             self._place(rec, self._person() if d.chance(0.85) else None)
@@ -640,13 +788,28 @@ class _Generator:
         causes = list(T.CAUSES)
         reasons = list(ESC_REASONS)
         for r in self.recs:
-            if (r["stage"] == "1" and r["acceptability"] == "Complaint" and r["dup_of"] is None and not r["children"]
-                    and r["outcome"] not in (None, "Resolved on receipt") and d.chance(MISCODE_RATE["acceptability"])):
+            if (
+                r["stage"] == "1"
+                and r["acceptability"] == "Complaint"
+                and r["dup_of"] is None
+                and not r["children"]
+                and r["outcome"] not in (None, "Resolved on receipt")
+                and d.chance(MISCODE_RATE["acceptability"])
+            ):
                 # a complaint logged as a service request: no complaint response, no outcome
                 out.append(_mis(r, "acceptability", "Service request or enquiry - not a complaint"))
-                r.update(acceptability="Service request or enquiry - not a complaint", outcome=None, root_cause=None,
-                         responded=None, due=None, extension_days=None, delay_reason=None, corrective_action=None,
-                         compensation=None, late=False)
+                r.update(
+                    acceptability="Service request or enquiry - not a complaint",
+                    outcome=None,
+                    root_cause=None,
+                    responded=None,
+                    due=None,
+                    extension_days=None,
+                    delay_reason=None,
+                    corrective_action=None,
+                    compensation=None,
+                    late=False,
+                )
                 continue
             if r["stage"] == "1" and r["root_cause"] is not None and d.chance(MISCODE_RATE["root_cause"]):
                 leans = T.TOPICS[r["true"]["service"]][r["topic"]][3]
@@ -654,8 +817,13 @@ class _Generator:
                 new = d.pick(pool or [c for c in causes if c != r["root_cause"]])
                 out.append(_mis(r, "root_cause", new))
                 r["root_cause"] = new
-            if (r["stage"] == "1" and r["route"] == "corporate" and r["service"] in SERVICE_CONFUSION
-                    and r["case_type"] == "Complaint" and d.chance(MISCODE_RATE["service"])):
+            if (
+                r["stage"] == "1"
+                and r["route"] == "corporate"
+                and r["service"] in SERVICE_CONFUSION
+                and r["case_type"] == "Complaint"
+                and d.chance(MISCODE_RATE["service"])
+            ):
                 new = SERVICE_CONFUSION[r["service"]]
                 out.append(_mis(r, "service", new))
                 r["service"] = new
@@ -690,22 +858,48 @@ class _Generator:
                 leans = T.TOPICS[service][r["topic"]][3]
                 true_rc = r["true"]["root_cause"]
                 other = d.pick([c for c in (*leans, *T.CAUSES) if c != true_rc])
-                text = T.complaint_text(d, ctx, person, service=service, topic=r["topic"], root_cause=true_rc, other_rc=other,
-                                        channel=channel, verbosity=r["verbosity"], cross=r.get("cross"))
+                text = T.complaint_text(
+                    d,
+                    ctx,
+                    person,
+                    service=service,
+                    topic=r["topic"],
+                    root_cause=true_rc,
+                    other_rc=other,
+                    channel=channel,
+                    verbosity=r["verbosity"],
+                    cross=r.get("cross"),
+                )
             elif kind == "request":
                 text = T.request_text(d, ctx, person, service=service, channel=channel)
             elif kind in ("other", "not_for_us"):
-                text = T.other_text(d, ctx, person, kind=r["true"]["acceptability"], service=service or "Parking",
-                                    topic=r["topic"], channel=channel)
+                text = T.other_text(
+                    d, ctx, person, kind=r["true"]["acceptability"], service=service or "Parking", topic=r["topic"], channel=channel
+                )
             elif kind == "duplicate":
                 text = T.duplicate_text(d, ctx, self.recs[r["dup_of"]]["text"])
             elif kind == "escalation":
                 parent = self.recs[r["parent"]]
-                text = T.escalation_text(d, ctx, person, reasons=r["true"]["escalation_reason"], service=service,
-                                         topic=r["topic"], parent_ref=parent["case_id"], stage=r["stage"], channel=channel)
+                text = T.escalation_text(
+                    d,
+                    ctx,
+                    person,
+                    reasons=r["true"]["escalation_reason"],
+                    service=service,
+                    topic=r["topic"],
+                    parent_ref=parent["case_id"],
+                    stage=r["stage"],
+                    channel=channel,
+                )
             elif kind == "ombudsman":
-                text = T.ombudsman_text(d, ctx, outcome=r["outcome"] or r["ombudsman_decision"], body=r["ombudsman"], parent_ref=r["parent_case_id"],
-                                        comp=r["compensation"])
+                text = T.ombudsman_text(
+                    d,
+                    ctx,
+                    outcome=r["outcome"] or r["ombudsman_decision"],
+                    body=r["ombudsman"],
+                    parent_ref=r["parent_case_id"],
+                    comp=r["compensation"],
+                )
             else:
                 text = T.compliment_text(d, ctx, person, service=service, channel=channel)
             r["text"] = text.strip() or "(no description)"
@@ -740,8 +934,7 @@ def _is_late(r: dict) -> bool:
     return r["responded"] is not None and r["due"] is not None and r["responded"].date() > r["due"].date()
 
 
-def compute_truth(recs: list[dict], periods: list[str], miscoded: list[dict], meta: dict,
-                  emerging_start: dict[str, datetime]) -> dict:
+def compute_truth(recs: list[dict], periods: list[str], miscoded: list[dict], meta: dict, emerging_start: dict[str, datetime]) -> dict:
     """Every report figure per financial year, from the generator's records (recorded labels)."""
     by_key = {r["key"]: r for r in recs}
     escalated = {r["parent"] for r in recs if r["stage"] == "2"}
@@ -793,13 +986,15 @@ def compute_truth(recs: list[dict], periods: list[str], miscoded: list[dict], me
         t["root_causes"] = dict(Counter(r["root_cause"] for r in acc1 if r["root_cause"] is not None))
         stage2 = [r for r in rs if r["stage"] == "2"]
         t["escalations"] = len(stage2)
-        t["escalation_reasons"] = dict(Counter(x for r in stage2 if r["escalation_reason"]
-                                               for x in dict.fromkeys(r["escalation_reason"].split(";"))))
+        t["escalation_reasons"] = dict(
+            Counter(x for r in stage2 if r["escalation_reason"] for x in dict.fromkeys(r["escalation_reason"].split(";")))
+        )
         late = [r for r in rs if _is_late(r)]
         t["late"] = len(late)
         t["delay_reasons"] = dict(Counter(r["delay_reason"] for r in late if r["delay_reason"] is not None))
-        t["corrective_actions"] = dict(Counter(x for r in rs if r["corrective_action"]
-                                               for x in dict.fromkeys(r["corrective_action"].split(";"))))
+        t["corrective_actions"] = dict(
+            Counter(x for r in rs if r["corrective_action"] for x in dict.fromkeys(r["corrective_action"].split(";")))
+        )
         paid = [r["compensation"] for r in rs if r["compensation"] is not None and r["compensation"] > 0]
         t["compensation"] = {"sum": money(float(sum(paid))), "count": len(paid)}
         t["channels"] = dict(Counter(r["channel"] for r in contacts if r["channel"] is not None))
@@ -815,18 +1010,26 @@ def compute_truth(recs: list[dict], periods: list[str], miscoded: list[dict], me
         for q in ("Q1", "Q2", "Q3", "Q4"):
             qc = [r for r in contacts if quarter_of(r["received"]) == q]
             qa = [r for r in qc if r["acceptability"] == "Complaint"]
-            t["by_quarter"][q] = {"contacts": len(qc), "accepted": len(qa),
-                                  "root_causes": dict(Counter(r["root_cause"] for r in qa if r["root_cause"] is not None))}
+            t["by_quarter"][q] = {
+                "contacts": len(qc),
+                "accepted": len(qa),
+                "root_causes": dict(Counter(r["root_cause"] for r in qa if r["root_cause"] is not None)),
+            }
         dups = [r for r in contacts if r["dup_of"] is not None]
-        t["duplicates"] = {"count": len(dups), "recorded_as_duplicate": sum(r["acceptability"] == "Duplicate complaint" for r in dups),
-                           "pairs": [[r["case_id"], by_key[r["dup_of"]]["case_id"]] for r in sorted(dups, key=lambda r: r["case_id"])]}
+        t["duplicates"] = {
+            "count": len(dups),
+            "recorded_as_duplicate": sum(r["acceptability"] == "Duplicate complaint" for r in dups),
+            "pairs": [[r["case_id"], by_key[r["dup_of"]]["case_id"]] for r in sorted(dups, key=lambda r: r["case_id"])],
+        }
         t["emerging_theme"] = {}
         for svc, topic, _, _ in EMERGING:
             ec = sorted((r for r in contacts if r["topic"] == topic), key=lambda r: r["case_id"])
             t["emerging_theme"][topic] = {
-                "service": svc, "starts": emerging_start[topic].date().isoformat(),
+                "service": svc,
+                "starts": emerging_start[topic].date().isoformat(),
                 "by_quarter": {q: sum(quarter_of(r["received"]) == q for r in ec) for q in ("Q1", "Q2", "Q3", "Q4")},
-                "case_ids": [r["case_id"] for r in ec]}
+                "case_ids": [r["case_id"] for r in ec],
+            }
         t.update(seed_figures(rs, by_key, as_at=meta_as_at, population=sum(pop.values())))
         keys = {r["key"] for r in rs}
         t["miscoded_count"] = dict(Counter(m["target"] for m in miscoded if m["key"] in keys))
@@ -863,20 +1066,38 @@ def generate_demo(*, seed: int = DEFAULT_SEED, n_contacts: int = 10_000, first_y
     g.write_texts()
     recs = g.order
     periods = [fy_label(first_year + y) for y in range(years)]
-    meta = {"seed": seed, "n_contacts": n_contacts, "first_year": first_year, "years": years, "periods": periods,
-            "export_end": g.end.isoformat(sep=" "), "taxonomy": load_taxonomy().version,
-            "emerging_themes": [{"name": t, "service": s, "starts": g.emerging_start[t].date().isoformat()} for s, t, _, _ in EMERGING]}
+    meta = {
+        "seed": seed,
+        "n_contacts": n_contacts,
+        "first_year": first_year,
+        "years": years,
+        "periods": periods,
+        "export_end": g.end.isoformat(sep=" "),
+        "taxonomy": load_taxonomy().version,
+        "emerging_themes": [{"name": t, "service": s, "starts": g.emerging_start[t].date().isoformat()} for s, t, _, _ in EMERGING],
+    }
     truth = compute_truth(recs, periods, mis, meta, g.emerging_start)
     by_key = {r["key"]: r for r in g.recs}
-    miscoded = pd.DataFrame([{"case_id": by_key[m["key"]]["case_id"], "target": m["target"], "recorded": m["recorded"],
-                              "true": m["true"]} for m in mis], columns=["case_id", "target", "recorded", "true"])
+    miscoded = pd.DataFrame(
+        [{"case_id": by_key[m["key"]]["case_id"], "target": m["target"], "recorded": m["recorded"], "true": m["true"]} for m in mis],
+        columns=["case_id", "target", "recorded", "true"],
+    )
     miscoded = miscoded.sort_values(["case_id", "target"], kind="stable").reset_index(drop=True)
-    hidden = pd.DataFrame([{
-        "case_id": r["case_id"], "topic": r["topic"], "true_root_cause": r["true"].get("root_cause"),
-        "true_service": r["true"].get("service"), "true_acceptability": r["true"].get("acceptability"),
-        "true_escalation_reason": ";".join(r["true"]["escalation_reason"]) if r["true"].get("escalation_reason") else None,
-        "duplicate_of": by_key[r["dup_of"]]["case_id"] if r["dup_of"] is not None else None,
-        "emerging": r["topic"] in {e[1] for e in EMERGING}} for r in recs])
+    hidden = pd.DataFrame(
+        [
+            {
+                "case_id": r["case_id"],
+                "topic": r["topic"],
+                "true_root_cause": r["true"].get("root_cause"),
+                "true_service": r["true"].get("service"),
+                "true_acceptability": r["true"].get("acceptability"),
+                "true_escalation_reason": ";".join(r["true"]["escalation_reason"]) if r["true"].get("escalation_reason") else None,
+                "duplicate_of": by_key[r["dup_of"]]["case_id"] if r["dup_of"] is not None else None,
+                "emerging": r["topic"] in {e[1] for e in EMERGING},
+            }
+            for r in recs
+        ]
+    )
     return DemoYear(cases=_frame(recs), truth=truth, miscoded=miscoded, hidden=hidden)
 
 
@@ -893,8 +1114,7 @@ def write_demo(demo: DemoYear, folder: str | Path) -> dict[str, Path]:
     """Write demo_cases.csv, demo_truth.json and ward_population.csv into `folder` (atomically)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    paths = {"cases": folder / "demo_cases.csv", "truth": folder / "demo_truth.json",
-             "population": folder / "ward_population.csv"}
+    paths = {"cases": folder / "demo_cases.csv", "truth": folder / "demo_truth.json", "population": folder / "ward_population.csv"}
     write_table(_csv_frame(demo.cases), paths["cases"])
     with atomic_path(paths["truth"]) as tmp:
         tmp.write_text(json.dumps(demo.truth, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

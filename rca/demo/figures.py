@@ -9,6 +9,7 @@ monitoring. Computed from the generator's records, apart from the report's code.
 >>> half_up(1, 8, dp=2)
 12.5
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -42,8 +43,10 @@ def escalation_received(rs: list[dict]) -> dict:
     s1 = Counter(r["service"] for r in rs if _accepted(r, "1"))
     s2 = Counter(r["service"] for r in rs if _accepted(r, "2"))
     one = lambda a, b: {"stage2": int(a), "stage1": int(b), "pct": half_up(a, b)}  # noqa: E731
-    return {"all": one(sum(s2.values()), sum(s1.values())),
-            "by_service": {svc: one(s2.get(svc, 0), s1.get(svc, 0)) for svc in sorted(set(s1) | set(s2))}}
+    return {
+        "all": one(sum(s2.values()), sum(s1.values())),
+        "by_service": {svc: one(s2.get(svc, 0), s1.get(svc, 0)) for svc in sorted(set(s1) | set(s2))},
+    }
 
 
 def overturn_kc(rs: list[dict], by_key: dict) -> dict:
@@ -68,8 +71,9 @@ def on_time_with_open(rs: list[dict], as_at) -> dict:
     for s in ("1", "2", "3"):
         done = [r for r in rs if r["stage"] == s and r["responded"] is not None]
         ok = sum(r["responded"].date() <= r["due"].date() for r in done)
-        overdue = sum(1 for r in rs if _accepted(r, s) and r["responded"] is None and r["due"] is not None
-                      and r["due"].date() < as_at.date())
+        overdue = sum(
+            1 for r in rs if _accepted(r, s) and r["responded"] is None and r["due"] is not None and r["due"].date() < as_at.date()
+        )
         total = len(done) + overdue
         out[s] = {"on_time": int(ok), "responded": len(done), "open_overdue": int(overdue), "total": total, "pct": half_up(ok, total)}
     return out
@@ -88,10 +92,17 @@ def ombudsman_bodies(rs: list[dict], population: int) -> dict:
         up = [r for r in inv if r["outcome"] in UPHELD]
         due = [r for r in up if r["remedy_complied"] is not None]
         complied = sum(r["remedy_complied"] == "Yes" for r in due)
-        out[body] = {"received": len(g), "investigated": len(inv), "upheld": len(up), "not_upheld": len(inv) - len(up),
-                     "uphold_pct": half_up(len(up), len(inv)), "remedies": len(due), "complied": int(complied),
-                     "complied_pct": half_up(complied, len(due)),
-                     "upheld_per_100k": half_up(len(up), population, dp=2, scale=100_000)}
+        out[body] = {
+            "received": len(g),
+            "investigated": len(inv),
+            "upheld": len(up),
+            "not_upheld": len(inv) - len(up),
+            "uphold_pct": half_up(len(up), len(inv)),
+            "remedies": len(due),
+            "complied": int(complied),
+            "complied_pct": half_up(complied, len(due)),
+            "upheld_per_100k": half_up(len(up), population, dp=2, scale=100_000),
+        }
     return out
 
 
@@ -107,6 +118,11 @@ def equalities(rs: list[dict]) -> dict:
 
 def seed_figures(rs: list[dict], by_key: dict, *, as_at, population: int) -> dict:
     """The figures above for one period's records `rs`."""
-    return {"escalation_received": escalation_received(rs), "overturn_kc": overturn_kc(rs, by_key),
-            "compensation_split": compensation_split(rs), "on_time_with_open": on_time_with_open(rs, as_at),
-            "ombudsman_bodies": ombudsman_bodies(rs, population), "equalities": equalities(rs)}
+    return {
+        "escalation_received": escalation_received(rs),
+        "overturn_kc": overturn_kc(rs, by_key),
+        "compensation_split": compensation_split(rs),
+        "on_time_with_open": on_time_with_open(rs, as_at),
+        "ombudsman_bodies": ombudsman_bodies(rs, population),
+        "equalities": equalities(rs),
+    }

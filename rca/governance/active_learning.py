@@ -14,6 +14,7 @@ never picked twice.
 >>> select_for_labelling(proba, X, n=2).tolist()   # 1 duplicates 0, so 3 comes second
 [0, 3]
 """
+
 from __future__ import annotations
 
 import logging
@@ -30,8 +31,17 @@ from rca.errors import RcaError
 
 log = logging.getLogger(__name__)
 
-__all__ = ["looks_like_escalation", "uncertainty", "select_for_labelling", "learning_curve", "labels_to_reach", "suggest_labels", "target_population",
-           "Population", "looks_like_praise"]
+__all__ = [
+    "looks_like_escalation",
+    "uncertainty",
+    "select_for_labelling",
+    "learning_curve",
+    "labels_to_reach",
+    "suggest_labels",
+    "target_population",
+    "Population",
+    "looks_like_praise",
+]
 
 ACCEPTED = "Complaint"  # the acceptability code of an accepted complaint (as rca.scoring.triage / rca.reports)
 # Which records each default target is coded on (docs/CONTRACTS.md): root causes on
@@ -83,8 +93,14 @@ class Population:
 _norm = normalised
 
 
-def target_population(cases: pd.DataFrame, target: str, *, applies_from_stage: dict | None = None,
-                      predicted_acceptability: Sequence[str] | None = None, text_column: str = "text") -> Population:
+def target_population(
+    cases: pd.DataFrame,
+    target: str,
+    *,
+    applies_from_stage: dict | None = None,
+    predicted_acceptability: Sequence[str] | None = None,
+    text_column: str = "text",
+) -> Population:
     """The rows of `cases` that `target` is coded on, as training learnt it.
 
     Root cause: accepted stage-1 complaints (not compliments, later stages,
@@ -137,8 +153,12 @@ def target_population(cases: pd.DataFrame, target: str, *, applies_from_stage: d
         for col in ("case_type", "acceptability"):
             if col in cases.columns:
                 unknown &= _norm(cases[col]).isna().to_numpy(dtype=bool)
-        by_words(unknown, looks_like_praise, PRAISE_BASIS,
-                 "compliments (the text thanks or praises and shows no dissatisfaction; no case_type recorded)")
+        by_words(
+            unknown,
+            looks_like_praise,
+            PRAISE_BASIS,
+            "compliments (the text thanks or praises and shows no dissatisfaction; no case_type recorded)",
+        )
     stages = rule.get("stages")
     first = (applies_from_stage or {}).get(target)
     if "stage" in cases.columns and (stages or first):
@@ -150,24 +170,29 @@ def target_population(cases: pd.DataFrame, target: str, *, applies_from_stage: d
 
             rank = st.map(STAGE_RANK)
             ok = st.isna() | (rank.astype(float) >= STAGE_RANK.get(str(first), 1))
-        drop(ok.to_numpy(dtype=bool), f"at another stage (the code is given at stage {', '.join(stages or [str(first) + '+'])})",
-             "stage")
+        drop(ok.to_numpy(dtype=bool), f"at another stage (the code is given at stage {', '.join(stages or [str(first) + '+'])})", "stage")
     if stages and "2" not in stages and text_column in cases.columns:
         # no stage recorded: a text that escalates, or answers the first response, is a later stage
         unknown = keep & (_norm(cases["stage"]).isna().to_numpy(dtype=bool) if "stage" in cases.columns else True)
-        by_words(unknown, looks_like_escalation, ESCALATION_BASIS,
-                 "stage-2 requests (the text escalates or answers the first response; no stage recorded)")
+        by_words(
+            unknown,
+            looks_like_escalation,
+            ESCALATION_BASIS,
+            "stage-2 requests (the text escalates or answers the first response; no stage recorded)",
+        )
     if rule.get("accepted"):
         has_col = "acceptability" in cases.columns
         recorded = _norm(cases["acceptability"]) if has_col else pd.Series(pd.NA, index=cases.index, dtype="string")
         blank = recorded.isna().to_numpy()
         if has_col:
-            drop(blank | recorded.eq(ACCEPTED.lower()).fillna(False).to_numpy(dtype=bool),
-                 "not accepted as complaints (recorded acceptability)", "acceptability")
+            drop(
+                blank | recorded.eq(ACCEPTED.lower()).fillna(False).to_numpy(dtype=bool),
+                "not accepted as complaints (recorded acceptability)",
+                "acceptability",
+            )
         if predicted_acceptability is not None and (blank & keep).any():
             pred = np.asarray([str(v).strip().lower() == ACCEPTED.lower() for v in predicted_acceptability], bool)
-            drop(~blank | pred, "not accepted as complaints (the model's acceptability tag; none recorded)",
-                 MODEL_TAG_BASIS)
+            drop(~blank | pred, "not accepted as complaints (the model's acceptability tag; none recorded)", MODEL_TAG_BASIS)
     return Population(target=target, mask=keep, excluded={k: v for k, v in excluded.items() if v}, basis=basis)
 
 
@@ -196,8 +221,9 @@ def uncertainty(proba: np.ndarray, *, method: str = "margin") -> np.ndarray:
     raise ValueError(f"method must be 'margin', 'entropy' or 'least_confident', got {method!r}")
 
 
-def select_for_labelling(proba: np.ndarray, X, *, n: int, method: str = "margin", diversity: float = 0.5,
-                         duplicate_similarity: float = 0.9, pool: int = 10) -> np.ndarray:
+def select_for_labelling(
+    proba: np.ndarray, X, *, n: int, method: str = "margin", diversity: float = 0.5, duplicate_similarity: float = 0.9, pool: int = 10
+) -> np.ndarray:
     """Row indices of the `n` cases to label next, best first.
 
     `X`: one feature row per case (TF-IDF or embeddings); rows are
@@ -231,8 +257,18 @@ def _fit(X, y: np.ndarray, seed: int):
     return text_classifier(seed).fit(X, y)
 
 
-def learning_curve(X, y: Sequence[str], *, strategy: str = "suggested", initial: int = 50, batch: int = 50,
-                   max_labels: int = 600, test_size: float = 0.25, seed: int = 42, **select_options) -> pd.DataFrame:
+def learning_curve(
+    X,
+    y: Sequence[str],
+    *,
+    strategy: str = "suggested",
+    initial: int = 50,
+    batch: int = 50,
+    max_labels: int = 600,
+    test_size: float = 0.25,
+    seed: int = 42,
+    **select_options,
+) -> pd.DataFrame:
     """Simulate an officer coding cases in batches, chosen by `strategy` (``suggested`` or ``random``).
 
     The cases are split into a pool and a held-out test set (the same split
@@ -281,9 +317,19 @@ def labels_to_reach(curves: pd.DataFrame, accuracy: float) -> dict[str, float]:
     return out
 
 
-def suggest_labels(cases: pd.DataFrame, predictions, *, target: str, n: int = 50, text_column: str = "text",
-                   id_column: str = "case_id", method: str = "margin", diversity: float = 0.5,
-                   duplicate_similarity: float = 0.9, redact_text: bool = True) -> pd.DataFrame:
+def suggest_labels(
+    cases: pd.DataFrame,
+    predictions,
+    *,
+    target: str,
+    n: int = 50,
+    text_column: str = "text",
+    id_column: str = "case_id",
+    method: str = "margin",
+    diversity: float = 0.5,
+    duplicate_similarity: float = 0.9,
+    redact_text: bool = True,
+) -> pd.DataFrame:
     """The `n` cases worth coding next, as a frame ready to label.
 
     `predictions`: the model's prediction for `target` on these cases (an
@@ -309,14 +355,16 @@ def suggest_labels(cases: pd.DataFrame, predictions, *, target: str, n: int = 50
     ids = cases[id_column].to_numpy() if id_column in cases.columns else np.arange(1, len(cases) + 1)
     u = uncertainty(proba, method=method)
     shown = redacted if redact_text else texts
-    out = pd.DataFrame({
-        "rank": np.arange(1, len(pick) + 1),
-        "case_id": ids[pick],
-        "text": [shown[i] for i in pick],
-        f"predicted_{target}": np.asarray(predictions.labels, dtype=object)[pick],
-        "confidence": np.round(np.asarray(predictions.confidence, float)[pick], 4),
-        "uncertainty": np.round(u[pick], 4),
-        target: "",
-    })
+    out = pd.DataFrame(
+        {
+            "rank": np.arange(1, len(pick) + 1),
+            "case_id": ids[pick],
+            "text": [shown[i] for i in pick],
+            f"predicted_{target}": np.asarray(predictions.labels, dtype=object)[pick],
+            "confidence": np.round(np.asarray(predictions.confidence, float)[pick], 4),
+            "uncertainty": np.round(u[pick], 4),
+            target: "",
+        }
+    )
     log.info("suggested %d of %d cases for coding %s", len(out), len(cases), target)
     return out

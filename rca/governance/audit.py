@@ -16,6 +16,7 @@ first, with the suggested code and the words that argue for it.
 >>> int(res.issues.iloc[0]["case_id"]), res.issues.iloc[0]["suggested"]
 (0, 'waste')
 """
+
 from __future__ import annotations
 
 import logging
@@ -42,8 +43,7 @@ def text_features(texts: list[str], *, max_features: int = 50_000) -> tuple[spar
     Fitting the vocabulary on all texts uses no labels, so it does not leak
     into the out-of-fold probabilities.
     """
-    vec = TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_df=0.9, sublinear_tf=True,
-                          strip_accents="unicode", max_features=max_features)
+    vec = TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_df=0.9, sublinear_tf=True, strip_accents="unicode", max_features=max_features)
     try:
         X = vec.fit_transform(texts)
     except ValueError:  # every term too rare (tiny inputs): fall back to all terms
@@ -95,13 +95,19 @@ class AuditResult:
     skipped: dict[str, int] = field(default_factory=dict)  # reason -> rows not audited
 
     def summary(self) -> dict:
-        return {"target": self.target, "rows": self.n_rows, "audited": self.n_audited,
-                "flagged": int(self.scores["flagged"].sum()), "listed": int(len(self.issues)),
-                "skipped": dict(self.skipped)}
+        return {
+            "target": self.target,
+            "rows": self.n_rows,
+            "audited": self.n_audited,
+            "flagged": int(self.scores["flagged"].sum()),
+            "listed": int(len(self.issues)),
+            "skipped": dict(self.skipped),
+        }
 
 
-def _evidence(X, vec: TfidfVectorizer, coef: np.ndarray, rows: np.ndarray,
-              recorded: np.ndarray, suggested: np.ndarray, k: int = 5) -> list[str]:
+def _evidence(
+    X, vec: TfidfVectorizer, coef: np.ndarray, rows: np.ndarray, recorded: np.ndarray, suggested: np.ndarray, k: int = 5
+) -> list[str]:
     """The words in each text that most favour the suggested code over the recorded one."""
     terms = vec.get_feature_names_out()
     out = []
@@ -114,8 +120,17 @@ def _evidence(X, vec: TfidfVectorizer, coef: np.ndarray, rows: np.ndarray,
     return out
 
 
-def audit_labels(cases: pd.DataFrame, target: str, *, text_column: str = "text", id_column: str = "case_id",
-                 n_splits: int = 5, seed: int = 42, top: int | None = None, source: str | None = None) -> AuditResult:
+def audit_labels(
+    cases: pd.DataFrame,
+    target: str,
+    *,
+    text_column: str = "text",
+    id_column: str = "case_id",
+    n_splits: int = 5,
+    seed: int = 42,
+    top: int | None = None,
+    source: str | None = None,
+) -> AuditResult:
     """Rank the cases whose recorded `target` code is probably wrong.
 
     Rows with no recorded code, or whose code has fewer than `n_splits`
@@ -140,11 +155,16 @@ def audit_labels(cases: pd.DataFrame, target: str, *, text_column: str = "text",
     if common.sum() == 0 or labels[common].nunique() < 2:
         shown = ", ".join(f"{c} {k}" for c, k in counts.head(5).items()) + (", ..." if len(counts) > 5 else "")
         rule = f"at least 2 codes with {n_splits} or more coded cases each"
-        raise RcaError("E304", f"the audit needs {rule}; {target!r} has {int(has.sum())} coded rows"
-                       + (f" ({shown})" if shown else "") + f", so {labels[common].nunique()} codes qualify",
-                       file=source, column=target,
-                       hint=f"Audit a file with more coded cases ({rule}: each case is checked by a model trained on "
-                            f"the other {n_splits - 1} of {n_splits} folds), or use fewer folds with --folds (at least 2).")
+        raise RcaError(
+            "E304",
+            f"the audit needs {rule}; {target!r} has {int(has.sum())} coded rows"
+            + (f" ({shown})" if shown else "")
+            + f", so {labels[common].nunique()} codes qualify",
+            file=source,
+            column=target,
+            hint=f"Audit a file with more coded cases ({rule}: each case is checked by a model trained on "
+            f"the other {n_splits - 1} of {n_splits} folds), or use fewer folds with --folds (at least 2).",
+        )
     idx = np.flatnonzero(common.to_numpy())
     texts = redact_many(cases[text_column].iloc[idx].fillna("").astype(str).tolist())
     y = labels.iloc[idx].to_numpy().astype(str)
@@ -161,16 +181,18 @@ def audit_labels(cases: pd.DataFrame, target: str, *, text_column: str = "text",
     others = proba.copy()
     others[np.arange(len(yi)), yi] = -1
     sug_i = others.argmax(axis=1)
-    scores = pd.DataFrame({
-        "case_id": ids.iloc[idx].to_numpy(),
-        "recorded": y,
-        "suggested": classes[sug_i],
-        "p_recorded": p_rec.round(4),
-        "p_suggested": proba[np.arange(len(yi)), sug_i].round(4),
-        "flagged": flagged,
-    })
+    scores = pd.DataFrame(
+        {
+            "case_id": ids.iloc[idx].to_numpy(),
+            "recorded": y,
+            "suggested": classes[sug_i],
+            "p_recorded": p_rec.round(4),
+            "p_suggested": proba[np.arange(len(yi)), sug_i].round(4),
+            "flagged": flagged,
+        }
+    )
     order = np.lexsort((p_rec, ~flagged))  # flagged first, then least self-confident
-    pick = order[:int(flagged.sum()) if top is None else top]
+    pick = order[: int(flagged.sum()) if top is None else top]
     full = text_classifier(seed).fit(X, yi)
     coef = np.zeros((len(classes), X.shape[1]))
     coef[full.classes_] = full.coef_ if len(classes) > 2 else np.vstack([-full.coef_[0], full.coef_[0]])

@@ -29,6 +29,7 @@ that is not drift.
 >>> check_drift(ref, ["the lift in my tower block is broken", "mould in the bathroom"] * 30).verdict
 'retrain'
 """
+
 from __future__ import annotations
 
 import logging
@@ -46,15 +47,27 @@ from rca.text.redact import redact_many
 
 log = logging.getLogger(__name__)
 
-__all__ = ["DEFAULT_THRESHOLDS", "DriftCheck", "DriftReport", "check_drift", "js_divergence", "psi",
-           "thresholds_from_config", "NOTHING_NEW"]
+__all__ = [
+    "DEFAULT_THRESHOLDS",
+    "DriftCheck",
+    "DriftReport",
+    "check_drift",
+    "js_divergence",
+    "psi",
+    "thresholds_from_config",
+    "NOTHING_NEW",
+]
 
 # warn / alert on the excess over chance. PSI 0.1 / 0.25 are the usual credit-risk bands.
 DEFAULT_THRESHOLDS = {
-    "words_js_warn": 0.02, "words_js_alert": 0.05,
-    "new_words_warn": 0.02, "new_words_alert": 0.05,
-    "psi_warn": 0.10, "psi_alert": 0.25,
-    "coverage_drop_warn": 0.05, "coverage_drop_alert": 0.10,
+    "words_js_warn": 0.02,
+    "words_js_alert": 0.05,
+    "new_words_warn": 0.02,
+    "new_words_alert": 0.05,
+    "psi_warn": 0.10,
+    "psi_alert": 0.25,
+    "coverage_drop_warn": 0.05,
+    "coverage_drop_alert": 0.10,
     "min_rows": 30,
 }
 _TOKEN = re.compile(r"[a-z][a-z']+")
@@ -134,21 +147,37 @@ class DriftReport:
         return [c.message for c in self.checks if c.status != "ok"]
 
     def to_dict(self) -> dict:
-        return {"verdict": self.verdict, "reasons": self.reasons, "n_reference": self.n_reference, "n_new": self.n_new,
-                "n_learnt": self.n_learnt, "not_compared": list(self.not_compared),
-                "reference_kind": self.reference_kind or None,
-                "checks": [asdict(c) | {"excess": round(c.excess, 4)} for c in self.checks]}
+        return {
+            "verdict": self.verdict,
+            "reasons": self.reasons,
+            "n_reference": self.n_reference,
+            "n_new": self.n_new,
+            "n_learnt": self.n_learnt,
+            "not_compared": list(self.not_compared),
+            "reference_kind": self.reference_kind or None,
+            "checks": [asdict(c) | {"excess": round(c.excess, 4)} for c in self.checks],
+        }
 
     def to_text(self) -> str:
         if self.verdict == NOTHING_NEW:
-            return (f"Nothing new to compare, so no verdict: all {self.n_learnt:,} cases in the file are cases the model "
-                    "learnt from (the same case id and text are among its past cases), and a model's own training cases "
-                    "say nothing about drift. Compare cases received since it was trained.")
-        head = {"no drift": "No drift: the new cases look like the training data; no retraining needed.",
-                "watch": "Watch: some signs of change; retraining is not yet due, check again with the next batch.",
-                "retrain": "Retraining is due: the new cases differ from the training data."}[self.verdict]
-        learnt = (f"; {self.n_learnt:,} cases of the file left out as already learnt from (the same case id and text are "
-                  "among the model's past cases)") if self.n_learnt else ""
+            return (
+                f"Nothing new to compare, so no verdict: all {self.n_learnt:,} cases in the file are cases the model "
+                "learnt from (the same case id and text are among its past cases), and a model's own training cases "
+                "say nothing about drift. Compare cases received since it was trained."
+            )
+        head = {
+            "no drift": "No drift: the new cases look like the training data; no retraining needed.",
+            "watch": "Watch: some signs of change; retraining is not yet due, check again with the next batch.",
+            "retrain": "Retraining is due: the new cases differ from the training data.",
+        }[self.verdict]
+        learnt = (
+            (
+                f"; {self.n_learnt:,} cases of the file left out as already learnt from (the same case id and text are "
+                "among the model's past cases)"
+            )
+            if self.n_learnt
+            else ""
+        )
         kind = f" {self.reference_kind}" if self.reference_kind else ""
         lines = [head, f"({self.n_new:,} new cases compared with {self.n_reference:,} training cases{kind}{learnt})"]
         lines += [f"- [{c.status}] {c.message}" for c in self.checks]
@@ -200,15 +229,24 @@ def _word_checks(ref_tok, new_tok, splits, th) -> list[DriftCheck]:
     js_status = _status(js - js_chance, th["words_js_warn"], th["words_js_alert"])
     oov_status = _status(oov - oov_chance, th["new_words_warn"], th["new_words_alert"])
     return [
-        DriftCheck("word_mix", round(float(js), 4), round(float(js_chance), 4), js_status,
-                   ("The words in the new cases are used in different proportions"
-                    if js_status != "ok" else "The word mix is as expected")
-                   + f" (divergence {js:.3f}, {js_chance:.3f} expected by chance); most increased: {', '.join(rising[:6])}",
-                   {"rising_words": rising}),
-        DriftCheck("new_words", round(float(oov), 4), round(float(oov_chance), 4), oov_status,
-                   f"{oov:.1%} of words in the new cases never appear in the training data ({oov_chance:.1%} expected)"
-                   + (f"; most common: {', '.join(unseen[:6])}" if unseen else ""),
-                   {"unseen_words": unseen}),
+        DriftCheck(
+            "word_mix",
+            round(float(js), 4),
+            round(float(js_chance), 4),
+            js_status,
+            ("The words in the new cases are used in different proportions" if js_status != "ok" else "The word mix is as expected")
+            + f" (divergence {js:.3f}, {js_chance:.3f} expected by chance); most increased: {', '.join(rising[:6])}",
+            {"rising_words": rising},
+        ),
+        DriftCheck(
+            "new_words",
+            round(float(oov), 4),
+            round(float(oov_chance), 4),
+            oov_status,
+            f"{oov:.1%} of words in the new cases never appear in the training data ({oov_chance:.1%} expected)"
+            + (f"; most common: {', '.join(unseen[:6])}" if unseen else ""),
+            {"unseen_words": unseen},
+        ),
     ]
 
 
@@ -226,16 +264,28 @@ def _mix_check(name: str, what: str, ref: pd.Series, new: pd.Series, rng: np.ran
     ref_share = ref.value_counts(normalize=True).reindex(cats, fill_value=0)
     new_share = new.value_counts(normalize=True).reindex(cats, fill_value=0)
     change = (new_share - ref_share).sort_values()
-    moves = [f"{c} {ref_share[c]:.0%}→{new_share[c]:.0%}" for c in list(change.index[-2:][::-1]) + list(change.index[:2])
-             if abs(change[c]) >= 0.01]
-    msg = (f"The mix of {what} has {'changed' if status != 'ok' else 'not changed much'} "
-           f"(PSI {value:.3f}, {chance:.3f} expected by chance)" + (f"; biggest moves: {', '.join(moves)}" if moves else ""))
-    return DriftCheck(name, round(value, 4), round(chance, 4), status, msg,
-                      {"reference_share": ref_share.round(4).to_dict(), "new_share": new_share.round(4).to_dict()})
+    moves = [
+        f"{c} {ref_share[c]:.0%}→{new_share[c]:.0%}"
+        for c in list(change.index[-2:][::-1]) + list(change.index[:2])
+        if abs(change[c]) >= 0.01
+    ]
+    msg = (
+        f"The mix of {what} has {'changed' if status != 'ok' else 'not changed much'} "
+        f"(PSI {value:.3f}, {chance:.3f} expected by chance)" + (f"; biggest moves: {', '.join(moves)}" if moves else "")
+    )
+    return DriftCheck(
+        name,
+        round(value, 4),
+        round(chance, 4),
+        status,
+        msg,
+        {"reference_share": ref_share.round(4).to_dict(), "new_share": new_share.round(4).to_dict()},
+    )
 
 
-def _coverage_check(target: str, ref_coverage: float, review: np.ndarray, th, *, n_reference: int | None = None,
-                    population: str | None = None) -> DriftCheck:
+def _coverage_check(
+    target: str, ref_coverage: float, review: np.ndarray, th, *, n_reference: int | None = None, population: str | None = None
+) -> DriftCheck:
     """Coverage now against coverage on the held-out cases at training. Both are shares of
     finite samples, so the drop counts only beyond two standard errors of their difference
     (the chance level, as the other checks subtract theirs)."""
@@ -245,23 +295,41 @@ def _coverage_check(target: str, ref_coverage: float, review: np.ndarray, th, *,
     inv_n = 1.0 / max(len(review), 1) + (1.0 / n_reference if n_reference else 0.0)
     chance = 2.0 * float(np.sqrt(p * (1 - p) * inv_n))
     status = _status(drop - chance, th["coverage_drop_warn"], th["coverage_drop_alert"])
-    msg = (f"The model is sure enough to tag {target} without review on {new_cov:.0%} of {population or 'the new cases'} "
-           f"against {ref_coverage:.0%} of held-out cases at training (a drop of up to {chance:.0%} is chance)")
-    return DriftCheck(f"coverage:{target}", round(drop, 4), round(chance, 4), status, msg,
-                      {"reference_coverage": round(ref_coverage, 4), "new_coverage": round(new_cov, 4),
-                       "reference_cases": n_reference, "new_cases": int(len(review))})
+    msg = (
+        f"The model is sure enough to tag {target} without review on {new_cov:.0%} of {population or 'the new cases'} "
+        f"against {ref_coverage:.0%} of held-out cases at training (a drop of up to {chance:.0%} is chance)"
+    )
+    return DriftCheck(
+        f"coverage:{target}",
+        round(drop, 4),
+        round(chance, 4),
+        status,
+        msg,
+        {
+            "reference_coverage": round(ref_coverage, 4),
+            "new_coverage": round(new_cov, 4),
+            "reference_cases": n_reference,
+            "new_cases": int(len(review)),
+        },
+    )
 
 
-def check_drift(reference_texts: Sequence[str], new_texts: Sequence[str], *,
-                reference_predictions: dict[str, Sequence[str]] | None = None,
-                new_predictions: dict[str, Sequence[str]] | None = None,
-                reference_coverage: dict[str, float] | None = None,
-                reference_coverage_n: dict[str, int] | None = None,
-                new_review: dict[str, Sequence[bool]] | None = None,
-                coverage_population: dict[str, str] | None = None,
-                reference_labels: dict[str, Sequence[str]] | None = None,
-                new_labels: dict[str, Sequence[str]] | None = None,
-                thresholds: dict[str, float] | None = None, seed: int = 42, repeats: int = 3) -> DriftReport:
+def check_drift(
+    reference_texts: Sequence[str],
+    new_texts: Sequence[str],
+    *,
+    reference_predictions: dict[str, Sequence[str]] | None = None,
+    new_predictions: dict[str, Sequence[str]] | None = None,
+    reference_coverage: dict[str, float] | None = None,
+    reference_coverage_n: dict[str, int] | None = None,
+    new_review: dict[str, Sequence[bool]] | None = None,
+    coverage_population: dict[str, str] | None = None,
+    reference_labels: dict[str, Sequence[str]] | None = None,
+    new_labels: dict[str, Sequence[str]] | None = None,
+    thresholds: dict[str, float] | None = None,
+    seed: int = 42,
+    repeats: int = 3,
+) -> DriftReport:
     """Compare a new batch of complaint texts (and optionally predictions and codes) with the reference.
 
     Predictions, review flags and labels are dicts keyed by target.
@@ -279,22 +347,36 @@ def check_drift(reference_texts: Sequence[str], new_texts: Sequence[str], *,
     from rca.errors import RcaError
 
     if n_new < th["min_rows"] or n_ref < 2 * th["min_rows"]:
-        raise RcaError("E304", f"drift needs at least {int(th['min_rows'])} new and {2 * int(th['min_rows'])} reference cases; "
-                       f"got {n_new} new and {n_ref} reference", hint="Compare a larger batch (set [drift] min_rows to change the minimum).")
+        raise RcaError(
+            "E304",
+            f"drift needs at least {int(th['min_rows'])} new and {2 * int(th['min_rows'])} reference cases; "
+            f"got {n_new} new and {n_ref} reference",
+            hint="Compare a larger batch (set [drift] min_rows to change the minimum).",
+        )
     rng = np.random.default_rng(seed)
     splits = [_chance_split(n_ref, n_new, rng) for _ in range(repeats)]
     checks = _word_checks(_tokens(ref_texts), _tokens(new_texts_r), splits, th)
     for target, new_pred in (new_predictions or {}).items():
         ref_pred = (reference_predictions or {}).get(target)
         if ref_pred is not None:
-            checks.append(_mix_check(f"predicted:{target}", f"predicted {target}", pd.Series(list(ref_pred)),
-                                      pd.Series(list(new_pred)), rng, repeats, th))
+            checks.append(
+                _mix_check(
+                    f"predicted:{target}", f"predicted {target}", pd.Series(list(ref_pred)), pd.Series(list(new_pred)), rng, repeats, th
+                )
+            )
     for target, review in (new_review or {}).items():
         ref_cov = (reference_coverage or {}).get(target)
         if ref_cov is not None and np.isfinite(ref_cov) and len(review):
-            checks.append(_coverage_check(target, float(ref_cov), np.asarray(review, bool), th,
-                                          n_reference=(reference_coverage_n or {}).get(target),
-                                          population=(coverage_population or {}).get(target)))
+            checks.append(
+                _coverage_check(
+                    target,
+                    float(ref_cov),
+                    np.asarray(review, bool),
+                    th,
+                    n_reference=(reference_coverage_n or {}).get(target),
+                    population=(coverage_population or {}).get(target),
+                )
+            )
     for target, new_lab in (new_labels or {}).items():
         ref_lab = pd.Series(list((reference_labels or {}).get(target, [])))
         new_lab = pd.Series(list(new_lab))
@@ -304,4 +386,3 @@ def check_drift(reference_texts: Sequence[str], new_texts: Sequence[str], *,
     report = DriftReport(checks=checks, n_reference=n_ref, n_new=n_new)
     log.info("drift: %s", report.verdict)
     return report
-

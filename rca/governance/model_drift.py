@@ -7,6 +7,7 @@ Cases the model learnt from are not new (`already_learnt`). A file of one kind o
 (`same_kind`): stage-2 letters are worded differently from first complaints, so against the
 whole year they looked like drift when nothing had changed.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -54,17 +55,21 @@ def same_kind(past: pd.DataFrame, new_cases: pd.DataFrame, *, min_rows: int) -> 
         kinds = sorted(set(new_kinds))
         what = f"at stage {' or '.join(kinds)}" if col == "stage" else f"with case type {' or '.join(kinds)}"
         if col not in past.columns or past[col].isna().all():
-            notes.append(f"kind of case: the new cases are all {what}, but the model's past cases do not record {col} "
-                         "(kept from this version of rca on), so they are compared with every training case: words and "
-                         "codes that differ because of the kind of case can look like drift; retrain to compare like with like")
+            notes.append(
+                f"kind of case: the new cases are all {what}, but the model's past cases do not record {col} "
+                "(kept from this version of rca on), so they are compared with every training case: words and "
+                "codes that differ because of the kind of case can look like drift; retrain to compare like with like"
+            )
             continue
         keep = _norm(past[col]).isin(kinds).fillna(False).to_numpy(dtype=bool)
         if keep.all():
             continue
         if keep.sum() < 2 * min_rows:
-            notes.append(f"kind of case: the new cases are all {what}, but the model learnt from only {int(keep.sum()):,} such "
-                         f"cases (at least {2 * min_rows} are needed), so they are compared with every training case: words "
-                         "and codes that differ because of the kind of case can look like drift")
+            notes.append(
+                f"kind of case: the new cases are all {what}, but the model learnt from only {int(keep.sum()):,} such "
+                f"cases (at least {2 * min_rows} are needed), so they are compared with every training case: words "
+                "and codes that differ because of the kind of case can look like drift"
+            )
             continue
         past = past.loc[keep]
         named.append(what)
@@ -93,8 +98,9 @@ def already_learnt(new_cases: pd.DataFrame, past: pd.DataFrame, *, text_column: 
     return out
 
 
-def drift_for_model(new_cases: pd.DataFrame, model_dir, *, config=None, text_column: str = "text",
-                    max_reference: int = 20_000, seed: int | None = None) -> DriftReport:
+def drift_for_model(
+    new_cases: pd.DataFrame, model_dir, *, config=None, text_column: str = "text", max_reference: int = 20_000, seed: int | None = None
+) -> DriftReport:
     """`check_drift` of new cases against the training data kept in a model directory.
 
     The reference is the model's `cases.parquet` (redacted training texts and
@@ -125,9 +131,13 @@ def drift_for_model(new_cases: pd.DataFrame, model_dir, *, config=None, text_col
     if n_learnt == len(new_cases) and n_learnt:
         return DriftReport(checks=[], n_reference=min(len(ref), max_reference), n_new=0, n_learnt=n_learnt)
     if n_learnt and len(new_cases) - n_learnt < th["min_rows"]:
-        raise RcaError("E304", f"only {len(new_cases) - n_learnt:,} of the file's {len(new_cases):,} cases are new: {n_learnt:,} are "
-                       "cases the model learnt from (the same case id and text are among its past cases); drift needs at "
-                       f"least {int(th['min_rows'])} new cases", hint="Compare cases received since the model was trained.")
+        raise RcaError(
+            "E304",
+            f"only {len(new_cases) - n_learnt:,} of the file's {len(new_cases):,} cases are new: {n_learnt:,} are "
+            "cases the model learnt from (the same case id and text are among its past cases); drift needs at "
+            f"least {int(th['min_rows'])} new cases",
+            hint="Compare cases received since the model was trained.",
+        )
     new_cases = new_cases.loc[~learnt]
     # like with like: a file of stage-2 records is compared with the stage-2 records the model learnt from
     ref, kind, kind_notes = same_kind(ref, new_cases, min_rows=int(th["min_rows"]))
@@ -154,37 +164,52 @@ def drift_for_model(new_cases: pd.DataFrame, model_dir, *, config=None, text_col
     not_compared: list[str] = []
     no_cases: set[str] = set()
     for t, p in new_pred.items():
-        pop = target_population(new_cases.reset_index(drop=True), t, applies_from_stage=first,
-                                predicted_acceptability=accepted if t != "acceptability" else None, text_column=text_column)
+        pop = target_population(
+            new_cases.reset_index(drop=True),
+            t,
+            applies_from_stage=first,
+            predicted_acceptability=accepted if t != "acceptability" else None,
+            text_column=text_column,
+        )
         code = f"{_a(t)} code"
         if pop.restricted and pop.n == 0:
             no_cases.add(t)
-            not_compared.append(f"{t}: none of the new cases take {code} (left out: {pop.describe()}; chosen by "
-                                f"{pop.chosen_by()}), so neither its predicted mix nor its coverage is compared: no verdict for {t}")
+            not_compared.append(
+                f"{t}: none of the new cases take {code} (left out: {pop.describe()}; chosen by "
+                f"{pop.chosen_by()}), so neither its predicted mix nor its coverage is compared: no verdict for {t}"
+            )
         elif not (pop.restricted or n_labelled.get(t, 0) / n_rows >= 0.5):
-            not_compared.append(f"coverage of {t}: nothing in the file (case_type, stage, acceptability) or the model says which "
-                                f"new cases take {code}, and it was given to few training cases, so its coverage is not compared")
+            not_compared.append(
+                f"coverage of {t}: nothing in the file (case_type, stage, acceptability) or the model says which "
+                f"new cases take {code}, and it was given to few training cases, so its coverage is not compared"
+            )
         elif pop.n < th["min_rows"]:
-            not_compared.append(f"coverage of {t}: only {pop.n:,} of the new cases take {code} (left out: {pop.describe()}); "
-                                f"at least {int(th['min_rows'])} are needed to compare its coverage")
+            not_compared.append(
+                f"coverage of {t}: only {pop.n:,} of the new cases take {code} (left out: {pop.describe()}); "
+                f"at least {int(th['min_rows'])} are needed to compare its coverage"
+            )
         elif t not in ref_cov:
-            not_compared.append(f"coverage of {t}: the model was not evaluated on held-out cases for {t}, so there is no "
-                                "coverage at training to compare with")
+            not_compared.append(
+                f"coverage of {t}: the model was not evaluated on held-out cases for {t}, so there is no "
+                "coverage at training to compare with"
+            )
         else:
             new_review[t] = np.asarray(p.review, bool)[pop.mask]
             if pop.n < len(pop.mask):
                 populations[t] = f"the {pop.n:,} new cases given this code (left out: {pop.describe()})"
     report = check_drift(
-        ref_texts, new_texts,
+        ref_texts,
+        new_texts,
         reference_predictions={t: p.labels for t, p in ref_pred.items()},
         new_predictions={t: p.labels for t, p in new_pred.items() if t not in no_cases},
         reference_coverage=ref_cov,
         reference_coverage_n={t: int(m["n_test"]) for t, m in metrics.items() if isinstance(m.get("n_test"), (int, float))},
-        new_review=new_review, coverage_population=populations,
+        new_review=new_review,
+        coverage_population=populations,
         reference_labels={t: ref[t].dropna().astype(str).tolist() for t in bundle.targets if t in ref.columns},
-        new_labels={t: new_cases[t].dropna().astype(str).tolist() for t in bundle.targets
-                    if t in new_cases.columns and t in ref.columns},
-        thresholds=th, seed=seed,
+        new_labels={t: new_cases[t].dropna().astype(str).tolist() for t in bundle.targets if t in new_cases.columns and t in ref.columns},
+        thresholds=th,
+        seed=seed,
     )
     report.n_learnt, report.not_compared, report.reference_kind = n_learnt, kind_notes + not_compared, kind
     return report

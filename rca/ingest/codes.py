@@ -1,5 +1,6 @@
 """Reading label columns onto the taxonomy's codes: the config's [labels] spellings, then the
 taxonomy's aliases, never merging two codes one file uses; every code read another way said."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -14,8 +15,17 @@ from rca.ingest.taxonomy import MULTI_SEP, Taxonomy
 FIXED_VOCABULARY = ("stage", "route", "case_type", "channel", "outcome")
 
 
-def read_codes(name: str, cleaned: pd.Series, config: Config, taxonomy: Taxonomy, *, owners: dict[str, str],
-               reported: set[tuple], source: str, column: str) -> tuple[pd.Series, list[str]]:
+def read_codes(
+    name: str,
+    cleaned: pd.Series,
+    config: Config,
+    taxonomy: Taxonomy,
+    *,
+    owners: dict[str, str],
+    reported: set[tuple],
+    source: str,
+    column: str,
+) -> tuple[pd.Series, list[str]]:
     """A label column read onto the taxonomy: the config's [labels] spellings first, then the
     taxonomy's aliases, which never merge two codes the file uses (unless the council's own
     taxonomy file or [labels] says so). Codes read as another spelling are reported.
@@ -31,15 +41,20 @@ def read_codes(name: str, cleaned: pd.Series, config: Config, taxonomy: Taxonomy
     reserved = {taxonomy.normalise_one(name, p)[0] for t in user.values() for p in split(str(t).strip())}
     parts = [p for v in distinct if v not in user for p in split(v) if " ".join(p.split()).lower() not in model]
     merge = bool(config.taxonomy) or name in FIXED_VOCABULARY
-    plan, changed, kept = taxonomy.plan_codes(name, parts, merge=merge, reserved=reserved,
-                                              owners=owners)
-    plan.update({p: model[" ".join(p.split()).lower()] for v in distinct for p in split(v)
-                 if " ".join(p.split()).lower() in model})  # a code the model learnt is read as the model spells it
-    read = {v: taxonomy.normalise(name, user[v]) if v in user else MULTI_SEP.join(dict.fromkeys(plan[p] for p in split(v))) or None
-            for v in distinct}
+    plan, changed, kept = taxonomy.plan_codes(name, parts, merge=merge, reserved=reserved, owners=owners)
+    plan.update(
+        {p: model[" ".join(p.split()).lower()] for v in distinct for p in split(v) if " ".join(p.split()).lower() in model}
+    )  # a code the model learnt is read as the model spells it
+    read = {
+        v: taxonomy.normalise(name, user[v]) if v in user else MULTI_SEP.join(dict.fromkeys(plan[p] for p in split(v))) or None
+        for v in distinct
+    }
     notes: list[str] = []
-    changed = [(c, lab) for c, lab in changed if (name, c) not in reported and not merge
-               and taxonomy.normalise_one(name, c)[0] == lab and c.strip().lower() != lab.lower()]
+    changed = [
+        (c, lab)
+        for c, lab in changed
+        if (name, c) not in reported and not merge and taxonomy.normalise_one(name, c)[0] == lab and c.strip().lower() != lab.lower()
+    ]
     if changed:
         reported.update((name, c) for c, _ in changed)
         shown = ", ".join(f"{c!r} as {lab!r}" for c, lab in changed[:8]) + (f" and {len(changed) - 8} more" if len(changed) > 8 else "")
@@ -47,10 +62,20 @@ def read_codes(name: str, cleaned: pd.Series, config: Config, taxonomy: Taxonomy
     for code, label, owner in kept:
         if (name, code, "kept") not in reported:
             reported.add((name, code, "kept"))
-            why = (f"the taxonomy reads it as {label!r}, a code the file already uses" if owner == label else
-                   f"the taxonomy reads both it and {owner!r} as {label!r}, and {owner!r} is read so")
-            notes.append(message("E106", f"{code!r} is kept as written: {why}; two codes of one file are never merged into one",
-                                 file=source, column=column, hint=f"To merge them, map both spellings under [labels.{name}] in the config."))
+            why = (
+                f"the taxonomy reads it as {label!r}, a code the file already uses"
+                if owner == label
+                else f"the taxonomy reads both it and {owner!r} as {label!r}, and {owner!r} is read so"
+            )
+            notes.append(
+                message(
+                    "E106",
+                    f"{code!r} is kept as written: {why}; two codes of one file are never merged into one",
+                    file=source,
+                    column=column,
+                    hint=f"To merge them, map both spellings under [labels.{name}] in the config.",
+                )
+            )
     return cleaned.map(lambda v: read.get(v) if v else None), notes
 
 
@@ -63,6 +88,7 @@ def fold_spellings(values: pd.Series, *, multi: bool = False) -> tuple[pd.Series
     >>> out.tolist(), folded
     (['Noise', 'Noise', 'Noise', 'Noise', 'Bins', None], [(['Noise', 'NOISE', 'noise'], 'Noise')])
     """
+
     def parts(v) -> list[str]:
         text = str(v)
         return [p for p in (" ".join(x.split()) for x in (text.split(MULTI_SEP) if multi else [text])) if p]

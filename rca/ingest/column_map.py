@@ -1,6 +1,7 @@
 """Which column of an export holds each canonical field: the config first, then the columns
 the model was trained with, canonical names and common export spellings; and the room made
 when a mapped column takes the name of another column of the file."""
+
 from __future__ import annotations
 
 import re
@@ -50,8 +51,9 @@ def _who_maps(canon: str, src: str, config: Config) -> str:
     return f"the config{' ' + config.source if config.source else ''} maps {canon!r} to"
 
 
-def resolve_mapping(columns: list[str], config: Config, *, source: str, required: tuple[str, ...] = ("text",),
-                    missing: list[str] | None = None) -> dict[str, str]:
+def resolve_mapping(
+    columns: list[str], config: Config, *, source: str, required: tuple[str, ...] = ("text",), missing: list[str] | None = None
+) -> dict[str, str]:
     """canonical -> source column: config first, then the columns the model was trained with
     (`config.column_hints`, where present), then canonical names, then synonyms.
 
@@ -71,8 +73,11 @@ def resolve_mapping(columns: list[str], config: Config, *, source: str, required
         elif canon in required:
             cols = [c for c in columns if c != SOURCE_ROW]
             raise RcaError(
-                "E101", f"{_who_maps(canon, src, config)} {src!r}, which is not a column of {source}; its columns are {cols[:30]}",
-                file=source, column=src, hint=f"Name one of those columns with {FLAGS.get(canon, 'the config [columns] table')}.",
+                "E101",
+                f"{_who_maps(canon, src, config)} {src!r}, which is not a column of {source}; its columns are {cols[:30]}",
+                file=source,
+                column=src,
+                hint=f"Name one of those columns with {FLAGS.get(canon, 'the config [columns] table')}.",
             )
         elif missing is not None:
             missing.append(f"{source}: {_who_maps(canon, src, config)} {src!r}, which this file does not have; {canon} is left empty")
@@ -109,8 +114,16 @@ def make_room(raw: pd.DataFrame, mapping: dict[str, str], source: str) -> tuple[
     """The frame with mapped columns under their canonical names; the column the user mapped
     wins, and a column of the file already named so is kept under a free name, with a warning."""
     clashes = column_clashes(list(raw.columns), mapping)
-    notes = [message("E112", f"{mapping[c]!r} is read as {c!r} (the column mapping names it) and the file also has a column "
-                             f"named {c!r}; that column is kept, as {new!r}", file=source, column=c) for c, new in clashes.items()]
+    notes = [
+        message(
+            "E112",
+            f"{mapping[c]!r} is read as {c!r} (the column mapping names it) and the file also has a column "
+            f"named {c!r}; that column is kept, as {new!r}",
+            file=source,
+            column=c,
+        )
+        for c, new in clashes.items()
+    ]
     return raw.rename(columns={v: k for k, v in mapping.items()} | clashes), notes
 
 
@@ -120,5 +133,7 @@ def check_columns(raw: pd.DataFrame, *, config: Config, info: ReadInfo, require:
         if name not in mapping:
             cols = [c for c in raw.columns if c != SOURCE_ROW]
             flag = FLAGS.get(name, "the config")
-            raise RcaError("E101", f"no column for {name!r}; the file's columns are {cols[:30]}; name it with {flag}", file=info.path, column=name)
+            raise RcaError(
+                "E101", f"no column for {name!r}; the file's columns are {cols[:30]}; name it with {flag}", file=info.path, column=name
+            )
     return mapping

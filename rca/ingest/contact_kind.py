@@ -25,6 +25,7 @@ overruled it, or the words and the model disagree.
 >>> kind_of("Duplicate complaint"), kind_of("Service request or enquiry - not a complaint"), kind_of("Compliment")
 ('duplicate', 'service request', 'compliment')
 """
+
 from __future__ import annotations
 
 import re
@@ -45,8 +46,10 @@ _CODE_KINDS = (
     (re.compile(r"compliment|praise|thank", re.I), COMPLIMENT),
     (re.compile(r"service request|enquiry|request for service|not a complaint - request", re.I), SERVICE_REQUEST),
     (re.compile(r"duplicate", re.I), "duplicate"),
-    (re.compile(r"not for (?:this|the) (?:organisation|council)|other organisation|wrong (?:council|organisation)", re.I),
-     "not for this council"),
+    (
+        re.compile(r"not for (?:this|the) (?:organisation|council)|other organisation|wrong (?:council|organisation)", re.I),
+        "not for this council",
+    ),
     (re.compile(r"appeal", re.I), "appeal"),
     (re.compile(r"legal|court|tribunal", re.I), "legal proceedings"),
     (re.compile(r"anonymous", re.I), "anonymous complaint"),
@@ -55,10 +58,11 @@ _CODE_KINDS = (
 # kinds that are complaints the council may decline to accept: the complaint procedure and its due date still
 # apply until someone decides; the reason is shown for that decision
 NOT_ACCEPTED_KINDS = ("duplicate", "not for this council", "appeal", "legal proceedings", "anonymous complaint", "out of time")
-COMPLIMENT_NOTE = ("a compliment is not a complaint: no due date, root cause or complaints procedure; "
-                   "pass the thanks on to the team")
-SERVICE_REQUEST_NOTE = ("a service request has no complaint time limit: answer it to the service's own standard "
-                        "for that request; the due date shown applies only if it is logged as a stage 1 complaint")
+COMPLIMENT_NOTE = "a compliment is not a complaint: no due date, root cause or complaints procedure; pass the thanks on to the team"
+SERVICE_REQUEST_NOTE = (
+    "a service request has no complaint time limit: answer it to the service's own standard "
+    "for that request; the due date shown applies only if it is logged as a stage 1 complaint"
+)
 
 
 def training_labels(cases: pd.DataFrame, column: str = "acceptability") -> pd.Series:
@@ -105,25 +109,46 @@ def decide(text: str, suggestion: dict | None, *, unhappy: int, asks: bool, prai
         model = coarse(detail)
         said = f"acceptability model: {label}"
         if model == COMPLIMENT and unhappy and framing:
-            return _out(COMPLIMENT, COMPLIMENT, conf, True, "the text calls itself a complaint but only thanks or praises; "
-                                                            f"please check: {DEFINITIONS[COMPLIMENT]}")
+            return _out(
+                COMPLIMENT,
+                COMPLIMENT,
+                conf,
+                True,
+                f"the text calls itself a complaint but only thanks or praises; please check: {DEFINITIONS[COMPLIMENT]}",
+            )
         if model == SERVICE_REQUEST and framing and not unsure:
             # sure by the threshold cross-validation chose on the council's own rows, and the only sign of
             # dissatisfaction is the word complaint itself ("Dear Complaints Team, can you send someone..."): a request
-            return _out(SERVICE_REQUEST, SERVICE_REQUEST, conf, True, f"{said}, above its review threshold; the text calls "
-                                                                      "itself a complaint but only asks for something: please "
-                                                                      "check, and log it as a complaint if the resident is "
-                                                                      f"unhappy with the service: {DEFINITIONS[COMPLAINT]}")
+            return _out(
+                SERVICE_REQUEST,
+                SERVICE_REQUEST,
+                conf,
+                True,
+                f"{said}, above its review threshold; the text calls "
+                "itself a complaint but only asks for something: please "
+                "check, and log it as a complaint if the resident is "
+                f"unhappy with the service: {DEFINITIONS[COMPLAINT]}",
+            )
         if model != COMPLAINT and unhappy and not (model == COMPLIMENT and praise):
-            return _out(COMPLAINT, COMPLAINT, conf, True, f"the model suggested a {model}, but the text expresses "
-                                                          f"dissatisfaction, so it is a complaint: {DEFINITIONS[COMPLAINT]}")
+            return _out(
+                COMPLAINT,
+                COMPLAINT,
+                conf,
+                True,
+                f"the model suggested a {model}, but the text expresses dissatisfaction, so it is a complaint: {DEFINITIONS[COMPLAINT]}",
+            )
         if model == COMPLAINT and unsure and praise:
-            return _out(COMPLIMENT, COMPLIMENT, conf, True, f"the model was unsure and the text only thanks or praises: "
-                                                            f"{DEFINITIONS[COMPLIMENT]}")
+            return _out(
+                COMPLIMENT, COMPLIMENT, conf, True, f"the model was unsure and the text only thanks or praises: {DEFINITIONS[COMPLIMENT]}"
+            )
         if model == COMPLAINT and unsure and asks and not unhappy:
-            return _out(SERVICE_REQUEST, SERVICE_REQUEST, conf, True, "the model was unsure and the text asks for "
-                                                                      f"something without expressing dissatisfaction: "
-                                                                      f"{DEFINITIONS[SERVICE_REQUEST]}")
+            return _out(
+                SERVICE_REQUEST,
+                SERVICE_REQUEST,
+                conf,
+                True,
+                f"the model was unsure and the text asks for something without expressing dissatisfaction: {DEFINITIONS[SERVICE_REQUEST]}",
+            )
         if detail in NOT_ACCEPTED_KINDS:
             said += " (the council may not accept it as a complaint for this reason)"
         return _out(model, detail, conf, unsure, said + ("; below the review threshold: please check" if unsure else ""))

@@ -1,5 +1,6 @@
 """CSV records: the delimiter, the physical line each record starts on, records wider than
 the header refused, parser errors as coded E005, and CSV streamed in chunks."""
+
 from __future__ import annotations
 
 import csv
@@ -81,7 +82,8 @@ def _check_width(record: list[str], width: int, delimiter: str, path: Path, line
             "E005",
             f"the record has {len(record)} fields but the header has {width}; a delimiter "
             f"{delimiter!r} inside an unquoted cell, or a missing header name",
-            file=str(path), row=line,
+            file=str(path),
+            row=line,
         )
 
 

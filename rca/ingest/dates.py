@@ -1,5 +1,6 @@
 """Reading date columns: one day/month order for a whole column (decided on its first
 chunk, said when not as configured), ISO and year-first dates, Excel serial days, UK time."""
+
 from __future__ import annotations
 
 import re
@@ -9,6 +10,7 @@ import pandas as pd
 
 from rca.config import Config
 from rca.errors import message
+
 
 def blank_dates(s: pd.Series) -> pd.Series:
     """Cells that mean 'no date' (SQL and pandas exports write NULL / None / NaT for open cases)."""
@@ -41,18 +43,23 @@ def date_order(values: pd.Series, dayfirst: bool) -> tuple[bool, str | None]:
     both = ((first <= 12) & (second <= 12) & (first != second) & (first >= 1) & (second >= 1)).to_numpy()
     amb = ex(both).split()[0] if both.any() else "03/04/2024"
     a, b = (int(x) for x in NUMERIC_DATE.match(amb).groups()[:2])
-    months = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-              "November", "December")
+    months = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
     if day_first_seen.any() and month_first_seen.any():
         how = "day-first (dd/mm/yyyy)" if dayfirst else "month-first (mm/dd/yyyy)"
-        return dayfirst, (f"the dates are in both orders ({ex(day_first_seen)!r} is day first, {ex(month_first_seen)!r} "
-                          f"month first); read {how} as configured, and dates impossible that way are not read")
+        return dayfirst, (
+            f"the dates are in both orders ({ex(day_first_seen)!r} is day first, {ex(month_first_seen)!r} "
+            f"month first); read {how} as configured, and dates impossible that way are not read"
+        )
     if month_first_seen.any() and dayfirst:
-        return False, (f"read month-first (mm/dd/yyyy) because {ex(month_first_seen)!r} cannot be day-first and no date "
-                       f"is only day-first; so {amb} in this column is {b} {months[a - 1]}")
+        return False, (
+            f"read month-first (mm/dd/yyyy) because {ex(month_first_seen)!r} cannot be day-first and no date "
+            f"is only day-first; so {amb} in this column is {b} {months[a - 1]}"
+        )
     if day_first_seen.any() and not dayfirst:
-        return True, (f"read day-first (dd/mm/yyyy) because {ex(day_first_seen)!r} cannot be month-first and no date "
-                      f"is only month-first; so {amb} in this column is {a} {months[b - 1]}")
+        return True, (
+            f"read day-first (dd/mm/yyyy) because {ex(day_first_seen)!r} cannot be month-first and no date "
+            f"is only month-first; so {amb} in this column is {a} {months[b - 1]}"
+        )
     return dayfirst, None
 
 
@@ -114,8 +121,7 @@ def _parse_one(raw: str, dayfirst: bool) -> pd.Timestamp:
     return ts
 
 
-def read_dates(name: str, col: pd.Series, config: Config, orders: dict[str, bool], source: str,
-               column: str) -> tuple[pd.Series, list[str]]:
+def read_dates(name: str, col: pd.Series, config: Config, orders: dict[str, bool], source: str, column: str) -> tuple[pd.Series, list[str]]:
     """Parse one date column in a single day/month order (decided on its first chunk and kept in
     `orders`, {column: day first?}, for the file's later chunks), with a note why."""
     notes = []
@@ -127,6 +133,13 @@ def read_dates(name: str, col: pd.Series, config: Config, orders: dict[str, bool
             if why:
                 notes.append(message("E114", why, file=source, column=column))
         elif order != orders[name]:
-            notes.append(message("E114", f"later rows hold dates only possible {'day' if order else 'month'}-first; the column "
-                                         f"is read as its first rows were, and those dates are not read", file=source, column=column))
+            notes.append(
+                message(
+                    "E114",
+                    f"later rows hold dates only possible {'day' if order else 'month'}-first; the column "
+                    f"is read as its first rows were, and those dates are not read",
+                    file=source,
+                    column=column,
+                )
+            )
     return _parse_datetimes(col, config, dayfirst=orders.get(name, config.dayfirst)), notes

@@ -1,5 +1,6 @@
 """Column names from a header record: trimmed, made unique, rca's own names kept free; and
 the widest header rca reads."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -36,17 +37,20 @@ def header_names(record: list, path: str | Path | None = None, notes: list[str] 
         if base == SOURCE_ROW and not ours:
             name = free_column_name(SOURCE_ROW, taken, wanted)
             if notes is not None:
-                notes.append(f"{path}: column {i + 1} is named {SOURCE_ROW!r}, the name rca gives its row numbers; "
-                             f"it is kept, read as {name!r}")
+                notes.append(
+                    f"{path}: column {i + 1} is named {SOURCE_ROW!r}, the name rca gives its row numbers; it is kept, read as {name!r}"
+                )
         elif name in taken:
             k = 0
             while name in taken or (name != base and name in wanted):
                 k += 1
                 name = f"{base}.{k}"
             if notes is not None:
-                notes.append(f"{path}: columns {first_at[base] + 1} and {i + 1} are both named {base!r}"
-                             f"{' once spaces are trimmed' if str(record[i]) != str(record[first_at[base]]) else ''}; "
-                             f"column {i + 1} is read as {name!r}")
+                notes.append(
+                    f"{path}: columns {first_at[base] + 1} and {i + 1} are both named {base!r}"
+                    f"{' once spaces are trimmed' if str(record[i]) != str(record[first_at[base]]) else ''}; "
+                    f"column {i + 1} is read as {name!r}"
+                )
         first_at.setdefault(base, i)
         taken.add(name)
         names.append(name)

@@ -6,6 +6,7 @@ single-byte encoding such as cp1252, always reported), .xlsx/.xlsm and Parquet i
 frames with a `source_row` column (header = row 1) lives in `rca.ingest.read_tables` and is
 re-exported here, with the header and encoding helpers callers use.
 """
+
 from __future__ import annotations
 
 import os

@@ -1,6 +1,7 @@
 """Cells made safe for spreadsheets: text a spreadsheet would run as a formula quoted (CSV
 injection), carriage returns inside CSV cells made newlines, and cells a worksheet cannot hold
 (control characters, over-long text) shown or cut with a warning."""
+
 from __future__ import annotations
 
 import logging
@@ -34,8 +35,11 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _text_columns(df: pd.DataFrame) -> list:
-    return [c for c in df.columns if df[c].dtype == object or pd.api.types.is_string_dtype(df[c])
-            or isinstance(df[c].dtype, pd.CategoricalDtype)]
+    return [
+        c
+        for c in df.columns
+        if df[c].dtype == object or pd.api.types.is_string_dtype(df[c]) or isinstance(df[c].dtype, pd.CategoricalDtype)
+    ]
 
 
 def csv_safe_frame(df: pd.DataFrame) -> pd.DataFrame:
@@ -57,8 +61,10 @@ EXCEL_CELL_MAX = 32_767  # characters a worksheet cell holds
 def _cut_for_excel(value: str) -> str:
     """The start of a too-long text and a marker saying how much was cut and where to get it all."""
     kept = EXCEL_CELL_MAX - 160
-    return (value[:kept] + f" [... cut by rca: {len(value) - kept:,} more characters; an Excel cell holds "
-            f"{EXCEL_CELL_MAX:,}; write .csv or .parquet for the whole text]")
+    return (
+        value[:kept] + f" [... cut by rca: {len(value) - kept:,} more characters; an Excel cell holds "
+        f"{EXCEL_CELL_MAX:,}; write .csv or .parquet for the whole text]"
+    )
 
 
 def excel_safe(df: pd.DataFrame, path: str | Path | None = None) -> pd.DataFrame:
@@ -81,8 +87,7 @@ def excel_safe(df: pd.DataFrame, path: str | Path | None = None) -> pd.DataFrame
             out[col] = values
         long = values.map(lambda v: isinstance(v, str) and len(v) > EXCEL_CELL_MAX).astype(bool).to_numpy()
         if long.any():
-            rows = (df[SOURCE_ROW].to_numpy() if SOURCE_ROW in df.columns and col != SOURCE_ROW
-                    else pd.RangeIndex(2, len(df) + 2).to_numpy())
+            rows = df[SOURCE_ROW].to_numpy() if SOURCE_ROW in df.columns and col != SOURCE_ROW else pd.RangeIndex(2, len(df) + 2).to_numpy()
             cut[str(col)] = [int(r) if str(r).isdigit() else r for r in rows[long]]
             out[col] = values.where(~long, values[long].map(_cut_for_excel))
     if replaced:
@@ -91,6 +96,12 @@ def excel_safe(df: pd.DataFrame, path: str | Path | None = None) -> pd.DataFrame
         which = "input row" if SOURCE_ROW in df.columns else "sheet row"
         for col, rows in cut.items():
             shown = ", ".join(map(str, rows[:10])) + (f" and {len(rows) - 10:,} more" if len(rows) > 10 else "")
-            log.warning(message("E009", f"{len(rows):,} cells were cut to fit and end with a '[... cut by rca' marker "
-                                        f"({which} {shown})", file=str(path) if path else None, column=col))
+            log.warning(
+                message(
+                    "E009",
+                    f"{len(rows):,} cells were cut to fit and end with a '[... cut by rca' marker ({which} {shown})",
+                    file=str(path) if path else None,
+                    column=col,
+                )
+            )
     return out

@@ -1,6 +1,7 @@
 """Reading case exports: CSV/TSV (UTF-8, UTF-8 with BOM, or a detected single-byte encoding
 such as cp1252, always reported), .xlsx/.xlsm and Parquet into all-string frames with a
 `source_row` column (header = row 1), whole or in chunks."""
+
 from __future__ import annotations
 
 import logging
@@ -125,13 +126,17 @@ def read_table(path: str | Path, *, sheet: str | int | None = None, encoding: st
         except Exception as exc:  # a damaged sheet part fails inside openpyxl with many types
             raise RcaError("E005", f"cannot read the sheet ({type(exc).__name__}: {str(exc)[:200]})", file=str(path)) from exc
         if sheet is None and len(xl.sheet_names) > 1:
-            info.notes.append(f"{path.name}: read its first sheet {xl.sheet_names[0]!r} of {len(xl.sheet_names)} "
-                              f"({', '.join(repr(n) for n in xl.sheet_names[:6])}); set sheet = \"...\" in the config to read another")
+            info.notes.append(
+                f"{path.name}: read its first sheet {xl.sheet_names[0]!r} of {len(xl.sheet_names)} "
+                f'({", ".join(repr(n) for n in xl.sheet_names[:6])}); set sheet = "..." in the config to read another'
+            )
         top = header_row(grid)
         if top:
-            info.notes.append(f"{path.name}: the header is row {top + 1} of the sheet (the rows above it hold a title, not "
-                              "column names); rows are numbered as in the sheet")
-        df = grid.iloc[top + 1:].reset_index(drop=True)
+            info.notes.append(
+                f"{path.name}: the header is row {top + 1} of the sheet (the rows above it hold a title, not "
+                "column names); rows are numbered as in the sheet"
+            )
+        df = grid.iloc[top + 1 :].reset_index(drop=True)
         df.columns = header_names([str(v) for v in grid.iloc[top]] if len(grid) else [], path, info.notes)
         df[SOURCE_ROW] = range(top + 2, top + 2 + len(df))
     else:
@@ -167,19 +172,25 @@ def _decode_bytes(df: pd.DataFrame, path: Path, encoding: str | None, notes: lis
             except (UnicodeError, LookupError):
                 bad.append(i)
         if bad and encoding:
-            raise RcaError("E004", f"column {col!r} cannot be decoded as {encoding}", file=str(path), row=bad[0] + 2,
-                           column=str(col))
+            raise RcaError("E004", f"column {col!r} cannot be decoded as {encoding}", file=str(path), row=bad[0] + 2, column=str(col))
         if bad:
             try:
                 enc, _ = detect_encoding(b"\n".join(raw[i] for i in bad), path=str(path))
                 for i in bad:
                     values[i] = raw[i].decode(enc)
             except (RcaError, UnicodeError, LookupError) as exc:
-                raise RcaError("E004", f"column {col!r} holds bytes that are not UTF-8 and fit no other encoding",
-                               file=str(path), row=bad[0] + 2, column=str(col)) from exc
-            notes.append(f"{path}: column {col!r} has {len(bad):,} values that are not UTF-8 (the first on row "
-                         f"{bad[0] + 2}); decoded them as {enc}. If the text looks wrong, set encoding = \"...\" "
-                         "(e.g. \"cp1252\") in the config file given with --config.")
+                raise RcaError(
+                    "E004",
+                    f"column {col!r} holds bytes that are not UTF-8 and fit no other encoding",
+                    file=str(path),
+                    row=bad[0] + 2,
+                    column=str(col),
+                ) from exc
+            notes.append(
+                f"{path}: column {col!r} has {len(bad):,} values that are not UTF-8 (the first on row "
+                f'{bad[0] + 2}); decoded them as {enc}. If the text looks wrong, set encoding = "..." '
+                '(e.g. "cp1252") in the config file given with --config.'
+            )
         df[col] = pd.Series(values, index=df.index, dtype=object)
     return df
 
@@ -203,7 +214,9 @@ def header_row(grid: pd.DataFrame, *, look: int = 20) -> int:
     return int(next(i for i, n in enumerate(filled) if n >= max(2, 0.6 * wide)))
 
 
-def iter_table(path: str | Path, *, chunksize: int = 50_000, encoding: str | None = None, sheet: str | int | None = None) -> Iterator[tuple[pd.DataFrame, ReadInfo]]:
+def iter_table(
+    path: str | Path, *, chunksize: int = 50_000, encoding: str | None = None, sheet: str | int | None = None
+) -> Iterator[tuple[pd.DataFrame, ReadInfo]]:
     """Stream a large export in chunks of all-string rows with `source_row`.
 
     CSV streams from disk with bounded memory through the same checks as

@@ -3,6 +3,7 @@
 >>> parse_received("28/03/2024 15:30").isoformat()
 '2024-03-28T15:30:00'
 """
+
 from __future__ import annotations
 
 import re
@@ -18,8 +19,7 @@ _ZONE_WORD = re.compile(r"\s+(GMT|UTC|UT|Z|BST)$", re.IGNORECASE)  # BST: alread
 RECEIVED_HINT = "Give the time it arrived, such as 2024-03-28 15:30 (UK time; 1990 to 2060)."
 
 
-_QUICK_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d",
-                  "%d/%m/%Y %H:%M", "%d/%m/%Y")
+_QUICK_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d", "%d/%m/%Y %H:%M", "%d/%m/%Y")
 
 
 def _quick_datetime(text: str, *, dayfirst: bool = True) -> datetime | None:
@@ -65,7 +65,7 @@ def parse_received(value: str | datetime | pd.Timestamp | None, *, dayfirst: boo
         return quick
     zone = _ZONE_WORD.search(text)  # "14:30 GMT" (e-mail and HTTP dates), "14:30 UTC", "14:30 BST"
     if zone:
-        text = text[:zone.start()].rstrip() + ("" if zone.group(1).upper() == "BST" else " +00:00")
+        text = text[: zone.start()].rstrip() + ("" if zone.group(1).upper() == "BST" else " +00:00")
     try:
         ts = pd.to_datetime(text, dayfirst=dayfirst and not re.match(r"^\d{4}-", text))
     except (ValueError, TypeError, OverflowError) as exc:

@@ -6,6 +6,7 @@
 >>> tax.normalise("escalation_reason", "disagree with decision; Reason not clear")
 'Disagree with decision;Reason not clear'
 """
+
 from __future__ import annotations
 
 import re
@@ -72,8 +73,9 @@ class Taxonomy:
             return MULTI_SEP.join(mapped) if mapped else None
         return self.normalise_one(name, text)[0]
 
-    def plan_codes(self, name: str, codes: list[str], *, merge: bool = False, owners: dict[str, str] | None = None,
-                   reserved: set[str] = frozenset()) -> tuple[dict[str, str], list[tuple[str, str]], list[tuple[str, str, str]]]:
+    def plan_codes(
+        self, name: str, codes: list[str], *, merge: bool = False, owners: dict[str, str] | None = None, reserved: set[str] = frozenset()
+    ) -> tuple[dict[str, str], list[tuple[str, str]], list[tuple[str, str, str]]]:
         """How each distinct code of one column is read: ({code: label}, changed, kept).
 
         A code that is a label (any case or spacing) reads as that label. A code that is an alias

@@ -1,5 +1,6 @@
 """Which text encoding a file's bytes are in: UTF-8 (with or without BOM), UTF-16 with a
 byte-order mark, else a detected single-byte encoding such as cp1252, always reported."""
+
 from __future__ import annotations
 
 from rca.errors import RcaError
@@ -41,8 +42,10 @@ def detect_encoding(raw: bytes, *, path: str, partial: bool = False) -> tuple[st
             raise RcaError("E004", f"byte {bad_at} is not UTF-8 and no encoding fits", file=path)
         enc = best.encoding
     line = raw[:bad_at].count(b"\n") + 1
-    return enc, (f"{path}: not UTF-8 (first non-UTF-8 byte on line {line}); decoded as {enc}. If the text looks wrong, "
-                 f"set encoding = \"...\" (e.g. \"cp1252\") in the config file given with --config.")
+    return enc, (
+        f"{path}: not UTF-8 (first non-UTF-8 byte on line {line}); decoded as {enc}. If the text looks wrong, "
+        f'set encoding = "..." (e.g. "cp1252") in the config file given with --config.'
+    )
 
 
 def _strict_decode(raw: bytes, encoding: str, partial: bool) -> str:

@@ -8,6 +8,7 @@ quarantine frame with a coded `reason`, so n_read == n_valid + n_quarantined; in
 Which column is which is `rca.ingest.column_map`, date columns `rca.ingest.dates`, label columns
 `rca.ingest.codes`.
 """
+
 from __future__ import annotations
 
 import logging
@@ -135,8 +136,9 @@ def canonicalise(
         if name != "case_id" and name in chunk.df:
             lenient = bad_optional == "blank" and name not in required
             out[name] = _read_column(chunk, name, config=config, taxonomy=taxonomy, state=state, lenient_dates=lenient)
-    out["case_id"] = _check_ids(chunk, ids, seen_ids if seen_ids is not None else set(),
-                                same_case=duplicate_ids == "same_case", keep=on_bad_rows == "keep")
+    out["case_id"] = _check_ids(
+        chunk, ids, seen_ids if seen_ids is not None else set(), same_case=duplicate_ids == "same_case", keep=on_bad_rows == "keep"
+    )
     out[SOURCE_ROW] = chunk.rows
     for c in chunk.df.columns:
         if c not in CANONICAL and c != SOURCE_ROW:
@@ -149,8 +151,15 @@ def _start(raw: pd.DataFrame, source: str, mapping: dict[str, str]) -> _Chunk:
     df, warnings = make_room(raw, mapping, source)
     values = df.drop(columns=[SOURCE_ROW]).astype(str)
     blank = values.apply(lambda c: c.str.strip().eq(""), axis=0).all(axis=1).to_numpy() if len(df) else np.array([], bool)
-    chunk = _Chunk(df=df, source=source, mapping=mapping, rows=df[SOURCE_ROW].to_numpy(), blank=blank,
-                   reasons=[[] for _ in range(len(df))], warnings=warnings)
+    chunk = _Chunk(
+        df=df,
+        source=source,
+        mapping=mapping,
+        rows=df[SOURCE_ROW].to_numpy(),
+        blank=blank,
+        reasons=[[] for _ in range(len(df))],
+        warnings=warnings,
+    )
     for i in np.flatnonzero(blank):
         chunk.reasons[i].append(message("E105", **chunk.where(i, "text") | {"column": None}))
     return chunk
@@ -163,8 +172,7 @@ def _ids(chunk: _Chunk) -> pd.Series:
     return pd.Series([str(r) for r in chunk.rows], index=chunk.df.index)
 
 
-def _read_column(chunk: _Chunk, name: str, *, config: Config, taxonomy: Taxonomy, state: ReadState,
-                 lenient_dates: bool) -> pd.Series:
+def _read_column(chunk: _Chunk, name: str, *, config: Config, taxonomy: Taxonomy, state: ReadState, lenient_dates: bool) -> pd.Series:
     """One canonical column read by its kind (schema), its problems noted on the chunk."""
     kind = BY_NAME[name].kind
     col = chunk.df[name].astype(str)
@@ -190,8 +198,7 @@ def _read_text(chunk: _Chunk, name: str, col: pd.Series) -> pd.Series:
     return text
 
 
-def _read_date_column(chunk: _Chunk, name: str, col: pd.Series, config: Config, orders: dict[str, bool], *,
-                      lenient: bool) -> pd.Series:
+def _read_date_column(chunk: _Chunk, name: str, col: pd.Series, config: Config, orders: dict[str, bool], *, lenient: bool) -> pd.Series:
     """A date column: a value that is not a date flags its row (E103), or with `lenient` is left
     blank with one warning for the column."""
     column = chunk.mapping.get(name, name)
@@ -201,12 +208,17 @@ def _read_date_column(chunk: _Chunk, name: str, col: pd.Series, config: Config, 
     bad = (parsed.isna() & given).to_numpy() & ~chunk.blank
     if bad.any() and lenient:
         at = np.flatnonzero(bad)
-        chunk.warnings.append(message("E103", f"{len(at):,} of {int(given.sum()):,} values are not dates "
-                                              f"({chunk.examples(at, col.to_numpy())}); left blank, the rows are used",
-                                      file=chunk.source, column=column,
-                                      hint=f"Fix those dates (e.g. 2024-03-28 or 28/03/2024); if this column is not {name!r}, map "
-                                           f"{name} to the right column in the config [columns] table"
-                                           + (f" or with {FLAGS[name]}" if name in FLAGS else "") + "."))
+        chunk.warnings.append(
+            message(
+                "E103",
+                f"{len(at):,} of {int(given.sum()):,} values are not dates "
+                f"({chunk.examples(at, col.to_numpy())}); left blank, the rows are used",
+                file=chunk.source,
+                column=column,
+                hint=f"Fix those dates (e.g. 2024-03-28 or 28/03/2024); if this column is not {name!r}, map "
+                f"{name} to the right column in the config [columns] table" + (f" or with {FLAGS[name]}" if name in FLAGS else "") + ".",
+            )
+        )
     else:
         order = "day-first" if orders.get(name, config.dayfirst) else "month-first"
         for i in np.flatnonzero(bad):
@@ -215,15 +227,22 @@ def _read_date_column(chunk: _Chunk, name: str, col: pd.Series, config: Config, 
     return parsed
 
 
-def _read_label_column(chunk: _Chunk, name: str, col: pd.Series, config: Config, taxonomy: Taxonomy,
-                       state: ReadState) -> pd.Series:
+def _read_label_column(chunk: _Chunk, name: str, col: pd.Series, config: Config, taxonomy: Taxonomy, state: ReadState) -> pd.Series:
     """A label column read onto the taxonomy's codes (`rca.ingest.codes`)."""
     column = chunk.mapping.get(name, name)
     cleaned = col.str.strip()
     if name == "stage":  # 1.0, 2.0: a stage column that went through a spreadsheet or pandas as numbers
         cleaned = cleaned.str.replace(r"^(\d)\.0+$", r"\1", regex=True)
-    mapped, notes = read_codes(name, cleaned, config, taxonomy, owners=state.owners.setdefault(name, {}),
-                               reported=state.reported, source=chunk.source, column=column)
+    mapped, notes = read_codes(
+        name,
+        cleaned,
+        config,
+        taxonomy,
+        owners=state.owners.setdefault(name, {}),
+        reported=state.reported,
+        source=chunk.source,
+        column=column,
+    )
     chunk.warnings += notes
     if name == "stage":
         return _blank_unknown_stages(chunk, mapped, cleaned, taxonomy, column)
@@ -231,14 +250,19 @@ def _read_label_column(chunk: _Chunk, name: str, col: pd.Series, config: Config,
     return mapped
 
 
-def _blank_unknown_stages(chunk: _Chunk, mapped: pd.Series, cleaned: pd.Series, taxonomy: Taxonomy,
-                          column: str) -> pd.Series:
+def _blank_unknown_stages(chunk: _Chunk, mapped: pd.Series, cleaned: pd.Series, taxonomy: Taxonomy, column: str) -> pd.Series:
     """Stages outside the taxonomy's are left blank, with one warning (E108)."""
     bad = (mapped.notna() & ~mapped.isin(taxonomy.labels("stage"))).to_numpy()
     if bad.any():
         at = np.flatnonzero(bad)
-        chunk.warnings.append(message("E108", f"{len(at):,} values are not a stage ({chunk.examples(at, cleaned.to_numpy())}); "
-                                              "left blank", file=chunk.source, column=column))
+        chunk.warnings.append(
+            message(
+                "E108",
+                f"{len(at):,} values are not a stage ({chunk.examples(at, cleaned.to_numpy())}); left blank",
+                file=chunk.source,
+                column=column,
+            )
+        )
     mapped = mapped.copy()
     mapped.loc[bad] = None
     return mapped
@@ -253,10 +277,16 @@ def _warn_unknown_codes(chunk: _Chunk, name: str, mapped: pd.Series, taxonomy: T
     known = set(taxonomy.labels(name))
     # "Delay, Poor communication": several codes joined by commas, not one unknown code
     commas = [k for k in unknown if "," in k and all(p.strip() in known for p in k.split(",") if p.strip())]
-    hint = (f"Separate several codes with ';' (e.g. {'; '.join(p.strip() for p in commas[0].split(','))!r}), "
-            "not ','." if commas else None)
-    chunk.warnings.append(message("E106", f"{sum(unknown.values())} labels outside taxonomy {taxonomy.version}: {shown}; kept as written",
-                                  file=chunk.source, column=column, hint=hint))
+    hint = f"Separate several codes with ';' (e.g. {'; '.join(p.strip() for p in commas[0].split(','))!r}), not ','." if commas else None
+    chunk.warnings.append(
+        message(
+            "E106",
+            f"{sum(unknown.values())} labels outside taxonomy {taxonomy.version}: {shown}; kept as written",
+            file=chunk.source,
+            column=column,
+            hint=hint,
+        )
+    )
 
 
 def _read_number_column(chunk: _Chunk, name: str, col: pd.Series, kind: str) -> pd.Series:
@@ -271,8 +301,14 @@ def _read_number_column(chunk: _Chunk, name: str, col: pd.Series, kind: str) -> 
         values = nums.round().astype("Int64")
     at = np.flatnonzero(bad.to_numpy() & ~chunk.blank)
     if len(at):
-        chunk.warnings.append(message("E107", f"{len(at):,} values are not numbers ({chunk.examples(at, col.to_numpy())})",
-                                      file=chunk.source, column=chunk.mapping.get(name, name)))
+        chunk.warnings.append(
+            message(
+                "E107",
+                f"{len(at):,} values are not numbers ({chunk.examples(at, col.to_numpy())})",
+                file=chunk.source,
+                column=chunk.mapping.get(name, name),
+            )
+        )
     return values
 
 
@@ -300,14 +336,19 @@ def _check_ids(chunk: _Chunk, ids: pd.Series, seen: set[str], *, same_case: bool
             seen.add(cid)
     if repeats:
         i = repeats[0]
-        chunk.warnings.append(message("E104", f"{len(repeats):,} rows repeat an earlier row's id (first {ids.iat[i]!r} at row "
-                                              f"{int(chunk.rows[i])}); kept as rows of the same case, held out together",
-                                      file=chunk.source, column=chunk.mapping.get("case_id", "case_id")))
+        chunk.warnings.append(
+            message(
+                "E104",
+                f"{len(repeats):,} rows repeat an earlier row's id (first {ids.iat[i]!r} at row "
+                f"{int(chunk.rows[i])}); kept as rows of the same case, held out together",
+                file=chunk.source,
+                column=chunk.mapping.get("case_id", "case_id"),
+            )
+        )
     return used
 
 
-def _split_rows(raw: pd.DataFrame, out: pd.DataFrame, chunk: _Chunk, *,
-                keep: bool) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+def _split_rows(raw: pd.DataFrame, out: pd.DataFrame, chunk: _Chunk, *, keep: bool) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """(cases, quarantine, warnings): with `keep` every row stays, its problems in `rca_issues`;
     else a row with any problem goes to the quarantine with its `reason`."""
     if keep:
@@ -346,11 +387,27 @@ def load_cases(
     taxonomy = taxonomy or load_taxonomy(config.taxonomy)
     raw, info = read_table(path, sheet=config.sheet, encoding=config.encoding)
     mapping = check_columns(raw, config=config, info=info, require=require)
-    cases, quarantine, warnings = canonicalise(raw, config=config, taxonomy=taxonomy, source=str(path), mapping=mapping, on_bad_rows=on_bad_rows,
-                                               duplicate_ids=duplicate_ids, bad_optional=bad_optional, required=tuple(require))
+    cases, quarantine, warnings = canonicalise(
+        raw,
+        config=config,
+        taxonomy=taxonomy,
+        source=str(path),
+        mapping=mapping,
+        on_bad_rows=on_bad_rows,
+        duplicate_ids=duplicate_ids,
+        bad_optional=bad_optional,
+        required=tuple(require),
+    )
     cases.attrs = {"source": str(path), "columns": file_columns(cases, mapping, list(raw.columns))}
-    res = LoadResult(cases=cases, quarantine=quarantine, n_read=len(raw), source=str(path), mapping=mapping,
-                     warnings=info.notes + warnings, encoding=info.encoding)
+    res = LoadResult(
+        cases=cases,
+        quarantine=quarantine,
+        n_read=len(raw),
+        source=str(path),
+        mapping=mapping,
+        warnings=info.notes + warnings,
+        encoding=info.encoding,
+    )
     if quarantine_path is not None and len(quarantine):
         write_table(quarantine, quarantine_path)
     for w in warnings[:20]:  # returned in res.warnings, which the commands print: logged here for -v only, not twice
@@ -361,8 +418,9 @@ def load_cases(
 def file_columns(cases: pd.DataFrame, mapping: dict[str, str], columns: list[str] | None = None) -> dict[str, str]:
     """{case frame column: the column's name in the file}, in the file's order (`columns`)."""
     back = {new: old for old, new in column_clashes(columns or [], mapping).items()}
-    out = {c: mapping.get(c, back.get(c, c)) for c in cases.columns
-           if c in mapping or (c not in CANONICAL and c not in (SOURCE_ROW, ISSUES))}
+    out = {
+        c: mapping.get(c, back.get(c, c)) for c in cases.columns if c in mapping or (c not in CANONICAL and c not in (SOURCE_ROW, ISSUES))
+    }
     at = {name: i for i, name in enumerate(columns or [])}
     return dict(sorted(out.items(), key=lambda kv: at.get(kv[1], len(at))))
 
@@ -384,8 +442,9 @@ def iter_cases(
     for raw, info in iter_table(path, chunksize=chunksize, encoding=config.encoding, sheet=config.sheet):
         if mapping is None:
             mapping = check_columns(raw, config=config, info=info, require=require)
-        cases, _, _ = canonicalise(raw, config=config, taxonomy=taxonomy, source=str(path), mapping=mapping, on_bad_rows="keep",
-                                   seen_ids=seen, state=state)
+        cases, _, _ = canonicalise(
+            raw, config=config, taxonomy=taxonomy, source=str(path), mapping=mapping, on_bad_rows="keep", seen_ids=seen, state=state
+        )
         yield cases
 
 

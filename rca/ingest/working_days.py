@@ -9,6 +9,7 @@ due date is the n-th working day after that day.
 >>> due_date(datetime(2023, 12, 19, 10, 0), stage="1")   # across Christmas
 datetime.date(2024, 1, 5)
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta

@@ -2,6 +2,7 @@
 
 `rca.model.store.load_model` checks a folder and returns a `ModelBundle`.
 """
+
 from __future__ import annotations
 
 import re
@@ -66,8 +67,10 @@ class ModelBundle:
         texts = list(texts)
         wanted = [self._model(t) for t in (targets or self.targets)]
         if not texts:
-            return {m.target: TargetPrediction([], np.empty(0), np.empty(0, dtype=bool), np.empty((0, len(m.classes_))),
-                                               m.classes_.copy()) for m in wanted}
+            return {
+                m.target: TargetPrediction([], np.empty(0), np.empty(0, dtype=bool), np.empty((0, len(m.classes_))), m.classes_.copy())
+                for m in wanted
+            }
         _, X = self.features(texts)
         return {m.target: m.predict(X) for m in wanted}
 

@@ -16,6 +16,7 @@ precision on validation data; cases below it go to a person.
 >>> expected_calibration_error(np.array([0.9, 0.9, 0.6, 0.6]), np.array([1, 1, 1, 0]), n_bins=10)
 0.1
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -108,8 +109,15 @@ def calibration_curve(confidence: np.ndarray, correct: np.ndarray, *, n_bins: in
     for b in range(n_bins):
         m = bins == b
         if m.any():
-            out.append({"low": b / n_bins, "high": (b + 1) / n_bins, "count": int(m.sum()),
-                        "confidence": float(conf[m].mean()), "accuracy": float(ok[m].mean())})
+            out.append(
+                {
+                    "low": b / n_bins,
+                    "high": (b + 1) / n_bins,
+                    "count": int(m.sum()),
+                    "confidence": float(conf[m].mean()),
+                    "accuracy": float(ok[m].mean()),
+                }
+            )
     return out
 
 

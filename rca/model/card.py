@@ -15,6 +15,7 @@ website); nothing is invented, and missing facts are listed as missing. The text
 >>> "## 4. Tool and model specification" in card and "0.81" in card
 True
 """
+
 from __future__ import annotations
 
 import functools
@@ -34,13 +35,23 @@ CARD_NAME = "MODEL_CARD.md"
 REVIEW_LABELS = "review_labels.json"  # written by `rca train --from-store` (rca.store.training_data)
 _UNSET = "_not recorded_"
 _SCALAR_NAMES = {
-    "accuracy": "accuracy", "macro_f1": "macro F1", "weighted_f1": "weighted F1", "micro_f1": "micro F1",
-    "coverage": "coverage (share tagged without review)", "precision_at_threshold": "precision of tags made without review",
-    "accuracy_at_threshold": "accuracy of tags made without review", "threshold": "confidence threshold for review",
-    "ece": "expected calibration error", "brier": "Brier score", "n_test": "held-out test cases (the figures in this table)",
-    "n_train": "training cases of the evaluated model", "n_final": "cases the saved model learnt from (every labelled case)",
-    "n_no_text": "labelled cases without text (not used)", "holdout_threshold": "review threshold of the evaluated model",
-    "hamming_loss": "Hamming loss", "subset_accuracy": "exact-set accuracy",
+    "accuracy": "accuracy",
+    "macro_f1": "macro F1",
+    "weighted_f1": "weighted F1",
+    "micro_f1": "micro F1",
+    "coverage": "coverage (share tagged without review)",
+    "precision_at_threshold": "precision of tags made without review",
+    "accuracy_at_threshold": "accuracy of tags made without review",
+    "threshold": "confidence threshold for review",
+    "ece": "expected calibration error",
+    "brier": "Brier score",
+    "n_test": "held-out test cases (the figures in this table)",
+    "n_train": "training cases of the evaluated model",
+    "n_final": "cases the saved model learnt from (every labelled case)",
+    "n_no_text": "labelled cases without text (not used)",
+    "holdout_threshold": "review threshold of the evaluated model",
+    "hamming_loss": "Hamming loss",
+    "subset_accuracy": "exact-set accuracy",
 }
 
 
@@ -83,9 +94,11 @@ def not_evaluated(metrics: dict | None) -> list[str]:
 
 
 def _unevaluated_note(target: str) -> str:
-    return (f"{target} was not evaluated: no held-out test case carried {_a(target)} code, so nothing measures how often "
-            f"its codes are right and its review threshold is not a measured guarantee. Review every {target} tag, "
-            "whatever its confidence, until a retraining with held-out cases evaluates it.")
+    return (
+        f"{target} was not evaluated: no held-out test case carried {_a(target)} code, so nothing measures how often "
+        f"its codes are right and its review threshold is not a measured guarantee. Review every {target} tag, "
+        "whatever its confidence, until a retraining with held-out cases evaluates it."
+    )
 
 
 def _a(word: str) -> str:
@@ -116,29 +129,44 @@ def _target_section(target: str, m: Any, n_saved: int | None) -> dict[str, Any]:
         # the manifest's count of labelled cases: what the saved model learnt from
         at = next((i + 1 for i, (k, _) in enumerate(scalars) if k == "n_test"), len(scalars))
         scalars.insert(at, ("n_final", int(n_saved)))
-    return {"target": target, "missing": False, "unevaluated": bool(not_evaluated({target: m})),
-            "scalars": [(_SCALAR_NAMES.get(k, k.replace("_", " ")), v) for k, v in scalars], "per_class": _per_class(m)}
+    return {
+        "target": target,
+        "missing": False,
+        "unevaluated": bool(not_evaluated({target: m})),
+        "scalars": [(_SCALAR_NAMES.get(k, k.replace("_", " ")), v) for k, v in scalars],
+        "per_class": _per_class(m),
+    }
 
 
 def _review_lines(review_labels: dict | None, targets: list[str]) -> tuple[str, list[str]]:
     """(a short clause for section 3, the lines for section 5) about codes from officers' review."""
     if not isinstance(review_labels, dict):
-        return "", ["- Codes from officers' review in the case store: none recorded (the model was not trained with "
-                    "`rca train --from-store`; its codes are as the export recorded them)"]
+        return "", [
+            "- Codes from officers' review in the case store: none recorded (the model was not trained with "
+            "`rca train --from-store`; its codes are as the export recorded them)"
+        ]
     rows, rev = review_labels.get("rows"), review_labels.get("rows_with_reviewed_labels")
     by_target = review_labels.get("by_target") or {}
-    per = [f"{t} {_fmt((by_target.get(t) or {}).get('review', 0))} of "
-           f"{_fmt(sum(v for v in (by_target.get(t) or {}).values() if isinstance(v, int)))}" for t in targets if t in by_target]
+    per = [
+        f"{t} {_fmt((by_target.get(t) or {}).get('review', 0))} of "
+        f"{_fmt(sum(v for v in (by_target.get(t) or {}).values() if isinstance(v, int)))}"
+        for t in targets
+        if t in by_target
+    ]
     clause = f"this model learnt from {_fmt(rev)} cases with a code decided in review"
-    lines = [f"- Codes from officers' review in the case store: {_fmt(rev)} of {_fmt(rows)} cases carry a code an officer "
-             "decided (the rest are as the export recorded them)" + (f"; codes from review per target: {'; '.join(per)}" if per else "")]
+    lines = [
+        f"- Codes from officers' review in the case store: {_fmt(rev)} of {_fmt(rows)} cases carry a code an officer "
+        "decided (the rest are as the export recorded them)" + (f"; codes from review per target: {'; '.join(per)}" if per else "")
+    ]
     return clause, lines
 
 
 def _evaluation(refit: Any, metrics: dict) -> str:
     if refit is True or any(isinstance(m, dict) and "n_final" in m for m in metrics.values()):
-        return ("Figures are measured on held-out test cases that the evaluated model never saw (it learnt from the "
-                "training cases); the saved model was then fitted again on every labelled case (\"cases the saved model learnt from\").")
+        return (
+            "Figures are measured on held-out test cases that the evaluated model never saw (it learnt from the "
+            'training cases); the saved model was then fitted again on every labelled case ("cases the saved model learnt from").'
+        )
     if refit is False:
         return "Figures are measured on held-out test cases; the saved model is the evaluated one (refit switched off)."
     return "Figures are measured on held-out test cases."
@@ -146,14 +174,21 @@ def _evaluation(refit: Any, metrics: dict) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _template() -> jinja2.Template:
-    env = jinja2.Environment(loader=jinja2.PackageLoader("rca.model", "templates"), trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True, undefined=jinja2.StrictUndefined, autoescape=False)
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("rca.model", "templates"),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+    )
     env.filters.update(fmt=_fmt, plain=_plain)
     return env.get_template("model_card.md.j2")
 
 
-def render_model_card(manifest: Manifest | dict, metrics: dict | None = None, *, organisation: dict | None = None,
-                      review_labels: dict | None = None) -> str:
+def render_model_card(
+    manifest: Manifest | dict, metrics: dict | None = None, *, organisation: dict | None = None, review_labels: dict | None = None
+) -> str:
     """The card as markdown, from `rca/model/templates/model_card.md.j2`. `manifest`: the typed manifest (a dict
     is read as one); `metrics`: target -> measures (scalars, ``per_class``), the manifest's when None;
     `review_labels`: the counts `rca train --from-store` writes (codes from officers' review)."""
@@ -164,17 +199,31 @@ def render_model_card(manifest: Manifest | dict, metrics: dict | None = None, *,
     metrics = metrics if metrics is not None else m.metrics
     targets = list(m.targets or metrics.keys())
     unevaluated = [t for t in not_evaluated(metrics) if t in targets]
-    coverage = "; ".join(f"{t} " + ("not evaluated (no held-out cases)" if t in unevaluated else _pct(metrics[t].get("coverage")))
-                         for t in targets if isinstance(metrics.get(t), dict))
+    coverage = "; ".join(
+        f"{t} " + ("not evaluated (no held-out cases)" if t in unevaluated else _pct(metrics[t].get("coverage")))
+        for t in targets
+        if isinstance(metrics.get(t), dict)
+    )
     reviewed_clause, review_lines = _review_lines(review_labels, targets)
     sections = [_target_section(t, metrics.get(t), m.data.n_labelled.get(t)) for t in targets]
     weak = [f"{s['target']}: {w}" for s in sections if not s["missing"] for w in _weak_classes(s["per_class"])]
     data_extra = [(k, v) for k, v in (m.data.model_extra or {}).items() if not isinstance(v, (dict, list))]
     return _template().render(
-        m=m, org={k: org.get(k) for k in ("organisation", "team", "senior_owner", "contact", "website")}, targets=targets,
-        unset=_UNSET, unevaluated=unevaluated, unevaluated_note=_unevaluated_note, coverage=coverage,
-        reviewed_clause=reviewed_clause, review_lines=review_lines, evaluation=_evaluation(m.settings.get("refit"), metrics),
-        sections=sections, weak=weak, recipe_lines=card_lines(m.recipe, metrics), data_extra=data_extra)
+        m=m,
+        org={k: org.get(k) for k in ("organisation", "team", "senior_owner", "contact", "website")},
+        targets=targets,
+        unset=_UNSET,
+        unevaluated=unevaluated,
+        unevaluated_note=_unevaluated_note,
+        coverage=coverage,
+        reviewed_clause=reviewed_clause,
+        review_lines=review_lines,
+        evaluation=_evaluation(m.settings.get("refit"), metrics),
+        sections=sections,
+        weak=weak,
+        recipe_lines=card_lines(m.recipe, metrics),
+        data_extra=data_extra,
+    )
 
 
 def write_model_card(model_dir: str | Path, *, config=None, path: str | Path | None = None) -> Path:
@@ -205,6 +254,8 @@ def write_model_card(model_dir: str | Path, *, config=None, path: str | Path | N
     org = config.section("model_card") if config is not None else {}
     target = Path(path) if path else model_dir / CARD_NAME
     with atomic_path(target) as tmp:
-        tmp.write_text(render_model_card(parse_manifest(manifest, file=str(model_dir)), metrics, organisation=org,
-                                         review_labels=review_labels), encoding="utf-8")
+        tmp.write_text(
+            render_model_card(parse_manifest(manifest, file=str(model_dir)), metrics, organisation=org, review_labels=review_labels),
+            encoding="utf-8",
+        )
     return target

@@ -34,6 +34,7 @@ temperature and class biases. Multi-label targets (`;`-separated cells):
 one-vs-rest, a Platt map and an F1-optimal threshold per label, fitted on
 out-of-fold scores.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -74,13 +75,15 @@ def make_classifier(s: ModelSettings, *, seed: int, n_rows: int, word_columns: i
     word n-grams (the average of a word-only and an every-feature SVM needs it, see `word_view_C`)."""
     cw = None if s.class_weight == "none" else "balanced"
     if s.classifier == "svm" and s.word_view_C and word_columns:
-        return ViewAverage(first_columns=word_columns, C_first=s.word_view_C, C=s.C, class_weight=cw,
-                           max_iter=s.max_iter, random_state=seed)
+        return ViewAverage(
+            first_columns=word_columns, C_first=s.word_view_C, C=s.C, class_weight=cw, max_iter=s.max_iter, random_state=seed
+        )
     if s.classifier == "svm":
         return LinearSVC(C=s.C, class_weight=cw, max_iter=s.max_iter, random_state=seed)
     if s.classifier == "sgd":
-        return SGDClassifier(loss="modified_huber", alpha=1.0 / (s.C * max(n_rows, 1)), class_weight=cw,
-                             max_iter=s.max_iter, tol=1e-4, random_state=seed)
+        return SGDClassifier(
+            loss="modified_huber", alpha=1.0 / (s.C * max(n_rows, 1)), class_weight=cw, max_iter=s.max_iter, tol=1e-4, random_state=seed
+        )
     return LogisticRegression(C=s.C, class_weight=cw, max_iter=s.max_iter, random_state=seed)
 
 
@@ -128,8 +131,7 @@ class TargetPrediction:
 class TargetModel:
     """Calibrated classifier for one target column; `multi` for `;`-separated labels."""
 
-    def __init__(self, target: str, *, multi: bool, settings: ModelSettings, seed: int,
-                 word_columns: int | None = None) -> None:
+    def __init__(self, target: str, *, multi: bool, settings: ModelSettings, seed: int, word_columns: int | None = None) -> None:
         self.target = target
         self.multi = multi
         self.settings = settings
@@ -162,13 +164,13 @@ class TargetModel:
         self.temperature_, self.bias_ = cal.fit_scaling(oof, y)
         proba = cal.apply_scaling(oof, self.temperature_, self.bias_)
         self.decision_ = self.settings.decision
-        self.offsets_ = (dec.fit_offsets(self._logits(oof), y) if self.decision_ == "macro_f1"
-                         else np.zeros(len(self.classes_)))
+        self.offsets_ = dec.fit_offsets(self._logits(oof), y) if self.decision_ == "macro_f1" else np.zeros(len(self.classes_))
         best = self._decide(oof, proba)
         # validation = what predict() reports: the tag chosen and its calibrated probability
         self.validation_ = {"confidence": proba[np.arange(len(y)), best], "correct": best == y}
-        self.threshold_ = cal.choose_threshold(self.validation_["confidence"], self.validation_["correct"],
-                                               precision=self.settings.target_precision)
+        self.threshold_ = cal.choose_threshold(
+            self.validation_["confidence"], self.validation_["correct"], precision=self.settings.target_precision
+        )
         self.estimator_ = clone(base).fit(X, y)
         return self
 
@@ -188,16 +190,19 @@ class TargetModel:
         self.estimators_, self.platt_, self.label_thresholds_ = [], [], []
         oof_p, raw = np.zeros(Y.shape), np.zeros(Y.shape)
         given = None  # per-label out-of-fold scores made elsewhere, for exactly these labels and rows
-        if (oof is not None and oof_classes is not None and np.shape(oof) == Y.shape
-                and [str(c) for c in oof_classes] == [str(c) for c in self.classes_]):
+        if (
+            oof is not None
+            and oof_classes is not None
+            and np.shape(oof) == Y.shape
+            and [str(c) for c in oof_classes] == [str(c) for c in self.classes_]
+        ):
             given = np.asarray(oof, dtype=float)
         for j in range(Y.shape[1]):
             base = make_classifier(self.settings, seed=self.seed, n_rows=n, word_columns=self.word_columns)
             if given is not None:
                 s = given[:, j]
             else:
-                s = _oof_scores(base, X, Y[:, j], folds=self.settings.cv_folds, seed=self.seed,
-                                n_jobs=self.settings.n_jobs)[:, 1]
+                s = _oof_scores(base, X, Y[:, j], folds=self.settings.cv_folds, seed=self.seed, n_jobs=self.settings.n_jobs)[:, 1]
             raw[:, j] = s
             a, c = cal.fit_platt(s, Y[:, j])
             oof_p[:, j] = cal.apply_platt(s, a, c)
@@ -288,7 +293,7 @@ class TargetModel:
         names = [str(c) for c in self.classes_]
         labels = [names[j] for j in order[rows, pos].tolist()]
         bounds = np.r_[0, np.cumsum(np.bincount(rows, minlength=len(proba)))].tolist()
-        chosen = [labels[bounds[i]:bounds[i + 1]] for i in range(len(proba))]
+        chosen = [labels[bounds[i] : bounds[i + 1]] for i in range(len(proba))]
         return chosen, conf
 
     def _logits(self, scores: np.ndarray) -> np.ndarray:

@@ -21,6 +21,7 @@ the time.
 >>> choose(logp, fit_offsets(logp, y)).tolist()
 [0, 0, 0, 1]
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -50,8 +51,9 @@ def _top_two(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return first, rest.argmax(axis=1)
 
 
-def _best_offset(z: np.ndarray, y: np.ndarray, j: int, grid: np.ndarray, actual: np.ndarray,
-                 top: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[float, float]:
+def _best_offset(
+    z: np.ndarray, y: np.ndarray, j: int, grid: np.ndarray, actual: np.ndarray, top: tuple[np.ndarray, np.ndarray] | None = None
+) -> tuple[float, float]:
     """Best offset change for class j (others fixed): (change, macro-F1), exact for every grid value.
 
     A row goes to j when z[j] + g beats its best other class, so sorting rows by
@@ -102,7 +104,7 @@ def fit_offsets(logp: np.ndarray, y: np.ndarray, *, bound: float = 1.5, steps: i
     top = _top_two(z)
     best = macro_f1(y, top[0], k)
     for r in range(rounds):
-        step_grid = np.linspace(-bound, bound, steps) * 0.5 ** r
+        step_grid = np.linspace(-bound, bound, steps) * 0.5**r
         for j in range(k):
             grid = np.clip(b[j] + step_grid, -bound, bound) - b[j]
             g, f = _best_offset(z, y, j, grid, actual, top)

@@ -19,6 +19,7 @@ config's seed.
 >>> clf.predict_proba(["a rude officer"]).shape
 (1, 2)
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -42,9 +43,29 @@ __all__ = ["ComplaintClassifier", "EstimatorInputError", "EstimatorNotFitted"]
 _DEFAULTS = ModelSettings()
 _SEED = Config().seed
 # the estimator's parameters that are `[model]` settings, passed on to ModelSettings unchanged
-SETTING_PARAMS = ("classifier", "C", "class_weight", "max_iter", "word_ngrams", "char_ngrams", "min_df", "max_df",
-                  "max_features", "char_max_features", "sublinear_tf", "lemmatise", "stop_words", "redact",
-                  "embeddings", "embeddings_weight", "word_view_C", "decision", "cv_folds", "target_precision", "n_jobs")
+SETTING_PARAMS = (
+    "classifier",
+    "C",
+    "class_weight",
+    "max_iter",
+    "word_ngrams",
+    "char_ngrams",
+    "min_df",
+    "max_df",
+    "max_features",
+    "char_max_features",
+    "sublinear_tf",
+    "lemmatise",
+    "stop_words",
+    "redact",
+    "embeddings",
+    "embeddings_weight",
+    "word_view_C",
+    "decision",
+    "cv_folds",
+    "target_precision",
+    "n_jobs",
+)
 
 
 def _ngram_default(value: Any) -> tuple[int, int] | None:
@@ -67,14 +88,13 @@ def _missing(value: Any) -> bool:
 def _texts(X: Any, *, where: str = "texts") -> list[str]:
     """The texts as a list of str; None and NaN (a blank cell) read as empty text."""
     if isinstance(X, (str, bytes)):
-        raise EstimatorInputError("E231", f"{where} is one string ({X[:40]!r}); pass a list of texts, e.g. [text]",
-                                  column=where)
+        raise EstimatorInputError("E231", f"{where} is one string ({X[:40]!r}); pass a list of texts, e.g. [text]", column=where)
     if isinstance(X, pd.DataFrame):
-        raise EstimatorInputError("E231", f"{where} is a table with columns {list(X.columns)[:10]}; pass the one text "
-                                          "column, e.g. cases['text']", column=where)
+        raise EstimatorInputError(
+            "E231", f"{where} is a table with columns {list(X.columns)[:10]}; pass the one text column, e.g. cases['text']", column=where
+        )
     if not isinstance(X, (list, tuple, pd.Series)) and np.ndim(X) != 1:
-        raise EstimatorInputError("E231", f"{where} has shape {np.shape(X)}; pass one text per row as a list or column",
-                                  column=where)
+        raise EstimatorInputError("E231", f"{where} has shape {np.shape(X)}; pass one text per row as a list or column", column=where)
     out = []
     for i, t in enumerate(X):
         if isinstance(t, str):
@@ -82,23 +102,25 @@ def _texts(X: Any, *, where: str = "texts") -> list[str]:
         elif _missing(t):
             out.append("")
         else:
-            raise EstimatorInputError("E231", f"{where}[{i}] is a {type(t).__name__}, not text", row=i, column=where,
-                                      value=t)
+            raise EstimatorInputError("E231", f"{where}[{i}] is a {type(t).__name__}, not text", row=i, column=where, value=t)
     return out
 
 
 def _labels(y: Any, n: int) -> np.ndarray:
     if isinstance(y, pd.DataFrame) or np.ndim(y) != 1:
-        raise EstimatorInputError("E231", f"labels have shape {np.shape(y)}; pass one label per text as a list or column",
-                                  column="labels")
+        raise EstimatorInputError("E231", f"labels have shape {np.shape(y)}; pass one label per text as a list or column", column="labels")
     y = np.asarray(y)
     if len(y) != n:
         raise EstimatorInputError("E231", f"{n} texts but {len(y)} labels", column="labels")
     blank = [i for i, v in enumerate(y) if (isinstance(v, str) and not v.strip()) or (not isinstance(v, str) and _missing(v))]
     if blank:
-        raise EstimatorInputError("E231", f"{len(blank)} label(s) are blank, first at position {blank[0]}; keep only "
-                                          "labelled rows, e.g. cases[cases['root_cause'].notna()]", row=blank[0],
-                                  column="labels")
+        raise EstimatorInputError(
+            "E231",
+            f"{len(blank)} label(s) are blank, first at position {blank[0]}; keep only "
+            "labelled rows, e.g. cases[cases['root_cause'].notna()]",
+            row=blank[0],
+            column="labels",
+        )
     return y
 
 
@@ -132,19 +154,34 @@ class ComplaintClassifier(ClassifierMixin, BaseEstimator):
     calibrated `TargetModel`), `n_rows_` and `data_sha256_` (what it learnt from).
     """
 
-    def __init__(self, *, classifier: str = _DEFAULTS.classifier, C: float = _DEFAULTS.C,
-                 class_weight: str = _DEFAULTS.class_weight, max_iter: int = _DEFAULTS.max_iter,
-                 word_ngrams: tuple[int, int] | None = _ngram_default(_DEFAULTS.word_ngrams),
-                 char_ngrams: tuple[int, int] | None = _ngram_default(_DEFAULTS.char_ngrams),
-                 min_df: float = _DEFAULTS.min_df, max_df: float = _DEFAULTS.max_df,
-                 max_features: int | None = _DEFAULTS.max_features, char_max_features: int | None = _DEFAULTS.char_max_features,
-                 sublinear_tf: bool = _DEFAULTS.sublinear_tf, lemmatise: bool = _DEFAULTS.lemmatise,
-                 stop_words: bool = _DEFAULTS.stop_words, redact: bool = _DEFAULTS.redact,
-                 embeddings: str | None = _DEFAULTS.embeddings, embeddings_weight: float = _DEFAULTS.embeddings_weight,
-                 word_view_C: float | None = _DEFAULTS.word_view_C, decision: str = _DEFAULTS.decision,
-                 cv_folds: int = _DEFAULTS.cv_folds, target_precision: float = _DEFAULTS.target_precision,
-                 n_jobs: int = _DEFAULTS.n_jobs, multi_label: bool = False, target: str | None = None,
-                 random_state: int | None = _SEED) -> None:
+    def __init__(
+        self,
+        *,
+        classifier: str = _DEFAULTS.classifier,
+        C: float = _DEFAULTS.C,
+        class_weight: str = _DEFAULTS.class_weight,
+        max_iter: int = _DEFAULTS.max_iter,
+        word_ngrams: tuple[int, int] | None = _ngram_default(_DEFAULTS.word_ngrams),
+        char_ngrams: tuple[int, int] | None = _ngram_default(_DEFAULTS.char_ngrams),
+        min_df: float = _DEFAULTS.min_df,
+        max_df: float = _DEFAULTS.max_df,
+        max_features: int | None = _DEFAULTS.max_features,
+        char_max_features: int | None = _DEFAULTS.char_max_features,
+        sublinear_tf: bool = _DEFAULTS.sublinear_tf,
+        lemmatise: bool = _DEFAULTS.lemmatise,
+        stop_words: bool = _DEFAULTS.stop_words,
+        redact: bool = _DEFAULTS.redact,
+        embeddings: str | None = _DEFAULTS.embeddings,
+        embeddings_weight: float = _DEFAULTS.embeddings_weight,
+        word_view_C: float | None = _DEFAULTS.word_view_C,
+        decision: str = _DEFAULTS.decision,
+        cv_folds: int = _DEFAULTS.cv_folds,
+        target_precision: float = _DEFAULTS.target_precision,
+        n_jobs: int = _DEFAULTS.n_jobs,
+        multi_label: bool = False,
+        target: str | None = None,
+        random_state: int | None = _SEED,
+    ) -> None:
         self.classifier = classifier
         self.C = C
         self.class_weight = class_weight
@@ -187,8 +224,11 @@ class ComplaintClassifier(ClassifierMixin, BaseEstimator):
         try:
             return ModelSettings.from_config(section)
         except RcaError as exc:
-            raise EstimatorInputError("E230", exc.detail.replace("[model] ", "ComplaintClassifier "),
-                                      column=exc.location.column.removeprefix("model.") if exc.location.column else None) from None
+            raise EstimatorInputError(
+                "E230",
+                exc.detail.replace("[model] ", "ComplaintClassifier "),
+                column=exc.location.column.removeprefix("model.") if exc.location.column else None,
+            ) from None
         except (TypeError, ValueError) as exc:
             raise EstimatorInputError("E230", f"ComplaintClassifier parameters {section}: {exc}") from None
 
@@ -197,8 +237,9 @@ class ComplaintClassifier(ClassifierMixin, BaseEstimator):
         if rs is None:
             return int(np.random.default_rng().integers(2**31 - 1))
         if isinstance(rs, (bool, np.bool_)) or not isinstance(rs, (int, np.integer)) or not 0 <= rs < 2**32:
-            raise EstimatorInputError("E230", f"random_state = {rs!r}; give a whole number from 0 to 2**32 - 1, or None",
-                                      column="random_state")
+            raise EstimatorInputError(
+                "E230", f"random_state = {rs!r}; give a whole number from 0 to 2**32 - 1, or None", column="random_state"
+            )
         return int(rs)
 
     def fit(self, X, y) -> "ComplaintClassifier":
@@ -221,8 +262,11 @@ class ComplaintClassifier(ClassifierMixin, BaseEstimator):
                 raise EstimatorInputError("E231", f"labels cannot be classes: {exc}", column="labels") from None
             cells = [str(v) for v in y_in]
             if len(set(cells)) != len(classes):
-                raise EstimatorInputError("E231", f"labels {classes[:10].tolist()} are different values that read as the "
-                                                  "same text; give each class one spelling", column="labels")
+                raise EstimatorInputError(
+                    "E231",
+                    f"labels {classes[:10].tolist()} are different values that read as the same text; give each class one spelling",
+                    column="labels",
+                )
         name = self.target if self.target is not None else getattr(y, "name", None)
         self.target_ = str(name) if name is not None and str(name).strip() else "label"
         featuriser = build_featuriser(settings.as_dict(), n_docs=len(texts))
@@ -230,8 +274,9 @@ class ComplaintClassifier(ClassifierMixin, BaseEstimator):
         featuriser.named_steps["union"].fit(prep)
         features = vectorise(featuriser, prep)
         try:
-            model = TargetModel(self.target_, multi=bool(self.multi_label), settings=settings, seed=seed,
-                                word_columns=word_columns(featuriser)).fit(features, cells)
+            model = TargetModel(
+                self.target_, multi=bool(self.multi_label), settings=settings, seed=seed, word_columns=word_columns(featuriser)
+            ).fit(features, cells)
         except ValueError as exc:  # e.g. one class only: scikit-learn's own message says which
             raise EstimatorInputError("E304", f"{self.target_!r}: {exc}", column=self.target_) from None
         self.featuriser_, self.model_ = featuriser, model
@@ -292,7 +337,11 @@ class ComplaintClassifier(ClassifierMixin, BaseEstimator):
         `build_report` take, and what `rca.api.save_model` writes as a model folder."""
         self._check_fitted()
         kind = "multi_label" if self.multi_label else "single_label"
-        manifest = {"targets": [self.target_], "target_kinds": {self.target_: kind},
-                    "thresholds": {self.target_: self.threshold_}, "seed": int(self.model_.seed),
-                    "settings": self.model_.settings.as_dict()}
+        manifest = {
+            "targets": [self.target_],
+            "target_kinds": {self.target_: kind},
+            "thresholds": {self.target_: self.threshold_},
+            "seed": int(self.model_.seed),
+            "settings": self.model_.settings.as_dict(),
+        }
         return ModelBundle(featuriser=self.featuriser_, models={self.target_: self.model_}, manifest=manifest)

@@ -15,6 +15,7 @@ class in training), and a plain TF-IDF + logistic regression.
 >>> round(m["accuracy"], 3), round(m["coverage"], 3)
 (0.667, 0.667)
 """
+
 from __future__ import annotations
 
 import re
@@ -68,15 +69,20 @@ def case_groups(cases: pd.DataFrame) -> np.ndarray:
     return np.array([find(i) for i in range(n)])
 
 
-def holdout_split(cases: pd.DataFrame, *, stratify: pd.Series | None = None, test_size: float = 0.2,
-                  how: str = "auto", seed: int = 0) -> tuple[np.ndarray, str]:
+def holdout_split(
+    cases: pd.DataFrame, *, stratify: pd.Series | None = None, test_size: float = 0.2, how: str = "auto", seed: int = 0
+) -> tuple[np.ndarray, str]:
     """Boolean test mask over `cases` rows and a one-line description of the split."""
     groups = case_groups(cases)
     n = len(cases)
     dated = bool("received" in cases and cases["received"].notna().mean() >= 0.5 and cases["received"].nunique() > 1)
     if how == "time" and not dated:
-        raise RcaError("E202", "[model] split = \"time\" needs a `received` column with dates on most rows",
-                       column="model.split", hint="Map the date column (--received-column) or use split = \"grouped\".")
+        raise RcaError(
+            "E202",
+            '[model] split = "time" needs a `received` column with dates on most rows',
+            column="model.split",
+            hint='Map the date column (--received-column) or use split = "grouped".',
+        )
     if how == "time" or (how == "auto" and dated):
         first = pd.Series(pd.to_datetime(cases["received"]).to_numpy()).groupby(groups).transform("min")
         order = np.lexsort((groups, first.fillna(pd.Timestamp.min).to_numpy()))
@@ -96,7 +102,7 @@ def holdout_split(cases: pd.DataFrame, *, stratify: pd.Series | None = None, tes
             taken += int(members.sum())
         cut = pd.to_datetime(cases["received"])[test].min()
         return test, f"time split: {test.sum()} latest cases held out (received from {cut:%Y-%m-%d}), related cases kept together"
-    y = (stratify.fillna("").astype(str).to_numpy() if stratify is not None else np.zeros(n, dtype=object))
+    y = stratify.fillna("").astype(str).to_numpy() if stratify is not None else np.zeros(n, dtype=object)
     test = np.zeros(n, dtype=bool)
     if len(np.unique(groups)) == n:  # nothing links cases: a plain stratified split
         counts = pd.Series(y).value_counts()
@@ -108,8 +114,9 @@ def holdout_split(cases: pd.DataFrame, *, stratify: pd.Series | None = None, tes
         _, test_idx = train_test_split(np.arange(n), test_size=test_size, random_state=seed, stratify=strat if can else None)
         test[test_idx] = True
         if not can:
-            return test, (f"random split: {test.sum()} cases held out ({test_size:.0%}); too few cases per label "
-                          f"({n_strata} labels) to stratify")
+            return test, (
+                f"random split: {test.sum()} cases held out ({test_size:.0%}); too few cases per label ({n_strata} labels) to stratify"
+            )
         return test, f"stratified split: {test.sum()} cases held out ({test_size:.0%})"
     k = max(2, int(round(1 / test_size)))
     if len(np.unique(groups)) < k:  # too few separate cases for k folds: hold out a share of the groups
@@ -147,15 +154,22 @@ def single_label_metrics(y_true: list[str], y_pred: list[str], confidence: np.nd
         "ece": expected_calibration_error(confidence, correct),
         "coverage": float(kept.mean()) if len(kept) else float("nan"),
         "precision_at_threshold": float(correct[kept].mean()) if kept.any() else float("nan"),
-        "per_class": {lab: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(s[i])}
-                      for i, lab in enumerate(labels)},
+        "per_class": {
+            lab: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(s[i])} for i, lab in enumerate(labels)
+        },
         "confusion": {"labels": labels, "matrix": _confusion(y_true, y_pred, labels)},
         "calibration_curve": calibration_curve(confidence, correct),
     }
 
 
-def multi_label_metrics(y_true: list[str], y_pred: list[str], confidence: np.ndarray, review: np.ndarray,
-                        proba: np.ndarray | None = None, classes: np.ndarray | None = None) -> dict:
+def multi_label_metrics(
+    y_true: list[str],
+    y_pred: list[str],
+    confidence: np.ndarray,
+    review: np.ndarray,
+    proba: np.ndarray | None = None,
+    classes: np.ndarray | None = None,
+) -> dict:
     """Macro-F1 over labels, exact-match accuracy, per label P/R/F1, ECE over per-label probabilities."""
     t_sets = [set(split_labels(v)) for v in y_true]
     p_sets = [set(split_labels(v)) for v in y_pred]
@@ -179,8 +193,9 @@ def multi_label_metrics(y_true: list[str], y_pred: list[str], confidence: np.nda
         "ece": ece,
         "coverage": float(kept.mean()) if len(kept) else float("nan"),
         "precision_at_threshold": float(correct[kept].mean()) if kept.any() else float("nan"),
-        "per_class": {lab: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(s[i])}
-                      for i, lab in enumerate(labels)},
+        "per_class": {
+            lab: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(s[i])} for i, lab in enumerate(labels)
+        },
         "calibration_curve": curve,
     }
 
@@ -223,8 +238,9 @@ def keyword_baseline(train_texts: list[str], train_labels: list[str], test_texts
     return out
 
 
-def baselines(train_texts: list[str], train_labels: list[str], test_texts: list[str], test_labels: list[str], *,
-              multi: bool, seed: int = 0) -> dict[str, dict[str, float]]:
+def baselines(
+    train_texts: list[str], train_labels: list[str], test_texts: list[str], test_labels: list[str], *, multi: bool, seed: int = 0
+) -> dict[str, dict[str, float]]:
     """Majority class, keyword lookup and plain TF-IDF + logistic regression on the same split.
 
     Multi-label targets are scored on their first recorded label for the baselines
@@ -276,10 +292,15 @@ def evaluate_cases(cases: pd.DataFrame, bundle, *, targets: list[str] | None = N
         multi = bundle.manifest.get("target_kinds", {}).get(t) == "multi_label"
         # a code the model learnt, in other capitals or spacing ("NOISE" for "Noise"), is that code
         learnt = {" ".join(str(c).split()).casefold(): str(c) for c in p.classes}
-        truth = [MULTI_SEP.join(learnt.get(" ".join(c.split()).casefold(), " ".join(c.split()))
-                                for c in (v.split(MULTI_SEP) if multi else [v])) for v in labels[ok].astype(str).str.strip()]
-        out[t] = {"kind": "multi_label" if multi else "single_label",
-                  **score_predictions(truth, sub, multi=multi), "unseen_codes": unseen_codes(truth, p.classes, multi=multi)}
+        truth = [
+            MULTI_SEP.join(learnt.get(" ".join(c.split()).casefold(), " ".join(c.split())) for c in (v.split(MULTI_SEP) if multi else [v]))
+            for v in labels[ok].astype(str).str.strip()
+        ]
+        out[t] = {
+            "kind": "multi_label" if multi else "single_label",
+            **score_predictions(truth, sub, multi=multi),
+            "unseen_codes": unseen_codes(truth, p.classes, multi=multi),
+        }
     return out
 
 

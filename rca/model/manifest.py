@@ -10,6 +10,7 @@ from a later rca (a higher `format_version`) is refused with E306 too.
 >>> m.format_version, m.targets, m.data.n_rows is None
 (0, ['root_cause'], True)
 """
+
 from __future__ import annotations
 
 import json
@@ -88,8 +89,12 @@ def parse_manifest(data: Any, *, file: str | None = None) -> Manifest:
         said = f"manifest.json's {where} is {err['input']!r}, which this rca cannot read ({err['msg'].lower()})"
         if written == MANIFEST_VERSION:  # this rca's own layout, changed since: damaged or edited
             raise RcaError("E303", said, file=file) from None
-        raise RcaError("E306", said + "; the folder was saved by an older rca", file=file,
-                       hint="Retrain with `rca train`: this rca cannot read the folder's manifest.") from None
+        raise RcaError(
+            "E306",
+            said + "; the folder was saved by an older rca",
+            file=file,
+            hint="Retrain with `rca train`: this rca cannot read the folder's manifest.",
+        ) from None
 
 
 def manifest_dict(manifest: Manifest) -> dict[str, Any]:

@@ -25,6 +25,7 @@ the C and rule of `[model]` and share the chosen features.
 >>> space.C, fixed
 ([0.5], ['C'])
 """
+
 from __future__ import annotations
 
 import logging
@@ -97,27 +98,57 @@ class Recipe:
     def target_report(self, target: str) -> dict[str, Any]:
         """What metrics.json keeps for one target: the recipe it got and every candidate's CV score and time."""
         s = self.for_target(target)
-        out = {"mode": self.report.get("mode"), "view": self.report.get("view"), "char_ngrams": s.char_ngrams,
-               "embeddings": s.embeddings, "C": s.C, "word_view_C": s.word_view_C, "decision": s.decision,
-               "chosen_by": "cross-validation" if target in self.report.get("searched", []) else "fixed",
-               "cv_macro_f1": (self.report.get("targets") or {}).get(target, {}).get("cv_macro_f1"),
-               "folds": (self.report.get("folds") or {}).get(target)}
-        out["candidates"] = [{**{k: c.get(k) for k in ("view", "C", "word_view_C", "round", "status", "seconds", "rows")},
-                              "rows": c["rows"].get(target), "cv_macro_f1": c["cv_macro_f1"].get(target)}
-                             for c in self.report.get("candidates", [])]
+        out = {
+            "mode": self.report.get("mode"),
+            "view": self.report.get("view"),
+            "char_ngrams": s.char_ngrams,
+            "embeddings": s.embeddings,
+            "C": s.C,
+            "word_view_C": s.word_view_C,
+            "decision": s.decision,
+            "chosen_by": "cross-validation" if target in self.report.get("searched", []) else "fixed",
+            "cv_macro_f1": (self.report.get("targets") or {}).get(target, {}).get("cv_macro_f1"),
+            "folds": (self.report.get("folds") or {}).get(target),
+        }
+        out["candidates"] = [
+            {
+                **{k: c.get(k) for k in ("view", "C", "word_view_C", "round", "status", "seconds", "rows")},
+                "rows": c["rows"].get(target),
+                "cv_macro_f1": c["cv_macro_f1"].get(target),
+            }
+            for c in self.report.get("candidates", [])
+        ]
         return out
 
 
-def choose_recipe(prepped: list[str], cases, targets: list[str], train: np.ndarray, labelled: dict[str, np.ndarray],
-                  multi: dict[str, bool], settings: ModelSettings, section: dict[str, Any], *, mode: str = "auto",
-                  budget: float | None = None, seed: int = 0, progress: bool = False) -> Recipe:
+def choose_recipe(
+    prepped: list[str],
+    cases,
+    targets: list[str],
+    train: np.ndarray,
+    labelled: dict[str, np.ndarray],
+    multi: dict[str, bool],
+    settings: ModelSettings,
+    section: dict[str, Any],
+    *,
+    mode: str = "auto",
+    budget: float | None = None,
+    seed: int = 0,
+    progress: bool = False,
+) -> Recipe:
     """The recipe for this run; `train` masks the rows the search may read (never the held-out ones)."""
     if mode not in MODES:
         raise RcaError("E205", f"--recipe {mode!r}; allowed: {', '.join(MODES)}", column="recipe")
     if budget is not None and not budget > 0:
         raise RcaError("E205", f"--budget {budget!r}: give a number of seconds above 0", column="budget")
-    base = {"mode": mode, "view": view_name(settings.char_ngrams, settings.embeddings, settings.word_ngrams),
-            "budget": budget, "notes": [], "searched": [], "candidates": []}
+    base = {
+        "mode": mode,
+        "view": view_name(settings.char_ngrams, settings.embeddings, settings.word_ngrams),
+        "budget": budget,
+        "notes": [],
+        "searched": [],
+        "candidates": [],
+    }
     if mode == "fast":
         return Recipe(settings, report={**base, "notes": ["--recipe fast: the [model] settings as written, no search"]})
     space, fixed = search_space(section, settings)
@@ -144,18 +175,29 @@ def choose_recipe(prepped: list[str], cases, targets: list[str], train: np.ndarr
         return Recipe(settings, report={**base, "mode": "fixed", "notes": base["notes"] + [note]})
     view = space.views[res.view]
     shared = replace(settings, **view)
-    per_target = {t: replace(shared, C=p["C"], decision=p["decision"],
-                             word_view_C=p["word_view_C"] if space.average else shared.word_view_C)
-                  for t, p in res.per_target.items()}
+    per_target = {
+        t: replace(shared, C=p["C"], decision=p["decision"], word_view_C=p["word_view_C"] if space.average else shared.word_view_C)
+        for t, p in res.per_target.items()
+    }
     skipped = sum(c.status == "skipped (budget)" for c in res.candidates)
     notes = base["notes"] + res.notes + ([f"{skipped} candidate(s) skipped to stay within the {budget:g} s budget"] if skipped else [])
     for n in notes:
         log.warning("recipe search: %s", n)
-    report = {**base, "mode": "searched", "view": res.view, "char_ngrams": shared.char_ngrams,
-              "embeddings": shared.embeddings, "notes": notes, "searched": sorted(res.per_target),
-              "folds": res.folds, "seconds": round(res.seconds, 2), "n_rows": len(rows),
-              "space": {"views": list(space.views), "C": space.C, "decision": space.rules},
-              "targets": res.per_target, "candidates": [c.as_dict() for c in res.candidates]}
+    report = {
+        **base,
+        "mode": "searched",
+        "view": res.view,
+        "char_ngrams": shared.char_ngrams,
+        "embeddings": shared.embeddings,
+        "notes": notes,
+        "searched": sorted(res.per_target),
+        "folds": res.folds,
+        "seconds": round(res.seconds, 2),
+        "n_rows": len(rows),
+        "space": {"views": list(space.views), "C": space.C, "decision": space.rules},
+        "targets": res.per_target,
+        "candidates": [c.as_dict() for c in res.candidates],
+    }
     # the search's scores are a single SVM's: with word_view_C written in [model] the model calibrates on its own
     return Recipe(shared, per_target, report, res.oof if space.average else {})
 
@@ -168,11 +210,15 @@ def describe(report: dict[str, Any]) -> str:
     """One line: how the recipe was chosen and what it is."""
     mode = report.get("mode")
     if mode == "searched":
-        per = "; ".join(f"{t} C={p['C']:g}{_avg(p)}, {p['decision']} (CV macro-F1 {p['cv_macro_f1']:.3f})"
-                        for t, p in (report.get("targets") or {}).items())
+        per = "; ".join(
+            f"{t} C={p['C']:g}{_avg(p)}, {p['decision']} (CV macro-F1 {p['cv_macro_f1']:.3f})"
+            for t, p in (report.get("targets") or {}).items()
+        )
         n = sum(c["status"] == "evaluated" for c in report.get("candidates", []))
-        return (f"recipe chosen by {max((report.get('folds') or {1: 0}).values())}-fold cross-validation on the training rows "
-                f"({n} candidates scored, {report.get('seconds', 0):.1f} s): {report['view']} features; {per}")
+        return (
+            f"recipe chosen by {max((report.get('folds') or {1: 0}).values())}-fold cross-validation on the training rows "
+            f"({n} candidates scored, {report.get('seconds', 0):.1f} s): {report['view']} features; {per}"
+        )
     how = {"fast": "the fixed recipe (--recipe fast)", "fixed": "the fixed recipe"}.get(str(mode), f"recipe {mode}")
     return f"{how}: {report.get('view')} features (notes below)" if report.get("notes") else f"{how}: {report.get('view')} features"
 
@@ -188,14 +234,19 @@ def card_lines(report: dict[str, Any] | None, metrics: dict[str, Any] | None) ->
         lines.append("")
     for t, p in (report.get("targets") or {}).items():
         held = (metrics or {}).get(t, {}).get("macro_f1") if isinstance((metrics or {}).get(t), dict) else None
-        lines += [f"{t}: chosen {report['view']}, C = {p['C']:g}{_avg(p)}, decision rule {p['decision']}; cross-validated macro-F1 "
-                  f"{p['cv_macro_f1']:.3f}" + (f", held-out macro-F1 {held:.3f}" if isinstance(held, (int, float)) else "") + ".", "",
-                  "| features | C | round | training rows per fold | CV macro-F1 by rule | seconds | status |",
-                  "|---|---:|---:|---:|---|---:|---|"]
+        lines += [
+            f"{t}: chosen {report['view']}, C = {p['C']:g}{_avg(p)}, decision rule {p['decision']}; cross-validated macro-F1 "
+            f"{p['cv_macro_f1']:.3f}" + (f", held-out macro-F1 {held:.3f}" if isinstance(held, (int, float)) else "") + ".",
+            "",
+            "| features | C | round | training rows per fold | CV macro-F1 by rule | seconds | status |",
+            "|---|---:|---:|---:|---|---:|---|",
+        ]
         for c in report.get("candidates", []):
             sc = c["cv_macro_f1"].get(t) or {}
             rules = ", ".join(f"{r} {v:.3f}" for r, v in sc.items()) or "-"
             word = f" (word C={c['word_view_C']:g})" if c.get("word_view_C") else ""
-            lines.append(f"| {c['view']}{word} | {c['C']:g} | {c['round']} | {c['rows'].get(t, '-')} | {rules} | {c['seconds']:.1f} | {c['status']} |")
+            lines.append(
+                f"| {c['view']}{word} | {c['C']:g} | {c['round']} | {c['rows'].get(t, '-')} | {rules} | {c['seconds']:.1f} | {c['status']} |"
+            )
         lines.append("")
     return lines

@@ -23,6 +23,7 @@ Calibration and decision offsets are cross-fitted: for each fold they are
 fitted on the other folds' out-of-fold scores, so a rule's score is not
 measured on the rows it was tuned on.
 """
+
 from __future__ import annotations
 
 import math
@@ -82,11 +83,17 @@ class Candidate:
     oof: dict[str, np.ndarray] = field(default_factory=dict, repr=False)  # full-row out-of-fold scores, per target
 
     def as_dict(self) -> dict[str, Any]:
-        return {"view": self.view if self.word_C is None else f"{self.view} averaged with word", "C": self.C,
-                "word_view_C": self.word_C, "round": self.round, "status": self.status,
-                "seconds": round(self.seconds, 3), "rows": dict(self.rows),
-                "cv_macro_f1": {t: {r: round(v, 4) for r, v in s.items()} for t, s in self.scores.items()},
-                "score": None if math.isnan(self.score) else round(self.score, 4)}
+        return {
+            "view": self.view if self.word_C is None else f"{self.view} averaged with word",
+            "C": self.C,
+            "word_view_C": self.word_C,
+            "round": self.round,
+            "status": self.status,
+            "seconds": round(self.seconds, 3),
+            "rows": dict(self.rows),
+            "cv_macro_f1": {t: {r: round(v, 4) for r, v in s.items()} for t, s in self.scores.items()},
+            "score": None if math.isnan(self.score) else round(self.score, 4),
+        }
 
 
 @dataclass
@@ -169,8 +176,10 @@ def search_folds(y: np.ndarray, wanted: int = SEARCH_FOLDS) -> tuple[int, str | 
     not, 0 (keep the fixed recipe) below MIN_ROWS rows or without two classes of 2+ rows."""
     counts = np.bincount(y)
     if len(y) < MIN_ROWS or (counts >= 2).sum() < 2:
-        return 0, (f"{len(y)} training rows, class sizes {sorted(counts.tolist(), reverse=True)[:10]}: too few to compare "
-                   f"recipes by cross-validation (needs {MIN_ROWS}+ rows and 2+ classes with 2+ rows); the fixed recipe is used")
+        return 0, (
+            f"{len(y)} training rows, class sizes {sorted(counts.tolist(), reverse=True)[:10]}: too few to compare "
+            f"recipes by cross-validation (needs {MIN_ROWS}+ rows and 2+ classes with 2+ rows); the fixed recipe is used"
+        )
     for k in range(wanted, 1, -1):
         if (counts >= k).sum() >= 2:
             rare = int(((counts > 0) & (counts < k)).sum())
@@ -204,8 +213,9 @@ def _subsample(folds: np.ndarray, y: np.ndarray, frac: float, seed: int) -> np.n
     return mask
 
 
-def _fold_scores(X: sp.csr_matrix, y: np.ndarray, tr: np.ndarray, va: np.ndarray, settings: ModelSettings,
-                 seed: int) -> tuple[np.ndarray, np.ndarray]:
+def _fold_scores(
+    X: sp.csr_matrix, y: np.ndarray, tr: np.ndarray, va: np.ndarray, settings: ModelSettings, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
     """(classes, decision scores of the `va` rows) of one classifier fitted on the `tr` rows."""
     est = make_classifier(settings, seed=seed, n_rows=len(tr))
     with warnings.catch_warnings():
@@ -214,8 +224,9 @@ def _fold_scores(X: sp.csr_matrix, y: np.ndarray, tr: np.ndarray, va: np.ndarray
     return est.classes_, cal.as_scores(est.decision_function(X[va]))
 
 
-def oof_scores(mats: list[sp.csr_matrix], y: np.ndarray, folds: np.ndarray, k: int, settings: ModelSettings,
-               seed: int, learn: np.ndarray) -> np.ndarray:
+def oof_scores(
+    mats: list[sp.csr_matrix], y: np.ndarray, folds: np.ndarray, k: int, settings: ModelSettings, seed: int, learn: np.ndarray
+) -> np.ndarray:
     """Out-of-fold decision scores (n x k): fold f scored by a classifier fitted on the other folds' `learn` rows.
 
     The folds are fitted in up to `settings.n_jobs` processes (liblinear cannot share a process between
@@ -259,9 +270,17 @@ def _progress(total: int, enabled: bool):
     return tqdm(total=total, unit="candidate", desc="recipe search", disable=not enabled, file=sys.stderr, leave=False)
 
 
-def search(texts: list[str], targets: dict[str, tuple[np.ndarray, np.ndarray]], base: ModelSettings,
-           space: SearchSpace, *, seed: int, budget: float | None = None, progress: bool = False,
-           clock: Callable[[], float] = time.perf_counter) -> SearchResult:
+def search(
+    texts: list[str],
+    targets: dict[str, tuple[np.ndarray, np.ndarray]],
+    base: ModelSettings,
+    space: SearchSpace,
+    *,
+    seed: int,
+    budget: float | None = None,
+    progress: bool = False,
+    clock: Callable[[], float] = time.perf_counter,
+) -> SearchResult:
     """Compare the recipes of `space` by cross-validation on `texts` (training rows only).
 
     `targets`: name -> (row indices into `texts`, class index per row) for single-label targets.
@@ -276,8 +295,10 @@ def search(texts: list[str], targets: dict[str, tuple[np.ndarray, np.ndarray]], 
         idx, y = targets[t]
         keep = np.sort(_sample(y, MAX_ROWS, seed))
         targets[t] = (idx[keep], y[keep])
-        notes.append(f"{t}: searched on a stratified sample of {MAX_ROWS:,} of its {len(idx):,} training rows; "
-                     "the model then learns from all of them")
+        notes.append(
+            f"{t}: searched on a stratified sample of {MAX_ROWS:,} of its {len(idx):,} training rows; "
+            "the model then learns from all of them"
+        )
     for t, (idx, y) in targets.items():
         k, note = search_folds(y)
         if note:
@@ -323,8 +344,7 @@ def search(texts: list[str], targets: dict[str, tuple[np.ndarray, np.ndarray]], 
         for t in k_of:
             idx, y = targets[t]
             if pair is None:
-                S = oof_scores(view_mats(c.view, t), y, folds_of[t], int(y.max()) + 1, replace(base, C=c.C), seed,
-                               learn[(t, r)])
+                S = oof_scores(view_mats(c.view, t), y, folds_of[t], int(y.max()) + 1, replace(base, C=c.C), seed, learn[(t, r)])
             else:
                 S = (pair[0].oof[t] + pair[1].oof[t]) / 2.0
             c.scores[t] = rule_scores(S, y, folds_of[t], rules)
@@ -333,11 +353,14 @@ def search(texts: list[str], targets: dict[str, tuple[np.ndarray, np.ndarray]], 
                 c.oof[t] = S
             if budget is not None and c is cands[0] and r == 0 and clock() - t0 > budget:
                 need = math.ceil(1.2 * (clock() - t0) * len(k_of) / len(c.scores))
-                raise RcaError("E320", f"a search budget of {budget:g} s is too small for any candidate recipe: "
-                                       f"the cheapest, with its features, took {clock() - t0:.1f} s on "
-                                       f"{len(c.scores)} of {len(k_of)} target(s); the smallest workable budget "
-                                       f"is about {need} s",
-                               hint=f"Give --budget {need} or more, or --recipe fast to skip the search.")
+                raise RcaError(
+                    "E320",
+                    f"a search budget of {budget:g} s is too small for any candidate recipe: "
+                    f"the cheapest, with its features, took {clock() - t0:.1f} s on "
+                    f"{len(c.scores)} of {len(k_of)} target(s); the smallest workable budget "
+                    f"is about {need} s",
+                    hint=f"Give --budget {need} or more, or --recipe fast to skip the search.",
+                )
         c.round, c.status = r, "evaluated"
         c.seconds += clock() - ts if pair is None else 0.0
         c.score = float(np.mean([max(v.values()) for v in c.scores.values()]))
@@ -430,11 +453,14 @@ def _choose(cands, k_of, full, notes, seconds, space) -> SearchResult:
     best = max(final, key=lambda c: (round(c.score, 6), *pref(c)))
     per_target, oof = {}, {}
     for t in k_of:
-        options = [(round(s, 6), *pref(c), -space.rules.index(rule), c, rule)
-                   for c in final if c.view == best.view for rule, s in c.scores[t].items()]
+        options = [
+            (round(s, 6), *pref(c), -space.rules.index(rule), c, rule)
+            for c in final
+            if c.view == best.view
+            for rule, s in c.scores[t].items()
+        ]
         *_, c, rule = max(options, key=lambda o: o[:-2])
         per_target[t] = {"C": c.C, "word_view_C": c.word_C, "decision": rule, "cv_macro_f1": round(c.scores[t][rule], 4)}
         if t in full and t in c.oof:
             oof[t] = c.oof[t]
-    return SearchResult(view=best.view, per_target=per_target, candidates=cands, folds=dict(k_of), notes=notes,
-                        seconds=seconds, oof=oof)
+    return SearchResult(view=best.view, per_target=per_target, candidates=cands, folds=dict(k_of), notes=notes, seconds=seconds, oof=oof)

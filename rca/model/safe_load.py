@@ -24,6 +24,7 @@ classes in `rca` or scikit-learn load with no change here.
 >>> allowed_type("sklearn.svm._classes", "LinearSVC"), allowed_type("posix", "system"), allowed_type("builtins", "exec")
 (True, False, False)
 """
+
 from __future__ import annotations
 
 import importlib
@@ -43,19 +44,45 @@ SUFFIX = ".skops"
 _PACKAGES = frozenset({"rca", "sklearn", "numpy", "scipy"})
 _BUILTINS = frozenset("dict list tuple set frozenset str int float complex bool bytes bytearray slice NoneType object".split())
 # loaders that build an object without calling anything the file names with arguments it supplies
-_PLAIN_LOADERS = frozenset({
-    "DictNode", "DefaultDictNode", "ListNode", "SetNode", "TupleNode", "JsonNode", "TypeNode", "SliceNode",
-    "BytesNode", "BytearrayNode", "NdArrayNode", "MaskedArrayNode", "DTypeNode", "RandomStateNode",
-    "RandomGeneratorNode", "SparseMatrixNode", "ObjectNode", "CachedNode", "FunctionNode",
-})
+_PLAIN_LOADERS = frozenset(
+    {
+        "DictNode",
+        "DefaultDictNode",
+        "ListNode",
+        "SetNode",
+        "TupleNode",
+        "JsonNode",
+        "TypeNode",
+        "SliceNode",
+        "BytesNode",
+        "BytearrayNode",
+        "NdArrayNode",
+        "MaskedArrayNode",
+        "DTypeNode",
+        "RandomStateNode",
+        "RandomGeneratorNode",
+        "SparseMatrixNode",
+        "ObjectNode",
+        "CachedNode",
+        "FunctionNode",
+    }
+)
 # loaders that call the named class with stored arguments: only for these scikit-learn modules
 _CONSTRUCTING_LOADERS = {"TreeNode": ("sklearn.tree.",), "LossNode": ("sklearn._loss.", "sklearn.linear_model.")}
 # loaders that call their class with the content (an array, a list...) or with nothing: the class must be
 # of the kind the loader is for, so no other class's constructor is called with what the file supplies
-_LOADER_MODULES = {"NdArrayNode": "numpy", "MaskedArrayNode": "numpy", "DTypeNode": "numpy",
-                   "RandomStateNode": "numpy.random", "RandomGeneratorNode": "numpy.random",
-                   "SparseMatrixNode": "scipy.sparse", "JsonNode": "builtins", "SliceNode": "builtins",
-                   "BytesNode": "builtins", "BytearrayNode": "builtins"}
+_LOADER_MODULES = {
+    "NdArrayNode": "numpy",
+    "MaskedArrayNode": "numpy",
+    "DTypeNode": "numpy",
+    "RandomStateNode": "numpy.random",
+    "RandomGeneratorNode": "numpy.random",
+    "SparseMatrixNode": "scipy.sparse",
+    "JsonNode": "builtins",
+    "SliceNode": "builtins",
+    "BytesNode": "builtins",
+    "BytearrayNode": "builtins",
+}
 _LOADER_BASES = {"DictNode": (dict,), "ListNode": (list,), "SetNode": (set, frozenset), "TupleNode": (tuple,)}
 
 
@@ -85,8 +112,7 @@ _PACK_MIN = 200  # smaller dicts and lists stay as they are
 
 def _pack(value: dict | list) -> dict:
     if isinstance(value, dict):
-        return {_PACKED: [np.array(list(value), dtype=str),
-                          np.fromiter(value.values(), dtype=np.int64, count=len(value))]}
+        return {_PACKED: [np.array(list(value), dtype=str), np.fromiter(value.values(), dtype=np.int64, count=len(value))]}
     return {_PACKED: [np.array(value, dtype=str)]}
 
 
@@ -100,8 +126,7 @@ def _packable(value: Any) -> bool:
 
 def _ours(obj: Any) -> bool:
     """An object of rca or scikit-learn whose attributes are walked (and may be packed)."""
-    return hasattr(obj, "__dict__") and not isinstance(obj, type) and \
-        type(obj).__module__.split(".")[0] in ("rca", "sklearn")
+    return hasattr(obj, "__dict__") and not isinstance(obj, type) and type(obj).__module__.split(".")[0] in ("rca", "sklearn")
 
 
 def _is_packed(value: Any) -> bool:
@@ -183,8 +208,7 @@ def allowed_type(module: str, name: str) -> bool:
     if top == "numpy":
         import numpy as np
 
-        return (cls in (np.ndarray, np.ma.MaskedArray) or issubclass(cls, (np.generic, np.dtype))
-                or module.startswith("numpy.random"))
+        return cls in (np.ndarray, np.ma.MaskedArray) or issubclass(cls, (np.generic, np.dtype)) or module.startswith("numpy.random")
     if top == "scipy":
         return module.startswith(("scipy.sparse", "scipy.stats"))
     return True  # rca's own classes and scikit-learn's
@@ -227,8 +251,7 @@ def _check(schema: dict) -> tuple[list[str], list[str]]:
         what = f"{module}.{name}"
         used.add(what)
         if loader in _CONSTRUCTING_LOADERS:
-            if not (isinstance(module, str) and module.startswith(_CONSTRUCTING_LOADERS[loader])
-                    and allowed_type(module, name)):
+            if not (isinstance(module, str) and module.startswith(_CONSTRUCTING_LOADERS[loader]) and allowed_type(module, name)):
                 out.add(f"{what} (built by {loader})")
         elif loader not in _PLAIN_LOADERS:
             out.add(f"{what} (built by {loader}, which rca never loads)")
@@ -278,5 +301,6 @@ def load_artefact(data: bytes, *, file: str) -> Any:
     try:
         return _unpack(sio.loads(data, trusted=used))  # skops audits the file again against exactly these
     except Exception as exc:  # skops and the classes' own __setstate__ raise many types on a damaged file
-        raise RcaError("E310", f"cannot be loaded ({type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else ''})",
-                       file=file) from exc
+        raise RcaError(
+            "E310", f"cannot be loaded ({type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else ''})", file=file
+        ) from exc

@@ -30,6 +30,7 @@ Example::
 
     bundle = load_model("models/demo"); preds = bundle.predict(["my bin was not collected"])
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -142,17 +143,20 @@ def check_model_dir(model_dir: str | Path) -> None:
     except OSError as exc:
         raise RcaError("E007", f"cannot list the model folder: {exc}", file=str(path)) from exc
     if set(entries) <= _TRACKING_ONLY | {VERSIONS} and all(
-            _STAMP.fullmatch(v.name) for v in (path / VERSIONS).glob("*")):  # a first training that stopped early
+        _STAMP.fullmatch(v.name) for v in (path / VERSIONS).glob("*")
+    ):  # a first training that stopped early
         return
     if is_model_dir(path):
         return
     shown = ", ".join(entries[:5]) + (f" and {len(entries) - 5} more" if len(entries) > 5 else "")
-    raise RcaError("E309", f"the folder is not empty ({shown}) and has no rca manifest.json, so training would write "
-                           "over its files", file=str(path))
+    raise RcaError(
+        "E309", f"the folder is not empty ({shown}) and has no rca manifest.json, so training would write over its files", file=str(path)
+    )
 
 
-def save_version(model_dir: Path, *, version: str, featuriser, models: dict[str, TargetModel],
-                 manifest: dict[str, Any], extra_files: dict[str, Path]) -> tuple[Path, dict[str, Any]]:
+def save_version(
+    model_dir: Path, *, version: str, featuriser, models: dict[str, TargetModel], manifest: dict[str, Any], extra_files: dict[str, Path]
+) -> tuple[Path, dict[str, Any]]:
     """Write one version into DIR/versions/<version>/ and make it the current one at the top of DIR.
 
     `extra_files` (metrics.json, cases.parquet, ...) already written elsewhere are
@@ -171,8 +175,14 @@ def save_version(model_dir: Path, *, version: str, featuriser, models: dict[str,
     for name, src in extra_files.items():
         shutil.copyfile(src, vdir / name)
     names = list(files) + list(extra_files)
-    manifest = {**manifest, "format_version": MANIFEST_VERSION, "version": version, "format": FORMAT,
-                "target_files": by_target, "artefacts": {name: sha256_file(vdir / name) for name in names}}
+    manifest = {
+        **manifest,
+        "format_version": MANIFEST_VERSION,
+        "version": version,
+        "format": FORMAT,
+        "target_files": by_target,
+        "artefacts": {name: sha256_file(vdir / name) for name in names},
+    }
     if isinstance(manifest.get("tracking"), dict):
         manifest["tracking"] = _tracking_entry(manifest["tracking"], model_dir)
     parse_manifest(manifest, file=str(vdir / MANIFEST))  # written only when it reads back as a `Manifest`
@@ -198,7 +208,7 @@ def _tracking_entry(tracking: dict[str, Any], model_dir: Path) -> dict[str, Any]
     uri = str(tracking.get("uri") or "")
     if not uri.startswith("sqlite:///"):
         return tracking
-    db = Path(uri[len("sqlite:///"):])
+    db = Path(uri[len("sqlite:///") :])
     try:
         inside = db.resolve().parent == model_dir.resolve()
     except OSError:
@@ -218,8 +228,9 @@ def _retire_stale(model_dir: Path, *, keep: set[str], old_version: str | None) -
     """Take target files the new version does not list off the top level: unlisted, they are never
     verified, and a reader would take them for part of the current model."""
     old_dir = model_dir / VERSIONS / old_version if old_version else None
-    for path in sorted([*model_dir.glob(f"target-*{SUFFIX}"), *model_dir.glob("target-*.joblib"),
-                        model_dir / PICKLED_FEATURISER]):  # a format-1 folder's pickles, once retrained
+    for path in sorted(
+        [*model_dir.glob(f"target-*{SUFFIX}"), *model_dir.glob("target-*.joblib"), model_dir / PICKLED_FEATURISER]
+    ):  # a format-1 folder's pickles, once retrained
         if path.name in keep or not path.is_file():
             continue
         try:
@@ -263,8 +274,12 @@ def verify(folder: Path, manifest: dict[str, Any] | Manifest) -> None:
         raise RcaError("E306", f"model format {m.format!r}, this rca reads format {FORMAT}", file=str(folder))
     trained_with = m.packages.get("scikit-learn", "")
     if ".".join(trained_with.split(".")[:2]) != sklearn_minor():
-        raise RcaError("E306", f"trained with scikit-learn {trained_with or 'unknown'}, this install has {sklearn_minor()}",
-                       file=str(folder), hint="Retrain with `rca train`; fitted models are not portable across scikit-learn versions.")
+        raise RcaError(
+            "E306",
+            f"trained with scikit-learn {trained_with or 'unknown'}, this install has {sklearn_minor()}",
+            file=str(folder),
+            hint="Retrain with `rca train`; fitted models are not portable across scikit-learn versions.",
+        )
     needed = [_featuriser_name(m), *m.target_files.values()]
     unlisted = [n for n in needed if n not in m.artefacts]
     if unlisted:
@@ -292,15 +307,17 @@ def resolve(model_dir: str | Path, alias: str | None = None) -> Path:
     aliases = read_aliases(model_dir)
     version = aliases.get(alias, alias)
     if not _plain_name(version):
-        raise RcaError("E302", f"{ALIASES} gives {alias!r} as {version!r}, which is not a version id",
-                       file=str(model_dir / ALIASES))
+        raise RcaError("E302", f"{ALIASES} gives {alias!r} as {version!r}, which is not a version id", file=str(model_dir / ALIASES))
     folder = model_dir / VERSIONS / version
     if not folder.is_dir():
         known = ", ".join(f"{k} ({v})" for k, v in aliases.items()) or "none"
         ids = sorted(p.name for p in (model_dir / VERSIONS).glob("*") if p.is_dir())
         shown = ", ".join(ids[-5:]) + (f" (the latest 5 of {len(ids)})" if len(ids) > 5 else "") if ids else "none"
-        said = f"{alias!r} is an alias of version {version!r}, which is not in versions/" if alias in aliases else \
-            f"{alias!r} is neither an alias nor a version of this model"
+        said = (
+            f"{alias!r} is an alias of version {version!r}, which is not in versions/"
+            if alias in aliases
+            else f"{alias!r} is neither an alias nor a version of this model"
+        )
         raise RcaError("E308", f"{said}; aliases: {known}; versions: {shown}", file=str(model_dir))
     return folder
 
@@ -316,8 +333,11 @@ def load_model(model_dir: str | Path, *, alias: str | None = None, trust_pickles
     manifest, typed = read_manifest_file(folder)
     pickled = typed.format == PICKLE_FORMAT
     if pickled and not (trust_pickles or pickles_trusted(model_dir)):
-        raise RcaError("E311", f"this folder (format {PICKLE_FORMAT}) was saved by an older rca as joblib pickles; "
-                               "nothing in it was loaded", file=str(folder))
+        raise RcaError(
+            "E311",
+            f"this folder (format {PICKLE_FORMAT}) was saved by an older rca as joblib pickles; nothing in it was loaded",
+            file=str(folder),
+        )
     verify(folder, typed)
     _check_version_copy(folder, manifest, top=alias is None)
     files = typed.target_files
@@ -334,8 +354,7 @@ def load_model(model_dir: str | Path, *, alias: str | None = None, trust_pickles
         held = getattr(model, "target", None)
         if held != target or not callable(getattr(model, "predict", None)):
             what = f"the model of {held!r}" if isinstance(held, str) else "no target model"
-            raise RcaError("E302", f"manifest.json lists {name} for target {target!r}, but it holds {what}",
-                           file=str(folder / name))
+            raise RcaError("E302", f"manifest.json lists {name} for target {target!r}, but it holds {what}", file=str(folder / name))
         models[target] = model
     log.info("loaded model %s (%s) from %s", manifest.get("version"), ", ".join(models), folder)
     return ModelBundle(featuriser=featuriser, models=models, manifest=manifest, path=folder, typed_manifest=typed)
@@ -359,18 +378,23 @@ def _check_version_copy(folder: Path, manifest: dict[str, Any], *, top: bool) ->
     version = manifest.get("version")
     if not top:
         if version != folder.name:
-            raise RcaError("E302", f"manifest.json says version {version!r} but lies in versions/{folder.name}",
-                           file=str(folder / MANIFEST))
+            raise RcaError(
+                "E302", f"manifest.json says version {version!r} but lies in versions/{folder.name}", file=str(folder / MANIFEST)
+            )
         return
     if not _plain_name(version):
         raise RcaError("E303", f"manifest.json names no valid version ({version!r})", file=str(folder / MANIFEST))
     copy = folder / VERSIONS / version
     if not (copy / MANIFEST).is_file():
-        raise RcaError("E302", f"versions/{version}/manifest.json is missing, so manifest.json cannot be checked against it",
-                       file=str(copy / MANIFEST))
+        raise RcaError(
+            "E302", f"versions/{version}/manifest.json is missing, so manifest.json cannot be checked against it", file=str(copy / MANIFEST)
+        )
     if read_manifest(copy) != manifest:
-        raise RcaError("E302", f"manifest.json differs from its copy versions/{version}/manifest.json: one of them was edited",
-                       file=str(folder / MANIFEST))
+        raise RcaError(
+            "E302",
+            f"manifest.json differs from its copy versions/{version}/manifest.json: one of them was edited",
+            file=str(folder / MANIFEST),
+        )
 
 
 def _featuriser_name(manifest: Manifest) -> str:
@@ -408,8 +432,21 @@ def _unpickle(folder: Path, name: str, manifest: dict[str, Any] | None = None) -
 
     try:
         return joblib.load(folder / name)
-    except (pickle.UnpicklingError, EOFError, ImportError, AttributeError, KeyError, IndexError, TypeError,
-            ValueError, OSError, zlib.error) as exc:
-        raise RcaError("E302", f"{name} passed its sha256 check but cannot be loaded as a model "
-                               f"({type(exc).__name__}: {str(exc).splitlines()[0][:120] if str(exc) else ''})",
-                       file=str(folder / name)) from exc
+    except (
+        pickle.UnpicklingError,
+        EOFError,
+        ImportError,
+        AttributeError,
+        KeyError,
+        IndexError,
+        TypeError,
+        ValueError,
+        OSError,
+        zlib.error,
+    ) as exc:
+        raise RcaError(
+            "E302",
+            f"{name} passed its sha256 check but cannot be loaded as a model "
+            f"({type(exc).__name__}: {str(exc).splitlines()[0][:120] if str(exc) else ''})",
+            file=str(folder / name),
+        ) from exc

@@ -29,6 +29,7 @@ Example::
 
     with TrainingRun(Path("models/demo"), config) as run: run.log_metrics({"root_cause.macro_f1": 0.8})
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -59,7 +60,7 @@ def _cache_dir() -> Path:
 
 
 def _sqlite_file(uri: str) -> Path | None:
-    return Path(uri[len("sqlite:///"):]) if uri.startswith("sqlite:///") else None
+    return Path(uri[len("sqlite:///") :]) if uri.startswith("sqlite:///") else None
 
 
 def _local_path(location: str) -> Path | None:
@@ -93,11 +94,12 @@ PYFUNC_CODE = Path(__file__).resolve().parents[1] / "scoring" / "pyfunc_code.py"
 PYFUNC_ARTIFACT = "rca_model"  # the logged model's artefact: a model folder holding one version
 PYFUNC_TARGET = "rca_target"  # and this one: {"target": ..., "version": ...}, which target of which version it scores
 SCORED_SUFFIXES = ("predicted", "confidence", "review", "evidence")  # rca.scoring.score.SUFFIXES, checked by a test
-EXAMPLE_TEXTS = ("The bin on our road was not collected on Tuesday and nobody came back for it.",
-                 "I was promised a call back about the repair to my kitchen ceiling and never heard anything.")
+EXAMPLE_TEXTS = (
+    "The bin on our road was not collected on Tuesday and nobody came back for it.",
+    "I was promised a call back about the repair to my kitchen ceiling and never heard anything.",
+)
 _PROGRESS_BAR = "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR"
-_REQUIREMENTS = ("rca", "mlflow", "scikit-learn", "skops", "spacy", "spacy-lookups-data", "numpy", "scipy", "pandas",
-                 "pyarrow")
+_REQUIREMENTS = ("rca", "mlflow", "scikit-learn", "skops", "spacy", "spacy-lookups-data", "numpy", "scipy", "pandas", "pyarrow")
 
 
 @contextmanager
@@ -131,8 +133,7 @@ def pyfunc_signature(target: str):
     from mlflow.models import ModelSignature
     from mlflow.types import ColSpec, Schema
 
-    inputs = Schema([ColSpec("string", "text"), ColSpec("string", "stage", required=False),
-                     ColSpec("string", "case_type", required=False)])
+    inputs = Schema([ColSpec("string", "text"), ColSpec("string", "stage", required=False), ColSpec("string", "case_type", required=False)])
     kinds = {"predicted": "string", "confidence": "double", "review": "boolean", "evidence": "string"}
     outputs = Schema([*(ColSpec(kinds[s], f"{target}_{s}") for s in SCORED_SUFFIXES), ColSpec("string", "rca_model_version")])
     return ModelSignature(inputs=inputs, outputs=outputs)
@@ -160,9 +161,14 @@ def log_pyfunc_model(mlflow, folder: Path, *, target: str, version: str, name: s
         which = Path(tmp) / f"{PYFUNC_TARGET}.json"
         which.write_text(json.dumps({"target": target, "version": version}, ensure_ascii=False), encoding="utf-8")
         return mlflow.pyfunc.log_model(
-            name=name, python_model=str(PYFUNC_CODE), artifacts={PYFUNC_ARTIFACT: str(folder), PYFUNC_TARGET: str(which)},
-            signature=pyfunc_signature(target), input_example=pd.DataFrame({"text": list(EXAMPLE_TEXTS)}),
-            pip_requirements=pyfunc_requirements(), tags={"target": target, "rca_version": version})
+            name=name,
+            python_model=str(PYFUNC_CODE),
+            artifacts={PYFUNC_ARTIFACT: str(folder), PYFUNC_TARGET: str(which)},
+            signature=pyfunc_signature(target),
+            input_example=pd.DataFrame({"text": list(EXAMPLE_TEXTS)}),
+            pip_requirements=pyfunc_requirements(),
+            tags={"target": target, "rca_version": version},
+        )
 
 
 class TrainingRun:
@@ -189,8 +195,11 @@ class TrainingRun:
 
     def _give_up(self, exc: Exception) -> None:
         """Tracking is a record, not the product: warn and carry on without it."""
-        log.warning("MLflow tracking turned off for this run (%s: %s); the model folder is still written",
-                    type(exc).__name__, str(exc).splitlines()[0][:200] if str(exc) else "")
+        log.warning(
+            "MLflow tracking turned off for this run (%s: %s); the model folder is still written",
+            type(exc).__name__,
+            str(exc).splitlines()[0][:200] if str(exc) else "",
+        )
         self.enabled = False
         if self._mlflow is not None:
             try:  # leave no half-open run behind for the next training in this process
@@ -242,19 +251,32 @@ class TrainingRun:
             return exp.experiment_id
         for other in mlflow.search_experiments():
             if other.name.startswith(f"{self.experiment} (") and _inside(other.artifact_location, self.model_dir):
-                log.info("MLflow experiment %r keeps its artefacts in %s, outside %s; this run goes to %r, made here",
-                         self.experiment, exp.artifact_location, self.model_dir, other.name)
+                log.info(
+                    "MLflow experiment %r keeps its artefacts in %s, outside %s; this run goes to %r, made here",
+                    self.experiment,
+                    exp.artifact_location,
+                    self.model_dir,
+                    other.name,
+                )
                 self.experiment = other.name
                 return other.experiment_id
         old = _local_path(exp.artifact_location)
         was = str(old.parent if old is not None and old.name == "mlartifacts" else exp.artifact_location)
-        for name in (f"{self.experiment} (moved from {was})", f"{self.experiment} ({self.model_dir.resolve()})",
-                     f"{self.experiment} ({uuid.uuid4().hex[:8]})"):
+        for name in (
+            f"{self.experiment} (moved from {was})",
+            f"{self.experiment} ({self.model_dir.resolve()})",
+            f"{self.experiment} ({uuid.uuid4().hex[:8]})",
+        ):
             if mlflow.get_experiment_by_name(name) is None:
                 exp_id = mlflow.create_experiment(name, artifact_location=here.as_uri())
-                log.warning("MLflow experiment %r keeps its artefacts in %s, outside this model folder (was the folder "
-                            "copied or moved?); this run and the next go to a new experiment %r with artefacts in %s",
-                            self.experiment, exp.artifact_location, name, here)
+                log.warning(
+                    "MLflow experiment %r keeps its artefacts in %s, outside this model folder (was the folder "
+                    "copied or moved?); this run and the next go to a new experiment %r with artefacts in %s",
+                    self.experiment,
+                    exp.artifact_location,
+                    name,
+                    here,
+                )
                 self.experiment = name
                 return exp_id
         raise RuntimeError(f"no free experiment name for {self.model_dir}")
@@ -266,8 +288,10 @@ class TrainingRun:
         db, loc = _sqlite_file(self.uri), (self.model_dir / "mlartifacts" / "0").resolve().as_uri()
         try:
             with closing(sqlite3.connect(db, timeout=30)) as con, con:
-                con.execute("UPDATE experiments SET artifact_location = ? WHERE experiment_id = 0 AND name = 'Default' "
-                            "AND artifact_location != ?", (loc, loc))
+                con.execute(
+                    "UPDATE experiments SET artifact_location = ? WHERE experiment_id = 0 AND name = 'Default' AND artifact_location != ?",
+                    (loc, loc),
+                )
         except sqlite3.Error as exc:  # a broken store is dealt with (and reported) by the MLflow calls next
             log.debug("could not move the Default experiment of %s: %s", db, exc)
 
@@ -319,8 +343,10 @@ class TrainingRun:
         for t, p in (report.get("targets") or {}).items():
             chosen.update({f"recipe.{t}.C": p.get("C"), f"recipe.{t}.decision": p.get("decision")})
         mlflow.set_tags({k: str(v) for k, v in chosen.items()})
-        mlflow.log_metrics({f"{t}.cv_macro_f1_chosen": float(p["cv_macro_f1"]) for t, p in (report.get("targets") or {}).items()}
-                           | {f"{t}.holdout_macro_f1_chosen": float(v) for t, v in holdout.items() if v is not None and v == v})
+        mlflow.log_metrics(
+            {f"{t}.cv_macro_f1_chosen": float(p["cv_macro_f1"]) for t, p in (report.get("targets") or {}).items()}
+            | {f"{t}.holdout_macro_f1_chosen": float(v) for t, v in holdout.items() if v is not None and v == v}
+        )
         for i, c in enumerate(report.get("candidates") or []):
             with mlflow.start_run(run_name=f"candidate {i}: {c['view']} C={c['C']:g}", nested=True):
                 mlflow.log_params({"view": c["view"], "C": c["C"], "round": c["round"], "status": c["status"]})
@@ -390,12 +416,17 @@ class TrainingRun:
                 except MlflowException:
                     client.create_registered_model(name, tags={"target": target}, description=f"rca classifier for {target}")
                 info = log_pyfunc_model(self._mlflow, folder, target=target, version=version, name=name)
-                mv = client.create_model_version(name, source=info.model_uri, run_id=self.run_id, model_id=info.model_id,
-                                                 tags={"target": target, "rca_version": version})
+                mv = client.create_model_version(
+                    name, source=info.model_uri, run_id=self.run_id, model_id=info.model_id, tags={"target": target, "rca_version": version}
+                )
                 client.set_registered_model_alias(name, "current", mv.version)
                 versions[target] = str(mv.version)
-        log.info("logged and registered %d MLflow pyfunc models (%s) in %.1f s", len(versions),
-                 ", ".join(registered_name(t) for t in targets), time.perf_counter() - started)
+        log.info(
+            "logged and registered %d MLflow pyfunc models (%s) in %.1f s",
+            len(versions),
+            ", ".join(registered_name(t) for t in targets),
+            time.perf_counter() - started,
+        )
         self._retire_aliases(client, {registered_name(t) for t in targets})
         return versions
 
@@ -414,8 +445,7 @@ class TrainingRun:
                     if not run_id or client.get_run(run_id).data.tags.get("model_dir") != here:
                         continue
                 client.delete_registered_model_alias(rm.name, "current")
-                log.info("registered model %s: alias current dropped, the model now in %s has no such target",
-                         rm.name, self.model_dir)
+                log.info("registered model %s: alias current dropped, the model now in %s has no such target", rm.name, self.model_dir)
             token = page.token
             if not token:
                 return

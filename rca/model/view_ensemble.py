@@ -15,6 +15,7 @@ cross-validation says it beats the single classifier.
 >>> ViewAverage(first_columns=2).fit(X, [0, 0, 1, 1]).predict(X).tolist()
 [0, 0, 1, 1]
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -25,8 +26,9 @@ from sklearn.svm import LinearSVC
 class ViewAverage(ClassifierMixin, BaseEstimator):
     """Mean decision function of LinearSVC(C_first) on columns [:first_columns] and LinearSVC(C) on all columns."""
 
-    def __init__(self, first_columns: int = 0, C_first: float = 0.5, C: float = 0.5, class_weight="balanced",
-                 max_iter: int = 2000, random_state=None) -> None:
+    def __init__(
+        self, first_columns: int = 0, C_first: float = 0.5, C: float = 0.5, class_weight="balanced", max_iter: int = 2000, random_state=None
+    ) -> None:
         self.first_columns = first_columns
         self.C_first = C_first
         self.C = C

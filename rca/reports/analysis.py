@@ -7,6 +7,7 @@ Example::
     ta = analyse_text(prepare(cases, period=parse_period("2023-24")), settings=ReportSettings())
     ta.emerging.clusters   # what rose beyond chance in the latest quarter
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -83,12 +84,16 @@ def _window(prep: Prepared, by: str) -> tuple[pd.Timestamp, list[str], list[str]
     if bins and pd.notna(first):
         b0, _ = _bin_edges(start, by)
         if (start - b0).days > EDGE_DAYS:
-            notes.append(f"The earliest {by} in the trends ({bins[0]}) is covered by the data only from {day(start)}, so its counts are "
-                         f"for part of the {by}.")
+            notes.append(
+                f"The earliest {by} in the trends ({bins[0]}) is covered by the data only from {day(start)}, so its counts are "
+                f"for part of the {by}."
+            )
         _, b1 = _bin_edges(end, by)
         if (b1 - end.normalize()).days > EDGE_DAYS:
-            notes.append(f"The latest {by} in the trends ({bins[-1]}) is covered by the data only to {day(end)}, so its counts are "
-                         f"for part of the {by}; shares are comparable, counts are not.")
+            notes.append(
+                f"The latest {by} in the trends ({bins[-1]}) is covered by the data only to {day(end)}, so its counts are "
+                f"for part of the {by}; shares are comparable, counts are not."
+            )
     if bins and prep.gaps:
         bins, more = _drop_missing(bins, start, end, prep.gaps, by)
         notes += more
@@ -118,12 +123,16 @@ def _drop_missing(bins: list[str], start, end, gaps, by: str) -> tuple[list[str]
             part.append(lab)
     notes = []
     if gone:
-        notes.append(f"The trends leave out {', '.join(gone)}: the data holds no record in {'it' if len(gone) == 1 else 'them'}, "
-                     "read as missing from the export (see the note on coverage), not as a time without complaints.")
+        notes.append(
+            f"The trends leave out {', '.join(gone)}: the data holds no record in {'it' if len(gone) == 1 else 'them'}, "
+            "read as missing from the export (see the note on coverage), not as a time without complaints."
+        )
     if part:
-        notes.append(f"{', '.join(part)} in the trends {'is' if len(part) == 1 else 'are'} covered by the data only in part (a stretch "
-                     f"with no record at all, read as missing from the export), so {'its' if len(part) == 1 else 'their'} counts are "
-                     f"for part of the {by}; shares are comparable, counts are not.")
+        notes.append(
+            f"{', '.join(part)} in the trends {'is' if len(part) == 1 else 'are'} covered by the data only in part (a stretch "
+            f"with no record at all, read as missing from the export), so {'its' if len(part) == 1 else 'their'} counts are "
+            f"for part of the {by}; shares are comparable, counts are not."
+        )
     return [b for b in bins if b not in gone], notes
 
 
@@ -136,8 +145,9 @@ def _context(win: pd.DataFrame) -> list | None:
     return None
 
 
-def _emerging(win: pd.DataFrame, redacted: pd.Series, prep: Prepared, bins: list[str], by: str,
-              settings: ReportSettings, names: set[str]) -> tuple[Emerging | None, str]:
+def _emerging(
+    win: pd.DataFrame, redacted: pd.Series, prep: Prepared, bins: list[str], by: str, settings: ReportSettings, names: set[str]
+) -> tuple[Emerging | None, str]:
     """Emerging terms in the latest bin against the earlier bins (or the period against the comparison period)."""
     if settings.emerging_latest == "period" and prep.compare is not None:
         latest, baseline = win["_in_cur"].to_numpy(), win["_in_cmp"].to_numpy()
@@ -150,15 +160,24 @@ def _emerging(win: pd.DataFrame, redacted: pd.Series, prep: Prepared, bins: list
         latest = (b == last[-1]).to_numpy()
         baseline = (~latest) & b.notna().to_numpy()
         window = f"{last[-1]} against {last[0]} to {last[-2]}" if len(last) > 2 else f"{last[-1]} against {last[0]}"
-    em = find_emerging(win["text"].fillna("").astype(str).tolist(), latest=latest, baseline=baseline,
-                       min_count=settings.emerging_min_count, min_ratio=settings.emerging_min_ratio,
-                       alpha=settings.emerging_alpha, n_quotes=settings.quotes, redacted=redacted.tolist(), names=names,
-                       context=_context(win))
+    em = find_emerging(
+        win["text"].fillna("").astype(str).tolist(),
+        latest=latest,
+        baseline=baseline,
+        min_count=settings.emerging_min_count,
+        min_ratio=settings.emerging_min_ratio,
+        alpha=settings.emerging_alpha,
+        n_quotes=settings.quotes,
+        redacted=redacted.tolist(),
+        names=names,
+        context=_context(win),
+    )
     return em, window
 
 
-def analyse_text(prep: Prepared, *, by: str = "quarter", members: bool = False, settings: ReportSettings | None = None,
-                 seed: int = 42, small: int = 0) -> TextAnalysis:
+def analyse_text(
+    prep: Prepared, *, by: str = "quarter", members: bool = False, settings: ReportSettings | None = None, seed: int = 42, small: int = 0
+) -> TextAnalysis:
     """Themes (from the text), emerging themes, trend tests, watch list and learning drafts for accepted
     stage 1 complaints received from the start of the comparison period (or the report period) to its end."""
     settings = settings or ReportSettings()
@@ -169,8 +188,10 @@ def analyse_text(prep: Prepared, *, by: str = "quarter", members: bool = False, 
         win = f[base]
         bins: list[str] = []
         where = "in the file"
-        ta.notes.append("The export has no date received, so there are no trends, emerging themes or year-on-year changes; "
-                        "themes are found over all records, undated.")
+        ta.notes.append(
+            "The export has no date received, so there are no trends, emerging themes or year-on-year changes; "
+            "themes are found over all records, undated."
+        )
     else:
         start, bins, ta.coverage_notes = _window(prep, by)
         win = f[base & (f["received"] >= start) & (f["received"] <= prep.period.end)]
@@ -181,8 +202,11 @@ def analyse_text(prep: Prepared, *, by: str = "quarter", members: bool = False, 
     if "service" in win and bins:
         svc = win["service"].astype(object).where(win["service"].notna(), NOT_RECORDED)
         ta.service_changes = tr.share_changes(tr.theme_counts(svc, win["received"], by=by, bins=bins))
-    cause_col = "root_cause" if "root_cause" in win and win["root_cause"].notna().any() else (
-        "root_cause_predicted" if "root_cause_predicted" in win else None)
+    cause_col = (
+        "root_cause"
+        if "root_cause" in win and win["root_cause"].notna().any()
+        else ("root_cause_predicted" if "root_cause_predicted" in win else None)
+    )
     if cause_col and bins:
         causes = win[cause_col].astype(object).where(win[cause_col].notna(), NOT_RECORDED)
         ta.cause_changes = tr.share_changes(tr.theme_counts(causes, win["received"], by=by, bins=bins))
@@ -194,20 +218,31 @@ def analyse_text(prep: Prepared, *, by: str = "quarter", members: bool = False, 
             why = "no record has a usable stage, so no record is known to be an accepted stage 1 complaint"
         else:
             why = f"only {n_text:,} accepted stage 1 complaints with text were {where}"
-        ta.notes.append(f"Themes from the text need the complaint text on at least {MIN_TEXTS} accepted stage 1 complaints; {why}, "
-                        "so there are no text themes, emerging themes or learning drafts.")
+        ta.notes.append(
+            f"Themes from the text need the complaint text on at least {MIN_TEXTS} accepted stage 1 complaints; {why}, "
+            "so there are no text themes, emerging themes or learning drafts."
+        )
         ta.tables = _tables(prep, ta, by, settings)
         return ta
     redacted = win["text"].map(lambda t: redact(t) if isinstance(t, str) else "")
     names = proper_nouns(redacted.tolist())  # capitalised mid-sentence words: never theme names or terms
     try:
-        themes, quotes, labels = text_themes(win, n_themes=settings.n_themes, seed=seed, n_quotes=settings.quotes,
-                                             quote_mask=in_period.to_numpy(), redacted=redacted, names=names,
-                                             renames=theme_renames(prep.config))
+        themes, quotes, labels = text_themes(
+            win,
+            n_themes=settings.n_themes,
+            seed=seed,
+            n_quotes=settings.quotes,
+            quote_mask=in_period.to_numpy(),
+            redacted=redacted,
+            names=names,
+            renames=theme_renames(prep.config),
+        )
     except NoThemes:
-        ta.notes.append(f"The text of the {n_text:,} accepted stage 1 complaints {where} has too few distinct words to find themes "
-                        "(the same wording on nearly every record, e.g. a placeholder), so there are no text themes, emerging themes "
-                        "or learning drafts.")
+        ta.notes.append(
+            f"The text of the {n_text:,} accepted stage 1 complaints {where} has too few distinct words to find themes "
+            "(the same wording on nearly every record, e.g. a placeholder), so there are no text themes, emerging themes "
+            "or learning drafts."
+        )
         ta.tables = _tables(prep, ta, by, settings)
         return ta
     ta.labels = labels
@@ -233,12 +268,23 @@ def analyse_text(prep: Prepared, *, by: str = "quarter", members: bool = False, 
         ta.emerging, ta.emerging_window = _emerging(win, redacted, prep, bins, by, settings, names)
     if ta.emerging is not None and members:
         ta.emerging.quotes = ta.emerging.quotes.iloc[0:0]
-    ta.learning = draft_learning(win, labels, period_mask=in_period, themes=ta.themes, quotes=None if members else quotes,
-                                 changes=ta.changes, year_changes=ta.year_changes if len(ta.year_changes) else None,
-                                 audience="members" if members else "officers", by=by, small=small,
-                                 no_trend="The export has no dates, so no trend can be judged." if prep.undated else None,
-                                 per_day=prep.per_day, emerging=None if ta.emerging is None else ta.emerging.clusters,
-                                 emerging_labels=None if ta.emerging is None else ta.emerging.labels, emerging_window=ta.emerging_window)
+    ta.learning = draft_learning(
+        win,
+        labels,
+        period_mask=in_period,
+        themes=ta.themes,
+        quotes=None if members else quotes,
+        changes=ta.changes,
+        year_changes=ta.year_changes if len(ta.year_changes) else None,
+        audience="members" if members else "officers",
+        by=by,
+        small=small,
+        no_trend="The export has no dates, so no trend can be judged." if prep.undated else None,
+        per_day=prep.per_day,
+        emerging=None if ta.emerging is None else ta.emerging.clusters,
+        emerging_labels=None if ta.emerging is None else ta.emerging.labels,
+        emerging_window=ta.emerging_window,
+    )
     ta.tables = _tables(prep, ta, by, settings)
     return ta
 
@@ -252,54 +298,125 @@ def _tables(prep: Prepared, ta: TextAnalysis, by: str, settings: ReportSettings)
     out = []
     t = ta.themes
     if len(t):
-        cols = {"theme": "Theme", "size": "Complaints", "share_pct": "% of complaints", "top_service": "Main service",
-                "top_root_cause": "Most recorded root cause", "trend": f"Latest {by}", "terms": "Key phrases"}
+        cols = {
+            "theme": "Theme",
+            "size": "Complaints",
+            "share_pct": "% of complaints",
+            "top_service": "Main service",
+            "top_root_cause": "Most recorded root cause",
+            "trend": f"Latest {by}",
+            "terms": "Key phrases",
+        }
         df = t[[c for c in cols if c in t]].rename(columns=cols)
-        out.append(Table("text_themes", "Themes found in the complaint text", df, counts=("Complaints",), pct={"% of complaints": "Complaints"},
-                         note="Themes found in the redacted text of accepted stage 1 complaints without using any labels (phrase TF-IDF times "
-                              f"static word vectors, KMeans, seed {prep.config.seed}); each complaint is counted under its nearest theme. "
-                              f"Names are the noun phrases that most set each theme apart ([themes] names renames them). Counts are for {prep.period.label}."))
+        out.append(
+            Table(
+                "text_themes",
+                "Themes found in the complaint text",
+                df,
+                counts=("Complaints",),
+                pct={"% of complaints": "Complaints"},
+                note="Themes found in the redacted text of accepted stage 1 complaints without using any labels (phrase TF-IDF times "
+                f"static word vectors, KMeans, seed {prep.config.seed}); each complaint is counted under its nearest theme. "
+                f"Names are the noun phrases that most set each theme apart ([themes] names renames them). Counts are for {prep.period.label}.",
+            )
+        )
     em = ta.emerging
     if em is not None:
         c = em.clusters
-        d = c[["name", "context", "terms", "latest_count", "latest_share_pct", "baseline_count", "baseline_share_pct", "ratio", "q_value"]].copy()
+        d = c[
+            ["name", "context", "terms", "latest_count", "latest_share_pct", "baseline_count", "baseline_share_pct", "ratio", "q_value"]
+        ].copy()
         d["q_value"] = d["q_value"].map(_sig)
-        d.columns = ["Emerging theme", "Mostly about", "Words and phrases", "Latest", "Latest share %", "Baseline", "Baseline share %",
-                     "Times baseline share", "q-value"]
+        d.columns = [
+            "Emerging theme",
+            "Mostly about",
+            "Words and phrases",
+            "Latest",
+            "Latest share %",
+            "Baseline",
+            "Baseline share %",
+            "Times baseline share",
+            "q-value",
+        ]
         if not d["Mostly about"].astype(str).str.strip().ne("").any():
             d = d.drop(columns="Mostly about")
-        note = (f"Window: {ta.emerging_window} ({em.n_latest:,} and {em.n_baseline:,} accepted stage 1 complaints); {em.n_tested:,} words and "
-                f"phrases tested. Test: {em.describe_test()}.")
+        note = (
+            f"Window: {ta.emerging_window} ({em.n_latest:,} and {em.n_baseline:,} accepted stage 1 complaints); {em.n_tested:,} words and "
+            f"phrases tested. Test: {em.describe_test()}."
+        )
         if c.empty:
             note = "No word or phrase rose beyond chance. " + note
-        out.append(Table("emerging_themes", "Newly emerging themes", d, counts=("Latest", "Baseline"),
-                         pct={"Latest share %": "Latest", "Baseline share %": "Baseline", "Times baseline share": ("Latest", "Baseline")},
-                         bases={"Latest share %": em.n_latest, "Baseline share %": em.n_baseline}, note=note))
-    for key, title, ch_df in (("theme_changes", f"Themes: latest {by} against the earlier {by}s", ta.changes),
-                              ("service_changes", f"Services: latest {by} against the earlier {by}s", ta.service_changes),
-                              ("root_cause_changes", f"Root causes: latest {by} against the earlier {by}s", ta.cause_changes)):
+        out.append(
+            Table(
+                "emerging_themes",
+                "Newly emerging themes",
+                d,
+                counts=("Latest", "Baseline"),
+                pct={"Latest share %": "Latest", "Baseline share %": "Baseline", "Times baseline share": ("Latest", "Baseline")},
+                bases={"Latest share %": em.n_latest, "Baseline share %": em.n_baseline},
+                note=note,
+            )
+        )
+    for key, title, ch_df in (
+        ("theme_changes", f"Themes: latest {by} against the earlier {by}s", ta.changes),
+        ("service_changes", f"Services: latest {by} against the earlier {by}s", ta.service_changes),
+        ("root_cause_changes", f"Root causes: latest {by} against the earlier {by}s", ta.cause_changes),
+    ):
         if ch_df is None or ch_df.empty:
             continue
-        d = ch_df[["theme", "latest_count", "latest_share_pct", "earlier_count", "earlier_share_pct", "change_pts", "q_value", "direction"]].copy()
+        d = ch_df[
+            ["theme", "latest_count", "latest_share_pct", "earlier_count", "earlier_share_pct", "change_pts", "q_value", "direction"]
+        ].copy()
         d["q_value"] = d["q_value"].map(_sig)
         label = {"theme_changes": "Theme", "service_changes": "Service", "root_cause_changes": "Root cause"}[key]
         d.columns = [label, f"Latest {by}", "Latest share %", f"Earlier {by}s", "Earlier share %", "Change (points)", "q-value", "Verdict"]
-        out.append(Table(key, title, d, counts=(f"Latest {by}", f"Earlier {by}s"),
-                         pct={"Latest share %": None, "Earlier share %": None, "Change (points)": None},
-                         note=f"Latest {by}: {ch_df['latest_bin'].iloc[0]}. Test: {tr.SHARE_TEST.format(by=by)}. 'rose' / 'fell' only when q < 0.05."))
+        out.append(
+            Table(
+                key,
+                title,
+                d,
+                counts=(f"Latest {by}", f"Earlier {by}s"),
+                pct={"Latest share %": None, "Earlier share %": None, "Change (points)": None},
+                note=f"Latest {by}: {ch_df['latest_bin'].iloc[0]}. Test: {tr.SHARE_TEST.format(by=by)}. 'rose' / 'fell' only when q < 0.05.",
+            )
+        )
     if len(ta.watch):
-        w = ta.watch[["theme", "latest_count", "latest_share_pct", "earlier_share_pct", "change_pts", "slope_pts_per_bin", "significant"]].copy()
+        w = ta.watch[
+            ["theme", "latest_count", "latest_share_pct", "earlier_share_pct", "change_pts", "slope_pts_per_bin", "significant"]
+        ].copy()
         w["significant"] = np.where(w["significant"], "yes", "not yet")
-        w.columns = ["Theme", f"Latest {by}", "Latest share %", "Earlier share %", "Change (points)", f"Slope (points per {by})", "Beyond chance?"]
-        out.append(Table("watch_list", "Watch list: fastest-rising themes", w, counts=(f"Latest {by}",),
-                         pct={"Latest share %": None, "Earlier share %": None, "Change (points)": None},
-                         note=f"Themes whose share rose most in the latest {by}, with at least {settings.watch_min_count} complaints in it. "
-                              "A theme can be worth watching before the rise passes the test."))
+        w.columns = [
+            "Theme",
+            f"Latest {by}",
+            "Latest share %",
+            "Earlier share %",
+            "Change (points)",
+            f"Slope (points per {by})",
+            "Beyond chance?",
+        ]
+        out.append(
+            Table(
+                "watch_list",
+                "Watch list: fastest-rising themes",
+                w,
+                counts=(f"Latest {by}",),
+                pct={"Latest share %": None, "Earlier share %": None, "Change (points)": None},
+                note=f"Themes whose share rose most in the latest {by}, with at least {settings.watch_min_count} complaints in it. "
+                "A theme can be worth watching before the rise passes the test.",
+            )
+        )
     if len(ta.year_changes):
         y = ta.year_changes[["theme", "previous", "current", "change_pct", "q_value", "direction"]].copy()
         y["q_value"] = y["q_value"].map(_sig)
         y.columns = ["Theme", prep.compare.label, prep.period.label, prep.change_col, "q-value", "Verdict"]
-        out.append(Table("theme_year_changes", f"Themes: {prep.period.label} against {prep.compare.label}", y,
-                         counts=(prep.compare.label, prep.period.label), pct={prep.change_col: None},
-                         note=f"Test: {tr.COUNT_TEST}." + prep.change_note()))
+        out.append(
+            Table(
+                "theme_year_changes",
+                f"Themes: {prep.period.label} against {prep.compare.label}",
+                y,
+                counts=(prep.compare.label, prep.period.label),
+                pct={prep.change_col: None},
+                note=f"Test: {tr.COUNT_TEST}." + prep.change_note(),
+            )
+        )
     return out

@@ -9,6 +9,7 @@ Example::
     b = build_briefing(prep, report, population=pop)   # done by build_report: report.briefing
     write_briefing(b, "out/report")                     # briefing.html, briefing.docx
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -20,8 +21,13 @@ from rca.reports.themes.changes import key_figure_changes
 from rca.reports.tables.common import CHANGE, NOT_RECORDED, Prepared, Table, suppress
 
 MAX_WORDS = 900
-FIVE = ("Accepted complaints (stage 1)", "Stage 1 on time %", "Escalation rate to stage 2 %", "Stage 1 uphold rate %",
-        "Compensation paid £")
+FIVE = (
+    "Accepted complaints (stage 1)",
+    "Stage 1 on time %",
+    "Escalation rate to stage 2 %",
+    "Stage 1 uphold rate %",
+    "Compensation paid £",
+)
 
 
 @dataclass
@@ -58,12 +64,18 @@ def _five(prep: Prepared, small: int) -> Table | None:
     df = kf.data[kf.data["Measure"].isin(FIVE)].reset_index(drop=True)
     if df.empty:
         return None
-    df["Measure"] = df["Measure"].replace({"Accepted complaints (stage 1)": "Complaints accepted (stage 1)",
-                                           "Stage 1 on time %": "Stage 1 answered on time %",
-                                           "Escalation rate to stage 2 %": "Escalated to stage 2 %",
-                                           "Stage 1 uphold rate %": "Stage 1 upheld (in full or part) %"})
-    note = ("On time counts a complaint still open after its due date as late. Escalated: stage 2 complaints received over "
-            "stage 1 complaints accepted. Upheld: of the complaints decided. Compensation: local remedies and Ombudsman awards.")
+    df["Measure"] = df["Measure"].replace(
+        {
+            "Accepted complaints (stage 1)": "Complaints accepted (stage 1)",
+            "Stage 1 on time %": "Stage 1 answered on time %",
+            "Escalation rate to stage 2 %": "Escalated to stage 2 %",
+            "Stage 1 uphold rate %": "Stage 1 upheld (in full or part) %",
+        }
+    )
+    note = (
+        "On time counts a complaint still open after its due date as late. Escalated: stage 2 complaints received over "
+        "stage 1 complaints accepted. Upheld: of the complaints decided. Compensation: local remedies and Ombudsman awards."
+    )
     if prep.compare is not None:
         note += f" Change: {prep.period.label} less {prep.compare.label}; for a rate, in percentage points."
     return Table("key_figures", "The year in five numbers", df, note=note)
@@ -92,8 +104,10 @@ def _changed_most(report, small: int) -> list[str]:
             svc = where.get(r["theme"])
             team = f" ({svc})" if isinstance(svc, str) and svc else ""
             size = f"{abs(float(r['change_pct'])):.0f}%" if np.isfinite(float(r["change_pct"])) else "from none"
-            out.append(f"{r['theme']}{team} {r['direction']} {size} on {report.compare.label}: "
-                       f"{_n(r['previous'], small)} complaints then, {_n(r['current'], small)} now.")
+            out.append(
+                f"{r['theme']}{team} {r['direction']} {size} on {report.compare.label}: "
+                f"{_n(r['previous'], small)} complaints then, {_n(r['current'], small)} now."
+            )
             seen.add(r["theme"])
     tt = report.trend_tests
     if len(tt):
@@ -102,8 +116,10 @@ def _changed_most(report, small: int) -> list[str]:
                 continue
             svc = where.get(r["theme"])
             team = f" ({svc})" if isinstance(svc, str) and svc else ""
-            out.append(f"{r['theme']}{team} {r['direction']} to {float(r['latest_share_pct']):.1f}% of complaints in "
-                       f"{r['latest_bin']}, from {float(r['earlier_share_pct']):.1f}% before.")
+            out.append(
+                f"{r['theme']}{team} {r['direction']} to {float(r['latest_share_pct']):.1f}% of complaints in "
+                f"{r['latest_bin']}, from {float(r['earlier_share_pct']):.1f}% before."
+            )
             seen.add(r["theme"])
     return out[:3]
 
@@ -118,8 +134,11 @@ def _actions_by_service(prep: Prepared, small: int) -> Table | None:
     recs = recs[recs["corrective_action"].notna()]
     if recs.empty:
         return None
-    svc = recs["service"].astype(object).where(recs["service"].notna(), NOT_RECORDED) if "service" in recs else pd.Series(
-        "All services", index=recs.index)
+    svc = (
+        recs["service"].astype(object).where(recs["service"].notna(), NOT_RECORDED)
+        if "service" in recs
+        else pd.Series("All services", index=recs.index)
+    )
     rows = []
     for name, g in recs.groupby(svc):
         labels = pd.Series([lab for v in g["corrective_action"] for lab in dict.fromkeys(split_labels(v))], dtype=object)
@@ -127,9 +146,13 @@ def _actions_by_service(prep: Prepared, small: int) -> Table | None:
         top = sorted(vc.index, key=lambda k: (-int(vc[k]), str(k)))[:2]
         rows.append({"Service": name, "Cases with an action": len(g), "Most recorded actions": "; ".join(top)})
     df = pd.DataFrame(rows).sort_values(["Cases with an action", "Service"], ascending=[False, True], kind="mergesort").head(5)
-    t = Table("actions_by_service", "What was done: corrective actions by service", df.reset_index(drop=True),
-              counts=("Cases with an action",),
-              note="Complaint records received in the year with a corrective action recorded, for the five services with most.")
+    t = Table(
+        "actions_by_service",
+        "What was done: corrective actions by service",
+        df.reset_index(drop=True),
+        counts=("Cases with an action",),
+        note="Complaint records received in the year with a corrective action recorded, for the five services with most.",
+    )
     return suppress(t, small=small)
 
 
@@ -141,25 +164,36 @@ def _ombudsman(prep: Prepared, population, small: int) -> tuple[Table | None, li
         return None, [t.skipped or "No Ombudsman records."], {}
     full = t.data.set_index("Ombudsman")
     shown = suppress(t, small=small)
-    keep = [c for c in ("Ombudsman", "Received", "Investigated", "Upheld", "Uphold rate %", "Complied with", "Remedies due")
-            if c in shown.data]
-    table = Table("ombudsman", "The Ombudsmen's findings", shown.data[keep], counts=tuple(c for c in keep[1:] if "%" not in c),
-                  pct={"Uphold rate %": ("Investigated", "Upheld")},
-                  note="Uphold rate: upheld (in full or in part) of those investigated, as the Ombudsman publishes it.")
+    keep = [
+        c for c in ("Ombudsman", "Received", "Investigated", "Upheld", "Uphold rate %", "Complied with", "Remedies due") if c in shown.data
+    ]
+    table = Table(
+        "ombudsman",
+        "The Ombudsmen's findings",
+        shown.data[keep],
+        counts=tuple(c for c in keep[1:] if "%" not in c),
+        pct={"Uphold rate %": ("Investigated", "Upheld")},
+        note="Uphold rate: upheld (in full or in part) of those investigated, as the Ombudsman publishes it.",
+    )
     a = shown.data.set_index("Ombudsman").loc[ALL]  # sentences say only what the table shows
 
     def say(v):
         if isinstance(v, str):
             return f"fewer than {small}" if v.startswith("<") else None  # "[c]": withheld, not said
         return _n(v, small)
-    parts = [f"received {say(a['Received'])} complaints about the council" if say(a["Received"]) else None,
-             f"investigated {say(a['Investigated'])}" if say(a["Investigated"]) else None,
-             f"upheld {say(a['Upheld'])}" if say(a["Upheld"]) else None]
+
+    parts = [
+        f"received {say(a['Received'])} complaints about the council" if say(a["Received"]) else None,
+        f"investigated {say(a['Investigated'])}" if say(a["Investigated"]) else None,
+        f"upheld {say(a['Upheld'])}" if say(a["Upheld"]) else None,
+    ]
     parts = [x for x in parts if x]
     lines = [f"The Ombudsmen {', '.join(parts[:-1]) + ' and ' + parts[-1] if len(parts) > 1 else parts[0]}."] if parts else []
     if "Remedies due" in a and _shown(a["Remedies due"]) and _shown(a["Complied with"]) and int(a["Remedies due"]) >= small:
-        lines.append(f"The council complied with {_n(a['Complied with'], small)} of the {_n(a['Remedies due'], small)} remedies "
-                     "the Ombudsmen asked for.")
+        lines.append(
+            f"The council complied with {_n(a['Complied with'], small)} of the {_n(a['Remedies due'], small)} remedies "
+            "the Ombudsmen asked for."
+        )
     if PER_100K in full and _shown(a["Upheld"]) and (int(a["Upheld"]) == 0 or int(a["Upheld"]) >= small):
         lines.append(f"That is {float(full.loc[ALL, PER_100K]):.2f} upheld complaints per 100,000 residents.")
     figures = {"ombudsman": {k: {c: v for c, v in r.items()} for k, r in full.iterrows()}}
@@ -171,8 +205,10 @@ def _watch(prep: Prepared, report, small: int) -> list[str]:
     w = report.watch
     if len(w):
         for _, r in w[~w["significant"]].head(3).iterrows():
-            out.append(f"{r['theme']}: {_n(r['latest_count'], small)} complaints in the latest quarter, rising "
-                       f"({float(r['latest_share_pct']):.1f}% of complaints, from {float(r['earlier_share_pct']):.1f}%) but not yet beyond chance.")
+            out.append(
+                f"{r['theme']}: {_n(r['latest_count'], small)} complaints in the latest quarter, rising "
+                f"({float(r['latest_share_pct']):.1f}% of complaints, from {float(r['earlier_share_pct']):.1f}%) but not yet beyond chance."
+            )
     f = prep.all_records()
     if "_open_overdue" in f:
         over = int(f["_open_overdue"].sum())
@@ -186,10 +222,15 @@ def build_briefing(prep: Prepared, report, *, population=None, small: int = 5) -
     """The briefing of a built report (`build_report` calls this): members' rules whatever the report's audience."""
     small = max(int(small), 2)
     label = prep.period.label
-    b = Briefing(title=f"Complaints briefing {label}",
-                 subtitle=(f"For the quality-assurance meeting and members. {label}" + (f", compared with {prep.compare.label}" if prep.compare else "")
-                           + f". Counts under {small} are shown as \u201cfewer than {small}\u201d; no case text is included. "
-                           "The statistics behind each line are in the full report."))
+    b = Briefing(
+        title=f"Complaints briefing {label}",
+        subtitle=(
+            f"For the quality-assurance meeting and members. {label}"
+            + (f", compared with {prep.compare.label}" if prep.compare else "")
+            + f". Counts under {small} are shown as \u201cfewer than {small}\u201d; no case text is included. "
+            "The statistics behind each line are in the full report."
+        ),
+    )
     for a in report.alerts:
         b.add("p", a)
     b.add("h2", "The year in five numbers")
@@ -221,6 +262,7 @@ def build_briefing(prep: Prepared, report, *, population=None, small: int = 5) -
 
 # ------------------------------------------------------------------ rendering
 
+
 def _cell(t: Table, row, col) -> str:
     from rca.reports.render.fmt import cell_text, change_text
 
@@ -237,8 +279,14 @@ def _blocks(b: Briefing) -> list[dict]:
     for kind, v in b.blocks:
         if kind == "table":
             cols = list(v.data.columns)
-            out.append({"kind": kind, "cols": [(c, is_numeric_col(v, c)) for c in cols], "note": v.note,
-                        "rows": [[(_cell(v, r, c), is_numeric_col(v, c)) for c in cols] for _, r in v.data.iterrows()]})
+            out.append(
+                {
+                    "kind": kind,
+                    "cols": [(c, is_numeric_col(v, c)) for c in cols],
+                    "note": v.note,
+                    "rows": [[(_cell(v, r, c), is_numeric_col(v, c)) for c in cols] for _, r in v.data.iterrows()],
+                }
+            )
         else:
             out.append({"kind": kind, "value": v})
     return out

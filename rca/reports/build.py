@@ -6,6 +6,7 @@ Example::
     report = build_report(cases, period="2023-24", compare="2022-23", bundle=load_model("models/demo"))
     paths = write_report(report, "out/report")   # {"html": ..., "docx": ..., "xlsx": ..., "chart_...": ...}
 """
+
 from __future__ import annotations
 
 import logging
@@ -85,14 +86,24 @@ def _read_population(population) -> pd.DataFrame | None:
     ward = next((cols[c] for c in ("ward", "ward_name", "name") if c in cols), None)
     pop = next((cols[c] for c in ("population", "residents", "pop", "usual_residents") if c in cols), None)
     if ward is None or pop is None:
-        raise RcaError("E710", f"the population table's columns are {', '.join(map(str, df.columns))}", file=file,
-                       column="population" if ward is not None else "ward")
+        raise RcaError(
+            "E710",
+            f"the population table's columns are {', '.join(map(str, df.columns))}",
+            file=file,
+            column="population" if ward is not None else "ward",
+        )
     values = pd.to_numeric(df[pop].astype(str).str.replace(",", "").str.strip(), errors="coerce")
     bad = df[pop].notna() & ~(values > 0)
     if bad.any():
         i = bad.idxmax()
-        raise RcaError("E711", f"{int(bad.sum())} ward(s) have a population that is not a positive number", file=file,
-                       row=int(rows[i]), column=str(pop), value=df.at[i, pop])
+        raise RcaError(
+            "E711",
+            f"{int(bad.sum())} ward(s) have a population that is not a positive number",
+            file=file,
+            row=int(rows[i]),
+            column=str(pop),
+            value=df.at[i, pop],
+        )
     return df.assign(**{str(pop): values})
 
 
@@ -122,8 +133,10 @@ def _predict(cases: pd.DataFrame, bundle, period: Period, compare: Period | None
         if rows.any():
             col[rows] = [lab if lab else None for lab in preds[t].labels]
         out[f"{t}_predicted"] = col
-    return out, [f"Predicted {', '.join(todo)} for {int(rows.sum()):,} records with text in the report window, with the model; "
-                 "predictions are shown beside, never mixed with, the codes officers recorded."]
+    return out, [
+        f"Predicted {', '.join(todo)} for {int(rows.sum()):,} records with text in the report window, with the model; "
+        "predictions are shown beside, never mixed with, the codes officers recorded."
+    ]
 
 
 def _title(period: Period) -> str:
@@ -141,15 +154,29 @@ def _check_period(prep, cases: pd.DataFrame) -> None:
         return
     first, last = prep.span
     suggest = parse_period(fy_label(financial_year(last))).label
-    raise RcaError("E205", f"no records were received in {prep.period.label} ({day(prep.period.start)} to {day(prep.period.end)}); "
-                           f"the {len(cases):,} records in this file were received from {day(first)} to {day(last)}",
-                   column="period", value=prep.period.label,
-                   hint=f"Choose a --period within those dates (for example --period {suggest}), or check that the file is the right export.")
+    raise RcaError(
+        "E205",
+        f"no records were received in {prep.period.label} ({day(prep.period.start)} to {day(prep.period.end)}); "
+        f"the {len(cases):,} records in this file were received from {day(first)} to {day(last)}",
+        column="period",
+        value=prep.period.label,
+        hint=f"Choose a --period within those dates (for example --period {suggest}), or check that the file is the right export.",
+    )
 
 
-def build_report(cases: pd.DataFrame, *, period: str | Period, compare: str | Period | None = None, by: str = "quarter",
-                 bundle=None, config: Config | None = None, population=None, audience: str = "officers",
-                 title: str | None = None, notes: list[str] | None = None) -> Report:
+def build_report(
+    cases: pd.DataFrame,
+    *,
+    period: str | Period,
+    compare: str | Period | None = None,
+    by: str = "quarter",
+    bundle=None,
+    config: Config | None = None,
+    population=None,
+    audience: str = "officers",
+    title: str | None = None,
+    notes: list[str] | None = None,
+) -> Report:
     """Build every table, theme, trend, chart and the drafted learning section for `period`.
 
     `cases`: the canonical case frame (`rca.ingest.validate.load_cases(...).cases`), labelled and/or scored.
@@ -197,11 +224,27 @@ def build_report(cases: pd.DataFrame, *, period: str | Period, compare: str | Pe
     emerging = text.emerging.clusters if text.emerging is not None else pd.DataFrame()
     report = Report(
         title=title or _title(prep.period),
-        period=prep.period, compare=compare, audience=audience, by=by, sections=sections, tables=tables, charts=charts,
-        themes=text.themes, emerging=emerging, theme_quotes=text.quotes.iloc[0:0] if members else text.quotes,
-        theme_counts=text.counts, trend_tests=text.changes, year_tests=text.year_changes, watch=text.watch,
-        learning=text.learning, notes=prep.notes + text.coverage_notes + text.notes, methods=methods, suppress_below=small,
-        timings=timings, alerts=list(prep.alerts))
+        period=prep.period,
+        compare=compare,
+        audience=audience,
+        by=by,
+        sections=sections,
+        tables=tables,
+        charts=charts,
+        themes=text.themes,
+        emerging=emerging,
+        theme_quotes=text.quotes.iloc[0:0] if members else text.quotes,
+        theme_counts=text.counts,
+        trend_tests=text.changes,
+        year_tests=text.year_changes,
+        watch=text.watch,
+        learning=text.learning,
+        notes=prep.notes + text.coverage_notes + text.notes,
+        methods=methods,
+        suppress_below=small,
+        timings=timings,
+        alerts=list(prep.alerts),
+    )
     from rca.reports.briefing import build_briefing
 
     report.briefing = build_briefing(prep, report, population=pop, small=settings.suppress_below or 5)
@@ -237,6 +280,7 @@ def _csv_frame(df: pd.DataFrame) -> pd.DataFrame:
                     return "new" if v > 0 else "–"
                 return None if math.isnan(float(v)) else repr(float(v))
             return v
+
         out[col] = pd.Series([text(v) for v in vals], index=out.index, dtype=object)
     return out
 

@@ -21,6 +21,7 @@ report can refuse, omit or compare per day covered, and say which.
 >>> coverage(parse_period("2019-20"), *span).status
 'none'
 """
+
 from __future__ import annotations
 
 import math
@@ -158,13 +159,21 @@ class Coverage:
         if self.status == "none":
             return f"No records were received in {lab}, {day(self.period.start)} to {day(self.period.end)}{where}."
         if not self.missing:
-            return (f"The data covers {lab} only in part: from {day(self.first)} to {day(self.last)}, {self.covered_days:,} of its "
-                    f"{self.days:,} days{where}. Counts for {lab} are for those days only.")
+            return (
+                f"The data covers {lab} only in part: from {day(self.first)} to {day(self.last)}, {self.covered_days:,} of its "
+                f"{self.days:,} days{where}. Counts for {lab} are for those days only."
+            )
         holes = " and ".join(f"from {day(a)} to {day(b)} ({_days(a, b):,} days)" for a, b in self.missing)
-        edges = f", from {day(self.first)} to {day(self.last)}" if (self.first, self.last) != (self.period.start.normalize(), self.period.end.normalize()) else ""
-        return (f"The data covers {lab} only in part{edges}: {self.covered_days:,} of its {self.days:,} days{where}. It holds no record "
-                f"at all {holes}, while the rest of the file has about {_per_week(self.per_week)} a week, so those days are read as "
-                f"missing from the export, not as days without complaints. Counts for {lab} are for the days covered only.")
+        edges = (
+            f", from {day(self.first)} to {day(self.last)}"
+            if (self.first, self.last) != (self.period.start.normalize(), self.period.end.normalize())
+            else ""
+        )
+        return (
+            f"The data covers {lab} only in part{edges}: {self.covered_days:,} of its {self.days:,} days{where}. It holds no record "
+            f"at all {holes}, while the rest of the file has about {_per_week(self.per_week)} a week, so those days are read as "
+            f"missing from the export, not as days without complaints. Counts for {lab} are for the days covered only."
+        )
 
 
 def coverage(period: Period, first, last, *, n_records: int | None = None, gaps=()) -> Coverage:

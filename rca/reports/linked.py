@@ -25,6 +25,7 @@ Example::
 
     groups = suppress_report(annual_tables(prep), small=5)
 """
+
 from __future__ import annotations
 
 import logging
@@ -122,11 +123,19 @@ def links(tables: dict[str, Table]) -> _Links:
             L.column("root_cause_predicted", col, L.kf(ACC, cur))
         L.same(L.kf("Stage 2 complaints", cur), L.cell("escalation_by_service", "Service", "All services", "Stage 2 complaints"))
         L.same(L.kf("Ombudsman enquiries", cur), L.cell("ombudsman_bodies", "Ombudsman", "All Ombudsman complaints", "Received"))
-        L.rates.append((L.kf("Escalation rate to stage 2 %", cur),
-                        [L.cell("escalation_by_service", "Service", "All services", c) for c in ("Stage 2 complaints", "Stage 1 complaints")]))
+        L.rates.append(
+            (
+                L.kf("Escalation rate to stage 2 %", cur),
+                [L.cell("escalation_by_service", "Service", "All services", c) for c in ("Stage 2 complaints", "Stage 1 complaints")],
+            )
+        )
         for s in ("1", "2"):
-            L.rates.append((L.kf(f"Stage {s} on time %", cur),
-                            [L.cell("on_time_by_stage", "Stage", f"Stage {s}", c) for c in ("On time", "Responded")]))
+            L.rates.append(
+                (
+                    L.kf(f"Stage {s} on time %", cur),
+                    [L.cell("on_time_by_stage", "Stage", f"Stage {s}", c) for c in ("On time", "Responded")],
+                )
+            )
         rate = L.kf("Stage 1 uphold rate %", cur)
         cells = [L.cell("outcomes_by_stage", "Stage", "Stage 1", c) for c in ("Upheld", "Partly upheld", "Decided")]
         if rate is not None and None not in cells:  # over accepted stage 1 only: the same counts where no other has an outcome
@@ -144,10 +153,17 @@ def links(tables: dict[str, Table]) -> _Links:
     if obs is not None and obs.ok:
         for stage in obs.data["Stage"]:
             for col in obs.counts:
-                L.column("outcomes_by_service", col, L.cell("outcomes_by_stage", "Stage", stage, col),
-                         rows=_rows(tables.get("outcomes_by_service"), "Stage", stage))
+                L.column(
+                    "outcomes_by_service",
+                    col,
+                    L.cell("outcomes_by_stage", "Stage", stage, col),
+                    rows=_rows(tables.get("outcomes_by_service"), "Stage", stage),
+                )
         if cur is not None:
-            L.same(L.cell("overturn", "Period", cur, "Stage 2 with an outcome"), L.cell("outcomes_by_stage", "Stage", "Stage 2", "With outcome"))
+            L.same(
+                L.cell("overturn", "Period", cur, "Stage 2 with an outcome"),
+                L.cell("outcomes_by_stage", "Stage", "Stage 2", "With outcome"),
+            )
             L.same(L.cell("overturn", "Period", cur, "Stage 1 not upheld"), L.cell("outcomes_by_stage", "Stage", "Stage 1", "Not upheld"))
             for col in obs.counts:
                 L.same(L.cell("ombudsman", "Outcome", col, cur), L.cell("outcomes_by_stage", "Stage", "Ombudsman", col))

@@ -8,6 +8,7 @@
 >>> fy_quarter_label(pd.Timestamp("2024-02-10"))
 '2023-24 Q4'
 """
+
 from __future__ import annotations
 
 import re
@@ -68,22 +69,37 @@ def parse_period(text: str) -> Period:
     if m:
         start, end = pd.Timestamp(m.group(1)), pd.Timestamp(m.group(2))
         if end < start:
-            raise RcaError("E205", f"the period ends before it starts: {raw!r}", column="period", value=raw,
-                           hint="Write the range as FIRST..LAST, e.g. 2023-04-01..2023-09-30.")
+            raise RcaError(
+                "E205",
+                f"the period ends before it starts: {raw!r}",
+                column="period",
+                value=raw,
+                hint="Write the range as FIRST..LAST, e.g. 2023-04-01..2023-09-30.",
+            )
         return Period(raw.strip(), start, _end_of_day(end), "range")
     if re.fullmatch(r"\s*\d{4}\s*", raw):  # a calendar year, for data that is not kept by financial year
         year = int(raw)
         return Period(str(year), pd.Timestamp(year=year, month=1, day=1), _end_of_day(pd.Timestamp(year=year, month=12, day=31)), "range")
     m = _FY.match(raw)
     if not m:
-        raise RcaError("E205", f"cannot read the period {raw!r}", column="period", value=raw,
-                       hint="Use a financial year such as 2023-24, a quarter such as '2023-24 Q3', a half such as '2023-24 H1', "
-                            "a calendar year such as 2023, or a range 2023-04-01..2024-03-31.")
+        raise RcaError(
+            "E205",
+            f"cannot read the period {raw!r}",
+            column="period",
+            value=raw,
+            hint="Use a financial year such as 2023-24, a quarter such as '2023-24 Q3', a half such as '2023-24 H1', "
+            "a calendar year such as 2023, or a range 2023-04-01..2024-03-31.",
+        )
     year, nxt = int(m.group(1)), m.group(2)
     nxt_full = int(nxt) if len(nxt) == 4 else (year // 100) * 100 + int(nxt)
     if nxt_full != year + 1:
-        raise RcaError("E205", f"{raw!r} is not a financial year (the second year must follow the first)", column="period", value=raw,
-                       hint="Write a financial year as 2023-24 (1 April 2023 to 31 March 2024).")
+        raise RcaError(
+            "E205",
+            f"{raw!r} is not a financial year (the second year must follow the first)",
+            column="period",
+            value=raw,
+            hint="Write a financial year as 2023-24 (1 April 2023 to 31 March 2024).",
+        )
     start = pd.Timestamp(year=year, month=4, day=1)
     part = (m.group(3) or "").upper()
     if not part:

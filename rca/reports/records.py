@@ -15,6 +15,7 @@ same stage, or a blank row, is left out.
 >>> notes
 ['1 row of x.csv repeats a case id at another stage: counted as the record of that stage (one row per stage).', '2 rows of x.csv were left out: 1 blank row, 1 repeating a case at the same stage.']
 """
+
 from __future__ import annotations
 
 import re
@@ -57,8 +58,10 @@ def report_records(cases: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list
     drop = blank | (repeat & ~later.to_numpy())
     notes = []
     if later.any():
-        notes.append(f"{_rows(int(later.sum()))} of {source} {'repeats' if later.sum() == 1 else 'repeat'} a case id at another "
-                     "stage: counted as the record of that stage (one row per stage).")
+        notes.append(
+            f"{_rows(int(later.sum()))} of {source} {'repeats' if later.sum() == 1 else 'repeat'} a case id at another "
+            "stage: counted as the record of that stage (one row per stage)."
+        )
     if drop.any():
         parts = [f"{int(blank.sum()):,} blank row{'' if blank.sum() == 1 else 's'}"] if blank.any() else []
         same = int((repeat & ~later.to_numpy()).sum())

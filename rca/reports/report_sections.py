@@ -1,5 +1,6 @@
 """The assembly of tables, charts, prose and quotes into report sections.
 The text analysis is in `analysis`; rendering to HTML / Word / Excel in the render_* modules."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ class Section:
 
 # ------------------------------------------------------------------ assembly
 
+
 def _has_small(counts: pd.Series, small: int) -> bool:
     return bool(((counts > 0) & (counts < small)).any())
 
@@ -47,10 +49,14 @@ def _charts(groups: dict[str, list[Table]], ta: TextAnalysis, prep: Prepared, *,
         return key in t and t[key].ok
 
     if ok("volumes_by_service"):
-        out["volumes_by_service"] = ch.hbar("volumes_by_service", "Accepted stage 1 complaints by service", t["volumes_by_service"].data, "Service", cmp_ + [cur])
+        out["volumes_by_service"] = ch.hbar(
+            "volumes_by_service", "Accepted stage 1 complaints by service", t["volumes_by_service"].data, "Service", cmp_ + [cur]
+        )
     if ok("acceptance"):
         d = t["acceptance"].data
-        out["acceptance"] = ch.hbar("acceptance", "Contacts not accepted, by reason", d[d["Decision"].eq("Not accepted")], "Reason", ["Count"])
+        out["acceptance"] = ch.hbar(
+            "acceptance", "Contacts not accepted, by reason", d[d["Decision"].eq("Not accepted")], "Reason", ["Count"]
+        )
     if ok("channels"):
         out["channels"] = ch.hbar("channels", "First contacts by channel", t["channels"].data, "Channel", cmp_ + [cur])
     if ok("wards"):
@@ -58,15 +64,32 @@ def _charts(groups: dict[str, list[Table]], ta: TextAnalysis, prep: Prepared, *,
         col = "Per 1,000 residents" if "Per 1,000 residents" in d else "Complaints"
         out["wards"] = ch.hbar("wards", f"Complaints by ward ({col.lower()})", d, "Ward", [col], xlabel=col)
     if ok("on_time_by_stage"):
-        out["on_time"] = ch.hbar("on_time", "Responses on time by stage (%)", t["on_time_by_stage"].data, "Stage", ["% on time"], xlabel="% on time", target=90)
+        out["on_time"] = ch.hbar(
+            "on_time", "Responses on time by stage (%)", t["on_time_by_stage"].data, "Stage", ["% on time"], xlabel="% on time", target=90
+        )
     if ok("escalation_by_service"):
-        out["escalation"] = ch.hbar("escalation", "Escalation rate to stage 2 by service (%)", t["escalation_by_service"].data, "Service", ["Escalation rate %"], xlabel="%")
+        out["escalation"] = ch.hbar(
+            "escalation",
+            "Escalation rate to stage 2 by service (%)",
+            t["escalation_by_service"].data,
+            "Service",
+            ["Escalation rate %"],
+            xlabel="%",
+        )
     if ok("outcomes_by_stage"):
-        out["outcomes"] = ch.stacked("outcomes", "Outcomes by stage", t["outcomes_by_stage"].data, "Stage", ["Upheld", "Partly upheld", "Not upheld", "Resolved on receipt", "Withdrawn"])
+        out["outcomes"] = ch.stacked(
+            "outcomes",
+            "Outcomes by stage",
+            t["outcomes_by_stage"].data,
+            "Stage",
+            ["Upheld", "Partly upheld", "Not upheld", "Resolved on receipt", "Withdrawn"],
+        )
     if ok("root_causes"):
         out["root_causes"] = ch.hbar("root_causes", "Recorded root causes", t["root_causes"].data, "Root cause", cmp_ + [cur])
     if ok("corrective_actions"):
-        out["corrective_actions"] = ch.hbar("corrective_actions", "Corrective actions recorded", t["corrective_actions"].data, "Corrective action", [cur])
+        out["corrective_actions"] = ch.hbar(
+            "corrective_actions", "Corrective actions recorded", t["corrective_actions"].data, "Corrective action", [cur]
+        )
     vol = ta.volume
     if len(vol):
         totals = vol.groupby("bin", sort=False)["count"].sum().reset_index().assign(group="All services")
@@ -84,7 +107,9 @@ def _charts(groups: dict[str, list[Table]], ta: TextAnalysis, prep: Prepared, *,
             tc = tc[~tc["theme"].map(hide)]
         tc["theme"] = pd.Categorical(tc["theme"], categories=top, ordered=True)
         tc = tc.sort_values(["theme"], kind="mergesort").astype({"theme": object})
-        out["theme_trend"] = ch.lines("theme_trend", f"Largest themes: share of complaints by {by} (%)", tc, group="theme", y="share_pct", ylabel="% of complaints")
+        out["theme_trend"] = ch.lines(
+            "theme_trend", f"Largest themes: share of complaints by {by} (%)", tc, group="theme", y="share_pct", ylabel="% of complaints"
+        )
     return {k: v for k, v in out.items() if v is not None}
 
 
@@ -110,19 +135,25 @@ def _summary_text(prep: Prepared, groups: dict[str, list[Table]], *, small: int)
     paras = []
     first, acc = n(v.get("First contacts")), n(v.get("Accepted complaints (stage 1)"))
     if prep.stage_unusable:
-        paras.append(f"{when} no complaint record has a usable stage, so first contacts, acceptance and the figures by stage "
-                     "cannot be given (see the note above).")
+        paras.append(
+            f"{when} no complaint record has a usable stage, so first contacts, acceptance and the figures by stage "
+            "cannot be given (see the note above)."
+        )
     elif first is not None:
-        paras.append(f"{when} the council received {first} first contacts about complaints"
-                     + (f" and accepted {acc} of them into the complaints procedure at stage 1." if acc is not None else "."))
+        paras.append(
+            f"{when} the council received {first} first contacts about complaints"
+            + (f" and accepted {acc} of them into the complaints procedure at stage 1." if acc is not None else ".")
+        )
         a_cur, a_prev = v.get("Accepted complaints (stage 1)"), prev.get("Accepted complaints (stage 1)")
         if prev and _shown(a_cur) and _shown(a_prev) and a_prev:
             ch_ = float(prep.change_pct(a_cur, a_prev))
             if prep.per_day:
                 c, p = prep.coverage["cur"], prep.coverage["cmp"]
-                paras[-1] += (f" Per day covered that is {abs(ch_):.1f}% {'more' if ch_ >= 0 else 'fewer'} than in {prep.compare.label} "
-                              f"({n(a_prev)} over the {p.covered_days:,} days of it the data covers, against {n(a_cur)} over "
-                              f"{c.covered_days:,} days); the counts themselves are not comparable.")
+                paras[-1] += (
+                    f" Per day covered that is {abs(ch_):.1f}% {'more' if ch_ >= 0 else 'fewer'} than in {prep.compare.label} "
+                    f"({n(a_prev)} over the {p.covered_days:,} days of it the data covers, against {n(a_cur)} over "
+                    f"{c.covered_days:,} days); the counts themselves are not comparable."
+                )
             else:
                 paras[-1] += f" That is {abs(ch_):.1f}% {'more' if ch_ >= 0 else 'fewer'} than in {prep.compare.label} ({n(a_prev)})."
     bits = []
@@ -131,8 +162,7 @@ def _summary_text(prep: Prepared, groups: dict[str, list[Table]], *, small: int)
         if _shown(x):
             bits.append(f"{x:.1f}% of stage {s} responses were sent on time")
     if bits:
-        paras.append("; ".join(bits).capitalize() + ", against a target of 90% (a complaint still open past its due date "
-                     "counts as late).")
+        paras.append("; ".join(bits).capitalize() + ", against a target of 90% (a complaint still open past its due date counts as late).")
     esc, up = v.get("Escalation rate to stage 2 %"), v.get("Stage 1 uphold rate %")
     if _shown(esc):
         paras.append(f"Stage 2 complaints received were {esc:.1f}% of the stage 1 complaints accepted in the year.")
@@ -173,8 +203,11 @@ def assemble(prep: Prepared, groups: dict[str, list[Table]], ta: TextAnalysis, *
         if key == "trends":
             if prep.undated:
                 s.add("note", "The export has no date received, so there are no trends to show.")
-            s.add("p", f"Counts by {by} of accepted stage 1 complaints. What rose or fell beyond chance is named below; the "
-                       "tests behind it are in 'About this report' and the full tables, with their q-values, in the workbook.")
+            s.add(
+                "p",
+                f"Counts by {by} of accepted stage 1 complaints. What rose or fell beyond chance is named below; the "
+                "tests behind it are in 'About this report' and the full tables, with their q-values, in the workbook.",
+            )
             for note in ta.coverage_notes + ([prep.change_note().strip()] if prep.per_day else []):
                 s.add("note", note)
             s.add("chart", charts.get("volume_trend"))
@@ -216,8 +249,11 @@ def _learning(s: Section, ta: TextAnalysis, *, members: bool) -> None:
     if ta.learning is None or ta.learning.empty:
         s.add("note", "No themes were found, so there is nothing to draft. " + " ".join(ta.notes))
         return
-    s.add("p", "A first draft for the officer to edit: first the themes that rose significantly and those newly emerging, then "
-               "the largest steady themes; for each, what is going wrong, the evidence, the corrective actions recorded and a next step.")
+    s.add(
+        "p",
+        "A first draft for the officer to edit: first the themes that rose significantly and those newly emerging, then "
+        "the largest steady themes; for each, what is going wrong, the evidence, the corrective actions recorded and a next step.",
+    )
     kinds = {"rise": "Rising", "emerging": "Newly emerging", "largest": "Largest"}
     for _, r in ta.learning.iterrows():
         s.add("h3", f"{r['rank']}. {r['theme']}" + (f" ({kinds[r['kind']].lower()})" if r.get("kind") in kinds else ""))
@@ -236,33 +272,44 @@ def _about(s: Section, prep: Prepared, groups, ta: TextAnalysis, *, members: boo
     from rca.reports.coverage import day
 
     if prep.undated:
-        s.add("p", "Period: none could be applied. The export has no date received, so every figure is over all records in the file, undated.")
+        s.add(
+            "p", "Period: none could be applied. The export has no date received, so every figure is over all records in the file, undated."
+        )
     else:
-        s.add("p", f"Period: {prep.period.label} ({day(prep.period.start)} to {day(prep.period.end)}), by date received"
-                   + (f"; compared with {prep.compare.label}." if prep.compare else ".")
-                   + f" Records in the file were received from {day(prep.span[0])} to {day(prep.span[1])}.")
+        s.add(
+            "p",
+            f"Period: {prep.period.label} ({day(prep.period.start)} to {day(prep.period.end)}), by date received"
+            + (f"; compared with {prep.compare.label}." if prep.compare else ".")
+            + f" Records in the file were received from {day(prep.span[0])} to {day(prep.span[1])}.",
+        )
         for c in prep.coverage.values():
             if not c.full:
                 s.add("p", c.describe())
-    s.add("list", [
-        "First contacts: complaint records at stage 1 received in the period. Accepted: those whose acceptability is Complaint.",
-        "On time: sent on or before the due date, counted in working days (England bank holidays; received after 3 pm counts from the next working day) plus agreed extensions.",
-        "Escalation rate: stage 2 complaints received in the period over stage 1 complaints accepted in it, as councils publish "
-        "it; the cohort rate (stage 1 complaints of the period with a stage 2 so far) is given beside it.",
-        "On time: a complaint still open after its due date, on the latest date received in the export, counts as late.",
-        "Uphold rate (every table, figure and sentence): upheld plus partly upheld, over complaints decided (upheld, partly upheld "
-        "or not upheld). Withdrawn complaints and those resolved on receipt are counted but are not in the rate. "
-        "Overturn: stage 2 complaints upheld (in full or in part) whose stage 1 was not upheld, over stage 1 complaints not upheld.",
-        "Comparisons: where the data covers the two periods for different numbers of days, changes are compared per day covered.",
-        f"Trends: {tr.SHARE_TEST.format(by=by)}; {tr.COUNT_TEST}.",
-        *([f"Newly emerging themes: {ta.emerging.describe_test()}."] if ta.emerging is not None else []),
-        "Every quote is passed through redaction (names, addresses, phone numbers, emails, postcodes and other identifiers are replaced).",
-    ])
+    s.add(
+        "list",
+        [
+            "First contacts: complaint records at stage 1 received in the period. Accepted: those whose acceptability is Complaint.",
+            "On time: sent on or before the due date, counted in working days (England bank holidays; received after 3 pm counts from the next working day) plus agreed extensions.",
+            "Escalation rate: stage 2 complaints received in the period over stage 1 complaints accepted in it, as councils publish "
+            "it; the cohort rate (stage 1 complaints of the period with a stage 2 so far) is given beside it.",
+            "On time: a complaint still open after its due date, on the latest date received in the export, counts as late.",
+            "Uphold rate (every table, figure and sentence): upheld plus partly upheld, over complaints decided (upheld, partly upheld "
+            "or not upheld). Withdrawn complaints and those resolved on receipt are counted but are not in the rate. "
+            "Overturn: stage 2 complaints upheld (in full or in part) whose stage 1 was not upheld, over stage 1 complaints not upheld.",
+            "Comparisons: where the data covers the two periods for different numbers of days, changes are compared per day covered.",
+            f"Trends: {tr.SHARE_TEST.format(by=by)}; {tr.COUNT_TEST}.",
+            *([f"Newly emerging themes: {ta.emerging.describe_test()}."] if ta.emerging is not None else []),
+            "Every quote is passed through redaction (names, addresses, phone numbers, emails, postcodes and other identifiers are replaced).",
+        ],
+    )
     if small > 1:
-        s.add("p", f"Small numbers: counts from 1 to {small - 1} are shown as \"<{small}\"; where a table gives a total, or two "
-                   "tables give the same count or counts that add up to one another, further counts are withheld as \"[c]\" so that "
-                   "no small one (a late response count too) can be worked out by adding and subtracting; rates over withheld "
-                   f"counts, over fewer than {small} cases, or of a count under {small}, are shown as \"–\".")
+        s.add(
+            "p",
+            f'Small numbers: counts from 1 to {small - 1} are shown as "<{small}"; where a table gives a total, or two '
+            'tables give the same count or counts that add up to one another, further counts are withheld as "[c]" so that '
+            "no small one (a late response count too) can be worked out by adding and subtracting; rates over withheld "
+            f'counts, over fewer than {small} cases, or of a count under {small}, are shown as "–".',
+        )
     if members:
         s.add("p", "Members' version: no case text, quotes or examples are included.")
     skipped = [t for v in groups.values() for t in v if not t.ok]

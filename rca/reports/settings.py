@@ -17,6 +17,7 @@ Example rca.toml::
 >>> ReportSettings.from_config(config_from_dict({"report": {"quotes": 2}})).quotes
 2
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

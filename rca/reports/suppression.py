@@ -11,6 +11,7 @@ subtraction; rates over withheld counts or over fewer than `small` cases are sho
 >>> suppress(table, small=5).data["n"].tolist()   # a copy of the Table, ready for councillors
 [12, '<5']
 """
+
 from __future__ import annotations
 
 import logging
@@ -120,8 +121,7 @@ def _tie(cell) -> tuple:
     return tuple((0, int(x), "") if isinstance(x, (int, np.integer)) else (1, 0, str(x)) for x in cell)
 
 
-def protect(groups: list, value, *, hidden: set, bounded: set, guard: set, small: int = SMALL,
-            fixed: frozenset | set = frozenset()) -> set:
+def protect(groups: list, value, *, hidden: set, bounded: set, guard: set, small: int = SMALL, fixed: frozenset | set = frozenset()) -> set:
     """The cells to show as "[c]" so that no cell of `guard` can be worked out exactly from the shown cells, the
     markers and the published sums `groups` ([(part cells, total cell)], a cell any hashable tuple).
 
@@ -177,8 +177,15 @@ def protect(groups: list, value, *, hidden: set, bounded: set, guard: set, small
     return extra | loose
 
 
-def secondary_suppress(table: Table, values: pd.DataFrame, hidden: pd.DataFrame, *, small: int = SMALL,
-                       groups: list | None = None, unprinted: pd.DataFrame | None = None) -> pd.DataFrame:
+def secondary_suppress(
+    table: Table,
+    values: pd.DataFrame,
+    hidden: pd.DataFrame,
+    *,
+    small: int = SMALL,
+    groups: list | None = None,
+    unprinted: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Cells to withhold besides the small counts (`hidden`) so that no small count can be worked out by adding
     and subtracting the shown cells of the table's published sums (`Table.sums`, `Table.col_total`, totals another
     table publishes, `Table.known_totals`, and counts the table implies, `Table.complements`), nor pinned
@@ -202,8 +209,15 @@ def secondary_suppress(table: Table, values: pd.DataFrame, hidden: pd.DataFrame,
             cell_value[(n, c)] = float(tot)
     keep = [(parts, tot) for parts, tot in groups if tot in cell_value and all(p in cell_value for p in parts)]
     guard = shown_hidden | {c for c in implied if 0 < cell_value[c] < small}
-    extra = protect(keep, lambda c: cell_value.get(c, np.nan), hidden=shown_hidden | implied, bounded=shown_hidden,
-                    guard=guard, small=small, fixed={(n, c) for c in cols})
+    extra = protect(
+        keep,
+        lambda c: cell_value.get(c, np.nan),
+        hidden=shown_hidden | implied,
+        bounded=shown_hidden,
+        guard=guard,
+        small=small,
+        fixed={(n, c) for c in cols},
+    )
     x = pd.DataFrame(False, index=hidden.index, columns=hidden.columns)
     for i, c in extra:
         if i < n and c in x.columns:
@@ -212,8 +226,11 @@ def secondary_suppress(table: Table, values: pd.DataFrame, hidden: pd.DataFrame,
 
 
 def _base_mask(base, n: int, small: int) -> np.ndarray:
-    vals = np.full(n, np.nan) if base is None else np.asarray(
-        [np.nan if b is None else float(b) for b in (base if np.ndim(base) else [base] * n)], dtype=float)
+    vals = (
+        np.full(n, np.nan)
+        if base is None
+        else np.asarray([np.nan if b is None else float(b) for b in (base if np.ndim(base) else [base] * n)], dtype=float)
+    )
     return (vals > 0) & (vals < small)
 
 

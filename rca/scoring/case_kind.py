@@ -7,12 +7,21 @@ chosen by them says so (`PRAISE_BASIS`, `ESCALATION_BASIS`). `dissatisfaction` c
 signs of dissatisfaction the kind of contact at intake also reads, and `REQUEST` finds a text that
 asks for something.
 """
+
 from __future__ import annotations
 
 import re
 
-__all__ = ["REQUEST", "dissatisfaction", "ESCALATION_BASIS", "PRAISE_BASIS", "TEXT_BASES", "looks_like_escalation",
-           "looks_like_praise", "normalised"]
+__all__ = [
+    "REQUEST",
+    "dissatisfaction",
+    "ESCALATION_BASIS",
+    "PRAISE_BASIS",
+    "TEXT_BASES",
+    "looks_like_escalation",
+    "looks_like_praise",
+    "normalised",
+]
 
 
 def normalised(col):
@@ -23,6 +32,7 @@ def normalised(col):
     ['stage 2', <NA>, 'complaint']
     """
     return col.astype("string").str.strip().str.lower()
+
 
 PRAISE_BASIS = "thanks or praise in the text (no case_type recorded)"
 # Thanks and praise addressed to someone: what a compliment says. An acceptability model
@@ -36,12 +46,15 @@ _PRAISE = re.compile(
     r"(?:really|very|so|extremely|truly) (?:grateful|appreciated|appreciative|thankful)|"
     r"keep up the (?:good|great|excellent) work|(?:went|go|going) (?:above and beyond|the extra mile)|"
     r"(?:i|we) (?:would like|want|wanted|wish) to (?:compliment|praise))\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 # The council's words, not the writer's: a team's name, and how a contact centre logs any
 # contact ("Caller rang re complaint. Says: ..."); both say "complaint" of a compliment too.
-_NOT_THE_WRITERS = re.compile(r"\bcomplaints? (?:team|department|dept|officer|unit|section|manager)\b|"
-                              r"^[^\n]{0,60}?\bcomplain\w*\b[^\n:]{0,40}?\b(?:says|states|said|advised|reports|from \w+(?: \w+)?)\s*:",
-                              re.IGNORECASE)
+_NOT_THE_WRITERS = re.compile(
+    r"\bcomplaints? (?:team|department|dept|officer|unit|section|manager)\b|"
+    r"^[^\n]{0,60}?\bcomplain\w*\b[^\n:]{0,40}?\b(?:says|states|said|advised|reports|from \w+(?: \w+)?)\s*:",
+    re.IGNORECASE,
+)
 
 
 # plain dissatisfaction: one of these (not negated: "I am not unhappy") makes a contact a complaint
@@ -49,7 +62,8 @@ _DISSATISFIED = re.compile(
     r"\b(complain\w*|unhappy|dissatisf\w*|disappoint\w*|unacceptable|not good enough|appall\w*|disgrac\w*|fed up|"
     r"frustrat\w*|angry|upset|rude|ignored|useless|terrible|awful|worst|let down|still (?:not|no|hasn|haven|waiting)|"
     r"failed|failure|never (?:came|arrived|turned|called))\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 # words that often go with dissatisfaction but also with plain requests ("collect it again next week",
 # "nobody is home on Mondays"): they count when there are two, or when the text does not ask for something
 _WEAK_DISSATISFIED = re.compile(r"\b(again|repeatedly|third time|several times|no one|nobody|missed)\b", re.IGNORECASE)
@@ -57,13 +71,13 @@ _WEAK_DISSATISFIED = re.compile(r"\b(again|repeatedly|third time|several times|n
 # before" is still a complaint: `dissatisfaction` does not let "never" cancel a complaint word)
 # "thank you again": thanks, not a repeated failure
 _THANKS_BEFORE = re.compile(r"\b(?:thanks|thank (?:you|u)|thankyou)(?: (?:so|very) much)?\s+$", re.IGNORECASE)
-_NEGATED = re.compile(r"\b(not|no longer|hardly|never|isn't|aren't|wasn't|weren't|nobody is|no one is)\s+(?:\w+\s+){0,2}$",
-                      re.IGNORECASE)
+_NEGATED = re.compile(r"\b(not|no longer|hardly|never|isn't|aren't|wasn't|weren't|nobody is|no one is)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 REQUEST = re.compile(  # the text asks for something
     r"(^\s*(please|can you|could you|can i|could i|i would like|i'd like|i need|how do i|when will|is it possible)\b|"
     r"\b(request(?:ing)? a|report(?:ing)? a|new bin|replacement (?:bin|box|container)|apply for|book (?:a|an)|order a|"
     r"i (?:just )?need a)\b)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def dissatisfaction(text: str) -> int:
@@ -71,15 +85,16 @@ def dissatisfaction(text: str) -> int:
 
     Words that go with requests as often as with complaints ("again", "nobody") count
     when there are two of them, or when the text does not ask for something."""
+
     def negated(m) -> bool:
-        neg = _NEGATED.search(text[max(0, m.start() - 32):m.start()])
+        neg = _NEGATED.search(text[max(0, m.start() - 32) : m.start()])
         return bool(neg) and not (neg.group(1).lower() == "never" and m.group(0).lower().startswith("complain"))
 
     def live(matches) -> list:
         return [m for m in matches if not negated(m)]
 
     strong = live(_DISSATISFIED.finditer(text))
-    weak = [m for m in live(_WEAK_DISSATISFIED.finditer(text)) if not _THANKS_BEFORE.search(text[max(0, m.start() - 30):m.start()])]
+    weak = [m for m in live(_WEAK_DISSATISFIED.finditer(text)) if not _THANKS_BEFORE.search(text[max(0, m.start() - 30) : m.start()])]
     if len(weak) < 2 and REQUEST.search(text):
         weak = []
     return len(strong) + len(weak)
@@ -120,7 +135,8 @@ _ESCALATION = re.compile(
     r"\byour (?:response|reply|letter)(?: dated [^.,]{1,20})?,? (?:but|however) (?:i'?m|i am|we are|we'?re) (?:still )?"
     r"(?:not (?:happy|satisfied)|unhappy|dissatisfied)|"
     r"\btake (?:this|it|my complaint|the matter) (?:further|to the next stage)|\bnext stage of (?:the|your) complaints?)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def looks_like_escalation(text: str) -> bool:

@@ -22,6 +22,7 @@ as the whole frame at once, whatever the chunk size.
 >>> f.add(df)["duplicate_of"].tolist()
 [None, 'A']
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -65,8 +66,9 @@ class DuplicateFinder:
     probability 0.9 and above 0.8 with 0.99).
     """
 
-    def __init__(self, *, window_days: int = 30, threshold: float = 0.7, min_words: int = 5,
-                 num_perm: int = 32, bands: int = 8, seed: int = 20240401) -> None:
+    def __init__(
+        self, *, window_days: int = 30, threshold: float = 0.7, min_words: int = 5, num_perm: int = 32, bands: int = 8, seed: int = 20240401
+    ) -> None:
         if window_days < 0:
             raise ValueError(f"window_days must be >= 0, got {window_days!r}")
         if not 0 < threshold <= 1:
@@ -81,8 +83,16 @@ class DuplicateFinder:
         # multiply-shift hashing: odd multipliers, wrapping uint64 arithmetic, high bits kept
         self._a = rng.integers(1, 1 << 62, size=num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
         self._b = rng.integers(0, 1 << 62, size=num_perm, dtype=np.uint64)
-        self._vec = HashingVectorizer(analyzer="word", ngram_range=(1, 2), lowercase=True, norm=None,
-                                      alternate_sign=False, binary=True, n_features=1 << 30, dtype=np.float32)
+        self._vec = HashingVectorizer(
+            analyzer="word",
+            ngram_range=(1, 2),
+            lowercase=True,
+            norm=None,
+            alternate_sign=False,
+            binary=True,
+            n_features=1 << 30,
+            dtype=np.float32,
+        )
         # state: one entry per stored row (rows with any key), indexed by "slot"
         self._ids: list[str] = []
         self._t = np.empty(0, np.int64)
@@ -218,7 +228,11 @@ class DuplicateFinder:
         reason = np.full(len(chosen), None, dtype=object)
         reason[p_match >= 0] = REASON_PERSON
         reason[t_match >= 0] = REASON_TEXT
-        both = (t_match >= 0) & (person != 0) & (self._pkey[np.maximum(t_match, 0)] == person) if len(self._pkey) else np.zeros(len(chosen), bool)
+        both = (
+            (t_match >= 0) & (person != 0) & (self._pkey[np.maximum(t_match, 0)] == person)
+            if len(self._pkey)
+            else np.zeros(len(chosen), bool)
+        )
         reason[both] = REASON_BOTH
         ids = np.array(self._ids + [None], dtype=object)
         dup_of = ids[np.where(chosen >= 0, chosen, len(self._ids))]

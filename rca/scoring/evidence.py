@@ -16,6 +16,7 @@ Example (with a trained model)::
     preds, ev = predict_with_evidence(load_model("models/current"), ["my bin was not collected"], k=3)
     ev["service"][0]   # ['not collected', 'bin']
 """
+
 from __future__ import annotations
 
 import logging
@@ -105,15 +106,22 @@ def showable_mask(feature_names: np.ndarray) -> np.ndarray:
     key = id(feature_names)
     hit = _MASK.get(key)
     if hit is None or hit[0] is not feature_names:
-        mask = np.fromiter((not n.startswith((CHAR_PREFIX, EMBED_PREFIX)) and PLACEHOLDER_PREFIX not in n and _WORD.search(n) is not None
-                            for n in map(str, feature_names)), dtype=bool, count=len(feature_names))
+        mask = np.fromiter(
+            (
+                not n.startswith((CHAR_PREFIX, EMBED_PREFIX)) and PLACEHOLDER_PREFIX not in n and _WORD.search(n) is not None
+                for n in map(str, feature_names)
+            ),
+            dtype=bool,
+            count=len(feature_names),
+        )
         _MASK.clear()
         _MASK[key] = hit = (feature_names, mask)
     return hit[1]
 
 
-def top_contributions(X, coef: np.ndarray, label_index: np.ndarray, feature_names: np.ndarray, *, k: int = 5,
-                      padded: list[str] | None = None) -> list[list[str]]:
+def top_contributions(
+    X, coef: np.ndarray, label_index: np.ndarray, feature_names: np.ndarray, *, k: int = 5, padded: list[str] | None = None
+) -> list[list[str]]:
     """Top-k positively contributing, showable feature names per row.
 
     X: (n x F) sparse CSR features; coef: (C x F) linear weights; label_index:
@@ -177,8 +185,7 @@ def _term_tables(feature_names: np.ndarray) -> tuple[list[str], list[bool], np.n
     if hit is None or hit[0] is not feature_names:
         terms = [f" {x} " for x in map(str, feature_names)]
         _TERMS.clear()
-        _TERMS[id(feature_names)] = hit = (feature_names, terms, [" " in t[1:-1] for t in terms],
-                                           np.full(len(terms), -1, dtype=np.int8))
+        _TERMS[id(feature_names)] = hit = (feature_names, terms, [" " in t[1:-1] for t in terms], np.full(len(terms), -1, dtype=np.int8))
     return hit[1], hit[2], hit[3]
 
 
@@ -206,8 +213,12 @@ def predict_with_evidence(bundle, texts: list[str], *, k: int = 5, targets: list
             return preds, {t: [[] for _ in texts] for t in targets}
         padded = [spaced_prepared(p) for p in prep]
         names = bundle.feature_names()
-        evidence = {t: top_contributions(X, bundle.models[t].coef(), _label_index(bundle.models[t].classes_, preds[t].labels),
-                                         names, k=k, padded=padded) for t in targets}
+        evidence = {
+            t: top_contributions(
+                X, bundle.models[t].coef(), _label_index(bundle.models[t].classes_, preds[t].labels), names, k=k, padded=padded
+            )
+            for t in targets
+        }
         return preds, evidence
     preds = bundle.predict(list(texts))
     padded = padded_redacted(list(texts)) if k > 0 else None
@@ -215,8 +226,9 @@ def predict_with_evidence(bundle, texts: list[str], *, k: int = 5, targets: list
     return preds, evidence
 
 
-def batch_evidence(bundle, target: str, texts: list[str], labels: list[str], *, k: int = 5,
-                   padded: list[str] | None = None) -> list[list[str]]:
+def batch_evidence(
+    bundle, target: str, texts: list[str], labels: list[str], *, k: int = 5, padded: list[str] | None = None
+) -> list[list[str]]:
     """Evidence for each (text, predicted label) pair of one target.
 
     Uses the bundle's `evidence_batch` when it has one, else the linear parts it

@@ -17,6 +17,7 @@ optionally `stage` and `case_type`) and returns that target's columns of
 This is the scoring side of the MLflow model, so it sits in the scoring stage;
 MLflow runs it through `pyfunc_code.py`, the code file each logged model holds.
 """
+
 from __future__ import annotations
 
 import json
@@ -45,8 +46,12 @@ def output_columns(target: str) -> list[str]:
 
 def _one_target(bundle: ModelBundle, target: str) -> ModelBundle:
     if target not in bundle.models:
-        raise RcaError("E305", f"the MLflow model is set up for {target!r}, but its model folder has {bundle.targets}",
-                       file=str(bundle.path), column=target)
+        raise RcaError(
+            "E305",
+            f"the MLflow model is set up for {target!r}, but its model folder has {bundle.targets}",
+            file=str(bundle.path),
+            column=target,
+        )
     return replace(bundle, models={target: bundle.models[target]})
 
 

@@ -7,6 +7,7 @@ Example::
 
     scored = score_frame(load_cases("cases.csv", on_bad_rows="keep").cases, load_model("models/current"))
 """
+
 from __future__ import annotations
 
 import logging
@@ -58,14 +59,20 @@ _fork_state: tuple = ()  # (bundle, texts, k) inherited by forked helpers, never
 def _predicted_parts(bundle, texts: list[str], k: int) -> dict[str, tuple]:
     """{target: (labels, confidence, review, evidence strings)} for non-empty texts."""
     preds, ev = predict_with_evidence(bundle, texts, k=k)
-    return {t: ([lab if lab else None for lab in preds[t].labels], np.asarray(preds[t].confidence, dtype=float),
-                np.asarray(preds[t].review, dtype=bool), [("; ".join(e) if e else None) for e in ev[t]])
-            for t in bundle.targets}
+    return {
+        t: (
+            [lab if lab else None for lab in preds[t].labels],
+            np.asarray(preds[t].confidence, dtype=float),
+            np.asarray(preds[t].review, dtype=bool),
+            [("; ".join(e) if e else None) for e in ev[t]],
+        )
+        for t in bundle.targets
+    }
 
 
 def _fork_piece(bounds: tuple[int, int]) -> dict[str, tuple]:
     bundle, texts, k = _fork_state
-    return _predicted_parts(bundle, texts[bounds[0]:bounds[1]], k)
+    return _predicted_parts(bundle, texts[bounds[0] : bounds[1]], k)
 
 
 def _predict_split(bundle, texts: list[str], k: int, split: int, during=None) -> dict[str, tuple]:
@@ -97,13 +104,18 @@ def _predict_split(bundle, texts: list[str], k: int, split: int, during=None) ->
             parts = [_fork_piece(bounds[0]), *rest.get()]
     finally:
         _fork_state = ()
-    return {t: (sum((p[t][0] for p in parts), []), np.concatenate([p[t][1] for p in parts]),
-                np.concatenate([p[t][2] for p in parts]), sum((p[t][3] for p in parts), []))
-            for t in bundle.targets}
+    return {
+        t: (
+            sum((p[t][0] for p in parts), []),
+            np.concatenate([p[t][1] for p in parts]),
+            np.concatenate([p[t][2] for p in parts]),
+            sum((p[t][3] for p in parts), []),
+        )
+        for t in bundle.targets
+    }
 
 
-def prediction_columns(texts: pd.Series, bundle, *, settings: ScoreSettings | None = None, split: int = 1,
-                       during=None) -> pd.DataFrame:
+def prediction_columns(texts: pd.Series, bundle, *, settings: ScoreSettings | None = None, split: int = 1, during=None) -> pd.DataFrame:
     """Predictions, confidence, review flag and evidence for each target, one row per text.
 
     Empty texts get blank predictions, no confidence and review = True.

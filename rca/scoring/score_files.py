@@ -10,6 +10,7 @@ Example::
 
     summary = score_file("cases.csv", "scored.csv", model_dir="models/current")
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -31,8 +32,17 @@ from rca.errors import RcaError
 from rca.ingest.io import not_the_input
 from rca.ingest.validate import ISSUES
 from rca.scoring.duplicates import DUP_COLUMNS
-from rca.scoring.score import (EMPTY_NOTE, MODEL_VERSION, SUFFIXES, ScoreSettings, assemble, blank_not_coded,
-                               input_renames, output_columns, prediction_columns)
+from rca.scoring.score import (
+    EMPTY_NOTE,
+    MODEL_VERSION,
+    SUFFIXES,
+    ScoreSettings,
+    assemble,
+    blank_not_coded,
+    input_renames,
+    output_columns,
+    prediction_columns,
+)
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +68,13 @@ class ScoreSummary:
 def _warn_renamed(columns, bundle, path) -> None:
     renames = input_renames(columns, [ISSUES, *output_columns(list(bundle.targets)), MODEL_VERSION, *DUP_COLUMNS])
     if renames:
-        log.warning("%s has its own column%s %s, which rca also writes: kept as %s", path, "s" if len(renames) > 1 else "",
-                    ", ".join(repr(c) for c in renames), ", ".join(repr(n) for n in renames.values()))
+        log.warning(
+            "%s has its own column%s %s, which rca also writes: kept as %s",
+            path,
+            "s" if len(renames) > 1 else "",
+            ", ".join(repr(c) for c in renames),
+            ", ".join(repr(n) for n in renames.values()),
+        )
 
 
 def _part_path(work: Path, i: int) -> Path:
@@ -83,8 +98,9 @@ def _arrow_schema(df: pd.DataFrame):
     return pa.schema(fields)
 
 
-def _score_part(i: int, base: pd.DataFrame, cases: pd.DataFrame, find_duplicates, work: str,
-                settings: ScoreSettings, bundle, split: int = 1) -> dict:
+def _score_part(
+    i: int, base: pd.DataFrame, cases: pd.DataFrame, find_duplicates, work: str, settings: ScoreSettings, bundle, split: int = 1
+) -> dict:
     """Score one chunk and write it as an atomic part file; returns its counts.
 
     `find_duplicates()` gives the chunk's duplicate columns; it runs while the predictions are made."""
@@ -92,8 +108,7 @@ def _score_part(i: int, base: pd.DataFrame, cases: pd.DataFrame, find_duplicates
     import pyarrow.parquet as pq
 
     found: list[pd.DataFrame] = []
-    preds = prediction_columns(cases["text"], bundle, settings=settings, split=split,
-                               during=lambda: found.append(find_duplicates()))
+    preds = prediction_columns(cases["text"], bundle, settings=settings, split=split, during=lambda: found.append(find_duplicates()))
     preds = blank_not_coded(preds, cases, bundle)
     out = assemble(base, cases, preds, found[0])
     for c in out.columns:  # all export columns as text; nulls stay null
@@ -105,8 +120,13 @@ def _score_part(i: int, base: pd.DataFrame, cases: pd.DataFrame, find_duplicates
     pq.write_table(table, tmp)
     os.replace(tmp, path)
     empty = out[ISSUES].str.contains(EMPTY_NOTE, regex=False).to_numpy()
-    return {"chunk": i, "rows": len(out), "empty": int(empty.sum()), "duplicates": int(out["duplicate"].sum()),
-            "review": {t: int(out[f"{t}_review"].sum()) for t in bundle.targets}}
+    return {
+        "chunk": i,
+        "rows": len(out),
+        "empty": int(empty.sum()),
+        "duplicates": int(out["duplicate"].sum()),
+        "review": {t: int(out[f"{t}_review"].sum()) for t in bundle.targets},
+    }
 
 
 def _fingerprint(path: Path, model_dir: Path, config: Config, settings: ScoreSettings) -> str:
@@ -118,9 +138,18 @@ def _fingerprint(path: Path, model_dir: Path, config: Config, settings: ScoreSet
             rel = p.relative_to(model_dir)
             if p.is_file() and not any(part.startswith(".") for part in rel.parts):  # not work or temp files
                 model_files.append((rel.as_posix(), p.stat().st_size, p.stat().st_mtime_ns))
-    blob = json.dumps({"input": [str(path.resolve()), st.st_size, st.st_mtime_ns], "model": sorted(model_files),
-                       "columns": config.columns, "labels": config.labels, "settings": asdict(settings),
-                       "version": __version__}, sort_keys=True, default=str)
+    blob = json.dumps(
+        {
+            "input": [str(path.resolve()), st.st_size, st.st_mtime_ns],
+            "model": sorted(model_files),
+            "columns": config.columns,
+            "labels": config.labels,
+            "settings": asdict(settings),
+            "version": __version__,
+        },
+        sort_keys=True,
+        default=str,
+    )
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
@@ -173,9 +202,14 @@ def _typed_columns(source: Path | None, columns: list[str]):
         return None
     schema = pq.read_schema(source)
     ours = {ISSUES, MODEL_VERSION, "source_row", *DUP_COLUMNS}  # and every <target>_<suffix>: rca's, not the input's
-    names = [f.name for f in schema if f.name in columns and f.name not in ours
-             and not f.name.endswith(tuple(f"_{x}" for x in SUFFIXES))
-             and not (pa.types.is_string(f.type) or pa.types.is_large_string(f.type))]
+    names = [
+        f.name
+        for f in schema
+        if f.name in columns
+        and f.name not in ours
+        and not f.name.endswith(tuple(f"_{x}" for x in SUFFIXES))
+        and not (pa.types.is_string(f.type) or pa.types.is_large_string(f.type))
+    ]
     return pq.read_table(source, columns=names) if names else None
 
 
@@ -208,8 +242,9 @@ def _concatenate(work: Path, n_chunks: int, out: Path, *, source: Path | None = 
                     table = pq.read_table(p)
                     if typed is not None:
                         for name in typed.column_names:
-                            table = table.set_column(table.schema.get_field_index(name), name,
-                                                     typed.column(name).slice(start, table.num_rows))
+                            table = table.set_column(
+                                table.schema.get_field_index(name), name, typed.column(name).slice(start, table.num_rows)
+                            )
                     start += table.num_rows
                     if writer is None:
                         writer = pq.ParquetWriter(tmp, table.schema)
@@ -257,14 +292,24 @@ def _chunks(path: Path, config: Config, chunksize: int):
         if mapping is None:
             mapping = check_columns(raw, config=config, info=info, require=("text",))
         view, sub = _scoring_view(raw, mapping)
-        cases, _, _ = canonicalise(view, config=config, taxonomy=taxonomy, source=str(path), mapping=sub,
-                                   on_bad_rows="keep", seen_ids=seen, state=state)
+        cases, _, _ = canonicalise(
+            view, config=config, taxonomy=taxonomy, source=str(path), mapping=sub, on_bad_rows="keep", seen_ids=seen, state=state
+        )
         yield raw, cases.drop(columns=[_ANY])
 
 
-def score_file(path: str | Path, out: str | Path, *, model_dir: str | Path, config: Config | None = None,
-               chunksize: int | None = None, resume: bool = False, progress: bool = True,
-               n_jobs: int | None = None, bundle=None) -> ScoreSummary:
+def score_file(
+    path: str | Path,
+    out: str | Path,
+    *,
+    model_dir: str | Path,
+    config: Config | None = None,
+    chunksize: int | None = None,
+    resume: bool = False,
+    progress: bool = True,
+    n_jobs: int | None = None,
+    bundle=None,
+) -> ScoreSummary:
     """Score a case export (CSV / XLSX / Parquet) into `out` (format by extension).
 
     `bundle`: an already loaded model (scored in this process; for tests and the web app).
@@ -345,8 +390,7 @@ class _Checkpoint:
         _write_json(self.work / "checkpoint.json", self.data)
 
 
-def _open_work(path: Path, out: Path, model_dir: Path, config: Config, settings: ScoreSettings, *,
-               resume: bool) -> _Checkpoint:
+def _open_work(path: Path, out: Path, model_dir: Path, config: Config, settings: ScoreSettings, *, resume: bool) -> _Checkpoint:
     """The work folder, made afresh, or (`resume`, the same input, model and settings) with the
     chunks an interrupted run finished; E007 when it cannot be made beside the output."""
     work = out.parent / f".{out.name}.rca-work"
@@ -367,13 +411,24 @@ def _open_work(path: Path, out: Path, model_dir: Path, config: Config, settings:
         work.mkdir(parents=True, exist_ok=True)
         _write_json(ckpt_path, ckpt.data)
     except OSError as exc:
-        raise RcaError("E007", f"cannot make the work folder {work.name} beside the output "
-                               f"({exc.strerror or type(exc).__name__})", file=str(out)) from exc
+        raise RcaError(
+            "E007", f"cannot make the work folder {work.name} beside the output ({exc.strerror or type(exc).__name__})", file=str(out)
+        ) from exc
     return ckpt
 
 
-def _score_chunks(path: Path, config: Config, settings: ScoreSettings, bundle, ckpt: _Checkpoint, summary: ScoreSummary,
-                  *, split: int, total: int | None, progress: bool) -> int:
+def _score_chunks(
+    path: Path,
+    config: Config,
+    settings: ScoreSettings,
+    bundle,
+    ckpt: _Checkpoint,
+    summary: ScoreSummary,
+    *,
+    split: int,
+    total: int | None,
+    progress: bool,
+) -> int:
     """Score each chunk not yet done into its part file, in order; the number of chunks."""
     from tqdm import tqdm
 

@@ -10,6 +10,7 @@ complainant_id, text_redacted`); only redacted text is indexed or returned.
 >>> SimilarIndex(past).query(["the bin was not collected"], k=1)[0][0]["case_id"]
 'C1'
 """
+
 from __future__ import annotations
 
 import logging
@@ -52,8 +53,9 @@ class SimilarIndex:
         self.cases = cases.reset_index(drop=True)
         texts = self.cases[text_column].fillna("").astype(str)
         self.texts = texts.to_numpy()
-        self.vectorizer_ = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=1, max_features=max_features,
-                                           stop_words="english", dtype=np.float32)
+        self.vectorizer_ = TfidfVectorizer(
+            sublinear_tf=True, ngram_range=(1, 2), min_df=1, max_features=max_features, stop_words="english", dtype=np.float32
+        )
         if texts.str.strip().ne("").any():
             self.matrix_ = self.vectorizer_.fit_transform(texts)
         else:
@@ -81,13 +83,11 @@ class SimilarIndex:
             self._matrix_t = self.matrix_.T.tocsr()  # transposed once, not per query
         return (q @ self._matrix_t).toarray()
 
-    def query(self, texts: list[str], k: int = 3, *, before: pd.Timestamp | None = None,
-              min_similarity: float = 0.05) -> list[list[dict]]:
+    def query(self, texts: list[str], k: int = 3, *, before: pd.Timestamp | None = None, min_similarity: float = 0.05) -> list[list[dict]]:
         """Top-k past cases for each text, best first: the result fields, `similarity`, `text` excerpt."""
         return [self.top(row, k, before=before, min_similarity=min_similarity) for row in self.scores(texts)]
 
-    def top(self, sims: np.ndarray, k: int = 3, *, before: pd.Timestamp | None = None,
-            min_similarity: float = 0.05) -> list[dict]:
+    def top(self, sims: np.ndarray, k: int = 3, *, before: pd.Timestamp | None = None, min_similarity: float = 0.05) -> list[dict]:
         """The k best past cases for one row of `scores` (received no later than `before`, when given)."""
         row = np.array(sims, dtype=np.float32, copy=True)
         if before is not None:

@@ -14,6 +14,7 @@ Example (with a trained model)::
            received="2024-03-28 14:30")["due"]     # before the 3 pm cut-off; Good Friday and Easter Monday
     # -> '2024-04-15'
 """
+
 from __future__ import annotations
 
 import re
@@ -43,18 +44,26 @@ _CHILDRENS_SOCIAL_CARE = re.compile(
     r"fostering|foster (?:carers?|care|placements?|parents?|child|children|famil(?:y|ies)|allowances?)|"
     r"children'?s social care|(?:taken|went|was put|were put|placed) into care|in (?:foster|local authority) care|"
     r"care orders?|child in need|special guardianship|adoption (?:team|agency|order|placement|support)|"
-    r"adopted (?:son|daughter|child))\b", re.IGNORECASE)
+    r"adopted (?:son|daughter|child))\b",
+    re.IGNORECASE,
+)
 # with a Children's Services suggestion, a social worker also means social care (not SEND or admissions)
-_CHILDRENS_SOCIAL_WORK = re.compile(r"\b(social workers?|family support|child'?s plan|"
-                                    r"contact with my (?:son|daughter|child|children))\b", re.IGNORECASE)
+_CHILDRENS_SOCIAL_WORK = re.compile(
+    r"\b(social workers?|family support|child'?s plan|"
+    r"contact with my (?:son|daughter|child|children))\b",
+    re.IGNORECASE,
+)
 _ADULT_SOCIAL_CARE = re.compile(
     r"\b(adult social care|care package|package of care|care home|nursing home|home care|carers?'? assessment|"
     r"care assessment|direct payments? for (?:my|his|her|their|our) care|reablement|domiciliary care|care workers?|carers? (?:did not|didn't|never) (?:come|turn up|arrive))\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 # landlord matters go to the Housing Ombudsman, everything else to the LGSCO (DOMAIN.md, step 6)
 _LANDLORD = re.compile(
     r"\b(council (?:flat|house|home|property|tenant)|my tenancy|tenancy|tenants?|landlord|repairs?|damp|mould|"
-    r"leak\w*|estate (?:office|officer)|housing officer|rent account|service charges?)\b", re.IGNORECASE)
+    r"leak\w*|estate (?:office|officer)|housing officer|rent account|service charges?)\b",
+    re.IGNORECASE,
+)
 HOUSING_OMBUDSMAN = "Housing Ombudsman"
 LGSCO = "Local Government and Social Care Ombudsman"
 
@@ -76,14 +85,16 @@ def route_for(service: str | None, text: str, team: str | None = None) -> tuple[
     if "children" in s and (social_team or children or _CHILDRENS_SOCIAL_WORK.search(text)):
         return "childrens_social_care", CHILDRENS_WHY
     if children:
-        return "childrens_social_care", (f"{CHILDRENS_WHY}: the text mentions {children.group(0)!r}, although the "
-                                         f"service suggested is {service or 'none'}; check")
+        return "childrens_social_care", (
+            f"{CHILDRENS_WHY}: the text mentions {children.group(0)!r}, although the service suggested is {service or 'none'}; check"
+        )
     if "children" in s:
         return "corporate", "Children's Services, not social care (e.g. SEND, admissions): corporate procedure"
     adults = _ADULT_SOCIAL_CARE.search(text)
     if adults:
-        return "adult_social_care", (f"{ADULTS_WHY}: the text mentions {adults.group(0)!r}, although the service "
-                                     f"suggested is {service or 'none'}; check")
+        return "adult_social_care", (
+            f"{ADULTS_WHY}: the text mentions {adults.group(0)!r}, although the service suggested is {service or 'none'}; check"
+        )
     return "corporate", "corporate complaints procedure"
 
 
@@ -99,14 +110,18 @@ def ombudsman_for(route: str, service: str | None, text: str, team: str | None =
     else, social care, homelessness and housing allocations included."""
     s = " ".join(x for x in (service, team) if x).lower()
     if route == "corporate":
-        landlord_service = any(w in s for w in _LANDLORD_SERVICES) or (
-            "housing" in s and not any(w in s for w in _NOT_LANDLORD))
+        landlord_service = any(w in s for w in _LANDLORD_SERVICES) or ("housing" in s and not any(w in s for w in _NOT_LANDLORD))
         if landlord_service or (not s and _LANDLORD.search(text)):
-            return {"name": HOUSING_OMBUDSMAN,
-                    "reason": "a complaint about the council as landlord (if it is the tenant's landlord); "
-                              "the final response must give the Housing Ombudsman's details"}
-    return {"name": LGSCO, "reason": "the final response (or a refusal to accept the complaint) must give the "
-                                     "Local Government and Social Care Ombudsman's details"}
+            return {
+                "name": HOUSING_OMBUDSMAN,
+                "reason": "a complaint about the council as landlord (if it is the tenant's landlord); "
+                "the final response must give the Housing Ombudsman's details",
+            }
+    return {
+        "name": LGSCO,
+        "reason": "the final response (or a refusal to accept the complaint) must give the "
+        "Local Government and Social Care Ombudsman's details",
+    }
 
 
 _COMPLAINT_WORD = re.compile(r"\bcomplain\w*", re.IGNORECASE)
@@ -116,8 +131,14 @@ def contact_kind(text: str, acceptability: dict | None) -> dict:
     """Kind of contact (complaint, service request, compliment; the finer kind; confidence; check flag; reason)
     from the acceptability suggestion and the Code's definitions (`rca.ingest.contact_kind.decide`)."""
     unhappy = dissatisfaction(text)
-    return decide(text, acceptability, unhappy=unhappy, asks=bool(REQUEST.search(text)), praise=looks_like_praise(text),
-                  framing=bool(unhappy) and not dissatisfaction(_COMPLAINT_WORD.sub(" ", text)))
+    return decide(
+        text,
+        acceptability,
+        unhappy=unhappy,
+        asks=bool(REQUEST.search(text)),
+        praise=looks_like_praise(text),
+        framing=bool(unhappy) and not dissatisfaction(_COMPLAINT_WORD.sub(" ", text)),
+    )
 
 
 def classify_kind(text: str, acceptability: dict | None) -> tuple[str, float | None, str]:
@@ -137,9 +158,14 @@ def _suggestion(bundle, preds: dict, evidence: dict, target: str, i: int | None)
         row = p.proba[i]
         for j in sorted(range(len(row)), key=lambda j: -row[j])[:3]:
             alternatives.append({"label": str(p.classes[j]), "probability": round(float(row[j]), 3)})
-    return {"label": label, "confidence": round(float(p.confidence[i]), 3), "review": bool(p.review[i]),
-            "threshold": round(float(bundle.threshold(target)), 3), "evidence": list(evidence[target][i]) if label else [],
-            "alternatives": alternatives}
+    return {
+        "label": label,
+        "confidence": round(float(p.confidence[i]), 3),
+        "review": bool(p.review[i]),
+        "threshold": round(float(bundle.threshold(target)), 3),
+        "evidence": list(evidence[target][i]) if label else [],
+        "alternatives": alternatives,
+    }
 
 
 _SHINGLES = None
@@ -161,8 +187,17 @@ def text_overlap(a: str, b: str) -> float:
     return len(sa & sb) / len(sa | sb) if sa or sb else 0.0
 
 
-def _duplicate(similar: SimilarIndex, sims: np.ndarray | None, received: datetime, *, window_days: int,
-               threshold: float, complainant_id: str | None, text: str = "", candidates: int = 5) -> dict | None:
+def _duplicate(
+    similar: SimilarIndex,
+    sims: np.ndarray | None,
+    received: datetime,
+    *,
+    window_days: int,
+    threshold: float,
+    complainant_id: str | None,
+    text: str = "",
+    candidates: int = 5,
+) -> dict | None:
     """The latest past case in the window from the same complainant, else the past case in the window whose
     words and word pairs overlap the text's by at least `threshold` (as `rca score` decides; the TF-IDF
     similarity only picks the few past cases to compare)."""
@@ -174,8 +209,7 @@ def _duplicate(similar: SimilarIndex, sims: np.ndarray | None, received: datetim
         same = (ids == str(complainant_id).strip()) & in_window
         if same.any():
             j = int(np.flatnonzero(same)[np.argmax(times[same])])
-            return {"case_id": str(similar.cases.at[j, "case_id"]), "reason": "same complainant",
-                    "received": str(similar.received_[j])}
+            return {"case_id": str(similar.cases.at[j, "case_id"]), "reason": "same complainant", "received": str(similar.received_[j])}
     if sims is None or not len(sims):
         return None
     sims = np.where(in_window, sims, 0.0)
@@ -189,24 +223,42 @@ def _duplicate(similar: SimilarIndex, sims: np.ndarray | None, received: datetim
     overlaps = [(text_overlap(mine, str(similar.texts[j])), j) for j in near]
     best, j = max(overlaps, key=lambda o: (o[0], sims[o[1]]))
     if best >= threshold:
-        return {"case_id": str(similar.cases.at[j, "case_id"]), "reason": "near-identical text",
-                "similarity": round(float(best), 3), "received": str(similar.received_[j])}
+        return {
+            "case_id": str(similar.cases.at[j, "case_id"]),
+            "reason": "near-identical text",
+            "similarity": round(float(best), 3),
+            "received": str(similar.received_[j]),
+        }
     return None
 
 
-def triage(text: str, *, bundle, received: str | datetime | None = None, config: Config | None = None,
-           similar: SimilarIndex | None = None, complainant_id: str | None = None, k_similar: int = 3) -> dict:
+def triage(
+    text: str,
+    *,
+    bundle,
+    received: str | datetime | None = None,
+    config: Config | None = None,
+    similar: SimilarIndex | None = None,
+    complainant_id: str | None = None,
+    k_similar: int = 3,
+) -> dict:
     """Everything an intake officer needs for one contact, as a JSON-ready dict.
 
     `similar` is the past-case index (`SimilarIndex.from_model_dir(model_dir)`);
     without it there are no similar cases, team suggestion or duplicate warning.
     """
-    return triage_many([{"text": text, "received": received, "complainant_id": complainant_id}], bundle=bundle,
-                       config=config, similar=similar, k_similar=k_similar)[0]
+    return triage_many(
+        [{"text": text, "received": received, "complainant_id": complainant_id}],
+        bundle=bundle,
+        config=config,
+        similar=similar,
+        k_similar=k_similar,
+    )[0]
 
 
-def triage_many(contacts: list[dict], *, bundle, config: Config | None = None, similar: SimilarIndex | None = None,
-                k_similar: int = 3) -> list[dict]:
+def triage_many(
+    contacts: list[dict], *, bundle, config: Config | None = None, similar: SimilarIndex | None = None, k_similar: int = 3
+) -> list[dict]:
     """`triage` for several contacts at once (dicts with `text` and optional `received`,
     `complainant_id`): each result is what `triage` gives for that contact alone.
 
@@ -223,14 +275,27 @@ def triage_many(contacts: list[dict], *, bundle, config: Config | None = None, s
     live = [i for i, t in enumerate(texts) if t.strip()]
     preds, evidence = ({}, {})
     if live:
-        preds, evidence = predict_with_evidence(bundle, [texts[i][: settings.max_text_chars] for i in live],
-                                                k=settings.evidence_terms)
+        preds, evidence = predict_with_evidence(bundle, [texts[i][: settings.max_text_chars] for i in live], k=settings.evidence_terms)
     have_past = similar is not None and len(similar) > 0
     sims = similar.scores([texts[i] for i in live]) if have_past and live else None
     row_of = {i: r for r, i in enumerate(live)}
-    return [_triage_one(texts[i], whens[i], contacts[i].get("complainant_id"), row_of.get(i), preds, evidence,
-                        sims, bundle=bundle, config=config, settings=settings, similar=similar if have_past else None,
-                        k_similar=k_similar) for i in range(len(contacts))]
+    return [
+        _triage_one(
+            texts[i],
+            whens[i],
+            contacts[i].get("complainant_id"),
+            row_of.get(i),
+            preds,
+            evidence,
+            sims,
+            bundle=bundle,
+            config=config,
+            settings=settings,
+            similar=similar if have_past else None,
+            k_similar=k_similar,
+        )
+        for i in range(len(contacts))
+    ]
 
 
 def other_suggestions(result: dict) -> dict:
@@ -240,9 +305,21 @@ def other_suggestions(result: dict) -> dict:
     return {t: s for t, s in (result.get("predictions") or {}).items() if t not in named}
 
 
-def _triage_one(text: str, when: datetime, complainant_id: str | None, row: int | None, preds: dict, evidence: dict,
-                sims: np.ndarray | None, *, bundle, config: Config, settings, similar: SimilarIndex | None,
-                k_similar: int) -> dict:
+def _triage_one(
+    text: str,
+    when: datetime,
+    complainant_id: str | None,
+    row: int | None,
+    preds: dict,
+    evidence: dict,
+    sims: np.ndarray | None,
+    *,
+    bundle,
+    config: Config,
+    settings,
+    similar: SimilarIndex | None,
+    k_similar: int,
+) -> dict:
     """One contact's result from the batch's predictions (`row` is its row in them; None when its text is empty)."""
     issues: list[str] = []
     result: dict = {"kind": None, "received": when.isoformat(sep=" ", timespec="minutes")}
@@ -253,8 +330,7 @@ def _triage_one(text: str, when: datetime, complainant_id: str | None, row: int 
     suggestions = {t: _suggestion(bundle, preds, evidence, t, row) for t in bundle.targets if t not in later}
     if row is not None and settings.evidence_terms > 0 and not any(evidence[t][row] for t in evidence):
         # "!!!", emoji, a string of one letter: no word the model learnt from, so its tags are only its priors
-        issues.append("none of the text's words is one the model learnt from: the suggestions are guesses; "
-                      "a person should look")
+        issues.append("none of the text's words is one the model learnt from: the suggestions are guesses; a person should look")
         for sug in suggestions.values():
             if sug:
                 sug["review"] = True
@@ -272,31 +348,63 @@ def _triage_one(text: str, when: datetime, complainant_id: str | None, row: int 
     start = effective_received(when, calendar=config.calendar)
     due = due_date(when, stage="1", route=route, calendar=config.calendar)
     long_enough = len(text.split()) >= 5  # "More staff" twice is not a duplicate
-    result.update({
-        "kind": kind, "kind_confidence": kind_conf, "kind_reason": why, "kind_check": contact["check"],
-        "contact_kind": contact["detail"], "service_level": None, "definitions": DEFINITIONS,
-        "service": service, "team": team,
-        "route": route, "route_reason": route_why, "statutory": route != "corporate", "ombudsman": ombudsman,
-        "root_cause": suggestions.get("root_cause"),
-        "acceptability": acc,
-        "predictions": suggestions,
-        "effective_received": start.isoformat(), "due": due.isoformat(),
-        "working_days": target_days("1", route, calendar=config.calendar),
-        "similar": hits[:k_similar],
-        "duplicate": _duplicate(similar, own if long_enough else None, when, window_days=settings.duplicate_window_days,
-                                threshold=settings.duplicate_threshold, complainant_id=complainant_id,
-                                text=text) if similar is not None else None,
-        "urgent": urgent(text, received=when, calendar=config.calendar, extra=extra_terms(config.section("triage"), source=config.source)),
-        "issues": issues,
-    })
+    result.update(
+        {
+            "kind": kind,
+            "kind_confidence": kind_conf,
+            "kind_reason": why,
+            "kind_check": contact["check"],
+            "contact_kind": contact["detail"],
+            "service_level": None,
+            "definitions": DEFINITIONS,
+            "service": service,
+            "team": team,
+            "route": route,
+            "route_reason": route_why,
+            "statutory": route != "corporate",
+            "ombudsman": ombudsman,
+            "root_cause": suggestions.get("root_cause"),
+            "acceptability": acc,
+            "predictions": suggestions,
+            "effective_received": start.isoformat(),
+            "due": due.isoformat(),
+            "working_days": target_days("1", route, calendar=config.calendar),
+            "similar": hits[:k_similar],
+            "duplicate": _duplicate(
+                similar,
+                own if long_enough else None,
+                when,
+                window_days=settings.duplicate_window_days,
+                threshold=settings.duplicate_threshold,
+                complainant_id=complainant_id,
+                text=text,
+            )
+            if similar is not None
+            else None,
+            "urgent": urgent(
+                text, received=when, calendar=config.calendar, extra=extra_terms(config.section("triage"), source=config.source)
+            ),
+            "issues": issues,
+        }
+    )
     if row is None:
         result.update({"kind": None, "contact_kind": None, "kind_check": True, "kind_reason": "empty text"})
     elif kind == SERVICE_REQUEST:
         result["service_level"] = SERVICE_REQUEST_NOTE
         issues.append(SERVICE_REQUEST_NOTE)
     elif kind == COMPLIMENT:  # not a complaint: no complaint procedure, code, due date or Ombudsman
-        result.update({"service_level": COMPLIMENT_NOTE, "route": None, "route_reason": COMPLIMENT_NOTE,
-                       "statutory": False, "ombudsman": None, "root_cause": None, "due": None, "working_days": None})
+        result.update(
+            {
+                "service_level": COMPLIMENT_NOTE,
+                "route": None,
+                "route_reason": COMPLIMENT_NOTE,
+                "statutory": False,
+                "ombudsman": None,
+                "root_cause": None,
+                "due": None,
+                "working_days": None,
+            }
+        )
         result["predictions"] = {t: s for t, s in suggestions.items() if t not in ("root_cause", "escalation_reason")}
         issues.append(COMPLIMENT_NOTE)
     if row is not None and contact["check"]:

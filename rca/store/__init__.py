@@ -8,6 +8,7 @@ Example::
     import_export(store, "scored.csv")
     item = next_item(store, officer="a.khan"); decide(store, item.item_id, officer="a.khan", action="accepted")
 """
+
 from __future__ import annotations
 
 from rca.store.db import Store, open_store, resolve_url
@@ -18,9 +19,22 @@ from rca.store.queue import QueueItem, next_item, queue_frame, queue_summary, re
 from rca.store.training_data import cases_for_training
 
 __all__ = [
-    "Store", "open_store", "resolve_url",
-    "import_export", "import_frame", "ImportResult",
-    "next_item", "release", "queue_frame", "queue_summary", "QueueItem",
-    "decide", "record_decision", "decisions_frame", "current_codes",
-    "cases_for_training", "export_cases", "export_frame",
+    "Store",
+    "open_store",
+    "resolve_url",
+    "import_export",
+    "import_frame",
+    "ImportResult",
+    "next_item",
+    "release",
+    "queue_frame",
+    "queue_summary",
+    "QueueItem",
+    "decide",
+    "record_decision",
+    "decisions_frame",
+    "current_codes",
+    "cases_for_training",
+    "export_cases",
+    "export_frame",
 ]

@@ -9,6 +9,7 @@ Example::
     store = open_store("sqlite:///reviews.db")       # or a plain file path
     store = open_store("postgresql://rca@db.council.local/complaints")
 """
+
 from __future__ import annotations
 
 import logging
@@ -49,7 +50,7 @@ def resolve_url(url: str | None = None, *, config: Config | None = None) -> str:
         chosen = f"sqlite:///{Path(chosen).expanduser()}"
     for prefix in ("postgresql://", "postgres://"):
         if chosen.startswith(prefix):
-            chosen = "postgresql+psycopg://" + chosen[len(prefix):]
+            chosen = "postgresql+psycopg://" + chosen[len(prefix) :]
     return chosen
 
 
@@ -186,13 +187,19 @@ def absolute_url(url: str) -> str:
 
 
 def _missing(resolved: str, given: str) -> RcaError:
-    return RcaError("E504", f"there is no case store at {given!r}"
-                    + (f" (read as {make_url(resolved).database}, from the current folder {Path.cwd()})"
-                       if not Path(str(make_url(resolved).database)).is_absolute() else ""), value=given)
+    return RcaError(
+        "E504",
+        f"there is no case store at {given!r}"
+        + (
+            f" (read as {make_url(resolved).database}, from the current folder {Path.cwd()})"
+            if not Path(str(make_url(resolved).database)).is_absolute()
+            else ""
+        ),
+        value=given,
+    )
 
 
-def open_store(url: str | None = None, *, config: Config | None = None, migrate_schema: bool = True,
-               must_exist: bool = False) -> Store:
+def open_store(url: str | None = None, *, config: Config | None = None, migrate_schema: bool = True, must_exist: bool = False) -> Store:
     """Open (and by default migrate) the case store at `url`. With `must_exist`, a SQLite file that is not there
     or a database no rca store was made in is E504 (nothing is created).
 

@@ -12,6 +12,7 @@ never a team of the old service.
 >>> list(follow_service(now, imported["service"], seen=imported)["team"])
 ['Permits', 'Collections', 'Permits']
 """
+
 from __future__ import annotations
 
 import pandas as pd

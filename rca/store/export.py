@@ -13,6 +13,7 @@ Example::
 
     export_cases(open_store(), "reviewed.xlsx", config=load_config("rca.toml"))
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -81,8 +82,9 @@ def _first_previous(store: Store) -> dict[tuple[str, str], str | None]:
 
     out: dict[tuple[str, str], str | None] = {}
     with store.session() as sess:
-        rows = sess.execute(select(Case.case_id, Decision.target, Decision.previous_label)
-                            .join(Case, Case.id == Decision.case_pk).order_by(Decision.id)).all()
+        rows = sess.execute(
+            select(Case.case_id, Decision.target, Decision.previous_label).join(Case, Case.id == Decision.case_pk).order_by(Decision.id)
+        ).all()
     for cid, target, previous in rows:
         out.setdefault((str(cid), str(target)), previous)
     return out
@@ -94,13 +96,20 @@ def _comments(trail: pd.DataFrame) -> pd.Series:
     if said.empty:
         return pd.Series(dtype=object)
     # a '|' inside a comment would read as a separator: shown as '/'
-    text = (said["target"].astype(str) + " (" + said["officer"].astype(str) + "): "
-            + said["comment"].astype(str).str.replace("|", "/", regex=False).str.split().str.join(" "))
+    text = (
+        said["target"].astype(str)
+        + " ("
+        + said["officer"].astype(str)
+        + "): "
+        + said["comment"].astype(str).str.replace("|", "/", regex=False).str.split().str.join(" ")
+    )
     return text.groupby(said["case_id"].astype(str)).agg(" | ".join)
 
 
 def _blank(value) -> bool:
-    return value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT or (isinstance(value, str) and not value.strip())
+    return (
+        value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT or (isinstance(value, str) and not value.strip())
+    )
 
 
 def _joined(parts, sep: str) -> str | None:
@@ -119,8 +128,7 @@ def _trail(frame: pd.DataFrame, notes: pd.DataFrame) -> pd.DataFrame:
     """The four `rca_` columns: this store's reviews, after any trail the cases were
     imported with (an earlier export of rca, perhaps from another store), so that
     export -> import -> export gives the same trail."""
-    earlier = {c: frame.pop(c) if c in frame.columns else pd.Series(None, index=frame.index, dtype=object)
-               for c in AUDIT_COLUMNS}
+    earlier = {c: frame.pop(c) if c in frame.columns else pd.Series(None, index=frame.index, dtype=object) for c in AUDIT_COLUMNS}
     source = frame.pop(LABEL_SOURCE)
     mine = notes.reindex(frame["case_id"].astype(str).to_numpy())
     has_mine = mine["rca_reviewed_by"].notna().to_numpy()
@@ -177,8 +185,9 @@ def export_frame(store: Store, *, config: Config | None = None, reviewed_only: b
         )
         # everyone who decided a code of the case, in the order they did: a later decision does not erase an earlier officer
         trail = decisions_frame(store)
-        deciders = trail.assign(case_id=trail["case_id"].astype(str)).groupby("case_id")["officer"].agg(
-            lambda s: "; ".join(dict.fromkeys(s)))
+        deciders = (
+            trail.assign(case_id=trail["case_id"].astype(str)).groupby("case_id")["officer"].agg(lambda s: "; ".join(dict.fromkeys(s)))
+        )
         notes.insert(0, "rca_reviewed_by", deciders.reindex(notes.index).to_numpy())
         notes["rca_review_comments"] = _comments(trail).reindex(notes.index).to_numpy()
     trail = _trail(frame, notes)  # takes any earlier trail out of `frame`

@@ -7,12 +7,12 @@ The only rows ever updated are review leases, which say who is working on what.
 The schema itself is created by the Alembic migrations in `migrations/versions`;
 these classes must stay in step with them.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint, column, table)
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, column, table
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 ACTIONS = ("accepted", "corrected", "not_complaint")
@@ -140,8 +140,16 @@ class Decision(Base):
 # target, the latest decision beating the latest imported label.
 current_codes = table(
     "current_codes",
-    column("case_id"), column("case_pk"), column("target"), column("label"), column("label_source"),
-    column("original_label"), column("action"), column("decided_by"), column("decided_at"), column("comment"),
+    column("case_id"),
+    column("case_pk"),
+    column("target"),
+    column("label"),
+    column("label_source"),
+    column("original_label"),
+    column("action"),
+    column("decided_by"),
+    column("decided_at"),
+    column("comment"),
 )
 
 

@@ -13,6 +13,7 @@ characters.
 >>> officer_name("ａ.khan")
 'a.khan'
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -33,7 +34,9 @@ def _script(ch: str) -> str:
 
 def _refuse(name: str, why: str) -> RcaError:
     shown = name.encode("unicode_escape").decode("ascii")[:120]  # control characters shown, never printed
-    return RcaError("E506", f"the officer name {why}", column="officer", value=shown)  # the name only in `value`: an API answer never echoes it
+    return RcaError(
+        "E506", f"the officer name {why}", column="officer", value=shown
+    )  # the name only in `value`: an API answer never echoes it
 
 
 def officer_name(raw: str | None) -> str:

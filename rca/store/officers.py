@@ -10,6 +10,7 @@ Example::
     token = add_officer(store, "Ann Khan")      # print it once; it is not kept
     check_officer_token(store, "Ann Khan", token)   # -> 'Ann Khan'
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -40,8 +41,9 @@ def token_matches_hash(token: str, stored: str) -> bool:
     """Whether `token` hashes to `stored` (constant-time comparison of the digests)."""
     try:
         _, n, r, p, salt, digest = stored.split("$")
-        got = hashlib.scrypt(token.encode("utf-8", "surrogatepass"), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p),
-                             dklen=len(digest) // 2)
+        got = hashlib.scrypt(
+            token.encode("utf-8", "surrogatepass"), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p), dklen=len(digest) // 2
+        )
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(got.hex(), digest)

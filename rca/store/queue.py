@@ -14,6 +14,7 @@ Example::
     item = next_item(store, officer="a.khan", target="root_cause")
     decide(store, item.item_id, officer="a.khan", action="accepted")
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -74,8 +75,15 @@ def _filters(target: str | None, service: str | None) -> list:
     return conds
 
 
-def next_item(store: Store, *, officer: str, target: str | None = None, service: str | None = None,
-              config: Config | None = None, now: datetime | None = None) -> QueueItem | None:
+def next_item(
+    store: Store,
+    *,
+    officer: str,
+    target: str | None = None,
+    service: str | None = None,
+    config: Config | None = None,
+    now: datetime | None = None,
+) -> QueueItem | None:
     """Lease the most useful open item to `officer` (or renew the one they hold); None when the queue is empty."""
     officer = check_officer(officer)
     now = now or utcnow()
@@ -83,9 +91,12 @@ def next_item(store: Store, *, officer: str, target: str | None = None, service:
     conds = _filters(target, service)
     with store.session() as sess:
         held = sess.execute(
-            select(Lease.item_id).join(ReviewItem, ReviewItem.id == Lease.item_id).join(Case, Case.id == ReviewItem.case_pk)
+            select(Lease.item_id)
+            .join(ReviewItem, ReviewItem.id == Lease.item_id)
+            .join(Case, Case.id == ReviewItem.case_pk)
             .where(Lease.officer == officer, Lease.closed_at.is_(None), Lease.expires_at > now, *conds)
-            .order_by(ReviewItem.priority, ReviewItem.id).limit(1)
+            .order_by(ReviewItem.priority, ReviewItem.id)
+            .limit(1)
         ).scalar()
         if held is not None:
             sess.execute(update(Lease).where(Lease.item_id == held).values(expires_at=expires))
@@ -99,14 +110,24 @@ def next_item(store: Store, *, officer: str, target: str | None = None, service:
 
 def _free(officer: str, now: datetime):
     # (spelled out rather than NOT(...): NULL officer/expiry would make NOT(...) NULL)
-    not_skipped_by_me = or_(Lease.officer.is_(None), Lease.officer != officer, Lease.expires_at.is_(None),
-                            Lease.expires_at < now - timedelta(seconds=SKIP_SECONDS))
+    not_skipped_by_me = or_(
+        Lease.officer.is_(None),
+        Lease.officer != officer,
+        Lease.expires_at.is_(None),
+        Lease.expires_at < now - timedelta(seconds=SKIP_SECONDS),
+    )
     return and_(Lease.closed_at.is_(None), or_(Lease.expires_at.is_(None), Lease.expires_at < now), not_skipped_by_me)
 
 
 def _claim(sess, dialect: str, *, officer: str, conds: list, now: datetime, expires: datetime) -> int | None:
-    candidates = (select(Lease.item_id).join(ReviewItem, ReviewItem.id == Lease.item_id).join(Case, Case.id == ReviewItem.case_pk)
-                  .where(_free(officer, now), *conds).order_by(ReviewItem.priority, ReviewItem.id).limit(1))
+    candidates = (
+        select(Lease.item_id)
+        .join(ReviewItem, ReviewItem.id == Lease.item_id)
+        .join(Case, Case.id == ReviewItem.case_pk)
+        .where(_free(officer, now), *conds)
+        .order_by(ReviewItem.priority, ReviewItem.id)
+        .limit(1)
+    )
     values = {"officer": officer, "expires_at": expires, "claims": Lease.claims + 1}
     if dialect == "postgresql":
         # Officers racing for the queue skip rows another transaction has locked
@@ -120,7 +141,10 @@ def _claim(sess, dialect: str, *, officer: str, conds: list, now: datetime, expi
     # the lease is still free, so a lost race updates no row.
     for _ in range(5):
         picked = sess.execute(
-            update(Lease).where(Lease.item_id == candidates.scalar_subquery(), _free(officer, now)).values(**values).returning(Lease.item_id)
+            update(Lease)
+            .where(Lease.item_id == candidates.scalar_subquery(), _free(officer, now))
+            .values(**values)
+            .returning(Lease.item_id)
         ).scalar()
         if picked is not None:
             return picked
@@ -135,7 +159,9 @@ def release(store: Store, item_id: int, *, officer: str, skip: bool = False, now
     now = now or utcnow()
     values = {"expires_at": now} if skip else {"officer": None, "expires_at": None}
     with store.session() as sess:
-        res = sess.execute(update(Lease).where(Lease.item_id == item_id, Lease.officer == officer, Lease.closed_at.is_(None)).values(**values))
+        res = sess.execute(
+            update(Lease).where(Lease.item_id == item_id, Lease.officer == officer, Lease.closed_at.is_(None)).values(**values)
+        )
         return res.rowcount == 1
 
 
@@ -147,8 +173,10 @@ def _recorded(sess, case_pk: int, target: str) -> str | None:
 
 def _load_item(sess, item_id: int, *, config: Config | None) -> QueueItem:
     row = sess.execute(
-        select(ReviewItem, Case, Suggestion, Lease).join(Case, Case.id == ReviewItem.case_pk)
-        .join(Lease, Lease.item_id == ReviewItem.id).outerjoin(Suggestion, Suggestion.id == ReviewItem.suggestion_id)
+        select(ReviewItem, Case, Suggestion, Lease)
+        .join(Case, Case.id == ReviewItem.case_pk)
+        .join(Lease, Lease.item_id == ReviewItem.id)
+        .outerjoin(Suggestion, Suggestion.id == ReviewItem.suggestion_id)
         .where(ReviewItem.id == item_id)
     ).one()
     item, case, sugg, lease = row
@@ -163,12 +191,23 @@ def _load_item(sess, item_id: int, *, config: Config | None) -> QueueItem:
     if suggested and suggested in options:  # the suggestion first, then the rest in taxonomy order
         options = [suggested] + [o for o in options if o != suggested]
     return QueueItem(
-        item_id=item.id, case_id=case.case_id, target=item.target, suggested=suggested,
-        confidence=sugg.confidence if sugg else None, evidence=sugg.evidence if sugg else None,
-        model_version=sugg.model_version if sugg else None, reason=item.reason, priority=item.priority,
-        service=case.service, received=case.received.isoformat() if case.received else None, text=text,
-        recorded=_recorded(sess, case.id, item.target), officer=lease.officer,
-        lease_expires_at=lease.expires_at.isoformat() if lease.expires_at else None, multi_label=multi, options=options,
+        item_id=item.id,
+        case_id=case.case_id,
+        target=item.target,
+        suggested=suggested,
+        confidence=sugg.confidence if sugg else None,
+        evidence=sugg.evidence if sugg else None,
+        model_version=sugg.model_version if sugg else None,
+        reason=item.reason,
+        priority=item.priority,
+        service=case.service,
+        received=case.received.isoformat() if case.received else None,
+        text=text,
+        recorded=_recorded(sess, case.id, item.target),
+        officer=lease.officer,
+        lease_expires_at=lease.expires_at.isoformat() if lease.expires_at else None,
+        multi_label=multi,
+        options=options,
         suggestion_id=item.suggestion_id,
     )
 
@@ -176,26 +215,46 @@ def _load_item(sess, item_id: int, *, config: Config | None) -> QueueItem:
 def get_item(store: Store, item_id: int, *, config: Config | None = None) -> QueueItem:
     with store.session() as sess:
         if sess.get(ReviewItem, item_id) is None:
-            raise RcaError("E502", f"there is no review item {item_id}", value=item_id,
-                           hint="Check the item number with `rca store queue`, or take the next case with `rca store next`.")
+            raise RcaError(
+                "E502",
+                f"there is no review item {item_id}",
+                value=item_id,
+                hint="Check the item number with `rca store queue`, or take the next case with `rca store next`.",
+            )
         return _load_item(sess, item_id, config=config)
 
 
-def queue_frame(store: Store, *, target: str | None = None, service: str | None = None, limit: int | None = 200,
-                now: datetime | None = None) -> pd.DataFrame:
+def queue_frame(
+    store: Store, *, target: str | None = None, service: str | None = None, limit: int | None = 200, now: datetime | None = None
+) -> pd.DataFrame:
     """Open review items, most useful first, with who holds each lease."""
     now = now or utcnow()
-    q = (select(ReviewItem.id.label("item_id"), Case.case_id, ReviewItem.target, Case.service, Suggestion.label.label("suggested"),
-                Suggestion.confidence, ReviewItem.reason, ReviewItem.priority,
-                Lease.officer, Lease.expires_at)
-         .join(Case, Case.id == ReviewItem.case_pk).join(Lease, Lease.item_id == ReviewItem.id)
-         .outerjoin(Suggestion, Suggestion.id == ReviewItem.suggestion_id)
-         .where(Lease.closed_at.is_(None), *_filters(target, service)).order_by(ReviewItem.priority, ReviewItem.id))
+    q = (
+        select(
+            ReviewItem.id.label("item_id"),
+            Case.case_id,
+            ReviewItem.target,
+            Case.service,
+            Suggestion.label.label("suggested"),
+            Suggestion.confidence,
+            ReviewItem.reason,
+            ReviewItem.priority,
+            Lease.officer,
+            Lease.expires_at,
+        )
+        .join(Case, Case.id == ReviewItem.case_pk)
+        .join(Lease, Lease.item_id == ReviewItem.id)
+        .outerjoin(Suggestion, Suggestion.id == ReviewItem.suggestion_id)
+        .where(Lease.closed_at.is_(None), *_filters(target, service))
+        .order_by(ReviewItem.priority, ReviewItem.id)
+    )
     if limit:
         q = q.limit(limit)
     with store.session() as sess:
         rows = sess.execute(q).all()
-    df = pd.DataFrame(rows, columns=["item_id", "case_id", "target", "service", "suggested", "confidence", "reason", "priority", "officer", "expires_at"])
+    df = pd.DataFrame(
+        rows, columns=["item_id", "case_id", "target", "service", "suggested", "confidence", "reason", "priority", "officer", "expires_at"]
+    )
     leased = df["expires_at"].notna() & (pd.to_datetime(df["expires_at"]) > now) if len(df) else pd.Series([], dtype=bool)
     df["leased_to"] = df["officer"].where(leased, None)
     df["lease_expires_at"] = df["expires_at"].where(leased, None)
@@ -206,13 +265,20 @@ def queue_summary(store: Store, *, now: datetime | None = None) -> pd.DataFrame:
     """Per target and service: open, leased now and decided items."""
     now = now or utcnow()
     leased_now = and_(Lease.closed_at.is_(None), Lease.expires_at > now)
-    q = (select(ReviewItem.target, Case.service,
-                func.sum(case((Lease.closed_at.is_(None), 1), else_=0)).label("open"),
-                func.sum(case((leased_now, 1), else_=0)).label("leased"),
-                func.count(Decision.id).label("decided"))
-         .join(Case, Case.id == ReviewItem.case_pk).join(Lease, Lease.item_id == ReviewItem.id)
-         .outerjoin(Decision, Decision.item_id == ReviewItem.id)
-         .group_by(ReviewItem.target, Case.service).order_by(ReviewItem.target, Case.service))
+    q = (
+        select(
+            ReviewItem.target,
+            Case.service,
+            func.sum(case((Lease.closed_at.is_(None), 1), else_=0)).label("open"),
+            func.sum(case((leased_now, 1), else_=0)).label("leased"),
+            func.count(Decision.id).label("decided"),
+        )
+        .join(Case, Case.id == ReviewItem.case_pk)
+        .join(Lease, Lease.item_id == ReviewItem.id)
+        .outerjoin(Decision, Decision.item_id == ReviewItem.id)
+        .group_by(ReviewItem.target, Case.service)
+        .order_by(ReviewItem.target, Case.service)
+    )
     with store.session() as sess:
         rows = sess.execute(q).all()
     df = pd.DataFrame(rows, columns=["target", "service", "open", "leased", "decided"])
@@ -227,4 +293,14 @@ def count_cases(store: Store) -> int:
         return int(sess.execute(select(func.count(Case.id))).scalar_one())
 
 
-__all__ = ["count_cases", "QueueItem", "next_item", "release", "get_item", "queue_frame", "queue_summary", "lease_seconds", "DEFAULT_LEASE_SECONDS"]
+__all__ = [
+    "count_cases",
+    "QueueItem",
+    "next_item",
+    "release",
+    "get_item",
+    "queue_frame",
+    "queue_summary",
+    "lease_seconds",
+    "DEFAULT_LEASE_SECONDS",
+]

@@ -10,6 +10,7 @@ probability, so the margin and diversity measures cannot be used here).
 
 Priorities are floats, lower = sooner; they are fixed when an item is queued.
 """
+
 from __future__ import annotations
 
 import logging

@@ -10,6 +10,7 @@ Example::
     frame = cases_for_training(open_store("sqlite:///reviews.db"))
     (frame["label_source"] == "review").sum()
 """
+
 from __future__ import annotations
 
 import json
@@ -72,7 +73,9 @@ def cases_for_training(store: Store, *, targets: Iterable[str] | None = None) ->
     per-target counts: {target: {"review": n, "import": m}}.
     """
     frame = stored_cases(store)
-    as_imported = frame[["service"] + [c for c in DERIVED_FROM_SERVICE if c in frame.columns]].copy() if "service" in frame.columns else None
+    as_imported = (
+        frame[["service"] + [c for c in DERIVED_FROM_SERVICE if c in frame.columns]].copy() if "service" in frame.columns else None
+    )
     codes = current_codes(store, targets=targets)
     frame[LABEL_SOURCE] = "import"
     counts: dict[str, dict[str, int]] = {}
@@ -88,7 +91,7 @@ def cases_for_training(store: Store, *, targets: Iterable[str] | None = None) ->
             rows = idx[keep].astype(int)
             labels = part["label"].to_numpy()[keep]
             frame.iloc[rows, frame.columns.get_loc(target)] = [None if pd.isna(x) else x for x in labels]
-            from_review = (part["label_source"].to_numpy()[keep] == "review")
+            from_review = part["label_source"].to_numpy()[keep] == "review"
             reviewed.iloc[rows[from_review]] = True
             counts[str(target)] = {"review": int(from_review.sum()), "import": int((~from_review).sum())}
         frame.loc[reviewed.to_numpy(), LABEL_SOURCE] = "review"
@@ -110,8 +113,9 @@ def review_label_counts(frame: pd.DataFrame) -> dict[str, object]:
     }
 
 
-def retrain_from_store(store: Store, *, model_dir: str | Path, config: Config | None = None,
-                       targets: Iterable[str] | None = None, seed: int | None = None):
+def retrain_from_store(
+    store: Store, *, model_dir: str | Path, config: Config | None = None, targets: Iterable[str] | None = None, seed: int | None = None
+):
     """Train a new model on the store's codes in force (corrections beating the
     originals) with `rca.model.train.train_models`, and write `review_labels.json`
     (how many labels came from review) beside it and in its version folder,
@@ -125,16 +129,24 @@ def retrain_from_store(store: Store, *, model_dir: str | Path, config: Config | 
     targets = list(targets) if targets is not None else None
     frame = cases_for_training(store, targets=None)
     if not len(frame):
-        raise RcaError("E111", "the case store has no cases to train on; import a labelled export first",
-                       hint="Run `rca store import FILE` with a labelled export, then retrain.")
+        raise RcaError(
+            "E111",
+            "the case store has no cases to train on; import a labelled export first",
+            hint="Run `rca store import FILE` with a labelled export, then retrain.",
+        )
     counts = review_label_counts(frame)
     result = train_models(frame.drop(columns=[LABEL_SOURCE]), targets=targets, model_dir=model_dir, config=config, seed=seed)
     from rca.model.card import not_evaluated
 
     for target in not_evaluated(getattr(result, "metrics", None)):
-        log.warning("%s was not evaluated: no held-out case had a code for %s, so its accuracy is unknown and its review "
-                    "threshold is not measured; review every %s tag until a retraining with held-out cases evaluates it "
-                    "(the model card says so)", target, target, target)
+        log.warning(
+            "%s was not evaluated: no held-out case had a code for %s, so its accuracy is unknown and its review "
+            "threshold is not measured; review every %s tag until a retraining with held-out cases evaluates it "
+            "(the model card says so)",
+            target,
+            target,
+            target,
+        )
     # beside the current model and inside its version folder, so the figure stays with that version
     version = getattr(result, "version", None)
     counts["version"] = version  # the card uses these counts only for the model version they were made for

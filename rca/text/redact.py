@@ -15,6 +15,7 @@ placeholder; titles and cue words stay so the text still reads naturally.
 Measured precision / recall per type (`rca.text.redact_eval.evaluate`):
 `benchmarks/bench_redact.py` over `tests/data/redaction_snippets.jsonl`.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,8 +23,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from rca.text.name_words import (ALL_NAMES, AMBIGUOUS_NAMES, FIRST_NAMES, NOT_NAMES, PLACE_WORDS, english_words,
-                                 misspelt, spacy_stop_words)
+from rca.text.name_words import ALL_NAMES, AMBIGUOUS_NAMES, FIRST_NAMES, NOT_NAMES, PLACE_WORDS, english_words, misspelt, spacy_stop_words
 from rca.text.redact_case import CUE_WORDS, truecased
 
 __all__ = ["PLACEHOLDERS", "PiiSpan", "find_pii", "redact", "redact_many"]
@@ -59,20 +59,24 @@ _LOWER_STOP = r"(?:the|a|an|on|in|of|to|at|my|our|your|this|that|and|or|for|from
 # look-behinds.
 _LEAD = r"(?<![\w/.,£$-]\d)(?<=\d)"  # a number that starts here, not inside another
 _DIGITS = re.compile(
-    r"[\d+(](?:" + "|".join((
-        r"(?P<phone>(?<![\w/+.£$-][+(0])(?:(?<=\+)\s?44\s?(?:\(0\)\s?)?|(?<=0)044\s?(?:\(0\)\s?)?|(?<=\()0|(?<=0)\s?)"
-        r"\d(?:\s?[.\-)]?\s?\d){8,9}(?![\w/-]|[.,]\d))",
-        r"(?P<nino>(?:(?<=\b[A-Za-z]{2}\d)|(?<=\b[A-Za-z]{2}[ -]\d))\d[ -]?\d{2}[ -]?\d{2}[ -]?[A-Da-d]\b)",
-        r"(?P<postcode>(?:(?<=\b[A-Za-z]\d)|(?<=\b[A-Za-z]{2}\d))[A-Za-z\d]? {0,2}\d[ABD-HJLNP-UW-Zabd-hjlnp-uw-z]{2}\b)",
-        rf"(?P<date>(?<![\w/.-]\d)(?<=\d)(?:\d{{3}}-\d{{2}}-\d{{2}}(?!\d)|\d?[/.-]\d{{1,2}}[/.-](?:\d{{4}}|\d{{2}})(?![\d/-])"
-        rf"|\d?(?:st|nd|rd|th)?(?:\s+of)?\s+(?i:{_MONTH})\.?,?\s+\d{{2,4}}(?!\d)))",
-        rf"(?P<eight>{_LEAD}\d{{7}}(?![\w/]|[.,]\d))",
-        rf"(?P<six>{_LEAD}\d[ -]?\d{{2}}[ -]?\d{{2}}(?![\w-]|[.,]\d))",
-        rf"(?P<digits>{_LEAD}\d{{5,9}}(?![\w/]|[.,]\d))",
-        rf"(?P<address>{_LEAD}\d{{0,3}}[A-Za-z]?,?\s+(?:[A-Z][A-Za-z'’]*\.?\s+){{1,3}}(?i:{_SUFFIX})\b)",
-        rf"(?P<street>{_LEAD}\d{{0,3}}[a-z]?\s+(?!{_LOWER_STOP})[a-z]{{3,}}(?:\s+(?!{_LOWER_STOP})[a-z]{{3,}})?\s+"
-        r"(?:road|street|avenue|lane|crescent|terrace|gardens|grove|close|drive)\b)",
-    )) + ")"
+    r"[\d+(](?:"
+    + "|".join(
+        (
+            r"(?P<phone>(?<![\w/+.£$-][+(0])(?:(?<=\+)\s?44\s?(?:\(0\)\s?)?|(?<=0)044\s?(?:\(0\)\s?)?|(?<=\()0|(?<=0)\s?)"
+            r"\d(?:\s?[.\-)]?\s?\d){8,9}(?![\w/-]|[.,]\d))",
+            r"(?P<nino>(?:(?<=\b[A-Za-z]{2}\d)|(?<=\b[A-Za-z]{2}[ -]\d))\d[ -]?\d{2}[ -]?\d{2}[ -]?[A-Da-d]\b)",
+            r"(?P<postcode>(?:(?<=\b[A-Za-z]\d)|(?<=\b[A-Za-z]{2}\d))[A-Za-z\d]? {0,2}\d[ABD-HJLNP-UW-Zabd-hjlnp-uw-z]{2}\b)",
+            rf"(?P<date>(?<![\w/.-]\d)(?<=\d)(?:\d{{3}}-\d{{2}}-\d{{2}}(?!\d)|\d?[/.-]\d{{1,2}}[/.-](?:\d{{4}}|\d{{2}})(?![\d/-])"
+            rf"|\d?(?:st|nd|rd|th)?(?:\s+of)?\s+(?i:{_MONTH})\.?,?\s+\d{{2,4}}(?!\d)))",
+            rf"(?P<eight>{_LEAD}\d{{7}}(?![\w/]|[.,]\d))",
+            rf"(?P<six>{_LEAD}\d[ -]?\d{{2}}[ -]?\d{{2}}(?![\w-]|[.,]\d))",
+            rf"(?P<digits>{_LEAD}\d{{5,9}}(?![\w/]|[.,]\d))",
+            rf"(?P<address>{_LEAD}\d{{0,3}}[A-Za-z]?,?\s+(?:[A-Z][A-Za-z'’]*\.?\s+){{1,3}}(?i:{_SUFFIX})\b)",
+            rf"(?P<street>{_LEAD}\d{{0,3}}[a-z]?\s+(?!{_LOWER_STOP})[a-z]{{3,}}(?:\s+(?!{_LOWER_STOP})[a-z]{{3,}})?\s+"
+            r"(?:road|street|avenue|lane|crescent|terrace|gardens|grove|close|drive)\b)",
+        )
+    )
+    + ")"
 )
 # Context just before a number that says what it is.
 _BEFORE_DOB = re.compile(r"(?:date\s+of\s+birth|\bd\.?o\.?b\b\.?|\bborn\b)[^.!?\n]{0,45}$")
@@ -98,7 +102,7 @@ def _digit_spans(text: str) -> list[PiiSpan]:
     pending_six = []
     for m in _DIGITS.finditer(text):
         kind, start, end = m.lastgroup, m.start(), m.end()
-        before = text[max(0, start - 40):start].lower()
+        before = text[max(0, start - 40) : start].lower()
         if kind == "phone":
             start += text[start] == "(" and ")" not in m.group()  # "(0345 496 0303)"
             out.append(PiiSpan(start, end, "PHONE"))
@@ -122,7 +126,7 @@ def _digit_spans(text: str) -> list[PiiSpan]:
                 out.append(PiiSpan(start, end, "ACCOUNT"))
                 eights.append(start)
         else:  # address, street
-            unit = _BEFORE_UNIT.search(text[max(0, start - 20):start])
+            unit = _BEFORE_UNIT.search(text[max(0, start - 20) : start])
             out.append(PiiSpan(start - (len(unit.group()) if unit else 0), end, "ADDRESS"))
     for m in pending_six:
         a, b = int(m.group()[:2]), int(m.group()[3:5])
@@ -151,7 +155,9 @@ _RELATIONS = (
     "cousin neighbour neighbor carer friend boy girl child stepson stepdaughter fiance fiancee lodger "
     "flatmate colleague representative advocate"
 ).split()
-_ROLES = "officer worker caseworker manager advisor adviser engineer inspector assessor therapist supervisor coordinator agent surveyor".split()
+_ROLES = (
+    "officer worker caseworker manager advisor adviser engineer inspector assessor therapist supervisor coordinator agent surveyor".split()
+)
 _TITLE_WORDS = frozenset("mr mrs ms miss mx dr prof cllr councillor dame rev nurse".split())
 _SIGNOFF_WORDS = frozenset("regards thanks thank sincerely faithfully wishes cheers love".split())
 _FORM_WORDS = frozenset({"complainant", "applicant"})
@@ -160,33 +166,46 @@ _NAME_CUES = (
     # Mr Henderson, Cllr Fiona Grant
     (re.compile(rf"(?<![\w.]){_TITLES}\.?\s+({_NAME})"), _TITLE_WORDS),
     # my son Jack, my mum, Joan Pearce
-    (re.compile(
-        r"(?i:\b(?:my|our|his|her)\s+(?:little\s+|older\s+|younger\s+|elder\s+|late\s+)?"
-        rf"(?:{'|'.join(_RELATIONS)}|ex-partner|social\s+worker))"
-        rf",?\s+(?i:called\s+|named\s+)?(?:{_TITLES}\.?\s+)?({_NAME})"
-    ), frozenset(_RELATIONS)),
+    (
+        re.compile(
+            r"(?i:\b(?:my|our|his|her)\s+(?:little\s+|older\s+|younger\s+|elder\s+|late\s+)?"
+            rf"(?:{'|'.join(_RELATIONS)}|ex-partner|social\s+worker))"
+            rf",?\s+(?i:called\s+|named\s+)?(?:{_TITLES}\.?\s+)?({_NAME})"
+        ),
+        frozenset(_RELATIONS),
+    ),
     # the housing officer, Fatima Hassan; social worker Hannah Price
-    (re.compile(
-        rf"(?i:\b(?:{'|'.join(_ROLES)}|co-ordinator))"
-        rf",?\s+(?:{_TITLES}\.?\s+)?({_NAME})"
-    ), frozenset(_ROLES) | {"co"}),
+    (
+        re.compile(
+            rf"(?i:\b(?:{'|'.join(_ROLES)}|co-ordinator))"
+            rf",?\s+(?:{_TITLES}\.?\s+)?({_NAME})"
+        ),
+        frozenset(_ROLES) | {"co"},
+    ),
     # someone called Mo; my housing officer is called Tunde; a lady named Pauline
-    (re.compile(
-        r"(?i:\b(?!(?:i|we|they|you|he|she|it|and|then|also|just|have|had|has|never|already|again|finally|"
-        r"eventually|once|twice|who|which|that)\b)[a-z]+\s+(?:called|named))\s+({_NAME})"
-    ), frozenset({"called", "named"})),
+    (
+        re.compile(
+            r"(?i:\b(?!(?:i|we|they|you|he|she|it|and|then|also|just|have|had|has|never|already|again|finally|"
+            r"eventually|once|twice|who|which|that)\b)[a-z]+\s+(?:called|named))\s+({_NAME})"
+        ),
+        frozenset({"called", "named"}),
+    ),
     # I spoke to Okonkwo; talked with Mrs Bello
-    (re.compile(rf"(?i:\b(?:spoke|speak|spoken|talked|talking)\s+(?:to|with))\s+(?:{_TITLES}\.?\s+)?({_NAME})"),
-     frozenset({"spoke", "speak", "spoken", "talked", "talking"})),
+    (
+        re.compile(rf"(?i:\b(?:spoke|speak|spoken|talked|talking)\s+(?:to|with))\s+(?:{_TITLES}\.?\s+)?({_NAME})"),
+        frozenset({"spoke", "speak", "spoken", "talked", "talking"}),
+    ),
     # Dear Mrs Patel, Hi Lucy
-    (re.compile(rf"(?i:\b(?:dear|hi|hello|hiya))\s+(?:{_TITLES}\.?\s+)?({_NAME})"),
-     frozenset({"dear", "hi", "hello", "hiya"})),
+    (re.compile(rf"(?i:\b(?:dear|hi|hello|hiya))\s+(?:{_TITLES}\.?\s+)?({_NAME})"), frozenset({"dear", "hi", "hello", "hiya"})),
     # Kind regards, Helen Marsh   (name must close the text, the line or the clause)
-    (re.compile(
-        r"(?i:\b(?:kind\s+regards|best\s+regards|warm\s+regards|regards|many\s+thanks|thanks|thank\s+you|"
-        r"yours\s+sincerely|yours\s+faithfully|sincerely|best\s+wishes|cheers|love))\s*[,.!-]*\s*"
-        rf"(?:{_TITLES}\.?\s+)?({_NAME})(?=\s*(?:$|\n|[(,&]|and\b|-))"
-    ), _SIGNOFF_WORDS),
+    (
+        re.compile(
+            r"(?i:\b(?:kind\s+regards|best\s+regards|warm\s+regards|regards|many\s+thanks|thanks|thank\s+you|"
+            r"yours\s+sincerely|yours\s+faithfully|sincerely|best\s+wishes|cheers|love))\s*[,.!-]*\s*"
+            rf"(?:{_TITLES}\.?\s+)?({_NAME})(?=\s*(?:$|\n|[(,&]|and\b|-))"
+        ),
+        _SIGNOFF_WORDS,
+    ),
 )
 _MY_NAME = re.compile(
     r"(?i:\b(?:my\s+name\s+is|my\s+name's|name\s+is|name\s*:|full\s+name\s*:|complainant\s*:|applicant\s*:))"
@@ -210,7 +229,8 @@ _LOWER_LETTERS = "abcdefghijklmnopqrstuvwxyz'’"  # what may follow a name's ca
 
 
 _CUE_WORDS = frozenset().union(  # every word `find_pii` and `_name_spans` look for among a text's tokens
-    _TITLE_WORDS, _SIGNOFF_WORDS, _FORM_WORDS, _DOB_WORDS, _UNIT_WORDS, {"name"}, *(c for _, c in _NAME_CUES if c))
+    _TITLE_WORDS, _SIGNOFF_WORDS, _FORM_WORDS, _DOB_WORDS, _UNIT_WORDS, {"name"}, *(c for _, c in _NAME_CUES if c)
+)
 
 
 def _clean_name(value: str, offset: int, *, allow_caps: bool) -> tuple[int, int] | None:
@@ -271,7 +291,7 @@ def _name_spans(text: str, low_tokens: set[str]) -> list[PiiSpan]:
             spans.append(PiiSpan(m.start(1), m.end(1), "NAME"))
     m = _TRAILING.search(text, max(0, len(text) - 80)) if _may_end_with_name(text) else None
     # a text of one word is an answer ("Anything", "Parking"), not a signature, unless it is a known first name
-    alone = m is not None and not text[:m.start(1)].strip() and m.group(1).split()[0] not in ALL_NAMES
+    alone = m is not None and not text[: m.start(1)].strip() and m.group(1).split()[0] not in ALL_NAMES
     if m and not alone and _looks_like_name(m.group(1).split()[0]):
         spans.append(PiiSpan(m.start(1), m.end(1), "NAME"))
     if not ALL_NAMES.isdisjoint(_CAP_WORD.findall(text)):
@@ -341,7 +361,8 @@ _FUNCTION_WORDS = frozenset(
     "has had have having said says will would can could did does do done who whom which what its him them were been "
     "being should shall may might must there their theirs our ours your yours mine hers himself herself themselves "
     "about after before again against over under into onto off out up down very too more most some any each every "
-    "both either neither other another such than only own same".split())
+    "both either neither other another such than only own same".split()
+)
 
 
 def _case_blind_copy(text: str, words: set[str]) -> str | None:
@@ -351,8 +372,7 @@ def _case_blind_copy(text: str, words: set[str]) -> str | None:
         _NEVER_NAMES = NOT_NAMES | PLACE_WORDS | {w.capitalize() for w in _MY_NAME_STOP | _FUNCTION_WORDS | spacy_stop_words()}
     if CUE_WORDS.isdisjoint(words) and _LOWER_NAMES.isdisjoint(words):
         return None  # most texts: nothing to look at, and the word list is not loaded for them
-    return truecased(text, names=FIRST_NAMES, cue_names=ALL_NAMES, english=english_words(), stop=_NEVER_NAMES,
-                     words=words)
+    return truecased(text, names=FIRST_NAMES, cue_names=ALL_NAMES, english=english_words(), stop=_NEVER_NAMES, words=words)
 
 
 def _resolve(found: list[PiiSpan]) -> list[PiiSpan]:
@@ -391,7 +411,7 @@ def redact(text: str) -> str:
         return text
     out, last = [], 0
     for s in spans:
-        out.append(text[last:s.start])
+        out.append(text[last : s.start])
         out.append(PLACEHOLDERS[s.kind])
         last = s.end
     out.append(text[last:])

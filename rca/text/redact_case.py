@@ -23,6 +23,7 @@ Offsets in the copy are offsets in the text, so spans found in it redact the ori
 >>> truecased("Mr Smith came", names=names, english=frozenset({"came"}), stop=frozenset()) is None
 True
 """
+
 from __future__ import annotations
 
 import re
@@ -49,7 +50,8 @@ CUE_WORDS = frozenset(
     "sister grandson granddaughter grandmother grandfather nan nana gran granny grandad grandma grandpa uncle aunt "
     "auntie nephew niece cousin neighbour neighbor carer friend child stepson stepdaughter fiance fiancee lodger "
     "worker called named officer caseworker manager advisor adviser engineer inspector surveyor supervisor spoke "
-    "speak spoken talked talking talk".split())
+    "speak spoken talked talking talk".split()
+)
 # matched on the lower-cased text (same length): far quicker than a case-insensitive scan
 _STRONG = re.compile(rf"\b{_TITLE}\s+")
 _WEAK = re.compile(rf"\b{_RELATION}|{_OTHER}")
@@ -91,8 +93,15 @@ def _unreliable_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def truecased(text: str, *, names: frozenset[str], english: frozenset[str], stop: frozenset[str],
-              words: set[str] | None = None, cue_names: frozenset[str] | None = None) -> str | None:
+def truecased(
+    text: str,
+    *,
+    names: frozenset[str],
+    english: frozenset[str],
+    stop: frozenset[str],
+    words: set[str] | None = None,
+    cue_names: frozenset[str] | None = None,
+) -> str | None:
     """The cased copy described in the module docstring; None when it would equal `text`.
 
     `names`: known first names, capitalised; `english`: lower-case English words; `stop`: capitalised
@@ -119,7 +128,7 @@ def truecased(text: str, *, names: frozenset[str], english: frozenset[str], stop
         return spans[0]
 
     def put(m: re.Match) -> None:
-        chars[m.start():m.end()] = _recase(m.group(), cap=True)
+        chars[m.start() : m.end()] = _recase(m.group(), cap=True)
 
     def can_be_name(word: str, *, strong: bool, first: bool) -> bool:
         cap = word[:1].upper() + word[1:].lower()
@@ -130,20 +139,24 @@ def truecased(text: str, *, names: frozenset[str], english: frozenset[str], stop
         low = word.lower()
         if strong and first:
             return len(word) > 1 and not _CONTRACTION.search(low)
-        return (len(word) > 2 and low not in english and cap not in stop and not _CONTRACTION.search(low)
-                and not _near_word(low, english, stop))
+        return (
+            len(word) > 2 and low not in english and cap not in stop and not _CONTRACTION.search(low) and not _near_word(low, english, stop)
+        )
 
     if has_name:
         for start, end in blind():
             for m in _WORD.finditer(text, start, end):
                 word = m.group()
-                if (word[:1].upper() + word[1:].lower() in names and word.lower() not in _EVERYDAY
-                        and not _SAINT.search(text, max(0, m.start() - 7), m.start())):
+                if (
+                    word[:1].upper() + word[1:].lower() in names
+                    and word.lower() not in _EVERYDAY
+                    and not _SAINT.search(text, max(0, m.start() - 7), m.start())
+                ):
                     put(m)
     if has_cue:
         low = text.lower()
         same = len(low) == len(text)
-        for cue, strong in (((_STRONG, True), (_WEAK, False)) if same else ((_STRONG_I, True), (_WEAK_I, False))):
+        for cue, strong in ((_STRONG, True), (_WEAK, False)) if same else ((_STRONG_I, True), (_WEAK_I, False)):
             for c in cue.finditer(low if same else text):
                 pos = c.end()
                 for i in range(3):  # a name of up to three words
@@ -152,7 +165,7 @@ def truecased(text: str, *, names: frozenset[str], english: frozenset[str], stop
                         break
                     if m.group()[:1].islower() or (m.group().isupper() and any(a <= m.start() < b for a, b in blind())):
                         put(m)
-                    nxt = re.match(r"[ \t]+", text[m.end():m.end() + 20])
+                    nxt = re.match(r"[ \t]+", text[m.end() : m.end() + 20])
                     if not nxt:
                         break
                     pos = m.end() + nxt.end()
@@ -167,8 +180,12 @@ def _near_word(low: str, english: frozenset[str], stop: frozenset[str]) -> bool:
     """Whether `low` is one letter (added, dropped, changed or two swapped) from an English word:
     a typo ("jsut", "somene"), not a name ("okonkwo", "kwame")."""
     splits = [(low[:i], low[i:]) for i in range(len(low) + 1)]
-    near = ({a + b[1:] for a, b in splits if b} | {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
-            | {a + c + b for a, b in splits for c in _LETTERS} | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1})
+    near = (
+        {a + b[1:] for a, b in splits if b}
+        | {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+        | {a + c + b for a, b in splits for c in _LETTERS}
+        | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    )
     near.discard(low)
     return any(len(w) >= 3 and (w in english or w.capitalize() in stop) for w in near)
 

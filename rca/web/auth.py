@@ -11,6 +11,7 @@ Officers sign in to the review page as themselves (a personal token from
 (`make_session`, `read_session`), lasting `[serve] session_hours`. With
 `[serve] trusted_user_header` set, a single-sign-on proxy's header names them.
 """
+
 from __future__ import annotations
 
 import base64
@@ -55,8 +56,11 @@ def token_matches(request: Request, presented: str | None) -> bool:
 async def require_token(request: Request) -> None:
     """FastAPI dependency (async: a check this cheap should not hop to a thread): 401 (E402) unless the request carries the app's token."""
     if not token_matches(request, _presented(request)):
-        raise HTTPException(status_code=401, headers={"WWW-Authenticate": "Bearer"},
-                            detail={"code": "E402", "message": "missing or wrong API token; send Authorization: Bearer TOKEN"})
+        raise HTTPException(
+            status_code=401,
+            headers={"WWW-Authenticate": "Bearer"},
+            detail={"code": "E402", "message": "missing or wrong API token; send Authorization: Bearer TOKEN"},
+        )
 
 
 # --------------------------------------------------------------------------- officers' sessions
@@ -69,8 +73,13 @@ def session_seconds(config: Config | None) -> int:
     """`[serve] session_hours` as seconds (default 8 hours); E202 unless a positive number."""
     raw = (config or Config()).section("serve").get("session_hours", DEFAULT_SESSION_HOURS)
     if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not 0 < raw <= 24 * 366:
-        raise RcaError("E202", f"[serve] session_hours must be a number of hours above 0, got {raw!r}",
-                       file=(config.source if config else None), column="session_hours", value=raw)
+        raise RcaError(
+            "E202",
+            f"[serve] session_hours must be a number of hours above 0, got {raw!r}",
+            file=(config.source if config else None),
+            column="session_hours",
+            value=raw,
+        )
     return int(raw * 3600)
 
 
@@ -81,8 +90,13 @@ def trusted_user_header(config: Config | None) -> str | None:
     if raw is None or raw == "" or raw is False:
         return None
     if not isinstance(raw, str) or not raw.strip() or not all(c.isalnum() or c == "-" for c in raw.strip()):
-        raise RcaError("E202", f"[serve] trusted_user_header must be a header name such as \"X-Remote-User\", got {raw!r}",
-                       file=(config.source if config else None), column="trusted_user_header", value=raw)
+        raise RcaError(
+            "E202",
+            f'[serve] trusted_user_header must be a header name such as "X-Remote-User", got {raw!r}',
+            file=(config.source if config else None),
+            column="trusted_user_header",
+            value=raw,
+        )
     return raw.strip().lower()
 
 

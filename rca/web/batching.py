@@ -15,6 +15,7 @@ cannot fail the others.
 >>> asyncio.run(batcher.submit(21))
 42
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -83,4 +84,3 @@ class MicroBatcher:
             fut.set_exception(exc)
         else:
             fut.set_result(result)
-

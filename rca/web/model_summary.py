@@ -7,6 +7,7 @@ these named, path-free fields are served.
 ...                "tracking": {"uri": "sqlite:////srv/m/mlflow.db"}})
 {'name': 'model', 'version': 'v1', 'data_sha256': 'ab'}
 """
+
 from __future__ import annotations
 
 import json

@@ -13,6 +13,7 @@ officer's correction (never the model's suggestion): a correction is a number
 key then Enter. "Keep the council's code" (k) keeps the recorded code when the
 model disagrees with it; "Confirm" (a) accepts the model's suggestion.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -118,24 +119,34 @@ def review_page(request: Request) -> Response:
 
 @page_router.post("/signin")
 @_guarded
-def review_signin(request: Request, officer: str = Form("", max_length=MAX_OFFICER),
-                  token: str = Form("", max_length=500)) -> Response:
+def review_signin(request: Request, officer: str = Form("", max_length=MAX_OFFICER), token: str = Form("", max_length=500)) -> Response:
     store = get_store(request)
     hours = session_seconds(store_config(request)) // 3600
     try:
         name = officer_name(officer)
     except RcaError as exc:
-        return _render(request, "review_signin.html", 400, error=f"{exc.detail[:1].upper()}{exc.detail[1:]}. {exc.hint}", officer="",
-                       hours=hours)
+        return _render(
+            request, "review_signin.html", 400, error=f"{exc.detail[:1].upper()}{exc.detail[1:]}. {exc.hint}", officer="", hours=hours
+        )
     found = check_officer_token(store, name, token.strip())
     if found is None:
-        error = ("No officer can sign in yet: add one with `rca store officers add NAME`, which prints their token."
-                 if officers_frame(store).empty else "That name and token do not match a signed-up officer (ask for a new "
-                 "token with `rca store officers add` if yours was revoked).")
+        error = (
+            "No officer can sign in yet: add one with `rca store officers add NAME`, which prints their token."
+            if officers_frame(store).empty
+            else "That name and token do not match a signed-up officer (ask for a new "
+            "token with `rca store officers add` if yours was revoked)."
+        )
         return _render(request, "review_signin.html", 401, error=error, officer=name, hours=hours)
     resp = RedirectResponse("/review/work", status_code=303)
-    resp.set_cookie(COOKIE, make_session(_key(request), found), httponly=True, samesite="strict", path="/review",
-                    secure=request.url.scheme == "https", max_age=session_seconds(store_config(request)))
+    resp.set_cookie(
+        COOKIE,
+        make_session(_key(request), found),
+        httponly=True,
+        samesite="strict",
+        path="/review",
+        secure=request.url.scheme == "https",
+        max_age=session_seconds(store_config(request)),
+    )
     return resp
 
 
@@ -153,8 +164,12 @@ def _filters_query(target: str | None, service: str | None, **extra) -> str:
 
 @page_router.get("/work")
 @_guarded
-def review_work(request: Request, target: Optional[str] = Query(None, max_length=100),
-                service: Optional[str] = Query(None, max_length=200), saved: Optional[str] = Query(None, max_length=300)) -> Response:
+def review_work(
+    request: Request,
+    target: Optional[str] = Query(None, max_length=100),
+    service: Optional[str] = Query(None, max_length=200),
+    saved: Optional[str] = Query(None, max_length=300),
+) -> Response:
     """Lease this officer's next case (the same one on a reload) and show it."""
     officer = _signed_in(request)
     if officer is None:
@@ -180,9 +195,10 @@ def _saved_message(request: Request, officer: str, saved: str | None) -> str | N
     what = str(r["target"]).replace("_", " ")
     if r["action"] == "corrected" and r["label"] == r["previous_label"]:
         return f"Kept the council's {what} for case {r['case_id']}: {r['label']}."
-    return {"accepted": f"Confirmed {what} for case {r['case_id']}: {r['label']}.",
-            "corrected": f"Corrected {what} for case {r['case_id']} to {r['label']}.",
-            }.get(r["action"], f"Case {r['case_id']} marked not a complaint.")
+    return {
+        "accepted": f"Confirmed {what} for case {r['case_id']}: {r['label']}.",
+        "corrected": f"Corrected {what} for case {r['case_id']} to {r['label']}.",
+    }.get(r["action"], f"Case {r['case_id']} marked not a complaint.")
 
 
 def _why_empty(store, summary, n_open: int) -> str:
@@ -204,11 +220,26 @@ def _work_page(request: Request, officer: str, *, target, service, saved=None, e
         raise http_error(exc) from exc
     n_open = int(summary["open"].sum()) if len(summary) else 0
     keep = bool(item and item.recorded and item.recorded != item.suggested and item.recorded in item.options)
-    return _render(request, "review_work.html", status, officer=officer, item=item, target=target or "", service=service or "",
-                   targets=sorted(set(summary["target"])), services=sorted({s for s in summary["service"] if s}),
-                   n_open=n_open, n_decided=int(summary["decided"].sum()) if len(summary) else 0,
-                   empty=None if item else _why_empty(store, summary, n_open), store_url=store.display_url,
-                   saved=saved, error=error, keep=keep, recent=records(mine), csrf=_csrf(request, officer))
+    return _render(
+        request,
+        "review_work.html",
+        status,
+        officer=officer,
+        item=item,
+        target=target or "",
+        service=service or "",
+        targets=sorted(set(summary["target"])),
+        services=sorted({s for s in summary["service"] if s}),
+        n_open=n_open,
+        n_decided=int(summary["decided"].sum()) if len(summary) else 0,
+        empty=None if item else _why_empty(store, summary, n_open),
+        store_url=store.display_url,
+        saved=saved,
+        error=error,
+        keep=keep,
+        recent=records(mine),
+        csrf=_csrf(request, officer),
+    )
 
 
 def _chosen_label(store, request: Request, item_id: int, action: str, label: list[str]) -> tuple[str, str | None]:
@@ -216,22 +247,37 @@ def _chosen_label(store, request: Request, item_id: int, action: str, label: lis
     if action == "keep":
         recorded = get_item(store, item_id, config=store_config(request)).recorded
         if not recorded:
-            raise RcaError("E503", "this case has no recorded code to keep", column="action",
-                           hint="Pick the code with its number key and press Enter, or confirm the suggestion.")
+            raise RcaError(
+                "E503",
+                "this case has no recorded code to keep",
+                column="action",
+                hint="Pick the code with its number key and press Enter, or confirm the suggestion.",
+            )
         return "corrected", recorded
     chosen = ";".join(x for x in label if x.strip()) or None
     if action == "corrected" and chosen is None:
-        raise RcaError("E503", "no code was picked to correct to", column="label",
-                       hint="Press the number of the code (1-9), then Enter; or press a to confirm the suggestion.")
+        raise RcaError(
+            "E503",
+            "no code was picked to correct to",
+            column="label",
+            hint="Press the number of the code (1-9), then Enter; or press a to confirm the suggestion.",
+        )
     return action, chosen if action == "corrected" else None
 
 
 @page_router.post("/work/{item_id}")
 @_guarded
-def review_work_decide(request: Request, item_id: ItemId, action: str = Form(..., max_length=20),
-                       label: list[str] = Form([]), comment: str = Form("", max_length=MAX_COMMENT),
-                       csrf: str = Form("", max_length=200), target: str = Form("", max_length=100),
-                       service: str = Form("", max_length=200), seen: str = Form("", max_length=30)) -> Response:
+def review_work_decide(
+    request: Request,
+    item_id: ItemId,
+    action: str = Form(..., max_length=20),
+    label: list[str] = Form([]),
+    comment: str = Form("", max_length=MAX_COMMENT),
+    csrf: str = Form("", max_length=200),
+    target: str = Form("", max_length=100),
+    service: str = Form("", max_length=200),
+    seen: str = Form("", max_length=30),
+) -> Response:
     """Accept, correct, keep the council's code, mark not a complaint, or skip; then on to the next case."""
     officer = _signed_in(request)
     if officer is None:
@@ -243,13 +289,25 @@ def review_work_decide(request: Request, item_id: ItemId, action: str = Form(...
     try:
         if action == "skip":
             if not release(store, number, officer=officer, skip=True):
-                raise RcaError("E502", f"item {number} is not yours to skip: it was decided, or another officer holds it",
-                               value=number, hint="Take the case shown now.")
+                raise RcaError(
+                    "E502",
+                    f"item {number} is not yours to skip: it was decided, or another officer holds it",
+                    value=number,
+                    hint="Take the case shown now.",
+                )
             done = "skip"
         else:
             stored_action, code = _chosen_label(store, request, number, action, label)
-            rec = decide(store, number, officer=officer, action=stored_action, label=code, comment=comment or None,
-                         config=store_config(request), seen_suggestion=int(seen) if seen.isdigit() else None)
+            rec = decide(
+                store,
+                number,
+                officer=officer,
+                action=stored_action,
+                label=code,
+                comment=comment or None,
+                config=store_config(request),
+                seen_suggestion=int(seen) if seen.isdigit() else None,
+            )
             done = str(rec.decision_id)
     except RcaError as exc:
         status = http_error(exc).status_code
@@ -259,8 +317,9 @@ def review_work_decide(request: Request, item_id: ItemId, action: str = Form(...
 
 @page_router.get("/audit")
 @_guarded
-def review_audit(request: Request, case_id: Optional[str] = Query(None, max_length=200),
-                 officer: Optional[str] = Query(None, max_length=MAX_OFFICER)) -> Response:
+def review_audit(
+    request: Request, case_id: Optional[str] = Query(None, max_length=200), officer: Optional[str] = Query(None, max_length=MAX_OFFICER)
+) -> Response:
     """Every decision, newest first: who decided what, when, and what it replaced."""
     me = _signed_in(request)
     if me is None:
@@ -269,8 +328,9 @@ def review_audit(request: Request, case_id: Optional[str] = Query(None, max_leng
         df = decisions_frame(get_store(request), case_id=case_id or None, officer=officer or None)
     except RcaError as exc:
         raise http_error(exc) from exc
-    return _render(request, "review_audit.html", officer=me, rows=records(df.iloc[::-1].head(500)), n=len(df),
-                   case_id=case_id or "", who=officer or "")
+    return _render(
+        request, "review_audit.html", officer=me, rows=records(df.iloc[::-1].head(500)), n=len(df), case_id=case_id or "", who=officer or ""
+    )
 
 
 @page_router.get("/review.js")

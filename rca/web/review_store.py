@@ -10,6 +10,7 @@ Example::
 
     app = FastAPI(); attach_store(app, open_store("sqlite:///reviews.db"), token="s3cret")
 """
+
 from __future__ import annotations
 
 import threading

@@ -1,6 +1,7 @@
 """The JSON API's routes: `GET /api/health`, `GET /api/model`, `POST /api/triage`, `POST /api/score`
 (`rca.web.app` also serves them without the `/api` prefix). What they serve (the loaded model,
 the similar-case index, the config and the triage batcher) is the app's `Serving`, on `app.state`."""
+
 from __future__ import annotations
 
 import math
@@ -44,9 +45,15 @@ Served = Annotated[Serving, Depends(serving)]
 class TriageRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     text: str = Field(..., max_length=MAX_TEXT_CHARS, description="The complaint or request, as written.")
-    received: Optional[str] = Field(None, max_length=40, json_schema_extra={"pattern": RECEIVED_PATTERN}, description=(
-        "When it arrived (UK time): a date from 1990-01-01 to 2060-12-31, ISO or day first with a four-digit year, "
-        "optionally with a time, e.g. '2024-03-28 15:30', '2024-03-28T15:30:00Z', '28/03/2024 15:30'; default now."))
+    received: Optional[str] = Field(
+        None,
+        max_length=40,
+        json_schema_extra={"pattern": RECEIVED_PATTERN},
+        description=(
+            "When it arrived (UK time): a date from 1990-01-01 to 2060-12-31, ISO or day first with a four-digit year, "
+            "optionally with a time, e.g. '2024-03-28 15:30', '2024-03-28T15:30:00Z', '28/03/2024 15:30'; default now."
+        ),
+    )
     complainant_id: Optional[str] = Field(None, max_length=200, description="For the duplicate check.")
 
 
@@ -77,9 +84,13 @@ def _jsonable(value: Any) -> Any:
 
 def _health(bundle, similar, batcher: MicroBatcher | None = None) -> dict:
     manifest = getattr(bundle, "manifest", {}) or {}
-    out = {"status": "ok", "version": __version__, "targets": list(bundle.targets),
-           "taxonomy": manifest.get("taxonomy_version") or manifest.get("taxonomy"),
-           "past_cases": len(similar) if similar is not None else 0}
+    out = {
+        "status": "ok",
+        "version": __version__,
+        "targets": list(bundle.targets),
+        "taxonomy": manifest.get("taxonomy_version") or manifest.get("taxonomy"),
+        "past_cases": len(similar) if similar is not None else 0,
+    }
     if batcher is not None:  # this worker process's triage requests and the passes that served them
         out["triage"] = {"requests": batcher.items, "batches": batcher.batches}
     return out
@@ -89,16 +100,19 @@ def _score_items(items: list[ScoreItem], bundle, config: Config) -> list[dict]:
     """Score a small batch like `rca score` does a file; rows in order."""
     from rca.scoring.score import score_frame
 
-    received = pd.to_datetime(pd.Series([it.received for it in items], dtype=object), errors="coerce",
-                              format="mixed", dayfirst=True)
-    frame = pd.DataFrame({
-        "case_id": [it.case_id if it.case_id is not None else str(i + 1) for i, it in enumerate(items)],
-        "text": [it.text for it in items],
-        "received": received,
-        "complainant_id": [it.complainant_id for it in items],
-    })
-    frame["rca_issues"] = ["E103 unparseable date: received left blank" if it.received and pd.isna(frame.at[i, "received"]) else ""
-                           for i, it in enumerate(items)]
+    received = pd.to_datetime(pd.Series([it.received for it in items], dtype=object), errors="coerce", format="mixed", dayfirst=True)
+    frame = pd.DataFrame(
+        {
+            "case_id": [it.case_id if it.case_id is not None else str(i + 1) for i, it in enumerate(items)],
+            "text": [it.text for it in items],
+            "received": received,
+            "complainant_id": [it.complainant_id for it in items],
+        }
+    )
+    frame["rca_issues"] = [
+        "E103 unparseable date: received left blank" if it.received and pd.isna(frame.at[i, "received"]) else ""
+        for i, it in enumerate(items)
+    ]
     scored = score_frame(frame, bundle, config=config).drop(columns=["text", "received"])
     return [{k: _jsonable(v) for k, v in rec.items()} for rec in scored.to_dict(orient="records")]
 
@@ -120,12 +134,20 @@ def model_info(s: Served) -> dict:
     from rca.web.model_summary import model_summary
 
     bundle = s.bundle
-    return {"targets": list(bundle.targets), "thresholds": {t: float(bundle.threshold(t)) for t in bundle.targets},
-            "manifest": model_summary(getattr(bundle, "manifest", {}) or {})}
+    return {
+        "targets": list(bundle.targets),
+        "thresholds": {t: float(bundle.threshold(t)) for t in bundle.targets},
+        "manifest": model_summary(getattr(bundle, "manifest", {}) or {}),
+    }
 
 
-@router.post("/triage", dependencies=auth, tags=["triage"], response_model=None,
-             responses={200: {"model": TriageResponse, "description": "The triage of one contact"}, **API_ERRORS})
+@router.post(
+    "/triage",
+    dependencies=auth,
+    tags=["triage"],
+    response_model=None,
+    responses={200: {"model": TriageResponse, "description": "The triage of one contact"}, **API_ERRORS},
+)
 async def triage_one(req: TriageRequest, s: Served) -> JSONResponse:
     """Kind of contact (complaint, service request, compliment...), urgent and safeguarding flags with their
     deadlines, service, team, route, root cause, due date, similar cases, duplicate warning."""

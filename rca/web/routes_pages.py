@@ -1,5 +1,6 @@
 """The intake page: `GET /` the form, `POST /` the form sent without JavaScript (the triage
 rendered on the server), and `GET /docs`, the local API documentation."""
+
 from __future__ import annotations
 
 import re
@@ -59,8 +60,7 @@ def render_intake(*, form: dict | None = None, result: dict | None = None, error
 
         rows = [("Service", "service", result.get("service")), ("Root cause", "root_cause", result.get("root_cause"))]
         rows += [(t.replace("_", " ").capitalize(), f"target-{i}", sug) for i, (t, sug) in enumerate(other_suggestions(result).items())]
-    return _templates().get_template("index.html").render(form=form, result=result, error=error, segments=segments,
-                                                          suggestion_rows=rows)
+    return _templates().get_template("index.html").render(form=form, result=result, error=error, segments=segments, suggestion_rows=rows)
 
 
 def received_from_form(value: str) -> str | None:
@@ -78,19 +78,33 @@ def index() -> HTMLResponse:
 
 
 @router.post("/")
-def intake(request: Request, s: Served, text: str = Form("", max_length=MAX_TEXT_CHARS), received: str = Form("", max_length=40),
-           token: str = Form("", max_length=500), complainant_id: str = Form("", max_length=100)) -> HTMLResponse:
+def intake(
+    request: Request,
+    s: Served,
+    text: str = Form("", max_length=MAX_TEXT_CHARS),
+    received: str = Form("", max_length=40),
+    token: str = Form("", max_length=500),
+    complainant_id: str = Form("", max_length=100),
+) -> HTMLResponse:
     """The form without JavaScript: token, text, received and complainant id in, the triage rendered as HTML."""
     from rca.scoring.triage import triage
 
     form = {"text": text, "received": received, "complainant_id": complainant_id}
     if not token_matches(request, token):
-        return HTMLResponse(render_intake(form=form, error="The API token is missing or wrong: paste the token rca serve printed."), status_code=401)
+        return HTMLResponse(
+            render_intake(form=form, error="The API token is missing or wrong: paste the token rca serve printed."), status_code=401
+        )
     if not text.strip():
         return HTMLResponse(render_intake(form=form, error="Type or paste the complaint first."), status_code=400)
     try:
-        res = triage(text, bundle=s.bundle, received=received_from_form(received), config=s.config, similar=s.similar,
-                     complainant_id=complainant_id.strip() or None)
+        res = triage(
+            text,
+            bundle=s.bundle,
+            received=received_from_form(received),
+            config=s.config,
+            similar=s.similar,
+            complainant_id=complainant_id.strip() or None,
+        )
     except RcaError as exc:
         return HTMLResponse(render_intake(form=form, error=str(exc)), status_code=400)
     return HTMLResponse(render_intake(form=form, result=res))

@@ -17,6 +17,7 @@
 >>> setting(None, "keep_alive_seconds")
 5
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -37,16 +38,24 @@ def setting(config: Config | None, key: str) -> float:
     """A `[serve]` time limit in seconds; E202 unless a positive number."""
     raw = (config or Config()).section("serve").get(key, DEFAULTS[key])
     if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not 0 < raw <= 3600:
-        raise RcaError("E202", f"[serve] {key} must be a number of seconds from 0 to 3600, got {raw!r}",
-                       file=(config.source if config else None), column=key, value=raw)
+        raise RcaError(
+            "E202",
+            f"[serve] {key} must be a number of seconds from 0 to 3600, got {raw!r}",
+            file=(config.source if config else None),
+            column=key,
+            value=raw,
+        )
     return raw
 
 
 def uvicorn_settings(config: Config | None) -> dict:
     """Keyword arguments for `uvicorn.run`: keep-alive timeout, header-size cap, and the header-timeout protocol."""
     os.environ[HEADER_ENV] = str(setting(config, "header_timeout_seconds"))
-    return {"timeout_keep_alive": setting(config, "keep_alive_seconds"), "h11_max_incomplete_event_size": MAX_HEADER_BYTES,
-            "http": HeaderTimeoutH11}
+    return {
+        "timeout_keep_alive": setting(config, "keep_alive_seconds"),
+        "h11_max_incomplete_event_size": MAX_HEADER_BYTES,
+        "http": HeaderTimeoutH11,
+    }
 
 
 class HeaderTimeoutH11(H11Protocol):
@@ -120,11 +129,25 @@ class BodyDeadline:
         return await self.app(scope, replay, send)
 
     async def _too_slow(self, send) -> None:
-        body = json.dumps({"detail": {"code": "E509", "message": f"the request body did not arrive within {self.seconds:g} "
-                                                                 "seconds; send the whole request at once"}}).encode()
-        await send({"type": "http.response.start", "status": 408,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                                (b"connection", b"close")]})
+        body = json.dumps(
+            {
+                "detail": {
+                    "code": "E509",
+                    "message": f"the request body did not arrive within {self.seconds:g} seconds; send the whole request at once",
+                }
+            }
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 408,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
 

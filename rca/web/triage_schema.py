@@ -4,6 +4,7 @@
 The route still sends the dict `rca.scoring.triage.triage` builds (the models document it and a test
 checks the two agree), so the encoder's cost stays off the hot path.
 """
+
 from __future__ import annotations
 
 from typing import Any, Literal, Optional
@@ -52,11 +53,15 @@ class UrgentFlag(BaseModel):
 
 class TriageResponse(BaseModel):
     kind: Optional[Literal["complaint", "service request", "compliment"]] = Field(
-        ..., description="Kind of contact: decides the procedure and the due date (none for an empty text).")
+        ..., description="Kind of contact: decides the procedure and the due date (none for an empty text)."
+    )
     contact_kind: Optional[str] = Field(
-        ..., description="The finer kind: complaint, service request, compliment, duplicate, not for this council, appeal...")
+        ..., description="The finer kind: complaint, service request, compliment, duplicate, not for this council, appeal..."
+    )
     kind_confidence: Optional[float] = Field(..., description="The acceptability model's calibrated confidence.")
-    kind_check: bool = Field(..., description="True when a person should confirm the kind (below threshold, or a rule overruled the model).")
+    kind_check: bool = Field(
+        ..., description="True when a person should confirm the kind (below threshold, or a rule overruled the model)."
+    )
     kind_reason: str
     service_level: Optional[str] = Field(..., description="A service request's or a compliment's handling note (no complaint time limit).")
     definitions: dict[str, str]
@@ -75,7 +80,10 @@ class TriageResponse(BaseModel):
     working_days: Optional[int]
     similar: list[dict[str, Any]]
     duplicate: Optional[dict[str, Any]]
-    urgent: list[UrgentFlag] = Field(..., description="Emergency or significant hazards in the home (Awaab's Law) and "
-                                                       "safeguarding flags, most urgent first, each with its rule and words.")
+    urgent: list[UrgentFlag] = Field(
+        ...,
+        description="Emergency or significant hazards in the home (Awaab's Law) and "
+        "safeguarding flags, most urgent first, each with its rule and words.",
+    )
     issues: list[str] = Field(..., description="Every warning about this answer; show them all to the officer.")
     text_length: int

@@ -4,6 +4,7 @@ report's tables. Colours are the Okabe–Ito palette (safe for colour-blind read
 In the members' version a category whose count is suppressed (e.g. "<5") is left out
 of the chart and the chart says so, so no bar gives away a small number.
 """
+
 from __future__ import annotations
 
 import io
@@ -44,7 +45,11 @@ def _png(fig) -> bytes:
     buf = io.BytesIO()
     fig.tight_layout()
     fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
-    img = Image.open(io.BytesIO(buf.getvalue())).convert("RGB").quantize(colors=PNG_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    img = (
+        Image.open(io.BytesIO(buf.getvalue()))
+        .convert("RGB")
+        .quantize(colors=PNG_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    )
     out = io.BytesIO()
     img.save(out, format="PNG", optimize=True)
     return out.getvalue()
@@ -72,8 +77,17 @@ def _short(label: str, n: int = 34) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
-def hbar(key: str, title: str, df: pd.DataFrame, label_col: str, value_cols: list[str], *, xlabel: str = "Complaints",
-         limit: int = 15, target: float | None = None) -> Chart | None:
+def hbar(
+    key: str,
+    title: str,
+    df: pd.DataFrame,
+    label_col: str,
+    value_cols: list[str],
+    *,
+    xlabel: str = "Complaints",
+    limit: int = 15,
+    target: float | None = None,
+) -> Chart | None:
     """Horizontal bars, one series per value column (largest category on top)."""
     if df is None or df.empty:
         return None
@@ -87,7 +101,13 @@ def hbar(key: str, title: str, df: pd.DataFrame, label_col: str, value_cols: lis
     y = np.arange(len(rows))
     h = 0.8 / len(value_cols)
     for i, col in enumerate(value_cols):
-        ax.barh(y + (i - (len(value_cols) - 1) / 2) * h, rows[col].to_numpy(dtype=float), height=h, color=PALETTE[i % len(PALETTE)], label=str(col))
+        ax.barh(
+            y + (i - (len(value_cols) - 1) / 2) * h,
+            rows[col].to_numpy(dtype=float),
+            height=h,
+            color=PALETTE[i % len(PALETTE)],
+            label=str(col),
+        )
     ax.set_yticks(y, [_short(v) for v in rows[label_col]])
     ax.invert_yaxis()
     ax.set_xlabel(xlabel, fontsize=8)
@@ -130,8 +150,9 @@ def stacked(key: str, title: str, df: pd.DataFrame, label_col: str, parts: list[
     return Chart(key, title, _png(fig), f"{title}, shares by {label_col.lower()}", note)
 
 
-def lines(key: str, title: str, tidy: pd.DataFrame, *, group: str, x: str = "bin", y: str = "count", ylabel: str = "Complaints",
-          limit: int = 6) -> Chart | None:
+def lines(
+    key: str, title: str, tidy: pd.DataFrame, *, group: str, x: str = "bin", y: str = "count", ylabel: str = "Complaints", limit: int = 6
+) -> Chart | None:
     """One line per group over the bins (tidy input)."""
     if tidy is None or tidy.empty:
         return None

@@ -1,4 +1,5 @@
 """Render a Report as a Word document for committee papers (python-docx)."""
+
 from __future__ import annotations
 
 import io
@@ -57,7 +58,6 @@ def _table(doc, t) -> None:
         r.font.size = Pt(8)
 
 
-
 def a4_document(title: str, *, side_cm: float, top_cm: float):
     """An A4 Word document in 10 pt Arial with the given margins, titled `title` (heading and properties)."""
     from docx import Document
@@ -75,6 +75,7 @@ def a4_document(title: str, *, side_cm: float, top_cm: float):
     doc.add_heading(title, level=0)
     return doc
 
+
 def build_docx(report):
     """A python-docx Document of the report."""
     from docx.shared import Cm, Pt
@@ -82,11 +83,19 @@ def build_docx(report):
     doc = a4_document(report.title, side_cm=2.0, top_cm=1.8)
     meta = f"Period: {report.period.label}" + (f", compared with {report.compare.label}" if report.compare else "")
     doc.add_paragraph(meta)
-    doc.add_paragraph(f"Version for {'councillors (members)' if report.audience == 'members' else 'officers'}; generated {report.generated}.")
+    doc.add_paragraph(
+        f"Version for {'councillors (members)' if report.audience == 'members' else 'officers'}; generated {report.generated}."
+    )
     if report.audience == "members":
         small = report.suppress_below
-        doc.add_paragraph((f"Counts of 1 to {small - 1} are shown as \"<{small}\", and a count that would give one away by subtraction "
-                           "as \"[c]\". " if small > 1 else "") + "No individual case text is included.")
+        doc.add_paragraph(
+            (
+                f'Counts of 1 to {small - 1} are shown as "<{small}", and a count that would give one away by subtraction as "[c]". '
+                if small > 1
+                else ""
+            )
+            + "No individual case text is included."
+        )
     width = Cm(16.5)
     for n, s in enumerate(report.sections, 1):
         doc.add_heading(f"{n}. {s.title}", level=1)

@@ -5,6 +5,7 @@
 >>> fmt_cell(3.2e-7, "q-value", None), fmt_cell(0.01234, "q-value", None)
 ('<0.001', '0.0123')
 """
+
 from __future__ import annotations
 
 import math

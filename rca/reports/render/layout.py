@@ -4,6 +4,7 @@ tables/<key>.csv) with a line saying where, and the trends said in words.
 
 Every table is still built, checked and written to the workbook; only the HTML and Word pages leave some out.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -11,8 +12,18 @@ import pandas as pd
 from rca.reports.tables.common import Table
 
 # detail tables a reader looks up rather than reads: in the workbook only
-WORKBOOK_ONLY = {"on_time_by_service", "outcomes_by_service", "root_causes_by_quarter", "root_cause_predicted", "compensation",
-                 "ombudsman", "theme_changes", "service_changes", "root_cause_changes", "theme_year_changes"}
+WORKBOOK_ONLY = {
+    "on_time_by_service",
+    "outcomes_by_service",
+    "root_causes_by_quarter",
+    "root_cause_predicted",
+    "compensation",
+    "ombudsman",
+    "theme_changes",
+    "service_changes",
+    "root_cause_changes",
+    "theme_year_changes",
+}
 # long tables whose chart says the same: the chart on the page, the table in the workbook (none by default: a
 # table of 20 wards is a tenth of the bytes of its chart, and a seed-report table type)
 CHART_INSTEAD: set[str] = set()
@@ -54,8 +65,11 @@ def changes_in_words(ta, prep) -> list[str]:
     if yc is not None and len(yc) and prep.compare is not None:
         moved = yc[yc["direction"].isin(["rose", "fell"])]
         if len(moved):
-            out.append(f"Themes whose count changed beyond chance on {prep.compare.label}: "
-                       + ", ".join(f"{r['theme']} ({r['direction']})" for _, r in moved.iterrows()) + ".")
+            out.append(
+                f"Themes whose count changed beyond chance on {prep.compare.label}: "
+                + ", ".join(f"{r['theme']} ({r['direction']})" for _, r in moved.iterrows())
+                + "."
+            )
     if not out:
         out.append("No theme, service or root cause rose or fell beyond chance.")
     return out

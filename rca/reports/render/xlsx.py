@@ -3,6 +3,7 @@ Contents sheet listing them (and the skipped ones, with what would unlock them).
 
 Numbers stay numbers; text cells are neutralised against formula injection.
 """
+
 from __future__ import annotations
 
 import math
@@ -96,12 +97,29 @@ def workbook_tables(report) -> list[Table]:
             seen.add(key)
             out.append(t)
     if len(report.theme_quotes) and report.audience != "members":
-        q = report.theme_quotes[["theme", "rank", "case_id", "quote"]].rename(columns={"theme": "Theme", "rank": "Rank", "case_id": "Case", "quote": "Quote (redacted)"})
-        out.append(Table("theme_quotes", "Theme quotes (redacted)", q, note="Representative complaints for each theme; personal data replaced by placeholders."))
+        q = report.theme_quotes[["theme", "rank", "case_id", "quote"]].rename(
+            columns={"theme": "Theme", "rank": "Rank", "case_id": "Case", "quote": "Quote (redacted)"}
+        )
+        out.append(
+            Table(
+                "theme_quotes",
+                "Theme quotes (redacted)",
+                q,
+                note="Representative complaints for each theme; personal data replaced by placeholders.",
+            )
+        )
     if len(report.learning):
         cols = ["theme", "what", "evidence", "trend", "actions", "next_step"]
-        d = report.learning[cols].rename(columns={"theme": "Theme", "what": "What is going wrong", "evidence": "Evidence", "trend": "Trend",
-                                                  "actions": "Corrective actions on similar cases", "next_step": "Next step (draft)"})
+        d = report.learning[cols].rename(
+            columns={
+                "theme": "Theme",
+                "what": "What is going wrong",
+                "evidence": "Evidence",
+                "trend": "Trend",
+                "actions": "Corrective actions on similar cases",
+                "next_step": "Next step (draft)",
+            }
+        )
         out.append(Table("learning", "Learning from complaints (draft)", d, note="Drafted text for an officer to edit."))
     return out
 
@@ -117,8 +135,15 @@ def write_xlsx(report, path: str | Path) -> Path:
     contents.title = "Contents"
     contents.append([_value(report.title)])
     contents["A1"].font = Font(bold=True, size=13)
-    contents.append([_value(f"Period {report.period.label}" + (f", compared with {report.compare.label}" if report.compare else "")
-                            + f"; version for {report.audience}; generated {report.generated}")])
+    contents.append(
+        [
+            _value(
+                f"Period {report.period.label}"
+                + (f", compared with {report.compare.label}" if report.compare else "")
+                + f"; version for {report.audience}; generated {report.generated}"
+            )
+        ]
+    )
     for alert in getattr(report, "alerts", []):  # undated data, periods the data does not wholly cover
         contents.append([_value(f"Note: {alert}")])
     contents.append([])

@@ -5,6 +5,7 @@ Example::
     prep = prepare(cases, period=parse_period("2023-24"), compare=parse_period("2022-23"))
     tables = annual_tables(prep, population=pop)   # -> list[Table]
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -34,25 +35,54 @@ SECTIONS: list[tuple[str, str]] = [
 
 
 # tables that count records by stage: not given when no record in the period has a usable stage
-STAGE_TABLES = {"volumes_by_service", "stage_counts", "acceptance", "channels", "wards", "quarterly", "on_time_by_stage",
-                "on_time_by_service", "delay_reasons", "escalation_by_service", "escalation_reasons", "overturn",
-                "outcomes_by_stage", "outcomes_by_service", "root_causes", "root_causes_by_quarter", "root_cause_predicted",
-                "ombudsman", "ombudsman_bodies", "compensation_split"}
+STAGE_TABLES = {
+    "volumes_by_service",
+    "stage_counts",
+    "acceptance",
+    "channels",
+    "wards",
+    "quarterly",
+    "on_time_by_stage",
+    "on_time_by_service",
+    "delay_reasons",
+    "escalation_by_service",
+    "escalation_reasons",
+    "overturn",
+    "outcomes_by_stage",
+    "outcomes_by_service",
+    "root_causes",
+    "root_causes_by_quarter",
+    "root_cause_predicted",
+    "ombudsman",
+    "ombudsman_bodies",
+    "compensation_split",
+}
 
 
 def _no_stage(prep: Prepared, t: Table) -> Table:
     if not prep.stage_unusable or t.key not in STAGE_TABLES and not t.key.startswith("equalities"):
         return t
-    return Table.skip(t.key, t.title, f"Skipped: no complaint record received in {prep.period.label} has a usable stage "
-                                      "(1, 2, 3 or ombudsman) in the `stage` column, and this table counts records by stage. "
-                                      "Correct the stage values (`rca validate` lists the rows) and run the report again.")
+    return Table.skip(
+        t.key,
+        t.title,
+        f"Skipped: no complaint record received in {prep.period.label} has a usable stage "
+        "(1, 2, 3 or ombudsman) in the `stage` column, and this table counts records by stage. "
+        "Correct the stage values (`rca validate` lists the rows) and run the report again.",
+    )
 
 
 def annual_tables(prep: Prepared, *, population: pd.DataFrame | None = None) -> dict[str, list[Table]]:
     """Every table, grouped by report section."""
     out: dict[str, list[Table]] = {k: [] for k, _ in SECTIONS}
-    out["volumes"] = [tv.volumes_by_service(prep), tv.stage_counts(prep), tv.acceptance(prep), tv.channels(prep),
-                      tv.wards(prep, population), tv.compliments(prep), tv.quarterly(prep)]
+    out["volumes"] = [
+        tv.volumes_by_service(prep),
+        tv.stage_counts(prep),
+        tv.acceptance(prep),
+        tv.channels(prep),
+        tv.wards(prep, population),
+        tv.compliments(prep),
+        tv.quarterly(prep),
+    ]
     out["timeliness"] = [to.on_time_by_stage(prep), to.on_time_by_service(prep), to.delay_reasons(prep)]
     out["escalation"] = [to.escalation_by_service(prep), to.escalation_reasons(prep), to.overturn(prep)]
     out["outcomes"] = [to.outcomes_by_stage(prep), to.outcomes_by_service(prep)]
@@ -64,9 +94,18 @@ def annual_tables(prep: Prepared, *, population: pd.DataFrame | None = None) -> 
     return {k: [_no_stage(prep, t) for t in v] for k, v in out.items()}
 
 
-STAGE_FIGURES = ("First contacts", "Accepted complaints (stage 1)", "Not accepted", "Stage 2 complaints", "Stage 3 complaints",
-                 "Ombudsman enquiries", "Stage 1 on time %", "Stage 2 on time %", "Escalation rate to stage 2 %",
-                 "Stage 1 uphold rate %")
+STAGE_FIGURES = (
+    "First contacts",
+    "Accepted complaints (stage 1)",
+    "Not accepted",
+    "Stage 2 complaints",
+    "Stage 3 complaints",
+    "Ombudsman enquiries",
+    "Stage 1 on time %",
+    "Stage 2 on time %",
+    "Escalation rate to stage 2 %",
+    "Stage 1 uphold rate %",
+)
 
 
 def _figures(prep: Prepared, period) -> tuple[dict[str, float | int | None], dict[str, int], dict[str, int]]:
@@ -130,8 +169,10 @@ def _not_known(prep: Prepared) -> str:
         gaps.append("stage 2, stage 3 and Ombudsman counts and the escalation rate need a `stage` column")
     if not gaps:
         return ""
-    return (" Not known (–): " + "; ".join(gaps) + ", which the export does not have. Add the column to the export "
-            "(or map it in the config [columns]) to give them.")
+    return (
+        " Not known (–): " + "; ".join(gaps) + ", which the export does not have. Add the column to the export "
+        "(or map it in the config [columns]) to give them."
+    )
 
 
 def key_figures(prep: Prepared) -> Table:
@@ -148,9 +189,11 @@ def key_figures(prep: Prepared) -> Table:
         nums[prep.compare.label] = [prev_num.get(k) for k in cur]
         if prep.per_day:
             c, p = prep.coverage["cur"], prep.coverage["cmp"]
-            note += (f" The two columns cover different numbers of days ({prep.period.label}: {c.covered_days:,} of {c.days:,}; "
-                     f"{prep.compare.label}: {p.covered_days:,} of {p.days:,}), so their counts are not comparable one for one; "
-                     "the tables below compare them per day covered.")
+            note += (
+                f" The two columns cover different numbers of days ({prep.period.label}: {c.covered_days:,} of {c.days:,}; "
+                f"{prep.compare.label}: {p.covered_days:,} of {p.days:,}), so their counts are not comparable one for one; "
+                "the tables below compare them per day covered."
+            )
     if prep.stage_unusable:
         note += " Figures counted by stage are not given (–): no record in the period has a usable stage."
     note += _not_known(prep)

@@ -1,5 +1,6 @@
 """What went wrong and what was done: recorded and predicted root causes (with
 their agreement), corrective actions, compensation, Ombudsman figures."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -23,8 +24,20 @@ def root_causes(prep: Prepared) -> Table:
     cnt = count_cols(df, "Root cause")
     p = {"% of complaints": prep.period.label, **change_pct_cols(prep)}
     known = {prep.period.label: len(acc), **({prep.compare.label: len(prep.accepted(prep.compare))} if prep.compare else {})}
-    return Table(key, title, df, counts=cnt, pct=p, chart="root_causes", bases={"% of complaints": len(acc)}, known_totals=known,
-                 note=with_change_note(prep, "Root cause recorded on accepted stage 1 complaints. Coding varies between officers; read it beside the themes found in the text."))
+    return Table(
+        key,
+        title,
+        df,
+        counts=cnt,
+        pct=p,
+        chart="root_causes",
+        bases={"% of complaints": len(acc)},
+        known_totals=known,
+        note=with_change_note(
+            prep,
+            "Root cause recorded on accepted stage 1 complaints. Coding varies between officers; read it beside the themes found in the text.",
+        ),
+    )
 
 
 def root_causes_by_quarter(prep: Prepared) -> Table:
@@ -42,8 +55,14 @@ def root_causes_by_quarter(prep: Prepared) -> Table:
     for x in quarters:
         vc = count_by(acc[(q == x).to_numpy()], "root_cause")
         df[x] = [int(vc.get(c, 0)) for c in causes]
-    return Table(key, title, df, counts=tuple(quarters), known_totals={x: int(df[x].sum()) for x in quarters},
-                 note="Root cause recorded on accepted stage 1 complaints, by the quarter they were received in." + gap_note(prep))
+    return Table(
+        key,
+        title,
+        df,
+        counts=tuple(quarters),
+        known_totals={x: int(df[x].sum()) for x in quarters},
+        note="Root cause recorded on accepted stage 1 complaints, by the quarter they were received in." + gap_note(prep),
+    )
 
 
 def predicted_root_causes(prep: Prepared, *, target: str = "root_cause") -> Table:
@@ -51,7 +70,11 @@ def predicted_root_causes(prep: Prepared, *, target: str = "root_cause") -> Tabl
     key, title = f"{target}_predicted", "Root causes: recorded and predicted by the model"
     col = PREDICTED.format(target)
     if missing(prep.frame, col):
-        return Table.skip(key, title, "Skipped: no model was given. Run with --model-dir DIR (a model trained with `rca train`) to add predicted root causes and their agreement with the recorded ones.")
+        return Table.skip(
+            key,
+            title,
+            "Skipped: no model was given. Run with --model-dir DIR (a model trained with `rca train`) to add predicted root causes and their agreement with the recorded ones.",
+        )
     acc = prep.accepted()
     pred = count_by(acc, col)
     if target in acc:
@@ -74,13 +97,17 @@ def predicted_root_causes(prep: Prepared, *, target: str = "root_cause") -> Tabl
         df["Agreement %"] = pct(df["Agree"], df["Recorded"])
         p = {"Agreement %": "Recorded"}
         total = pct(int(same.sum()), len(both))
-        note += (f" Overall the model agrees with the recorded root cause on {prep.rate(total, len(both)) or 'an unstated share (too few to show)'} of the {prep.n(len(both))} cases that have both. "
-                 "Agreement % = recorded cases of that cause the model also gives that cause. Large gaps point at inconsistent coding or at a cause the model has not learnt.")
+        note += (
+            f" Overall the model agrees with the recorded root cause on {prep.rate(total, len(both)) or 'an unstated share (too few to show)'} of the {prep.n(len(both))} cases that have both. "
+            "Agreement % = recorded cases of that cause the model also gives that cause. Large gaps point at inconsistent coding or at a cause the model has not learnt."
+        )
         cnt = ("Recorded", "Predicted", "Agree")
     else:
         cnt = ("Predicted",)
         note += " The export records no root cause, so these predictions stand in for it."
-    return Table(key, title, df, counts=cnt, pct=p, note=note, known_totals={c: int(df[c].sum()) for c in ("Recorded", "Predicted") if c in df})
+    return Table(
+        key, title, df, counts=cnt, pct=p, note=note, known_totals={c: int(df[c].sum()) for c in ("Recorded", "Predicted") if c in df}
+    )
 
 
 def corrective_actions(prep: Prepared) -> Table:
@@ -94,8 +121,18 @@ def corrective_actions(prep: Prepared) -> Table:
     df = with_change(cur, prev, prep, label="Corrective action")
     with_action = int(recs["corrective_action"].notna().sum())
     cnt = count_cols(df, "Corrective action")
-    return Table(key, title, df, counts=cnt, pct=change_pct_cols(prep), chart="corrective_actions",
-                 note=with_change_note(prep, f"{prep.n(df[prep.period.label].sum())} corrective actions recorded on {prep.n(with_action)} records received in the period; each action counts once per record."))
+    return Table(
+        key,
+        title,
+        df,
+        counts=cnt,
+        pct=change_pct_cols(prep),
+        chart="corrective_actions",
+        note=with_change_note(
+            prep,
+            f"{prep.n(df[prep.period.label].sum())} corrective actions recorded on {prep.n(with_action)} records received in the period; each action counts once per record.",
+        ),
+    )
 
 
 def compensation(prep: Prepared) -> Table:
@@ -105,17 +142,29 @@ def compensation(prep: Prepared) -> Table:
         return Table.skip(key, title, unlock_note(["compensation"]))
     recs = prep.all_records()
     paid = recs[pd.to_numeric(recs["compensation"], errors="coerce").gt(0)]
-    svc = paid["service"].astype(object).where(paid["service"].notna(), NOT_RECORDED) if "service" in paid else pd.Series("All services", index=paid.index)
+    svc = (
+        paid["service"].astype(object).where(paid["service"].notna(), NOT_RECORDED)
+        if "service" in paid
+        else pd.Series("All services", index=paid.index)
+    )
     g = paid.assign(_svc=svc).groupby("_svc")["compensation"].agg(["count", "sum"]).sort_values(["sum", "count"], ascending=False)
-    df = pd.DataFrame({"Service": g.index, "Cases with compensation": g["count"].astype("int64").to_numpy(),
-                       "Amount £": g["sum"].round(2).to_numpy()})
+    df = pd.DataFrame(
+        {"Service": g.index, "Cases with compensation": g["count"].astype("int64").to_numpy(), "Amount £": g["sum"].round(2).to_numpy()}
+    )
     total = {"Service": "Total", "Cases with compensation": len(paid), "Amount £": round(float(paid["compensation"].sum()), 2)}
     df = pd.concat([df, pd.DataFrame([total])], ignore_index=True)
     by_stage = paid["_stage"].map(STAGE_NAMES).value_counts()
     stages = ", ".join(f"{k} {prep.n(v)}" for k, v in by_stage.items())
-    return Table(key, title, df, counts=("Cases with compensation",), money=("Amount £",), col_total=("Cases with compensation",),
-                 pct={"Amount £": "Cases with compensation"},  # the amount paid to fewer than 5 people is theirs: hidden with the count
-                 note=f"Complaint records received in the period with compensation above £0 ({stages or 'none'}).")
+    return Table(
+        key,
+        title,
+        df,
+        counts=("Cases with compensation",),
+        money=("Amount £",),
+        col_total=("Cases with compensation",),
+        pct={"Amount £": "Cases with compensation"},  # the amount paid to fewer than 5 people is theirs: hidden with the count
+        note=f"Complaint records received in the period with compensation above £0 ({stages or 'none'}).",
+    )
 
 
 def ombudsman(prep: Prepared) -> Table:
@@ -123,15 +172,19 @@ def ombudsman(prep: Prepared) -> Table:
     key, title = "ombudsman", "Ombudsman enquiries and decisions"
     if "stage" not in prep.frame:
         return Table.skip(key, title, unlock_note(["stage"]) + " (with 'ombudsman' rows)")
+
     def one(period):
         recs = prep.records(period)
         return recs[recs["_stage"].eq("ombudsman")]
+
     cur = one(prep.period)
     if cur.empty and (prep.compare is None or one(prep.compare).empty):
         return Table.skip(key, title, f"No Ombudsman records (stage 'ombudsman') were received in {prep.period.label}.")
+
     def counts(recs):
         out = count_by(recs, "outcome") if "outcome" in recs else pd.Series(dtype="int64")
         return out
+
     cur_c = counts(cur)
     prev_c = counts(one(prep.compare)) if prep.compare else None
     df = total_row(with_change(cur_c, prev_c, prep, label="Outcome"), "Outcome", "All Ombudsman enquiries", prep=prep)
@@ -140,8 +193,9 @@ def ombudsman(prep: Prepared) -> Table:
     up, decided, rate = uphold_rate(cur["outcome"]) if "outcome" in cur else (0, 0, float("nan"))
     if decided:
         shown = prep.rate(rate, decided)
-        note += (f" Of the {prep.n(decided)} decided (upheld, partly upheld or not upheld), {prep.n(up)} were upheld or partly upheld"
-                 + (f" ({shown} uphold rate)." if shown else "; too few to give a rate."))
+        note += f" Of the {prep.n(decided)} decided (upheld, partly upheld or not upheld), {prep.n(up)} were upheld or partly upheld" + (
+            f" ({shown} uphold rate)." if shown else "; too few to give a rate."
+        )
     return Table(key, title, df, counts=cnt, pct=change_pct_cols(prep), col_total=cnt, note=with_change_note(prep, note))
 
 

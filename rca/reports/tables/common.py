@@ -6,6 +6,7 @@ for the members' version.
 The definitions follow docs/CONTRACTS.md ("Demo year ... definitions") exactly;
 each table function says which records it counts.
 """
+
 from __future__ import annotations
 
 import logging
@@ -73,7 +74,9 @@ def missing(frame: pd.DataFrame, *cols: str) -> list[str]:
 
 def unlock_note(cols: list[str]) -> str:
     names = " and ".join(f"`{c}`" for c in cols)
-    return f"Skipped: the export has no {names} column. Add {names} to the export (or map it in the config [columns]) to produce this table."
+    return (
+        f"Skipped: the export has no {names} column. Add {names} to the export (or map it in the config [columns]) to produce this table."
+    )
 
 
 NOT_RECORDED = "Not recorded"
@@ -125,7 +128,7 @@ def pct(num, den, dp: int = 1, *, scale: int = 100):
     den = np.asarray(den, dtype=float)
     num, den = np.broadcast_arrays(num, den)
     out = np.full(num.shape, np.nan)
-    step = Fraction(1, 10 ** dp)
+    step = Fraction(1, 10**dp)
     for i in np.ndindex(num.shape):
         n, d = num[i], den[i]
         if not (d > 0) or not np.isfinite(n):
@@ -236,9 +239,11 @@ class Prepared:
         if not self.per_day:
             return ""
         c, p = self.coverage["cur"], self.coverage["cmp"]
-        return (f" The two periods are not both wholly covered by the data ({self.period.label}: {c.covered_days:,} of {c.days:,} days; "
-                f"{self.compare.label}: {p.covered_days:,} of {p.days:,} days), so changes compare complaints per day covered, "
-                "not the counts; seasonal patterns can still differ between the days covered.")
+        return (
+            f" The two periods are not both wholly covered by the data ({self.period.label}: {c.covered_days:,} of {c.days:,} days; "
+            f"{self.compare.label}: {p.covered_days:,} of {p.days:,} days), so changes compare complaints per day covered, "
+            "not the counts; seasonal patterns can still differ between the days covered."
+        )
 
 
 def _due_dates(frame: pd.DataFrame, config: Config) -> tuple[pd.Series, int]:
@@ -279,8 +284,7 @@ def _open_overdue(f: pd.DataFrame, relevant: pd.Series, as_at, config: Config) -
     out = pd.Series(False, index=f.index)
     if as_at is None or pd.isna(as_at):
         return out
-    sub = f[relevant & f["responded"].isna() & f["received"].notna() & f["_complaint"] & f["_accepted"]
-            & f["_stage"].isin(["1", "2", "3"])]
+    sub = f[relevant & f["responded"].isna() & f["received"].notna() & f["_complaint"] & f["_accepted"] & f["_stage"].isin(["1", "2", "3"])]
     if sub.empty:
         return out
     due, _ = _due_dates(sub, config)
@@ -321,10 +325,12 @@ def prepare(cases: pd.DataFrame, *, period: Period, compare: Period | None = Non
     if undated:
         asked = period.label
         period, compare = _undated_period(), None
-        alerts.append(f"The export has no date received (no `received` column, or it is blank on every record), so the period {asked} "
-                      f"could not be applied: every figure in the report is over all {len(f):,} records in the file, undated. Trends, "
-                      "on-time figures and comparisons need dates; add the date received to the export (or map it in the "
-                      "config [columns]) to report on a period.")
+        alerts.append(
+            f"The export has no date received (no `received` column, or it is blank on every record), so the period {asked} "
+            f"could not be applied: every figure in the report is over all {len(f):,} records in the file, undated. Trends, "
+            "on-time figures and comparisons need dates; add the date received to the export (or map it in the "
+            "config [columns]) to report on a period."
+        )
     elif not dated.all():
         notes.append(f"{int((~dated).sum()):,} records have no date received and fall outside every period.")
     if "case_type" in f:
@@ -340,8 +346,11 @@ def prepare(cases: pd.DataFrame, *, period: Period, compare: Period | None = Non
         f["_accepted"] = f["acceptability"].eq(ACCEPTED)
     else:  # blank on every record is no column: not "none accepted"
         f["_accepted"] = True
-        notes.append("The export has no `acceptability` column" + (" (it is blank on every record)" if "acceptability" in f else "")
-                     + ": every complaint is treated as accepted.")
+        notes.append(
+            "The export has no `acceptability` column"
+            + (" (it is blank on every record)" if "acceptability" in f else "")
+            + ": every complaint is treated as accepted."
+        )
     cov = {}
     gaps = Gaps() if undated else missing_stretches(f["received"])
     if undated:
@@ -356,8 +365,10 @@ def prepare(cases: pd.DataFrame, *, period: Period, compare: Period | None = Non
             in_cmp = compare.mask(f["received"])
             cov["cmp"] = coverage(compare, *span, n_records=int(in_cmp.sum()), gaps=gaps)
             if cov["cmp"].status == "none":
-                alerts.append(f"No comparison with {compare.label} is drawn: no records were received in it "
-                              f"({day(compare.start)} to {day(compare.end)}; records in the file run from {day(span[0])} to {day(span[1])}).")
+                alerts.append(
+                    f"No comparison with {compare.label} is drawn: no records were received in it "
+                    f"({day(compare.start)} to {day(compare.end)}; records in the file run from {day(span[0])} to {day(span[1])})."
+                )
                 compare, in_cmp = None, False
                 del cov["cmp"]
             elif cov["cmp"].status == "partial":
@@ -371,13 +382,17 @@ def prepare(cases: pd.DataFrame, *, period: Period, compare: Period | None = Non
         no_stage = cur_complaints & ~f["_stage"].isin(STAGE_VALUES)
         if cur_complaints.any() and int(no_stage.sum()) == int(cur_complaints.sum()):
             stage_unusable = True
-            alerts.append(f"No complaint record received in {period.label} has a usable stage (1, 2, 3 or ombudsman): the `stage` column "
-                          f"is blank or unreadable on all {int(no_stage.sum()):,} of them. First contacts, acceptance, stage counts, "
-                          "outcomes, on-time and escalation figures need the stage, so they are not given. Correct the stage values "
-                          "(`rca validate` lists the rows) and run the report again.")
+            alerts.append(
+                f"No complaint record received in {period.label} has a usable stage (1, 2, 3 or ombudsman): the `stage` column "
+                f"is blank or unreadable on all {int(no_stage.sum()):,} of them. First contacts, acceptance, stage counts, "
+                "outcomes, on-time and escalation figures need the stage, so they are not given. Correct the stage values "
+                "(`rca validate` lists the rows) and run the report again."
+            )
         elif no_stage.any():
-            notes.append(f"{int(no_stage.sum()):,} complaint records received in {period.label} have no usable stage (1, 2, 3 or "
-                         "ombudsman); they are counted at no stage.")
+            notes.append(
+                f"{int(no_stage.sum()):,} complaint records received in {period.label} have no usable stage (1, 2, 3 or "
+                "ombudsman); they are counted at no stage."
+            )
     relevant = f["_in_cur"] | f["_in_cmp"]
     f["_due"] = pd.Series(pd.NaT, index=f.index, dtype="datetime64[ns]")
     f["_on_time"] = pd.Series(pd.NA, index=f.index, dtype="boolean")
@@ -390,11 +405,22 @@ def prepare(cases: pd.DataFrame, *, period: Period, compare: Period | None = Non
         on_time = sub["responded"].dt.normalize() <= due.dt.normalize()
         f.loc[sub.index[has.to_numpy()], "_on_time"] = on_time[has].to_numpy()
         if no_target:
-            notes.append(f"{no_target:,} responded records have no working-day target for their stage and route "
-                         "(set [calendar.targets] in the config); they are left out of the on-time figures.")
+            notes.append(
+                f"{no_target:,} responded records have no working-day target for their stage and route "
+                "(set [calendar.targets] in the config); they are left out of the on-time figures."
+            )
     f["_late"] = f["_on_time"].eq(False).fillna(False).astype(bool)
     f["_open_overdue"] = _open_overdue(f, relevant, span[1], config) if "responded" in f else False
-    return Prepared(frame=f, period=period, compare=compare, config=config, notes=notes, coverage=cov, span=span,
-                    gaps=tuple(gaps), undated=undated, stage_unusable=stage_unusable, alerts=alerts)
-
-
+    return Prepared(
+        frame=f,
+        period=period,
+        compare=compare,
+        config=config,
+        notes=notes,
+        coverage=cov,
+        span=span,
+        gaps=tuple(gaps),
+        undated=undated,
+        stage_unusable=stage_unusable,
+        alerts=alerts,
+    )

@@ -12,6 +12,7 @@ Columns read (extra columns of the export, any of these names):
   (upheld, partly upheld, not upheld) is read as investigated, and the note says so;
 - remedy: `remedy_complied`, `remedies_complied` ("Yes" / "No"; blank: none due).
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -70,40 +71,64 @@ def ombudsman_bodies(prep: Prepared, population: pd.DataFrame | None = None) -> 
     residents = None
     if population is not None and len(population):
         residents = int(pd.to_numeric(population["population"], errors="coerce").fillna(0).sum()) or None
-    order = [b for b in BODIES if (body == b).any()] + sorted(set(body) - set(BODIES) - {NOT_RECORDED}) + (
-        [NOT_RECORDED] if (body == NOT_RECORDED).any() else [])
+    order = (
+        [b for b in BODIES if (body == b).any()]
+        + sorted(set(body) - set(BODIES) - {NOT_RECORDED})
+        + ([NOT_RECORDED] if (body == NOT_RECORDED).any() else [])
+    )
     rows = []
     for name in order + [ALL]:
         m = body.eq(name) if name != ALL else pd.Series(True, index=om.index)
         n_inv, n_up, n_due, n_ok = int((m & inv).sum()), int((m & upheld).sum()), int((m & due).sum()), int((m & ok).sum())
-        row = {"Ombudsman": name, "Received": int(m.sum()), "Not investigated": int(m.sum()) - n_inv, "Investigated": n_inv,
-               "Upheld": n_up, "Not upheld": n_inv - n_up, "Uphold rate %": pct(n_up, n_inv)}
+        row = {
+            "Ombudsman": name,
+            "Received": int(m.sum()),
+            "Not investigated": int(m.sum()) - n_inv,
+            "Investigated": n_inv,
+            "Upheld": n_up,
+            "Not upheld": n_inv - n_up,
+            "Uphold rate %": pct(n_up, n_inv),
+        }
         if comp_col:
             row.update({"Remedies due": n_due, "Complied with": n_ok, "Compliance %": pct(n_ok, n_due)})
         if residents:
             row[PER_100K] = pct(n_up, residents, 2, scale=100_000)
         rows.append(row)
     df = pd.DataFrame(rows)
-    counts = ["Received", "Not investigated", "Investigated", "Upheld", "Not upheld"] + (["Remedies due", "Complied with"] if comp_col else [])
+    counts = ["Received", "Not investigated", "Investigated", "Upheld", "Not upheld"] + (
+        ["Remedies due", "Complied with"] if comp_col else []
+    )
     p = {"Uphold rate %": ("Investigated", "Upheld")}
     if comp_col:
         p["Compliance %"] = ("Remedies due", "Complied with")
     if residents:
         p[PER_100K] = ("Upheld",)
-    note = ("Received: records at stage 'ombudsman' in the period. Not investigated: closed after initial enquiries, referred "
-            "back or withdrawn. Uphold rate: upheld (in full or in part) ÷ investigated, as the Ombudsman publishes it.")
+    note = (
+        "Received: records at stage 'ombudsman' in the period. Not investigated: closed after initial enquiries, referred "
+        "back or withdrawn. Uphold rate: upheld (in full or in part) ÷ investigated, as the Ombudsman publishes it."
+    )
     if not dec_col:
-        note += (" The export has no `ombudsman_decision` column, so a record with a finding (upheld, partly upheld or not upheld) "
-                 "is read as investigated.")
+        note += (
+            " The export has no `ombudsman_decision` column, so a record with a finding (upheld, partly upheld or not upheld) "
+            "is read as investigated."
+        )
     if not body_col:
         note += " The export has no `ombudsman` column naming the Ombudsman, so the two are not told apart."
     if comp_col:
         note += " Remedies due: upheld investigations with a remedy recorded."
     if residents:
         note += f" Per 100,000 residents: of {residents:,} (the population table)."
-    return Table(key, title, df, counts=tuple(counts), pct=p, col_total=tuple(counts), note=note,
-                 sums=((("Not investigated", "Investigated"), "Received"), (("Upheld", "Not upheld"), "Investigated")),
-                 complements=(("Complied with", "Remedies due"),) if comp_col else ())
+    return Table(
+        key,
+        title,
+        df,
+        counts=tuple(counts),
+        pct=p,
+        col_total=tuple(counts),
+        note=note,
+        sums=((("Not investigated", "Investigated"), "Received"), (("Upheld", "Not upheld"), "Investigated")),
+        complements=(("Complied with", "Remedies due"),) if comp_col else (),
+    )
 
 
 def compensation_split(prep: Prepared) -> Table:
@@ -116,17 +141,36 @@ def compensation_split(prep: Prepared) -> Table:
     amount = pd.to_numeric(recs["compensation"], errors="coerce")
     paid = amount.gt(0)
     rows = []
-    for name, sel in (("Local remedies (stages 1 to 3)", recs["_stage"].isin(["1", "2", "3"])),
-                      ("Ombudsman", recs["_stage"].eq("ombudsman")), ("Total", paid)):
+    for name, sel in (
+        ("Local remedies (stages 1 to 3)", recs["_stage"].isin(["1", "2", "3"])),
+        ("Ombudsman", recs["_stage"].eq("ombudsman")),
+        ("Total", paid),
+    ):
         m = paid & sel
         total = round_half_up(float(amount[m].sum()), 2)
-        rows.append({"Paid by": name, "Cases": int(m.sum()), "Amount £": total,
-                     "Average award £": round_half_up(float(amount[m].sum()) / int(m.sum()), 2) if m.any() else float("nan")})
+        rows.append(
+            {
+                "Paid by": name,
+                "Cases": int(m.sum()),
+                "Amount £": total,
+                "Average award £": round_half_up(float(amount[m].sum()) / int(m.sum()), 2) if m.any() else float("nan"),
+            }
+        )
     df = pd.DataFrame(rows)
     other = int(paid.sum()) - rows[0]["Cases"] - rows[1]["Cases"]
-    note = ("Compensation above £0 on complaint records received in the period, by the stage that awarded it: the council's own "
-            "remedies at stages 1 to 3, and the Ombudsman's. Average award = amount ÷ cases.")
+    note = (
+        "Compensation above £0 on complaint records received in the period, by the stage that awarded it: the council's own "
+        "remedies at stages 1 to 3, and the Ombudsman's. Average award = amount ÷ cases."
+    )
     if other:
         note += f" {prep.n(other)} payments are on records with no usable stage; they are in the total only."
-    return Table(key, title, df, counts=("Cases",), money=("Amount £", "Average award £"), col_total=() if other else ("Cases",),
-                 pct={"Amount £": ("Cases",), "Average award £": ("Cases",)}, note=note)
+    return Table(
+        key,
+        title,
+        df,
+        counts=("Cases",),
+        money=("Amount £", "Average award £"),
+        col_total=() if other else ("Cases",),
+        pct={"Amount £": ("Cases",), "Average award £": ("Cases",)},
+        note=note,
+    )

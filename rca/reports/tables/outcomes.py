@@ -1,5 +1,6 @@
 """Performance tables: on time per stage and service, escalation rate, outcomes
 and uphold rate, overturn rate, delay reasons."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -48,8 +49,15 @@ def on_time_by_stage(prep: Prepared) -> Table:
         if cur.empty and not over and s == "3":
             continue
         ok = int(cur["_on_time"].sum())
-        row = {"Stage": STAGE_NAMES[s], "Target": _target_text(prep, s), "Responded": len(cur), "On time": ok,
-               "% of responses on time": pct(ok, len(cur)), OPEN_OVERDUE: over, "% on time": pct(ok, len(cur) + over)}
+        row = {
+            "Stage": STAGE_NAMES[s],
+            "Target": _target_text(prep, s),
+            "Responded": len(cur),
+            "On time": ok,
+            "% of responses on time": pct(ok, len(cur)),
+            OPEN_OVERDUE: over,
+            "% on time": pct(ok, len(cur) + over),
+        }
         if prep.compare:
             prev = _responded(prep, prep.compare)
             prev = prev[prev["_stage"].eq(s)]
@@ -63,11 +71,19 @@ def on_time_by_stage(prep: Prepared) -> Table:
     if prep.compare:
         p[f"% on time {prep.compare.label}"] = None
         bases[f"% on time {prep.compare.label}"] = prev_n
-    return Table(key, title, df, counts=("Responded", "On time", OPEN_OVERDUE), pct=p, chart="on_time", bases=bases,
-                 complements=(("On time", "Responded"),),
-                 note="On time: sent by the due date (the target in working days from receipt, plus any agreed extension). "
-                      f"% on time counts a complaint still open past its due date on {_as_at(prep)} as late; the share of the "
-                      "responses sent that were on time is beside it. Councils aim for 90%.")
+    return Table(
+        key,
+        title,
+        df,
+        counts=("Responded", "On time", OPEN_OVERDUE),
+        pct=p,
+        chart="on_time",
+        bases=bases,
+        complements=(("On time", "Responded"),),
+        note="On time: sent by the due date (the target in working days from receipt, plus any agreed extension). "
+        f"% on time counts a complaint still open past its due date on {_as_at(prep)} as late; the share of the "
+        "responses sent that were on time is beside it. Councils aim for 90%.",
+    )
 
 
 OPEN_OVERDUE = "Open, overdue"
@@ -110,9 +126,17 @@ def on_time_by_service(prep: Prepared) -> Table:
         counts += [n, o]
         late.append((o, n))
         p[f"{STAGE_NAMES[s]} %"] = (n, o)
-    return Table(key, title, df, counts=tuple(counts), pct=p, known_totals={c: int(df[c].sum()) for c in counts}, complements=tuple(late),
-                 note="Responded records per service at each stage and how many were sent by the working-day due date (the share of "
-                      "responses sent on time; complaints still open past their due date are counted as late in on time by stage).")
+    return Table(
+        key,
+        title,
+        df,
+        counts=tuple(counts),
+        pct=p,
+        known_totals={c: int(df[c].sum()) for c in counts},
+        complements=tuple(late),
+        note="Responded records per service at each stage and how many were sent by the working-day due date (the share of "
+        "responses sent on time; complaints still open past their due date are counted as late in on time by stage).",
+    )
 
 
 def escalation_by_service(prep: Prepared) -> Table:
@@ -128,7 +152,11 @@ def escalation_by_service(prep: Prepared) -> Table:
     parents = set(f.loc[f["_stage"].eq("2") & f["parent_case_id"].notna(), "parent_case_id"].astype(str)) if cohort else set()
 
     def svc_of(d):
-        return d["service"].astype(object).where(d["service"].notna(), NOT_RECORDED) if "service" in d else pd.Series("All services", index=d.index)
+        return (
+            d["service"].astype(object).where(d["service"].notna(), NOT_RECORDED)
+            if "service" in d
+            else pd.Series("All services", index=d.index)
+        )
 
     def rates(period):
         s1, s2 = prep.accepted(period), prep.accepted(period, stage="2")
@@ -187,8 +215,10 @@ def cohort_note(prep: Prepared, parents: set) -> str:
     r_last, r_before = pct(int(esc[in_last].sum()), int(in_last.sum())), pct(int(esc[~in_last].sum()), int((~in_last).sum()))
     shown_last, shown_before = prep.rate(r_last, int(in_last.sum())), prep.rate(r_before, int((~in_last).sum()))
     if shown_last and shown_before:
-        text += (f" It reads low for the latest quarters, whose complaints have had less time to escalate: {last} {shown_last} "
-                 f"so far, the earlier quarters {shown_before}.")
+        text += (
+            f" It reads low for the latest quarters, whose complaints have had less time to escalate: {last} {shown_last} "
+            f"so far, the earlier quarters {shown_before}."
+        )
     else:
         text += " It reads low for the latest quarters, whose complaints have had less time to escalate."
     return text
@@ -205,8 +235,15 @@ def escalation_reasons(prep: Prepared) -> Table:
     counts = count_by(s2, "escalation_reason", multi=True)
     df = pd.DataFrame({"Escalation reason": counts.index, "Complaints": counts.to_numpy()})
     df["% of stage 2"] = pct(df["Complaints"], len(s2))
-    return Table(key, title, df, counts=("Complaints",), pct={"% of stage 2": "Complaints"}, bases={"% of stage 2": len(s2)},
-                 note=f"Reasons recorded on the {prep.n(len(s2))} stage 2 complaints received in the period. A complaint can give more than one reason, so the counts add up to more than the number of escalations.")
+    return Table(
+        key,
+        title,
+        df,
+        counts=("Complaints",),
+        pct={"% of stage 2": "Complaints"},
+        bases={"% of stage 2": len(s2)},
+        note=f"Reasons recorded on the {prep.n(len(s2))} stage 2 complaints received in the period. A complaint can give more than one reason, so the counts add up to more than the number of escalations.",
+    )
 
 
 def _staged(prep: Prepared) -> pd.DataFrame:
@@ -215,8 +252,10 @@ def _staged(prep: Prepared) -> pd.DataFrame:
     return f[f["_stage"].isin(list(STAGE_NAMES))]
 
 
-UPHOLD_NOTE = ("Uphold rate = (upheld + partly upheld) ÷ complaints decided (upheld, partly upheld or not upheld); withdrawn "
-               "complaints and those resolved on receipt are counted but are not decisions, so they are not in the rate.")
+UPHOLD_NOTE = (
+    "Uphold rate = (upheld + partly upheld) ÷ complaints decided (upheld, partly upheld or not upheld); withdrawn "
+    "complaints and those resolved on receipt are counted but are not decisions, so they are not in the rate."
+)
 OUTCOME_SUMS = ((OUTCOMES + ("Other",), "With outcome"), (DECIDED, "Decided"))
 
 
@@ -245,8 +284,9 @@ def _outcome_frame(records: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 
 
 def _no_stage_records(prep: Prepared) -> str:
-    return (f"Skipped: no complaint record received in {prep.period.label} is at stage 1, 2, 3 or Ombudsman, so there are no "
-            "outcomes to count.")
+    return (
+        f"Skipped: no complaint record received in {prep.period.label} is at stage 1, 2, 3 or Ombudsman, so there are no outcomes to count."
+    )
 
 
 def outcomes_by_stage(prep: Prepared) -> Table:
@@ -261,9 +301,16 @@ def outcomes_by_stage(prep: Prepared) -> Table:
     df = _outcome_frame(acc.assign(Stage=acc["_stage"].map(STAGE_NAMES)), ["Stage"])
     df = df.sort_values("Stage", key=lambda s: s.map({v: i for i, v in enumerate(STAGE_NAMES.values())})).reset_index(drop=True)
     cnt = tuple(c for c in df.columns if c not in ("Stage", "Uphold rate %"))
-    return Table(key, title, df, counts=cnt, pct={"Uphold rate %": ("Decided", "Upheld", "Partly upheld")}, chart="outcomes",
-                 sums=OUTCOME_SUMS,
-                 note="Outcomes of records received in the period at each stage (and Ombudsman decisions). " + UPHOLD_NOTE)
+    return Table(
+        key,
+        title,
+        df,
+        counts=cnt,
+        pct={"Uphold rate %": ("Decided", "Upheld", "Partly upheld")},
+        chart="outcomes",
+        sums=OUTCOME_SUMS,
+        note="Outcomes of records received in the period at each stage (and Ombudsman decisions). " + UPHOLD_NOTE,
+    )
 
 
 def outcomes_by_service(prep: Prepared) -> Table:
@@ -282,13 +329,21 @@ def outcomes_by_service(prep: Prepared) -> Table:
     if df.empty:
         return Table.skip(key, title, f"Skipped: no record received in {prep.period.label} has an outcome recorded.")
     rank = {v: i for i, v in enumerate(order)}
-    df = df.assign(_s=df["Stage"].map({v: i for i, v in enumerate(STAGE_NAMES.values())}),
-                   _r=df["Service"].map(lambda s: rank.get(s, len(rank))))
+    df = df.assign(
+        _s=df["Stage"].map({v: i for i, v in enumerate(STAGE_NAMES.values())}), _r=df["Service"].map(lambda s: rank.get(s, len(rank)))
+    )
     df = df.sort_values(["_s", "_r", "Service"]).drop(columns=["_s", "_r"]).reset_index(drop=True)
     cnt = tuple(c for c in df.columns if c not in ("Stage", "Service", "Uphold rate %"))
-    return Table(key, title, df, counts=cnt, pct={"Uphold rate %": ("Decided", "Upheld", "Partly upheld")}, sums=OUTCOME_SUMS,
-                 note="Outcome counts per service at each stage (and Ombudsman decisions), for records received in the period; "
-                      "services with no outcome recorded at a stage are left out. " + UPHOLD_NOTE)
+    return Table(
+        key,
+        title,
+        df,
+        counts=cnt,
+        pct={"Uphold rate %": ("Decided", "Upheld", "Partly upheld")},
+        sums=OUTCOME_SUMS,
+        note="Outcome counts per service at each stage (and Ombudsman decisions), for records received in the period; "
+        "services with no outcome recorded at a stage are left out. " + UPHOLD_NOTE,
+    )
 
 
 def overturn(prep: Prepared) -> Table:
@@ -314,14 +369,27 @@ def overturn(prep: Prepared) -> Table:
     rows = []
     for p in prep.periods():
         nu, n, k = one(p)
-        rows.append({"Period": p.label, "Stage 1 not upheld": nu, OVERTURNED: k, "Overturn rate %": pct(k, nu),
-                     "Stage 2 with an outcome": n, "% of stage 2 outcomes": pct(k, n)})
+        rows.append(
+            {
+                "Period": p.label,
+                "Stage 1 not upheld": nu,
+                OVERTURNED: k,
+                "Overturn rate %": pct(k, nu),
+                "Stage 2 with an outcome": n,
+                "% of stage 2 outcomes": pct(k, n),
+            }
+        )
     df = pd.DataFrame(rows)
-    return Table(key, title, df, counts=("Stage 1 not upheld", OVERTURNED, "Stage 2 with an outcome"),
-                 pct={"Overturn rate %": ("Stage 1 not upheld", OVERTURNED), "% of stage 2 outcomes": ("Stage 2 with an outcome", OVERTURNED)},
-                 note="Overturned: a stage 2 received in the period, upheld in full or in part, whose stage 1 was not upheld. Overturn "
-                      "rate: over the stage 1 complaints not upheld in the period, as K&C reports it; last column: over stage 2 "
-                      "complaints with an outcome.")
+    return Table(
+        key,
+        title,
+        df,
+        counts=("Stage 1 not upheld", OVERTURNED, "Stage 2 with an outcome"),
+        pct={"Overturn rate %": ("Stage 1 not upheld", OVERTURNED), "% of stage 2 outcomes": ("Stage 2 with an outcome", OVERTURNED)},
+        note="Overturned: a stage 2 received in the period, upheld in full or in part, whose stage 1 was not upheld. Overturn "
+        "rate: over the stage 1 complaints not upheld in the period, as K&C reports it; last column: over stage 2 "
+        "complaints with an outcome.",
+    )
 
 
 OVERTURNED = "Overturned at stage 2"
@@ -347,6 +415,14 @@ def delay_reasons(prep: Prepared) -> Table:
         cnt.append(STAGE_NAMES[s])
     df["Total"] = total.to_numpy()
     df["% of late responses"] = pct(df["Total"], len(late))
-    return Table(key, title, df, counts=tuple(cnt) + ("Total",), pct={"% of late responses": "Total"}, bases={"% of late responses": len(late)},
-                 sums=((tuple(cnt), "Total"),), known_totals={c: int(df[c].sum()) for c in tuple(cnt) + ("Total",)},
-                 note=f"Reasons recorded on the {prep.n(len(late))} responses sent after their due date.")
+    return Table(
+        key,
+        title,
+        df,
+        counts=tuple(cnt) + ("Total",),
+        pct={"% of late responses": "Total"},
+        bases={"% of late responses": len(late)},
+        sums=((tuple(cnt), "Total"),),
+        known_totals={c: int(df[c].sum()) for c in tuple(cnt) + ("Total",)},
+        note=f"Reasons recorded on the {prep.n(len(late))} responses sent after their due date.",
+    )

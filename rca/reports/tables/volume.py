@@ -4,6 +4,7 @@ channel mix, complaints per 1,000 residents by ward, compliments, equalities.
 Each function takes the `Prepared` frame and returns a `Table` (skipped, with a
 note naming the missing column, when the export lacks what it needs).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -13,8 +14,20 @@ from rca.reports.tables.common import CHANGE, NOT_RECORDED, Prepared, Table, cou
 
 STAGES = ("1", "2", "3")
 STAGE_NAMES = {"1": "Stage 1", "2": "Stage 2", "3": "Stage 3", "ombudsman": "Ombudsman"}
-EQUALITY_COLUMNS = ("ethnicity", "ethnic_group", "ethnic_origin", "gender", "sex", "age_band", "age_group", "age",
-                    "disability", "religion", "religion_or_belief", "sexual_orientation")
+EQUALITY_COLUMNS = (
+    "ethnicity",
+    "ethnic_group",
+    "ethnic_origin",
+    "gender",
+    "sex",
+    "age_band",
+    "age_group",
+    "age",
+    "disability",
+    "religion",
+    "religion_or_belief",
+    "sexual_orientation",
+)
 UNDISCLOSED = {"", "not disclosed", "prefer not to say", "not known", "unknown", "not stated", "declined", "n/a", "na"}
 
 
@@ -76,13 +89,30 @@ def acceptance(prep: Prepared) -> Table:
             rows.append({"Decision": "Not accepted", "Reason": reason, "Count": int(n)})
     df = pd.DataFrame(rows, columns=["Decision", "Reason", "Count"])
     df["% of contacts"] = pct(df["Count"], len(contacts))
-    total = pd.DataFrame([{"Decision": "Total", "Reason": "All first contacts", "Count": len(contacts), "% of contacts": 100.0 if len(contacts) else float("nan")}])
+    total = pd.DataFrame(
+        [
+            {
+                "Decision": "Total",
+                "Reason": "All first contacts",
+                "Count": len(contacts),
+                "% of contacts": 100.0 if len(contacts) else float("nan"),
+            }
+        ]
+    )
     df = pd.concat([df, total], ignore_index=True)
-    return Table(key, title, df, counts=("Count",), pct={"% of contacts": "Count"}, bases={"% of contacts": len(contacts)}, col_total=("Count",),
-                 note=f"{prep.n(len(contacts))} first contacts (stage 1 complaint records received in {prep.period.label}); "
-                      + (f"{accepted:,} accepted, {len(contacts) - accepted:,} not accepted. " if not prep.small else "")
-                      + "A contact that is not accepted still gets a letter with Ombudsman referral rights.",
-                 chart="acceptance")
+    return Table(
+        key,
+        title,
+        df,
+        counts=("Count",),
+        pct={"% of contacts": "Count"},
+        bases={"% of contacts": len(contacts)},
+        col_total=("Count",),
+        note=f"{prep.n(len(contacts))} first contacts (stage 1 complaint records received in {prep.period.label}); "
+        + (f"{accepted:,} accepted, {len(contacts) - accepted:,} not accepted. " if not prep.small else "")
+        + "A contact that is not accepted still gets a letter with Ombudsman referral rights.",
+        chart="acceptance",
+    )
 
 
 def volumes_by_service(prep: Prepared) -> Table:
@@ -94,9 +124,18 @@ def volumes_by_service(prep: Prepared) -> Table:
     prev = count_by(prep.accepted(prep.compare), "service") if prep.compare else None
     df = total_row(with_change(cur, prev, prep, label="Service"), "Service", prep=prep)
     cnt = count_cols(df, "Service")
-    return Table(key, title, df, counts=cnt, pct=change_pct_cols(prep), col_total=cnt,
-                 note=with_change_note(prep, "Accepted complaints at stage 1 (first contacts accepted into the procedure), by the service they were routed to."),
-                 chart="volumes_by_service")
+    return Table(
+        key,
+        title,
+        df,
+        counts=cnt,
+        pct=change_pct_cols(prep),
+        col_total=cnt,
+        note=with_change_note(
+            prep, "Accepted complaints at stage 1 (first contacts accepted into the procedure), by the service they were routed to."
+        ),
+        chart="volumes_by_service",
+    )
 
 
 def stage_counts(prep: Prepared) -> Table:
@@ -111,6 +150,7 @@ def stage_counts(prep: Prepared) -> Table:
         recs = prep.records(period)
         out[STAGE_NAMES["ombudsman"]] = int(recs["_stage"].eq("ombudsman").sum())
         return pd.Series(out)
+
     cur = counts(prep.period)
     prev = counts(prep.compare) if prep.compare else None
     df = with_change(cur, prev, prep, label="Stage")
@@ -131,10 +171,17 @@ def channels(prep: Prepared) -> Table:
     df["% of contacts"] = pct(df[prep.period.label], len(contacts))
     cnt = count_cols(df, "Channel")
     known = {prep.period.label: len(contacts), **({prep.compare.label: len(prep.contacts(prep.compare))} if prep.compare else {})}
-    return Table(key, title, df, counts=cnt, pct={"% of contacts": prep.period.label, **change_pct_cols(prep)}, bases={"% of contacts": len(contacts)},
-                 known_totals=known,
-                 note=with_change_note(prep, "First contacts (all stage 1 complaint records, accepted or not) by the channel they arrived through."),
-                 chart="channels")
+    return Table(
+        key,
+        title,
+        df,
+        counts=cnt,
+        pct={"% of contacts": prep.period.label, **change_pct_cols(prep)},
+        bases={"% of contacts": len(contacts)},
+        known_totals=known,
+        note=with_change_note(prep, "First contacts (all stage 1 complaint records, accepted or not) by the channel they arrived through."),
+        chart="channels",
+    )
 
 
 def _population(population: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -145,8 +192,7 @@ def _population(population: pd.DataFrame | None) -> pd.DataFrame | None:
     pop = next((cols[c] for c in ("population", "residents", "pop", "usual_residents") if c in cols), None)
     if ward is None or pop is None:
         return None
-    out = pd.DataFrame({"ward": population[ward].astype(str).str.strip(),
-                        "population": pd.to_numeric(population[pop], errors="coerce")})
+    out = pd.DataFrame({"ward": population[ward].astype(str).str.strip(), "population": pd.to_numeric(population[pop], errors="coerce")})
     return out.dropna()
 
 
@@ -160,7 +206,9 @@ def wards(prep: Prepared, population: pd.DataFrame | None = None) -> Table:
     pop = _population(population)
     note = "Accepted stage 1 complaints by the ward recorded on the case."
     if pop is None:
-        note += " No population table was given (--population FILE with columns ward, population), so rates per 1,000 residents are not shown."
+        note += (
+            " No population table was given (--population FILE with columns ward, population), so rates per 1,000 residents are not shown."
+        )
         return Table(key, "Complaints by ward", df, counts=("Complaints",), note=note, known_totals={"Complaints": int(counts.sum())})
     popmap = dict(zip(pop["ward"].str.lower(), pop["population"]))
     seen = set(df["Ward"].astype(str).str.lower())
@@ -169,15 +217,24 @@ def wards(prep: Prepared, population: pd.DataFrame | None = None) -> Table:
         df = pd.concat([df, pd.DataFrame({"Ward": quiet, "Complaints": 0})], ignore_index=True)
     df["Residents"] = [popmap.get(str(w).lower()) for w in df["Ward"]]
     df["Residents"] = pd.to_numeric(df["Residents"], errors="coerce").astype("Int64")
-    df["Per 1,000 residents"] = [pct(c, p, 2, scale=1000) if pd.notna(p) and p > 0 else float("nan")
-                                 for c, p in zip(df["Complaints"], df["Residents"])]
+    df["Per 1,000 residents"] = [
+        pct(c, p, 2, scale=1000) if pd.notna(p) and p > 0 else float("nan") for c, p in zip(df["Complaints"], df["Residents"])
+    ]
     df = df.sort_values(["Per 1,000 residents", "Ward"], ascending=[False, True], na_position="last").reset_index(drop=True)
     unmatched = [w for w, p in zip(df["Ward"], df["Residents"]) if pd.isna(p) and w != NOT_RECORDED]
     note += " Rate = complaints ÷ ward population × 1,000."
     if unmatched:
         note += f" {len(unmatched)} ward name(s) have no population figure: {', '.join(map(str, unmatched[:5]))}."
-    return Table(key, title, df, counts=("Complaints",), pct={"Per 1,000 residents": "Complaints"}, note=note, chart="wards",
-                 known_totals={"Complaints": int(counts.sum())})
+    return Table(
+        key,
+        title,
+        df,
+        counts=("Complaints",),
+        pct={"Per 1,000 residents": "Complaints"},
+        note=note,
+        chart="wards",
+        known_totals={"Complaints": int(counts.sum())},
+    )
 
 
 def compliments(prep: Prepared) -> Table:
@@ -199,8 +256,15 @@ def compliments(prep: Prepared) -> Table:
         prev = count_by(cmp, "service") if "service" in cmp else pd.Series({"All services": len(cmp)})
     df = total_row(with_change(cur, prev, prep, label="Service"), "Service", prep=prep)
     cnt = count_cols(df, "Service")
-    return Table(key, title, df, counts=cnt, pct=change_pct_cols(prep), col_total=cnt,
-                 note=with_change_note(prep, "Records with case type Compliment received in the period, by service."))
+    return Table(
+        key,
+        title,
+        df,
+        counts=cnt,
+        pct=change_pct_cols(prep),
+        col_total=cnt,
+        note=with_change_note(prep, "Records with case type Compliment received in the period, by service."),
+    )
 
 
 def equality_columns(frame: pd.DataFrame) -> list[str]:
@@ -212,22 +276,38 @@ def equalities(prep: Prepared) -> list[Table]:
     """Disclosure and breakdown of each equalities monitoring column on first contacts."""
     cols = equality_columns(prep.frame)
     if not cols:
-        return [Table.skip("equalities", "Equalities monitoring",
-                           unlock_note(["ethnicity"]) + " Any of: " + ", ".join(EQUALITY_COLUMNS[:6]) + " and similar.")]
+        return [
+            Table.skip(
+                "equalities",
+                "Equalities monitoring",
+                unlock_note(["ethnicity"]) + " Any of: " + ", ".join(EQUALITY_COLUMNS[:6]) + " and similar.",
+            )
+        ]
     contacts = prep.contacts()
     tables = []
     for col in cols:
         vals = contacts[col].astype(object)
         undisclosed = vals.isna() | vals.astype(str).str.strip().str.lower().isin(UNDISCLOSED)
-        counts = sort_counts(vals[~undisclosed].astype(str).str.strip().value_counts()) if (~undisclosed).any() else pd.Series(dtype="int64")
+        counts = (
+            sort_counts(vals[~undisclosed].astype(str).str.strip().value_counts()) if (~undisclosed).any() else pd.Series(dtype="int64")
+        )
         df = pd.DataFrame({"Group": counts.index, "Complaints": counts.to_numpy()})
         df = pd.concat([df, pd.DataFrame([{"Group": "Not disclosed", "Complaints": int(undisclosed.sum())}])], ignore_index=True)
         df["% of contacts"] = pct(df["Complaints"], len(contacts))
         disclosed = pct(int((~undisclosed).sum()), len(contacts))
         name = str(col).replace("_", " ")
-        tables.append(Table(f"equalities_{col}", f"Equalities monitoring: {name}", df, counts=("Complaints",),
-                            pct={"% of contacts": "Complaints"}, bases={"% of contacts": len(contacts)}, known_totals={"Complaints": len(contacts)},
-                            note=f"{name.capitalize()} was disclosed on {prep.rate(disclosed, len(contacts)) or 'some'} of first contacts; most complainants do not disclose, so read the breakdown with care."))
+        tables.append(
+            Table(
+                f"equalities_{col}",
+                f"Equalities monitoring: {name}",
+                df,
+                counts=("Complaints",),
+                pct={"% of contacts": "Complaints"},
+                bases={"% of contacts": len(contacts)},
+                known_totals={"Complaints": len(contacts)},
+                note=f"{name.capitalize()} was disclosed on {prep.rate(disclosed, len(contacts)) or 'some'} of first contacts; most complainants do not disclose, so read the breakdown with care.",
+            )
+        )
     return tables
 
 
@@ -242,13 +322,23 @@ def quarterly(prep: Prepared) -> Table:
     q = bin_labels(contacts["received"], "quarter")
     quarters = sorted(set(q.dropna()))
     acc = contacts["_accepted"].to_numpy()
-    df = pd.DataFrame({"Quarter": quarters,
-                       "First contacts": [int((q == x).sum()) for x in quarters],
-                       "Accepted": [int(((q == x).to_numpy() & acc).sum()) for x in quarters]})
+    df = pd.DataFrame(
+        {
+            "Quarter": quarters,
+            "First contacts": [int((q == x).sum()) for x in quarters],
+            "Accepted": [int(((q == x).to_numpy() & acc).sum()) for x in quarters],
+        }
+    )
     df["% accepted"] = pct(df["Accepted"], df["First contacts"])
-    return Table(key, title, df, counts=("First contacts", "Accepted"), pct={"% accepted": ("First contacts", "Accepted")},
-                 known_totals={"First contacts": int(df["First contacts"].sum()), "Accepted": int(df["Accepted"].sum())},
-                 note="First contacts (stage 1 complaint records) and those accepted, by the quarter they were received in." + gap_note(prep))
+    return Table(
+        key,
+        title,
+        df,
+        counts=("First contacts", "Accepted"),
+        pct={"% accepted": ("First contacts", "Accepted")},
+        known_totals={"First contacts": int(df["First contacts"].sum()), "Accepted": int(df["Accepted"].sum())},
+        note="First contacts (stage 1 complaint records) and those accepted, by the quarter they were received in." + gap_note(prep),
+    )
 
 
 def gap_note(prep: Prepared) -> str:
@@ -259,5 +349,7 @@ def gap_note(prep: Prepared) -> str:
     if cov is None or not cov.missing:
         return ""
     holes = " and ".join(f"{day(a)} to {day(b)}" for a, b in cov.missing)
-    return (f" The data holds no record at all from {holes}, read as missing from the export (see the note on coverage): "
-            "a quarter in it is left out, and one partly in it counts part of the quarter.")
+    return (
+        f" The data holds no record at all from {holes}, read as missing from the export (see the note on coverage): "
+        "a quarter in it is left out, and one partly in it counts part of the quarter."
+    )

@@ -5,6 +5,7 @@ Example::
 
     kf = key_figure_changes(prep, kf)   # after suppression
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -45,11 +46,16 @@ def key_figure_changes(prep: Prepared, table: Table) -> Table:
             pct_change.append(None)
         else:
             d = x - y
-            change.append(None if prep.per_day else (int(d) if float(d).is_integer() and not str(measure).endswith("£") else round_half_up(d, 2)))
+            change.append(
+                None if prep.per_day else (int(d) if float(d).is_integer() and not str(measure).endswith("£") else round_half_up(d, 2))
+            )
             pct_change.append(float(prep.change_pct(x, y)) if y else (float("inf") if x else None))
     if not prep.per_day:
         df[CHANGE] = pd.Series(change, index=df.index, dtype=object)
     df[prep.change_col] = pd.Series(pct_change, index=df.index, dtype=object)
-    note = table.note + (f" Change: {cur} less {prev} (for a rate, in percentage points); % change on {prev}."
-                         if not prep.per_day else f" {prep.change_col}: on {prev}, per day the data covers.")
+    note = table.note + (
+        f" Change: {cur} less {prev} (for a rate, in percentage points); % change on {prev}."
+        if not prep.per_day
+        else f" {prep.change_col}: on {prev}, per day the data covers."
+    )
     return replace(table, data=df, note=note)

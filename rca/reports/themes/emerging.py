@@ -19,6 +19,7 @@ Example::
     em = find_emerging(texts, latest=mask_q4, baseline=mask_earlier, min_count=10)
     em.clusters    # cluster, name, terms, latest_count, latest_share_pct, baseline_count, baseline_share_pct, ratio, q_value
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -31,13 +32,35 @@ from rca.reports.tables.common import pct
 from rca.reports.themes.section import _PLACEHOLDER, DOMAIN_STOP, _Analyzer, _quote, prepare_texts, proper_nouns
 from rca.reports.themes.trends import bh
 
-TEST = ("one-sided Fisher's exact test of the share of complaints using each word or phrase in the latest period against "
-        "the baseline, Benjamini–Hochberg corrected over every term tested (false discovery rate {alpha:g}); a term must also "
-        "appear in at least {min_count} complaints in the latest period and at least {min_ratio:g} times as often as in the baseline")
-CLUSTER_COLUMNS = ["cluster", "name", "context", "terms", "latest_count", "latest_share_pct", "baseline_count", "baseline_share_pct",
-                   "ratio", "p_value", "q_value"]
-TERM_COLUMNS = ["term", "cluster", "latest_count", "latest_share_pct", "baseline_count", "baseline_share_pct", "ratio",
-                "p_value", "q_value"]
+TEST = (
+    "one-sided Fisher's exact test of the share of complaints using each word or phrase in the latest period against "
+    "the baseline, Benjamini–Hochberg corrected over every term tested (false discovery rate {alpha:g}); a term must also "
+    "appear in at least {min_count} complaints in the latest period and at least {min_ratio:g} times as often as in the baseline"
+)
+CLUSTER_COLUMNS = [
+    "cluster",
+    "name",
+    "context",
+    "terms",
+    "latest_count",
+    "latest_share_pct",
+    "baseline_count",
+    "baseline_share_pct",
+    "ratio",
+    "p_value",
+    "q_value",
+]
+TERM_COLUMNS = [
+    "term",
+    "cluster",
+    "latest_count",
+    "latest_share_pct",
+    "baseline_count",
+    "baseline_share_pct",
+    "ratio",
+    "p_value",
+    "q_value",
+]
 
 
 @dataclass
@@ -86,7 +109,7 @@ def _clusters(X: sparse.csc_matrix, cols: list[int], order: list[int], link: flo
         return j
 
     for i, a in enumerate(cols):
-        for b in cols[i + 1:]:
+        for b in cols[i + 1 :]:
             sa, sb = sets[a], sets[b]
             small, big = sorted((len(sa), len(sb)))
             if not small or big > HUB * small:  # a common word ("new") must not glue unrelated phrases together
@@ -114,8 +137,9 @@ def _dominant(docs: np.ndarray, context: np.ndarray | None) -> str | None:
     return str(top.index[0]) if top.iloc[0] >= CONTEXT_SHARE * docs.sum() else None
 
 
-def _merge_by_context(groups: list[list[int]], X: sparse.csc_matrix, latest: np.ndarray,
-                      context: np.ndarray | None) -> tuple[list[list[int]], list[str | None]]:
+def _merge_by_context(
+    groups: list[list[int]], X: sparse.csc_matrix, latest: np.ndarray, context: np.ndarray | None
+) -> tuple[list[list[int]], list[str | None]]:
     """Join term clusters whose latest complaints mostly belong to the same team. A new problem is told
     in several phrasings that never share a complaint ("new collection day", "the schedule is wrong"):
     the words cannot join them, the team they all reach can. `groups` strongest first; so is the result."""
@@ -149,9 +173,21 @@ def _name(terms: list[str]) -> str:
     return name[:1].upper() + name[1:]
 
 
-def find_emerging(texts, *, latest, baseline, min_count: int = 10, min_ratio: float = 2.0, alpha: float = 0.01,
-                  link: float = 0.6, max_terms: int = 40, n_quotes: int = 3, redacted: list[str] | None = None,
-                  names: set[str] | None = None, context=None) -> Emerging:
+def find_emerging(
+    texts,
+    *,
+    latest,
+    baseline,
+    min_count: int = 10,
+    min_ratio: float = 2.0,
+    alpha: float = 0.01,
+    link: float = 0.6,
+    max_terms: int = 40,
+    n_quotes: int = 3,
+    redacted: list[str] | None = None,
+    names: set[str] | None = None,
+    context=None,
+) -> Emerging:
     """Terms and clusters whose share of complaints rose significantly in `latest` against `baseline`.
 
     `texts`: complaint texts; `latest`, `baseline`: boolean masks over them (disjoint).
@@ -170,9 +206,16 @@ def find_emerging(texts, *, latest, baseline, min_count: int = 10, min_ratio: fl
             raise ValueError(f"{name} must be a number >= {lo}, got {value!r}")
     settings = {"alpha": alpha, "min_count": min_count, "min_ratio": min_ratio}
     n1, n0 = int(latest.sum()), int(baseline.sum())
-    empty = Emerging(pd.DataFrame(columns=CLUSTER_COLUMNS), pd.DataFrame(columns=TERM_COLUMNS),
-                     pd.DataFrame(columns=["cluster", "name", "rank", "row", "quote"]), np.full(len(texts), "", dtype=object),
-                     n1, n0, 0, settings)
+    empty = Emerging(
+        pd.DataFrame(columns=CLUSTER_COLUMNS),
+        pd.DataFrame(columns=TERM_COLUMNS),
+        pd.DataFrame(columns=["cluster", "name", "rank", "row", "quote"]),
+        np.full(len(texts), "", dtype=object),
+        n1,
+        n0,
+        0,
+        settings,
+    )
     if n1 < min_count or n0 < 1:
         return empty
     if redacted is None:
@@ -235,14 +278,36 @@ def find_emerging(texts, *, latest, baseline, min_count: int = 10, min_ratio: fl
         ka, kc = int((docs & lat).sum()), int((docs & ~lat).sum())
         pk = float(_one_sided_fisher(np.array([ka]), n1, np.array([kc]), n0)[0])
         r = (ka / n1) / (kc / n0) if kc else np.inf
-        cl_rows.append({"cluster": k, "name": name, "context": where[k - 1] or "", "terms": ", ".join(terms[:8]), "latest_count": ka,
-                        "latest_share_pct": pct(ka, n1), "baseline_count": kc, "baseline_share_pct": pct(kc, n0),
-                        "ratio": round(float(r), 2) if np.isfinite(r) else r, "p_value": pk, "q_value": float(min(q[j] for j in g))})
+        cl_rows.append(
+            {
+                "cluster": k,
+                "name": name,
+                "context": where[k - 1] or "",
+                "terms": ", ".join(terms[:8]),
+                "latest_count": ka,
+                "latest_share_pct": pct(ka, n1),
+                "baseline_count": kc,
+                "baseline_share_pct": pct(kc, n0),
+                "ratio": round(float(r), 2) if np.isfinite(r) else r,
+                "p_value": pk,
+                "q_value": float(min(q[j] for j in g)),
+            }
+        )
         for j in g:
             rj = ratio[j]
-            term_rows.append({"term": str(vocab[j]), "cluster": k, "latest_count": int(a[j]), "latest_share_pct": pct(int(a[j]), n1),
-                              "baseline_count": int(c[j]), "baseline_share_pct": pct(int(c[j]), n0),
-                              "ratio": round(float(rj), 2) if np.isfinite(rj) else rj, "p_value": float(p[j]), "q_value": float(q[j])})
+            term_rows.append(
+                {
+                    "term": str(vocab[j]),
+                    "cluster": k,
+                    "latest_count": int(a[j]),
+                    "latest_share_pct": pct(int(a[j]), n1),
+                    "baseline_count": int(c[j]),
+                    "baseline_share_pct": pct(int(c[j]), n0),
+                    "ratio": round(float(rj), 2) if np.isfinite(rj) else rj,
+                    "p_value": float(p[j]),
+                    "q_value": float(q[j]),
+                }
+            )
         members = rows[docs & lat]
         labels[rows[docs]] = np.where(labels[rows[docs]] == "", name, labels[rows[docs]])
         # quotes: latest complaints using the most cluster terms, shorter first among equals
@@ -259,5 +324,13 @@ def find_emerging(texts, *, latest, baseline, min_count: int = 10, min_ratio: fl
             quotes.append({"cluster": k, "name": name, "rank": got, "row": int(members[i]), "quote": _quote(text)})
             if got >= n_quotes:
                 break
-    return Emerging(pd.DataFrame(cl_rows, columns=CLUSTER_COLUMNS), pd.DataFrame(term_rows, columns=TERM_COLUMNS),
-                    pd.DataFrame(quotes, columns=["cluster", "name", "rank", "row", "quote"]), labels, n1, n0, len(vocab), settings)
+    return Emerging(
+        pd.DataFrame(cl_rows, columns=CLUSTER_COLUMNS),
+        pd.DataFrame(term_rows, columns=TERM_COLUMNS),
+        pd.DataFrame(quotes, columns=["cluster", "name", "rank", "row", "quote"]),
+        labels,
+        n1,
+        n0,
+        len(vocab),
+        settings,
+    )

@@ -26,6 +26,7 @@ Example::
     tf.themes_   # theme_id, theme, size, share_pct, terms
     tf.labels_   # each text's theme name, in input order
 """
+
 from __future__ import annotations
 
 import logging
@@ -79,9 +80,20 @@ class ThemeFinder:
     Parameters: n_themes, random_state, min_df, max_df, doc_weight, rounds, n_init, n_quotes, quote_chars, stop_words.
     """
 
-    def __init__(self, n_themes: int = 10, *, random_state: int = 42, min_df: int = 3, max_df: float = 0.05,
-                 doc_weight: float = 0.5, rounds: int = 4, n_init: int = 50, n_quotes: int = 3, quote_chars: int = 160,
-                 stop_words: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        n_themes: int = 10,
+        *,
+        random_state: int = 42,
+        min_df: int = 3,
+        max_df: float = 0.05,
+        doc_weight: float = 0.5,
+        rounds: int = 4,
+        n_init: int = 50,
+        n_quotes: int = 3,
+        quote_chars: int = 160,
+        stop_words: tuple[str, ...] = (),
+    ) -> None:
         self.n_themes = n_themes
         self.random_state = random_state
         self.min_df = min_df
@@ -126,7 +138,9 @@ class ThemeFinder:
         X, vocab_x = self._features(sub, terms_in, embed_texts)
         labels, closeness = self._cluster(X, k)
         # naming: common subject words too (max_df 0.5), from the same analyzer
-        namer = CountVectorizer(analyzer=_given, min_df=min(self.min_df, max(1, len(sub) // 20)), max_df=0.5 if len(sub) >= 20 else 1.0, binary=True)
+        namer = CountVectorizer(
+            analyzer=_given, min_df=min(self.min_df, max(1, len(sub) // 20)), max_df=0.5 if len(sub) >= 20 else 1.0, binary=True
+        )
         try:
             B = namer.fit_transform(terms_in)
             vocab = np.array(namer.get_feature_names_out(), dtype=object)
@@ -149,7 +163,7 @@ class ThemeFinder:
         if use_short:
             group[short] = k
             common = Counter(" ".join(clauses(low[i])[0]) if clauses(low[i]) else "" for i in np.flatnonzero(short)).most_common(2)
-            names_of.append(f"{SHORT} (\"{common[0][0]}\"" + (f", \"{common[1][0]}\")" if len(common) > 1 else ")"))
+            names_of.append(f'{SHORT} ("{common[0][0]}"' + (f', "{common[1][0]}")' if len(common) > 1 else ")"))
             terms_of.append([c for c, _ in common])
             close[short] = 1.0
         sizes = np.bincount(group[group >= 0], minlength=len(names_of))
@@ -159,15 +173,36 @@ class ThemeFinder:
         self.labels_ = np.array([names_of[g] if g >= 0 else NO_TEXT for g in group], dtype=object)
         self.closeness_ = close
         n = len(texts)
-        self.themes_ = pd.DataFrame([{"theme_id": rank[j], "theme": names_of[j], "size": int(sizes[j]),
-                                      "share_pct": round(100.0 * sizes[j] / n, 1), "terms": ", ".join(terms_of[j][:8])} for j in order],
-                                    columns=["theme_id", "theme", "size", "share_pct", "terms"])
+        self.themes_ = pd.DataFrame(
+            [
+                {
+                    "theme_id": rank[j],
+                    "theme": names_of[j],
+                    "size": int(sizes[j]),
+                    "share_pct": round(100.0 * sizes[j] / n, 1),
+                    "terms": ", ".join(terms_of[j][:8]),
+                }
+                for j in order
+            ],
+            columns=["theme_id", "theme", "size", "share_pct", "terms"],
+        )
         allowed = None if quote_mask is None else np.asarray(quote_mask, dtype=bool)
         rows = []
         for j in order:
             members = np.flatnonzero(group == j)
-            for r, (i, q) in enumerate(pick_quotes(texts, members, close, terms_of[j], n=self.n_quotes, max_chars=self.quote_chars,
-                                                   redacted=None if redacted is None else source, allowed=allowed), 1):
+            for r, (i, q) in enumerate(
+                pick_quotes(
+                    texts,
+                    members,
+                    close,
+                    terms_of[j],
+                    n=self.n_quotes,
+                    max_chars=self.quote_chars,
+                    redacted=None if redacted is None else source,
+                    allowed=allowed,
+                ),
+                1,
+            ):
                 rows.append({"theme_id": rank[j], "theme": names_of[j], "rank": r, "row": i, "quote": q})
         self.quotes_ = pd.DataFrame(rows, columns=["theme_id", "theme", "rank", "row", "quote"])
         self.n_features_ = len(vocab_x)
@@ -175,8 +210,13 @@ class ThemeFinder:
 
     def _features(self, sub: list[str], terms_in: list[list[str]], embed_texts):
         n = len(sub)
-        vec = TfidfVectorizer(analyzer=_given, min_df=min(self.min_df, max(1, n // 20)), max_df=self.max_df if n >= 200 else 1.0,
-                              sublinear_tf=True, dtype=np.float32)
+        vec = TfidfVectorizer(
+            analyzer=_given,
+            min_df=min(self.min_df, max(1, n // 20)),
+            max_df=self.max_df if n >= 200 else 1.0,
+            sublinear_tf=True,
+            dtype=np.float32,
+        )
         try:
             X = vec.fit_transform(terms_in)
             vocab = np.array(vec.get_feature_names_out(), dtype=object)
@@ -219,4 +259,3 @@ class ThemeFinder:
         if F.shape[0] > dims and F.shape[1] > dims:
             F = PCA(n_components=dims, random_state=self.random_state).fit_transform(F)
         return normalize(F)
-

@@ -13,6 +13,7 @@ Example::
     drafts = draft_learning(cases, labels, period_mask=mask, themes=themes, changes=changes, emerging=em.clusters)
     drafts[["kind", "theme", "what", "evidence", "actions", "next_step"]]
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -67,7 +68,7 @@ def _order(themes: pd.DataFrame, sizes: pd.Series, changes, year_changes, emergi
         out += [("emerging", str(n)) for n in emerging["name"]]
     known = [t for t in themes["theme"] if t in sizes.index and t not in rises]
     out += [("largest", t) for t in sorted(known, key=lambda t: (-int(sizes[t]), known.index(t)))]
-    return out[:max(top, min(8, len([o for o in out if o[0] != "largest"])))]  # every change first, up to 8
+    return out[: max(top, min(8, len([o for o in out if o[0] != "largest"])))]  # every change first, up to 8
 
 
 def _next_step(kind: str, theme: str, team: str, acts: list[tuple[str, int]], *, window: str = "", latest: str = "") -> str:
@@ -75,22 +76,41 @@ def _next_step(kind: str, theme: str, team: str, acts: list[tuple[str, int]], *,
     if kind == "rise":
         steps.append(f"find out what changed{' in ' + latest if latest else ''} to bring more complaints about {theme}")
     elif kind == "emerging":
-        steps.append(f"this is new{' (' + window + ')' if window else ''}: ask {team} whether a change (a new system, schedule or policy) started it")
+        steps.append(
+            f"this is new{' (' + window + ')' if window else ''}: ask {team} whether a change (a new system, schedule or policy) started it"
+        )
     if acts:
         tmpl = ACTION_STEPS.get(acts[0][0].strip().lower())
-        steps.append(tmpl.format(theme=theme, team=team) if tmpl else
-                     f"check with {team} that \"{acts[0][0].lower()}\", the commonest action recorded on {theme}, stopped these complaints recurring")
+        steps.append(
+            tmpl.format(theme=theme, team=team)
+            if tmpl
+            else f'check with {team} that "{acts[0][0].lower()}", the commonest action recorded on {theme}, stopped these complaints recurring'
+        )
     else:
         steps.append(f"no corrective actions are recorded on {theme}: ask {team} to record what was done on upheld complaints")
     text = "; ".join(steps)
     return f"{DRAFT} {text[:1].upper()}{text[1:]}."
 
 
-def draft_learning(cases: pd.DataFrame, labels: pd.Series, *, period_mask: pd.Series, themes: pd.DataFrame,
-                   quotes: pd.DataFrame | None = None, changes: pd.DataFrame | None = None, year_changes: pd.DataFrame | None = None,
-                   top: int = 5, audience: str = "officers", by: str = "quarter", small: int = 0,
-                   no_trend: str | None = None, per_day: bool = False, emerging: pd.DataFrame | None = None,
-                   emerging_labels=None, emerging_window: str = "") -> pd.DataFrame:
+def draft_learning(
+    cases: pd.DataFrame,
+    labels: pd.Series,
+    *,
+    period_mask: pd.Series,
+    themes: pd.DataFrame,
+    quotes: pd.DataFrame | None = None,
+    changes: pd.DataFrame | None = None,
+    year_changes: pd.DataFrame | None = None,
+    top: int = 5,
+    audience: str = "officers",
+    by: str = "quarter",
+    small: int = 0,
+    no_trend: str | None = None,
+    per_day: bool = False,
+    emerging: pd.DataFrame | None = None,
+    emerging_labels=None,
+    emerging_window: str = "",
+) -> pd.DataFrame:
     """One draft per theme that changed (rises, then emerging themes), then the largest steady themes up to `top` in all.
 
     `cases`: accepted stage 1 records of every period read (so actions on similar past cases count);
@@ -125,15 +145,23 @@ def draft_learning(cases: pd.DataFrame, labels: pd.Series, *, period_mask: pd.Se
             continue
         share = pct(n, n_all)
         few = small > 1 and n < small  # shares of so few cases would give the count away
-        what = [f"{fmt_count(n, small=small)} accepted complaints" + ("" if few else f" ({share:.1f}%)") + f" this period were about {theme.lower()}."]
-        svc = _top(sub["team"] if "team" in sub and sub["team"].notna().any() else sub["service"]) if ("team" in sub or "service" in sub) else []
-        team = (er["context"] if kind == "emerging" and er.get("context") else (svc[0][0] if svc else "the service"))
+        what = [
+            f"{fmt_count(n, small=small)} accepted complaints"
+            + ("" if few else f" ({share:.1f}%)")
+            + f" this period were about {theme.lower()}."
+        ]
+        svc = (
+            _top(sub["team"] if "team" in sub and sub["team"].notna().any() else sub["service"])
+            if ("team" in sub or "service" in sub)
+            else []
+        )
+        team = er["context"] if kind == "emerging" and er.get("context") else (svc[0][0] if svc else "the service")
         if svc:
             lead, k = svc[0]
             what.append(f"{share_words(pct(k, n))} {lead}" + ("." if few else f" ({pct(k, n):.0f}%)."))
         rc = _top(sub["root_cause"]) if "root_cause" in sub else []
         if rc:
-            what.append(f"Officers most often recorded the root cause as \"{rc[0][0]}\"" + ("." if few else f" ({pct(rc[0][1], n):.0f}%)."))
+            what.append(f'Officers most often recorded the root cause as "{rc[0][0]}"' + ("." if few else f" ({pct(rc[0][1], n):.0f}%)."))
         evidence, uphold = [], None
         if "outcome" in sub:
             _, decided, rate = uphold_rate(sub["outcome"])
@@ -141,28 +169,69 @@ def draft_learning(cases: pd.DataFrame, labels: pd.Series, *, period_mask: pd.Se
                 uphold = rate
                 evidence.append(_uphold_sentence(rate, overall))
         if kind == "emerging":
-            trend = (f"Its share rose to {er['latest_share_pct']:.1f}% of complaints in the latest period from {er['baseline_share_pct']:.1f}% "
-                     f"before ({q_text(er['q_value'])}).")
+            trend = (
+                f"Its share rose to {er['latest_share_pct']:.1f}% of complaints in the latest period from {er['baseline_share_pct']:.1f}% "
+                f"before ({q_text(er['q_value'])})."
+            )
         else:
-            trend = _trend_text(theme, changes, year_changes, by=by, small=small, per_day=per_day) or no_trend or "Too little history to judge a trend."
+            trend = (
+                _trend_text(theme, changes, year_changes, by=by, small=small, per_day=per_day)
+                or no_trend
+                or "Too little history to judge a trend."
+            )
         sim = cases[mask_all]
         acts = []
         if "corrective_action" in sim:
             flat = pd.Series([a for v in sim["corrective_action"].to_numpy() for a in dict.fromkeys(split_labels(v))], dtype=object)
             acts = _top(flat, 3)
-        actions = ("Corrective actions recorded against these complaints: " + "; ".join(
-            f"{a.lower()} ({fmt_count(k, small=small)})" for a, k in acts) + ".") if acts else "No corrective actions are recorded against these complaints."
+        actions = (
+            (
+                "Corrective actions recorded against these complaints: "
+                + "; ".join(f"{a.lower()} ({fmt_count(k, small=small)})" for a, k in acts)
+                + "."
+            )
+            if acts
+            else "No corrective actions are recorded against these complaints."
+        )
         latest = ""
         if changes is not None and len(changes) and theme in set(changes["theme"]):
             latest = str(changes[changes["theme"].eq(theme)].iloc[0]["latest_bin"])
         q = []
         if not members and quotes is not None and len(quotes) and kind != "emerging":
             q = list(quotes.loc[quotes["theme"].eq(theme), "quote"].head(2))
-        rows.append({"kind": kind, "theme": theme, "rank": rank, "cases": n, "share_pct": share, "uphold_rate_pct": uphold,
-                     "what": " ".join(what), "evidence": " ".join(evidence), "trend": trend, "actions": actions,
-                     "next_step": _next_step(kind, theme.lower(), team, acts, window=emerging_window, latest=latest), "quotes": q})
-    out = pd.DataFrame(rows, columns=["kind", "theme", "rank", "cases", "share_pct", "uphold_rate_pct", "what", "evidence", "trend",
-                                      "actions", "next_step", "quotes"])
+        rows.append(
+            {
+                "kind": kind,
+                "theme": theme,
+                "rank": rank,
+                "cases": n,
+                "share_pct": share,
+                "uphold_rate_pct": uphold,
+                "what": " ".join(what),
+                "evidence": " ".join(evidence),
+                "trend": trend,
+                "actions": actions,
+                "next_step": _next_step(kind, theme.lower(), team, acts, window=emerging_window, latest=latest),
+                "quotes": q,
+            }
+        )
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "kind",
+            "theme",
+            "rank",
+            "cases",
+            "share_pct",
+            "uphold_rate_pct",
+            "what",
+            "evidence",
+            "trend",
+            "actions",
+            "next_step",
+            "quotes",
+        ],
+    )
     out["rank"] = range(1, len(out) + 1)
     return out
 
@@ -181,16 +250,23 @@ def q_text(q) -> str:
     return "q < 0.001" if q < 0.001 else f"q = {q:.3g}"
 
 
-def _trend_text(theme: str, changes: pd.DataFrame | None, year_changes: pd.DataFrame | None, *, by: str, small: int,
-                per_day: bool = False) -> str:
+def _trend_text(
+    theme: str, changes: pd.DataFrame | None, year_changes: pd.DataFrame | None, *, by: str, small: int, per_day: bool = False
+) -> str:
     parts = []
     if changes is not None and len(changes) and theme in set(changes["theme"]):
         r = changes[changes["theme"].eq(theme)].iloc[0]
-        word = {"rose": "rose significantly", "fell": "fell significantly", "steady": "changed no more than chance explains"}[r["direction"]]
-        parts.append(f"Its share in {r['latest_bin']} was {r['latest_share_pct']:.1f}% against {r['earlier_share_pct']:.1f}% in the earlier {by}s: it {word} ({q_text(r['q_value'])}).")
+        word = {"rose": "rose significantly", "fell": "fell significantly", "steady": "changed no more than chance explains"}[
+            r["direction"]
+        ]
+        parts.append(
+            f"Its share in {r['latest_bin']} was {r['latest_share_pct']:.1f}% against {r['earlier_share_pct']:.1f}% in the earlier {by}s: it {word} ({q_text(r['q_value'])})."
+        )
     if year_changes is not None and len(year_changes) and theme in set(year_changes["theme"]):
         r = year_changes[year_changes["theme"].eq(theme)].iloc[0]
         word = {"rose": "a significant rise", "fell": "a significant fall", "steady": "within what chance explains"}[r["direction"]]
         per = ", compared per day covered" if per_day else ""
-        parts.append(f"Against the comparison period: {fmt_count(r['previous'], small=small)} → {fmt_count(r['current'], small=small)} ({word}{per}).")
+        parts.append(
+            f"Against the comparison period: {fmt_count(r['previous'], small=small)} → {fmt_count(r['current'], small=small)} ({word}{per})."
+        )
     return " ".join(parts)

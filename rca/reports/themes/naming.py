@@ -11,6 +11,7 @@ Example::
 
     name_themes(X_binary, vocab, labels, k)   # ["Missed bin collection", "Parking permit", ...]
 """
+
 from __future__ import annotations
 
 import gzip
@@ -44,10 +45,12 @@ def _base(word: str, lex: frozenset[str]) -> bool:
 
 
 # Who a complaint is about or from ("my little boy", "my mum"): circumstance, never the subject of a theme.
-PEOPLE = frozenset("""
+PEOPLE = frozenset(
+    """
 boy boys girl girls son sons daughter daughters mum mom mother dad father wife husband partner child children kid kids baby
 babies grandson granddaughter grandchildren aunt uncle nan gran grandmother grandfather little elderly pensioner
-""".split())
+""".split()
+)
 
 
 def is_noun_phrase(term: str) -> bool:

@@ -10,6 +10,7 @@ years' reports and `rca themes` runs::
 >>> apply_renames(pd.DataFrame({"theme": ["Bin"]}), pd.DataFrame({"theme": ["Bin"]}), np.array(["Bin"]), {"bin": "Missed bins"})[0]["theme"].tolist()
 ['Missed bins']
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -28,8 +29,12 @@ def theme_renames(config: Config | None) -> dict[str, str]:
         raise RcaError("E202", f"[themes] has unknown setting(s) {sorted(unknown)}; known: names", file=source, column="themes")
     names = table.get("names", {})
     if not isinstance(names, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in names.items()):
-        raise RcaError("E202", f"[themes] names must be a table of \"found name\" = \"your name\" (both quoted), got {names!r}",
-                       file=source, column="themes.names")
+        raise RcaError(
+            "E202",
+            f'[themes] names must be a table of "found name" = "your name" (both quoted), got {names!r}',
+            file=source,
+            column="themes.names",
+        )
     return {k.strip().lower(): v.strip() for k, v in names.items()}
 
 

@@ -11,6 +11,7 @@ one theme never repeat one another (word overlap below one half).
 >>> scrub("Refund of £243.50 for SR-6649610, sent 03/02/2024 to Mill Lane")
 'Refund of [AMOUNT] for [REF], sent [DATE] to [STREET]'
 """
+
 from __future__ import annotations
 
 import re
@@ -24,7 +25,8 @@ _DATE = re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b")
 _REF = re.compile(r"\b[A-Za-z]{0,6}[-/#:]?\s?\d[\d\-/]{3,}[A-Za-z0-9]*\b")
 _STREET = re.compile(
     r"\b(?:[A-Z][a-z'’]*\.?\s){1,3}(?:Road|Rd|Street|St|Avenue|Ave|Lane|Close|Drive|Court|Crescent|Place|Way|Gardens|Grove|"
-    r"Terrace|Hill|Square|Walk|Row|Mews|Rise|Parade|Vale|Croft|Fields|Estate|House)\b")
+    r"Terrace|Hill|Square|Walk|Row|Mews|Rise|Parade|Vale|Croft|Fields|Estate|House)\b"
+)
 _HOUSE = re.compile(r"\b(?:number|no\.|flat|house|unit)\s?\d+[a-z]?\b", re.IGNORECASE)  # "the extension at number 21"
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _WORDS = re.compile(r"[a-z]+")
@@ -62,8 +64,17 @@ def _overlap(a: set[str], b: set[str]) -> float:
     return len(a & b) / max(1, min(len(a), len(b)))
 
 
-def pick_quotes(texts: list[str], members: np.ndarray, closeness: np.ndarray, terms: list[str], *, n: int = 3,
-                max_chars: int = 160, redacted: list[str] | None = None, allowed: np.ndarray | None = None) -> list[tuple[int, str]]:
+def pick_quotes(
+    texts: list[str],
+    members: np.ndarray,
+    closeness: np.ndarray,
+    terms: list[str],
+    *,
+    n: int = 3,
+    max_chars: int = 160,
+    redacted: list[str] | None = None,
+    allowed: np.ndarray | None = None,
+) -> list[tuple[int, str]]:
     """Up to `n` (row, quote) pairs from `members` (row numbers), most typical first (`closeness`: higher = nearer the centre)."""
     if n <= 0 or len(members) == 0:
         return []

@@ -6,6 +6,7 @@ Example::
     summary = theme_file("export.csv", text_column="What went wrong", out="themed.csv", n_themes=10, seed=42)
     summary["themes_path"]   # themed_themes.csv: theme_id, theme, size, share_pct, terms, quote_1..3
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -37,8 +38,16 @@ def theme_table(tf: ThemeFinder, n_quotes: int) -> pd.DataFrame:
     return t
 
 
-def theme_file(path: str | Path, *, text_column: str, out: str | Path, n_themes: int = 10, seed: int = 42, n_quotes: int = 3,
-               renames: dict[str, str] | None = None) -> dict:
+def theme_file(
+    path: str | Path,
+    *,
+    text_column: str,
+    out: str | Path,
+    n_themes: int = 10,
+    seed: int = 42,
+    n_quotes: int = 3,
+    renames: dict[str, str] | None = None,
+) -> dict:
     """Find `n_themes` themes in `text_column` of the file at `path`; write `out` (every row, in order, plus
     `theme_id` and `theme`) and the theme table beside it, atomically. Returns a summary."""
     path = Path(path)
@@ -55,12 +64,17 @@ def theme_file(path: str | Path, *, text_column: str, out: str | Path, n_themes:
     texts = df[text_column].fillna("").astype(str).tolist()
     with_words = [t for t in texts if any(clauses(t))]
     if len(with_words) < 2:
-        raise RcaError("E701", f"{len(texts):,} row(s), {len(with_words):,} with words in column {text_column!r}",
-                       file=str(path), column=text_column)
+        raise RcaError(
+            "E701", f"{len(texts):,} row(s), {len(with_words):,} with words in column {text_column!r}", file=str(path), column=text_column
+        )
     distinct = len({" ".join(t.lower().split()) for t in with_words})
     if distinct < n_themes:
-        raise RcaError("E702", f"{n_themes} themes asked for, {distinct:,} different text(s) in column {text_column!r}",
-                       file=str(path), column=text_column)
+        raise RcaError(
+            "E702",
+            f"{n_themes} themes asked for, {distinct:,} different text(s) in column {text_column!r}",
+            file=str(path),
+            column=text_column,
+        )
     try:
         tf = ThemeFinder(n_themes=n_themes, random_state=seed, n_quotes=n_quotes).fit(texts)
     except NoThemes as exc:
@@ -79,5 +93,4 @@ def theme_file(path: str | Path, *, text_column: str, out: str | Path, n_themes:
         notes.append(f"{no_text:,} row(s) have no words in {text_column!r}: theme_id 0, theme {NO_TEXT!r} (not a theme).")
     if len(table) < n_themes:
         notes.append(f"{len(table)} themes found, not {n_themes}: the texts are too alike to split further.")
-    return {"rows": len(rows), "themes": len(table), "out": str(out), "themes_path": str(table_out), "notes": notes,
-            "table": table}
+    return {"rows": len(rows), "themes": len(table), "out": str(out), "themes_path": str(table_out), "notes": notes, "table": table}

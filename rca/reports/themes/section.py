@@ -9,6 +9,7 @@ Example::
     themes, quotes, labels = text_themes(cases, n_themes=10, seed=42)
     themes[["theme", "size", "share_pct", "terms"]]
 """
+
 from __future__ import annotations
 
 import logging
@@ -32,14 +33,111 @@ _PLACEHOLDER = re.compile(r"\[[A-Z]+\]")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")
 # Words every complaint uses: they name no theme.
 DOMAIN_STOP = {
-    "council", "complaint", "complaints", "complain", "complaining", "complained", "please", "thank", "thanks", "dear",
-    "sir", "madam", "regards", "would", "could", "also", "still", "like", "just", "get", "got", "one", "now", "since",
-    "back", "told", "asked", "said", "really", "even", "yet", "want", "wanted", "need", "needs", "know", "make", "made",
-    "time", "times", "day", "days", "week", "weeks", "month", "months", "year", "years", "today", "yesterday", "last",
-    "going", "go", "went", "come", "came", "take", "taken", "put", "way", "well", "much", "many", "lot", "able",
-    "let", "say", "says", "tell", "sure", "ve", "ll", "don", "didn", "doesn", "isn", "wasn", "can", "cannot", "im",
-    "mr", "mrs", "ms", "miss", "dr", "mx", "name", "email", "phone", "postcode", "address", "nino", "dob", "account",
-    "sortcode", "thing", "things", "nothing", "anything", "something", "everything", "good", "ok", "okay", "yes",
+    "council",
+    "complaint",
+    "complaints",
+    "complain",
+    "complaining",
+    "complained",
+    "please",
+    "thank",
+    "thanks",
+    "dear",
+    "sir",
+    "madam",
+    "regards",
+    "would",
+    "could",
+    "also",
+    "still",
+    "like",
+    "just",
+    "get",
+    "got",
+    "one",
+    "now",
+    "since",
+    "back",
+    "told",
+    "asked",
+    "said",
+    "really",
+    "even",
+    "yet",
+    "want",
+    "wanted",
+    "need",
+    "needs",
+    "know",
+    "make",
+    "made",
+    "time",
+    "times",
+    "day",
+    "days",
+    "week",
+    "weeks",
+    "month",
+    "months",
+    "year",
+    "years",
+    "today",
+    "yesterday",
+    "last",
+    "going",
+    "go",
+    "went",
+    "come",
+    "came",
+    "take",
+    "taken",
+    "put",
+    "way",
+    "well",
+    "much",
+    "many",
+    "lot",
+    "able",
+    "let",
+    "say",
+    "says",
+    "tell",
+    "sure",
+    "ve",
+    "ll",
+    "don",
+    "didn",
+    "doesn",
+    "isn",
+    "wasn",
+    "can",
+    "cannot",
+    "im",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "mx",
+    "name",
+    "email",
+    "phone",
+    "postcode",
+    "address",
+    "nino",
+    "dob",
+    "account",
+    "sortcode",
+    "thing",
+    "things",
+    "nothing",
+    "anything",
+    "something",
+    "everything",
+    "good",
+    "ok",
+    "okay",
+    "yes",
 }
 
 
@@ -61,8 +159,8 @@ def proper_nouns(texts: list[str], *, min_count: int = 1, share: float = 0.7) ->
             w = m.group(0)
             lw = w.lower()
             total[lw] += 1
-            before = t[max(0, m.start() - 6): m.start()].rstrip()
-            start_of_sentence = not before or before[-1] in ".!?\n:\"“(["
+            before = t[max(0, m.start() - 6) : m.start()].rstrip()
+            start_of_sentence = not before or before[-1] in '.!?\n:"“(['
             if w[0].isupper() and not start_of_sentence and not (w.isupper() and len(w) <= 5):
                 cap[lw] += 1
     return {w for w, n in cap.items() if n >= min_count and n / total[w] >= share}
@@ -100,9 +198,19 @@ def prepare_texts(texts) -> tuple[list[str], list[str]]:
     return red, model
 
 
-def text_themes(cases: pd.DataFrame, *, text_col: str = "text", n_themes: int = 10, seed: int = 42,
-                min_df: int = 3, n_quotes: int = 3, quote_mask=None, redacted: pd.Series | None = None,
-                names: set[str] | None = None, renames: dict[str, str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+def text_themes(
+    cases: pd.DataFrame,
+    *,
+    text_col: str = "text",
+    n_themes: int = 10,
+    seed: int = 42,
+    min_df: int = 3,
+    n_quotes: int = 3,
+    quote_mask=None,
+    redacted: pd.Series | None = None,
+    names: set[str] | None = None,
+    renames: dict[str, str] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
     """Find themes in the text of `cases` without labels (`redacted`: the redacted texts, index aligned;
     `renames`: the council's own names for found themes, `[themes] names` in the config).
 
@@ -113,7 +221,8 @@ def text_themes(cases: pd.DataFrame, *, text_col: str = "text", n_themes: int = 
     texts = cases[text_col].fillna("").astype(str)
     red = None if redacted is None else redacted.fillna("").astype(str).tolist()
     tf = ThemeFinder(n_themes=n_themes, random_state=seed, min_df=min_df, n_quotes=n_quotes).fit(
-        texts.tolist(), redacted=red, names=names, quote_mask=quote_mask)
+        texts.tolist(), redacted=red, names=names, quote_mask=quote_mask
+    )
     themes, quotes, lab = apply_renames(tf.themes_, tf.quotes_, tf.labels_, renames)
     labels = pd.Series(np.where(lab == NO_TEXT, UNASSIGNED, lab), index=cases.index, dtype=object)
     themes = themes[["theme_id", "theme", "terms", "size", "share_pct"]].copy()
@@ -138,5 +247,6 @@ def known_themes(cases: pd.DataFrame, *, label_col: str = "root_cause", source: 
         return pd.DataFrame(columns=["theme", "source", "size", "share_pct"])
     vals = cases[label_col].astype(object).where(cases[label_col].notna(), NOT_RECORDED)
     counts = sort_counts(vals.value_counts())
-    return pd.DataFrame({"theme": counts.index, "source": source, "size": counts.to_numpy(),
-                         "share_pct": pct(counts.to_numpy(), len(cases))})
+    return pd.DataFrame(
+        {"theme": counts.index, "source": source, "size": counts.to_numpy(), "share_pct": pct(counts.to_numpy(), len(cases))}
+    )

@@ -14,6 +14,7 @@ and nothing else.
 >>> short_answers(texts, stop_words()).tolist()
 [True, True, True, True, False, False]
 """
+
 from __future__ import annotations
 
 from collections import Counter

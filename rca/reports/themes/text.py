@@ -9,6 +9,7 @@ written without their apostrophe ("dont", "isnt", "ill").
 >>> Analyzer(stop_words())("The bin was missed again, ref said. Missed bin collection!")
 ['bin', 'missed', 'missed', 'bin', 'collection', 'missed bin', 'bin collection']
 """
+
 from __future__ import annotations
 
 import re
@@ -17,7 +18,8 @@ from collections import Counter
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 # Words every complaint uses: they name no subject.
-DOMAIN_STOP = frozenset("""
+DOMAIN_STOP = frozenset(
+    """
 council complaint complaints complain complaining complained please thank thanks dear sir madam regards would could also
 still like just get got one now since back told asked said really even yet want wanted need needs know make made time times
 day days week weeks month months year years today yesterday last going go went come came take taken put way well much many
@@ -26,13 +28,16 @@ address nino dob account sortcode thing things nothing anything something everyt
 number regarding behalf writing wrote write concern whom faithfully sincerely think feel felt seen see look looking
 help helped use used given give keep kept done doing getting trying tried happened happen happening called spoke rang
 phoned emailed contacted reported raised promised sorted dealt expect expected understand hear heard
-""".split())
+""".split()
+)
 # Contractions with the apostrophe dropped (or lost to a typo): "dont", "isnt", "ill", "im".
-CONTRACTIONS = frozenset("""
+CONTRACTIONS = frozenset(
+    """
 dont isnt ill im ive youre cant wont didnt doesnt wasnt arent couldnt shouldnt wouldnt hasnt havent hadnt theyre thats
 theres whats id hes shes lets weve youve youll theyll theyve wed youd theyd itll aint werent mustnt neednt heres whos
 wheres ive iam
-""".split())
+""".split()
+)
 PLACEHOLDER = re.compile(r"\[[A-Z]+\]")
 _CLAUSE = re.compile(r"[.,;:!?()\[\]{}\"“”«»\n\r\t/\\|&+=*#<>~_–—-]+")
 _TOKEN = re.compile(r"[a-z]+")
@@ -82,8 +87,8 @@ def proper_nouns(texts, *, share: float = 0.7) -> set[str]:
         total.update(_LOWER_WORD.findall(_APOSTROPHE.sub("", t.lower())))
         for m in _CAP_WORD.finditer(t):
             w = m.group(0)
-            before = t[max(0, m.start() - 6): m.start()].rstrip()
-            if before and before[-1] not in ".!?\n:\"“([-*" and not (w.isupper() and len(w) <= 5):
+            before = t[max(0, m.start() - 6) : m.start()].rstrip()
+            if before and before[-1] not in '.!?\n:"“([-*' and not (w.isupper() and len(w) <= 5):
                 cap[_APOSTROPHE.sub("", w.lower())] += 1
     return {w for w, n in cap.items() if total[w] and n / total[w] >= share}
 

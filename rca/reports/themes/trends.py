@@ -21,6 +21,7 @@ Frames out are tidy (one row per theme × bin, or per theme × test).
 >>> share_changes(counts)[["theme", "change_pts", "direction"]].to_dict("records")   # three cases: nothing significant
 [{'theme': 'Parking', 'change_pts': 50.0, 'direction': 'steady'}, {'theme': 'Bins', 'change_pts': -50.0, 'direction': 'steady'}]
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -31,11 +32,15 @@ from rca.reports.periods import bin_labels
 from rca.reports.tables.common import pct
 
 ALPHA = 0.05
-SHARE_TEST = ("two-sided Fisher's exact test of each theme's share of complaints in the latest {by} against its share in the earlier {by}s, "
-              "with the Benjamini–Hochberg correction for the number of themes tested (false discovery rate 5%)")
-COUNT_TEST = ("two-sided exact test of two Poisson counts (conditional binomial test: p = ½ for two wholly covered periods, "
-              "else each period's share of the days the data covers, so a part-covered period is compared per day), "
-              "with the Benjamini–Hochberg correction for the number of themes tested (false discovery rate 5%)")
+SHARE_TEST = (
+    "two-sided Fisher's exact test of each theme's share of complaints in the latest {by} against its share in the earlier {by}s, "
+    "with the Benjamini–Hochberg correction for the number of themes tested (false discovery rate 5%)"
+)
+COUNT_TEST = (
+    "two-sided exact test of two Poisson counts (conditional binomial test: p = ½ for two wholly covered periods, "
+    "else each period's share of the days the data covers, so a part-covered period is compared per day), "
+    "with the Benjamini–Hochberg correction for the number of themes tested (false discovery rate 5%)"
+)
 
 
 def bh(p_values) -> np.ndarray:
@@ -75,8 +80,22 @@ def share_changes(counts: pd.DataFrame, *, latest: str | None = None, alpha: flo
     """
     bins = list(dict.fromkeys(counts["bin"]))
     if len(bins) < 2:
-        return pd.DataFrame(columns=["theme", "latest_bin", "latest_count", "latest_share_pct", "earlier_count",
-                                     "earlier_share_pct", "change_pts", "ratio", "p_value", "q_value", "direction", "significant"])
+        return pd.DataFrame(
+            columns=[
+                "theme",
+                "latest_bin",
+                "latest_count",
+                "latest_share_pct",
+                "earlier_count",
+                "earlier_share_pct",
+                "change_pts",
+                "ratio",
+                "p_value",
+                "q_value",
+                "direction",
+                "significant",
+            ]
+        )
     latest = latest or bins[-1]
     rows = []
     tot_latest = int(counts.loc[counts["bin"].eq(latest), "total"].iloc[0])
@@ -91,9 +110,19 @@ def share_changes(counts: pd.DataFrame, *, latest: str | None = None, alpha: flo
         s_l = pct(a, tot_latest)
         s_e = pct(c, tot_earlier)
         ratio = (a / tot_latest) / (c / tot_earlier) if c and tot_latest and tot_earlier else (np.inf if a else np.nan)
-        rows.append({"theme": theme, "latest_bin": latest, "latest_count": a, "latest_share_pct": s_l, "earlier_count": c,
-                     "earlier_share_pct": s_e, "change_pts": round(float(s_l - s_e), 1) if not (np.isnan(s_l) or np.isnan(s_e)) else np.nan,
-                     "ratio": round(float(ratio), 2) if np.isfinite(ratio) else ratio, "p_value": p})
+        rows.append(
+            {
+                "theme": theme,
+                "latest_bin": latest,
+                "latest_count": a,
+                "latest_share_pct": s_l,
+                "earlier_count": c,
+                "earlier_share_pct": s_e,
+                "change_pts": round(float(s_l - s_e), 1) if not (np.isnan(s_l) or np.isnan(s_e)) else np.nan,
+                "ratio": round(float(ratio), 2) if np.isfinite(ratio) else ratio,
+                "p_value": p,
+            }
+        )
     out = pd.DataFrame(rows)
     out["q_value"] = bh(out["p_value"])
     out["significant"] = out["q_value"].lt(alpha).fillna(False).astype(bool)
@@ -101,8 +130,9 @@ def share_changes(counts: pd.DataFrame, *, latest: str | None = None, alpha: flo
     return out.sort_values(["significant", "change_pts"], ascending=[False, False], kind="mergesort").reset_index(drop=True)
 
 
-def count_changes(current: pd.Series, previous: pd.Series, *, alpha: float = ALPHA,
-                  exposure: tuple[float, float] | None = None) -> pd.DataFrame:
+def count_changes(
+    current: pd.Series, previous: pd.Series, *, alpha: float = ALPHA, exposure: tuple[float, float] | None = None
+) -> pd.DataFrame:
     """Change of counts per theme between two periods: exact Poisson test, BH-corrected.
 
     `current` and `previous` are counts indexed by theme. `exposure`: (days covered in the current period,
@@ -154,7 +184,9 @@ def watch_list(counts: pd.DataFrame, changes: pd.DataFrame | None = None, *, top
     return df.head(top).reset_index(drop=True)
 
 
-def volume_series(received: pd.Series, groups: pd.Series | None = None, *, by: str = "quarter", bins: list[str] | None = None) -> pd.DataFrame:
+def volume_series(
+    received: pd.Series, groups: pd.Series | None = None, *, by: str = "quarter", bins: list[str] | None = None
+) -> pd.DataFrame:
     """Tidy counts per bin (and group): group, bin, count. Use for the volume-over-time chart."""
     g = groups if groups is not None else pd.Series("All complaints", index=received.index)
     g = g.astype(object).where(g.notna(), "Not recorded")

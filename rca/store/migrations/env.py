@@ -5,6 +5,7 @@ in `config.attributes["connection"]`; there is no alembic.ini. For hand use:
 ``alembic -x url=sqlite:///rca_store.db upgrade head`` with script_location
 pointing here also works.
 """
+
 from __future__ import annotations
 
 from alembic import context
