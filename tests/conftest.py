@@ -84,6 +84,18 @@ def demo_small():
 
 
 @pytest.fixture(scope="session")
+def committed_demo_csv() -> Path:
+    """data/demo_cases.csv, the demo year `rca demo` uses. It is not tracked in git: when absent it is
+    generated from its committed seed, exactly as `rca demo` does."""
+    path = REPO / "data" / "demo_cases.csv"
+    if not path.exists():
+        from rca.demo.data import COMMITTED, generate_demo, write_demo
+
+        write_demo(generate_demo(**COMMITTED), path.parent)
+    return path
+
+
+@pytest.fixture(scope="session")
 def demo_csv(demo_small, tmp_path_factory) -> Path:
     from rca.demo.data import write_demo
 

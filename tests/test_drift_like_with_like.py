@@ -3,7 +3,6 @@ code is given to, and past cases of the same kind (stage, case type); a sample o
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -16,18 +15,15 @@ runner = CliRunner()
 
 
 # --------------------------------------------------------------------------- drift
-DEMO_CSV = Path(__file__).resolve().parents[1] / "data" / "demo_cases.csv"
-
-
 @pytest.fixture(scope="module")
-def demo_year_root_cause_model(tmp_path_factory):
+def demo_year_root_cause_model(tmp_path_factory, committed_demo_csv):
     """The committed demo year, loaded as `rca drift` loads a file, and a root-cause model trained
     on all of it but 2,500 random cases kept back as new ones: (training cases, new cases, model folder)."""
     from rca.config import Config
     from rca.model.train import train_models
     from rca.ingest.validate import load_cases
 
-    cases = load_cases(DEMO_CSV, config=Config()).cases
+    cases = load_cases(committed_demo_csv, config=Config()).cases
     new = cases.sample(2500, random_state=11)
     learnt = cases.drop(index=new.index)
     model_dir = tmp_path_factory.mktemp("demo_rc")
@@ -77,7 +73,7 @@ def test_a_case_is_learnt_only_with_its_id_and_its_text():
 
 
 @pytest.mark.model
-def test_drift_on_the_models_own_cases_gives_no_verdict(demo_year_root_cause_model, tmp_path):
+def test_drift_on_the_models_own_cases_gives_no_verdict(demo_year_root_cause_model, committed_demo_csv, tmp_path):
     """The demo's own stage-2 rows, or only its accepted complaints, said "Retraining is due"."""
     from rca.governance.model_drift import drift_for_model
 
@@ -98,7 +94,7 @@ def test_drift_on_the_models_own_cases_gives_no_verdict(demo_year_root_cause_mod
         drift_for_model(pd.concat([learnt.head(500), new.head(10)]), model_dir)
     assert exc.value.code == "E304" and "500 are cases the model learnt from" in str(exc.value)
     # from the command line, on the raw file's accepted complaints: no verdict, and --strict does not fail it
-    raw = pd.read_csv(DEMO_CSV, dtype=str)
+    raw = pd.read_csv(committed_demo_csv, dtype=str)
     accepted = raw[(raw["acceptability"] == "Complaint") & raw["case_id"].isin(learnt["case_id"])]
     path = tmp_path / "accepted.csv"
     accepted.to_csv(path, index=False)
