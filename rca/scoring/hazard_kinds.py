@@ -1,0 +1,197 @@
+"""The kinds of words the intake flags' word-pair rules look for (`rca.scoring.hazard_cues`).
+
+Each kind is a list of comma-separated phrases, compared as lemmas ("dripping" matches "drip").
+A resident would write any of them: synonyms, British idiom ("packed up", "a belt off the
+switch"), and the common ways to say a person is at risk.
+
+>>> ("water",) in WATER.phrases
+True
+"""
+
+from __future__ import annotations
+
+from rca.scoring.hazard_words import kind
+from rca.text.prepare import lemmatise
+
+WATER = kind(
+    "water, leak, drip, pour, flood, rain, rainwater, wet, soak, soaking, sodden, seep, gush, trickle, damp patch, overflow",
+)
+ELECTRICS = kind(
+    "light fitting, ceiling light, ceiling rose, light, lights, lighting, bulb, lamp, spotlight, downlight, socket, "
+    "plug socket, plug, switch, light switch, wiring, wire, cable, electrics, electric, electrical, electricity, "
+    "fuse box, fusebox, fuse, consumer unit, trip switch, electric meter, meter cupboard",
+    not_followed_by="rain drizzle shower switch on off bill colour grey brown blue green",
+)
+BURNING = kind(
+    "burn, burning, scorch, scorch mark, scorch marks, smoke, smoking, melt, melted, spark, sparking, fizz, "
+    "crackle, char, blackened, too hot to touch",
+)
+STRUCTURE = kind(
+    "ceiling, roof, plaster, plasterboard, lath, beam, joist, lintel, chimney, balcony, wall",
+)
+FAILING = kind(
+    "sag, sagging, bow, bowing, bulge, bulging, collapse, cave, cave in, crumble, droop, buckle, give way, come "
+    "down, fall down, fall in, fall off, fall through, come away, coming away, about to fall, about to go, hang "
+    "down, dip",
+)
+FALLING_BITS = kind(
+    "fall, falling, drop, flake off, lump, lumps, chunk, chunks, bits, pieces",
+)
+HEATING = kind(
+    "heating, central heating, heat, hot water, boiler, radiator, radiators, heater, storage heater",
+    negated=None,
+)
+HOME_ROOM = kind(
+    "flat, house, home, room, bedroom, lounge, living room, bungalow, maisonette, property",
+)
+TOO_COLD = kind(
+    "freezing, so cold, very cold, bitterly cold, ice cold, like a fridge, can see my breath",
+)
+SMOKE_ALARM = kind(
+    "smoke alarm, smoke alarms, smoke detector, smoke detectors, heat alarm, heat detector",
+)
+ALARM_GONE = kind(
+    "taken down, take down, removed, remove, missing, disconnected, ripped out, not fitted, never fitted",
+)
+NO_ALARM = kind(
+    "smoke alarm, smoke alarms, smoke detector, alarm at all",
+    negated=True,
+)
+PIPE = kind(
+    "pipe, pipes, water pipe, water main, tank, water tank, cylinder, hot water cylinder",
+)
+BURST = kind(
+    "burst, bust, split, snapped",
+)
+NO_HEATING = kind(
+    "heating, central heating, heat, hot water",
+    negated=True,
+)
+HEAT_FAILED = kind(
+    "break, broken, broke, condemn, condemned, fail, failed, pack up, cut off, give up, stone cold, freezing, cold, "
+    "stop working, stopped working, out of order, be off, been off, turn off, switch off, cut out, cuts out, "
+    "cutting out, trip, tripping, conk out, die, died, dead, kaput",
+)
+HEAT_WORKS = kind(
+    "work, working, come on, fire, fire up, heat up, warm up, turn on, switch on, on, have, had, get, got, any, hot, warm",
+    negated=True,
+    not_followed_by="water",
+)
+TOILET = kind(
+    "toilet, loo, wc, only toilet",
+)
+TOILET_BROKEN = kind(
+    "block, blocked, broken, break, out of order, unusable, leak",
+)
+TOILET_WORKS = kind(
+    "flush, work, working, use",
+    negated=True,
+)
+DOOR = kind(
+    "front door, back door, main door, flat door, external door, entrance door, my door, our door, door to my flat, "
+    "door to the flat, door to the house, patio door, door frame",
+)
+INSECURE = kind(
+    "kick in, kicked in, smash, smashed, force, forced, forced open, hang off, hanging off, snap, snapped, broken "
+    "lock, lock broken, lock is broken, jammed open, bust, busted, break in, broke in, broken into, kick, kicked, "
+    "rotten",
+)
+LOCKS = kind(
+    "lock, locked, secure, shut, close, closed",
+    negated=True,
+)
+
+# people and harms (safeguarding)
+CHILD = kind(
+    "child, children, kid, baby, toddler, infant, newborn, son, daughter, boy, girl, teenager, teen, grandchild, "
+    "grandson, granddaughter, stepson, stepdaughter, little one, little ones, pupil, schoolgirl, schoolboy, "
+    "youngster",
+)
+CHILD_HARM = kind(
+    "hit him, hit her, hit them, hit one of, hit the child, hit the kid, hit the boy, hit the girl, being hit, been "
+    "hit, was hit, were hit, got hit, beat, slap, punch, abuse, neglect, starve, bruise, bruised, bruises, groom, "
+    "grooming, exploit, exploitation, smack, shake, strangle, assault, molest, left alone, leave alone, home alone, "
+    "on their own, on his own, on her own, unsupervised, locked in, hungry, unfed, no adult, without an adult, till "
+    "midnight, until midnight, all hours, out all night, filthy, dirty nappy, no food, not fed, threaten, touch "
+    "inappropriately, touched inappropriately, touching inappropriately, older man, older men, sexual, sexually, "
+    "adult men, grown men, men coming and going, ran away from home, missing from home, scared to go home, afraid "
+    "to go home, county lines",
+)
+ADULT = kind(
+    "elderly, old lady, old man, old woman, old gentleman, alzheimer's, older lady, older man, older woman, "
+    "pensioner, lady downstairs, lady upstairs, lady next door, man next door, vulnerable, disabled, dementia, "
+    "alzheimer, alzheimers, learning disability, learning disabilities, learning difficulty, learning difficulties, "
+    "mental health, frail, housebound, bedbound, bed bound, wheelchair, confused, carers, nan, nana, gran, granny, "
+    "grandma, grandad, grandfather, grandmother, aunt, aunty, uncle, carer",
+)
+ADULT_HARM = kind(
+    "financially abuse, financial abuse, abuse, neglect, exploit, take her pension, take his pension, take their "
+    "pension, take her money, take his money, steal, stealing, stole, scam, scammed, cuckoo, cuckooing, take over, "
+    "taken over, moved into her flat, moved into his flat, dealing from, dealing drugs, using her flat, using his "
+    "flat, no food, starve, lie on the floor, lying on the floor, soil, soiled, wander, wandering, bruise, bruises, "
+    "hit, threaten, lock in, locked in, left alone, leave the gas on, leaving the gas on, no one looks after, "
+    "nobody looks after, anyone looks after, no carer, carer not, not see, not seen, hoard",
+)
+VULNERABLE = kind(
+    "baby, babies, newborn, new born, infant, toddler, twins, child, children, kid, grandchild, pregnant, "
+    "pregnancy, expecting, elderly, pensioner, old man, old lady, old woman, old gentleman, disabled, disability, "
+    "wheelchair, ill, sick, poorly, unwell, illness, asthma, asthmatic, copd, bronchitis, bronchiolitis, chest "
+    "infection, pneumonia, lung, lungs, breathing problems, respiratory, heart condition, heart problem, heart "
+    "problems, cancer, chemo, chemotherapy, dementia, sickle cell, diabetes, diabetic, immune, immunocompromised, "
+    "epilepsy, oxygen, medical condition, health condition, health problems, frail, vulnerable, housebound, "
+    "bedbound, arthritis, carer, mobility, stroke, terminal, terminally, end of life, palliative, sheltered "
+    "housing, sheltered flat",
+)
+UNSEEN = kind(
+    "see, seen, answer, answered, open the door",
+    negated=True,
+)
+PARTNER = kind(
+    "partner, husband, wife, boyfriend, girlfriend, ex, ex partner, ex husband, ex wife, ex boyfriend, stepdad, stepfather, fiance",
+)
+PARTNER_HARM = kind(
+    "hit me, hit her, hit him, hit us, hit them, hit my, hits me, hits her, hits him, hits us, hits them, hits my, "
+    "hurt me, hurt her, hurt him, hurt us, hurt them, hurt my, hurts me, hurts her, hurts him, hurts us, hurts "
+    "them, hurts my, beat me, beat her, beat him, beat us, beat them, beat my, beats me, beats her, beats him, "
+    "beats us, beats them, beats my, punch me, punch her, punch him, punch us, punch them, punch my, punched me, "
+    "punched her, punched him, punched us, punched them, punched my, kick me, kick her, kick him, kick us, kick "
+    "them, kick my, kicked me, kicked her, kicked him, kicked us, kicked them, kicked my, strangle me, strangle "
+    "her, strangle him, strangle us, strangle them, strangle my, strangled me, strangled her, strangled him, "
+    "strangled us, strangled them, strangled my, choke me, choke her, choke him, choke us, choke them, choke my, "
+    "choked me, choked her, choked him, choked us, choked them, choked my, threaten me, threaten her, threaten him, "
+    "threaten us, threaten them, threaten my, threatened me, threatened her, threatened him, threatened us, "
+    "threatened them, threatened my, threatening me, threatening her, threatening him, threatening us, threatening "
+    "them, threatening my, attack me, attack her, attack him, attack us, attack them, attack my, attacked me, "
+    "attacked her, attacked him, attacked us, attacked them, attacked my, assault me, assault her, assault him, "
+    "assault us, assault them, assault my, assaulted me, assaulted her, assaulted him, assaulted us, assaulted "
+    "them, assaulted my, slap me, slap her, slap him, slap us, slap them, slap my, slapped me, slapped her, slapped "
+    "him, slapped us, slapped them, slapped my, rape, raped, scared of, afraid of, frightened of, terrified of, "
+    "violent, controlling, stalk, stalking",
+)
+THREAT_TO_LIFE = kind(
+    "threaten to kill, threatened to kill, threatening to kill, said he will kill, said he would kill, said she "
+    "would kill, stab me, threatened to stab, threatening to stab, burn the house down, burn my flat",
+)
+SELF_HARM = kind(
+    "cut myself, cutting myself, hurt myself, hurting myself, harm myself, harming myself, take my life, taking my "
+    "life, take my own life, about ending it, of ending it, end it all, ending it all, end my life, better off "
+    "dead, better off without me, no point in living, no point living, no reason to live, want to die, wish i was "
+    "dead, wish i were dead, can't go on, cannot go on, kill myself, jump off, overdose, not to wake up, not wake "
+    "up, too many tablets, too many pills",
+    not_followed_by="waiting paying chasing ringing phoning calling",
+)
+NO_POINT = kind(
+    "see the point, see any point, see a way out",
+    negated=True,
+    not_followed_by="in of",
+)
+
+NOT_PERSONAL = frozenset(lemmatise(w) for w in "training course policy workshop prevention leaflet poster campaign awareness".split())
+OTHER_HARM = frozenset(
+    lemmatise(w)
+    for w in (
+        "car van lorry bus bike bicycle scooter ball football gate branch verbal training course policy workshop "
+        "elearning allegation allegations false untrue parking badge"
+    ).split()
+)
+FROM = frozenset({"from", "off", "of", "onto", "on", "into"})  # "fell off the wall": the wall is where it fell from
