@@ -123,7 +123,7 @@ def test_the_settings_objects_rca_reads_take_the_schema_defaults():
 
 def test_defaults_other_modules_still_hold_equal_the_schema():
     """[serve] and [store] keys read where they are used: their fallbacks must be the schema's."""
-    from rca.store.decisions import NOT_COMPLAINT_LABEL
+    from rca.store.code_choices import NOT_COMPLAINT_LABEL
     from rca.store.queue import DEFAULT_LEASE_SECONDS
     from rca.web.app import MAX_BODY_BYTES
     from rca.web.auth import DEFAULT_SESSION_HOURS

@@ -29,7 +29,7 @@ import pandas as pd
 import pytest
 
 from rca.store import decide, import_frame, next_item, open_store
-from rca.store.decisions import decisions_frame
+from rca.store.trail import decisions_frame
 
 PG_ENV = "RCA_TEST_POSTGRES_URL"
 _PG: dict[str, object] = {}

@@ -165,7 +165,7 @@ def test_current_codes_reads_the_decision_times_without_a_pandas_warning(store):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # was: UserWarning "Could not infer format" on `rca train --from-store`
         codes = current_codes(store)
-        from rca.store.decisions import parse_timestamps
+        from rca.store.trail import parse_timestamps
 
         parsed = parse_timestamps(pd.Series([None, "2024-05-01 10:00:00.123456", "2024-05-01 10:00:00", "01/05/2024 10:00"]))
     assert codes["decided_at"].notna().sum() == 3 and str(codes["decided_at"].dtype).startswith("datetime64")

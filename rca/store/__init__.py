@@ -12,11 +12,12 @@ Example::
 from __future__ import annotations
 
 from rca.store.db import Store, open_store, resolve_url
-from rca.store.decisions import current_codes, decide, decisions_frame, record_decision
+from rca.store.decisions import decide, record_decision
 from rca.store.export import export_cases, export_frame
 from rca.store.importer import ImportResult, import_export, import_frame
 from rca.store.queue import QueueItem, next_item, queue_frame, queue_summary, release
 from rca.store.training_data import cases_for_training
+from rca.store.trail import current_codes, decisions_frame
 
 __all__ = [
     "Store",

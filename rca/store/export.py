@@ -27,7 +27,7 @@ from rca.ingest.io import write_table
 from rca.schema import DATETIME_FIELDS, SOURCE_ROW
 from rca.ingest.taxonomy import MULTI_SEP, split_labels
 from rca.store.db import Store
-from rca.store.decisions import current_codes, decisions_frame
+from rca.store.trail import current_codes, decisions_frame
 from rca.store.models import Import
 from rca.store.training_data import LABEL_SOURCE, cases_for_training
 

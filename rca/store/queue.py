@@ -27,7 +27,9 @@ from sqlalchemy import and_, case, func, or_, select, update
 from rca.config import Config
 from rca.errors import RcaError
 from rca.store.db import Store, utcnow
-from rca.store.decisions import check_officer, code_in_force, label_options
+from rca.store.code_choices import label_options
+from rca.store.decisions import check_officer
+from rca.store.trail import code_in_force
 from rca.store.models import Case, Decision, Lease, ReviewItem, Suggestion
 
 DEFAULT_LEASE_SECONDS = 600

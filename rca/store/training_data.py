@@ -26,7 +26,7 @@ from rca.errors import RcaError
 from rca.ingest.io import atomic_path
 from rca.schema import BY_NAME, CANONICAL, SOURCE_ROW
 from rca.store.db import Store
-from rca.store.decisions import current_codes, parse_timestamps
+from rca.store.trail import current_codes, parse_timestamps
 from rca.store.derived import DERIVED_FROM_SERVICE, follow_service
 from rca.store.models import Case
 

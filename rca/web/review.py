@@ -24,7 +24,9 @@ from fastapi import Path as PathParam
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from rca.errors import RcaError
-from rca.store.decisions import MAX_COMMENT, MAX_OFFICER, decide, decisions_frame
+from rca.store.decisions import MAX_COMMENT, decide
+from rca.store.officer_names import MAX_OFFICER
+from rca.store.trail import decisions_frame
 from rca.store.queue import next_item, queue_frame, queue_summary, release
 from rca.web.api_contract import OFFICER_PATTERN, REVIEW_ERRORS, check_api_officer
 from rca.web.review_store import attach_store, get_store, http_error as _http, records as _records, store_config as _config

@@ -26,7 +26,9 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from fastapi.templating import Jinja2Templates
 
 from rca.errors import RcaError
-from rca.store.decisions import MAX_COMMENT, MAX_OFFICER, decide, decisions_frame
+from rca.store.decisions import MAX_COMMENT, decide
+from rca.store.officer_names import MAX_OFFICER
+from rca.store.trail import decisions_frame
 from rca.store.officer_names import officer_name
 from rca.store.officers import check_officer_token, officer_active, officers_frame
 from rca.store.queue import count_cases, get_item, next_item, queue_summary, release
