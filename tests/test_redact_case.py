@@ -4,6 +4,8 @@ stay. The same redaction feeds `rca redact`, the model's past cases and the evid
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -53,6 +55,83 @@ def test_names_in_capitals_or_lower_case_are_redacted(text, names):
     ],
 )
 def test_ordinary_words_in_any_case_are_left_alone(text):
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text,names",
+    [
+        # names that are also English words, after a relation, title, "called" or "named"
+        ("MY SON WILL WAS SCARED BY THE DOG", ["WILL"]),
+        ("my son will was scared by the dog", ["will"]),
+        ("a man called will came round and shouted", ["will"]),
+        ("a lady called rose came round", ["rose"]),
+        ("A LADY CALLED ROSE TOOK MY DETAILS", ["ROSE"]),
+        ("a man named frank shouted at me", ["frank"]),
+        ("I spoke to a man called Amrit and he said it would be sorted", ["Amrit"]),
+        ("I was told by a man called Toy who said to wait", ["Toy"]),
+        ("THE HOUSING OFFICER CALLED JADE SAID WE ARE BAND C", ["JADE"]),
+        ("my housing officer is called tunde and he never rings back", ["tunde"]),
+        ("mrs hill said it was my fault", ["hill"]),
+        ("i spoke to mr green at the depot", ["green"]),
+        ("Thanks, Mr Ward", ["Ward"]),
+        ("MISS WARD RANG ME ON MONDAY", ["WARD"]),
+        ("MR BAKER NEVER RANG BACK", ["BAKER"]),
+        ("my husband mark cannot sleep", ["mark"]),
+        ("nurse joy from the district team says the bed is unsafe", ["joy"]),
+        ("i want to speak to mrs abbott's manager", ["abbott"]),
+        ("my son kai's ehc plan review is overdue", ["kai"]),
+        ("PLEASE PASS THIS TO CLLR HAMILTON", ["HAMILTON"]),
+        ("MX TAYLOR FROM CUSTOMER SERVICES WAS LOVELY", ["TAYLOR"]),
+        ("miss kowalczyk in revenues told me the arrears were cleared", ["kowalczyk"]),
+        ("MR J. WALSH DID NOT TURN UP", ["WALSH"]),
+        ("my dad (mr p hughes) is 92", ["hughes"]),
+        # a surname after a first name the capitals did not show
+        ("YOUR OFFICER MRS SARAH JENKINS SAID SHE WOULD ESCALATE IT", ["SARAH", "JENKINS"]),
+        ("my brother imran shah is the appointee", ["imran", "shah"]),
+        ("THE MANAGER, MICHAEL BROWN, WOULD NOT SPEAK TO ME", ["MICHAEL", "BROWN"]),
+        # a sign-off in capitals or lower case
+        ("PLEASE SORT THIS OUT.\nREGARDS\nTOM", ["TOM"]),
+        ("THE BINS WERE MISSED. CHEERS, MARK", ["MARK"]),
+        ("thank you\nsam reid", ["sam", "reid"]),
+        ("yours faithfully anne-marie doyle", ["anne-marie", "doyle"]),
+    ],
+)
+def test_names_that_are_also_words_are_redacted_after_a_cue(text, names):
+    out = redact(text)
+    low = out.lower()
+    for name in names:
+        assert not re.search(rf"(?<![\w-]){re.escape(name.lower())}(?![\w-])", low), (text, out)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I will call you back tomorrow",
+        "the rose bed in the park has been dug up",
+        "there is a black mark on the wall where the pipe leaked",
+        "the hill up to the estate is not gritted",
+        "my son will be home at six",
+        "MY SON WILL BE HOME AT SIX",
+        "my wife will call you tomorrow",
+        "MY HUSBAND WILL NOT BE ABLE TO ATTEND",
+        "my neighbour will not stop parking across my drive",
+        "someone called will ring you back they said",
+        "I called several times and nobody answered",
+        "I CALLED THE COUNCIL FOUR TIMES",
+        "I called Thames Water and they said it is yours",
+        "THE DR SAID THE DAMP IS MAKING HIM ILL",
+        "the nurse came on monday",
+        "I miss the old bin collection day",
+        "you keep missing bins on our road",
+        "MR BIN MAN, PLEASE STOP THROWING MY BIN INTO THE HEDGE.",
+        "the ward was closed when we got to the hospital",
+        "thanks for nothing",
+        "THANKS AGAIN FOR YOUR HELP",
+        "a road called Station Road has no lights",
+    ],
+)
+def test_the_same_words_in_ordinary_use_stay(text):
     assert redact(text) == text
 
 

@@ -9,7 +9,17 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["ALL_NAMES", "AMBIGUOUS_NAMES", "FIRST_NAMES", "NOT_NAMES", "PLACE_WORDS", "english_words", "misspelt", "spacy_stop_words"]
+__all__ = [
+    "ALL_NAMES",
+    "AMBIGUOUS_NAMES",
+    "FIRST_NAMES",
+    "NOT_NAMES",
+    "PLACE_WORDS",
+    "english_words",
+    "misspelt",
+    "spacy_stop_words",
+    "verb_forms",
+]
 
 # First names matched on their own wherever capitalised.
 FIRST_NAMES = frozenset(
@@ -89,21 +99,41 @@ PLACE_WORDS = frozenset(
 
 
 @lru_cache(maxsize=1)
-def english_words() -> frozenset[str]:
-    """English words and their inflections (spaCy's lookup tables), loaded on first use."""
+def _lemma_tables() -> tuple[dict, dict, dict]:
+    """spaCy's English lemma index, lookup and exception tables; empty when spacy-lookups-data is missing."""
     import gzip
     import json
     from importlib import resources
 
-    words: set[str] = set()
+    def read(name: str) -> dict:
+        return json.loads(gzip.decompress(data.joinpath(name).read_bytes()))
+
     try:
         data = resources.files("spacy_lookups_data").joinpath("data")
-        for lemmas in json.loads(gzip.decompress(data.joinpath("en_lemma_index.json.gz").read_bytes())).values():
-            words.update(lemmas)
-        words.update(json.loads(gzip.decompress(data.joinpath("en_lemma_lookup.json.gz").read_bytes())))
+        return read("en_lemma_index.json.gz"), read("en_lemma_lookup.json.gz"), read("en_lemma_exc.json.gz")
     except (ModuleNotFoundError, FileNotFoundError, OSError, ValueError):
-        pass  # without the word list only known first names close a text
+        return {}, {}, {}  # without the word list only known first names close a text
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """English words and their inflections (spaCy's lookup tables), loaded on first use."""
+    index, lookup, _ = _lemma_tables()
+    words: set[str] = set(lookup)
+    for lemmas in index.values():
+        words.update(lemmas)
     return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def verb_forms() -> frozenset[str]:
+    """Past tenses and participles, irregular ("said", "rang", "fell") or in -ed ("phoned", "scared"):
+    a word that is one is no surname after a first name, and makes "will" before it a name ("my son
+    will rang")."""
+    _, lookup, exceptions = _lemma_tables()
+    irregular = {form for form, lemmas in exceptions.get("verb", {}).items() if form not in lemmas}
+    regular = {w for w, lemma in lookup.items() if w.endswith("ed") and not w.endswith("eed") and lemma != w and len(w) > 4}
+    return frozenset(irregular | regular)
 
 
 @lru_cache(maxsize=1)

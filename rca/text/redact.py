@@ -23,7 +23,17 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from rca.text.name_words import ALL_NAMES, AMBIGUOUS_NAMES, FIRST_NAMES, NOT_NAMES, PLACE_WORDS, english_words, misspelt, spacy_stop_words
+from rca.text.name_words import (
+    ALL_NAMES,
+    AMBIGUOUS_NAMES,
+    FIRST_NAMES,
+    NOT_NAMES,
+    PLACE_WORDS,
+    english_words,
+    misspelt,
+    spacy_stop_words,
+    verb_forms,
+)
 from rca.text.redact_case import CUE_WORDS, truecased
 
 __all__ = ["PLACEHOLDERS", "PiiSpan", "find_pii", "redact", "redact_many"]
@@ -147,7 +157,9 @@ _W_FIRST = rf"[A-ZÀ-ÖØ-ÞĀ-Ž][A-Za-z{_LO}]*(?:['’](?!s\b)[A-Z]?[{_LO}]+|-
 _W_NEXT = rf"(?:[A-Z]['’])?[A-ZÀ-ÖØ-ÞĀ-Ž][{_LO}]*[A-Z]?[{_LO}]+(?:-[A-Z][{_LO}]+)*"
 _INITIAL = r"[A-Z]\.?"
 _NAME = rf"(?:{_INITIAL}\s?){{0,2}}{_W_FIRST}(?:\s+{_W_NEXT}){{0,2}}"
-_TITLES = r"(?:Mr|MR|mr|Mrs|MRS|mrs|Ms|MS|ms|Miss|MISS|Mx|Dr|DR|dr|Prof|Cllr|Councillor|Dame|Rev|Nurse)"
+_TITLES = r"(?:(?i:mr|mrs|ms|mx|dr|prof|cllr|councillor)|Miss|MISS|miss|Dame|DAME|Rev|REV|Nurse|NURSE)"
+# Words that are never a name but after a title: Mrs Hill, Mr Ward
+_TITLE_SURNAMES = frozenset("Hill Green Park Lane Ward Lord Lodge Grove House Street Way Court Tower".split())
 
 _RELATIONS = (
     "son daughter husband wife partner mum mother mom dad father brother sister grandson granddaughter "
@@ -156,8 +168,11 @@ _RELATIONS = (
     "flatmate colleague representative advocate"
 ).split()
 _ROLES = (
-    "officer worker caseworker manager advisor adviser engineer inspector assessor therapist supervisor coordinator agent surveyor".split()
+    "officer worker caseworker manager advisor adviser engineer inspector assessor therapist supervisor coordinator agent surveyor "
+    "nurse".split()
 )
+# who may be "called" or "named" something: a man called Amrit, my housing officer is called Tunde
+_PEOPLE = "someone somebody man woman lady gentleman gent guy bloke chap fella fellow lad person".split() + _RELATIONS + _ROLES
 _TITLE_WORDS = frozenset("mr mrs ms miss mx dr prof cllr councillor dame rev nurse".split())
 _SIGNOFF_WORDS = frozenset("regards thanks thank sincerely faithfully wishes cheers love".split())
 _FORM_WORDS = frozenset({"complainant", "applicant"})
@@ -182,12 +197,9 @@ _NAME_CUES = (
         ),
         frozenset(_ROLES) | {"co"},
     ),
-    # someone called Mo; my housing officer is called Tunde; a lady named Pauline
+    # someone called Mo; my housing officer is called Tunde; a lady named Pauline (not "I called Thames Water")
     (
-        re.compile(
-            r"(?i:\b(?!(?:i|we|they|you|he|she|it|and|then|also|just|have|had|has|never|already|again|finally|"
-            r"eventually|once|twice|who|which|that)\b)[a-z]+\s+(?:called|named))\s+({_NAME})"
-        ),
+        re.compile(rf"(?i:\b(?:{'|'.join(_PEOPLE)})(?:\s+(?:is|was))?\s+(?:called|named))\s+(?:{_TITLES}\.?\s+)?({_NAME})"),
         frozenset({"called", "named"}),
     ),
     # I spoke to Okonkwo; talked with Mrs Bello
@@ -234,7 +246,8 @@ _CUE_WORDS = frozenset().union(  # every word `find_pii` and `_name_spans` look 
 
 
 def _clean_name(value: str, offset: int, *, allow_caps: bool) -> tuple[int, int] | None:
-    """Trim a cue's captured words at the first stop word; None when nothing is left."""
+    """Trim a cue's captured words at the first stop word; None when nothing is left.
+    `allow_caps`: the words follow a title (Mr BAKER, Mrs Ward)."""
     words = list(re.finditer(r"\S+", value))
     keep = []
     for i, w in enumerate(words):
@@ -242,9 +255,12 @@ def _clean_name(value: str, offset: int, *, allow_caps: bool) -> tuple[int, int]
         if len(token) == 1 and token.isupper() and i < len(words) - 1:
             keep.append(w)  # an initial: Mr A Khan
             continue
-        if token in NOT_NAMES or token.rstrip("'’s") in NOT_NAMES:
+        named = token if not token.isupper() else token.capitalize()
+        if token.lower() in verb_forms() and named not in ALL_NAMES:
+            break  # THE DR SAID (but Rose)
+        if (named in NOT_NAMES or named.rstrip("'’s") in NOT_NAMES) and not (allow_caps and not keep and named in _TITLE_SURNAMES):
             break
-        if token.isupper() and len(token) > 1 and not (allow_caps and i == 0):
+        if token.isupper() and len(token) > 1 and not (allow_caps and not [k for k in keep if len(k.group().rstrip(".")) > 1]):
             break
         keep.append(w)
     # a lone initial is not a name
@@ -372,7 +388,16 @@ def _case_blind_copy(text: str, words: set[str]) -> str | None:
         _NEVER_NAMES = NOT_NAMES | PLACE_WORDS | {w.capitalize() for w in _MY_NAME_STOP | _FUNCTION_WORDS | spacy_stop_words()}
     if CUE_WORDS.isdisjoint(words) and _LOWER_NAMES.isdisjoint(words):
         return None  # most texts: nothing to look at, and the word list is not loaded for them
-    return truecased(text, names=FIRST_NAMES, cue_names=ALL_NAMES, english=english_words(), stop=_NEVER_NAMES, words=words)
+    return truecased(
+        text,
+        names=FIRST_NAMES,
+        cue_names=ALL_NAMES,
+        english=english_words(),
+        stop=_NEVER_NAMES,
+        words=words,
+        surnames=_TITLE_SURNAMES,
+        verbs=verb_forms(),
+    )
 
 
 def _resolve(found: list[PiiSpan]) -> list[PiiSpan]:

@@ -41,7 +41,8 @@ _RELATION = (
 )
 _OTHER = (
     r"(?:\b(?:called|named)|\b(?:officer|caseworker|manager|advisor|adviser|engineer|inspector|surveyor|"
-    r"supervisor|councillor|cllr)|\b(?:spoke|speak|spoken|talked|talking|talk)\s+(?:to|with))"
+    r"supervisor|councillor|cllr|nurse)|\b(?:spoke|speak|spoken|talked|talking|talk)\s+(?:to|with)"
+    r"|\b(?:regards|thanks|thank\s+you|cheers|sincerely|faithfully|wishes)[,.!-]*)"
     r",?\s+"
 )
 # every word that starts a cue below: a text without one (or a first name) needs no copy
@@ -50,7 +51,7 @@ CUE_WORDS = frozenset(
     "sister grandson granddaughter grandmother grandfather nan nana gran granny grandad grandma grandpa uncle aunt "
     "auntie nephew niece cousin neighbour neighbor carer friend child stepson stepdaughter fiance fiancee lodger "
     "worker called named officer caseworker manager advisor adviser engineer inspector surveyor supervisor spoke "
-    "speak spoken talked talking talk".split()
+    "speak spoken talked talking talk nurse regards thanks thank cheers sincerely faithfully wishes".split()
 )
 # matched on the lower-cased text (same length): far quicker than a case-insensitive scan
 _STRONG = re.compile(rf"\b{_TITLE}\s+")
@@ -66,28 +67,46 @@ _SEGMENT = re.compile(r"[^.!?\n]+[.!?\n]*|[.!?\n]+")
 _SHOUT = re.compile(r"\b[A-Z][A-Z'’-]*\b(?:[ \t,]+[A-Z][A-Z'’-]*\b){2,}")
 _CONTRACTION = re.compile(r"['’](?:t|ve|ll|re|d|m|s)$|n['’]?t$")
 _SAINT = re.compile(r"(?i:\b(?:st|saint)\.?\s+)$")
+_NEXT = re.compile(r"[ \t]+([^\W\d_]+(?:['’-][^\W\d_]+)*)")
+_INITIAL_END = re.compile(r"\.?[ \t]+")
+# Names that are also verbs of the kind that follows a subject ("my son will be home"): a name only
+# when the next word cannot follow the verb (`_reads_as_name`).
+_VERB_NAMES = frozenset({"will"})
+_AFTER_NAME = frozenset(
+    "and or but who whose is was has had does did says said isnt wasnt hasnt doesnt didnt at in on from of with for aged".split()
+)
+# Never a surname after a first name (besides stop words and verb forms): when, not who.
+_NOT_SURNAME = frozenset(
+    "today tomorrow yesterday tonight morning afternoon evening night week weekend year years month months day days age old".split()
+)
 
 
 def _recase(word: str, *, cap: bool) -> str:
-    """`word` lower-cased (its first letter upper when `cap`), one character for one character."""
+    """`word` lower-cased (its first letter, and one after a hyphen, upper when `cap`: "Anne-Marie"),
+    one character for one character."""
     out = [c.lower() if len(c.lower()) == 1 else c for c in word]
-    if cap and len(out[0].upper()) == 1:
-        out[0] = out[0].upper()
+    if cap:
+        for i in [0] + [i + 1 for i, c in enumerate(out[:-1]) if c == "-"]:
+            if len(out[i].upper()) == 1:
+                out[i] = out[i].upper()
     return "".join(out)
 
 
-def _unreliable(text: str) -> bool:
-    """Whether the capitals in `text` (a sentence) say nothing: mostly capitals, or none at all."""
+def _unreliable(text: str, *, short: bool = False) -> bool:
+    """Whether the capitals in `text` (a sentence) say nothing: mostly capitals, or none at all.
+    A sentence of fewer than six letters ("REGARDS", "TOM") says too little: `short` is the answer."""
     upper = len(_UPPER.findall(text))
     lower = len(_LOWERS.findall(text))
     if upper + lower < 6:
-        return False
+        return short
     return upper == 0 or upper > 2 * lower
 
 
 def _unreliable_spans(text: str) -> list[tuple[int, int]]:
-    """Sentences whose capitals say nothing, and runs of three or more words in capitals inside others."""
-    spans = [(m.start(), m.end()) for m in _SEGMENT.finditer(text) if _unreliable(m.group())]
+    """Sentences whose capitals say nothing (a short one as the whole text), and runs of three or
+    more words in capitals inside others."""
+    whole = _unreliable(text)
+    spans = [(m.start(), m.end()) for m in _SEGMENT.finditer(text) if _unreliable(m.group(), short=whole)]
     if any(c.isupper() for c in text):
         spans += [(m.start(), m.end()) for m in _SHOUT.finditer(text)]
     return spans
@@ -101,12 +120,16 @@ def truecased(
     stop: frozenset[str],
     words: set[str] | None = None,
     cue_names: frozenset[str] | None = None,
+    surnames: frozenset[str] = frozenset(),
+    verbs: frozenset[str] = frozenset(),
 ) -> str | None:
     """The cased copy described in the module docstring; None when it would equal `text`.
 
     `names`: known first names, capitalised; `english`: lower-case English words; `stop`: capitalised
     words never taken as a name; `words`: the text's lower-case words, when the caller has them;
-    `cue_names`: first names taken after a cue though they are also words (Jack, Pat), default `names`.
+    `cue_names`: first names taken after a cue though they are also words (Jack, Pat), default `names`;
+    `surnames`: words of `stop` taken after a title (Mrs Hill, Mr Ward); `verbs`: lower-case past
+    tenses ("said", "rang"), never a name after a title nor a surname after a first name.
     """
     cue_names = names if cue_names is None else cue_names
     if not isinstance(text, str) or not text:
@@ -130,18 +153,52 @@ def truecased(
     def put(m: re.Match) -> None:
         chars[m.start() : m.end()] = _recase(m.group(), cap=True)
 
-    def can_be_name(word: str, *, strong: bool, first: bool) -> bool:
+    def next_word(end: int) -> str | None:
+        m = _NEXT.match(text, end)
+        return m.group(1).lower() if m else None
+
+    def reads_as_name(nxt: str | None) -> bool:
+        """After "my son will": a name when what follows cannot follow the verb "will"."""
+        if nxt is None or nxt in _AFTER_NAME or nxt in verbs:
+            return True
+        stem = nxt[:-1]
+        return nxt.endswith("s") and not nxt.endswith(("ss", "us")) and stem in english and stem.capitalize() not in stop
+
+    def can_be_name(m: re.Match, *, strong: bool) -> bool:
+        word = re.sub(r"['’]s$", "", m.group())  # Abbott's
         cap = word[:1].upper() + word[1:].lower()
+        low = word.lower()
         if cap in stop:
-            return False
+            if strong and cap in surnames:
+                return True
+            return not strong and low in _VERB_NAMES and cap in cue_names and reads_as_name(next_word(m.end()))
         if cap in cue_names:
             return True
+        if strong:
+            return len(word) > 1 and low not in verbs and not _CONTRACTION.search(low)
+        return len(word) > 2 and low not in english and not _CONTRACTION.search(low) and not _near_word(low, english, stop)
+
+    def can_be_surname(m: re.Match) -> bool:
+        """A word after a first name: a surname unless a stop word, a verb form ("rang", "needs") or a time."""
+        word = re.sub(r"['’]s$", "", m.group())
         low = word.lower()
-        if strong and first:
-            return len(word) > 1 and not _CONTRACTION.search(low)
-        return (
-            len(word) > 2 and low not in english and cap not in stop and not _CONTRACTION.search(low) and not _near_word(low, english, stop)
-        )
+        if len(word) < 2 or word[:1].upper() + word[1:].lower() in stop or low in verbs or low in _NOT_SURNAME:
+            return False
+        if _CONTRACTION.search(low):
+            return False
+        if low.endswith("ly") and low in english:
+            return False  # an adverb: "my mum rose early"
+        return not (low.endswith("s") and not low.endswith(("ss", "us")) and low[:-1] in english)
+
+    def surname_after(m: re.Match) -> None:
+        """Recase the word after the first name `m` when written in the same case and it can be a surname."""
+        nxt = _NEXT.match(text, m.end())
+        if not nxt:
+            return
+        same_case = nxt.group(1).isupper() if m.group().isupper() else nxt.group(1).islower()
+        hit = _WORD.match(text, nxt.start(1))
+        if same_case and hit and can_be_surname(hit):
+            put(hit)
 
     if has_name:
         for start, end in blind():
@@ -153,15 +210,27 @@ def truecased(
                     and not _SAINT.search(text, max(0, m.start() - 7), m.start())
                 ):
                     put(m)
+                    surname_after(m)
     if has_cue:
         low = text.lower()
         same = len(low) == len(text)
         for cue, strong in ((_STRONG, True), (_WEAK, False)) if same else ((_STRONG_I, True), (_WEAK_I, False)):
             for c in cue.finditer(low if same else text):
                 pos = c.end()
+                # "miss" in lower case is as likely the verb: only a word that can be nothing else follows it
+                title = strong and not text.startswith("miss", c.start())
+                initials = 0
                 for i in range(3):  # a name of up to three words
                     m = _WORD.match(text, pos)
-                    if not m or not can_be_name(m.group(), strong=strong, first=i == 0):
+                    if m and title and i == 0 and len(m.group()) == 1 and initials < 2:
+                        initials += 1  # an initial: Mr J. Walsh, mr p hughes
+                        chars[m.start()] = m.group().upper()
+                        gap = _INITIAL_END.match(text, m.end())
+                        if not gap:
+                            break
+                        pos = gap.end()
+                        m = _WORD.match(text, pos)
+                    if not m or not (can_be_name(m, strong=title) if i == 0 else can_be_surname(m)):
                         break
                     if m.group()[:1].islower() or (m.group().isupper() and any(a <= m.start() < b for a, b in blind())):
                         put(m)
