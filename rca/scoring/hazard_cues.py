@@ -23,6 +23,7 @@ from rca.scoring import hazard_kinds as K
 from rca.scoring.hazard_words import (
     CRACKS,
     EMERGENCY,
+    FALL_HAZARD,
     INFORMATION,
     LEAK,
     SAFEGUARDING,
@@ -56,7 +57,10 @@ _AGE = re.compile(
     r"partner|neighbour|i|he|she)(?:'s| who is| who's|'m)? (?:is |am |turned |aged? )?(?P<n2>\d{1,3})\b"
     r"(?! ?(?:minutes|mins|days|hours|pounds|percent|%|weeks|months|times|am|pm|p\.m|a\.m))"
     r"|\baged? (?:over )?(?P<n3>\d{1,3})\b|\b(?:over|over the age of) (?P<n4>[6-9]\d)s?\b(?! ?(?:minutes|mins|days|hours|pounds|%))"
-    r"|\bin (?:her|his|their) (?P<decade>\d)0s\b",
+    r"|\bin (?:her|his|their) (?P<decade>\d)0s\b"
+    r"|\b(?:mum|mother|dad|father|nan|nana|gran|granny|grandma|grandad|grandmother|grandfather|husband|wife|partner|neighbour|aunt|"
+    r"uncle|brother|sister|son|daughter|lady|man|woman|gentleman|tenant|resident|he|she)\b(?: [\w']+){1,5}? (?:is|turned|aged?) "
+    r"(?P<n5>\d{1,3})\b(?! ?(?:minutes|mins|days|hours|pounds|percent|%|weeks|months|times|am|pm|p\.m|a\.m|[a-z]+ (?:road|street|close|avenue|lane|court|house|drive|crescent|place)\b))",
     re.IGNORECASE,
 )
 
@@ -83,6 +87,11 @@ PAIRS: tuple[Pair, ...] = (
     Pair(EMERGENCY, "water pouring into the home", K.PIPE, K.BURST, window=4, covers=(LEAK,)),
     Pair(EMERGENCY, "ceiling or structure giving way", K.STRUCTURE, K.FAILING, window=8, covers=(LEAK, CRACKS), subject_first=True),
     Pair(EMERGENCY, "ceiling or structure giving way", K.STRUCTURE, K.FALLING_BITS, window=5, covers=(LEAK, CRACKS), subject_first=True),
+    Pair(EMERGENCY, "gas smell or leak", K.GAS, K.GAS_SIGN, window=6, unless=K.NOT_GAS),
+    Pair(EMERGENCY, "exposed or dangerous electrics", K.ELECTRICS, K.SHOCK, window=6),
+    Pair(EMERGENCY, "ceiling or structure giving way", K.BALCONY, K.LOOSE, window=8, covers=(LEAK, CRACKS)),
+    Pair(EMERGENCY, "ceiling or structure giving way", K.STAIRCASE, K.STAIRS_AWAY, window=8, unless=K.NOT_STAIRS, covers=(FALL_HAZARD,)),
+    Pair(EMERGENCY, "ceiling or structure giving way", K.MASONRY, K.MASONRY_FALLS, window=6, covers=(CRACKS,)),
     Pair(EMERGENCY, "no working smoke alarm or fire door", K.SMOKE_ALARM, K.ALARM_GONE, window=14),
     Pair(EMERGENCY, "no working smoke alarm or fire door", K.NO_ALARM, None),
     Pair(EMERGENCY, "home cannot be secured", K.DOOR, K.INSECURE, window=10),
@@ -120,6 +129,10 @@ PAIRS: tuple[Pair, ...] = (
     Pair(SAFEGUARDING, "possible harm or neglect of a child", K.CHILD, K.CHILD_HARM, window=30, unless=K.OTHER_HARM, across_commas=True),
     Pair(SAFEGUARDING, "possible risk to a vulnerable adult", K.ADULT, K.ADULT_HARM, window=30, unless=K.OTHER_HARM, across_commas=True),
     Pair(SAFEGUARDING, "possible risk to a vulnerable adult", K.ADULT, K.UNSEEN, window=30, unless=K.OTHER_HARM, across_commas=True),
+    Pair(SAFEGUARDING, "possible risk to a vulnerable adult", K.CARE_VISIT, K.NO_SHOW, window=10, unless=K.OTHER_HARM, across_commas=True),
+    Pair(SAFEGUARDING, "possible risk to a vulnerable adult", K.CARE_VISIT, K.CARE_MISSED, window=8, unless=K.OTHER_HARM),
+    Pair(SAFEGUARDING, "possible risk to a vulnerable adult", K.ADULT, K.NOT_CARED, window=30, unless=K.OTHER_HARM, across_commas=True),
+    Pair(SAFEGUARDING, "possible risk to a vulnerable adult", K.MONEY_TAKEN, None, unless=K.NOT_PERSONAL),
     Pair(SAFEGUARDING, "domestic abuse", K.PARTNER, K.PARTNER_HARM, window=10, unless=K.OTHER_HARM, across_commas=True),
     Pair(SAFEGUARDING, "self-harm or suicide", K.SELF_HARM, None, unless=K.NOT_PERSONAL),
     Pair(SAFEGUARDING, "threat to someone's life", K.THREAT_TO_LIFE, None, unless=K.NOT_PERSONAL),
@@ -186,7 +199,7 @@ def vulnerable(text: str) -> str | None:
     for m in _AGE.finditer(text):
         if m["pregnant"] or (m["unit"] and m["unit"].lower() != "year" and m["unit"].lower() != "yr"):
             return m.group(0)
-        num = (m["n"] or m["n2"] or m["n3"] or m["n4"] or "").lower()
+        num = (m["n"] or m["n2"] or m["n3"] or m["n4"] or m["n5"] or "").lower()
         age = int(m["decade"]) * 10 if m["decade"] else _NUMBERS.get(num, int(num) if num.isdigit() else None)
         if age is not None and (age < 16 or age >= 65):  # children, and older people the cold endangers
             return m.group(0)

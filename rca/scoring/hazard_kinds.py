@@ -101,6 +101,26 @@ LOCKS = kind(
     negated=True,
 )
 
+GAS = kind("gas, gas pipe, gas cooker, gas fire, gas meter, gas hob, gas boiler", not_followed_by="bill tariff supplier account price")
+GAS_SIGN = kind("smell, smelt, stink, reek, whiff, stench, odour, odor, pong, hiss, hissing, leak, escape, fume, fumes")
+NOT_GAS = frozenset(
+    lemmatise(w) for w in "bill bills tariff supplier account reading price prices payment certificate traffic exhaust lorry".split()
+)
+NOT_STAIRS = frozenset(lemmatise(w) for w in "handrail handrails banister banisters bannister rail carpet stairgate".split())
+SHOCK = kind("shock, shocks, belt, tingle, zap, zapped, jolt, electrocute, electrocuted")
+BALCONY = kind("balcony, balcony railing, balcony rail, railing, railings, balustrade, balcony wall, balcony door")
+LOOSE = kind(
+    "loose, come loose, coming loose, wobble, wobbly, sway, swaying, pull away, pulling away, come away, coming away, give way, "
+    "move, moving, rotten, rusted through, hanging off, detach, detached"
+)
+STAIRCASE = kind("staircase, stairs, flight of stairs", not_followed_by="carpet rod gate lift light")
+STAIRS_AWAY = kind(
+    "pull away, pulling away, come away, coming away, move when, moves when, sway, swaying, give way, detach, detached, collapse, "
+    "sink, sinking, drop, dropped, split"
+)
+MASONRY = kind("brick, bricks, slate, slates, roof tile, roof tiles, masonry, chimney pot, coping stone, coping stones, render")
+MASONRY_FALLS = kind("fall, falling, fall off, come off, coming off, drop, dropping, loose, come loose, blow off, come down, hang")
+
 # people and harms (safeguarding)
 CHILD = kind(
     "child, children, kid, baby, toddler, infant, newborn, son, daughter, boy, girl, teenager, teen, grandchild, "
@@ -115,7 +135,8 @@ CHILD_HARM = kind(
     "midnight, until midnight, all hours, out all night, filthy, dirty nappy, no food, not fed, threaten, touch "
     "inappropriately, touched inappropriately, touching inappropriately, older man, older men, sexual, sexually, "
     "adult men, grown men, men coming and going, ran away from home, missing from home, scared to go home, afraid "
-    "to go home, county lines",
+    "to go home, county lines, older boys, older lads, older kids, carry drugs, carry packages, carry parcels, "
+    "make him carry, made to carry, run drugs, expose himself, exposing himself, flash, flashing",
 )
 ADULT = kind(
     "elderly, old lady, old man, old woman, old gentleman, alzheimer's, older lady, older man, older woman, "
@@ -130,7 +151,9 @@ ADULT_HARM = kind(
     "taken over, moved into her flat, moved into his flat, dealing from, dealing drugs, using her flat, using his "
     "flat, no food, starve, lie on the floor, lying on the floor, soil, soiled, wander, wandering, bruise, bruises, "
     "hit, threaten, lock in, locked in, left alone, leave the gas on, leaving the gas on, no one looks after, "
-    "nobody looks after, anyone looks after, no carer, carer not, not see, not seen, hoard",
+    "nobody looks after, anyone looks after, no carer, carer not, not see, not seen, hoard, living in filth, "
+    "live in filth, squalor, empty fridge, post piling up, curtains drawn, curtains closed, new friends, "
+    "moved in with her, moved in with him, frightened of, scared of",
 )
 VULNERABLE = kind(
     "baby, babies, newborn, new born, infant, toddler, twins, child, children, kid, grandchild, pregnant, "
@@ -149,24 +172,15 @@ UNSEEN = kind(
 PARTNER = kind(
     "partner, husband, wife, boyfriend, girlfriend, ex, ex partner, ex husband, ex wife, ex boyfriend, stepdad, stepfather, fiance",
 )
+_VIOLENCE = (
+    "hit hits hurt hurts beat beats punch punched kick kicked strangle strangled choke choked threaten threatened threatening "
+    "attack attacked assault assaulted slap slapped push pushed grab grabbed"
+)
 PARTNER_HARM = kind(
-    "hit me, hit her, hit him, hit us, hit them, hit my, hits me, hits her, hits him, hits us, hits them, hits my, "
-    "hurt me, hurt her, hurt him, hurt us, hurt them, hurt my, hurts me, hurts her, hurts him, hurts us, hurts "
-    "them, hurts my, beat me, beat her, beat him, beat us, beat them, beat my, beats me, beats her, beats him, "
-    "beats us, beats them, beats my, punch me, punch her, punch him, punch us, punch them, punch my, punched me, "
-    "punched her, punched him, punched us, punched them, punched my, kick me, kick her, kick him, kick us, kick "
-    "them, kick my, kicked me, kicked her, kicked him, kicked us, kicked them, kicked my, strangle me, strangle "
-    "her, strangle him, strangle us, strangle them, strangle my, strangled me, strangled her, strangled him, "
-    "strangled us, strangled them, strangled my, choke me, choke her, choke him, choke us, choke them, choke my, "
-    "choked me, choked her, choked him, choked us, choked them, choked my, threaten me, threaten her, threaten him, "
-    "threaten us, threaten them, threaten my, threatened me, threatened her, threatened him, threatened us, "
-    "threatened them, threatened my, threatening me, threatening her, threatening him, threatening us, threatening "
-    "them, threatening my, attack me, attack her, attack him, attack us, attack them, attack my, attacked me, "
-    "attacked her, attacked him, attacked us, attacked them, attacked my, assault me, assault her, assault him, "
-    "assault us, assault them, assault my, assaulted me, assaulted her, assaulted him, assaulted us, assaulted "
-    "them, assaulted my, slap me, slap her, slap him, slap us, slap them, slap my, slapped me, slapped her, slapped "
-    "him, slapped us, slapped them, slapped my, rape, raped, scared of, afraid of, frightened of, terrified of, "
-    "violent, controlling, stalk, stalking",
+    ", ".join(f"{verb} {who}" for verb in _VIOLENCE.split() for who in ("me", "her", "him", "us", "them", "my")),
+    "rape, raped, scared of, afraid of, frightened of, terrified of, violent, controlling, stalk, stalking, "
+    "put me in hospital, put her in hospital, scared to, frightened to, terrified to, found out where i live, waiting outside, "
+    "follow me, followed me, lock me in, locked me in, smash my phone, smashed my phone, take my phone, won't leave me alone",
 )
 THREAT_TO_LIFE = kind(
     "threaten to kill, threatened to kill, threatening to kill, said he will kill, said he would kill, said she "
@@ -177,13 +191,34 @@ SELF_HARM = kind(
     "life, take my own life, about ending it, of ending it, end it all, ending it all, end my life, better off "
     "dead, better off without me, no point in living, no point living, no reason to live, want to die, wish i was "
     "dead, wish i were dead, can't go on, cannot go on, kill myself, jump off, overdose, not to wake up, not wake "
-    "up, too many tablets, too many pills",
+    "up, too many tablets, too many pills, take her own life, take his own life, take their own life, take her life, "
+    "take his life, i'll end it, she'll end it, he'll end it, i will end it, going to end it, want to end it, "
+    "no one would notice, nobody would notice, no one would miss me, nobody would miss me, no one would care if, "
+    "nobody would care if, save up my tablets, save up her tablets, save up his tablets, stockpile, hang myself, "
+    "can't carry on, cannot carry on, no way out, rather be dead, give up on life",
     not_followed_by="waiting paying chasing ringing phoning calling",
 )
 NO_POINT = kind(
     "see the point, see any point, see a way out",
     negated=True,
     not_followed_by="in of",
+)
+
+CARE_VISIT = kind(
+    "carer, carers, care worker, care workers, care agency, care company, home carer, support worker, district nurse, home help, "
+    "care package, care staff"
+)
+NO_SHOW = kind("turn up, turned up, come, came, arrive, show, show up, visit, been, attend, call, call in", negated=True)
+CARE_MISSED = kind("missed visit, missed visits, missed call, missed calls, no show, no shows, stopped coming, stop coming, cancel")
+NOT_CARED = kind(
+    "eat, eaten, eating, wash, washed, had a wash, had his tablets, had her tablets, had his medication, had her medication, "
+    "take his medication, take her medication, take his tablets, take her tablets, get out of bed, get to the toilet",
+    negated=True,
+)
+MONEY_TAKEN = kind(
+    "take my pension, take her pension, take his pension, take their pension, steal my pension, take my bank card, "
+    "use my bank card, take my card, take my benefits, take her benefits, take his benefits",
+    not_followed_by="into",
 )
 
 NOT_PERSONAL = frozenset(lemmatise(w) for w in "training course policy workshop prevention leaflet poster campaign awareness".split())

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rca.scoring.hazard_words import CRACKS, EMERGENCY, LEAK, SAFEGUARDING, SIGNIFICANT, TOILET_RULE
+from rca.scoring.hazard_words import CRACKS, EMERGENCY, FALL_HAZARD, LEAK, SAFEGUARDING, SIGNIFICANT, TOILET_RULE
 
 _I = re.IGNORECASE
 # who lives there: a resident for whom no heating, or damp and mould, is an emergency
@@ -22,7 +22,9 @@ VULNERABLE = re.compile(
     r"(?:mum|mother|dad|father|nan|gran|grandma|grandad) is (?:7|8|9)\d|aged (?:7|8|9)\d|disab\w*|wheelchair|"
     r"asthma\w*|copd|bronchi\w*|lung|chest infection|breathing (?:problems|difficulties)|respiratory|heart (?:condition|problems?|failure)|"
     r"cancer|chemo\w*|dementia|sickle cell|diabet\w*|immun\w*|epilep\w*|oxygen|medical condition|health condition|health problems?|"
-    r"terminally ill|seriously ill|frail|vulnerable)\b",
+    r"terminally ill|seriously ill|frail|vulnerable|multiple sclerosis|(?:have|has|with|got) (?-i:MS)|parkinson'?s|motor neurone|"
+    r"cerebral palsy|dialysis|kidney (?:failure|disease)|cystic fibrosis|long covid|mobility (?:problems|issues)|arthritis|"
+    r"inhaler|nebuli[sz]er|wheez\w*|bad chest|weak chest|stroke|heart attack|premature|sheltered (?:housing|flat|scheme))\b",
     re.IGNORECASE,
 )
 COLD_WORDS = re.compile(
@@ -52,14 +54,15 @@ NEGATED = re.compile(
     r"(?:\b(?:no|not|never|nor|without|isn'?t|aren'?t|wasn'?t|weren'?t|hasn'?t|haven'?t|don'?t|doesn'?t|"
     r"didn'?t|has never|have never)\s+(?:(?:any|a|the|more|real|actual|visible|longer|signs? of|evidence of|"
     r"trace of|(?:problems?|issues?) with|\w+ (?:or|and))\s+){0,3}|\b(?:ruled out|nothing to do with|no sign of|no signs of)"
-    r"\s+(?:any\s+|the\s+)?|\b(?:fixed|repaired|sorted(?: out)?|resolved|cleared|treated|got rid of|removed)\s+"
+    r"\s+(?:any\s+|the\s+)?|\b(?:fixed|repaired|sorted(?: out)?|resolved|cleared|treated|got rid of|removed|fixing|repairing|"
+    r"sorting(?: out)?|treating|clearing|removing|getting rid of)\s+"
     r"(?:the\s+|my\s+|our\s+|a\s+|all\s+the\s+)?)$",
     re.IGNORECASE,
 )
 # said just after a match: the hazard has been dealt with
 RESOLVED = re.compile(
     r"^[^.!?]{0,30}?\b(?:has|have|was|were|got|is|are)\s+(?:now\s+|since\s+|already\s+|all\s+)?(?:been\s+)?"
-    r"(?:fixed|repaired|resolved|sorted|made safe|cleared|treated|removed|capped|isolated|gone)\b",
+    r"(?:fixed|repaired|resolved|sorted|made safe|cleared|treated|removed|capped|isolated|gone|back on|safe now|all safe)\b",
     re.IGNORECASE,
 )
 
@@ -81,16 +84,22 @@ def p(text: str) -> re.Pattern:
     return re.compile(text, re.IGNORECASE)
 
 
-_DAMP = r"\b(damp(?! patch)|mou?ld(?:y)?|black (?:spots|mould|mold)|condensation|mildew|fungus|fungi)\b"
+_DAMP = (
+    r"\b(damp(?! patch)|mou?ld(?:y|s)?|black (?:spots|mould|mold|stuff|fuzz)|condensation|mildew|fungus|fungi|spores|"
+    r"mushrooms? (?:are |is )?(?:growing|sprouting|coming))\b"
+)
 _NOT_DAMP = p(
     r"\b(?:bread|food|fruit|cheese|sandwich\w*|canteen|cake|jelly|clay|plaster cast|damp[- ]proof course (?:survey|quote)|"
-    r"dampen\w*|damper)\b"
+    r"dampen\w*|damper|freedom of information|foi|statistics|figures|damp (?:and mould )?(?:policy|strategy|statistics|figures|complaints)|"
+    r"(?:number|numbers) of (?:damp|mould))\b"
 )
 _NO_HEAT = (
     r"\b(?:no (?:heating|heat|hot water|gas supply)|(?:not|haven'?t|hasn'?t|have not|has not) (?:had|got) (?:any )?(?:heating|heat|hot water)|"
     r"(?:heating|hot water|radiators?|boiler)(?: [\w']+){0,3}? (?:is |are |has |have |was |keeps )?(?:been |kept )?"
     r"(?:not working|isn'?t working|aren'?t working|broken|broke down|broken down|stopped working|gone off|off for|failed|"
-    r"packed up|condemned|capped off|cutting out|on and off|playing up)|"
+    r"packed up|packed in|given up|gave up|conked out|died|kaput|knackered|bust|condemned|capped off|cutting out|on and off|"
+    r"playing up|on the blink|out of action|losing pressure|lost pressure|(?:stone |ice |freezing )?cold)|"
+    r"boil(?:ing)? (?:the )?kettles? to (?:wash|bath|get washed|have a wash)|cold showers|"
     r"(?:heating|hot water|radiators?|boiler)(?: [\w']+){0,2}? (?:is|are|was|were|has been|have been|keeps going|keeps turning|"
     r"went|goes|turned|switched) off|"
     r"without (?:any )?(?:heating|heat|hot water)|(?:heating|boiler|radiators?) (?:doesn'?t|does not|don'?t|won'?t|will not) "
@@ -110,7 +119,10 @@ _CHILD_HARM = (
     r"(?:abus\w+|neglect\w*|hit(?:s|ting)? (?:him|her|them|one of|the (?:child|kid|boy|girl|baby))|(?:being|been|was|were|got|getting) hit|beat(?:s|ing|en)?|slap\w*|punch\w*|kick(?:s|ed|ing)?|hurt(?:s|ing)?|starv\w*|smack\w*|"
     r"bruis\w*|locked (?:in|up|out)|left (?:on (?:their|his|her) own|home alone|alone)|scream(?:s|ing)? at|shout(?:s|ing)? at|"
     r"threaten\w*|groom\w*|exploit\w*|not (?:being )?fed|isn'?t (?:being )?fed|unfed|underfed|cr(?:y|ies|ying) for hours|"
-    r"out at all hours|getting into cars|older men|scared to go home|afraid to go home|sleeping rough|sexual\w*)"
+    r"out at all hours|getting into cars|older men|older (?:boys|lads)|scared to go home|afraid to go home|sleeping rough|sexual\w*|"
+    r"(?:giv\w*|gave|buy\w*|bought|offer\w*|suppl\w*|sell\w*|sold)\s+(?:[\w']+\s+){0,4}?(?:alcohol|booze|vodka|drugs|weed|cannabis|vapes?|lifts)|"
+    r"(?:made|making|make|forced|forcing|used) (?:him|her|them) (?:to )?(?:carry|deliver|sell|hold|run)|"
+    r"expos(?:ing|ed|es) (?:himself|herself|themselves)|flash(?:ing|ed|es) (?:at )?)"
 )
 _ADULT = (
     r"(?:(?:elderly|vulnerable|disabled|frail|confused|blind|deaf|housebound|bedbound|old|older) (?:man|woman|lady|gentleman|neighbour|"
@@ -131,7 +143,11 @@ RULES: tuple[Rule, ...] = (
         EMERGENCY,
         "gas smell or leak",
         p(
-            r"\b(?:smell(?:s|ing|t|ed)? (?:of )?gas|gas (?:smell|leak|escape)s?|leak(?:ing|s)? gas|gas (?:is |was )?(?:leaking|escaping)|"
+            r"\b(?:(?:smell|whiff|stink|reek|stench|pong|odour|odor)(?:s|ing|t|ed|y)? (?:of |like )?gas|gas(?:sy)? (?:smell|leak|escape|fumes)s?|"
+            r"(?:fumes|soot|sooty|black marks) (?:\w+ ){0,3}?(?:from|round|around|above|on|coming out of) (?:the |my |our )?(?:boiler|gas fire|flue|cooker)|"
+            r"(?:boiler|gas fire|flue) (?:\w+ ){0,2}?(?:giving off|letting out|leaking|puffing out|blowing out) (?:\w+ )?fumes|"
+            r"(?:boiler|gas fire|gas|hob) flames? (?:is |are |has |have )?(?:gone |turned |burning )?(?:orange|yellow)|"
+            r"leak(?:ing|s)? gas|gas (?:is |was )?(?:leaking|escaping)|"
             r"carbon monoxide|co (?:alarm|detector)|gas alarm|smell(?:s|ing)? (?:like|of) (?:rotten )?eggs?|rotten[- ]eggs? smell|(?:left|leaving|leaves|leave) the gas on)\b"
         ),
         unless=_NOT_GAS,
@@ -143,7 +159,9 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:(?:exposed|bare|live|hanging|sparking|burnt|burned|melted|melting|scorched|smoking) (?:electric(?:al)? )?"
             r"(?:wires?|wiring|cables?|sockets?|electrics|fuse ?box|consumer unit|switch(?:es)?)|"
             rf"{_ELECTRIC_PARTS}(?: [\w']+){{0,4}}? (?:is |are |keeps? |kept |was |were |has |have )?(?:been |started |all )?"
-            r"(?:sparking|sparks?|smoking|burning|buzzing|melting|melted|scorched|exposed|hanging (?:out|down)|live)|"
+            r"(?:sparking|sparks?|smoking|burning|buzzing|melting|melted|scorched|exposed|hanging (?:out|down|off)|live|showing|sticking out|"
+            r"poking out)|(?:belt|tingle|zap|jolt|shock)s? (?:off|from) (?:the |a |my )?(?:[\w']+ ){0,2}(?:switch|socket|plug|light|taps?|"
+            r"cooker|oven|shower|radiator|kettle|fridge|fuse ?box|electrics)|"
             r"electric(?:al)? shocks?|(?:got|get|getting|gave (?:me|him|her|us)) (?:an? )?(?:electric )?shocks?|"
             rf"water (?:is )?(?:coming|pouring|dripping|leaking|running|getting) (?:in)?to (?:the )?{_ELECTRIC_PARTS}|"
             rf"{_ELECTRIC_PARTS} (?:full of|filling with|dripping with) water)\b"
@@ -169,8 +187,12 @@ RULES: tuple[Rule, ...] = (
         "sewage in the home",
         p(
             r"\b(?:(?:raw )?sewage|sewer (?:is )?(?:flooding|overflowing|backing up|coming up)|toilet (?:is |keeps )?(?:overflowing|backing up|flooding)|"
-            r"(?:faeces|poo|excrement) (?:coming up|everywhere|on the floor))\b"
+            r"(?:sewer|sewage|foul|waste) water|(?:faeces|poo|excrement|human waste|toilet water)[^.!?]{0,30}?(?:coming up|coming out|"
+            r"coming back|backing up|everywhere|on the floor|in the (?:bath|shower|sink))|"
+            r"drains? (?:are |is |keeps? )?(?:backing up|overflowing|coming up) (?:in|into|through) (?:the |my |our )?"
+            r"(?:kitchen|bath|shower|sink|house|flat|home|garden|toilet))\b"
         ),
+        unless=p(r"\b(?:sewage works|treatment works|sewage plant|sewage treatment|water company'?s? works)\b"),
         covers=(LEAK, TOILET),
     ),
     Rule(
@@ -179,7 +201,8 @@ RULES: tuple[Rule, ...] = (
         p(
             r"\b(?:water (?:is |has been |keeps )?(?:pouring|gushing|flooding|cascading|streaming) (?:in|through|down|from|into)|burst (?:water )?pipe|"
             r"(?:flat|house|home|kitchen|bathroom|bedroom|hallway|property|basement) (?:is |was |has )?(?:been )?(?:flooding|flooded|under water)|"
-            r"ceiling (?:is |keeps )?(?:pouring|gushing) (?:with )?water)\b"
+            r"ceiling (?:is |keeps )?(?:pouring|gushing) (?:with )?water|like a waterfall|like a river|"
+            r"(?:pipe|tank|cylinder|water main)s? (?:\w+ ){0,3}?(?:has |have |had |is |was )?(?:burst|split|bust))\b"
         ),
         unless=p(r"\b(?:road|street|park|drain on the|gully|pavement)\b"),
         covers=(LEAK,),
@@ -226,7 +249,9 @@ RULES: tuple[Rule, ...] = (
         LEAK,
         p(
             r"\b(?:leak(?:s|ing|ed|y)?|water (?:is )?(?:coming|dripping|getting|seeping) (?:in|through)|drips? (?:from|through) the ceiling|"
-            r"damp patch(?:es)?|rainwater coming in)\b"
+            r"damp patch(?:es)?|rainwater coming in|drip(?:s|ping)? (?:\w+ )?(?:from|under|through|out of) (?:the |a )?(?:\w+ )?"
+            r"(?:pipe|ceiling|sink|valve|roof|cistern|tank|boiler|cylinder|bath)|(?:pipe|valve|cistern|tank|ceiling|roof|boiler)s? "
+            r"(?:is |are |keeps )?dripping)\b"
         ),
         unless=_NOT_LEAK,
     ),
@@ -235,13 +260,13 @@ RULES: tuple[Rule, ...] = (
         "pests in the home",
         p(
             r"\b(?:rats?|mice|(?:a|the|one|another) mouse|mouse droppings|rodents?|cockroach(?:es)?|bed ?bugs|vermin|infest(?:ed|ation)|squirrels in the loft|"
-            r"pigeons (?:nesting|in the loft))\b"
+            r"pigeons (?:nesting|in the loft|in the roof)|wasps?'? nests?|hornets|fleas|maggots|silverfish|ants'? nests?)\b"
         ),
         unless=p(r"\b(?:park|bins? (?:area|store) on the street|fly[- ]?tip\w*|high street)\b"),
     ),
     Rule(
         SIGNIFICANT,
-        "fall hazard: stairs, steps, handrail or floor",
+        FALL_HAZARD,
         p(
             r"\b(?:(?:broken|loose|missing|rotten|rotting|collapsed|uneven|wobbly) (?:stairs?|steps?|staircase|handrails?|banisters?|"
             r"stair ?rails?|stair carpet|floorboards?|floor)|(?:handrails?|banisters?|stair ?rails?|stair carpet|floorboards?|steps?|stairs)"
@@ -262,7 +287,8 @@ RULES: tuple[Rule, ...] = (
         CRACKS,
         p(
             r"\b(?:(?:large|big|huge|deep|wide|growing|spreading) cracks? (?:in|across|along|up|down) (?:the |my |our )?(?:[\w']+ ){0,2}(?:walls?|ceilings?|"
-            r"floor|chimney|render)|subsidence)\b"
+            r"floor|chimney|render|house|building|brickwork|bungalow|side of the house|gable)|subsidence|"
+            r"cracks? (?:[\w']+ ){0,8}?(?:getting|got|growing|gets) (?:wider|bigger|longer|worse))\b"
         ),
     ),
     Rule(
@@ -279,9 +305,14 @@ RULES: tuple[Rule, ...] = (
         "possible harm or neglect of a child",
         p(
             rf"\b(?:child (?:protection|abuse|neglect|sexual exploitation|criminal exploitation)|{_CHILD_HARM}[^.!?]{{0,50}}\b{_CHILD}|"
-            rf"{_CHILD}[^.!?]{{0,50}}\b{_CHILD_HARM}|county lines|fgm|female genital mutilation|forced marriage)\b"
+            rf"{_CHILD}[^.!?]{{0,50}}\b{_CHILD_HARM}|(?:giv\w*|gave|buy\w*|bought|offer\w*|suppl\w*|sell\w*|sold) (?:the |them |those |some )?"
+            rf"(?:\w+ )?{_CHILD}s? (?:alcohol|booze|vodka|drugs|weed|cannabis|vapes?|lifts|cigarettes)|county lines|fgm|female genital mutilation|forced marriage)\b"
         ),
-        unless=p(r"\b(?:training|course|policy|e-?learning|workshop|lorry|van|car|bus|barrier|ball|football|allegation|decision)\b"),
+        unless=p(
+            r"\b(?:training|course|policy|e-?learning|workshop|barrier|ball|football|allegation|decision|"
+            r"(?:lorry|van|car|bus|bike|cyclist|driver)s? (?:\w+ ){0,2}(?:hit|knocked|ran|nearly|almost|reversed|kicked|smashed)|"
+            r"(?:hit|knocked (?:down|over)) by (?:a |the )?(?:lorry|van|car|bus|bike|cyclist))\b"
+        ),
         home=False,
     ),
     Rule(
@@ -291,7 +322,9 @@ RULES: tuple[Rule, ...] = (
             rf"\b(?:{_ADULT}[^.!?]{{0,60}}\b{_ADULT_HARM}|{_ADULT_HARM}[^.!?]{{0,60}}\b{_ADULT}|self[- ]neglect\w*|cuckooing|financial abuse|"
             r"(?:carers?|care workers?) (?:didn'?t|did not|never|haven'?t|have not) (?:come|turn(?:ed)? up|arrive\w*|visit\w*)[^.!?]{0,60}\b"
             r"(?:no food|not eaten|without (?:food|medication|meds)|medication|soiled|on the floor|in bed all day|could have died)|"
-            r"(?:missed|no) (?:care )?visits?[^.!?]{0,40}\b(?:no food|medication|soiled|on the floor))\b"
+            r"(?:missed|no) (?:care )?visits?[^.!?]{0,40}\b(?:no food|medication|soiled|on the floor)|"
+            r"(?:sent home|discharged|came home|come home|home) from hospital[^.!?]{0,60}\b(?:no|without (?:any |a )?)(?:care|support|carers?|package)|"
+            r"no care package|living in (?:filth|squalor)|going through (?:the )?bins for food)\b"
         ),
         unless=p(r"\b(?:training|course|policy|e-?learning|workshop|blue badge|parking)\b"),
         home=False,
@@ -302,7 +335,10 @@ RULES: tuple[Rule, ...] = (
         p(
             r"\b(?:domestic (?:abuse|violence)|(?:my|her|his) (?:partner|ex|ex-partner|husband|wife|boyfriend|girlfriend|stepdad|stepfather) "
             r"(?:hits|hit|beats|beat|punched|strangled|choked|threatens|threatened|assaulted|attacks|attacked|hurts|hurt|is violent|controls)|"
-            r"coercive control|fleeing (?:violence|abuse|my (?:partner|ex|husband))|women'?s refuge)\b"
+            r"coercive control|fleeing (?:violence|abuse|my (?:partner|ex|husband))|women'?s refuge|non[- ]molestation order|"
+            r"restraining order|occupation order|marac|idva|put (?:me|her) in hospital|"
+            r"scream\w*[^.!?]{0,40}?(?:help(?: me)?|get off (?:me|her)|let me go|stop hurting me|(?:he'?s|he is) (?:going to )?kill(?:ing)? me|"
+            r"don'?t hurt me|leave me alone)\b|(?:heard|hear|hearing) (?:him|a man|her partner|the man) (?:hitting|beating|attacking|strangling))\b"
         ),
         unless=p(r"\b(?:training|course|policy|e-?learning|workshop)\b"),
         home=False,
@@ -313,7 +349,11 @@ RULES: tuple[Rule, ...] = (
         p(
             r"\b(?:suicid\w*|kill (?:myself|himself|herself|themselves)|end (?:my|his|her|their|it) (?:life|all)|end(?:ing)? it all|ending my life|"
             r"take (?:my|his|her|their) own life|self[- ]harm\w*|harming (?:myself|himself|herself)|want(?:s|ed)? to die|"
-            r"don'?t want to (?:live|be here)|overdose\w*|(?:can'?t|cannot) go on (?:like this|any ?more|living))\b"
+            r"don'?t want to (?:live|be here)|overdose\w*|(?:can'?t|cannot) go on (?:like this|any ?more|living)|"
+            r"(?:take|taking|took) (?:my|his|her|their) (?:own )?life|(?:i'?ll|she'?ll|he'?ll|(?:i|she|he) will|going to|gonna) ['‘\"]?end it|"
+            r"(?:no ?one|nobody) would (?:notice|care|miss me)|saving up (?:my|his|her|their) (?:tablets|pills|meds|medication)|"
+            r"stockpil\w* (?:my |his |her |their )?(?:tablets|pills|meds|medication)|hang (?:myself|himself|herself)|"
+            r"(?:can'?t|cannot) carry on|(?:see|is) no way out|rather be dead|better off (?:dead|without me))\b"
         ),
         unless=p(r"\b(?:training|course|policy|e-?learning|workshop|prevention|leaflet|poster|campaign|awareness)\b"),
         home=False,

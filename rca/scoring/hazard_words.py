@@ -22,6 +22,7 @@ from rca.text.prepare import lemmatise
 
 EMERGENCY, SIGNIFICANT, SAFEGUARDING = "emergency_hazard", "significant_hazard", "safeguarding"
 LEAK, CRACKS, TOILET_RULE = "leak or water coming in", "cracks in walls or ceiling", "broken toilet or no washing facilities"
+FALL_HAZARD = "fall hazard: stairs, steps, handrail or floor"
 
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*|\d+")
 _CLAUSE_END = re.compile(r"[.!?;\n]+|\s[-–—]\s|,?\s+(?=but\b|although\b|though\b|however\b)", re.IGNORECASE)
@@ -96,9 +97,11 @@ def _fixed_in(clause: tuple[Token, ...]) -> bool:
     for i, t in enumerate(clause):
         again = i + 1 < len(clause) and clause[i + 1].word in {"again", "now", "fine"}
         made_safe = t.word == "made" and any(x.word == "safe" for x in clause[i + 1 : i + 4])  # "made everything safe"
+        again = again or (t.word == "back" and i + 1 < len(clause) and clause[i + 1].word == "on")  # "the water is back on"
         back = t.lemma in {"work", "working", "back"} and again and not (i and clause[i - 1].lemma in {"stop", "keep"})
-        if t.word in _FIXED or made_safe or back:
-            before = {x.lemma for x in clause[max(0, i - 4) : i]}
+        safe_now = t.word == "safe" and i and clause[i - 1].word in {"all", "now", "completely"} or (t.word == "safe" and again)
+        if t.word in _FIXED or made_safe or back or safe_now:
+            before = {x.lemma for x in clause[max(0, i - 4) : i] if x.word != "came"}  # "came and fixed it": done
             stops = _NOT_YET if made_safe else _MODAL_BEFORE_FIX  # "came and made it safe": "came" is no modal here
             if not (before & stops) and not negated_before(clause, i, reach=3):
                 return True

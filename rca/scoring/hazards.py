@@ -36,7 +36,7 @@ import re
 from datetime import datetime
 
 from rca.errors import RcaError
-from rca.scoring import hazard_cues, hazard_words
+from rca.scoring import hazard_cues, hazard_spelling, hazard_words
 from rca.scoring.hazard_words import EMERGENCY, SAFEGUARDING, SIGNIFICANT
 from rca.scoring.hazard_patterns import COLD_WORDS, HOME, NEGATED, PRIVATE, PUBLIC, RESOLVED, VULNERABLE, RULES, Rule, p
 
@@ -101,6 +101,7 @@ def flags(text: str, *, received: datetime | None = None, extra: dict[str, list[
     terms (`extra_terms(config)`)."""
     if not isinstance(text, str) or not text.strip():
         return []
+    text = hazard_spelling.normalise(text)  # "smel" -> "smell", "dont" -> "don't": the words shown are the mended ones
     found = VULNERABLE.search(text)
     vulnerable = found.group(0) if found else hazard_cues.vulnerable(text)
     cold = _cold_months(received) or COLD_WORDS.search(text)
