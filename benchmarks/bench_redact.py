@@ -7,6 +7,8 @@
 scoring, for accented surnames; both figures are in the notes).
 A found span counts when it overlaps a labelled span of the same type; `covered` is the
 share of labelled spans whose every character ends up inside a placeholder.
+`in_capitals` / `in_lower_case`: names in the same snippets written all in capitals or all in lower
+case (the labels keep their offsets), as shouted complaints and phone notes are.
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ def _load(name: str) -> list[dict]:
     return [json.loads(line) for line in (ROOT / "tests" / "data" / name).read_text("utf-8").splitlines() if line.strip()]
 
 
+def _rounded(d: dict) -> dict:
+    return {m: round(v, 4) if isinstance(v, float) else v for m, v in d.items()}
+
+
 def main() -> dict:
     from rca.demo.data import generate_demo
 
@@ -34,8 +40,11 @@ def main() -> dict:
         records = _load(name)
         result[key] = {
             "snippets": len(records),
-            "per_type": {k: {m: round(v, 4) if isinstance(v, float) else v for m, v in d.items()} for k, d in evaluate(records).items()},
+            "per_type": {k: _rounded(d) for k, d in evaluate(records).items()},
         }
+        for case, recase in (("in_capitals", str.upper), ("in_lower_case", str.lower)):
+            same = [{**r, "text": recase(r["text"])} for r in records if len(recase(r["text"])) == len(r["text"])]
+            result[key][case] = {"snippets": len(same), "NAME": _rounded(evaluate(same)["NAME"])}
     texts = generate_demo().cases["text"].fillna("").astype(str).tolist()
     t0 = time.perf_counter()
     redact_many(texts)
@@ -53,4 +62,7 @@ if __name__ == "__main__":
         print(f"{key} ({r[key]['snippets']} snippets)")
         for kind, m in r[key]["per_type"].items():
             print(f"  {kind:9} n={m['n']:4} precision={m['precision']:.3f} recall={m['recall']:.3f} covered={m['covered']:.3f}")
+        for case in ("in_capitals", "in_lower_case"):
+            m = r[key][case]["NAME"]
+            print(f"  NAME {case:13} n={m['n']:4} precision={m['precision']:.3f} recall={m['recall']:.3f} covered={m['covered']:.3f}")
     print(r["speed"])

@@ -86,6 +86,7 @@ def test_ordinary_words_in_any_case_are_left_alone(text):
         ("miss kowalczyk in revenues told me the arrears were cleared", ["kowalczyk"]),
         ("MR J. WALSH DID NOT TURN UP", ["WALSH"]),
         ("my dad (mr p hughes) is 92", ["hughes"]),
+        ("If this isn't sorted I will go to my councillor.\n\nDr Kowalski", ["Kowalski"]),
         # a surname after a first name the capitals did not show
         ("YOUR OFFICER MRS SARAH JENKINS SAID SHE WOULD ESCALATE IT", ["SARAH", "JENKINS"]),
         ("my brother imran shah is the appointee", ["imran", "shah"]),

@@ -157,7 +157,7 @@ _W_FIRST = rf"[A-ZÀ-ÖØ-ÞĀ-Ž][A-Za-z{_LO}]*(?:['’](?!s\b)[A-Z]?[{_LO}]+|-
 _W_NEXT = rf"(?:[A-Z]['’])?[A-ZÀ-ÖØ-ÞĀ-Ž][{_LO}]*[A-Z]?[{_LO}]+(?:-[A-Z][{_LO}]+)*"
 _INITIAL = r"[A-Z]\.?"
 _NAME = rf"(?:{_INITIAL}\s?){{0,2}}{_W_FIRST}(?:\s+{_W_NEXT}){{0,2}}"
-_TITLES = r"(?:(?i:mr|mrs|ms|mx|dr|prof|cllr|councillor)|Miss|MISS|miss|Dame|DAME|Rev|REV|Nurse|NURSE)"
+_TITLES = r"(?:(?i:mr|mrs|ms|mx|dr|prof|cllr)\.?|(?i:councillor)|Miss|MISS|miss|Dame|DAME|Rev\.?|REV|Nurse|NURSE)"
 # Words that are never a name but after a title: Mrs Hill, Mr Ward
 _TITLE_SURNAMES = frozenset("Hill Green Park Lane Ward Lord Lodge Grove House Street Way Court Tower".split())
 
@@ -179,13 +179,14 @@ _FORM_WORDS = frozenset({"complainant", "applicant"})
 # (pattern, words of which one must be in the text for the pattern to run)
 _NAME_CUES = (
     # Mr Henderson, Cllr Fiona Grant
-    (re.compile(rf"(?<![\w.]){_TITLES}\.?\s+({_NAME})"), _TITLE_WORDS),
+    # (the name is looked at, not taken: "my councillor.\n\nDr Kowalski" leaves "Dr Kowalski" to its own match)
+    (re.compile(rf"(?<![\w.]){_TITLES}\s+(?=({_NAME}))"), _TITLE_WORDS),
     # my son Jack, my mum, Joan Pearce
     (
         re.compile(
             r"(?i:\b(?:my|our|his|her)\s+(?:little\s+|older\s+|younger\s+|elder\s+|late\s+)?"
             rf"(?:{'|'.join(_RELATIONS)}|ex-partner|social\s+worker))"
-            rf",?\s+(?i:called\s+|named\s+)?(?:{_TITLES}\.?\s+)?({_NAME})"
+            rf",?\s+(?i:called\s+|named\s+)?(?:{_TITLES}\s+)?({_NAME})"
         ),
         frozenset(_RELATIONS),
     ),
@@ -193,28 +194,28 @@ _NAME_CUES = (
     (
         re.compile(
             rf"(?i:\b(?:{'|'.join(_ROLES)}|co-ordinator))"
-            rf",?\s+(?:{_TITLES}\.?\s+)?({_NAME})"
+            rf",?\s+(?:{_TITLES}\s+)?({_NAME})"
         ),
         frozenset(_ROLES) | {"co"},
     ),
     # someone called Mo; my housing officer is called Tunde; a lady named Pauline (not "I called Thames Water")
     (
-        re.compile(rf"(?i:\b(?:{'|'.join(_PEOPLE)})(?:\s+(?:is|was))?\s+(?:called|named))\s+(?:{_TITLES}\.?\s+)?({_NAME})"),
+        re.compile(rf"(?i:\b(?:{'|'.join(_PEOPLE)})(?:\s+(?:is|was))?\s+(?:called|named))\s+(?:{_TITLES}\s+)?({_NAME})"),
         frozenset({"called", "named"}),
     ),
     # I spoke to Okonkwo; talked with Mrs Bello
     (
-        re.compile(rf"(?i:\b(?:spoke|speak|spoken|talked|talking)\s+(?:to|with))\s+(?:{_TITLES}\.?\s+)?({_NAME})"),
+        re.compile(rf"(?i:\b(?:spoke|speak|spoken|talked|talking)\s+(?:to|with))\s+(?:{_TITLES}\s+)?({_NAME})"),
         frozenset({"spoke", "speak", "spoken", "talked", "talking"}),
     ),
     # Dear Mrs Patel, Hi Lucy
-    (re.compile(rf"(?i:\b(?:dear|hi|hello|hiya))\s+(?:{_TITLES}\.?\s+)?({_NAME})"), frozenset({"dear", "hi", "hello", "hiya"})),
+    (re.compile(rf"(?i:\b(?:dear|hi|hello|hiya))\s+(?:{_TITLES}\s+)?({_NAME})"), frozenset({"dear", "hi", "hello", "hiya"})),
     # Kind regards, Helen Marsh   (name must close the text, the line or the clause)
     (
         re.compile(
             r"(?i:\b(?:kind\s+regards|best\s+regards|warm\s+regards|regards|many\s+thanks|thanks|thank\s+you|"
             r"yours\s+sincerely|yours\s+faithfully|sincerely|best\s+wishes|cheers|love))\s*[,.!-]*\s*"
-            rf"(?:{_TITLES}\.?\s+)?({_NAME})(?=\s*(?:$|\n|[(,&]|and\b|-))"
+            rf"(?:{_TITLES}\s+)?({_NAME})(?=\s*(?:$|\n|[(,&]|and\b|-))"
         ),
         _SIGNOFF_WORDS,
     ),
@@ -256,8 +257,8 @@ def _clean_name(value: str, offset: int, *, allow_caps: bool) -> tuple[int, int]
             keep.append(w)  # an initial: Mr A Khan
             continue
         named = token if not token.isupper() else token.capitalize()
-        if token.lower() in verb_forms() and named not in ALL_NAMES:
-            break  # THE DR SAID (but Rose)
+        if token.isupper() and token.lower() in verb_forms() and named not in ALL_NAMES:
+            break  # THE DR SAID (but ROSE; and "My father Tuned" is a name)
         if (named in NOT_NAMES or named.rstrip("'’s") in NOT_NAMES) and not (allow_caps and not keep and named in _TITLE_SURNAMES):
             break
         if token.isupper() and len(token) > 1 and not (allow_caps and not [k for k in keep if len(k.group().rstrip(".")) > 1]):

@@ -28,9 +28,9 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["CUE_WORDS", "truecased"]
+__all__ = ["CUE_WORDS", "EVERYDAY_NAMES", "truecased"]
 
-_TITLE = r"(?:mr|mrs|ms|miss|mx|dr|cllr|councillor)\.?"
+_TITLE = r"(?:(?:mr|mrs|ms|mx|dr|cllr)\.?|miss|councillor)"
 _RELATION = (
     r"(?:my|our|his|her|their)\s+(?:little\s+|older\s+|younger\s+|elder\s+|late\s+)?"
     r"(?:son|daughter|husband|wife|partner|ex-partner|mum|mother|mom|dad|father|brother|sister|grandson|"
@@ -62,7 +62,7 @@ _UPPER = re.compile(r"[A-ZÀ-ÖØ-Þ]")
 _LOWERS = re.compile(r"[a-zß-öø-ÿ]")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 # First names that are also everyday words in lower case: not names without a cue.
-_EVERYDAY = frozenset("dale fay lance rosemary sally sandy sherry heather jasmine jean mo lee sultana ruth ben".split())
+EVERYDAY_NAMES = frozenset("dale fay lance rosemary sally sandy sherry heather jasmine jean mo lee sultana ruth ben".split())
 _SEGMENT = re.compile(r"[^.!?\n]+[.!?\n]*|[.!?\n]+")
 _SHOUT = re.compile(r"\b[A-Z][A-Z'’-]*\b(?:[ \t,]+[A-Z][A-Z'’-]*\b){2,}")
 _CONTRACTION = re.compile(r"['’](?:t|ve|ll|re|d|m|s)$|n['’]?t$")
@@ -206,7 +206,7 @@ def truecased(
                 word = m.group()
                 if (
                     word[:1].upper() + word[1:].lower() in names
-                    and word.lower() not in _EVERYDAY
+                    and word.lower() not in EVERYDAY_NAMES
                     and not _SAINT.search(text, max(0, m.start() - 7), m.start())
                 ):
                     put(m)
