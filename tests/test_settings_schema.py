@@ -3,6 +3,7 @@ are E202 naming the table, key, value and file, and the objects rca reads take t
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import tomllib
 from pathlib import Path
@@ -121,18 +122,89 @@ def test_the_settings_objects_rca_reads_take_the_schema_defaults():
     assert thresholds_from_config(over)["psi_warn"] == 0.2
 
 
-def test_defaults_other_modules_still_hold_equal_the_schema():
-    """[serve] and [store] keys read where they are used: their fallbacks must be the schema's."""
-    from rca.store.code_choices import NOT_COMPLAINT_LABEL
-    from rca.store.queue import DEFAULT_LEASE_SECONDS
-    from rca.web.app import MAX_BODY_BYTES
-    from rca.web.auth import DEFAULT_SESSION_HOURS
-    from rca.web.slow_clients import DEFAULTS
+def _table_read(node: ast.AST) -> str | None:
+    """The table a raw read names: `config.section("x")`, `cfg.sections.get("x", ...)`, `cfg.sections["x"]` (also inside
+    `... if config else {}` or `a or b`); None for anything else."""
+    if isinstance(node, ast.IfExp):
+        return _table_read(node.body) or _table_read(node.orelse)
+    if isinstance(node, ast.BoolOp):
+        return next((t for v in node.values if (t := _table_read(v))), None)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args and isinstance(node.args[0], ast.Constant):
+        f = node.func
+        if f.attr == "section" or (f.attr == "get" and isinstance(f.value, ast.Attribute) and f.value.attr == "sections"):
+            return str(node.args[0].value)
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "sections":
+        return str(getattr(node.slice, "value", "?"))
+    return None
 
-    serve, store = ServeSection(), StoreSection()
-    assert (serve.max_body_bytes, serve.session_hours) == (MAX_BODY_BYTES, DEFAULT_SESSION_HOURS)
-    assert all(getattr(serve, k) == v for k, v in DEFAULTS.items())
-    assert (store.lease_seconds, store.not_complaint_label) == (DEFAULT_LEASE_SECONDS, NOT_COMPLAINT_LABEL)
+
+def own_fallbacks(source: str) -> list[tuple[int, str, str]]:
+    """(line, table, code) of each `.get(key, fallback)` on a raw config table: on the read itself, or on a name that
+    a read was assigned to in the same function."""
+    tree = ast.parse(source)
+    found = set()
+    for scope in [tree, *(n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))]:
+        bound = {}
+        for n in ast.walk(scope):
+            if isinstance(n, ast.Assign) and (table := _table_read(n.value)):
+                bound.update({t.id: table for t in n.targets if isinstance(t, ast.Name)})
+        for n in ast.walk(scope):
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "get" and (len(n.args) > 1 or n.keywords):
+                recv = n.func.value
+                table = _table_read(recv) or (bound.get(recv.id) if isinstance(recv, ast.Name) else None)
+                if table:
+                    found.add((n.lineno, table, ast.unparse(n)))
+    return sorted(found)
+
+
+# Modules that still read a table with a fallback of their own. Each one is a second source of a default that can
+# drift from the schema: read the table with `Config.section_as(<Section>, name)`, then take it off this list.
+STILL_OWN_FALLBACK = {"rca/cli/train_cmd.py": {"model"}, "rca/reports/themes/naming_config.py": {"themes"}}
+
+
+def test_no_module_keeps_a_fallback_default_of_its_own():
+    """Every default is written once, in rca.settings: a module reads a table through `Config.section_as`, never as
+    `config.section("serve").get("max_body_bytes", 1_000_000)` with a default of its own."""
+    found: dict[str, set[str]] = {}
+    said = []
+    for path in sorted((ROOT / "rca").rglob("*.py")):
+        name = path.relative_to(ROOT).as_posix()
+        for line, table, code in own_fallbacks(path.read_text("utf-8")):
+            found.setdefault(name, set()).add(table)
+            said.append(f"{name}:{line} [{table}] {code}")
+    assert found == STILL_OWN_FALLBACK, "\n".join(said)
+
+
+def test_the_fallback_scan_finds_what_it_looks_for():
+    """The scan above would pass vacuously if it found nothing: each way of writing a fallback is caught."""
+    src = """
+def a(config):
+    return config.section("serve").get("max_body_bytes", 1_000_000)
+
+def b(config):
+    store = config.section("store") if config else {}
+    return store.get("lease_seconds", 600), store.get("url")
+
+def c(cfg):
+    return cfg.sections.get("serve", {}).get("port", 8000), config.section_as(ServeSection, "serve").port
+"""
+    assert [(line, table) for line, table, _ in own_fallbacks(src)] == [(3, "serve"), (7, "store"), (10, "serve")]
+
+
+def test_the_server_and_the_store_take_the_schema_defaults():
+    from rca.store.db import store_settings
+    from rca.store.queue import lease_seconds
+    from rca.web.auth import session_seconds
+    from rca.web.slow_clients import setting
+
+    assert lease_seconds(None) == StoreSection().lease_seconds and store_settings(None) == StoreSection()
+    assert session_seconds(None) == ServeSection().session_hours * 3600
+    assert setting(None, "body_timeout_seconds") == ServeSection().body_timeout_seconds
+    over = config_from_dict({"store": {"lease_seconds": 60}, "serve": {"session_hours": 1, "keep_alive_seconds": 2}})
+    assert (lease_seconds(over), session_seconds(over), setting(over, "keep_alive_seconds")) == (60, 3600, 2)
+    with pytest.raises(RcaError) as e:
+        lease_seconds(Config(sections={"store": {"lease_seconds": 0}}))
+    assert e.value.code == "E202" and "[store] lease_seconds must be a positive whole number, got 0" in str(e.value)
 
 
 def test_the_decision_rules_the_schema_allows_are_the_ones_rca_has():

@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from rca.errors import RcaError
+from rca.settings import ServeSection
 from rca.cli.common import ConfigOpt, IdColumnOpt, JsonOpt, ReceivedColumnOpt, TextColumnOpt, build_config, cli_errors, echo_json
 
 ModelDirOpt = Annotated[Path, typer.Option("--model-dir", "-m", help="Trained model folder (from `rca train`).")]
@@ -186,15 +187,9 @@ def triage_cmd(
 
 
 def _serve_address(cfg, host: str | None, port: int | None) -> tuple[str, int]:
-    """Host and port: the flags, else the config's [serve] host / port, else 127.0.0.1:8000."""
-    section = cfg.sections.get("serve", {})
-    host = host or str(section.get("host") or "127.0.0.1")
-    if port is None:
-        raw = section.get("port", 8000)
-        if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= 65535:
-            raise RcaError("E202", f"[serve] port must be a whole number from 1 to 65535, got {raw!r}", file=cfg.source, column="port")
-        port = raw
-    return host, port
+    """Host and port: the flags, else the config's [serve] host / port (their defaults: rca.settings.ServeSection)."""
+    serve = cfg.section_as(ServeSection, "serve")
+    return host or serve.host or ServeSection().host, serve.port if port is None else port  # a blank host is the default one
 
 
 def serve(

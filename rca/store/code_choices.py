@@ -16,11 +16,10 @@ from sqlalchemy import select
 from rca.config import Config
 from rca.errors import RcaError
 from rca.ingest.taxonomy import MULTI_SEP, load_taxonomy, split_labels
+from rca.store.db import store_settings
 from rca.store.models import ACTIONS, Decision, OriginalLabel, ReviewItem, Suggestion
 
-__all__ = ["ACCEPTABILITY", "BAD_INPUT", "NOT_COMPLAINT_LABEL", "check_target", "label_options", "resolve_label", "store_targets"]
-
-NOT_COMPLAINT_LABEL = "Service request or enquiry - not a complaint"
+__all__ = ["ACCEPTABILITY", "BAD_INPUT", "check_target", "label_options", "resolve_label", "store_targets"]
 
 ACCEPTABILITY = "acceptability"
 
@@ -122,5 +121,5 @@ def resolve_label(sess, *, target: str, action: str, label: str | None, suggeste
         return suggested
     if action == "corrected":
         return _normalise_label(sess, target, label, config=config)
-    nc = str((config.section("store") if config else {}).get("not_complaint_label", NOT_COMPLAINT_LABEL))
+    nc = store_settings(config).not_complaint_label
     return nc if target == ACCEPTABILITY else None

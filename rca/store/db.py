@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rca.config import Config
 from rca.errors import RcaError
+from rca.settings import StoreSection
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +41,16 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+def store_settings(config: Config | None) -> StoreSection:
+    """The `[store]` table, validated, its defaults filled in from the schema (`rca.settings.StoreSection`)."""
+    return (config or Config()).section_as(StoreSection, "store")
+
+
 def resolve_url(url: str | None = None, *, config: Config | None = None) -> str:
     """The store URL: the argument, else ``[store] url`` in the config, else
     $RCA_STORE_URL, else ``sqlite:///rca_store.db``. A bare path means SQLite;
     ``postgresql://`` is driven by psycopg 3."""
-    chosen = url or (config.section("store").get("url") if config else None) or os.environ.get(ENV_URL) or DEFAULT_URL
+    chosen = url or (store_settings(config).url if config else None) or os.environ.get(ENV_URL) or DEFAULT_URL
     chosen = str(chosen).strip()
     if "://" not in chosen:
         chosen = f"sqlite:///{Path(chosen).expanduser()}"
@@ -173,7 +179,7 @@ def head_revision() -> str | None:
 
 def configured_url(url: str | None = None, *, config: Config | None = None) -> str | None:
     """The store URL as given (argument, ``[store] url``, $RCA_STORE_URL), or None when none is: no default."""
-    chosen = url or (config.section("store").get("url") if config else None) or os.environ.get(ENV_URL)
+    chosen = url or (store_settings(config).url if config else None) or os.environ.get(ENV_URL)
     return str(chosen).strip() or None if chosen else None
 
 

@@ -27,11 +27,10 @@ from rca.errors import RcaError
 from rca.store.code_choices import (
     ACCEPTABILITY,
     BAD_INPUT,
-    NOT_COMPLAINT_LABEL,
     check_target,
     resolve_label,
 )
-from rca.store.db import Store, utcnow
+from rca.store.db import Store, store_settings, utcnow
 from rca.store.models import Case, Decision, Lease, ReviewItem, Suggestion
 from rca.store.officer_names import officer_name
 from rca.store.trail import code_in_force
@@ -95,7 +94,7 @@ def _write(
     sess.add(dec)
     if action == "not_complaint" and target != ACCEPTABILITY:
         # the case is not a complaint at all: say so in the acceptability code too
-        nc = str((config.section("store") if config else {}).get("not_complaint_label", NOT_COMPLAINT_LABEL))
+        nc = store_settings(config).not_complaint_label
         # ...and that decides the case's open acceptability item: left open, a second officer confirming its
         # suggestion ("Complaint") would silently overturn this decision
         open_item = sess.execute(

@@ -12,7 +12,7 @@ import pandas as pd
 from rca.config import Config
 from rca.errors import RcaError
 from rca.schema import DEFAULT_TARGETS, SOURCE_ROW
-from rca.store.db import utcnow
+from rca.store.db import store_settings, utcnow
 from rca.store.ranking import RankInput
 
 __all__ = ["CHUNK_ROWS", "CODE_FIELDS", "ImportFindings", "ImportPlan", "ImportResult", "plan_import", "scored_targets", "with_unique_ids"]
@@ -86,8 +86,8 @@ class ImportFindings:
 def plan_import(cases: pd.DataFrame, config: Config, *, source: str, model_version: str | None) -> ImportPlan:
     """Which columns are codes, suggestions and the case record, and the [store] rules."""
     targets = scored_targets(cases.columns)
-    store_cfg = config.section("store")
-    extra_codes = [str(t) for t in store_cfg.get("targets", [])]
+    store_cfg = store_settings(config)
+    extra_codes = list(store_cfg.targets)
     code_fields = [c for c in dict.fromkeys(list(CODE_FIELDS) + list(config.multi_label) + targets + extra_codes) if c in cases.columns]
     skip_cols = {f"{t}{s}" for t in targets for s in SCORE_SUFFIXES} | {"rca_issues", *MODEL_VERSION_COLUMNS}
     if targets:  # scoring's own flags are not part of the council's case record
@@ -100,8 +100,8 @@ def plan_import(cases: pd.DataFrame, config: Config, *, source: str, model_versi
         data_cols=[c for c in cases.columns if c not in skip_cols],
         version_col=next((c for c in MODEL_VERSION_COLUMNS if c in cases.columns), None),
         model_version=model_version,
-        queue_disagreements=bool(store_cfg.get("queue_disagreements", True)),
-        queue_order=str(store_cfg.get("queue_order", "useful")),
+        queue_disagreements=store_cfg.queue_disagreements,
+        queue_order=store_cfg.queue_order,
         now=utcnow(),
     )
 

@@ -26,13 +26,12 @@ from sqlalchemy import and_, case, func, or_, select, update
 
 from rca.config import Config
 from rca.errors import RcaError
-from rca.store.db import Store, utcnow
+from rca.store.db import Store, store_settings, utcnow
 from rca.store.code_choices import label_options
 from rca.store.decisions import check_officer
 from rca.store.trail import code_in_force
 from rca.store.models import Case, Decision, Lease, ReviewItem, Suggestion
 
-DEFAULT_LEASE_SECONDS = 600
 SKIP_SECONDS = 900  # a case an officer skipped is not offered to them again for this long
 
 
@@ -62,10 +61,8 @@ class QueueItem:
 
 
 def lease_seconds(config: Config | None) -> int:
-    raw = (config.section("store") if config else {}).get("lease_seconds", DEFAULT_LEASE_SECONDS)
-    if not isinstance(raw, int) or raw <= 0:
-        raise RcaError("E202", f"[store] lease_seconds must be a positive whole number, got {raw!r}", column="lease_seconds", value=raw)
-    return raw
+    """`[store] lease_seconds`: how long an officer holds a case; E202 (rca.settings.StoreSection) unless a positive whole number."""
+    return store_settings(config).lease_seconds
 
 
 def _filters(target: str | None, service: str | None) -> list:
@@ -182,7 +179,7 @@ def _load_item(sess, item_id: int, *, config: Config | None) -> QueueItem:
         .where(ReviewItem.id == item_id)
     ).one()
     item, case, sugg, lease = row
-    show_personal = bool((config.section("store") if config else {}).get("show_personal_data", False))
+    show_personal = store_settings(config).show_personal_data
     text = case.text or ""
     if not show_personal:
         from rca.text.redact import redact
@@ -304,5 +301,4 @@ __all__ = [
     "queue_frame",
     "queue_summary",
     "lease_seconds",
-    "DEFAULT_LEASE_SECONDS",
 ]

@@ -36,6 +36,7 @@ from fastapi.staticfiles import StaticFiles
 from rca import __version__
 from rca.config import Config
 from rca.errors import RcaError
+from rca.settings import ServeSection
 from rca.web import routes_api, routes_pages
 from rca.web.auth import resolve_token
 from rca.web.batching import MicroBatcher
@@ -45,7 +46,7 @@ from rca.web.routes_pages import render_intake
 log = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
-MAX_BODY_BYTES = 1_000_000
+MAX_BODY_BYTES = ServeSection().max_body_bytes  # the default; `[serve] max_body_bytes` sets it
 
 
 def _replay(messages: list, receive):
@@ -102,7 +103,7 @@ def create_app(
 ) -> FastAPI:
     """The web app over a trained model folder (or an already loaded `bundle` and `similar` index)."""
     config = config or Config()
-    limit = int(config.section("serve").get("max_body_bytes", MAX_BODY_BYTES))
+    limit = config.section_as(ServeSection, "serve").max_body_bytes
     bundle, similar = _load(model_dir, bundle, similar)
     app = FastAPI(
         title="rca: complaint triage and scoring",
@@ -151,7 +152,7 @@ def _batcher(bundle, similar, config: Config) -> MicroBatcher:
 
     return MicroBatcher(
         lambda contacts: triage_many(contacts, bundle=bundle, config=config, similar=similar),
-        max_batch=int(config.section("serve").get("max_triage_batch", 32)),
+        max_batch=config.section_as(ServeSection, "serve").max_triage_batch,
     )
 
 

@@ -25,13 +25,19 @@ from fastapi import HTTPException, Request
 
 from rca.config import Config
 from rca.errors import RcaError
+from rca.settings import ServeSection
 
 ENV_VAR = "RCA_API_TOKEN"
 
 
+def _serve(config: Config | None) -> ServeSection:
+    """The `[serve]` table, validated, its defaults filled in from the schema."""
+    return (config or Config()).section_as(ServeSection, "serve")
+
+
 def resolve_token(token: str | None = None, config: Config | None = None) -> tuple[str, bool]:
     """(token, generated): the configured token, or a fresh random one."""
-    for candidate in (token, os.environ.get(ENV_VAR), (config or Config()).section("serve").get("token")):
+    for candidate in (token, os.environ.get(ENV_VAR), _serve(config).token):
         if candidate is not None and str(candidate).strip():
             return str(candidate).strip(), False
     return secrets.token_urlsafe(24), True
@@ -65,28 +71,16 @@ async def require_token(request: Request) -> None:
 
 # --------------------------------------------------------------------------- officers' sessions
 # The review page's sign-in cookie: the officer's name and when the session began, signed (HMAC-SHA256)
-# with the server's key; it is refused once `[serve] session_hours` (default 8) have passed.
-DEFAULT_SESSION_HOURS = 8
-
-
+# with the server's key; it is refused once `[serve] session_hours` have passed.
 def session_seconds(config: Config | None) -> int:
-    """`[serve] session_hours` as seconds (default 8 hours); E202 unless a positive number."""
-    raw = (config or Config()).section("serve").get("session_hours", DEFAULT_SESSION_HOURS)
-    if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not 0 < raw <= 24 * 366:
-        raise RcaError(
-            "E202",
-            f"[serve] session_hours must be a number of hours above 0, got {raw!r}",
-            file=(config.source if config else None),
-            column="session_hours",
-            value=raw,
-        )
-    return int(raw * 3600)
+    """`[serve] session_hours` as seconds; E202 (rca.settings.ServeSection) unless a positive number."""
+    return int(_serve(config).session_hours * 3600)
 
 
 def trusted_user_header(config: Config | None) -> str | None:
     """`[serve] trusted_user_header`: the header a single-sign-on proxy puts the signed-in user's name in
     (off unless set; only safe behind a proxy that removes the header from clients' requests)."""
-    raw = (config or Config()).section("serve").get("trusted_user_header")
+    raw = _serve(config).trusted_user_header
     if raw is None or raw == "" or raw is False:
         return None
     if not isinstance(raw, str) or not raw.strip() or not all(c.isalnum() or c == "-" for c in raw.strip()):

@@ -1,18 +1,20 @@
 """Time limits for slow clients, so a few stalled connections cannot hold the server.
 
 - `BodyDeadline` (ASGI): the whole request body must arrive within
-  `[serve] body_timeout_seconds` (default 30) of the headers; else 408 (E509)
+  `[serve] body_timeout_seconds` of the headers; else 408 (E509)
   and the connection is closed. The body is read before the app runs (at most
   the size limit; a larger declared body is left for the 413 check).
 - `HeaderTimeoutH11` (uvicorn protocol): a connection whose request headers
-  are not complete within `[serve] header_timeout_seconds` (default 10) of
+  are not complete within `[serve] header_timeout_seconds` of
   their first byte (or of the connection opening) is closed, for the first
   request and for every later one on a kept-alive connection (uvicorn itself
   only times out idle keep-alive connections, and stops that clock when a
   byte arrives).
 - `uvicorn_settings(config)`: those and `timeout_keep_alive` (`[serve]
-  keep_alive_seconds`, default 5) and a 64 KiB cap on an incomplete header
+  keep_alive_seconds`) and a 64 KiB cap on an incomplete header
   block, for `uvicorn.run`.
+
+Their defaults are `rca.settings.ServeSection`'s (docs/config.md).
 
 >>> setting(None, "keep_alive_seconds")
 5
@@ -27,25 +29,16 @@ import os
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from rca.config import Config
-from rca.errors import RcaError
+from rca.settings import ServeSection
 
-DEFAULTS = {"body_timeout_seconds": 30, "header_timeout_seconds": 10, "keep_alive_seconds": 5}
 HEADER_ENV = "RCA_HEADER_TIMEOUT"  # the header limit for worker processes (set by `rca serve`)
 MAX_HEADER_BYTES = 64 * 1024
 
 
 def setting(config: Config | None, key: str) -> float:
-    """A `[serve]` time limit in seconds; E202 unless a positive number."""
-    raw = (config or Config()).section("serve").get(key, DEFAULTS[key])
-    if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not 0 < raw <= 3600:
-        raise RcaError(
-            "E202",
-            f"[serve] {key} must be a number of seconds from 0 to 3600, got {raw!r}",
-            file=(config.source if config else None),
-            column=key,
-            value=raw,
-        )
-    return raw
+    """A `[serve]` time limit in seconds (`key`: body_timeout_seconds, header_timeout_seconds or keep_alive_seconds);
+    E202 (rca.settings.ServeSection) unless a number above 0, at most 3600."""
+    return getattr((config or Config()).section_as(ServeSection, "serve"), key)
 
 
 def uvicorn_settings(config: Config | None) -> dict:
@@ -63,7 +56,7 @@ class HeaderTimeoutH11(H11Protocol):
 
     def connection_made(self, transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
-        self._header_limit = float(os.environ.get(HEADER_ENV) or DEFAULTS["header_timeout_seconds"])
+        self._header_limit = float(os.environ.get(HEADER_ENV) or ServeSection().header_timeout_seconds)
         self._header_timer = None
         self._arm(None)
 
