@@ -7,7 +7,7 @@ import pytest
 
 from rca.config import config_from_dict, load_config
 from rca.errors import RcaError
-from rca.scoring.triage import parse_received
+from rca.ingest.received import parse_received
 
 
 @pytest.mark.parametrize(

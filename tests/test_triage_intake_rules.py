@@ -15,13 +15,13 @@ from typer.testing import CliRunner
 from rca.cli.main import app
 from rca.config import Config, config_from_dict
 from rca.errors import RcaError
+from rca.ingest.received import parse_received
 from rca.scoring.triage import (
     HOUSING_OMBUDSMAN,
     LGSCO,
     classify_kind,
     dissatisfaction,
     ombudsman_for,
-    parse_received,
     route_for,
     text_overlap,
 )

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from rca.config import Config
-from rca.ingest.received import RECEIVED_HINT, UK, parse_received, uk_now  # noqa: F401 - callers import them from here too
+from rca.ingest.received import parse_received
 from rca.ingest.contact_kind import COMPLAINT, COMPLIMENT, COMPLIMENT_NOTE, DEFINITIONS, SERVICE_REQUEST, SERVICE_REQUEST_NOTE, decide
 from rca.errors import RcaError
 from rca.scoring.evidence import predict_with_evidence
