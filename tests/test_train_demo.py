@@ -76,3 +76,31 @@ def test_past_cases_for_similar_search(trained_model_dir, demo_small):
         "text_redacted",
     ]
     assert not past["text_redacted"].str.contains(r"\b[A-Z]{1,2}\d{1,2}[A-Z]? \d[A-Z]{2}\b", regex=True).any()
+
+
+def _without_timings(metrics: dict) -> dict:
+    return {t: {k: v for k, v in m.items() if "seconds" not in k} for t, m in metrics.items()}
+
+
+def test_targets_fitted_in_worker_processes_give_the_same_models(trained_model_dir, demo_small, bundle, tmp_path, monkeypatch):
+    """With `n_jobs` 2 and the row floor lowered, every target (and each one's baselines) is fitted in a
+    worker process; the saved models, their metrics and their predictions are those of the in-process fits."""
+    from rca.config import Config
+    from rca.model import target_fits
+    from rca.model.train import train_models
+
+    used = []
+    real = target_fits.run_all
+    monkeypatch.setattr(target_fits, "PARALLEL_MIN_ROWS", 0)
+    monkeypatch.setattr(target_fits, "run_all", lambda tasks, n_jobs: used.append(n_jobs) or real(tasks, n_jobs))
+    res = train_models(demo_small.cases, model_dir=tmp_path / "m", config=Config(seed=7), recipe="fast")
+    assert used and all(n == 2 for n in used)  # the evaluated fits and the final fits both went to workers
+    alone = json.loads((trained_model_dir / "metrics.json").read_text())
+    assert json.loads(json.dumps(_without_timings(res.metrics), default=str)) == json.loads(
+        json.dumps(_without_timings(alone), default=str)
+    )
+    texts = demo_small.cases["text"].head(200).tolist()
+    parallel, serial = load_model(tmp_path / "m").predict(texts), bundle.predict(texts)
+    for t in DEFAULT_TARGETS:
+        assert parallel[t].labels == serial[t].labels
+        np.testing.assert_array_equal(parallel[t].proba, serial[t].proba)
