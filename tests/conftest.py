@@ -22,8 +22,7 @@ TIERS = ("model", "system", "fuzz", "browser", "postgres", "shared_data")
 # fixtures that train a model: whatever uses them, directly or through another fixture, is `model` tier
 MODEL_FIXTURES = frozenset(
     {
-        "trained_model_dir",  # below: every default target on the small demo year
-        "fast_model_dir",  # test_model_safe_load, test_read_errors
+        "trained_model_dir",  # below: every default target on the small demo year (test_model_safe_load, test_read_errors, ...)
         "demo_year_root_cause_model",  # test_drift_like_with_like: the committed demo year
         "theme_model",  # test_triage_custom_target
         "model_dir",  # test_model_folder_lifecycle (and the `copy` fixture below), test_train_store

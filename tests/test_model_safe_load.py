@@ -24,17 +24,6 @@ from rca.model.safe_load import allowed_type, dump_artefact, load_artefact, refu
 TEXTS = ["my bin was not collected again", "the housing officer never called me back", "pothole outside my house"]
 
 
-@pytest.fixture(scope="module")
-def fast_model_dir(demo_small, tmp_path_factory) -> Path:
-    """Every default target trained on the small demo year with the fixed recipe (no search: quick)."""
-    from rca.config import Config
-    from rca.model.train import train_models
-
-    model_dir = tmp_path_factory.mktemp("model")
-    train_models(demo_small.cases, targets=None, model_dir=model_dir, config=Config(seed=7), recipe="fast")
-    return model_dir
-
-
 class _Payload:
     """Unpickling this runs a shell command that creates a marker file."""
 
@@ -46,9 +35,9 @@ class _Payload:
 
 
 @pytest.fixture
-def folder(fast_model_dir, tmp_path) -> Path:
+def folder(trained_model_dir, tmp_path) -> Path:
     dst = tmp_path / "model"
-    shutil.copytree(fast_model_dir, dst)
+    shutil.copytree(trained_model_dir, dst)
     return dst
 
 
@@ -87,13 +76,13 @@ def _call_node(module: str, name: str, arg: str) -> dict:
     return {"__class__": name, "__module__": module, "__loader__": "ConstructorFromReduceNode", "content": content}
 
 
-def test_saved_model_holds_no_pickles_and_loads(fast_model_dir):
-    files = sorted(p.name for p in fast_model_dir.iterdir() if p.is_file())
+def test_saved_model_holds_no_pickles_and_loads(trained_model_dir):
+    files = sorted(p.name for p in trained_model_dir.iterdir() if p.is_file())
     assert "featuriser.skops" in files and any(f.startswith("target-") and f.endswith(".skops") for f in files)
     assert not [f for f in files if f.endswith((".joblib", ".pkl", ".pickle"))]
-    for path in fast_model_dir.glob("*.skops"):
+    for path in trained_model_dir.glob("*.skops"):
         assert zipfile.is_zipfile(path) and refusals(json.loads(zipfile.ZipFile(path).read("schema.json"))) == []
-    bundle = load_model(fast_model_dir)
+    bundle = load_model(trained_model_dir)
     preds = bundle.predict(TEXTS)
     assert set(preds) == set(bundle.targets) and all(len(p.labels) == len(TEXTS) for p in preds.values())
 
@@ -257,12 +246,12 @@ def test_new_estimator_classes_round_trip_without_a_list_edit(tmp_path, kind):
     assert type(loaded) is type(model) and (loaded.predict(X) == model.predict(X)).all()
 
 
-def test_vocabulary_is_saved_as_arrays_and_restored(fast_model_dir):
-    bundle = load_model(fast_model_dir)
+def test_vocabulary_is_saved_as_arrays_and_restored(trained_model_dir):
+    bundle = load_model(trained_model_dir)
     vec = dict(bundle.featuriser.named_steps["union"].transformer_list)["word"]
     assert isinstance(vec.vocabulary_, dict) and len(vec.vocabulary_) > 100
     assert all(isinstance(k, str) and isinstance(v, int) for k, v in list(vec.vocabulary_.items())[:50])
-    schema = zipfile.ZipFile(fast_model_dir / "featuriser.skops").read("schema.json").decode()
+    schema = zipfile.ZipFile(trained_model_dir / "featuriser.skops").read("schema.json").decode()
     assert schema.count('"JsonNode"') < 200  # not one node per term
 
 

@@ -61,17 +61,6 @@ def test_parquet_bytes_in_rca_validate_reach_the_user_as_a_warning(tmp_path):
     assert "column 'text'" in result.output and "not UTF-8" in result.output and "row 3" in result.output
 
 
-@pytest.fixture(scope="module")
-def fast_model_dir(demo_small, tmp_path_factory) -> Path:
-    """Every default target trained on the small demo year with the fixed recipe (no search: quick)."""
-    from rca.config import Config
-    from rca.model.train import train_models
-
-    model_dir = tmp_path_factory.mktemp("model")
-    train_models(demo_small.cases, targets=None, model_dir=model_dir, config=Config(seed=7), recipe="fast")
-    return model_dir
-
-
 def _tiny_csv(tmp_path: Path) -> Path:
     path = tmp_path / "cases.csv"
     path.write_text("case_id,text,received\nA1,bin not collected,2024-04-02\n", encoding="utf-8")
@@ -113,12 +102,12 @@ def test_score_into_a_read_only_folder_for_real(tmp_path):
         ro.chmod(0o755)
 
 
-def test_score_cli_output_under_a_file_is_E007_not_a_traceback(tmp_path, fast_model_dir):
+def test_score_cli_output_under_a_file_is_E007_not_a_traceback(tmp_path, trained_model_dir):
     """A path whose 'folder' is a file cannot hold the work folder, for root too (the command-line route)."""
     blocker = tmp_path / "not_a_folder"
     blocker.write_text("x")
     result = CliRunner().invoke(
-        app, ["score", str(_tiny_csv(tmp_path)), "--model-dir", str(fast_model_dir), "--out", str(blocker / "scored.csv")]
+        app, ["score", str(_tiny_csv(tmp_path)), "--model-dir", str(trained_model_dir), "--out", str(blocker / "scored.csv")]
     )
     assert result.exit_code != 0
     assert not isinstance(result.exception, OSError), result.exception

@@ -52,6 +52,7 @@ def _train(folder, path, *args):
 
 
 # ------------------------------------------------------------- 2. training: what is set aside, and why
+@pytest.mark.model  # trains with `rca train`
 def test_a_free_text_date_column_blanks_dates_not_rows(folder):
     path = folder / "date_text.csv"
     _export(folder, "date_text", date="Q1 2020").to_csv(path, index=False)
@@ -65,6 +66,7 @@ def test_a_free_text_date_column_blanks_dates_not_rows(folder):
     assert len(blanked) == 1 and "90 of 90" in blanked[0] and "'date'" in blanked[0] and "row 2 'Q1 2020'" in blanked[0]
 
 
+@pytest.mark.model  # trains with `rca train`
 def test_rows_set_aside_are_counted_by_reason_and_written(folder):
     path = folder / "some_blank.csv"
     df = _export(folder, "some_blank")
@@ -91,6 +93,7 @@ def test_every_row_set_aside_says_why_not_missing_label(folder):
     assert len(pd.read_csv(folder / "no_text.csv.train-quarantine.csv")) == 12
 
 
+@pytest.mark.model  # trains with `rca train`
 def test_unlabelled_rows_are_reported(folder):
     path = folder / "unlabelled.csv"
     df = _export(folder, "unlabelled")
@@ -104,6 +107,7 @@ def test_unlabelled_rows_are_reported(folder):
 
 
 # ------------------------------------------------------------- 4. a recognised column as target keeps distinct codes
+@pytest.mark.model  # trains with `rca train`
 def test_department_codes_are_not_merged_by_training(folder):
     path = folder / "dept.csv"
     df = _export(folder, "dept")
@@ -146,6 +150,7 @@ def test_xlsx_cuts_long_text_with_a_marker_and_a_warning(tmp_path, caplog):
 
 
 # ------------------------------------------------------------- 1 and 6 end to end: scoring keeps every input column
+@pytest.mark.model  # trains with `rca train`
 def test_scoring_keeps_trimmed_twins_and_a_user_source_row(folder):
     base = folder / "score_base.csv"
     _export(folder, "score_base").to_csv(base, index=False)

@@ -94,6 +94,7 @@ def test_evidence_is_redacted_words_of_the_text(model_dir):
     assert err.value.code == "E305"
 
 
+@pytest.mark.model  # trains twice
 def test_retraining_keeps_versions_and_aliases(tmp_path):
     folder = tmp_path / "m"
     first = train_models(planted_frame(60), targets=["label"], model_dir=folder, config=NO_TRACKING)
@@ -129,6 +130,7 @@ def test_mlflow_run_and_registered_models(tmp_path):
     assert res.manifest["run_id"] == res.run_id
 
 
+@pytest.mark.model  # trains
 def test_broken_tracking_store_does_not_stop_training(tmp_path, caplog):
     folder = tmp_path / "m"
     folder.mkdir()
