@@ -130,10 +130,18 @@ def test_names_that_are_also_words_are_redacted_after_a_cue(text, names):
         "thanks for nothing",
         "THANKS AGAIN FOR YOUR HELP",
         "a road called Station Road has no lights",
+        "the bins are still not collected, cheers mate",
     ],
 )
 def test_the_same_words_in_ordinary_use_stay(text):
     assert redact(text) == text
+
+
+def test_only_the_name_goes_not_the_words_after_it():
+    assert redact("MY DAUGHTER ELLA AGED 7 IS SCARED") == "MY DAUGHTER [NAME] AGED 7 IS SCARED"
+    assert redact("my neighbour kwabena keeps dumping rubbish") == "my neighbour [NAME] keeps dumping rubbish"
+    assert redact("MY SON JACK FELL ON THE STAIRS") == "MY SON [NAME] FELL ON THE STAIRS"
+    assert redact("my brother imran shah is the appointee") == "my brother [NAME] is the appointee"
 
 
 def test_the_cased_copy_keeps_every_offset():

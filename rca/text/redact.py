@@ -304,7 +304,14 @@ def _name_spans(text: str, low_tokens: set[str]) -> list[PiiSpan]:
                 spans.append(PiiSpan(m.start(1) + keep[0].start(), m.start(1) + keep[-1].end(), "NAME"))
     if low_tokens & _SIGNOFF_WORDS:
         m = _SIGNOFF_LOWER.search(text)
-        if m and m.group(1).lower() not in _MY_NAME_STOP and m.group(1).lower() not in ("all", "team", "again", "you"):
+        word = m.group(1).lower() if m else ""
+        # "cheers mate", "thanks guys": an English word closing the text is a name only if it is a first name (thanks mark)
+        if (
+            m
+            and word not in _MY_NAME_STOP
+            and word not in ("all", "team", "again", "you")
+            and (word.capitalize() in ALL_NAMES or word not in english_words())
+        ):
             spans.append(PiiSpan(m.start(1), m.end(1), "NAME"))
     m = _TRAILING.search(text, max(0, len(text) - 80)) if _may_end_with_name(text) else None
     # a text of one word is an answer ("Anything", "Parking"), not a signature, unless it is a known first name

@@ -77,7 +77,7 @@ _AFTER_NAME = frozenset(
 )
 # Never a surname after a first name (besides stop words and verb forms): when, not who.
 _NOT_SURNAME = frozenset(
-    "today tomorrow yesterday tonight morning afternoon evening night week weekend year years month months day days age old".split()
+    "today tomorrow yesterday tonight morning afternoon evening night week weekend year years month months day days age aged old".split()
 )
 
 
