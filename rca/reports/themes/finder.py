@@ -44,6 +44,7 @@ from threadpoolctl import threadpool_limits
 from rca.reports.themes.naming import name_themes
 from rca.reports.themes.quotes import pick_quotes
 from rca.reports.themes.short import short_answers
+from rca.reports.themes.short_expand import more_short_answers
 from rca.reports.themes.text import Analyzer, clauses, model_text, proper_nouns, stop_words
 
 log = logging.getLogger(__name__)
@@ -125,6 +126,10 @@ class ThemeFinder:
             raise NoThemes(f"{n_words} text(s) with words: themes need at least 2")
         # short answers are a theme of their own when there are as many as a fifth of an average theme
         use_short = int(short.sum()) >= max(3, 0.2 * n_words / self.n_themes) and self.n_themes >= 2
+        if use_short:  # answers like them that use a content word ("Excellent service", "I wouldn't change anything")
+            words = [[w for toks in clauses(t) for w in toks] for t in low]
+            content = [[w for w in ws if len(w) > 1 and w not in stop] for ws in words]
+            short = has_words & more_short_answers(words, content, short, stop, seed=self.random_state)
         pool = np.flatnonzero(has_words & ~short) if use_short else np.flatnonzero(has_words)
         distinct = len({low[i] for i in pool})
         if distinct < 2 and not use_short:

@@ -35,6 +35,11 @@ def _lexicon() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     return frozenset(index.get("noun", ())), frozenset(index.get("verb", ())), frozenset(index.get("adj", ()))
 
 
+def adjectives() -> frozenset[str]:
+    """English adjectives (WordNet's list in `spacy-lookups-data`; empty when it is missing)."""
+    return _lexicon()[2]
+
+
 def _base(word: str, lex: frozenset[str]) -> bool:
     if word in lex:
         return True
