@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -11,31 +10,12 @@ from rca.config import config_from_dict
 from rca.model.store import load_model
 from rca.model.train import train_models
 
-SIGNAL = {
-    "Fees": ["charged a fee twice", "the charge on my bill is wrong", "refund the overcharge"],
-    "Delay": ["waited six weeks for a reply", "still waiting, very slow", "no answer after a month"],
-    "Conduct": ["the officer was rude", "staff shouted at me", "rude and dismissive manner"],
-}
-FILLER = ["about my flat", "this is the third time", "please sort it", "on the high street", "I am upset", "thank you"]
+from _builders import planted_frame, with_new_code
 
 
-def frame(n: int = 180, seed: int = 0) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    rows = []
-    for i in range(n):
-        lab = list(SIGNAL)[i % 3]
-        words = [rng.choice(SIGNAL[lab]), rng.choice(FILLER), rng.choice(FILLER)]
-        extra = "Fees" if "charge" in words[0] or i % 5 == 0 else "None"
-        rows.append(
-            {
-                "case_id": f"C{i:04d}",
-                "text": ". ".join(words),
-                "label": lab,
-                "tags": f"{lab};{extra}",
-                "received": pd.Timestamp("2023-04-03") + pd.Timedelta(days=i),
-            }
-        )
-    return pd.DataFrame(rows)
+def frame(n: int = 180) -> pd.DataFrame:
+    """Planted-phrase cases with a multi-label `tags` column, phrase first in every text."""
+    return planted_frame(n, shuffle=False, tags=True)
 
 
 def cfg(**model):
@@ -72,17 +52,7 @@ def test_time_split_final_model_reuses_out_of_sample_scores(tmp_path, cv_calls, 
 
 
 def test_a_code_only_in_the_held_out_months_is_cross_validated_again(tmp_path, cv_calls):
-    df = frame(150)
-    new = [
-        {
-            "case_id": f"N{i:03d}",
-            "text": f"the new permit portal took my money. {FILLER[i % 6]}",
-            "label": "Portal",
-            "received": pd.Timestamp("2023-09-01") + pd.Timedelta(days=i),
-        }
-        for i in range(20)
-    ]
-    df = pd.concat([df, pd.DataFrame(new)], ignore_index=True)
+    df = with_new_code(frame(150))
     res = train_models(df, targets=["label"], model_dir=tmp_path / "m", config=cfg(), recipe="fast")
     assert res.metrics["label"]["final_calibration"] == "a new cross-validation on every labelled row"
     assert len(cv_calls) == 2

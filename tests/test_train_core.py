@@ -14,32 +14,7 @@ from rca.model.evaluate import case_groups, holdout_split
 from rca.model.store import load_model
 from rca.model.train import train_models
 
-SIGNAL = {
-    "Fees": ["charged a fee twice", "the charge on my bill is wrong", "refund the overcharge"],
-    "Delay": ["waited six weeks for a reply", "still waiting, very slow", "no answer after a month"],
-    "Conduct": ["the officer was rude", "staff shouted at me", "rude and dismissive manner"],
-}
-FILLER = ["about my flat", "this is the third time", "please sort it", "on the high street", "I am upset", "thank you"]
-
-
-def planted_frame(n: int = 150, seed: int = 0) -> pd.DataFrame:
-    """Each row's label is carried by one planted phrase plus random filler."""
-    rng = np.random.default_rng(seed)
-    labels = list(SIGNAL)
-    rows = []
-    for i in range(n):
-        lab = labels[i % 3]
-        words = [rng.choice(SIGNAL[lab]), rng.choice(FILLER), rng.choice(FILLER)]
-        rng.shuffle(words)
-        rows.append(
-            {
-                "case_id": f"C{i:04d}",
-                "text": ". ".join(words),
-                "label": lab,
-                "received": pd.Timestamp("2023-04-03") + pd.Timedelta(days=int(i)),
-            }
-        )
-    return pd.DataFrame(rows)
+from _builders import FILLER, SIGNAL, planted_frame, with_new_code
 
 
 def cfg(**model):
@@ -346,17 +321,7 @@ def test_saved_model_learns_from_the_held_out_latest_cases_too(tmp_path):
     # A new kind of complaint starts in the latest months, which the time split holds out to
     # evaluate. The saved model is fitted again on every row, so it knows the new label and
     # its words; the hold-out figures still come from the model that never saw those rows.
-    frame = planted_frame(n=150)
-    new = [
-        {
-            "case_id": f"N{i:03d}",
-            "text": f"the new permit portal took my money. {FILLER[i % 6]}",
-            "label": "Portal",
-            "received": pd.Timestamp("2023-09-01") + pd.Timedelta(days=i),
-        }
-        for i in range(20)
-    ]
-    frame = pd.concat([frame, pd.DataFrame(new)], ignore_index=True)
+    frame = with_new_code(planted_frame(n=150))
     res = train_models(frame, targets=["label"], model_dir=tmp_path / "m", config=cfg())
     m = res.metrics["label"]
     assert "time split" in res.split and m["n_test"] >= 20  # the Portal rows were all held out

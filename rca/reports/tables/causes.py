@@ -6,7 +6,8 @@ from __future__ import annotations
 import pandas as pd
 
 from rca.reports.tables.common import NOT_RECORDED, Prepared, Table, count_by, missing, pct, unlock_note, uphold_rate
-from rca.reports.tables.volume import STAGE_NAMES, gap_note, total_row, with_change, change_pct_cols, count_cols, with_change_note
+from rca.reports.tables.per_period import count_table
+from rca.reports.tables.volume import STAGE_NAMES, gap_note
 
 PREDICTED = "{}_predicted"
 
@@ -16,27 +17,16 @@ def root_causes(prep: Prepared) -> Table:
     key, title = "root_causes", "Root causes recorded by officers"
     if missing(prep.frame, "root_cause"):
         return Table.skip(key, title, unlock_note(["root_cause"]) + " With --model-dir the report shows predicted root causes instead.")
-    acc = prep.accepted()
-    cur = count_by(acc, "root_cause")
-    prev = count_by(prep.accepted(prep.compare), "root_cause") if prep.compare else None
-    df = with_change(cur, prev, prep, label="Root cause")
-    df["% of complaints"] = pct(df[prep.period.label], len(acc))
-    cnt = count_cols(df, "Root cause")
-    p = {"% of complaints": prep.period.label, **change_pct_cols(prep)}
-    known = {prep.period.label: len(acc), **({prep.compare.label: len(prep.accepted(prep.compare))} if prep.compare else {})}
-    return Table(
+    return count_table(
+        prep,
         key,
         title,
-        df,
-        counts=cnt,
-        pct=p,
+        lambda period: count_by(prep.accepted(period), "root_cause"),
+        label="Root cause",
+        share="% of complaints",
+        base=lambda period: len(prep.accepted(period)),
+        note="Root cause recorded on accepted stage 1 complaints. Coding varies between officers; read it beside the themes found in the text.",
         chart="root_causes",
-        bases={"% of complaints": len(acc)},
-        known_totals=known,
-        note=with_change_note(
-            prep,
-            "Root cause recorded on accepted stage 1 complaints. Coding varies between officers; read it beside the themes found in the text.",
-        ),
     )
 
 
@@ -115,23 +105,18 @@ def corrective_actions(prep: Prepared) -> Table:
     key, title = "corrective_actions", "Corrective actions recorded"
     if missing(prep.frame, "corrective_action"):
         return Table.skip(key, title, unlock_note(["corrective_action"]))
-    recs = prep.all_records()
-    cur = count_by(recs, "corrective_action", multi=True)
-    prev = count_by(prep.all_records(prep.compare), "corrective_action", multi=True) if prep.compare else None
-    df = with_change(cur, prev, prep, label="Corrective action")
-    with_action = int(recs["corrective_action"].notna().sum())
-    cnt = count_cols(df, "Corrective action")
-    return Table(
+    with_action = int(prep.all_records()["corrective_action"].notna().sum())
+    return count_table(
+        prep,
         key,
         title,
-        df,
-        counts=cnt,
-        pct=change_pct_cols(prep),
-        chart="corrective_actions",
-        note=with_change_note(
-            prep,
-            f"{prep.n(df[prep.period.label].sum())} corrective actions recorded on {prep.n(with_action)} records received in the period; each action counts once per record.",
+        lambda period: count_by(prep.all_records(period), "corrective_action", multi=True),
+        label="Corrective action",
+        note=lambda df: (
+            f"{prep.n(df[prep.period.label].sum())} corrective actions recorded on {prep.n(with_action)} records received in the "
+            "period; each action counts once per record."
         ),
+        chart="corrective_actions",
     )
 
 
@@ -181,14 +166,10 @@ def ombudsman(prep: Prepared) -> Table:
     if cur.empty and (prep.compare is None or one(prep.compare).empty):
         return Table.skip(key, title, f"No Ombudsman records (stage 'ombudsman') were received in {prep.period.label}.")
 
-    def counts(recs):
-        out = count_by(recs, "outcome") if "outcome" in recs else pd.Series(dtype="int64")
-        return out
+    def outcomes(period) -> pd.Series:
+        recs = one(period)
+        return count_by(recs, "outcome") if "outcome" in recs else pd.Series(dtype="int64")
 
-    cur_c = counts(cur)
-    prev_c = counts(one(prep.compare)) if prep.compare else None
-    df = total_row(with_change(cur_c, prev_c, prep, label="Outcome"), "Outcome", "All Ombudsman enquiries", prep=prep)
-    cnt = count_cols(df, "Outcome")
     note = f"{prep.n(len(cur))} Ombudsman enquiries received in the period."
     up, decided, rate = uphold_rate(cur["outcome"]) if "outcome" in cur else (0, 0, float("nan"))
     if decided:
@@ -196,7 +177,7 @@ def ombudsman(prep: Prepared) -> Table:
         note += f" Of the {prep.n(decided)} decided (upheld, partly upheld or not upheld), {prep.n(up)} were upheld or partly upheld" + (
             f" ({shown} uphold rate)." if shown else "; too few to give a rate."
         )
-    return Table(key, title, df, counts=cnt, pct=change_pct_cols(prep), col_total=cnt, note=with_change_note(prep, note))
+    return count_table(prep, key, title, outcomes, label="Outcome", total="All Ombudsman enquiries", note=note)
 
 
 def ombudsman_uphold_rate(prep: Prepared) -> dict:

@@ -7,10 +7,10 @@ note naming the missing column, when the export lacks what it needs).
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
-from rca.reports.tables.common import CHANGE, NOT_RECORDED, Prepared, Table, count_by, missing, pct, sort_counts, unlock_note
+from rca.reports.tables.common import NOT_RECORDED, Prepared, Table, count_by, missing, pct, sort_counts, unlock_note
+from rca.reports.tables.per_period import count_table
 
 STAGES = ("1", "2", "3")
 STAGE_NAMES = {"1": "Stage 1", "2": "Stage 2", "3": "Stage 3", "ombudsman": "Ombudsman"}
@@ -29,50 +29,6 @@ EQUALITY_COLUMNS = (
     "sexual_orientation",
 )
 UNDISCLOSED = {"", "not disclosed", "prefer not to say", "not known", "unknown", "not stated", "declined", "n/a", "na"}
-
-
-def with_change(cur: pd.Series, prev: pd.Series | None, prep: Prepared, *, label: str) -> pd.DataFrame:
-    """A count column per period, and % change when there is a comparison period (per day covered when
-    the two periods are not both wholly covered: `Prepared.change_col` names which)."""
-    cur_lab = prep.period.label
-    if prev is None:
-        df = pd.DataFrame({label: cur.index, cur_lab: cur.to_numpy()})
-        return df
-    keys = list(cur.index) + [k for k in prev.index if k not in cur.index]
-    cmp_lab = prep.compare.label
-    c = cur.reindex(keys).fillna(0).astype("int64")
-    p = prev.reindex(keys).fillna(0).astype("int64")
-    df = pd.DataFrame({label: keys, cmp_lab: p.to_numpy(), cur_lab: c.to_numpy()})
-    if not prep.per_day:  # counts over different days covered are not subtracted one from the other
-        df[CHANGE] = (c - p).to_numpy()
-    change = prep.change_pct(c.to_numpy(), p.to_numpy())
-    df[prep.change_col] = np.where((p.to_numpy() == 0) & (c.to_numpy() > 0), np.inf, change)  # from none: "new"
-    return df
-
-
-def total_row(df: pd.DataFrame, label_col: str, label: str = "Total", prep: Prepared | None = None) -> pd.DataFrame:
-    sums = {c: int(df[c].sum()) for c in df.columns if c != label_col and pd.api.types.is_integer_dtype(df[c])}
-    row = {label_col: label, **sums}
-    out = pd.concat([df, pd.DataFrame([row])], ignore_index=True)
-    if prep is not None and prep.compare is not None and prep.change_col in df.columns:
-        out.loc[out.index[-1], prep.change_col] = prep.change_pct(row[prep.period.label], row[prep.compare.label])
-    return out
-
-
-def change_pct_cols(prep: Prepared) -> dict:
-    """The `pct` entry of a table's % change column (hidden with any suppressed count in its row)."""
-    if not prep.compare:
-        return {}
-    return {prep.change_col: None, **({} if prep.per_day else {CHANGE: None})}
-
-
-def count_cols(df: pd.DataFrame, label: str) -> tuple[str, ...]:
-    """Every column of a per-period count table but its label and its percentages."""
-    return tuple(c for c in df.columns if c not in (label, CHANGE) and "%" not in str(c))
-
-
-def with_change_note(prep: Prepared, note: str) -> str:
-    return note + prep.change_note()
 
 
 def acceptance(prep: Prepared) -> Table:
@@ -120,20 +76,14 @@ def volumes_by_service(prep: Prepared) -> Table:
     key, title = "volumes_by_service", "Accepted stage 1 complaints by service"
     if missing(prep.frame, "service"):
         return Table.skip(key, title, unlock_note(["service"]))
-    cur = count_by(prep.accepted(), "service")
-    prev = count_by(prep.accepted(prep.compare), "service") if prep.compare else None
-    df = total_row(with_change(cur, prev, prep, label="Service"), "Service", prep=prep)
-    cnt = count_cols(df, "Service")
-    return Table(
+    return count_table(
+        prep,
         key,
         title,
-        df,
-        counts=cnt,
-        pct=change_pct_cols(prep),
-        col_total=cnt,
-        note=with_change_note(
-            prep, "Accepted complaints at stage 1 (first contacts accepted into the procedure), by the service they were routed to."
-        ),
+        lambda period: count_by(prep.accepted(period), "service"),
+        label="Service",
+        total="Total",
+        note="Accepted complaints at stage 1 (first contacts accepted into the procedure), by the service they were routed to.",
         chart="volumes_by_service",
     )
 
@@ -151,12 +101,8 @@ def stage_counts(prep: Prepared) -> Table:
         out[STAGE_NAMES["ombudsman"]] = int(recs["_stage"].eq("ombudsman").sum())
         return pd.Series(out)
 
-    cur = counts(prep.period)
-    prev = counts(prep.compare) if prep.compare else None
-    df = with_change(cur, prev, prep, label="Stage")
-    cnt = count_cols(df, "Stage")
     note = "Accepted complaint records received in the period at each stage of the procedure, and Ombudsman enquiries received."
-    return Table(key, title, df, counts=cnt, pct=change_pct_cols(prep), note=with_change_note(prep, note))
+    return count_table(prep, key, title, counts, label="Stage", note=note)
 
 
 def channels(prep: Prepared) -> Table:
@@ -164,22 +110,15 @@ def channels(prep: Prepared) -> Table:
     key, title = "channels", "How complaints were made (channel mix)"
     if missing(prep.frame, "channel"):
         return Table.skip(key, title, unlock_note(["channel"]))
-    contacts = prep.contacts()
-    cur = count_by(contacts, "channel")
-    prev = count_by(prep.contacts(prep.compare), "channel") if prep.compare else None
-    df = with_change(cur, prev, prep, label="Channel")
-    df["% of contacts"] = pct(df[prep.period.label], len(contacts))
-    cnt = count_cols(df, "Channel")
-    known = {prep.period.label: len(contacts), **({prep.compare.label: len(prep.contacts(prep.compare))} if prep.compare else {})}
-    return Table(
+    return count_table(
+        prep,
         key,
         title,
-        df,
-        counts=cnt,
-        pct={"% of contacts": prep.period.label, **change_pct_cols(prep)},
-        bases={"% of contacts": len(contacts)},
-        known_totals=known,
-        note=with_change_note(prep, "First contacts (all stage 1 complaint records, accepted or not) by the channel they arrived through."),
+        lambda period: count_by(prep.contacts(period), "channel"),
+        label="Channel",
+        share="% of contacts",
+        base=lambda period: len(prep.contacts(period)),
+        note="First contacts (all stage 1 complaint records, accepted or not) by the channel they arrived through.",
         chart="channels",
     )
 
@@ -243,28 +182,19 @@ def compliments(prep: Prepared) -> Table:
     if missing(prep.frame, "case_type"):
         return Table.skip(key, title, unlock_note(["case_type"]) + " (with Compliment rows)")
     f = prep.frame
-    comp = f[f["case_type"].eq("Compliment") & prep.in_period()]
-    if comp.empty:
+
+    def received(period) -> pd.DataFrame:
+        return f[f["case_type"].eq("Compliment") & prep.in_period(period)]
+
+    if received(prep.period).empty:
         return Table.skip(key, title, f"No records with case_type 'Compliment' were received in {prep.period.label}.")
-    if "service" in comp:
-        cur = count_by(comp, "service")
-    else:
-        cur = pd.Series({"All services": len(comp)})
-    prev = None
-    if prep.compare:
-        cmp = f[f["case_type"].eq("Compliment") & prep.in_period(prep.compare)]
-        prev = count_by(cmp, "service") if "service" in cmp else pd.Series({"All services": len(cmp)})
-    df = total_row(with_change(cur, prev, prep, label="Service"), "Service", prep=prep)
-    cnt = count_cols(df, "Service")
-    return Table(
-        key,
-        title,
-        df,
-        counts=cnt,
-        pct=change_pct_cols(prep),
-        col_total=cnt,
-        note=with_change_note(prep, "Records with case type Compliment received in the period, by service."),
-    )
+
+    def by_service(period) -> pd.Series:
+        comp = received(period)
+        return count_by(comp, "service") if "service" in comp else pd.Series({"All services": len(comp)})
+
+    note = "Records with case type Compliment received in the period, by service."
+    return count_table(prep, key, title, by_service, label="Service", total="Total", note=note)
 
 
 def equality_columns(frame: pd.DataFrame) -> list[str]:
