@@ -107,6 +107,29 @@ def test_each_target_is_its_own_registered_pyfunc_model(tracking_uri, trained_mo
 
 
 @pytest.mark.model
+def test_the_targets_share_one_copy_of_the_model_folder_on_disk(tracking_uri, trained_model_dir):
+    """Each target's pyfunc model holds the version folder at its own paths, but every file of it is
+    the same file on disk (a hard link) as the run's `model` artefact: one copy, not one per target."""
+    from mlflow.tracking import MlflowClient
+
+    from rca.model.tracking import _local_path
+
+    manifest = json.loads((trained_model_dir / "manifest.json").read_text("utf-8"))
+    client = MlflowClient(tracking_uri=tracking_uri)
+    run_copy = _local_path(client.get_run(manifest["run_id"]).info.artifact_uri) / "model"
+    files = sorted(p.relative_to(run_copy) for p in run_copy.rglob("*") if p.is_file())
+    assert "manifest.json" in {str(f) for f in files}
+    for target in manifest["targets"]:
+        mv = client.get_model_version_by_alias(registered_name(target), "current")
+        model_id = mv.model_id or mv.source.removeprefix("models:/")  # the version's source: models:/<logged model id>
+        logged = _local_path(client.get_logged_model(model_id).artifact_location)
+        (folder,) = logged.glob(f"**/{PYFUNC_ARTIFACT}/versions/{manifest['version']}")
+        assert sorted(p.relative_to(folder) for p in folder.rglob("*") if p.is_file()) == files
+        for f in files:
+            assert os.path.samefile(folder / f, run_copy / f), (target, f)
+
+
+@pytest.mark.model
 def test_logged_model_is_checked_by_rcas_loader(tracking_uri, tmp_path):
     """The MLflow model's copy of the folder goes through rca's sha256 checks: a changed file is refused."""
     import mlflow
