@@ -175,12 +175,18 @@ def test_past_cases_and_evidence_hold_no_name_in_capitals_or_lower_case(demo_sma
     from rca.model.train import train_models
 
     cases = demo_small.cases.iloc[:400].copy()
-    planted = ["MY DAUGHTER ZENOBIA WAS SCARED BY A MAN CALLED DAVE", "my daughter zenobia... a man called dave"]
+    planted = [
+        "MY DAUGHTER ZENOBIA WAS SCARED BY A MAN CALLED DAVE. MY SON WILL WAS TOO.",
+        "my daughter zenobia... a man called dave, then a lady called rose and mrs hill",
+    ]
     cases["text"] = [f"{t} {planted[i % 2]}" for i, t in enumerate(cases["text"].fillna(""))]
     model_dir = tmp_path / "model"
     train_models(cases, model_dir=model_dir, config=Config(seed=3), recipe="fast")
     past = pd.read_parquet(model_dir / "cases.parquet")["text_redacted"].str.lower()
     assert not past.str.contains(r"\b(?:zenobia|dave)\b").any()
+    # names that are also words, after a cue: "will", "rose", "hill"
+    assert not past.str.contains(r"\bson will was\b|\bcalled rose\b|\bmrs hill\b").any()
+    assert (past.str.contains(r"my son \[name\] was too") | past.str.contains(r"a lady called \[name\] and mrs \[name\]")).all()
     bundle = load_model(model_dir)
     evidence = [
         w
