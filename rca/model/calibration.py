@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import minimize
 from scipy.special import expit, log_softmax, softmax
+from sklearn.calibration import calibration_curve as sk_calibration_curve
 
 _CLIP = 50.0  # cross_val_predict marks classes absent from a fold with float min
 
@@ -101,24 +102,24 @@ def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, *, n
 
 
 def calibration_curve(confidence: np.ndarray, correct: np.ndarray, *, n_bins: int = 10) -> list[dict]:
-    """Per confidence bin: its range, count, mean confidence and observed accuracy (for the report and plot)."""
+    """Per non-empty confidence bin: its range, count, mean confidence and observed accuracy (for the report and plot).
+
+    The means are scikit-learn's `calibration_curve` (equal-width bins); a confidence exactly on a bin's upper
+    edge counts in that bin, as there.
+
+    >>> [(b["high"], b["count"], b["accuracy"]) for b in calibration_curve(np.array([0.1, 0.15, 0.95]), np.array([0, 1, 1]))]
+    [(0.1, 1, 0.0), (0.2, 1, 1.0), (1.0, 1, 1.0)]
+    """
     conf = np.asarray(confidence, dtype=float)
     ok = np.asarray(correct, dtype=float)
-    bins = np.minimum((conf * n_bins).astype(int), n_bins - 1)
-    out = []
-    for b in range(n_bins):
-        m = bins == b
-        if m.any():
-            out.append(
-                {
-                    "low": b / n_bins,
-                    "high": (b + 1) / n_bins,
-                    "count": int(m.sum()),
-                    "confidence": float(conf[m].mean()),
-                    "accuracy": float(ok[m].mean()),
-                }
-            )
-    return out
+    if conf.size == 0:
+        return []
+    accuracy, mean_confidence = sk_calibration_curve(ok, conf, n_bins=n_bins, strategy="uniform")
+    counts = np.bincount(np.searchsorted(np.linspace(0.0, 1.0, n_bins + 1)[1:-1], conf), minlength=n_bins)  # the same bins
+    return [
+        {"low": b / n_bins, "high": (b + 1) / n_bins, "count": int(counts[b]), "confidence": float(c), "accuracy": float(a)}
+        for b, c, a in zip(np.flatnonzero(counts).tolist(), mean_confidence, accuracy)
+    ]
 
 
 def choose_threshold(confidence: np.ndarray, correct: np.ndarray, *, precision: float = 0.9) -> float:
