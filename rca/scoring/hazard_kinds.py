@@ -19,15 +19,17 @@ WATER = kind(
 ELECTRICS = kind(
     "light fitting, ceiling light, ceiling rose, light, lights, lighting, bulb, lamp, spotlight, downlight, socket, "
     "plug socket, plug, switch, light switch, wiring, wire, cable, electrics, electric, electrical, electricity, "
-    "fuse box, fusebox, fuse, consumer unit, trip switch, electric meter, meter cupboard",
+    "fuse box, fusebox, fuse, consumer unit, trip switch, electric meter, meter cupboard, extractor fan, extractor, "
+    "electric shower, immersion, immersion heater, storage heater, electric heater, pull cord",
     not_followed_by="rain drizzle shower switch on off bill colour grey brown blue green",
 )
 BURNING = kind(
     "burn, burning, scorch, scorch mark, scorch marks, smoke, smoking, melt, melted, spark, sparking, fizz, "
-    "crackle, char, blackened, too hot to touch",
+    "crackle, char, blackened, too hot to touch, fizzing, crackling, bang, flash, black and melted",
 )
 STRUCTURE = kind(
     "ceiling, roof, plaster, plasterboard, lath, beam, joist, lintel, chimney, balcony, wall",
+    not_followed_by="dust",
 )
 FAILING = kind(
     "sag, sagging, bow, bowing, bulge, bulging, collapse, cave, cave in, crumble, droop, buckle, give way, come "
@@ -51,7 +53,8 @@ SMOKE_ALARM = kind(
     "smoke alarm, smoke alarms, smoke detector, smoke detectors, heat alarm, heat detector",
 )
 ALARM_GONE = kind(
-    "taken down, take down, removed, remove, missing, disconnected, ripped out, not fitted, never fitted",
+    "taken down, take down, removed, remove, missing, disconnected, ripped out, not fitted, never fitted, stop working, "
+    "stopped working, broken, dead, no battery, battery removed, battery taken out",
 )
 NO_ALARM = kind(
     "smoke alarm, smoke alarms, smoke detector, alarm at all",
@@ -113,13 +116,25 @@ LOOSE = kind(
     "loose, come loose, coming loose, wobble, wobbly, sway, swaying, pull away, pulling away, come away, coming away, give way, "
     "move, moving, rotten, rusted through, hanging off, detach, detached"
 )
+FLOOR = kind("floor, floors, floorboards, kitchen floor, bathroom floor")
 STAIRCASE = kind("staircase, stairs, flight of stairs", not_followed_by="carpet rod gate lift light")
 STAIRS_AWAY = kind(
     "pull away, pulling away, come away, coming away, move when, moves when, sway, swaying, give way, detach, detached, collapse, "
     "sink, sinking, drop, dropped, split"
 )
 MASONRY = kind("brick, bricks, slate, slates, roof tile, roof tiles, masonry, chimney pot, coping stone, coping stones, render")
-MASONRY_FALLS = kind("fall, falling, fall off, come off, coming off, drop, dropping, loose, come loose, blow off, come down, hang")
+MASONRY_FALLS = kind(
+    "fall, falling, fall off, come off, coming off, drop, dropping, loose, come loose, blow off, come down, hang, slide, sliding, "
+    "slip, slipping"
+)
+GAS_APPLIANCE = kind("boiler, gas fire, fire, flue, gas cooker, cooker, gas heater, water heater, back boiler")
+CO_SIGN = kind("soot, sooty, black marks, black mark, black staining, fumes, orange flame, yellow flame, lazy flame, floppy flame")
+ASBESTOS = kind("asbestos, asbestos board, asbestos boarding, asbestos tiles, asbestos sheet, asbestos sheets")
+DISTURBED = kind(
+    "drill, drilled, drilling, sand, sanded, sanding, smash, smashed, break, broken, crack, cracked, cut, dust, crumble, "
+    "crumbling, damage, damaged, disturb, disturbed, rip out, ripped out, knock, knocked, scrape, scraped, exposed"
+)
+NOT_DISTURBED = frozenset(lemmatise(w) for w in "survey register check test before if whether certificate report".split())
 
 # people and harms (safeguarding)
 CHILD = kind(
@@ -136,7 +151,8 @@ CHILD_HARM = kind(
     "inappropriately, touched inappropriately, touching inappropriately, older man, older men, sexual, sexually, "
     "adult men, grown men, men coming and going, ran away from home, missing from home, scared to go home, afraid "
     "to go home, county lines, older boys, older lads, older kids, carry drugs, carry packages, carry parcels, "
-    "make him carry, made to carry, run drugs, expose himself, exposing himself, flash, flashing",
+    "make him carry, made to carry, run drugs, expose himself, exposing himself, flash, flashing, at midnight, middle of the "
+    "night, in his pyjamas, in her pyjamas, wandering the streets",
 )
 ADULT = kind(
     "elderly, old lady, old man, old woman, old gentleman, alzheimer's, older lady, older man, older woman, "
@@ -153,7 +169,9 @@ ADULT_HARM = kind(
     "hit, threaten, lock in, locked in, left alone, leave the gas on, leaving the gas on, no one looks after, "
     "nobody looks after, anyone looks after, no carer, carer not, not see, not seen, hoard, living in filth, "
     "live in filth, squalor, empty fridge, post piling up, curtains drawn, curtains closed, new friends, "
-    "moved in with her, moved in with him, frightened of, scared of",
+    "moved in with her, moved in with him, frightened of, scared of, hand over his benefits, hand over her benefits, "
+    "hand over his money, hand over her money, made to hand over, forced to hand over, get out of the flat, get out at night, "
+    "found in the road, found in the street, found wandering, go missing, went missing, gone missing",
 )
 VULNERABLE = kind(
     "baby, babies, newborn, new born, infant, toddler, twins, child, children, kid, grandchild, pregnant, "
@@ -180,7 +198,9 @@ PARTNER_HARM = kind(
     ", ".join(f"{verb} {who}" for verb in _VIOLENCE.split() for who in ("me", "her", "him", "us", "them", "my")),
     "rape, raped, scared of, afraid of, frightened of, terrified of, violent, controlling, stalk, stalking, "
     "put me in hospital, put her in hospital, scared to, frightened to, terrified to, found out where i live, waiting outside, "
-    "follow me, followed me, lock me in, locked me in, smash my phone, smashed my phone, take my phone, won't leave me alone",
+    "follow me, followed me, lock me in, locked me in, smash my phone, smashed my phone, take my phone, won't leave me alone, "
+    "won't let me have any money, won't let me have money, won't let me out, won't let me see, check my phone, checks my phone, "
+    "control my money, controls my money, take my money, takes my money, keep me locked",
 )
 THREAT_TO_LIFE = kind(
     "threaten to kill, threatened to kill, threatening to kill, said he will kill, said he would kill, said she "
@@ -193,13 +213,15 @@ SELF_HARM = kind(
     "dead, wish i were dead, can't go on, cannot go on, kill myself, jump off, overdose, not to wake up, not wake "
     "up, too many tablets, too many pills, take her own life, take his own life, take their own life, take her life, "
     "take his life, i'll end it, she'll end it, he'll end it, i will end it, going to end it, want to end it, "
-    "no one would notice, nobody would notice, no one would miss me, nobody would miss me, no one would care if, "
-    "nobody would care if, save up my tablets, save up her tablets, save up his tablets, stockpile, hang myself, "
-    "can't carry on, cannot carry on, no way out, rather be dead, give up on life",
+    "no one would notice if i, nobody would notice if i, no one would miss me, nobody would miss me, "
+    "no one would care if i, nobody would care if i, save up my tablets, save up her tablets, save up his tablets, stockpile, hang myself, "
+    "can't carry on, cannot carry on, no way out, rather be dead, give up on life, want it all to stop, want everything to "
+    "stop, want it to be over, want it all to be over",
     not_followed_by="waiting paying chasing ringing phoning calling",
 )
 NO_POINT = kind(
-    "see the point, see any point, see a way out",
+    "see the point in anything, see the point in living, see the point in life, see the point of living, see the point of "
+    "anything, see the point, see any point, see a way out",
     negated=True,
     not_followed_by="in of",
 )
@@ -208,7 +230,11 @@ CARE_VISIT = kind(
     "carer, carers, care worker, care workers, care agency, care company, home carer, support worker, district nurse, home help, "
     "care package, care staff"
 )
-NO_SHOW = kind("turn up, turned up, come, came, arrive, show, show up, visit, been, attend, call, call in", negated=True)
+NO_SHOW = kind(
+    "turn up, turned up, come, came, arrive, show, show up, visit, been in, been round, been for, been near, been to see, attend, "
+    "call, call in, send, sent, send anyone, sent anyone",
+    negated=True,
+)
 CARE_MISSED = kind("missed visit, missed visits, missed call, missed calls, no show, no shows, stopped coming, stop coming, cancel")
 NOT_CARED = kind(
     "eat, eaten, eating, wash, washed, had a wash, had his tablets, had her tablets, had his medication, had her medication, "

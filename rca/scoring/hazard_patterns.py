@@ -62,7 +62,8 @@ NEGATED = re.compile(
 # said just after a match: the hazard has been dealt with
 RESOLVED = re.compile(
     r"^[^.!?]{0,30}?\b(?:has|have|was|were|got|is|are)\s+(?:now\s+|since\s+|already\s+|all\s+)?(?:been\s+)?"
-    r"(?:fixed|repaired|resolved|sorted|made safe|cleared|treated|removed|capped|isolated|gone|back on|safe now|all safe)\b",
+    r"(?:fixed|repaired|resolved|sorted|made safe|cleared|treated|removed|capped|isolated|gone(?!\s+(?:through|in|into|down|off|up|out|mouldy|black|soft|rotten|again|worse|bad|cold|back))|back on|"
+    r"safe now|all safe)\b|^,? (?:which|that) ?(?:is|'s) (?:fine|ok|okay)\b",
     re.IGNORECASE,
 )
 
@@ -90,7 +91,7 @@ _DAMP = (
 )
 _NOT_DAMP = p(
     r"\b(?:bread|food|fruit|cheese|sandwich\w*|canteen|cake|jelly|clay|plaster cast|damp[- ]proof course (?:survey|quote)|"
-    r"dampen\w*|damper|freedom of information|foi|statistics|figures|damp (?:and mould )?(?:policy|strategy|statistics|figures|complaints)|"
+    r"dampen\w*|damper|freedom of information|foi|statistics|figures|damp (?:and mould )?(?:policy|strategy|statistics|figures|complaints)|(?:meeting|talk|event|workshop|seminar|drop-?in|campaign) (?:about|on) damp|"
     r"(?:number|numbers) of (?:damp|mould))\b"
 )
 _NO_HEAT = (
@@ -113,7 +114,8 @@ _NOT_LEAK = p(r"\b(?:data|information|details|personal|email|documents?|press|me
 _ELECTRIC_PARTS = r"(?:sockets?|plug sockets?|switch(?:es)?|light switch(?:es)?|fuse ?box|consumer unit|light fittings?|wiring|wires|cables?|electrics|plugs?)"
 _CHILD = (
     r"(?:child(?:ren)?|kids?|bab(?:y|ies)|toddlers?|infants?|little (?:boy|girl)|(?:the|a|my|her|his|their|our) (?:son|daughter|boy|girl|"
-    r"step(?:son|daughter))|teenage(?:r|rs| son| daughter| girl| boy)|\d{1,2}[- ]year[- ]old|(?:foster|looked after) (?:child|son|daughter))"
+    r"step(?:son|daughter))|teenage(?:r|rs| son| daughter| girl| boy)|young (?:girls?|boys?|lads|kids|teens?)|"
+    r"(?:looks?|looked|aged|about|around) (?:about |around )?1[0-7]\b|\d{1,2}[- ]year[- ]old|(?:foster|looked after) (?:child|son|daughter))"
 )
 _CHILD_HARM = (
     r"(?:abus\w+|neglect\w*|hit(?:s|ting)? (?:him|her|them|one of|the (?:child|kid|boy|girl|baby))|(?:being|been|was|were|got|getting) hit|beat(?:s|ing|en)?|slap\w*|punch\w*|kick(?:s|ed|ing)?|hurt(?:s|ing)?|starv\w*|smack\w*|"
@@ -122,7 +124,9 @@ _CHILD_HARM = (
     r"out at all hours|getting into cars|older men|older (?:boys|lads)|scared to go home|afraid to go home|sleeping rough|sexual\w*|"
     r"(?:giv\w*|gave|buy\w*|bought|offer\w*|suppl\w*|sell\w*|sold)\s+(?:[\w']+\s+){0,4}?(?:alcohol|booze|vodka|drugs|weed|cannabis|vapes?|lifts)|"
     r"(?:made|making|make|forced|forcing|used) (?:him|her|them) (?:to )?(?:carry|deliver|sell|hold|run)|"
-    r"expos(?:ing|ed|es) (?:himself|herself|themselves)|flash(?:ing|ed|es) (?:at )?)"
+    r"expos(?:ing|ed|es) (?:himself|herself|themselves)|flash(?:ing|ed|es) (?:at )?|at midnight|in the middle of the night|"
+    r"in (?:his|her|their) pyjamas|wandering (?:the streets|about|around)|"
+    r"(?:bring\w*|brought|tak\w*|took|invit\w*) (?:[\w']+ ){0,3}?(?:back )?(?:to|into) (?:his|their) (?:flat|house|place|car|room))"
 )
 _ADULT = (
     r"(?:(?:elderly|vulnerable|disabled|frail|confused|blind|deaf|housebound|bedbound|old|older) (?:man|woman|lady|gentleman|neighbour|"
@@ -162,9 +166,13 @@ RULES: tuple[Rule, ...] = (
             r"(?:sparking|sparks?|smoking|burning|buzzing|melting|melted|scorched|exposed|hanging (?:out|down|off)|live|showing|sticking out|"
             r"poking out)|(?:belt|tingle|zap|jolt|shock)s? (?:off|from) (?:the |a |my )?(?:[\w']+ ){0,2}(?:switch|socket|plug|light|taps?|"
             r"cooker|oven|shower|radiator|kettle|fridge|fuse ?box|electrics)|"
-            r"electric(?:al)? shocks?|(?:got|get|getting|gave (?:me|him|her|us)) (?:an? )?(?:electric )?shocks?|"
+            r"electric(?:al)? shocks?|(?:got|get|getting|gave (?:me|him|her|us)) (?:an? )?electric shocks?|"
             rf"water (?:is )?(?:coming|pouring|dripping|leaking|running|getting) (?:in)?to (?:the )?{_ELECTRIC_PARTS}|"
             rf"{_ELECTRIC_PARTS} (?:full of|filling with|dripping with) water)\b"
+        ),
+        unless=p(
+            r"\b(?:(?:tv|aerial|satellite|broadband|internet|xbox|playstation|phone|laptop|charger) (?:\w+ )?(?:wires?|cables?|box|leads?)|"
+            r"(?:wires?|cables?|leads?) (?:from|for|of) (?:the |my )?(?:tv|aerial|satellite|broadband|internet|xbox|phone))\b"
         ),
         covers=(LEAK,),
     ),
@@ -176,7 +184,7 @@ RULES: tuple[Rule, ...] = (
         p(
             r"\b(?:(?:ceiling|roof|wall|floor|floorboards|stairs?|staircase|steps?|balcony|chimney|joists?)(?: [\w']+){0,3}? (?:has |have |is |are |was |were )?"
             r"(?:collapsed|collapsing|caved in|caving in|fallen in|fell in|falling in|coming down|came down|falling down|fell down|giving way|"
-            r"gave way|crumbling|about to (?:collapse|fall|come down|give way))|about to collapse|caved in|"
+            r"gave way|given way|crumbling|about to (?:collapse|fall|come down|give way))|about to collapse|caved in|"
             r"(?:collapsed|collapsing) (?:ceiling|roof|wall|floor|stairs|balcony)|structural(?:ly)? (?:unsafe|unsound|collapse)|"
             r"(?:chunk|part|piece|section) of (?:the |my |our )?(?:\w+ )?(?:ceiling|roof|wall) (?:has )?(?:fell|fallen|came|come) (?:in|down|off))\b"
         ),
@@ -187,7 +195,7 @@ RULES: tuple[Rule, ...] = (
         "sewage in the home",
         p(
             r"\b(?:(?:raw )?sewage|sewer (?:is )?(?:flooding|overflowing|backing up|coming up)|toilet (?:is |keeps )?(?:overflowing|backing up|flooding)|"
-            r"(?:sewer|sewage|foul|waste) water|(?:faeces|poo|excrement|human waste|toilet water)[^.!?]{0,30}?(?:coming up|coming out|"
+            r"(?:sewer|sewage|foul|waste) water|effluent|(?:faeces|poo|excrement|human waste|toilet water)[^.!?]{0,30}?(?:coming up|coming out|"
             r"coming back|backing up|everywhere|on the floor|in the (?:bath|shower|sink))|"
             r"drains? (?:are |is |keeps? )?(?:backing up|overflowing|coming up) (?:in|into|through) (?:the |my |our )?"
             r"(?:kitchen|bath|shower|sink|house|flat|home|garden|toilet))\b"
@@ -199,9 +207,12 @@ RULES: tuple[Rule, ...] = (
         EMERGENCY,
         "water pouring into the home",
         p(
-            r"\b(?:water (?:is |has been |keeps )?(?:pouring|gushing|flooding|cascading|streaming) (?:in|through|down|from|into)|burst (?:water )?pipe|"
+            r"\b(?:water (?:is |has been |keeps )?(?:pouring|gushing|flooding|cascading|streaming|spurting|spraying) "
+            r"(?:in|through|down|from|into|out|everywhere|all over|across)|burst (?:water )?pipe|"
             r"(?:flat|house|home|kitchen|bathroom|bedroom|hallway|property|basement) (?:is |was |has )?(?:been )?(?:flooding|flooded|under water)|"
-            r"ceiling (?:is |keeps )?(?:pouring|gushing) (?:with )?water|like a waterfall|like a river|"
+            r"ceiling (?:is |keeps )?(?:pouring|gushing) (?:with )?water|like a waterfall|"
+            r"flood(?:ing|ed|s)? (?:the |my |our )?(?:flat|house|home|kitchen|bathroom|bedroom|hallway|property|downstairs|flat below|"
+            r"kitchen below|bathroom below|neighbour'?s? (?:flat|kitchen|bathroom))|like a river|"
             r"(?:pipe|tank|cylinder|water main)s? (?:\w+ ){0,3}?(?:has |have |had |is |was )?(?:burst|split|bust))\b"
         ),
         unless=p(r"\b(?:road|street|park|drain on the|gully|pavement)\b"),
@@ -223,7 +234,8 @@ RULES: tuple[Rule, ...] = (
         p(
             r"\b(?:no (?:working )?smoke (?:alarm|detector)s?|smoke (?:alarm|detector)s?(?: [\w']+){0,3}? (?:is |are |has |have |was |were )?(?:not working|"
             r"broken|missing|been removed|removed|taken down|never (?:been )?fitted|do(?:es)?n'?t work)|fire doors?(?: [\w']+){0,4}? (?:is |are )?(?:broken|"
-            r"missing|removed|won'?t close|propped open|doesn'?t close))\b"
+            r"missing|removed|won'?t close|propped open|doesn'?t close|wedged open|held open|tied open|kept open|jammed open|"
+            r"won'?t shut|doesn'?t shut|don'?t (?:close|shut)|(?:has|have) no closers?))\b"
         ),
     ),
     Rule(
@@ -238,8 +250,10 @@ RULES: tuple[Rule, ...] = (
         EMERGENCY,
         "no water supply",
         p(
-            r"\b(?:no (?:running |cold )?water (?:at all|in the (?:flat|house|property))|(?<!hot )(?:water|water supply) (?:has been |is |was )?(?:cut off|off) "
-            r"(?:for|since)|without (?:any )?(?:running )?water)\b"
+            r"\b(?:no (?:running |cold )?water (?:at all|in the (?:flat|house|property|block)|coming (?:out|from|through)|from (?:the|any|my) taps?)|"
+            r"(?<!hot )(?:water|water supply) (?:has been |is |was |got )?(?:cut off|off)(?: [\w']+){0,4}? (?:for|since)|"
+            r"without (?:any )?(?:running )?water|nothing (?:is )?(?:coming|comes) out of (?:the |any |my )?(?:\w+ )?taps?|"
+            r"taps? (?:are |is )?(?:bone )?dry)\b"
         ),
     ),
     Rule(SIGNIFICANT, "damp or mould", p(_DAMP), unless=_NOT_DAMP),
@@ -248,7 +262,8 @@ RULES: tuple[Rule, ...] = (
         SIGNIFICANT,
         LEAK,
         p(
-            r"\b(?:leak(?:s|ing|ed|y)?|water (?:is )?(?:coming|dripping|getting|seeping) (?:in|through)|drips? (?:from|through) the ceiling|"
+            r"\b(?:leak(?:s|ing|ed|y)?|(?:water|rain|rainwater) (?:is |keeps )?(?:com(?:es|ing)|drip\w*|get(?:s|ting)|seep\w*|runs?|running) "
+            r"(?:in|through|into|down the (?:inside|walls?))|drips? (?:from|through) the ceiling|"
             r"damp patch(?:es)?|rainwater coming in|drip(?:s|ping)? (?:\w+ )?(?:from|under|through|out of) (?:the |a )?(?:\w+ )?"
             r"(?:pipe|ceiling|sink|valve|roof|cistern|tank|boiler|cylinder|bath)|(?:pipe|valve|cistern|tank|ceiling|roof|boiler)s? "
             r"(?:is |are |keeps )?dripping)\b"
@@ -262,7 +277,9 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:rats?|mice|(?:a|the|one|another) mouse|mouse droppings|rodents?|cockroach(?:es)?|bed ?bugs|vermin|infest(?:ed|ation)|squirrels in the loft|"
             r"pigeons (?:nesting|in the loft|in the roof)|wasps?'? nests?|hornets|fleas|maggots|silverfish|ants'? nests?)\b"
         ),
-        unless=p(r"\b(?:park|bins? (?:area|store) on the street|fly[- ]?tip\w*|high street)\b"),
+        unless=p(
+            r"\b(?:park|bins? (?:area|store) on the street|fly[- ]?tip\w*|high street|smell(?:s|ed|t)? a rat|rat race|rat run|love rat)\b"
+        ),
     ),
     Rule(
         SIGNIFICANT,
@@ -351,7 +368,7 @@ RULES: tuple[Rule, ...] = (
             r"take (?:my|his|her|their) own life|self[- ]harm\w*|harming (?:myself|himself|herself)|want(?:s|ed)? to die|"
             r"don'?t want to (?:live|be here)|overdose\w*|(?:can'?t|cannot) go on (?:like this|any ?more|living)|"
             r"(?:take|taking|took) (?:my|his|her|their) (?:own )?life|(?:i'?ll|she'?ll|he'?ll|(?:i|she|he) will|going to|gonna) ['‘\"]?end it|"
-            r"(?:no ?one|nobody) would (?:notice|care|miss me)|saving up (?:my|his|her|their) (?:tablets|pills|meds|medication)|"
+            r"(?:no ?one|nobody) would (?:notice|care) if (?:i|she|he)\b|(?:no ?one|nobody) would miss (?:me|her|him)|saving up (?:my|his|her|their) (?:tablets|pills|meds|medication)|"
             r"stockpil\w* (?:my |his |her |their )?(?:tablets|pills|meds|medication)|hang (?:myself|himself|herself)|"
             r"(?:can'?t|cannot) carry on|(?:see|is) no way out|rather be dead|better off (?:dead|without me))\b"
         ),

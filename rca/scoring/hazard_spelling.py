@@ -73,8 +73,8 @@ def _rule_words() -> frozenset[str]:
 
 @functools.lru_cache(maxsize=1)
 def _targets() -> tuple[str, ...]:
-    """The words a slip is mended to: `WORDS` and the word kinds' words of six letters or more."""
-    return tuple(sorted(w for w in _rule_words() if len(w) >= 6 or (w in WORDS and len(w) >= 5)))
+    """The words a slip is mended to: `WORDS` and the word kinds' words of seven letters or more."""
+    return tuple(sorted(w for w in _rule_words() if len(w) >= 7 or (w in WORDS and len(w) >= 5)))
 
 
 def _one_slip(word: str, target: str) -> bool:

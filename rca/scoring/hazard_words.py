@@ -100,6 +100,13 @@ def _fixed_in(clause: tuple[Token, ...]) -> bool:
         again = again or (t.word == "back" and i + 1 < len(clause) and clause[i + 1].word == "on")  # "the water is back on"
         back = t.lemma in {"work", "working", "back"} and again and not (i and clause[i - 1].lemma in {"stop", "keep"})
         safe_now = t.word == "safe" and i and clause[i - 1].word in {"all", "now", "completely"} or (t.word == "safe" and again)
+        safe_now = safe_now or (t.word in {"fine", "dry", "ok", "okay"} and again and i and clause[i - 1].lemma == "be")  # "are fine now"
+        which_is_fine = t.word in {"fine", "ok", "okay"} and " ".join(x.word for x in clause[max(0, i - 2) : i]) in {
+            "which is",
+            "that is",
+            "that's",
+        }
+        safe_now = safe_now or which_is_fine  # "the heating is off, which is fine (in summer)"
         if t.word in _FIXED or made_safe or back or safe_now:
             before = {x.lemma for x in clause[max(0, i - 4) : i] if x.word != "came"}  # "came and fixed it": done
             stops = _NOT_YET if made_safe else _MODAL_BEFORE_FIX  # "came and made it safe": "came" is no modal here
