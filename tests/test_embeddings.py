@@ -116,6 +116,7 @@ def test_embedder_pickles_self_contained(tiny_model, tmp_path):
     assert len(again.source_sha256_) == 64
 
 
+@pytest.mark.model  # trains
 def test_train_and_score_with_embeddings_generalise_to_unseen_words(tiny_model, tmp_path):
     """Through the public train / load / predict path: with embeddings the unseen synonyms are tagged right."""
     bundle = _train(tmp_path, {"embeddings": str(tiny_model), "embeddings_weight": 2.0})
@@ -134,6 +135,7 @@ def test_train_and_score_with_embeddings_generalise_to_unseen_words(tiny_model, 
     assert all(ev and not any("embed" in e for e in ev) for ev in evidence["root_cause"])
 
 
+@pytest.mark.model  # trains
 def test_without_embeddings_unseen_words_carry_no_signal(tmp_path):
     """The control: TF-IDF alone sees no feature in those texts, so it cannot tell them apart."""
     pytest.importorskip("model2vec")

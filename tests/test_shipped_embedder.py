@@ -35,6 +35,7 @@ def test_static_names_the_numpy_model_and_vectors_match_it():
     assert near[0] @ near[1] > near[0] @ near[2]  # two ways of saying the bin was missed sit closer
 
 
+@pytest.mark.model  # trains
 def test_a_model_trained_with_the_shipped_embeddings_is_saved_self_contained_and_scores(tmp_path, monkeypatch):
     from rca.model.store import load_model
 

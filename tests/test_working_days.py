@@ -74,6 +74,7 @@ def test_per_council_targets_and_closures():
 moments = st.datetimes(min_value=datetime(2019, 1, 1), max_value=datetime(2030, 12, 31))
 
 
+@pytest.mark.fuzz  # hundreds of generated dates
 @settings(max_examples=300, deadline=None)
 @given(moments, st.sampled_from(["1", "2"]), st.integers(0, 10))
 def test_due_date_is_always_a_working_day(received, stage, ext):
@@ -82,12 +83,14 @@ def test_due_date_is_always_a_working_day(received, stage, ext):
     assert due > received.date()
 
 
+@pytest.mark.fuzz  # hundreds of generated dates
 @settings(max_examples=300, deadline=None)
 @given(moments, st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=60)), st.sampled_from(["1", "2"]))
 def test_later_receipt_never_gives_an_earlier_due_date(received, gap, stage):
     assert due_date(received + gap, stage=stage) >= due_date(received, stage=stage)
 
 
+@pytest.mark.fuzz  # hundreds of generated dates
 @settings(max_examples=200, deadline=None)
 @given(st.dates(min_value=date(2019, 1, 1), max_value=date(2030, 12, 31)), st.integers(0, 40))
 def test_working_days_between_inverts_add(start, n):
