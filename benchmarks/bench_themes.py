@@ -78,6 +78,8 @@ def main() -> None:
         "cores": os.cpu_count(),
         "load_average_at_start": [round(x, 1) for x in os.getloadavg()],
         "note": "timed on a 2-core machine shared with other jobs: wall time is inflated by the load; cpu_s is the process's own CPU time",
+        "command": "PYTHONPATH=. .venv/bin/python benchmarks/bench_themes.py",
+        "cli": f"rca themes FILE --text-column text --n-themes {K} --seed {SEED} --out OUT",
     }
     demo = generate_demo(**COMMITTED)
     c = demo.cases.merge(demo.hidden[["case_id", "topic"]], on="case_id")

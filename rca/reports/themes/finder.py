@@ -17,7 +17,9 @@ new one. How these were chosen: `benchmarks/results/themes_design.md`.
 Short answers (`rca.reports.themes.short`: no content word, "nothing", "all good",
 "n/a", or an answer opening with one of the data's own common short answers,
 "Nothing - the staff were great") form one
-"Short answers" theme of their own; texts with no words are "(no text)"
+"Short answers" theme of their own, which answers like them then join
+(`rca.reports.themes.short_expand`: "Excellent service", "I wouldn't change
+anything", learnt from the short answers themselves); texts with no words are "(no text)"
 (theme_id 0) and are not a theme. Everything else belongs to its nearest theme.
 
 Example::
