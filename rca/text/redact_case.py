@@ -142,7 +142,7 @@ def truecased(
     has_cue = not CUE_WORDS.isdisjoint(words)
     if not (has_name or has_cue):
         return None
-    chars = list(text)
+    chars: list[str] = []  # the copy, made at the first change (most texts with a cue have none)
     spans: list[list[tuple[int, int]]] = []
 
     def blind() -> list[tuple[int, int]]:
@@ -151,6 +151,8 @@ def truecased(
         return spans[0]
 
     def put(m: re.Match) -> None:
+        if not chars:
+            chars.extend(text)
         chars[m.start() : m.end()] = _recase(m.group(), cap=True)
 
     def next_word(end: int) -> str | None:
@@ -224,7 +226,8 @@ def truecased(
                     m = _WORD.match(text, pos)
                     if m and title and i == 0 and len(m.group()) == 1 and initials < 2:
                         initials += 1  # an initial: Mr J. Walsh, mr p hughes
-                        chars[m.start()] = m.group().upper()
+                        if m.group().islower():
+                            put(m)
                         gap = _INITIAL_END.match(text, m.end())
                         if not gap:
                             break
@@ -238,6 +241,8 @@ def truecased(
                     if not nxt:
                         break
                     pos = m.end() + nxt.end()
+    if not chars:
+        return None
     out = "".join(chars)
     return None if out == text else out
 
