@@ -4,7 +4,7 @@
 
 | key | default | meaning |
 |---|---|---|
-| classifier | "svm" | "svm" (LinearSVC), "logreg" (LogisticRegression; try C = 10) or "sgd" (SGDClassifier, modified Huber) |
+| classifier | "svm" | "svm" (LinearSVC; a big many-class fit is split over `n_jobs` processes, `rca.model.ovr_svm`), "logreg" (LogisticRegression; try C = 10) or "sgd" (SGDClassifier, modified Huber) |
 | C | 0.5 | inverse regularisation strength (svm, logreg); sgd uses alpha = 1 / (C x rows) |
 | class_weight | "balanced" | "balanced" or "none" |
 | max_iter | 2000 | solver iterations |
@@ -53,6 +53,7 @@ from rca.model import calibration as cal
 from rca.model import decision as dec
 from rca.errors import RcaError
 from rca.ingest.taxonomy import MULTI_SEP, split_labels
+from rca.model.ovr_svm import SplitLinearSVC
 from rca.model.view_ensemble import ViewAverage
 from rca.settings import ModelSection, section_settings
 
@@ -78,8 +79,8 @@ def make_classifier(s: ModelSettings, *, seed: int, n_rows: int, word_columns: i
         return ViewAverage(
             first_columns=word_columns, C_first=s.word_view_C, C=s.C, class_weight=cw, max_iter=s.max_iter, random_state=seed
         )
-    if s.classifier == "svm":
-        return LinearSVC(C=s.C, class_weight=cw, max_iter=s.max_iter, random_state=seed)
+    if s.classifier == "svm":  # LinearSVC, its classes fitted in two processes when the problem is big
+        return SplitLinearSVC(C=s.C, class_weight=cw, max_iter=s.max_iter, random_state=seed, n_jobs=s.n_jobs)
     if s.classifier == "sgd":
         return SGDClassifier(
             loss="modified_huber", alpha=1.0 / (s.C * max(n_rows, 1)), class_weight=cw, max_iter=s.max_iter, tol=1e-4, random_state=seed
@@ -95,7 +96,7 @@ def fold_jobs(est, n_jobs: int) -> int:
     start of every fit, so two fits on threads interleave their draws and the model
     differs in the 6th digit from run to run. Those fits run one at a time; lbfgs has
     no randomness and SGD keeps its own generator, so they share the cores."""
-    if isinstance(est, (LinearSVC, ViewAverage)) or (isinstance(est, LogisticRegression) and est.solver == "liblinear"):
+    if isinstance(est, (LinearSVC, SplitLinearSVC, ViewAverage)) or (isinstance(est, LogisticRegression) and est.solver == "liblinear"):
         return 1
     return n_jobs
 

@@ -48,7 +48,7 @@ from rca.model.classifier import ModelSettings, make_classifier
 SEARCH_FOLDS = 3
 C_GRID = (0.1, 0.3, 1.0)
 CHAR_NGRAMS = [2, 5]
-ROUND1_KEEP = 3  # candidates cross-validated on every row after the first round
+ROUND1_VIEWS = 2  # feature views cross-validated on every row after the first round (each at its best C)
 ROUND0_ROWS = 2000  # first-round subsample of each fold's training part (at least a quarter of it)
 MIN_ROWS = 30  # a target with fewer training rows keeps the fixed recipe
 MAX_ROWS = 10_000  # a target with more is searched on a stratified sample of this many (the model learns from all)
@@ -229,13 +229,21 @@ def oof_scores(
 ) -> np.ndarray:
     """Out-of-fold decision scores (n x k): fold f scored by a classifier fitted on the other folds' `learn` rows.
 
-    The folds are fitted in up to `settings.n_jobs` processes (liblinear cannot share a process between
-    threads without changing its result, see `rca.model.classifier.fold_jobs`); the result is the same either way."""
+    A fit big enough to split its classes over `settings.n_jobs` processes (`rca.model.ovr_svm`) does so, fold
+    after fold; smaller ones run up to `n_jobs` folds at once in processes (liblinear cannot share a process
+    between threads without changing its result, see `rca.model.classifier.fold_jobs`). The result is the
+    same either way."""
     from joblib import Parallel, delayed
 
     jobs = [(X, np.flatnonzero((folds != f) & learn), np.flatnonzero(folds == f)) for f, X in enumerate(mats)]
-    n_jobs = min(settings.n_jobs, len(jobs)) if sum(X.nnz for X in mats) > 200_000 else 1
-    out = Parallel(n_jobs=n_jobs, backend="loky")(delayed(_fold_scores)(X, y, tr, va, settings, seed) for X, tr, va in jobs)
+    est = make_classifier(settings, seed=seed, n_rows=len(jobs[0][1]))
+    split = hasattr(est, "splits") and est.splits(mats[0][jobs[0][1]], len(np.unique(y[jobs[0][1]])))
+    if split or sum(X.nnz for X in mats) <= 200_000:
+        out = [_fold_scores(X, y, tr, va, settings, seed) for X, tr, va in jobs]
+    else:
+        one = replace(settings, n_jobs=1)  # one process per fold already
+        n_jobs = min(settings.n_jobs, len(jobs))
+        out = Parallel(n_jobs=n_jobs, backend="loky")(delayed(_fold_scores)(X, y, tr, va, one, seed) for X, tr, va in jobs)
     S = np.full((len(y), k), -cal._CLIP)
     for (_, _, va), (classes, raw) in zip(jobs, out):
         S[np.ix_(va, classes)] = raw
@@ -311,7 +319,7 @@ def search(
     n_max = max(len(targets[t][0]) for t in k_of)
     frac0 = 1.0 if len(cands) <= 2 or n_max <= ROUND0_ROWS // 2 else min(0.5, max(ROUND0_ROWS / n_max, 0.25))
     rounds = [frac0, 1.0] if frac0 < 1 else [1.0]
-    keep = max(2, min(ROUND1_KEEP, math.ceil(len(cands) / 3)))
+    keep = min(ROUND1_VIEWS, len(space.views))
     rank_rule = "scores" if "scores" in space.rules else space.rules[0]
     blocks: dict[tuple, _Block] = {}
     mats: dict[tuple[str, str], list[sp.csr_matrix]] = {}  # (view, target) -> per-fold matrices
@@ -373,7 +381,7 @@ def search(
         c.round, c.status = r, "skipped (budget)"
         return False
 
-    n_steps = len(cands) + (min(keep, len(cands)) if len(rounds) > 1 else 0) + 1
+    n_steps = len(cands) + (keep if len(rounds) > 1 else 0) + 1
     bar = _progress(n_steps, progress)
     try:
         alive = cands
@@ -387,14 +395,28 @@ def search(
             if not final:
                 if not done:
                     break
-                for c in done[keep:]:
-                    c.status = "dropped"
-                alive = done[:keep]
+                alive = _survivors(done, keep)
+                for c in done:
+                    if c not in alive:
+                        c.status = "dropped"
         cands += _averages(cands, space, len(rounds) - 1, evaluate, affordable)
         bar.update(1)
     finally:
         bar.close()
     return _choose(cands, k_of, full, notes, clock() - t0, space)
+
+
+def _survivors(ranked: list[Candidate], views: int) -> list[Candidate]:
+    """The best candidate of each of the `views` best feature views (ranked best first).
+
+    The first round learns from a subsample, where the best C is not the one every row would choose and
+    views that help with few rows (embeddings) look better than they will; what matters most is which
+    views reach the full round, so each surviving view keeps one slot, at its best C."""
+    out: list[Candidate] = []
+    for c in ranked:
+        if len(out) < views and all(c.view != o.view for o in out):
+            out.append(c)
+    return out
 
 
 def _averages(cands: list[Candidate], space: SearchSpace, r: int, evaluate, affordable) -> list[Candidate]:
