@@ -51,7 +51,8 @@ CHAR_NGRAMS = [2, 5]
 ROUND1_VIEWS = 2  # feature views cross-validated on every row after the first round (each at its best C)
 ROUND0_ROWS = 2000  # first-round subsample of each fold's training part (at least a quarter of it)
 MIN_ROWS = 30  # a target with fewer training rows keeps the fixed recipe
-MAX_ROWS = 10_000  # a target with more is searched on a stratified sample of this many (the model learns from all)
+MAX_ROWS = 40_000  # a target with more is searched on a stratified sample of this many (the model learns from all):
+# below it every training row takes part, since a sample favours what helps with few rows (embeddings)
 _TFIDF_ONLY = ("norm", "use_idf", "smooth_idf", "sublinear_tf")
 
 
