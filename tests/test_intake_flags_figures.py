@@ -2,8 +2,8 @@
 
 The floors are the measured figures (benchmarks/bench_intake_flags.py), rounded down to two
 decimals: a change to the rules that loses a hazard or a risk they found, or raises one they did
-not, fails here. The second held-out file was scored once, after the rules were final; the
-floors for it are the figures after the fixes made once it had been read."""
+not, fails here. The second held-out file was scored once, blind; its misses have been read
+since, so its floors are development figures too (docs/triage.md gives each scoring)."""
 
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ from rca.scoring.hazards import EMERGENCY, SAFEGUARDING, SIGNIFICANT, evaluate
 DATA = Path(__file__).parent / "data"
 # file -> flag -> (precision floor, recall floor), as recorded in docs/triage.md
 FLOORS = {
-    "intake_flags.dev.jsonl": {EMERGENCY: (1.00, 1.00), SIGNIFICANT: (0.98, 0.96), SAFEGUARDING: (1.00, 1.00)},
+    "intake_flags.dev.jsonl": {EMERGENCY: (1.00, 1.00), SIGNIFICANT: (0.98, 0.97), SAFEGUARDING: (1.00, 1.00)},
     "intake_flags.holdout.jsonl": {EMERGENCY: (1.00, 1.00), SIGNIFICANT: (1.00, 1.00), SAFEGUARDING: (1.00, 1.00)},
-    # after the fixes made once it had been scored (docs/triage.md gives both): 0.91/0.75, 0.75/0.58, 1.00/0.40 before
-    "intake_flags.holdout2.jsonl": {EMERGENCY: (1.00, 0.85), SIGNIFICANT: (0.83, 0.57), SAFEGUARDING: (1.00, 0.40)},
+    # read since its one blind scoring (0.91/0.75, 0.75/0.58, 1.00/0.40 then; docs/triage.md gives every scoring)
+    "intake_flags.holdout2.jsonl": {EMERGENCY: (1.00, 0.90), SIGNIFICANT: (0.90, 0.73), SAFEGUARDING: (1.00, 0.80)},
 }
 
 
