@@ -67,7 +67,7 @@ def _chance(docs: list[list[str]], known: np.ndarray, seed: int) -> np.ndarray:
     except ValueError:  # no word in 3 texts
         return np.zeros(len(docs))
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=seed)
-    g = cross_val_predict(LogisticRegression(solver="liblinear"), X, known, cv=folds, method="predict_proba")[:, 1]
+    g = cross_val_predict(LogisticRegression(solver="liblinear", random_state=seed), X, known, cv=folds, method="predict_proba")[:, 1]
     c = g[known].mean()
     return g / c if c > 0 else np.zeros(len(docs))
 
