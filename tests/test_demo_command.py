@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from typer.testing import CliRunner
 
@@ -22,6 +24,7 @@ def test_demo_runs_every_step_and_says_what_the_report_left_out(tmp_path):
     out = " ".join(r.output.split())
     for step in ("[1/5]", "[2/5]", "[3/5]", "[4/5]", "[5/5]", "done in"):
         assert step in out
+    assert len(re.findall(r"\(\d+\.\d s\)", out)) == 4  # how long validating, training, scoring and the report took
     assert (tmp_path / "o" / "report" / "report.html").exists() and (tmp_path / "m" / "manifest.json").exists()
     assert (tmp_path / "o" / "report" / "briefing.html").exists() and "briefing.docx" in out
     # the report's own account of a table it could not fill reaches the person running the demo

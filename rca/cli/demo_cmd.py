@@ -29,17 +29,19 @@ def demo(
     from rca.config import Config
     from rca.ingest.validate import load_cases
 
-    t0 = time.perf_counter()
+    t0 = step = time.perf_counter()
     if not data.exists():
         from rca.demo.data import COMMITTED, generate_demo, write_demo
 
         typer.echo(f"[1/5] generating the demo year into {data.parent}/ ...")
         write_demo(generate_demo(**{**COMMITTED, "seed": seed}), data.parent)
+        step = _took(step)
     else:
         typer.echo(f"[1/5] using the demo year in {data}")
     cfg = Config(seed=seed)
     res = load_cases(data, config=cfg, require=("text", "received"))
     typer.echo(f"[2/5] validated {data}: {res.n_read:,} rows read, {res.n_valid:,} valid, {res.n_quarantined:,} quarantined")
+    step = _took(step)
 
     from rca.model.train import train_models
 
@@ -49,6 +51,7 @@ def demo(
     result = train_models(res.cases, targets=None, model_dir=model_dir, config=cfg, recipe="fast")
     for line in _train_lines(result):
         typer.echo(f"      {line}")
+    step = _took(step)
 
     from rca.scoring.score_files import score_file
     from rca.cli.score_cmd import print_triage, summary_lines
@@ -68,6 +71,7 @@ def demo(
     example = "I have reported the damp and mould in my daughter's bedroom three times and nobody has come out."
     typer.echo(f"      triaging an example: {example!r}")
     print_triage(triage(example, bundle=bundle, config=cfg, similar=SimilarIndex.from_model_dir(model_dir)))
+    step = _took(step)
 
     from rca.reports.build import build_report, write_report
     from rca.cli.report_cmd import say_alerts, say_skipped
@@ -91,10 +95,18 @@ def demo(
         typer.echo(f"      wrote {p}")
     typer.echo(f"      and {len(paths) - len(main)} table CSVs and charts under {report_dir}/")
     say_skipped(report, indent="      ")
+    _took(step)
     typer.echo(
         f"done in {time.perf_counter() - t0:.1f} s. Open {report_dir / 'report.html'} in a browser; "
         f"{report_dir / 'briefing.html'} is the two-page version for a QA meeting or members."
     )
+
+
+def _took(since: float) -> float:
+    """Say how long the step that began at `since` took; the time now, when the next step begins."""
+    now = time.perf_counter()
+    typer.echo(f"      ({now - since:.1f} s)")
+    return now
 
 
 def _with_scores(cases, scored: Path):
