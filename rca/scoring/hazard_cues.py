@@ -58,6 +58,7 @@ _AGE = re.compile(
     r"(?! ?(?:minutes|mins|days|hours|pounds|percent|%|weeks|months|times|am|pm|p\.m|a\.m))"
     r"|\baged? (?:over )?(?P<n3>\d{1,3})\b|\b(?:over|over the age of) (?P<n4>[6-9]\d)s?\b(?! ?(?:minutes|mins|days|hours|pounds|%))"
     r"|\bin (?:her|his|their) (?P<decade>\d)0s\b"
+    r"|\b(?:mum|mother|dad|father|nan|gran|grandma|grandad|husband|wife|neighbour|aunt|uncle) ?\((?:aged? )?(?P<n6>\d{1,3})\)"
     r"|\b(?:mum|mother|dad|father|nan|nana|gran|granny|grandma|grandad|grandmother|grandfather|husband|wife|partner|neighbour|aunt|"
     r"uncle|brother|sister|son|daughter|lady|man|woman|gentleman|tenant|resident|he|she)\b(?: [\w']+){1,5}? (?:is|turned|aged?) "
     r"(?P<n5>\d{1,3})\b(?! ?(?:minutes|mins|days|hours|pounds|percent|%|weeks|months|times|am|pm|p\.m|a\.m|[a-z]+ (?:road|street|close|avenue|lane|court|house|drive|crescent|place)\b))",
@@ -84,7 +85,7 @@ class Pair:
 PAIRS: tuple[Pair, ...] = (
     Pair(EMERGENCY, "water in the electrics", K.WATER, K.ELECTRICS, window=7, covers=(LEAK,)),
     Pair(EMERGENCY, "burning or sparking electrics", K.BURNING, K.ELECTRICS, window=8),
-    Pair(EMERGENCY, "water pouring into the home", K.PIPE, K.BURST, window=4, covers=(LEAK,)),
+    Pair(EMERGENCY, "water pouring into the home", K.PIPE, K.BURST, window=6, covers=(LEAK,)),
     Pair(EMERGENCY, "ceiling or structure giving way", K.STRUCTURE, K.FAILING, window=8, covers=(LEAK, CRACKS), subject_first=True),
     Pair(EMERGENCY, "ceiling or structure giving way", K.STRUCTURE, K.FALLING_BITS, window=5, covers=(LEAK, CRACKS), subject_first=True),
     Pair(EMERGENCY, "gas smell or leak", K.GAS, K.GAS_SIGN, window=6, unless=K.NOT_GAS),
@@ -136,6 +137,7 @@ PAIRS: tuple[Pair, ...] = (
     Pair(SAFEGUARDING, "possible risk to a vulnerable adult", K.CARE_VISIT, K.CARE_MISSED, window=8, unless=K.OTHER_HARM),
     Pair(SAFEGUARDING, "possible risk to a vulnerable adult", K.ADULT, K.NOT_CARED, window=30, unless=K.OTHER_HARM, across_commas=True),
     Pair(SAFEGUARDING, "possible risk to a vulnerable adult", K.MONEY_TAKEN, None, unless=K.NOT_PERSONAL),
+    Pair(SAFEGUARDING, "domestic abuse", K.PARTNER, K.UNSAFE, window=14, unless=K.OTHER_HARM, across_commas=True),
     Pair(SAFEGUARDING, "domestic abuse", K.PARTNER, K.PARTNER_HARM, window=14, unless=K.OTHER_HARM, across_commas=True),
     Pair(SAFEGUARDING, "self-harm or suicide", K.SELF_HARM, None, unless=K.NOT_PERSONAL),
     Pair(SAFEGUARDING, "threat to someone's life", K.THREAT_TO_LIFE, None, unless=K.NOT_PERSONAL),
@@ -202,7 +204,7 @@ def vulnerable(text: str) -> str | None:
     for m in _AGE.finditer(text):
         if m["pregnant"] or (m["unit"] and m["unit"].lower() != "year" and m["unit"].lower() != "yr"):
             return m.group(0)
-        num = (m["n"] or m["n2"] or m["n3"] or m["n4"] or m["n5"] or "").lower()
+        num = (m["n"] or m["n2"] or m["n3"] or m["n4"] or m["n5"] or m["n6"] or "").lower()
         age = int(m["decade"]) * 10 if m["decade"] else _NUMBERS.get(num, int(num) if num.isdigit() else None)
         if age is not None and (age < 16 or age >= 65):  # children, and older people the cold endangers
             return m.group(0)

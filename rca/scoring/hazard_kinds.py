@@ -34,7 +34,7 @@ STRUCTURE = kind(
 FAILING = kind(
     "sag, sagging, bow, bowing, bulge, bulging, collapse, cave, cave in, crumble, droop, buckle, give way, come "
     "down, fall down, fall in, fall off, fall through, come away, coming away, about to fall, about to go, hang "
-    "down, dip",
+    "down, dip, blow off, blew off, blown off, torn off, ripped off",
 )
 FALLING_BITS = kind(
     "fall, falling, drop, flake off, lump, lumps, chunk, chunks, bits, pieces",
@@ -54,7 +54,8 @@ SMOKE_ALARM = kind(
 )
 ALARM_GONE = kind(
     "taken down, take down, removed, remove, missing, disconnected, ripped out, not fitted, never fitted, stop working, "
-    "stopped working, broken, dead, no battery, battery removed, battery taken out",
+    "stopped working, broken, dead, no battery, battery removed, battery taken out, take out, taken out, not put back, "
+    "never put back",
 )
 NO_ALARM = kind(
     "smoke alarm, smoke alarms, smoke detector, alarm at all",
@@ -171,7 +172,8 @@ ADULT_HARM = kind(
     "live in filth, squalor, empty fridge, post piling up, curtains drawn, curtains closed, new friends, "
     "moved in with her, moved in with him, frightened of, scared of, hand over his benefits, hand over her benefits, "
     "hand over his money, hand over her money, made to hand over, forced to hand over, get out of the flat, get out at night, "
-    "found in the road, found in the street, found wandering, go missing, went missing, gone missing",
+    "found in the road, found in the street, found wandering, go missing, went missing, gone missing, given them thousands, "
+    "given them money, give them money, pretend to be, pretending to be, say they're the bank, saying they're the bank",
 )
 VULNERABLE = kind(
     "baby, babies, newborn, new born, infant, toddler, twins, child, children, kid, grandchild, pregnant, "
@@ -194,6 +196,7 @@ _VIOLENCE = (
     "hit hits hurt hurts beat beats punch punched kick kicked strangle strangled choke choked threaten threatened threatening "
     "attack attacked assault assaulted slap slapped push pushed grab grabbed"
 )
+UNSAFE = kind("feel safe, safe at home, safe in my home, safe in the house", negated=True)
 PARTNER_HARM = kind(
     ", ".join(f"{verb} {who}" for verb in _VIOLENCE.split() for who in ("me", "her", "him", "us", "them", "my")),
     "rape, raped, scared of, afraid of, frightened of, terrified of, violent, controlling, stalk, stalking, "
@@ -216,7 +219,8 @@ SELF_HARM = kind(
     "no one would notice if i, nobody would notice if i, no one would miss me, nobody would miss me, "
     "no one would care if i, nobody would care if i, save up my tablets, save up her tablets, save up his tablets, stockpile, hang myself, "
     "can't carry on, cannot carry on, no way out, rather be dead, give up on life, want it all to stop, want everything to "
-    "stop, want it to be over, want it all to be over",
+    "stop, want it to be over, want it all to be over, take all my tablets, take all my pills, nothing to live for, "
+    "nothing left to live for",
     not_followed_by="waiting paying chasing ringing phoning calling",
 )
 NO_POINT = kind(

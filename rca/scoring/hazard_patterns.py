@@ -207,13 +207,14 @@ RULES: tuple[Rule, ...] = (
         EMERGENCY,
         "water pouring into the home",
         p(
-            r"\b(?:water (?:is |has been |keeps )?(?:pouring|gushing|flooding|cascading|streaming|spurting|spraying) "
+            r"\b(?:(?:water|rain|rainwater) (?:is |has been |keeps )?(?:pouring|gushing|flooding|cascading|streaming|spurting|spraying) "
             r"(?:in|through|down|from|into|out|everywhere|all over|across)|burst (?:water )?pipe|"
             r"(?:flat|house|home|kitchen|bathroom|bedroom|hallway|property|basement) (?:is |was |has )?(?:been )?(?:flooding|flooded|under water)|"
             r"ceiling (?:is |keeps )?(?:pouring|gushing) (?:with )?water|like a waterfall|"
             r"flood(?:ing|ed|s)? (?:the |my |our )?(?:flat|house|home|kitchen|bathroom|bedroom|hallway|property|downstairs|flat below|"
             r"kitchen below|bathroom below|neighbour'?s? (?:flat|kitchen|bathroom))|like a river|"
-            r"(?:pipe|tank|cylinder|water main)s? (?:\w+ ){0,3}?(?:has |have |had |is |was )?(?:burst|split|bust))\b"
+            r"(?:pipe|tank|cylinder|water main)s? (?:\w+ ){0,4}?(?:has |have |had |is |was )?(?:burst|split|bust)|"
+            r"(?:flat|house|home|kitchen|bathroom|bedroom|hallway|floor) (?:is |was )?under (?:\w+ ){0,3}?water)\b"
         ),
         unless=p(r"\b(?:road|street|park|drain on the|gully|pavement)\b"),
         covers=(LEAK,),
@@ -251,7 +252,7 @@ RULES: tuple[Rule, ...] = (
         "no water supply",
         p(
             r"\b(?:no (?:running |cold )?water (?:at all|in the (?:flat|house|property|block)|coming (?:out|from|through)|from (?:the|any|my) taps?)|"
-            r"(?<!hot )(?:water|water supply) (?:has been |is |was |got )?(?:cut off|off)(?: [\w']+){0,4}? (?:for|since)|"
+            r"(?<!hot )(?:water|water supply)(?:'s| has| is| was| got)?(?: been)? (?:cut off|off)(?: [\w']+){0,4}? (?:for|since)|"
             r"without (?:any )?(?:running )?water|nothing (?:is )?(?:coming|comes) out of (?:the |any |my )?(?:\w+ )?taps?|"
             r"taps? (?:are |is )?(?:bone )?dry)\b"
         ),
@@ -287,7 +288,9 @@ RULES: tuple[Rule, ...] = (
         p(
             r"\b(?:(?:broken|loose|missing|rotten|rotting|collapsed|uneven|wobbly) (?:stairs?|steps?|staircase|handrails?|banisters?|"
             r"stair ?rails?|stair carpet|floorboards?|floor)|(?:handrails?|banisters?|stair ?rails?|stair carpet|floorboards?|steps?|stairs)"
-            r"(?: [\w']+){0,5}? (?:is |are |has |have )?(?:come )?(?:loose|broken|missing|rotten|wobbly|come away|came away)|trip hazard)\b"
+            r"(?: [\w']+){0,5}? (?:is |are |has |have )?(?:come )?(?:loose|broken|missing|rotten|wobbly|come away|came away|crumbled|crumbling)|"
+            r"trip hazard|trip(?:ped|s)? (?:up )?(?:on|over) (?:the |a |that )?(?:\w+ )?(?:step|steps|stair|stairs|paving|slab|floor|carpet|hole|"
+            r"floorboard|threshold|path))\b"
         ),
     ),
     Rule(
@@ -341,7 +344,9 @@ RULES: tuple[Rule, ...] = (
             r"(?:no food|not eaten|without (?:food|medication|meds)|medication|soiled|on the floor|in bed all day|could have died)|"
             r"(?:missed|no) (?:care )?visits?[^.!?]{0,40}\b(?:no food|medication|soiled|on the floor)|"
             r"(?:sent home|discharged|came home|come home|home) from hospital[^.!?]{0,60}\b(?:no|without (?:any |a )?)(?:care|support|carers?|package)|"
-            r"no care package|living in (?:filth|squalor)|going through (?:the )?bins for food)\b"
+            r"no care package|living in (?:filth|squalor)|going through (?:the )?bins for food|(?:is|he'?s|she'?s|been|keeps) hoarding|"
+            r"compulsive hoard\w*|a hoarder|(?:carers?|care workers?|care agency|support worker)[^.!?]{0,80}\b(?:nobody|no one|no-one) "
+            r"(?:came|turned up|showed up|arrived|has been|visited))\b"
         ),
         unless=p(r"\b(?:training|course|policy|e-?learning|workshop|blue badge|parking)\b"),
         home=False,
@@ -353,7 +358,7 @@ RULES: tuple[Rule, ...] = (
             r"\b(?:domestic (?:abuse|violence)|(?:my|her|his) (?:partner|ex|ex-partner|husband|wife|boyfriend|girlfriend|stepdad|stepfather) "
             r"(?:hits|hit|beats|beat|punched|strangled|choked|threatens|threatened|assaulted|attacks|attacked|hurts|hurt|is violent|controls)|"
             r"coercive control|fleeing (?:violence|abuse|my (?:partner|ex|husband))|women'?s refuge|non[- ]molestation order|"
-            r"restraining order|occupation order|marac|idva|put (?:me|her) in hospital|"
+            r"restraining order|occupation order|marac|idva|(?:women'?s |a |about |into |to |in )refuges?|put (?:me|her) in hospital|"
             r"scream\w*[^.!?]{0,40}?(?:help(?: me)?|get off (?:me|her)|let me go|stop hurting me|(?:he'?s|he is) (?:going to )?kill(?:ing)? me|"
             r"don'?t hurt me|leave me alone)\b|(?:heard|hear|hearing) (?:him|a man|her partner|the man) (?:hitting|beating|attacking|strangling))\b"
         ),

@@ -33,7 +33,23 @@ _MODAL_BEFORE_FIX = frozenset(
     "never still yet nobody no not cannot before until if unless since after when stop keep".split()
 )
 _NOT_YET = frozenset({"to", "will", "would", "should", "must", "need", "needs", "please", "until", "before", "if"})
-_FIXED = frozenset({"fixed", "repaired", "sorted", "resolved", "replaced", "restored", "mended", "cleared", "capped", "isolated", "sealed"})
+_FIXED = frozenset(
+    {
+        "fixed",
+        "repaired",
+        "sorted",
+        "resolved",
+        "replaced",
+        "restored",
+        "mended",
+        "cleared",
+        "capped",
+        "isolated",
+        "sealed",
+        "cleaned",
+        "treated",
+    }
+)
 
 
 @dataclass(frozen=True)
