@@ -18,9 +18,10 @@ same length, letter for letter, in which
 Offsets in the copy are offsets in the text, so spans found in it redact the original.
 
 >>> names = frozenset({"Ella", "Dave"})
->>> truecased("MY DAUGHTER ELLA SAW A MAN CALLED DAVE", names=names, english=frozenset({"man", "saw"}), stop=frozenset())
+>>> verbs = frozenset({"saw", "came"})
+>>> truecased("MY DAUGHTER ELLA SAW A MAN CALLED DAVE", names=names, english=frozenset({"man", "saw"}), stop=frozenset(), verbs=verbs)
 'MY DAUGHTER Ella SAW A MAN CALLED Dave'
->>> truecased("Mr Smith came", names=names, english=frozenset({"came"}), stop=frozenset()) is None
+>>> truecased("Mr Smith came", names=names, english=frozenset({"came"}), stop=frozenset(), verbs=verbs) is None
 True
 """
 
