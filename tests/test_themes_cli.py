@@ -96,3 +96,9 @@ def test_bad_themes_config_is_e202():
     with pytest.raises(RcaError) as e:
         theme_renames(config_from_dict({"themes": {"names": ["a"]}}))
     assert e.value.code == "E202"
+    with pytest.raises(RcaError) as e:
+        theme_renames(config_from_dict({"themes": {"names": {"Bin": "  "}}}))
+    assert e.value.code == "E202" and "Bin" in str(e.value)
+    with pytest.raises(RcaError) as e:
+        theme_renames(config_from_dict({"themes": {"name": {"Bin": "Bins"}}}))
+    assert e.value.code == "E202" and "did you mean 'names'" in str(e.value)

@@ -18,23 +18,17 @@ import pandas as pd
 
 from rca.config import Config
 from rca.errors import RcaError
+from rca.settings import ThemesSection
 
 
 def theme_renames(config: Config | None) -> dict[str, str]:
-    """{generated name, lower case: council's name} from `[themes] names`; E202 when it is not a table of texts."""
-    table = (config or Config()).section("themes")
-    source = getattr(config, "source", None)
-    unknown = set(table) - {"names"}
-    if unknown:
-        raise RcaError("E202", f"[themes] has unknown setting(s) {sorted(unknown)}; known: names", file=source, column="themes")
-    names = table.get("names", {})
-    if not isinstance(names, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in names.items()):
-        raise RcaError(
-            "E202",
-            f'[themes] names must be a table of "found name" = "your name" (both quoted), got {names!r}',
-            file=source,
-            column="themes.names",
-        )
+    """{generated name, lower case: council's name} from `[themes] names`; E202 (from the schema in
+    `rca.settings`) when it is not a table of texts or names an unknown setting."""
+    config = config or Config()
+    names = config.section_as(ThemesSection, "themes").names
+    blank = sorted(k for k, v in names.items() if not v.strip())
+    if blank:
+        raise RcaError("E202", f"[themes] names gives no name for {blank}", file=config.source, column="themes.names")
     return {k.strip().lower(): v.strip() for k, v in names.items()}
 
 
