@@ -26,8 +26,7 @@ import pandas as pd
 
 from rca.config import Config
 from rca.ingest.received import parse_received
-from rca.ingest.contact_kind import COMPLAINT, COMPLIMENT, COMPLIMENT_NOTE, DEFINITIONS, SERVICE_REQUEST, SERVICE_REQUEST_NOTE, decide
-from rca.errors import RcaError
+from rca.ingest.contact_kind import COMPLIMENT, COMPLIMENT_NOTE, DEFINITIONS, SERVICE_REQUEST, SERVICE_REQUEST_NOTE, decide
 from rca.scoring.evidence import predict_with_evidence
 from rca.scoring.case_kind import REQUEST, dissatisfaction, looks_like_praise
 from rca.scoring.hazards import extra_terms, urgent
