@@ -80,6 +80,16 @@ def test_a_mended_word_raises_the_flag_the_slip_hid():
         ("my nephew keeps taking my pension money", SAFEGUARDING),
         ("a man keeps giving the teenage girls alcohol and lifts in his car", SAFEGUARDING),
         ("my son is 14 and older lads are making him carry drugs for them", SAFEGUARDING),
+        ("part of the roof blew off in the storm and rain is pouring into the loft", EMERGENCY),
+        ("the pipe to the washing machine burst and the kitchen is under an inch of water", EMERGENCY),
+        ("contractors have taken out the smoke detectors and not put them back", EMERGENCY),
+        ("water's been off in the whole flat since last night", EMERGENCY),
+        ("the back step has crumbled and my husband tripped on it", SIGNIFICANT),
+        ("the gentleman in flat 9 is hoarding, you can't get in the door for rubbish", SAFEGUARDING),
+        ("My mum (84) was meant to have carers 4 times a day but nobody came this weekend", SAFEGUARDING),
+        ("I've been thinking of taking all my tablets", SAFEGUARDING),
+        ("Caller does not feel safe at home because of her partner", SAFEGUARDING),
+        ("my grandad keeps getting calls from people saying they're the bank and he's given them thousands", SAFEGUARDING),
     ],
 )
 def test_residents_wording_raises_its_flag(text, flag):
@@ -106,6 +116,8 @@ def test_residents_wording_raises_its_flag(text, flag):
         ("There's a smell of gas from the traffic fumes on the main road", EMERGENCY),
         ("the care agency came every day and were brilliant", SAFEGUARDING),
         ("Could you tell me who supplies gas to the block", EMERGENCY),
+        ("The mould specialist came and cleaned the walls and fitted a new fan", SIGNIFICANT),
+        ("the advertising hoarding by the bus stop is falling apart", SAFEGUARDING),
     ],
 )
 def test_figurative_finished_or_other_senses_do_not_raise_the_flag(text, flag):
