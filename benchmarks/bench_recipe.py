@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/bench_recipe.py                 # every set present
     .venv/bin/python benchmarks/bench_recipe.py cfpb banking77  # some of them
     .venv/bin/python benchmarks/bench_recipe.py --refs          # fit the references again too
+    .venv/bin/python benchmarks/bench_recipe.py --search-cpu banking77  # the search alone, CPU seconds
 
 For each set of ``real_data.py`` (fixed splits) it writes the training rows to a
 CSV in a temporary folder and runs, from that folder (so no ``rca.toml`` is
@@ -140,6 +141,46 @@ def table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def search_cpu(s: real_data.RealSet) -> None:
+    """The recipe search alone on the training rows, in this process with `n_jobs = 1` and a CPU-time clock, so
+    every candidate's seconds are CPU seconds whatever else the machine is doing (the 80 % `rca train` keeps)."""
+    import functools
+
+    import numpy as np
+    from sklearn.model_selection import train_test_split
+
+    from rca.model import recipe_search as rs
+    from rca.model.classifier import ModelSettings
+    from rca.model.recipe import choose_recipe, describe
+    from rca.text.prepare import prepare
+    from rca.text.redact import redact_many
+
+    cases = pd.DataFrame({"text": s.train_text, s.target: s.train_y})
+    prepped = prepare(redact_many(s.train_text), redact=False, lemmas=False)
+    train = np.zeros(len(cases), dtype=bool)
+    train[train_test_split(np.arange(len(cases)), test_size=0.2, random_state=0, stratify=cases[s.target])[0]] = True
+    search, c0 = rs.search, time.process_time()
+    rs.search = functools.partial(search, clock=time.process_time)
+    try:
+        r = choose_recipe(
+            prepped,
+            cases,
+            [s.target],
+            train,
+            {s.target: np.ones(len(cases), dtype=bool)},
+            {s.target: False},
+            ModelSettings(n_jobs=1),
+            {},
+            seed=0,
+        )
+    finally:
+        rs.search = search
+    print(describe(r.report))
+    for c in r.report["candidates"]:
+        print(f"  {c['view']:32s} C={c['C']:<4} round {c['round']} {c['status']:10s} {c['seconds']:6.1f} CPU s  {c['cv_macro_f1']}")
+    print(f"search: {time.process_time() - c0:.1f} CPU s; load average {os.getloadavg()[0]:.2f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("sets", nargs="*", help=f"of {', '.join(real_data.LOADERS)} (default: every one present)")
@@ -149,7 +190,12 @@ def main(argv: list[str] | None = None) -> int:
         help="fit the two reference models again (default: take them from "
         "results/real_<set>.json, where bench_real_sets.py measured them on the same split)",
     )
+    ap.add_argument("--search-cpu", action="store_true", help="time the recipe search alone, in CPU seconds (writes nothing)")
     args = ap.parse_args(argv)
+    if args.search_cpu:
+        for key in args.sets or ["banking77"]:
+            search_cpu(real_data.LOADERS[key]())
+        return 0
     RESULTS.mkdir(exist_ok=True)
     for key in args.sets or list(real_data.LOADERS):
         try:
