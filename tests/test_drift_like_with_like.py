@@ -27,7 +27,8 @@ def demo_year_root_cause_model(tmp_path_factory, committed_demo_csv):
     new = cases.sample(2500, random_state=11)
     learnt = cases.drop(index=new.index)
     model_dir = tmp_path_factory.mktemp("demo_rc")
-    train_models(learnt, targets=["root_cause"], model_dir=model_dir, config=Config(seed=20240401))
+    no_tracking = Config(seed=20240401, sections={"tracking": {"enabled": False}})  # drift reads the model folder, not MLflow
+    train_models(learnt, targets=["root_cause"], model_dir=model_dir, config=no_tracking)
     return learnt, new, model_dir
 
 

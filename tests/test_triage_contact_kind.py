@@ -157,7 +157,8 @@ def test_held_out_compliments_are_compliments_without_a_due_date(demo_small, tmp
     from rca.model.store import load_model
     from rca.model.train import train_models
 
-    cfg = Config(seed=7, sections={"model": {"refit": False, "baselines": False}})
+    # no MLflow run: not what this tests
+    cfg = Config(seed=7, sections={"model": {"refit": False, "baselines": False}, "tracking": {"enabled": False}})
     cases = demo_small.cases.reset_index(drop=True)
     train_models(cases, targets=["acceptability"], model_dir=tmp_path / "m", config=cfg)
     test, _ = holdout_split(cases, test_size=0.2, how="auto", seed=7)
