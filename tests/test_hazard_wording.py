@@ -136,3 +136,30 @@ def test_an_older_resident_is_found_by_an_age_later_in_the_clause(text, words):
 @pytest.mark.parametrize("text", ["the man at number 12 is 86 Rowan Road", "my husband is 40", "she said the rent is 95 pounds"])
 def test_an_address_or_a_sum_is_not_an_age(text):
     assert vulnerable(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Caller said she has thought about ending her life because of the arrears",
+        "he keeps saying he wants to end his own life",
+        "I've got my tablets saved up and I'm going to take them all tonight",
+        "I hear the woman next door being beaten most nights",
+        "he controls all the money and wont let me see my family",
+    ],
+)
+def test_other_persons_and_tenses_of_self_harm_and_abuse_raise_safeguarding(text):
+    assert SAFEGUARDING in raised(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the film was about a man ending his career",
+        "I take them all to school at 8",
+        "the council controls the money for the estate",
+        "I heard the carpets being beaten outside",
+    ],
+)
+def test_ordinary_uses_of_those_words_do_not_raise_safeguarding(text):
+    assert SAFEGUARDING not in raised(text)

@@ -21,6 +21,8 @@ FLOORS = {
     "intake_flags.holdout.jsonl": {EMERGENCY: (1.00, 1.00), SIGNIFICANT: (1.00, 1.00), SAFEGUARDING: (1.00, 1.00)},
     # read since its one blind scoring (0.91/0.75, 0.75/0.58, 1.00/0.40 then; docs/triage.md gives every scoring)
     "intake_flags.holdout2.jsonl": {EMERGENCY: (1.00, 0.90), SIGNIFICANT: (0.90, 0.73), SAFEGUARDING: (1.00, 0.80)},
+    # one blind scoring 0.93/0.85, 0.89/0.76, 1.00/0.65; its safeguarding misses read since
+    "intake_flags.holdout3.jsonl": {EMERGENCY: (0.92, 0.84), SIGNIFICANT: (0.88, 0.76), SAFEGUARDING: (1.00, 0.75)},
 }
 
 

@@ -360,7 +360,9 @@ RULES: tuple[Rule, ...] = (
             r"coercive control|fleeing (?:violence|abuse|my (?:partner|ex|husband))|women'?s refuge|non[- ]molestation order|"
             r"restraining order|occupation order|marac|idva|(?:women'?s |a |about |into |to |in )refuges?|put (?:me|her) in hospital|"
             r"scream\w*[^.!?]{0,40}?(?:help(?: me)?|get off (?:me|her)|let me go|stop hurting me|(?:he'?s|he is) (?:going to )?kill(?:ing)? me|"
-            r"don'?t hurt me|leave me alone)\b|(?:heard|hear|hearing) (?:him|a man|her partner|the man) (?:hitting|beating|attacking|strangling))\b"
+            r"don'?t hurt me|leave me alone)\b|(?:heard|hear|hearing) (?:him|a man|her partner|the man) (?:hitting|beating|attacking|strangling)|"
+            r"(?:heard|hear|hearing) (?:the |a |my |his |her )?(?:woman|man|girl|boy|lady|child|children|kids?|her|him|mum|wife|partner)\b[^.!?]{0,30}\bbeing (?:beaten|hit|battered|strangled|attacked)|"
+            r"(?:he|she|partner|husband|wife|boyfriend|girlfriend) controls (?:all )?(?:the|my|our) money)\b"
         ),
         unless=p(r"\b(?:training|course|policy|e-?learning|workshop)\b"),
         home=False,
@@ -369,7 +371,9 @@ RULES: tuple[Rule, ...] = (
         SAFEGUARDING,
         "self-harm or suicide",
         p(
-            r"\b(?:suicid\w*|kill (?:myself|himself|herself|themselves)|end (?:my|his|her|their|it) (?:life|all)|end(?:ing)? it all|ending my life|"
+            r"\b(?:suicid\w*|kill (?:myself|himself|herself|themselves)|end (?:it|my) all|end(?:ing)? it all|"
+            r"end(?:s|ed|ing)? (?:my|his|her|their|your) (?:own )?life|"
+            r"(?:tablets|pills|meds|medication) (?:\w+ ){0,2}saved up|"
             r"take (?:my|his|her|their) own life|self[- ]harm\w*|harming (?:myself|himself|herself)|want(?:s|ed)? to die|"
             r"don'?t want to (?:live|be here)|overdose\w*|(?:can'?t|cannot) go on (?:like this|any ?more|living)|"
             r"(?:take|taking|took) (?:my|his|her|their) (?:own )?life|(?:i'?ll|she'?ll|he'?ll|(?:i|she|he) will|going to|gonna) ['‘\"]?end it|"
