@@ -16,6 +16,7 @@ __all__ = [
     "NOT_NAMES",
     "PLACE_WORDS",
     "english_words",
+    "lemma_lookup",
     "misspelt",
     "spacy_stop_words",
     "verb_forms",
@@ -113,6 +114,12 @@ def _lemma_tables() -> tuple[dict, dict, dict]:
         return read("en_lemma_index.json.gz"), read("en_lemma_lookup.json.gz"), read("en_lemma_exc.json.gz")
     except (ModuleNotFoundError, FileNotFoundError, OSError, ValueError):
         return {}, {}, {}  # without the word list only known first names close a text
+
+
+def lemma_lookup() -> dict[str, str]:
+    """spaCy's English lookup lemmas ("were" -> "be"), read from spacy-lookups-data without importing spaCy
+    (whose import pulls in thinc and, where installed, torch); empty when the package is missing."""
+    return _lemma_tables()[1]
 
 
 @lru_cache(maxsize=1)

@@ -23,31 +23,23 @@ from collections.abc import Iterable
 
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from rca.text.name_words import lemma_lookup, spacy_stop_words
 from rca.text.redact import redact_many
 
 _PLACEHOLDER = re.compile(r"\[(EMAIL|PHONE|POSTCODE|NINO|SORTCODE|ACCOUNT|DOB|ADDRESS|NAME)\]")
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")  # letters only: numbers keep their own form
 
 
-@functools.lru_cache(maxsize=1)
-def _lemma_table():
-    from spacy.lookups import load_lookups
-
-    return load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
-
-
 @functools.lru_cache(maxsize=200_000)
 def _lemma(word: str) -> str:
-    return _lemma_table().get(word, word)  # spaCy tables are keyed by string hash
+    return lemma_lookup().get(word, word)
 
 
 @functools.lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
     """spaCy's English stop words, less the negations that flip a complaint's meaning."""
-    from spacy.lang.en.stop_words import STOP_WORDS
-
     keep = {"not", "no", "never", "nothing", "none", "nobody", "without", "n't", "cannot"}
-    return frozenset(w for w in STOP_WORDS if w not in keep)
+    return frozenset(w for w in spacy_stop_words() if w not in keep)
 
 
 def normalise(text: str) -> str:
