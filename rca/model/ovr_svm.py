@@ -32,6 +32,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.svm import LinearSVC
 from sklearn.utils.class_weight import compute_class_weight
 
+from rca.model.linear_scores import LinearScores
+
 MIN_WORK = 30_000_000  # stored values x classes from which two processes beat one (about a second of liblinear)
 SHARES = 2  # the classes are fitted in this many shares whatever n_jobs is, so the model does not depend on it
 
@@ -55,7 +57,7 @@ def _chunk(X, y: np.ndarray, chunk: np.ndarray, weights: np.ndarray, C: float, m
     return coef[: len(chunk)], intercept[: len(chunk)]
 
 
-class SplitLinearSVC(ClassifierMixin, BaseEstimator):
+class SplitLinearSVC(LinearScores, ClassifierMixin, BaseEstimator):
     """LinearSVC(C, class_weight, max_iter, random_state) with its one-vs-rest problems fitted in `n_jobs` processes."""
 
     def __init__(
@@ -99,11 +101,3 @@ class SplitLinearSVC(ClassifierMixin, BaseEstimator):
             self.split_ = True
         self.n_features_in_ = X.shape[1]
         return self
-
-    def decision_function(self, X) -> np.ndarray:
-        s = np.asarray(X @ self.coef_.T) + self.intercept_
-        return s.ravel() if s.shape[1] == 1 else s
-
-    def predict(self, X) -> np.ndarray:
-        s = self.decision_function(X)
-        return self.classes_[(s > 0).astype(int)] if s.ndim == 1 else self.classes_[s.argmax(axis=1)]

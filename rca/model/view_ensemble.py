@@ -22,8 +22,10 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.svm import LinearSVC
 
+from rca.model.linear_scores import LinearScores
 
-class ViewAverage(ClassifierMixin, BaseEstimator):
+
+class ViewAverage(LinearScores, ClassifierMixin, BaseEstimator):
     """Mean decision function of LinearSVC(C_first) on columns [:first_columns] and LinearSVC(C) on all columns."""
 
     def __init__(
@@ -52,11 +54,3 @@ class ViewAverage(ClassifierMixin, BaseEstimator):
         self.classes_ = every.classes_
         self.n_features_in_ = X.shape[1]
         return self
-
-    def decision_function(self, X) -> np.ndarray:
-        s = np.asarray(X @ self.coef_.T) + self.intercept_
-        return s.ravel() if s.shape[1] == 1 else s
-
-    def predict(self, X) -> np.ndarray:
-        s = self.decision_function(X)
-        return self.classes_[(s > 0).astype(int)] if s.ndim == 1 else self.classes_[s.argmax(axis=1)]
