@@ -346,7 +346,7 @@ def test_liblinear_folds_run_one_at_a_time():
 
 
 def test_a_code_the_model_cannot_tell_apart_is_not_given_to_everyone():
-    from rca.model.classifier import _best_f1_threshold
+    from rca.model.calibration import best_f1_threshold as _best_f1_threshold
 
     rng = np.random.default_rng(0)
     y = (rng.random(1000) < 0.1).astype(int)  # a rare code

@@ -23,6 +23,7 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.special import expit, log_softmax, softmax
 from sklearn.calibration import calibration_curve as sk_calibration_curve
+from sklearn.metrics import precision_recall_curve
 
 _CLIP = 50.0  # cross_val_predict marks classes absent from a fold with float min
 
@@ -142,3 +143,32 @@ def choose_threshold(confidence: np.ndarray, correct: np.ndarray, *, precision: 
     if feasible.size == 0:
         return 1.0
     return float(c[feasible.max()])
+
+
+def best_f1_threshold(p: np.ndarray, y: np.ndarray) -> float:
+    """The cut-off on one label's calibrated probability (given when `p >= cut-off`) with the best F1 on validation scores.
+
+    Every distinct probability is a candidate cut-off (scikit-learn's `precision_recall_curve`). A cut-off
+    that would give the label to far more cases than carry it (over twice as many, and 5 points more) is
+    not considered: for a label the model cannot tell apart, "give it to everyone" can have the best F1,
+    and then every case gets every rare label. 0.5 when no cut-off qualifies or `y` has no positive.
+
+    >>> best_f1_threshold(np.array([0.1, 0.3, 0.35, 0.8]), np.array([0, 0, 1, 1]))
+    0.35
+    """
+    p = np.asarray(p, dtype=float)
+    y = np.asarray(y).astype(int)
+    n_pos = int(y.sum())
+    if n_pos == 0 or n_pos == len(y):
+        return 0.5
+    precision, recall, cuts = precision_recall_curve(y, p)
+    precision, recall = precision[:-1], recall[:-1]  # the last point (recall 0) has no cut-off
+    tp = recall * n_pos
+    given = np.divide(tp, precision, out=np.zeros_like(tp), where=precision > 0)  # cases at or above each cut-off
+    f1 = np.divide(2 * tp, given + n_pos, out=np.zeros_like(tp), where=(given + n_pos) > 0)
+    most = max(2 * n_pos / len(y), n_pos / len(y) + 0.05) * len(y)
+    f1[given > most + 1e-9] = -1.0
+    if f1.max() <= 0:
+        return 0.5
+    best = len(f1) - 1 - int(np.argmax(f1[::-1]))  # cut-offs ascend: ties go to the highest
+    return float(cuts[best])

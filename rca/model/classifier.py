@@ -208,7 +208,7 @@ class TargetModel:
             a, c = cal.fit_platt(s, Y[:, j])
             oof_p[:, j] = cal.apply_platt(s, a, c)
             self.platt_.append((a, c))
-            self.label_thresholds_.append(_best_f1_threshold(oof_p[:, j], Y[:, j]))
+            self.label_thresholds_.append(cal.best_f1_threshold(oof_p[:, j], Y[:, j]))
             self.estimators_.append(clone(base).fit(X, Y[:, j]))
         self.label_thresholds_ = np.array(self.label_thresholds_)
         self.__dict__["oof_"] = given if given is not None else raw
@@ -335,23 +335,3 @@ class TargetModel:
         if not self.multi and len(self.classes_) == 2 and w.shape[0] == 1:
             return np.vstack([-w[0], w[0]])
         return w
-
-
-def _best_f1_threshold(p: np.ndarray, y: np.ndarray) -> float:
-    """The cut-off on calibrated probability that maximises F1 for one label on validation scores.
-
-    A cut-off that would give the code to far more cases than carry it (over twice as many, and
-    5 points more) is not considered: for a code the model cannot tell apart, "give it to
-    everyone" can have the best F1, and then every case gets every rare code."""
-    best_t, best_f1 = 0.5, -1.0
-    prevalence = float(np.mean(y == 1)) if len(y) else 0.0
-    most = max(2 * prevalence, prevalence + 0.05)
-    for t in np.round(np.arange(0.05, 0.96, 0.05), 2):
-        pred = p >= t
-        if len(pred) and pred.mean() > most:
-            continue
-        tp = float((pred & (y == 1)).sum())
-        f1 = 2 * tp / (pred.sum() + y.sum()) if pred.sum() + y.sum() else 0.0
-        if f1 > best_f1 + 1e-12:
-            best_t, best_f1 = float(t), f1
-    return best_t
