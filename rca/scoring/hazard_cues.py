@@ -160,6 +160,11 @@ class Cue:
     span: tuple[int, int]  # the clause, in characters
 
 
+def _may_match(k: Kind, lemmas: set[str], words: set[str]) -> bool:
+    """Some phrase of kind `k` starts at a word of the clause (its lemma, or a plural typed without an apostrophe)."""
+    return not (k.by_first.keys().isdisjoint(lemmas) and k.by_plural.keys().isdisjoint(words))
+
+
 def cues(text: str) -> list[Cue]:
     """The rules that fire on `text` (before any need for a vulnerable resident is checked), with the words."""
     out: list[Cue] = []
@@ -169,9 +174,12 @@ def cues(text: str) -> list[Cue]:
             continue
         information = bool(INFORMATION.search(text[clause[0].start : clause[-1].end]))
         lemmas = {t.lemma for t in clause}
+        words = {t.word for t in clause}
         for rule in PAIRS:
             if rule.unless & lemmas or (information and rule.flag != SAFEGUARDING):
                 continue
+            if not (_may_match(rule.a, lemmas, words) and (rule.b is None or _may_match(rule.b, lemmas, words))):
+                continue  # a kind with no first word in the clause finds nothing there
             a = find(rule.a, clause)
             b = [None] if rule.b is None else find(rule.b, clause)
             pair = next(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rca.text.prepare import lemmatise
 
@@ -80,6 +80,20 @@ class Kind:
     phrases: tuple[tuple[str, ...], ...]
     not_followed_by: frozenset[str] = frozenset()
     negated: bool | None = False  # True: only when negated ("not" ... "work"); None: either way
+    # the phrases by their first lemma, and the one-word phrases by their plural typed without an apostrophe ("babys"),
+    # each with its place in the longest-first order `find_reference` tries them in
+    by_first: dict = field(init=False, repr=False, compare=False, hash=False)
+    by_plural: dict = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        by_first: dict[str, list] = {}
+        by_plural: dict[str, list] = {}
+        for rank, seq in enumerate(sorted(self.phrases, key=len, reverse=True)):
+            by_first.setdefault(seq[0], []).append((rank, seq))
+            if len(seq) == 1:
+                by_plural.setdefault(seq[0] + "s", []).append((rank, seq))
+        object.__setattr__(self, "by_first", {w: tuple(v) for w, v in by_first.items()})
+        object.__setattr__(self, "by_plural", {w: tuple(v) for w, v in by_plural.items()})
 
 
 def kind(*items: str, not_followed_by: str = "", negated: bool | None = False) -> Kind:
@@ -132,7 +146,34 @@ def _fixed_in(clause: tuple[Token, ...]) -> bool:
 
 
 def find(k: Kind, clause: tuple[Token, ...]) -> list[tuple[int, int]]:
-    """(first, last+1) word places of each match of kind `k` in the clause, longest first where two overlap."""
+    """(first, last+1) word places of each match of kind `k` in the clause, longest first where two overlap.
+
+    Only the phrases that start with a word's lemma (or whose plural the word is) are tried there, in the order
+    `find_reference` tries every phrase: the same matches, without comparing each phrase at each word."""
+    found = []
+    lemmas = [t.lemma for t in clause]
+    by_first, by_plural = k.by_first, k.by_plural
+    for i in range(len(clause)):
+        cands = by_first.get(lemmas[i], ())
+        more = by_plural.get(clause[i].word)
+        if more:
+            cands = sorted(set(cands) | set(more))
+        for _, seq in cands:
+            j = i + len(seq)
+            plural = len(seq) == 1 and clause[i].word == seq[0] + "s"
+            if (tuple(lemmas[i:j]) == seq or plural) and (j >= len(clause) or lemmas[j] not in k.not_followed_by):
+                if k.negated is not None and k.negated != negated_before(clause, i):
+                    continue
+                if k.negated:  # the words shown start at the negation ("not" ... "worked")
+                    i = max(x for x in range(max(0, i - 4), i) if _negator(clause, x))
+                if not found or i >= found[-1][1]:
+                    found.append((i, j))
+                break
+    return found
+
+
+def find_reference(k: Kind, clause: tuple[Token, ...]) -> list[tuple[int, int]]:
+    """`find` by trying every phrase at every word: the plain statement of what `find` does, which tests compare it with."""
     found = []
     lemmas = [t.lemma for t in clause]
     for i in range(len(clause)):
