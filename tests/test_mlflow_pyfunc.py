@@ -43,6 +43,24 @@ def test_input_without_a_text_column_is_a_coded_error():
     assert list(input_frame(pd.Series(["a"], name="text")).columns) == ["text"]
 
 
+def test_tracking_run_takes_its_defaults_from_the_settings_schema(tmp_path):
+    from rca.config import config_from_dict
+    from rca.model.tracking import TrainingRun
+    from rca.settings import TrackingSection
+
+    run = TrainingRun(tmp_path, None)
+    want = TrackingSection()
+    assert (run.enabled, run.experiment, run.register) == (want.enabled, want.experiment, want.register)
+    assert run.uri == f"sqlite:///{(tmp_path / 'mlflow.db').resolve()}"
+    cfg = config_from_dict({"tracking": {"experiment": "complaints", "register": False}})
+    run = TrainingRun(tmp_path, cfg.section_as(TrackingSection, "tracking"))
+    assert (run.experiment, run.register, run.enabled) == ("complaints", False, True)
+    assert TrainingRun(tmp_path, {"enabled": False}).enabled is False
+    with pytest.raises(RcaError) as e:  # a table as written is read against the schema, not with fallbacks of its own
+        TrainingRun(tmp_path, {"enabled": "yes please"})
+    assert e.value.code == "E202" and "enabled" in str(e.value)
+
+
 # ------------------------------------------------------------------ a trained demo model
 @pytest.fixture
 def tracking_uri(trained_model_dir):

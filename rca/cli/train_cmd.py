@@ -164,6 +164,7 @@ def train(
     unreadable optional cell (a date) is left blank with a warning and its row still learnt from."""
     from rca.model.recipe import MODES, describe
     from rca.model.train import summary_metrics, train_models
+    from rca.settings import ModelSection
 
     cfg = build_config(config, text_column=text_column, id_column=id_column, received_column=received_column, seed=seed)
     if recipe not in MODES or (budget is not None and not budget > 0):
@@ -251,7 +252,7 @@ def train(
     typer.echo(
         f"coverage = share of held-out cases confident enough to skip review; precision = how often those "
         f"tags were right (each target's threshold is set on its training folds to reach "
-        f"{cfg.section('model').get('target_precision', 0.9)}; held-out cases can fall a little short)"
+        f"{cfg.section_as(ModelSection, 'model').target_precision}; held-out cases can fall a little short)"
     )
     typer.echo(f"saved version {result.version} to {result.model_dir} in {result.seconds:.1f} s (run {result.run_id})")
 

@@ -27,7 +27,8 @@ is made (or reused) here, with a log line saying so. The store's built-in
 
 Example::
 
-    with TrainingRun(Path("models/demo"), config) as run: run.log_metrics({"root_cause.macro_f1": 0.8})
+    with TrainingRun(Path("models/demo"), config.section_as(TrackingSection, "tracking")) as run:
+        run.log_metrics({"root_cause.macro_f1": 0.8})
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ import sqlite3
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import closing, contextmanager
 from importlib import metadata
 from pathlib import Path
@@ -51,6 +52,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from rca.model.store import ALIASES, VERSIONS, read_manifest
+from rca.settings import TrackingSection, section_settings
 
 log = logging.getLogger(__name__)
 
@@ -174,12 +176,15 @@ def log_pyfunc_model(mlflow, folder: Path, *, target: str, version: str, name: s
 class TrainingRun:
     """Context manager around one MLflow run; a no-op with a local id when tracking is off."""
 
-    def __init__(self, model_dir: Path, settings: dict[str, Any], *, run_name: str | None = None) -> None:
+    def __init__(self, model_dir: Path, settings: TrackingSection | Mapping[str, Any] | None, *, run_name: str | None = None) -> None:
+        """`settings`: the `[tracking]` table, as `TrackingSection` or as written (read against the schema, E202)."""
+        if not isinstance(settings, TrackingSection):
+            settings = section_settings(TrackingSection, settings, section="tracking")
         self.model_dir = Path(model_dir)
-        self.enabled = bool(settings.get("enabled", True))
-        self.uri = str(settings.get("uri") or f"sqlite:///{(self.model_dir / 'mlflow.db').resolve()}")
-        self.experiment = str(settings.get("experiment", "rca"))
-        self.register = bool(settings.get("register", True))
+        self.enabled = settings.enabled
+        self.uri = settings.uri or f"sqlite:///{(self.model_dir / 'mlflow.db').resolve()}"
+        self.experiment = settings.experiment
+        self.register = settings.register
         self.run_name = run_name
         self.run_id = uuid.uuid4().hex
         self._mlflow = None

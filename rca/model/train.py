@@ -48,6 +48,7 @@ from rca.model.store import save_version
 from rca.model.target_fits import evaluate_targets, final_models, refit_models, worker_count
 from rca.model.targets import labelled, prepare_targets, resolve_targets
 from rca.model.tracking import TrainingRun
+from rca.settings import TrackingSection
 from rca.text.features import build_featuriser, word_columns
 from rca.text.prepare import prepare
 from rca.text.redact import redact_many
@@ -135,7 +136,7 @@ def _train(
     log.info("%s; %d features", split, X.shape[1])
     n_jobs = worker_count(settings.n_jobs, sum(int(v.sum()) for v in has_label.values()))
 
-    with TrainingRun(model_dir, config.section("tracking"), run_name=f"train {', '.join(data.targets)}") as run:
+    with TrainingRun(model_dir, config.section_as(TrackingSection, "tracking"), run_name=f"train {', '.join(data.targets)}") as run:
         models, metrics = _evaluate(data, featuriser, X, test, recipe, seed=seed, n_jobs=n_jobs)
         if settings.refit and test.any():
             featuriser = _final(data, models, metrics, X, test, recipe, split=split, seed=seed, n_jobs=n_jobs) or featuriser
