@@ -323,3 +323,30 @@ def test_large_word_lists_and_tables_are_stored_as_arrays_and_come_back_equal(tm
     loaded = load_artefact(path.read_bytes(), file=str(path))
     assert loaded.words_ == est.words_ and loaded.index_ == est.index_ and loaded.small_ == {"a": 1}
     assert type(loaded.words_) is list and type(next(iter(loaded.index_.values()))) is int
+
+
+def test_skops_is_imported_without_the_estimator_discovery_and_still_loads(tmp_path):
+    """`skops_io` skips skops' scan of every scikit-learn estimator (seconds of imports, torch among them where it is
+    installed): its default trusted list is empty, the discovery function is put back, and a model still loads."""
+    import subprocess
+    import sys
+
+    code = """
+import sys
+import sklearn.utils
+from sklearn.feature_extraction.text import TfidfVectorizer
+from rca.model.safe_load import dump_artefact, load_artefact, skops_io
+real = sklearn.utils.all_estimators
+sio = skops_io()
+assert skops_io() is sio and sys.modules["skops.io"] is sio
+assert sys.modules["skops.io._trusted_types"].SKLEARN_ESTIMATOR_TYPE_NAMES == []
+assert sklearn.utils.all_estimators is real
+assert "sklearn.neural_network" not in sys.modules and "sklearn.gaussian_process" not in sys.modules
+v = TfidfVectorizer().fit(["my bin was not collected", "the officer never called back"])
+dump_artefact(v, sys.argv[1])
+back = load_artefact(open(sys.argv[1], "rb").read(), file=sys.argv[1])
+assert back.vocabulary_ == v.vocabulary_
+print("ok")
+"""
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "v.skops")], capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr[-2000:]

@@ -30,6 +30,7 @@ from __future__ import annotations
 import importlib
 import io
 import json
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,7 @@ import numpy as np
 
 from rca.errors import RcaError
 
-__all__ = ["SUFFIX", "allowed_type", "dump_artefact", "load_artefact", "refusals"]
+__all__ = ["SUFFIX", "allowed_type", "dump_artefact", "load_artefact", "refusals", "skops_io"]
 
 SUFFIX = ".skops"
 _PACKAGES = frozenset({"rca", "sklearn", "numpy", "scipy"})
@@ -94,8 +95,7 @@ def dump_artefact(obj: Any, path: str | Path) -> None:
     (keys, values), a list of str as one. It loads in a fraction of the time; `load_artefact` puts
     the dicts and lists back.
     """
-    import skops.io as sio
-
+    sio = skops_io()
     found = list(_plain_data(obj))
     try:
         for owner, attr, value in found:
@@ -104,6 +104,29 @@ def dump_artefact(obj: Any, path: str | Path) -> None:
     finally:
         for owner, attr, value in found:
             setattr(owner, attr, value)
+
+
+def skops_io():
+    """`skops.io`, imported without the scikit-learn estimator discovery its import runs.
+
+    On import skops lists every scikit-learn estimator (`sklearn.utils.all_estimators`, which imports every
+    scikit-learn module and, where torch is installed, torch) for a default list of trusted types, used only
+    when a load is given no list. rca never relies on it: `load_artefact` passes exactly the types its own walk
+    allowed, and writing needs no list. So the discovery is replaced by an empty list while skops is imported:
+    a default list that is shorter can only refuse more, and the import costs a few seconds of CPU less in
+    every process that saves or loads a model."""
+    loaded = sys.modules.get("skops.io")
+    if loaded is not None:
+        return loaded
+    import sklearn.utils
+
+    real = sklearn.utils.all_estimators
+    sklearn.utils.all_estimators = lambda type_filter=None: []
+    try:
+        import skops.io
+    finally:
+        sklearn.utils.all_estimators = real
+    return skops.io
 
 
 _PACKED = "__rca_packed_vocabulary__"  # also marks packed word lists
@@ -283,8 +306,7 @@ def load_artefact(data: bytes, *, file: str) -> Any:
     `file` names the artefact in errors. A pickle is E310 and any other file that is not a skops file
     E302: neither is ever unpickled.
     """
-    import skops.io as sio
-
+    sio = skops_io()
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             schema = json.loads(zf.read("schema.json"))
