@@ -3,8 +3,12 @@
 Features: phrase TF-IDF (words and two-word phrases within a clause; in at
 least `min_df` texts and at most `max_df` of them, so letter and phone-note
 wording drops out) times the static vector of each term (`rca.text.embeddings`,
-shipped with the package), plus `doc_weight` times the static vector of the
-whole text. Terms are then re-weighted `rounds` times by how concentrated they
+shipped with the package), plus `doc_weight` times the text's subject vector:
+the TF-IDF of its nouns (WordNet's list; no `max_df`, so "bin", "parking" count)
+times their static vectors, so the way a complaint is written ("I was spoken
+to rudely", "nobody rang back") does not pull it towards other complaints
+written the same way (a text with no noun keeps the static vector of its whole
+text). Terms and nouns are then re-weighted `rounds` times by how concentrated they
 are in the current groups (1 - entropy of the term's spread across groups):
 words of circumstance ("my child has asthma", "I rang three times") are
 spread across subjects and fade, subject words stay. The features are reduced
@@ -43,11 +47,11 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
-from rca.reports.themes.naming import name_themes
+from rca.reports.themes.naming import is_noun, name_themes
 from rca.reports.themes.quotes import pick_quotes
 from rca.reports.themes.short import short_answers
 from rca.reports.themes.short_expand import more_short_answers
-from rca.reports.themes.text import Analyzer, clauses, model_text, proper_nouns, stop_words
+from rca.reports.themes.text import Analyzer, base_stop_words, clauses, model_text, proper_nouns, stop_words
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +115,14 @@ class ThemeFinder:
     # ------------------------------------------------------------------ fit
     def fit(self, texts, *, redacted: list[str] | None = None, names: set[str] | None = None, quote_mask=None) -> "ThemeFinder":
         """Find themes in `texts` (`redacted`: the same texts through `rca.text.redact.redact`, when already done;
-        `names`: words never used as terms; `quote_mask`: rows quotes may come from)."""
+        `names`: words never used as terms; `quote_mask`: rows quotes may come from).
+
+        Runs on one BLAS thread: the matrices are small, and on cores shared with other work a second
+        BLAS thread busy-waits (PCA alone took 20 times as long in wall time; docs/themes.md)."""
+        with threadpool_limits(limits=1):
+            return self._fit(texts, redacted=redacted, names=names, quote_mask=quote_mask)
+
+    def _fit(self, texts, *, redacted, names, quote_mask) -> "ThemeFinder":
         from rca.text.embeddings import embed_texts
 
         if not isinstance(self.n_themes, (int, np.integer)) or isinstance(self.n_themes, bool) or self.n_themes < 1:
@@ -148,8 +159,10 @@ class ThemeFinder:
         namer = CountVectorizer(
             analyzer=_given, min_df=min(self.min_df, max(1, len(sub) // 20)), max_df=0.5 if len(sub) >= 20 else 1.0, binary=True
         )
+        # a name's phrase may pair a subject word with a word every complaint uses: "council tax"
+        name_terms = [[t for t in Analyzer(stop, base_stop_words(self.stop_words) | frozenset(names))(d) if " " in t] for d in sub]
         try:
-            B = namer.fit_transform(terms_in)
+            B = namer.fit_transform([a + b for a, b in zip(terms_in, name_terms)])
             vocab = np.array(namer.get_feature_names_out(), dtype=object)
         except ValueError:
             B, vocab = X.astype(bool).astype(np.float64), vocab_x
@@ -230,7 +243,17 @@ class ThemeFinder:
         except ValueError:  # no term passes min_df / max_df: the whole-text vectors alone
             X, vocab = sparse.csr_matrix((n, 0), dtype=np.float32), np.array([], dtype=object)
         self.term_vectors_ = embed_texts(list(vocab)) if len(vocab) else np.zeros((0, 1), np.float32)
-        self.doc_vectors_ = embed_texts(sub)
+        self.text_vectors_ = embed_texts(sub)
+        nouns = [[t for t in ts if " " not in t and is_noun(t)] for ts in terms_in]
+        nv = TfidfVectorizer(analyzer=_given, min_df=min(2, n), sublinear_tf=True, dtype=np.float32)
+        try:
+            self.noun_counts_ = nv.fit_transform(nouns).tocsr()
+            self.nouns_ = np.array(nv.get_feature_names_out(), dtype=object)
+            self.noun_vectors_ = embed_texts(list(self.nouns_))
+        except ValueError:  # no noun in two texts: the whole-text vectors alone
+            self.nouns_ = np.array([], dtype=object)
+            self.noun_counts_ = sparse.csr_matrix((n, 0), dtype=np.float32)
+            self.noun_vectors_ = np.zeros((0, self.text_vectors_.shape[1]), np.float32)
         return X, vocab
 
     def _cluster(self, X: sparse.csr_matrix, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -243,23 +266,35 @@ class ThemeFinder:
         if k == 1:
             return np.zeros(n, dtype=int), np.ones(n)
         w = np.ones(X.shape[1], dtype=np.float32)
+        wn = np.ones(self.noun_counts_.shape[1], dtype=np.float32)
         labels = None
         for r in range(self.rounds + 1):
-            F = self._combine(X, w)
-            with threadpool_limits(limits=1):  # one thread: no busy-waiting on shared cores; results independent of core count
-                if labels is None:
-                    km = KMeans(n_clusters=k, n_init=self.n_init, random_state=self.random_state).fit(F)
-                else:
-                    init = np.vstack([F[labels == j].mean(axis=0) if (labels == j).any() else F[j] for j in range(k)])
-                    km = KMeans(n_clusters=k, init=init, n_init=1, random_state=self.random_state).fit(F)
+            F = self._combine(X, w, wn)
+            if labels is None:
+                km = KMeans(n_clusters=k, n_init=self.n_init, random_state=self.random_state).fit(F)
+            else:
+                init = np.vstack([F[labels == j].mean(axis=0) if (labels == j).any() else F[j] for j in range(k)])
+                km = KMeans(n_clusters=k, init=init, n_init=1, random_state=self.random_state).fit(F)
             labels = km.labels_
             if r < self.rounds and X.shape[1]:
                 w = concentration(X, labels, k).astype(np.float32)
+            if r < self.rounds and len(wn):
+                wn = concentration(self.noun_counts_, labels, k).astype(np.float32)
         centres = normalize(km.cluster_centers_)
         return labels, (F * centres[labels]).sum(axis=1)
 
-    def _combine(self, X: sparse.csr_matrix, w: np.ndarray) -> np.ndarray:
-        D = self.doc_vectors_
+    def _subject_vectors(self, wn: np.ndarray) -> np.ndarray:
+        """Each text's nouns (TF-IDF x weight) times their static vectors, unit length; the whole text's vector
+        for a text with no noun."""
+        D = self.text_vectors_.copy()
+        if len(wn):
+            S = np.asarray((self.noun_counts_ @ sparse.diags(wn)) @ self.noun_vectors_, dtype=np.float32)
+            has = np.linalg.norm(S, axis=1) > 0
+            D[has] = normalize(S[has])
+        return D
+
+    def _combine(self, X: sparse.csr_matrix, w: np.ndarray, wn: np.ndarray) -> np.ndarray:
+        D = self._subject_vectors(wn)
         A = normalize(np.asarray((X @ sparse.diags(w)) @ self.term_vectors_)) if X.shape[1] else np.zeros_like(D)
         F = normalize(A + self.doc_weight * D) if A.shape == D.shape else D
         dims = 2 * int(self.n_themes)

@@ -1,11 +1,16 @@
-"""Theme names: the short noun phrase that sets a theme's texts apart (by lift).
+"""Theme names: the commonest noun phrase specific to a theme.
 
-Each candidate word or two-word phrase scores p_in * log(p_in / p_all): how
-often the theme's texts use it, times how much more often than all texts do.
-A name must read as a noun phrase: its last word is an English noun (WordNet's
-noun list from `spacy-lookups-data`) and no word is only a verb form
-("called", "spoke"). A two-word phrase wins over a single word when it scores
-at least half as well. Names are unique across themes.
+A theme's name is chosen among the words and two-word phrases that the theme
+holds more of than any other theme does and uses at least twice as often as
+all texts do, by how many of its texts use them; a two-word phrase wins over a
+single word when at least half as many texts use it, and "council tax" counts
+as a phrase although "council" alone is a stop word. A second phrase is joined
+with "and" only when it is nearly as common (three quarters) and mostly used by
+other texts of the theme ("Bin and collection"; never "Planning and
+application"). A name must read as a noun phrase: its last word is an English
+noun (WordNet's noun list from `spacy-lookups-data`) and no word is only a verb
+form ("called", "spoke"). Top terms are listed by p_in * log(lift). Names are
+unique across themes.
 
 Example::
 
@@ -49,6 +54,13 @@ def _base(word: str, lex: frozenset[str]) -> bool:
     return False
 
 
+def is_noun(word: str) -> bool:
+    """True when `word` (or its singular) is an English noun in WordNet's list; True for every word when the list is
+    missing, so nothing is lost without `spacy-lookups-data`."""
+    nouns = _lexicon()[0]
+    return not nouns or _base(word, nouns)
+
+
 # Who a complaint is about or from ("my little boy", "my mum"): circumstance, never the subject of a theme.
 PEOPLE = frozenset(
     """
@@ -89,9 +101,26 @@ def lift_scores(B: sparse.csr_matrix, labels: np.ndarray, k: int) -> np.ndarray:
     return np.where(lift > 1, p_in * np.log(np.maximum(lift, 1e-12)), 0.0)
 
 
-def pick_name(order: np.ndarray, scores: np.ndarray, vocab: np.ndarray, used: set[str]) -> str | None:
+def name_scores(B: sparse.csr_matrix, labels: np.ndarray, k: int, *, min_lift: float = 2.0) -> np.ndarray:
+    """(k x terms) the share of a theme's texts using a term, where the theme holds more of the term's texts than any
+    other theme and uses it at least `min_lift` times as often as all texts do; 0 elsewhere. A name is then the
+    commonest phrase specific to its theme: "Council tax" for the theme that holds most of the texts about it."""
+    n = B.shape[0]
+    member = sparse.csr_matrix((np.ones(n), (labels, np.arange(n))), shape=(k, n))
+    inside = np.asarray((member @ B).todense(), dtype=np.float64)
+    sizes = np.bincount(labels, minlength=k).astype(np.float64)[:, None]
+    p_in = inside / np.maximum(sizes, 1)
+    p_all = np.asarray(B.sum(axis=0), dtype=np.float64) / max(n, 1)
+    lift = np.divide(p_in, p_all, out=np.zeros_like(p_in), where=p_all > 0)
+    owner = inside == inside.max(axis=0, keepdims=True)
+    return np.where(owner & (lift >= min_lift), p_in, 0.0)
+
+
+def pick_name(order: np.ndarray, scores: np.ndarray, vocab: np.ndarray, used: set[str], apart=None) -> str | None:
     """The best noun phrase not yet used (a phrase if it scores at least half the best single word), joined by
-    "and" to the next one that shares no word with it and scores at least three quarters as well: "Bins and garden waste"."""
+    "and" to the next one that shares no word with it, scores at least three quarters as well and, when
+    `apart(a, b)` is given, is mostly used by other texts than the first (`apart` is False when at least half of
+    b's texts also use a: "planning application" is one subject, not "Planning and application")."""
     cands = []
     for i in order[:60]:
         if scores[i] <= 0:
@@ -108,7 +137,7 @@ def pick_name(order: np.ndarray, scores: np.ndarray, vocab: np.ndarray, used: se
     for sc, t in cands:
         if sc < 0.75 * best[0]:
             break
-        if not taken & set(t.split()) and not any(t in u or u in t for u in (best[1],)):
+        if not taken & set(t.split()) and not any(t in u or u in t for u in (best[1],)) and (apart is None or apart(best[1], t)):
             return f"{best[1]} and {t}"
     return best[1]
 
@@ -122,12 +151,21 @@ def name_themes(B: sparse.csr_matrix, vocab: np.ndarray, labels: np.ndarray, k: 
     """(a unique readable name per theme, its top terms by lift, the share of its texts using a phrase of its name);
     themes ordered as their ids 0..k-1."""
     S = lift_scores(B, labels, k)
+    N = name_scores(B, labels, k)
     names: list[str] = [""] * k
     used: set[str] = set()
     # the most distinctive themes choose first, so a shared phrase goes where it says most
+    where = {t: i for i, t in enumerate(vocab)}
+    B = sparse.csc_matrix(B)
     for j in sorted(range(k), key=lambda j: -S[j].max(initial=0)):
         order = np.argsort(-S[j])
-        name = pick_name(order, S[j], vocab, used)
+        rows = labels == j
+
+        def apart(a: str, b: str, rows=rows) -> bool:
+            ua, ub = B[:, where[a]].toarray().ravel()[rows] > 0, B[:, where[b]].toarray().ravel()[rows] > 0
+            return (ua & ub).sum() < 0.5 * max(ub.sum(), 1)
+
+        name = pick_name(np.argsort(-N[j]), N[j], vocab, used, apart)
         name = name or next((vocab[i] for i in order[:20] if vocab[i] not in used and S[j][i] > 0), None)
         name = name or f"theme {j + 1}"
         used.update({name, *name.split(" and ")})

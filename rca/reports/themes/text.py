@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
@@ -51,28 +52,40 @@ def stop_words(extra=()) -> frozenset[str]:
     return frozenset(ENGLISH_STOP_WORDS) | DOMAIN_STOP | CONTRACTIONS | frozenset(w.lower() for w in extra)
 
 
-def clauses(doc: str) -> list[list[str]]:
-    """Lower-case word tokens of each clause (text between punctuation marks)."""
+@lru_cache(maxsize=1 << 17)
+def clauses(doc: str) -> tuple[tuple[str, ...], ...]:
+    """Lower-case word tokens of each clause (text between punctuation marks); cached, as the finder reads each
+    text's clauses four times (words, short answers, terms, names)."""
     doc = _APOSTROPHE.sub("", doc.lower())
-    return [toks for seg in _CLAUSE.split(doc) if (toks := _TOKEN.findall(seg))]
+    return tuple(tuple(toks) for seg in _CLAUSE.split(doc) if (toks := _TOKEN.findall(seg)))
 
 
 class Analyzer:
-    """Content words and two-word phrases of content words within one clause (for TfidfVectorizer)."""
+    """Content words and two-word phrases of content words within one clause (for TfidfVectorizer).
 
-    def __init__(self, stop: frozenset[str]) -> None:
+    `phrase_stop` (names only): a phrase may also pair a content word with a word of `stop` that is not in
+    `phrase_stop`, so "council tax" is a phrase although "council" alone is a stop word."""
+
+    def __init__(self, stop: frozenset[str], phrase_stop: frozenset[str] | None = None) -> None:
         self.stop = stop
+        self.phrase_stop = stop if phrase_stop is None else phrase_stop
 
     def __call__(self, doc: str) -> list[str]:
         words, pairs = [], []
         for toks in clauses(doc):
             ok = [len(t) > 1 and t not in self.stop for t in toks]
+            near = [len(t) > 1 and t not in self.phrase_stop for t in toks]
             for i, t in enumerate(toks):
                 if ok[i]:
                     words.append(t)
-                    if i + 1 < len(toks) and ok[i + 1]:
-                        pairs.append(f"{t} {toks[i + 1]}")
+                if i + 1 < len(toks) and (ok[i] or ok[i + 1]) and near[i] and near[i + 1]:
+                    pairs.append(f"{t} {toks[i + 1]}")
         return words + pairs
+
+
+def base_stop_words(extra=()) -> frozenset[str]:
+    """`stop_words` without the words every complaint uses: what a name's phrase may pair with a content word."""
+    return frozenset(ENGLISH_STOP_WORDS) | CONTRACTIONS | frozenset(w.lower() for w in extra)
 
 
 def content_words(doc: str, stop: frozenset[str]) -> list[str]:
