@@ -2,7 +2,8 @@
 
 SQLite by default (one file, no server); PostgreSQL when given a
 ``postgresql://`` URL (driven by psycopg 3). Opening a store runs the
-package's Alembic migrations up to the newest revision.
+package's Alembic migrations up to the newest revision; a store already at
+that revision is only checked, not upgraded again.
 
 Example::
 
@@ -12,6 +13,7 @@ Example::
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from contextlib import contextmanager
@@ -147,11 +149,16 @@ def _alembic_config(connection: Connection):
 
 
 def migrate(store: Store, *, revision: str = "head") -> str | None:
-    """Run the shipped migrations up to `revision`; returns the revision now in force."""
+    """Run the shipped migrations up to `revision`; returns the revision now in force. A store already at the
+    newest revision is only read (one query of ``alembic_version``), not run through Alembic's upgrade."""
     from alembic import command
     from alembic.runtime.migration import MigrationContext
 
     try:
+        if revision == "head":
+            now = current_revision(store)
+            if now is not None and now == head_revision():
+                return now
         with store.engine.connect() as conn:
             command.upgrade(_alembic_config(conn), revision)
             conn.commit()
@@ -168,7 +175,9 @@ def current_revision(store: Store) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+@functools.lru_cache(maxsize=1)
 def head_revision() -> str | None:
+    """The newest revision of the shipped migrations (read once: they are part of the installed package)."""
     from alembic.script import ScriptDirectory
     from alembic.config import Config as AlembicConfig
 
