@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+from collections import deque
 import tomllib
 from pathlib import Path
 
@@ -140,15 +141,29 @@ def _table_read(node: ast.AST) -> str | None:
 
 def own_fallbacks(source: str) -> list[tuple[int, str, str]]:
     """(line, table, code) of each `.get(key, fallback)` on a raw config table: on the read itself, or on a name that
-    a read was assigned to in the same function."""
+    a read was assigned to in the same function (or in the module, for a name bound anywhere in it)."""
     tree = ast.parse(source)
+    # one walk, in ast.walk's order, handing each assignment and call to the module and to every function around it
+    scopes: dict[ast.AST, list[ast.AST]] = {tree: []}
+    queue = deque([(tree, (tree,))])
+    while queue:
+        node, within = queue.popleft()
+        if isinstance(node, (ast.Assign, ast.Call)):
+            for scope in within:
+                scopes[scope].append(node)
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                scopes[child] = []
+                queue.append((child, (*within, child)))
+            else:
+                queue.append((child, within))
     found = set()
-    for scope in [tree, *(n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))]:
+    for nodes in scopes.values():
         bound = {}
-        for n in ast.walk(scope):
+        for n in nodes:
             if isinstance(n, ast.Assign) and (table := _table_read(n.value)):
                 bound.update({t.id: table for t in n.targets if isinstance(t, ast.Name)})
-        for n in ast.walk(scope):
+        for n in nodes:
             if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "get" and (len(n.args) > 1 or n.keywords):
                 recv = n.func.value
                 table = _table_read(recv) or (bound.get(recv.id) if isinstance(recv, ast.Name) else None)
