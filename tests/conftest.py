@@ -9,6 +9,7 @@ fixture of MODEL_FIXTURES trains a model, so it is marked `model` here whatever 
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -30,8 +31,35 @@ MODEL_FIXTURES = frozenset(
 )
 
 
+# the fast tier runs on this many pytest-xdist workers when the machine has the cores and nobody chose -n
+FAST_TIER_WORKERS = 2
+
+
 def pytest_addoption(parser):
     parser.addoption("--all-tiers", action="store_true", default=False, help=f"run every tier ({', '.join(TIERS)}), not only the fast one")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config):
+    """A plain `pytest` (the fast tier) runs its test files on FAST_TIER_WORKERS xdist workers, one file to a worker
+    (`--dist loadfile`: a module's imports and module-scoped fixtures are made once). Runs before xdist's own hook."""
+    workers = default_workers(config)
+    if workers:
+        config.option.numprocesses = workers
+        config.option.dist = "loadfile"
+
+
+def default_workers(config) -> int | None:
+    """How many xdist workers the run should get when nothing on the command line says: FAST_TIER_WORKERS for the
+    fast tier on a machine with that many cores, else None (one process: --all-tiers, -m, a file named, -n given,
+    --pdb, --collect-only, `-p no:xdist`, or this is itself a worker)."""
+    if hasattr(config, "workerinput") or not config.pluginmanager.hasplugin("xdist"):
+        return None
+    if config.getoption("numprocesses", None) is not None or config.getoption("dist", "no") != "no" or config.getoption("tx", None):
+        return None
+    if config.getoption("usepdb", False) or config.getoption("collectonly", False) or not fast_tier_only(config):
+        return None
+    return FAST_TIER_WORKERS if (os.cpu_count() or 1) >= FAST_TIER_WORKERS else None
 
 
 def pytest_collection_modifyitems(config, items):

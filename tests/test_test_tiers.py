@@ -1,0 +1,75 @@
+"""The test tiers (tests/conftest.py): a plain `pytest` runs the fast tier on two xdist workers, one test file to a
+worker; anything that asks for more tiers, a file, a worker count of its own or a debugger runs in one process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+import conftest
+
+HERE = str(Path(__file__).resolve())
+
+
+class FakeConfig:
+    """The few parts of a pytest Config the tier choice reads."""
+
+    def __init__(self, *args: str, xdist: bool = True, worker: bool = False, **options) -> None:
+        self.args = list(args) or ["tests"]
+        markexpr = options.pop("markexpr", "")
+        defaults = {"all_tiers": False, "numprocesses": None, "dist": "no", "tx": [], "usepdb": False, "collectonly": False}
+        self._options = defaults | options
+        self.option = SimpleNamespace(markexpr=markexpr, **self._options)
+        self.pluginmanager = SimpleNamespace(hasplugin=lambda name: xdist and name == "xdist")
+        if worker:
+            self.workerinput = {"workerid": "gw0"}
+
+    def getoption(self, name, default=None):
+        return self._options.get(name, default)
+
+
+@pytest.fixture
+def cores(monkeypatch):
+    def set_cores(n):
+        monkeypatch.setattr(conftest.os, "cpu_count", lambda: n)
+
+    set_cores(2)
+    return set_cores
+
+
+def test_a_plain_run_is_the_fast_tier_on_two_workers_one_file_to_each(cores):
+    config = FakeConfig()
+    assert conftest.default_workers(config) == conftest.FAST_TIER_WORKERS == 2
+    conftest.pytest_cmdline_main(config)
+    assert (config.option.numprocesses, config.option.dist) == (2, "loadfile")
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        FakeConfig(all_tiers=True),
+        FakeConfig(markexpr="model"),
+        FakeConfig(HERE),
+        FakeConfig(f"{HERE}::test_a_plain_run_is_the_fast_tier_on_two_workers_one_file_to_each"),
+        FakeConfig(numprocesses=0),
+        FakeConfig(numprocesses=4),
+        FakeConfig(dist="worksteal"),
+        FakeConfig(usepdb=True),
+        FakeConfig(collectonly=True),
+        FakeConfig(xdist=False),
+        FakeConfig(worker=True),
+    ],
+    ids=["all-tiers", "-m", "a file", "a test", "-n 0", "-n 4", "--dist", "--pdb", "--collect-only", "no xdist", "a worker"],
+)
+def test_anything_else_keeps_to_what_the_command_line_says(config, cores):
+    before = vars(config.option).copy()
+    assert conftest.default_workers(config) is None
+    conftest.pytest_cmdline_main(config)
+    assert vars(config.option) == before
+
+
+def test_a_one_core_machine_runs_the_fast_tier_in_one_process(cores):
+    cores(1)
+    assert conftest.default_workers(FakeConfig()) is None
