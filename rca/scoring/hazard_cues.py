@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rca.scoring import hazard_forms as H
 from rca.scoring import hazard_kinds as K
 from rca.scoring.hazard_words import (
     CRACKS,
@@ -66,6 +67,9 @@ _AGE = re.compile(
 )
 
 
+_PIECES = frozenset({"lump", "chunk", "bit", "piece"})
+
+
 @dataclass(frozen=True)
 class Pair:
     """A rule: a word of kind `a` and one of kind `b` within `window` words of each other in one clause."""
@@ -86,7 +90,7 @@ PAIRS: tuple[Pair, ...] = (
     Pair(EMERGENCY, "water in the electrics", K.WATER, K.ELECTRICS, window=7, covers=(LEAK,)),
     Pair(EMERGENCY, "burning or sparking electrics", K.BURNING, K.ELECTRICS, window=8),
     Pair(EMERGENCY, "water pouring into the home", K.PIPE, K.BURST, window=6, covers=(LEAK,)),
-    Pair(EMERGENCY, "ceiling or structure giving way", K.STRUCTURE, K.FAILING, window=8, covers=(LEAK, CRACKS), subject_first=True),
+    Pair(EMERGENCY, "ceiling or structure giving way", K.STRUCTURE, K.FAILING, window=10, covers=(LEAK, CRACKS), subject_first=True),
     Pair(EMERGENCY, "ceiling or structure giving way", K.STRUCTURE, K.FALLING_BITS, window=5, covers=(LEAK, CRACKS), subject_first=True),
     Pair(EMERGENCY, "gas smell or leak", K.GAS, K.GAS_SIGN, window=6, unless=K.NOT_GAS),
     Pair(EMERGENCY, "exposed or dangerous electrics", K.ELECTRICS, K.SHOCK, window=8),
@@ -129,6 +133,13 @@ PAIRS: tuple[Pair, ...] = (
     Pair(SIGNIFICANT, "no heating or hot water", K.HEATING, K.HEAT_FAILED, window=7),
     Pair(SIGNIFICANT, "no heating or hot water", K.HEATING, K.HEAT_WORKS, window=6),
     Pair(SIGNIFICANT, TOILET_RULE, K.TOILET, K.TOILET_BROKEN, window=8),
+    Pair(SIGNIFICANT, CRACKS, H.CRACK, H.BUILDING, window=8, unless=H.NOT_CRACK),
+    Pair(SIGNIFICANT, FALL_HAZARD, H.FALL_PART, H.FALL_BROKEN, window=12, unless=H.NOT_FALL),
+    Pair(SIGNIFICANT, "broken window", H.WINDOW, H.WINDOW_BROKEN, window=6, unless=H.NOT_WINDOW),
+    Pair(SAFEGUARDING, "possible risk to a vulnerable adult", H.CARE_SETTING, H.CARE_NEGLECT, window=30, across_commas=True),
+    Pair(
+        SAFEGUARDING, "possible harm or neglect of a child", H.GROOM_CHILD, H.GROOM_SIGN, window=30, unless=H.NOT_GROOM, across_commas=True
+    ),
     Pair(SIGNIFICANT, TOILET_RULE, K.TOILET, K.TOILET_WORKS, window=6),
     Pair(SAFEGUARDING, "possible harm or neglect of a child", K.CHILD, K.CHILD_HARM, window=30, unless=K.OTHER_HARM, across_commas=True),
     Pair(SAFEGUARDING, "possible risk to a vulnerable adult", K.ADULT, K.ADULT_HARM, window=30, unless=K.OTHER_HARM, across_commas=True),
@@ -147,7 +158,10 @@ PAIRS: tuple[Pair, ...] = (
 
 def _source(clause: tuple[Token, ...], a: tuple[int, int], b: tuple[int, int]) -> bool:
     """ "A picture fell off the wall": the thing (a) comes after the verb (b) and a "from" or "off": it is where it fell from."""
-    return a[0] > b[0] and any(t.lemma in K.FROM for t in clause[b[1] - 1 : a[0]])
+    between = clause[b[1] - 1 : a[0]]
+    if clause[b[0]].lemma in _PIECES and between and between[-1].word == "of":  # "a lump of plaster": what fell
+        return False
+    return a[0] > b[0] and any(t.lemma in K.FROM for t in between)
 
 
 @dataclass(frozen=True)

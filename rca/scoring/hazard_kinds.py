@@ -25,7 +25,8 @@ ELECTRICS = kind(
 )
 BURNING = kind(
     "burn, burning, scorch, scorch mark, scorch marks, smoke, smoking, melt, melted, spark, sparking, fizz, "
-    "crackle, char, blackened, too hot to touch, fizzing, crackling, bang, flash, black and melted",
+    "crackle, char, blackened, too hot to touch, fizzing, crackling, bang, flash, black and melted, smell hot, smells hot, "
+    "hot to touch, smell of burning",
 )
 STRUCTURE = kind(
     "ceiling, roof, plaster, plasterboard, lath, beam, joist, lintel, chimney, balcony, wall",
@@ -50,12 +51,12 @@ TOO_COLD = kind(
     "freezing, so cold, very cold, bitterly cold, ice cold, like a fridge, can see my breath",
 )
 SMOKE_ALARM = kind(
-    "smoke alarm, smoke alarms, smoke detector, smoke detectors, heat alarm, heat detector",
+    "smoke alarm, smoke alarms, smoke detector, smoke detectors, heat alarm, heat detector, fire alarm, fire alarms",
 )
 ALARM_GONE = kind(
     "taken down, take down, removed, remove, missing, disconnected, ripped out, not fitted, never fitted, stop working, "
     "stopped working, broken, dead, no battery, battery removed, battery taken out, take out, taken out, not put back, "
-    "never put back",
+    "never put back, take off, off the ceiling, off the wall, never put it back, not put it back, disconnect",
 )
 NO_ALARM = kind(
     "smoke alarm, smoke alarms, smoke detector, alarm at all",
@@ -93,7 +94,7 @@ TOILET_WORKS = kind(
 )
 DOOR = kind(
     "front door, back door, main door, flat door, external door, entrance door, my door, our door, door to my flat, "
-    "door to the flat, door to the house, patio door, door frame",
+    "door to the flat, door to the house, patio door, door frame, rear door, side door",
 )
 INSECURE = kind(
     "kick in, kicked in, smash, smashed, force, forced, forced open, hang off, hanging off, snap, snapped, broken "
@@ -141,7 +142,7 @@ NOT_DISTURBED = frozenset(lemmatise(w) for w in "survey register check test befo
 CHILD = kind(
     "child, children, kid, baby, toddler, infant, newborn, son, daughter, boy, girl, teenager, teen, grandchild, "
     "grandson, granddaughter, stepson, stepdaughter, little one, little ones, pupil, schoolgirl, schoolboy, "
-    "youngster",
+    "youngster, nephew, niece, little girl, little boy",
 )
 CHILD_HARM = kind(
     "hit him, hit her, hit them, hit one of, hit the child, hit the kid, hit the boy, hit the girl, being hit, been "
@@ -183,7 +184,7 @@ VULNERABLE = kind(
     "problems, cancer, chemo, chemotherapy, dementia, sickle cell, diabetes, diabetic, immune, immunocompromised, "
     "epilepsy, oxygen, medical condition, health condition, health problems, frail, vulnerable, housebound, "
     "bedbound, arthritis, carer, mobility, stroke, terminal, terminally, end of life, palliative, sheltered "
-    "housing, sheltered flat",
+    "housing, sheltered flat, little girl, little boy, little one, little ones, eczema",
 )
 UNSEEN = kind(
     "see, seen, answer, answered, open the door",

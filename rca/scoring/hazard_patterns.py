@@ -17,14 +17,14 @@ from rca.scoring.hazard_words import CRACKS, EMERGENCY, FALL_HAZARD, LEAK, SAFEG
 _I = re.IGNORECASE
 # who lives there: a resident for whom no heating, or damp and mould, is an emergency
 VULNERABLE = re.compile(
-    r"\b(bab(?:y|ies)|new ?born|infant|toddler|twins|child(?:ren)?|kids?|grandchild(?:ren)?|"
+    r"\b(bab(?:y|ies)|new ?born|infant|toddler|twins|childrens?|child(?:ren)?|kids?|little (?:girl|boy|one|ones)|eczema|grandchild(?:ren)?|"
     r"pregnan\w*|expecting a baby|elderly|older (?:person|people|resident)|pensioner|\d{2}[- ]year[- ]old (?:mum|mother|dad|father|man|woman|lady)|"
     r"(?:mum|mother|dad|father|nan|gran|grandma|grandad) is (?:7|8|9)\d|aged (?:7|8|9)\d|disab\w*|wheelchair|"
     r"asthma\w*|copd|bronchi\w*|lung|chest infection|breathing (?:problems|difficulties)|respiratory|heart (?:condition|problems?|failure)|"
     r"cancer|chemo\w*|dementia|sickle cell|diabet\w*|immun\w*|epilep\w*|oxygen|medical condition|health condition|health problems?|"
     r"terminally ill|seriously ill|frail|vulnerable|multiple sclerosis|(?:have|has|with|got) (?-i:MS)|parkinson'?s|motor neurone|"
     r"cerebral palsy|dialysis|kidney (?:failure|disease)|cystic fibrosis|long covid|mobility (?:problems|issues)|arthritis|"
-    r"inhaler|nebuli[sz]er|wheez\w*|bad chest|weak chest|stroke|heart attack|premature|sheltered (?:housing|flat|scheme))\b",
+    r"inhaler|nebuli[sz]er|wheez\w*|bad chest|weak chest|(?:his|her|their) chest|stroke|heart attack|premature|sheltered (?:housing|flat|scheme))\b",
     re.IGNORECASE,
 )
 COLD_WORDS = re.compile(
@@ -33,14 +33,15 @@ COLD_WORDS = re.compile(
     re.IGNORECASE,
 )
 HOME = re.compile(
-    r"\b(my|our|the|his|her|their|mum'?s|dad'?s) (?:council )?(?:flat|house|home|maisonette|bungalow|property|bedroom|kitchen|"
-    r"bathroom|living room|lounge|hallway|loft|ceiling|walls?|windows?|boiler|toilet|stairs?)\b|\b(?:boiler|hot water|radiators?|airing cupboard|stopcock)\b|\b(?:council|housing association) "
+    r"\b(my|our|his|her|their|mum'?s|dad'?s) (?:council )?(?:flat|house|home|maisonette|bungalow|property|bedroom|kitchen|"
+    r"bathroom|living room|lounge|hallway|loft|ceiling|walls?|windows?|boiler|toilet|stairs?)\b|"
+    r"\bthe (?:council )?(?:flat|house|home|maisonette|bungalow|property|bedroom|living room|lounge|hallway|loft)\b|\b(?:boiler|hot water|radiators?|airing cupboard|stopcock)\b|\b(?:council|housing association) "
     r"(?:flat|house|home|property|tenant)|\btenan(?:t|ts|cy)\b|\bi live\b|\bwe live\b|\brepairs?\b|\blandlord\b",
     re.IGNORECASE,
 )
 PUBLIC = re.compile(
     r"\b(?:library|canteen|caf[eé]|restaurant|shop|supermarket|park|playground|car park|high street|pavement|road ?works|"
-    r"the street|in the road|on the road|leisure centre|swimming pool|gym|office|town hall|civic centre|school|community centre|"
+    r"the street|in the road|on the road|the road|leisure centre|swimming pool|gym|offices?|reception|town hall|civic centre|school|community centre|"
     r"bus stop|market|allotment|play area)\b",
     re.IGNORECASE,
 )
@@ -87,23 +88,24 @@ def p(text: str) -> re.Pattern:
 
 _DAMP = (
     r"\b(damp(?! patch)|mou?ld(?:y|s)?|black (?:spots|mould|mold|stuff|fuzz)|condensation|mildew|fungus|fungi|spores|"
-    r"mushrooms? (?:are |is )?(?:growing|sprouting|coming))\b"
+    r"mushrooms? (?:are |is )?(?:growing|sprouting|coming)|(?:black|green|grey|white) (?:fur|fuzz|furry stuff)|"
+    r"walls? (?:[\w']+ ){0,5}?(?:are|is) (?:\w+ )?(?:black and wet|wet and black|soaking wet|wringing wet|running with water|always wet))\b"
 )
 _NOT_DAMP = p(
     r"\b(?:bread|food|fruit|cheese|sandwich\w*|canteen|cake|jelly|clay|plaster cast|damp[- ]proof course (?:survey|quote)|"
     r"dampen\w*|damper|freedom of information|foi|statistics|figures|damp (?:and mould )?(?:policy|strategy|statistics|figures|complaints)|(?:meeting|talk|event|workshop|seminar|drop-?in|campaign) (?:about|on) damp|"
-    r"(?:number|numbers) of (?:damp|mould))\b"
+    r"(?:number|numbers) of (?:damp|mould)|damp (?:and mould )?(?:compensation|claim|payment|offer|report))\b"
 )
 _NO_HEAT = (
     r"\b(?:no (?:heating|heat|hot water|gas supply)|(?:not|haven'?t|hasn'?t|have not|has not) (?:had|got) (?:any )?(?:heating|heat|hot water)|"
     r"(?:heating|hot water|radiators?|boiler)(?: [\w']+){0,3}? (?:is |are |has |have |was |keeps )?(?:been |kept )?"
     r"(?:not working|isn'?t working|aren'?t working|broken|broke down|broken down|stopped working|gone off|off for|failed|"
     r"packed up|packed in|given up|gave up|conked out|died|kaput|knackered|bust|condemned|capped off|cutting out|on and off|"
-    r"playing up|on the blink|out of action|losing pressure|lost pressure|(?:stone |ice |freezing )?cold)|"
+    r"playing up|on the blink|out of action|coming and going|lukewarm|losing pressure|lost pressure|(?:stone |ice |freezing )?cold)|"
     r"boil(?:ing)? (?:the )?kettles? to (?:wash|bath|get washed|have a wash)|cold showers|"
     r"(?:heating|hot water|radiators?|boiler)(?: [\w']+){0,2}? (?:is|are|was|were|has been|have been|keeps going|keeps turning|"
     r"went|goes|turned|switched) off|"
-    r"without (?:any )?(?:heating|heat|hot water)|(?:heating|boiler|radiators?) (?:doesn'?t|does not|don'?t|won'?t|will not) "
+    r"without (?:any )?(?:heating|heat|hot water)|(?:heating|boiler|hot water) off (?:again|since|for|all)|(?:heating|boiler|radiators?) (?:doesn'?t|does not|don'?t|won'?t|will not) "
     r"(?:work|come on|fire|heat up))\b"
 )
 _NOT_GAS = p(
@@ -155,15 +157,16 @@ RULES: tuple[Rule, ...] = (
             r"carbon monoxide|co (?:alarm|detector)|gas alarm|smell(?:s|ing)? (?:like|of) (?:rotten )?eggs?|rotten[- ]eggs? smell|(?:left|leaving|leaves|leave) the gas on)\b"
         ),
         unless=_NOT_GAS,
+        covers=(LEAK,),
     ),
     Rule(
         EMERGENCY,
         "exposed or dangerous electrics",
         p(
-            r"\b(?:(?:exposed|bare|live|hanging|sparking|burnt|burned|melted|melting|scorched|smoking) (?:electric(?:al)? )?"
+            r"\b(?:(?:exposed|bare|live|hanging|dangling|sparking|burnt|burned|melted|melting|scorched|smoking) (?:electric(?:al)? )?"
             r"(?:wires?|wiring|cables?|sockets?|electrics|fuse ?box|consumer unit|switch(?:es)?)|"
             rf"{_ELECTRIC_PARTS}(?: [\w']+){{0,4}}? (?:is |are |keeps? |kept |was |were |has |have )?(?:been |started |all )?"
-            r"(?:sparking|sparks?|smoking|burning|buzzing|melting|melted|scorched|exposed|hanging (?:out|down|off)|live|showing|sticking out|"
+            r"(?:sparking|sparks?|smoking|burning|buzzing|melting|melted|scorched|exposed|hanging (?:out|down|off)|dangling|live|showing|sticking out|"
             r"poking out)|(?:belt|tingle|zap|jolt|shock)s? (?:off|from) (?:the |a |my )?(?:[\w']+ ){0,2}(?:switch|socket|plug|light|taps?|"
             r"cooker|oven|shower|radiator|kettle|fridge|fuse ?box|electrics)|"
             r"electric(?:al)? shocks?|(?:got|get|getting|gave (?:me|him|her|us)) (?:an? )?electric shocks?|"
@@ -276,7 +279,7 @@ RULES: tuple[Rule, ...] = (
         "pests in the home",
         p(
             r"\b(?:rats?|mice|(?:a|the|one|another) mouse|mouse droppings|rodents?|cockroach(?:es)?|bed ?bugs|vermin|infest(?:ed|ation)|squirrels in the loft|"
-            r"pigeons (?:nesting|in the loft|in the roof)|wasps?'? nests?|hornets|fleas|maggots|silverfish|ants'? nests?)\b"
+            r"pigeons (?:are )?(?:nesting|in the loft|in the roof)|wasps?'? nests?|hornets|fleas|maggots|silverfish|ants'? nests?)\b"
         ),
         unless=p(
             r"\b(?:park|bins? (?:area|store) on the street|fly[- ]?tip\w*|high street|smell(?:s|ed|t)? a rat|rat race|rat run|love rat)\b"

@@ -130,7 +130,9 @@ def _fixed_in(clause: tuple[Token, ...]) -> bool:
         again = again or (t.word == "back" and i + 1 < len(clause) and clause[i + 1].word == "on")  # "the water is back on"
         back = t.lemma in {"work", "working", "back"} and again and not (i and clause[i - 1].lemma in {"stop", "keep"})
         safe_now = t.word == "safe" and i and clause[i - 1].word in {"all", "now", "completely"} or (t.word == "safe" and again)
-        safe_now = safe_now or (t.word in {"fine", "dry", "ok", "okay"} and again and i and clause[i - 1].lemma == "be")  # "are fine now"
+        safe_now = safe_now or (
+            t.word in {"fine", "dry", "ok", "okay"} and again and i and clause[i - 1].lemma in {"be", "all"}
+        )  # "are fine now"
         which_is_fine = t.word in {"fine", "ok", "okay"} and " ".join(x.word for x in clause[max(0, i - 2) : i]) in {
             "which is",
             "that is",
@@ -199,7 +201,8 @@ def dealt_with(clauses: tuple[tuple[Token, ...], ...], n: int) -> bool:
 
 
 INFORMATION = re.compile(
-    r"\b(?:leaflets?|website'?s?|web ?pages?|newsletters?|posters?|adverts?|information pack|phone number|helpline number)\b",
+    r"\b(?:leaflets?|website'?s?|web ?pages?|newsletters?|posters?|adverts?|information (?:pack|about|on|regarding)|phone number|"
+    r"helpline number)\b",
     re.IGNORECASE,
 )
 

@@ -36,7 +36,7 @@ import re
 from datetime import datetime
 
 from rca.errors import RcaError
-from rca.scoring import hazard_cues, hazard_spelling, hazard_words
+from rca.scoring import hazard_cues, hazard_forms, hazard_spelling, hazard_words
 from rca.scoring.hazard_words import EMERGENCY, SAFEGUARDING, SIGNIFICANT
 from rca.scoring.hazard_patterns import COLD_WORDS, HOME, NEGATED, PRIVATE, PUBLIC, RESOLVED, VULNERABLE, RULES, Rule, p
 
@@ -87,7 +87,16 @@ def _live(rule: Rule, text: str, m: re.Match) -> bool:
         or hazard_words.about_information(text, m.start())
     ):
         return False
-    return not (rule.unless and rule.unless.search(_sentence(text, m.start(), m.end())))
+    sentence = _sentence(text, m.start(), m.end())
+    if hazard_forms.hypothetical(_question(text, m.start(), m.end())):
+        return False
+    return not (rule.unless and rule.unless.search(sentence))
+
+
+def _question(text: str, start: int, end: int) -> str:
+    """The sentence holding text[start:end] with its closing mark ("?" says it is a question)."""
+    a, b = _sentence_span(text, start, end)
+    return text[a : b + 1]
 
 
 def _cold_months(received: datetime | None) -> bool:
@@ -108,11 +117,15 @@ def flags(text: str, *, received: datetime | None = None, extra: dict[str, list[
     away = PUBLIC.search(text) and not HOME.search(text)
     hits: dict[str, dict[str, list[str]]] = {}
     covered: dict[str, list[tuple[int, int]]] = {}  # significant rule -> sentences an emergency already explains
-    found_cues = [c for c in hazard_cues.cues(text) if not (c.flag != SAFEGUARDING and away)]
+    found_cues = [
+        c
+        for c in hazard_cues.cues(text)
+        if not (c.flag != SAFEGUARDING and away) and not hazard_forms.hypothetical(_question(text, *c.span))
+    ]
     for cue in found_cues:
         for name in cue.covers:
             covered.setdefault(name, []).append(cue.span)
-    for rule in RULES + _extra_rules(extra):
+    for rule in RULES + hazard_forms.RULES + _extra_rules(extra):
         if rule.home and away:
             continue
         found = [
@@ -128,6 +141,8 @@ def flags(text: str, *, received: datetime | None = None, extra: dict[str, list[
     for cue in found_cues:  # the rules on word pairs (rca.scoring.hazard_cues)
         if (cue.needs == "vulnerable" and not vulnerable) or (cue.needs == "vulnerable_cold" and not (vulnerable and cold)):
             continue
+        if cue.flag == SIGNIFICANT and any(a < cue.span[1] and cue.span[0] < b for a, b in covered.get(cue.name, ())):
+            continue  # the emergency in the same sentence explains it (the crack in a ceiling coming down)
         _add(hits, cue, cue.words, vulnerable, text, received)
     if EMERGENCY in hits and SIGNIFICANT in hits:  # the same hazard is not listed twice
         said = {w.lower() for ws in hits[EMERGENCY].values() for w in ws}

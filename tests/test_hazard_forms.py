@@ -1,0 +1,81 @@
+"""Hazards and risks told by their signs and effects (rca.scoring.hazard_forms), and the ordinary uses of the same
+words that must not raise a flag: hypothetical and policy questions, public places, other senses."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from rca.scoring.hazard_forms import hypothetical
+from rca.scoring.hazards import EMERGENCY, SAFEGUARDING, SIGNIFICANT, flags
+
+WINTER = datetime(2025, 12, 1, 10, 0)
+
+
+def raised(text: str) -> set[str]:
+    return {f["flag"] for f in flags(text, received=WINTER)}
+
+
+@pytest.mark.parametrize(
+    "text, flag",
+    [
+        # gas and carbon monoxide by their signs
+        ("we all get headaches in the evening when the gas fire is on", EMERGENCY),
+        ("an eggy smell by the meter cupboard every morning", EMERGENCY),
+        # no water, sewage, asbestos, fire safety, security
+        ("MUM HAS HAD NO WATER SINCE THURSDAY", EMERGENCY),
+        ("whenever the flat above flushes it bubbles back up into our sink", EMERGENCY),
+        ("the plasterer was sanding the artex in the hall all morning", EMERGENCY),
+        ("the fire door on the second floor landing is always propped open with a fire extinguisher", EMERGENCY),
+        ("the side door is not locking since the break in", EMERGENCY),
+        ("the electrician left cables dangling from the hall ceiling", EMERGENCY),
+        # damp described, with a child
+        ("my little boy's bedroom walls are soaking wet and there's green fuzz on his shoes", EMERGENCY),
+        # cracks and subsidence by their effects
+        ("the bungalow is subsiding at the back", SIGNIFICANT),
+        ("a crack has opened up across the lounge wall and gets longer every month", SIGNIFICANT),
+        ("the doors have started sticking and there are cracks above every door", SIGNIFICANT),
+        ("a paving slab outside my front door has lifted and my husband caught his foot", SIGNIFICANT),
+        ("the pane in the kitchen window has cracked right across", SIGNIFICANT),
+        ("the banister on our stairs is loose and wobbles", SIGNIFICANT),
+        # safeguarding: others' harm by its signs, other persons and tenses
+        ("a man keeps messaging my niece late at night and told her to keep it secret", SAFEGUARDING),
+        ("lads of about 13 are being used to carry drugs for the dealers in block C", SAFEGUARDING),
+        ("her stepmum locks her in the box room when she is naughty", SAFEGUARDING),
+        ("my grandad was on the floor for hours after a fall before anyone found him", SAFEGUARDING),
+        ("the nursing home leaves my aunt in wet pads and her call bell is never in reach", SAFEGUARDING),
+        ("cold callers talked my 84 year old dad into paying them £6,000 for a roof that needed nothing", SAFEGUARDING),
+        ("my brother keeps saying the family would be better off without him", SAFEGUARDING),
+        ("I heard the woman upstairs begging him to stop", SAFEGUARDING),
+    ],
+)
+def test_a_hazard_or_risk_told_by_its_signs_is_flagged(text, flag):
+    assert flag in raised(text), flags(text, received=WINTER)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If the boiler ever breaks down in winter, how quickly would you come out to a family with a baby?",
+        "What is your policy on mould in homes where someone has asthma?",
+        "Please send me information about carbon monoxide alarms",
+        "the mould in the changing rooms at the leisure centre is disgusting",
+        "the heating at the council offices reception was off and I waited in my coat",
+        "payment of a support subsidy was refused",
+        "the council has cracked down on fly tipping",
+        "we paid £2,000 for the survey and my mum is 70",
+        "the windows were cleaned today and look great",
+        "I gave away all my old toys to the charity shop",
+        "my son took the packages in for the neighbours",
+    ],
+)
+def test_the_ordinary_use_of_the_same_words_raises_nothing(text):
+    assert raised(text) == set(), flags(text, received=WINTER)
+
+
+def test_a_question_about_a_case_that_has_not_happened_is_hypothetical_and_a_report_is_not():
+    assert hypothetical("If the boiler ever breaks down, who do I call?")
+    assert hypothetical("What is your response time for a gas leak?")
+    assert not hypothetical("The boiler broke down on Monday and my baby is freezing.")
+    assert not hypothetical("If you don't come today we will freeze, the boiler has broken.")
