@@ -19,8 +19,13 @@ import pytest
 
 from rca.errors import RcaError
 from rca.model.tracking import PYFUNC_ARTIFACT, PYFUNC_CODE, SCORED_SUFFIXES, pyfunc_signature, registered_name
-from rca.scoring.pyfunc import input_frame, output_columns
 from rca.scoring.score import SUFFIXES
+
+
+def output_columns(target: str) -> list[str]:
+    from rca.scoring.pyfunc import output_columns  # here, not at collection: it imports mlflow.pyfunc (seconds)
+
+    return output_columns(target)
 
 
 # ------------------------------------------------------------------ no model needed
@@ -34,6 +39,8 @@ def test_signature_names_the_columns_predict_returns():
 
 
 def test_input_without_a_text_column_is_a_coded_error():
+    from rca.scoring.pyfunc import input_frame
+
     with pytest.raises(RcaError) as e:
         input_frame(pd.DataFrame({"words": ["bin not collected"]}))
     assert e.value.code == "E240" and "words" in str(e.value)
