@@ -18,7 +18,7 @@ coefficients match a multi-class LinearSVC to the solver's tolerance, not bit fo
 
 >>> import numpy as np
 >>> X = np.array([[1, 0, 0.], [0, 1, 0.], [0, 0, 1.], [1, 0, 0.1], [0, 1, 0.1], [0, 0.1, 1.]])
->>> SplitLinearSVC(min_work=0).fit(X, [0, 1, 2, 0, 1, 2]).predict(X).tolist()
+>>> SplitLinearSVC(min_work=0, n_jobs=1).fit(X, [0, 1, 2, 0, 1, 2]).predict(X).tolist()  # split, the shares one after the other
 [0, 1, 2, 0, 1, 2]
 """
 
