@@ -95,7 +95,7 @@ PAIRS: tuple[Pair, ...] = (
     Pair(EMERGENCY, "gas smell or leak", K.GAS, K.GAS_SIGN, window=6, unless=K.NOT_GAS),
     Pair(EMERGENCY, "exposed or dangerous electrics", K.ELECTRICS, K.SHOCK, window=8),
     Pair(EMERGENCY, "gas smell or leak", K.GAS_APPLIANCE, K.CO_SIGN, window=10),
-    Pair(EMERGENCY, "ceiling or structure giving way", K.FLOOR, K.FAILING, window=6, covers=(FALL_HAZARD,), subject_first=True),
+    Pair(EMERGENCY, "ceiling or structure giving way", K.FLOOR, K.FAILING, window=8, covers=(FALL_HAZARD,), subject_first=True),
     Pair(EMERGENCY, "asbestos disturbed", K.ASBESTOS, K.DISTURBED, window=14, unless=K.NOT_DISTURBED, across_commas=True),
     Pair(EMERGENCY, "ceiling or structure giving way", K.BALCONY, K.LOOSE, window=8, covers=(LEAK, CRACKS)),
     Pair(EMERGENCY, "ceiling or structure giving way", K.STAIRCASE, K.STAIRS_AWAY, window=8, unless=K.NOT_STAIRS, covers=(FALL_HAZARD,)),
@@ -135,7 +135,7 @@ PAIRS: tuple[Pair, ...] = (
     Pair(SIGNIFICANT, TOILET_RULE, K.TOILET, K.TOILET_BROKEN, window=8),
     Pair(SIGNIFICANT, CRACKS, H.CRACK, H.BUILDING, window=8, unless=H.NOT_CRACK),
     Pair(SIGNIFICANT, FALL_HAZARD, H.FALL_PART, H.FALL_BROKEN, window=12, unless=H.NOT_FALL),
-    Pair(SIGNIFICANT, "broken window", H.WINDOW, H.WINDOW_BROKEN, window=6, unless=H.NOT_WINDOW),
+    Pair(SIGNIFICANT, "broken window", H.WINDOW, H.WINDOW_BROKEN, window=8, unless=H.NOT_WINDOW),
     Pair(SAFEGUARDING, "possible risk to a vulnerable adult", H.CARE_SETTING, H.CARE_NEGLECT, window=30, across_commas=True),
     Pair(
         SAFEGUARDING, "possible harm or neglect of a child", H.GROOM_CHILD, H.GROOM_SIGN, window=30, unless=H.NOT_GROOM, across_commas=True

@@ -25,15 +25,18 @@ _SYMPTOM = (
     r"feel(?:ing|s)? (?:sick|faint|sleepy)|pass(?:ed|ing)? out|fainted)"
 )
 _OLD = (
-    r"(?:elderly|older|frail|vulnerable|pensioner|dementia|alzheimer'?s|\b(?:[6-9]\d|1[01]\d)[- ](?:year|yr)s?[- ]old|"
+    r"(?:elderly|older|frail|old (?:lady|man|woman|gentleman|couple)|vulnerable|pensioner|dementia|alzheimer'?s|\b(?:[6-9]\d|1[01]\d)[- ](?:year|yr)s?[- ]old|"
     r"in (?:her|his|their) (?:7|8|9)0s|aged (?:[7-9]\d)|\((?:aged )?[6-9]\d\)|(?:is|turned) [7-9]\d\b)"
 )
 # money handed to strangers: "paid them thousands", "gave those men £4,000", "moved his savings"
 _HANDED = (
     r"(?:(?:paid|pay|paying|handed over|given|gave|giving) (?:to )?(?:them|him|those men|the men|some men|a man|strangers?|cold callers?|"
     r"builders?|workmen|traders?)\b(?: \w+){0,2}? (?:£\s?\d{1,3},?\d{3}|thousands|(?:all )?(?:his|her|their) (?:life )?savings)|"
-    r"(?:moved|transferred|handed over|withdrew|withdrawn) (?:all )?(?:of )?(?:his|her|their) (?:life )?savings)"
+    r"(?:moved|transferred|handed over|withdrew|withdrawn) (?:all )?(?:of )?(?:his|her|their) (?:life )?savings|"
+    r"(?:took|taken|taking|conned|scammed|had) (?:£\s?[\d,]+|thousands|hundreds|cash|money|savings)(?: \w+){0,2}? (?:off|from|out of) "
+    r"(?:her|him|them)\b)"
 )
+_GROWN = r"(?:man|men|woman) in (?:his|their|her) (?:twenties|thirties|forties|fifties|sixties|[2-6]0s)"
 _CHILD_AGE = r"(?:(?:no older than|under|aged?|about|around|only) 1[0-7]\b|year (?:[5-9]|1[01])\b)"
 
 RULES: tuple[Rule, ...] = (
@@ -41,13 +44,26 @@ RULES: tuple[Rule, ...] = (
         EMERGENCY,
         "gas smell or leak",
         p(
-            rf"\b(?:egg(?:y)? smell|smell(?:s|ing)? (?:\w+ )?(?:of |like )eggs|(?:funny|strange|weird|chemical|sweet|odd|eggy|burning) "
+            rf"\b(?:(?:hob|cooker|gas pipe|gas meter|gas fire)[^.!?]{{0,20}}\bhiss\w*|(?:rotten cabbage|sulph\w+|sulf\w+) smell|"
+            rf"smell(?:s)? (?:\w+ )?(?:of |like )(?:rotten cabbage|sulph\w+|sulf\w+)|(?:smell|odour|stink|whiff)[^.!?]{{0,40}}\b(?:near|by|"
+            rf"round|around|from|at) (?:the |my |our )?(?:gas )?meter\b|egg(?:y)? smell|smell(?:s|ing)? (?:\w+ )?(?:of |like )eggs|(?:funny|strange|weird|chemical|sweet|odd|eggy|burning) "
             rf"(?:\w+ )?(?:smell|odour|fumes)[^.!?]{{0,40}}\b{_APPLIANCE}|{_APPLIANCE}[^.!?]{{0,40}}\b(?:funny|strange|weird|chemical|"
             rf"sweet|odd|eggy) (?:\w+ )?(?:smell|odour|fumes)|pilot light (?:keeps |has )?(?:going|gone|goes|went) out[^.!?]{{0,80}}"
             rf"\b(?:smell|{_SYMPTOM})|{_APPLIANCE}[^.!?]{{0,80}}\b{_SYMPTOM}|{_SYMPTOM}[^.!?]{{0,60}}\b(?:when|whenever|every time|if) "
             rf"(?:the |my |our |i |we )?(?:\w+ )?(?:boiler|gas fire|heating|cooker|hob)\b)"
         ),
         unless=p(r"\b(?:gas bill|bill|tariff|noise|noisy|stress\w*)\b"),
+    ),
+    Rule(
+        EMERGENCY,
+        "water in the electrics",
+        p(
+            r"\b(?:(?:water|rain|rainwater)[^.!?,]{0,60}\b(?:into|in|behind|onto|on|through|round|around) (?:the )?(?:back of )?"
+            r"(?:the |a |my |our )?(?:plug )?(?:sockets?|light fittings?|light switch(?:es)?|switch(?:es)?|fuse ?box|consumer unit|electrics|"
+            r"electric meter)|(?:electrics|fuses?|lights?|power) (?:\w+ )?trips? (?:out )?(?:every time|whenever|when) (?:it|the rain) rains?)\b"
+        ),
+        unless=p(r"\b(?:no water|not water|dry)\b"),
+        covers=(LEAK,),
     ),
     Rule(
         EMERGENCY,
@@ -82,7 +98,7 @@ RULES: tuple[Rule, ...] = (
         EMERGENCY,
         "no working smoke alarm or fire door",
         p(
-            r"\b(?:fire doors?[^.!?]{0,60}\b(?:wedged|propped|tied|held|jammed) open|fire doors?[^.!?]{0,40}\bholes? "
+            r"\b(?:fire doors?[^.!?]{0,60}\b(?:wedged|propped|tied|held|jammed) open|fire doors?[^.!?]{0,60}\boff (?:its|the) hinges|fire doors?[^.!?]{0,40}\bholes? "
             r"(?:kicked|punched|smashed|burnt) (?:in|through)|(?:self[- ]?closers?|door closers?)[^.!?]{0,20}\b(?:broken|missing|"
             r"removed|not working|doesn'?t work)|fire alarms?(?: system)?[^.!?]{0,40}\b(?:disconnected|not working|broken|switched off|"
             r"turned off|doesn'?t work|out of action))\b"
@@ -121,8 +137,10 @@ RULES: tuple[Rule, ...] = (
             rf"(?:kids|children|little ones|baby)) in (?:\w+ ){{0,2}}?(?:bedroom|room|flat|house|cupboard|shed)|make\w* (?:him|her|them) "
             rf"sleep (?:in the shed|outside|in the garden|in the car|on the floor)|hands? (?:round|around) (?:his|her|their) (?:neck|throat)|"
             rf"grabb?\w* (?:him|her|them) by the (?:arm|neck|throat|hair)|came home with (?:a mark|marks|bruises|a bruise)|"
-            rf"{_CHILD_AGE}[^.!?]{{0,60}}\b(?:drugs|packages|parcels|older men|men in cars|2am|3am|at night)|"
-            rf"(?:drugs|packages|parcels|older men|men in cars)[^.!?]{{0,60}}\b{_CHILD_AGE})"
+            rf"{_CHILD_AGE}[^.!?]{{0,60}}\b(?:drugs|packages|parcels|older men|men in cars|2am|3am|at night|{_GROWN})|"
+            rf"(?:drugs|packages|parcels|older men|men in cars|{_GROWN})[^.!?]{{0,60}}\b{_CHILD_AGE}|"
+            rf"(?:go(?:ing|ne)? missing|went missing|missing overnight)[^.!?]{{0,60}}\b(?:new (?:trainers|phone|clothes)|cash|money|gifts)|"
+            rf"(?:\d{{1,2}}[- ]year[- ]old|daughter|son|child|girl|boy)[^.!?]{{0,40}}\b(?:go(?:ing|ne)? missing|went missing|missing overnight))"
         ),
         unless=p(r"\b(?:training|course|policy|e-?learning|workshop|amazon|delivery driver|post(?:man|woman)|courier)\b"),
         home=False,
@@ -135,7 +153,8 @@ RULES: tuple[Rule, ...] = (
             rf"resident|tenant|lady|man|brother|sister|aunt|uncle))\b(?: [\w']+){{0,4}}? on the floor|(?:is|was|been|being|were|are|gets?|got) "
             rf"found on the floor|(?:resident|tenant|neighbour|lady|man|mum|dad|mother|father|nan|gran|he|she)\b[^.!?]{{0,40}}\bfound "
             rf"on the floor|found on the floor[^.!?]{{0,40}}\b(?:fall|fallen)|(?:on|lying on|lay on|left on) the floor (?:for (?:\d+|hours|several|two|three|four|five|six|ages)|all night|"
-            rf"overnight|until|till)|(?:couldn'?t|could not|unable to|can'?t) get (?:herself |himself )?(?:up|off the floor)[^.!?]{{0,50}}"
+            rf"overnight|until|till)|stuck (?:there|on the floor|in the bath|in the bathroom|on the bathroom floor)[^.!?]{{0,30}}\b(?:till|"
+            rf"until|all night|for hours|overnight)|(?:couldn'?t|could not|unable to|can'?t) get (?:herself |himself )?(?:up|off the floor)[^.!?]{{0,50}}"
             rf"\b(?:all night|for hours|hours|overnight|until|till)|(?:care|nursing|residential) home[^.!?]{{0,120}}\b(?:pads|soiled|sores|"
             rf"same clothes|lost (?:a lot of )?weight|not (?:been )?(?:fed|washed|changed|eating|drinking)|dehydrated|buzzer|call bell|"
             rf"out of reach|left (?:in|on|alone|sitting|lying)|bruis\w+|rough with|shout\w* at|neglect\w*)|(?:pads|sores|same clothes|"
@@ -146,7 +165,7 @@ RULES: tuple[Rule, ...] = (
             rf"(?:has|got|taken|took|have|keeps?|holding|holds) (?:her|his|their) (?:bank )?cards? and (?:pin|pin number)|"
             rf"{_OLD}[^.!?]{{0,120}}\b{_HANDED}|{_HANDED}[^.!?]{{0,80}}{_OLD}|(?:he|she|they|mum|dad|nan|gran)(?:'s| has| have)? "
             rf"(?:not|hasn'?t|haven'?t|has not) been eating|fridge (?:was |is )?(?:empty|bare)|no food in the (?:flat|house|home|fridge)|{_OLD}[^.!?]{{0,60}}\b(?:on the floor|had a fall|"
-            rf"another fall|third fall|keeps falling|fallen|(?:not|hasn'?t|has not|haven'?t) (?:been )?seen)|(?:had a fall|another fall|on the floor)[^.!?]{{0,60}}{_OLD})"
+            rf"another fall|third fall|keeps falling|fallen|fell (?:over|down|out of bed|in the (?:bath|bathroom|kitchen|hall|garden))|(?:not|hasn'?t|has not|haven'?t) (?:been )?seen)|(?:had a fall|another fall|on the floor)[^.!?]{{0,60}}{_OLD})"
         ),
         unless=p(r"\b(?:training|course|policy|e-?learning|workshop|blue badge|parking)\b"),
         home=False,
@@ -178,6 +197,7 @@ RULES: tuple[Rule, ...] = (
 )
 
 _HYPOTHETICAL = re.compile(
+    r"\b(?:whether|would|'d|should)\b[^.!?]*\bif\b (?:[\w']+ ){0,4}?(?:had|were|ever)\b[^.!]*\?\W*$|"
     r"^\W*(?:and |but |so |also )?(?:if|in case|what if|what happens if|what would happen if|should (?:the|my|our|a))\b[^?]*\?\W*$|"
     r"\b(?:policy|policies|procedure|guidance|strategy|response times?|how (?:long|quickly) (?:do|does|would|will|should) "
     r"(?:you|the council|it))\b[^.!]*\?\W*$",
@@ -205,10 +225,12 @@ FALL_PART = kind(
 FALL_BROKEN = kind(
     "loose, rock, rocking, rocks, wobble, wobbly, hang off, hang by, hanging off, hanging by, come away, coming away, come off, "
     "rot, rotten, rotted, rot through, crack, cracked, split, snap, snapped, hole, missing, uneven, lift, lifting, "
-    "give way, sink, sinking, collapse, one screw, fall apart, falling apart"
+    "give way, sink, sinking, collapse, one screw, fall apart, falling apart, rip, ripped, torn, threadbare, frayed, come out, "
+    "came out"
 )
 WINDOW = kind(
-    "window, windows, pane, panes, glass, window frame, double glazing, glazing, window pane, skylight, velux",
+    "window, windows, pane, panes, glass, window frame, double glazing, glazing, window pane, skylight, velux, double glazed unit, "
+    "glazed unit, double glazed window",
     not_followed_by="cleaner cleaning cleaners envelope",
 )
 WINDOW_BROKEN = kind(
@@ -219,7 +241,8 @@ NOT_WINDOW = frozenset("car windscreen bus shop phone screen taxi van train".spl
 CARE_SETTING = kind("care home, nursing home, residential home, care staff, carer, carers, care worker, care workers, home care")
 CARE_NEGLECT = kind(
     "pad, pads, wet pad, wet pads, soiled, sore, sores, bed sore, bed sores, pressure sore, pressure sores, same clothes, lose weight, "
-    "lost weight, lost a lot of weight, not fed, dehydrated, buzzer, call bell, out of reach, unwashed, rough with, neglect"
+    "lost weight, lost a lot of weight, not fed, dehydrated, buzzer, call bell, out of reach, unwashed, rough with, neglect, "
+    "in bed all day, leave her in bed, leave him in bed, left in bed, leaving her in bed, leaving him in bed"
 )
 GROOM_CHILD = kind(
     "child, children, kid, kids, son, daughter, boy, girl, teenager, teen, nephew, niece, grandson, granddaughter, stepson, "
@@ -230,6 +253,7 @@ GROOM_SIGN = kind(
     "ask them to meet, meet up with him, meet up with her, buy him thing, buy her thing, buy him present, buy her present, "
     "buying him thing, buying her thing, give him money, give her money, send photo, send picture, send pic, send nude, "
     "pick up by men, picked up by men, run drug, run drugs, carry drug, carry drugs, drop bag, drop off bag, package from a car, "
-    "packages from a car, bag off"
+    "packages from a car, bag off, private message, private messages, ask for photo, ask for photos, ask for picture, "
+    "ask for pictures, ask her for photo, ask him for photo, new trainers, unexplained money, unexplained cash"
 )
 NOT_GROOM = frozenset("training course policy workshop amazon courier postman delivery".split())

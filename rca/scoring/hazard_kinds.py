@@ -35,7 +35,7 @@ STRUCTURE = kind(
 FAILING = kind(
     "sag, sagging, bow, bowing, bulge, bulging, collapse, cave, cave in, crumble, droop, buckle, give way, come "
     "down, fall down, fall in, fall off, fall through, come away, coming away, about to fall, about to go, hang "
-    "down, dip, blow off, blew off, blown off, torn off, ripped off",
+    "down, dip, blow off, blew off, blown off, torn off, ripped off, spongy, go through, going to go through",
 )
 FALLING_BITS = kind(
     "fall, falling, drop, flake off, lump, lumps, chunk, chunks, bits, pieces",
@@ -154,7 +154,7 @@ CHILD_HARM = kind(
     "adult men, grown men, men coming and going, ran away from home, missing from home, scared to go home, afraid "
     "to go home, county lines, older boys, older lads, older kids, carry drugs, carry packages, carry parcels, "
     "make him carry, made to carry, run drugs, expose himself, exposing himself, flash, flashing, at midnight, middle of the "
-    "night, in his pyjamas, in her pyjamas, wandering the streets",
+    "night, in his pyjamas, in her pyjamas, wandering the streets, marks on his, marks on her, mark on his, mark on her, flinch",
 )
 ADULT = kind(
     "elderly, old lady, old man, old woman, old gentleman, alzheimer's, older lady, older man, older woman, "
@@ -204,7 +204,8 @@ PARTNER_HARM = kind(
     "put me in hospital, put her in hospital, scared to, frightened to, terrified to, found out where i live, waiting outside, "
     "follow me, followed me, lock me in, locked me in, smash my phone, smashed my phone, take my phone, won't leave me alone, "
     "won't let me have any money, won't let me have money, won't let me out, won't let me see, check my phone, checks my phone, "
-    "control my money, controls my money, take my money, takes my money, keep me locked",
+    "control my money, controls my money, take my money, takes my money, keep me locked, won't let me, will not let me, "
+    "check where i, checks where i, track my phone, tracks my phone",
 )
 THREAT_TO_LIFE = kind(
     "threaten to kill, threatened to kill, threatening to kill, said he will kill, said he would kill, said she "

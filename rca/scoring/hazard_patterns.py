@@ -167,7 +167,7 @@ RULES: tuple[Rule, ...] = (
             r"(?:wires?|wiring|cables?|sockets?|electrics|fuse ?box|consumer unit|switch(?:es)?)|"
             rf"{_ELECTRIC_PARTS}(?: [\w']+){{0,4}}? (?:is |are |keeps? |kept |was |were |has |have )?(?:been |started |all )?"
             r"(?:sparking|sparks?|smoking|burning|buzzing|melting|melted|scorched|exposed|hanging (?:out|down|off)|dangling|live|showing|sticking out|"
-            r"poking out)|(?:belt|tingle|zap|jolt|shock)s? (?:off|from) (?:the |a |my )?(?:[\w']+ ){0,2}(?:switch|socket|plug|light|taps?|"
+            r"poking out)|(?:belt|tingle|zap|jolt|shock)s? (?:off|from) (?:the |a |my )?(?:[\w']+ ){0,2}(?:switch|socket|plug|light|taps?|(?:towel )?rails?|pipes?|bath|sink|door handle|"
             r"cooker|oven|shower|radiator|kettle|fridge|fuse ?box|electrics)|"
             r"electric(?:al)? shocks?|(?:got|get|getting|gave (?:me|him|her|us)) (?:an? )?electric shocks?|"
             rf"water (?:is )?(?:coming|pouring|dripping|leaking|running|getting) (?:in)?to (?:the )?{_ELECTRIC_PARTS}|"
@@ -180,7 +180,14 @@ RULES: tuple[Rule, ...] = (
         covers=(LEAK,),
     ),
     Rule(EMERGENCY, "no heating or hot water with a vulnerable resident in the cold months", p(_NO_HEAT), needs="vulnerable_cold"),
-    Rule(EMERGENCY, "damp or mould with a child, a pregnancy or a health condition", p(_DAMP), unless=_NOT_DAMP, needs="vulnerable"),
+    Rule(
+        EMERGENCY,
+        "damp or mould with a child, a pregnancy or a health condition",
+        p(_DAMP),
+        unless=_NOT_DAMP,
+        needs="vulnerable",
+        covers=(LEAK,),
+    ),
     Rule(
         EMERGENCY,
         "ceiling or structure collapsing",
@@ -282,7 +289,7 @@ RULES: tuple[Rule, ...] = (
             r"pigeons (?:are )?(?:nesting|in the loft|in the roof)|wasps?'? nests?|hornets|fleas|maggots|silverfish|ants'? nests?)\b"
         ),
         unless=p(
-            r"\b(?:park|bins? (?:area|store) on the street|fly[- ]?tip\w*|high street|smell(?:s|ed|t)? a rat|rat race|rat run|love rat)\b"
+            r"\b(?:park|bins? (?:area|store) on the street|fly[- ]?tip\w*|high street|smell(?:s|ed|t)? a rat|rat race|rat run\b(?! across| over| under| behind| into| up the| down the)|love rat)\b"
         ),
     ),
     Rule(

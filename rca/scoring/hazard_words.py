@@ -30,7 +30,7 @@ _NEGATORS = frozenset({"no", "not", "never", "without", "nor", "cannot", "nobody
 _NOT_NEGATING = frozenset({"idea", "one", "doubt", "matter", "sooner", "longer", "only", "just", "sure", "wonder"})
 _MODAL_BEFORE_FIX = frozenset(
     "to will would should could must might may promise supposed try come going need needs meant asked ask waiting wait get "
-    "never still yet nobody no not cannot before until if unless since after when stop keep".split()
+    "never still yet nobody no not cannot before until if unless since after when stop keep want wanted like hope expect".split()
 )
 _NOT_YET = frozenset({"to", "will", "would", "should", "must", "need", "needs", "please", "until", "before", "if"})
 _FIXED = frozenset(
@@ -48,6 +48,9 @@ _FIXED = frozenset(
         "sealed",
         "cleaned",
         "treated",
+        "filled",
+        "patched",
+        "repointed",
     }
 )
 
@@ -139,7 +142,8 @@ def _fixed_in(clause: tuple[Token, ...]) -> bool:
             "that's",
         }
         safe_now = safe_now or which_is_fine  # "the heating is off, which is fine (in summer)"
-        if t.word in _FIXED or made_safe or back or safe_now:
+        filled_up = t.word == "filled" and i + 1 < len(clause) and clause[i + 1].word in {"up", "with"}  # "filled up with water"
+        if (t.word in _FIXED and not filled_up) or made_safe or back or safe_now:
             before = {x.lemma for x in clause[max(0, i - 4) : i] if x.word != "came"}  # "came and fixed it": done
             stops = _NOT_YET if made_safe else _MODAL_BEFORE_FIX  # "came and made it safe": "came" is no modal here
             if not (before & stops) and not negated_before(clause, i, reach=3):

@@ -125,7 +125,7 @@ def flags(text: str, *, received: datetime | None = None, extra: dict[str, list[
     for cue in found_cues:
         for name in cue.covers:
             covered.setdefault(name, []).append(cue.span)
-    for rule in RULES + hazard_forms.RULES + _extra_rules(extra):
+    for rule in sorted(RULES + hazard_forms.RULES + _extra_rules(extra), key=lambda r: r.flag != EMERGENCY):  # emergencies first
         if rule.home and away:
             continue
         found = [
