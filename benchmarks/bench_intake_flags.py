@@ -3,9 +3,16 @@
     .venv/bin/python benchmarks/bench_intake_flags.py                                   # the development file
     .venv/bin/python benchmarks/bench_intake_flags.py --holdout                         # the first held-out file
     .venv/bin/python benchmarks/bench_intake_flags.py tests/data/intake_flags.holdout2.jsonl   # any labelled file
+    .venv/bin/python benchmarks/bench_intake_flags.py --real     # flag counts and speed on unlabelled real text
 
 A labelled file has one JSON object a line: text, received, emergency_hazard, significant_hazard,
 safeguarding. Writes benchmarks/results/<file name without .jsonl>.json and prints the figures.
+
+`--real` runs the flags over 4,000 NHS patient comments and 3,000 Housing Ombudsman decision
+summaries (../shared/data, not in the project; sampled with seed 1), counts the flags of each kind
+(they should not jump when the rules change: hazards are rarely the subject there) and times the
+matching in CPU seconds per 1,000 texts. Writes benchmarks/results/intake_flags.real.json, with the
+texts each flag was raised on.
 """
 
 from __future__ import annotations
@@ -19,6 +26,42 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
+REAL = {  # name -> (file under ../shared/data, text column, sample size)
+    "nhs": ("nhs-feedback/nhs_feedback_2009_2019.csv", "text", 4000),
+    "ombudsman": ("housing-ombudsman/decisions_2020_2024.csv", "complaint", 3000),
+}
+
+
+def real(root: Path) -> dict:
+    """Flag counts and CPU time per 1,000 texts on the unlabelled real sets (seed 1 samples)."""
+    import time
+
+    import pandas as pd
+
+    from rca.scoring.hazards import flags
+
+    flags("warm-up: the gas smell")  # load the lemma table and word list before timing
+    out = {}
+    for name, (rel, column, n) in REAL.items():
+        path = root / rel
+        if not path.is_file():
+            sys.exit(f"{path} not found: --real needs the shared data sets (see ../shared/data/README.md)")
+        texts = pd.read_csv(path)[column].dropna().astype(str)
+        texts = texts[texts.str.strip() != ""].sample(n, random_state=1).tolist()
+        start = time.process_time()
+        raised = [[f["flag"] for f in flags(t)] for t in texts]
+        cpu = time.process_time() - start
+        counts = {flag: sum(flag in r for r in raised) for flag in ("emergency_hazard", "significant_hazard", "safeguarding")}
+        out[name] = {
+            "n_texts": n,
+            "flags": counts,
+            "cpu_seconds_per_1000_texts": round(cpu / n * 1000, 2),
+            "raised_on": {flag: [t for t, r in zip(texts, raised) if flag in r] for flag in counts},
+        }
+        print(f"{name:<10} {n} texts  {counts}  {out[name]['cpu_seconds_per_1000_texts']} CPU s per 1,000 texts")
+    return out
+
+
 def main(argv: list[str] | None = None) -> dict:
     from rca.scoring.hazards import evaluate
     from rca.ingest.io import atomic_path
@@ -26,7 +69,14 @@ def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("file", nargs="?", type=Path, help="a labelled JSON-lines file (default: the development file)")
     ap.add_argument("--holdout", action="store_true", help="score tests/data/intake_flags.holdout.jsonl")
+    ap.add_argument("--real", action="store_true", help="flag counts and speed on unlabelled NHS and Ombudsman text")
+    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data", help="where the real sets are (for --real)")
     args = ap.parse_args(argv)
+    if args.real:
+        res = real(args.data)
+        with atomic_path(ROOT / "benchmarks" / "results" / "intake_flags.real.json") as tmp:
+            tmp.write_text(json.dumps(res, indent=2, ensure_ascii=False), encoding="utf-8")
+        return res
     path = (args.file or ROOT / "tests" / "data" / f"intake_flags.{'holdout' if args.holdout else 'dev'}.jsonl").resolve()
     records = []
     for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
