@@ -36,6 +36,7 @@ def cv_calls(monkeypatch):
     return calls
 
 
+@pytest.mark.model
 @pytest.mark.parametrize("target", ["label", "tags"])
 def test_time_split_final_model_reuses_out_of_sample_scores(tmp_path, cv_calls, target):
     res = train_models(frame(), targets=[target], model_dir=tmp_path / "m", config=cfg(), recipe="fast")
@@ -51,6 +52,7 @@ def test_time_split_final_model_reuses_out_of_sample_scores(tmp_path, cv_calls, 
     assert bundle.predict(["the officer was rude to me"], targets=[target])[target].labels[0].startswith("Conduct")
 
 
+@pytest.mark.model
 def test_a_code_only_in_the_held_out_months_is_cross_validated_again(tmp_path, cv_calls):
     df = with_new_code(frame(150))
     res = train_models(df, targets=["label"], model_dir=tmp_path / "m", config=cfg(), recipe="fast")

@@ -162,6 +162,7 @@ def test_split_keeps_related_cases_together():
     assert first[test].min() >= first[~test].max()
 
 
+@pytest.mark.model
 def test_frame_with_only_text_and_label(tmp_path):
     df = planted_frame(60)[["text", "label"]]
     res = train_models(df, targets=["label"], model_dir=tmp_path / "m", config=cfg())
@@ -265,6 +266,7 @@ def test_split_with_more_labels_than_held_out_rows():
     assert all(len(set(test[groups == g])) == 1 for g in np.unique(groups))
 
 
+@pytest.mark.model
 def test_train_with_many_labels_and_few_rows(tmp_path):
     """More labels than a 20% hold-out can stratify (a small export of a detailed code list) still trains."""
     df = planted_frame(60)[["text", "label"]]
@@ -317,6 +319,7 @@ def test_folds_on_threads_give_the_same_model_as_one_at_a_time(multi, classifier
         ModelSettings.from_config({"n_jobs": 0})
 
 
+@pytest.mark.model
 def test_saved_model_learns_from_the_held_out_latest_cases_too(tmp_path):
     # A new kind of complaint starts in the latest months, which the time split holds out to
     # evaluate. The saved model is fitted again on every row, so it knows the new label and
