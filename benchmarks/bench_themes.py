@@ -9,11 +9,15 @@
   random_state=0, scored against the 17 human-coded themes. Nothing was tuned on it.
 * NHS second sample: 10,000 other rows (random_state=1 among the rows the first sample left out).
 * stability: two fits on overlapping 90 % subsamples (same seed), adjusted Rand index on the overlap; 2 pairs per set.
-* speed: `rca themes` on 12,000 demo complaint texts, wall and CPU seconds of the whole process.
+* speed: `rca themes` on 12,000 demo complaint texts, wall and CPU seconds of the whole process, and
+  the CPU seconds of each step, timed in a second process (`stage_times`).
+
+    PYTHONPATH=. .venv/bin/python benchmarks/bench_themes.py --only speed    # the speed figures alone, merged into themes.json
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import resource
@@ -57,6 +61,36 @@ def run_cli(df: pd.DataFrame, col: str, tmp: Path, name: str) -> tuple[pd.DataFr
     return rows, table, {"texts": len(df), "wall_s": round(wall, 1), "cpu_s": round(cpu, 1)}
 
 
+STAGES = r"""
+import json, sys, time
+t0 = time.process_time()
+from rca.reports.themes.run import theme_file
+import rca.reports.themes.finder as F
+T = {"imports": time.process_time() - t0}
+def timed(name, f):
+    def g(*a, **k):
+        t = time.process_time(); r = f(*a, **k); T[name] = T.get(name, 0.0) + time.process_time() - t; return r
+    return g
+F.ThemeFinder._features = timed("features", F.ThemeFinder._features)
+F.ThemeFinder._cluster = timed("grouping", F.ThemeFinder._cluster)
+for name in ("proper_nouns", "model_text", "short_answers", "more_short_answers", "name_themes", "pick_quotes"):
+    setattr(F, name, timed(name, getattr(F, name)))
+t = time.process_time()
+theme_file(sys.argv[1], text_column="text", out=sys.argv[2], n_themes=10, seed=42)
+T["theme_file"] = time.process_time() - t
+T["rest of theme_file (read, write, analyser, assembly)"] = T["theme_file"] - sum(v for k, v in T.items() if k not in ("imports", "theme_file"))
+print(json.dumps({k: round(v, 2) for k, v in T.items()}))
+"""
+
+
+def stage_times(src: Path, tmp: Path) -> dict:
+    """CPU seconds of each step of `theme_file` on `src`, in a fresh process (imports included)."""
+    out = subprocess.run(
+        [sys.executable, "-c", STAGES, str(src), str(tmp / "stages_themed.csv")], check=True, capture_output=True, text=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def stability(texts: list[str], pairs: int = 2) -> list[float]:
     n, out = len(texts), []
     rng = np.random.default_rng(0)
@@ -71,7 +105,31 @@ def stability(texts: list[str], pairs: int = 2) -> list[float]:
     return out
 
 
+def speed(cases: pd.DataFrame, tmp: Path) -> dict:
+    """`rca themes` on 12,000 complaint texts (wall, CPU), process start alone, and each step's CPU seconds."""
+    load = [round(x, 1) for x in os.getloadavg()]
+    big = cases.head(12_000)[["case_id", "text"]]
+    _, _, res = run_cli(big, "text", tmp, "speed")
+    res["load_average_before"] = load
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    subprocess.run([*RCA, "--help"], check=True, capture_output=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    res["process_start"] = {
+        "wall_s": round(time.perf_counter() - t0, 1),
+        "cpu_s": round(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, 1),
+    }
+    res["stage_cpu_s"] = stage_times(tmp / "speed.csv", tmp)
+    res["load_average_after"] = [round(x, 1) for x in os.getloadavg()]
+    print("speed", res, flush=True)
+    return res
+
+
 def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--only", choices=["speed"], help="run only this part and merge it into themes.json")
+    args = ap.parse_args()
+    out = ROOT / "benchmarks" / "results" / "themes.json"
     res: dict = {
         "k": K,
         "seed": SEED,
@@ -87,6 +145,12 @@ def main() -> None:
     year = c[base & (c["received"] >= "2024-04-01") & (c["received"] < "2025-04-01")].reset_index(drop=True)
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
+        if args.only == "speed":
+            old = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
+            old["speed_12000"] = speed(c[base], tmp)
+            out.write_text(json.dumps(old, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            print("wrote", out)
+            return
         rows, table, timing = run_cli(year[["case_id", "text"]], "text", tmp, "demo")
         assert rows["case_id"].tolist() == year["case_id"].tolist()
         nmi = normalized_mutual_info_score(year["topic"], rows["theme_id"])
@@ -110,18 +174,7 @@ def main() -> None:
             "quotes": table[[c for c in table.columns if c.startswith("quote_")]].fillna("").to_numpy().ravel().tolist(),
         }
         print("demo", res["demo"]["nmi"], res["demo"]["ari_90pct_subsamples"], timing, flush=True)
-        big = c[base].head(12_000)[["case_id", "text"]]
-        _, _, res["speed_12000"] = run_cli(big, "text", tmp, "speed")
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t0 = time.perf_counter()
-        subprocess.run([*RCA, "--help"], check=True, capture_output=True)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        res["speed_12000"]["process_start"] = {
-            "wall_s": round(time.perf_counter() - t0, 1),
-            "cpu_s": round(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, 1),
-        }
-        res["speed_12000"]["load_average_after"] = [round(x, 1) for x in os.getloadavg()]
-        print("speed", res["speed_12000"], flush=True)
+        res["speed_12000"] = speed(c[base], tmp)
         nhs_path = SHARED_DATA / "nhs-feedback" / "nhs_feedback_2009_2019.csv"
         if nhs_path.exists():
             nhs = pd.read_csv(nhs_path)
@@ -152,7 +205,6 @@ def main() -> None:
                 "themes": table[["theme", "share_pct"]].to_dict("records"),
             }
             print("nhs2", res["nhs_second_sample"]["nmi"], res["nhs_second_sample"]["ari_90pct_subsamples"], flush=True)
-    out = ROOT / "benchmarks" / "results" / "themes.json"
     out.write_text(json.dumps(res, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print("wrote", out)
 
