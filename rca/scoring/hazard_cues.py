@@ -84,6 +84,7 @@ class Pair:
     across_commas: bool = False  # the two words may be in parts of a sentence split by commas
     subject_first: bool = False  # `a` after `b` and a "from" or "off" between: not this ("fell off the wall")
     needs: str | None = None  # "vulnerable": only with a resident at risk; "vulnerable_cold": and in the cold months
+    b_before: int | None = None  # `b` may come before `a` only this many words ahead of it ("loose handrail", not "split ... stairs")
 
 
 PAIRS: tuple[Pair, ...] = (
@@ -102,7 +103,7 @@ PAIRS: tuple[Pair, ...] = (
     Pair(EMERGENCY, "ceiling or structure giving way", K.MASONRY, K.MASONRY_FALLS, window=6, covers=(CRACKS,)),
     Pair(EMERGENCY, "no working smoke alarm or fire door", K.SMOKE_ALARM, K.ALARM_GONE, window=14),
     Pair(EMERGENCY, "no working smoke alarm or fire door", K.NO_ALARM, None),
-    Pair(EMERGENCY, "home cannot be secured", K.DOOR, K.INSECURE, window=10),
+    Pair(EMERGENCY, "home cannot be secured", K.DOOR, K.INSECURE, window=10, covers=("broken window",)),
     Pair(EMERGENCY, "home cannot be secured", K.DOOR, K.LOCKS, window=10),
     Pair(
         EMERGENCY,
@@ -134,8 +135,8 @@ PAIRS: tuple[Pair, ...] = (
     Pair(SIGNIFICANT, "no heating or hot water", K.HEATING, K.HEAT_WORKS, window=6),
     Pair(SIGNIFICANT, TOILET_RULE, K.TOILET, K.TOILET_BROKEN, window=8),
     Pair(SIGNIFICANT, CRACKS, H.CRACK, H.BUILDING, window=8, unless=H.NOT_CRACK),
-    Pair(SIGNIFICANT, FALL_HAZARD, H.FALL_PART, H.FALL_BROKEN, window=12, unless=H.NOT_FALL),
-    Pair(SIGNIFICANT, "broken window", H.WINDOW, H.WINDOW_BROKEN, window=8, unless=H.NOT_WINDOW),
+    Pair(SIGNIFICANT, FALL_HAZARD, H.FALL_PART, H.FALL_BROKEN, window=12, unless=H.NOT_FALL, b_before=2),
+    Pair(SIGNIFICANT, "broken window", H.WINDOW, H.WINDOW_BROKEN, window=8, unless=H.NOT_WINDOW, b_before=2),
     Pair(SAFEGUARDING, "possible risk to a vulnerable adult", H.CARE_SETTING, H.CARE_NEGLECT, window=30, across_commas=True),
     Pair(
         SAFEGUARDING, "possible harm or neglect of a child", H.GROOM_CHILD, H.GROOM_SIGN, window=30, unless=H.NOT_GROOM, across_commas=True
@@ -206,6 +207,7 @@ def cues(text: str) -> list[Cue]:
                         x != y
                         and abs(x[0] - y[0]) <= rule.window
                         and not (rule.subject_first and _source(clause, x, y))
+                        and not (rule.b_before is not None and y[0] < x[0] and x[0] - y[1] > rule.b_before)
                         and (rule.across_commas or "," not in text[clause[min(x, y)[1] - 1].end : clause[max(x, y)[0]].start])
                     )
                 ),

@@ -33,6 +33,7 @@ _HANDED = (
     r"(?:(?:paid|pay|paying|handed over|given|gave|giving) (?:to )?(?:them|him|those men|the men|some men|a man|strangers?|cold callers?|"
     r"builders?|workmen|traders?)\b(?: \w+){0,2}? (?:£\s?\d{1,3},?\d{3}|thousands|(?:all )?(?:his|her|their) (?:life )?savings)|"
     r"(?:moved|transferred|handed over|withdrew|withdrawn) (?:all )?(?:of )?(?:his|her|their) (?:life )?savings|"
+    r"borrow\w* money (?:off|from) (?:her|him|them)|(?:has|got|taken|took) (?:her|his|their) bank (?:details|card)|"
     r"(?:took|taken|taking|conned|scammed|had) (?:£\s?[\d,]+|thousands|hundreds|cash|money|savings)(?: \w+){0,2}? (?:off|from|out of) "
     r"(?:her|him|them)\b)"
 )
@@ -53,6 +54,14 @@ RULES: tuple[Rule, ...] = (
             rf"(?:the |my |our |i |we )?(?:\w+ )?(?:boiler|gas fire|heating|cooker|hob)\b)"
         ),
         unless=p(r"\b(?:gas bill|bill|tariff|noise|noisy|stress\w*)\b"),
+    ),
+    Rule(
+        EMERGENCY,
+        "exposed or dangerous electrics",
+        p(
+            r"\b(?:(?:thrown|knocked|jolted) back (?:when|as|after) (?:i|he|she|we|they|my \w+) touch\w*|touch\w*[^.!?]{0,60}\b(?:tingl\w+|"
+            r"electric shock|a shock))\b"
+        ),
     ),
     Rule(
         EMERGENCY,
@@ -153,7 +162,9 @@ RULES: tuple[Rule, ...] = (
             rf"resident|tenant|lady|man|brother|sister|aunt|uncle))\b(?: [\w']+){{0,4}}? on the floor|(?:is|was|been|being|were|are|gets?|got) "
             rf"found on the floor|(?:resident|tenant|neighbour|lady|man|mum|dad|mother|father|nan|gran|he|she)\b[^.!?]{{0,40}}\bfound "
             rf"on the floor|found on the floor[^.!?]{{0,40}}\b(?:fall|fallen)|(?:on|lying on|lay on|left on) the floor (?:for (?:\d+|hours|several|two|three|four|five|six|ages)|all night|"
-            rf"overnight|until|till)|stuck (?:there|on the floor|in the bath|in the bathroom|on the bathroom floor)[^.!?]{{0,30}}\b(?:till|"
+            rf"overnight|until|till)|(?:lay|lying|lain|stuck) there (?:for (?:hours|\d+|ages|several|two|three|most)|all night|overnight|"
+            rf"until|till)|(?:dementia|confused|alzheimer\w*|memory)[^.!?]{{0,60}}\b(?:turn\w* (?:the )?(?:gas|hob|cooker|oven) on|leav\w* "
+            rf"(?:the )?(?:gas|hob|cooker|oven) on|forget\w* (?:to turn off|about) (?:the )?(?:gas|hob|cooker|oven))|stuck (?:there|on the floor|in the bath|in the bathroom|on the bathroom floor)[^.!?]{{0,30}}\b(?:till|"
             rf"until|all night|for hours|overnight)|(?:couldn'?t|could not|unable to|can'?t) get (?:herself |himself )?(?:up|off the floor)[^.!?]{{0,50}}"
             rf"\b(?:all night|for hours|hours|overnight|until|till)|(?:care|nursing|residential) home[^.!?]{{0,120}}\b(?:pads|soiled|sores|"
             rf"same clothes|lost (?:a lot of )?weight|not (?:been )?(?:fed|washed|changed|eating|drinking)|dehydrated|buzzer|call bell|"
@@ -189,7 +200,9 @@ RULES: tuple[Rule, ...] = (
             r"giv\w* (?:all |away )?(?:of )?(?:his|her|my|their) (?:things|stuff|belongings|possessions)(?: away)?|"
             r"(?:thought|thinking|think|thinks) (?:about|of) (?:jumping|ending (?:it|my life|her life|his life)|not waking up|killing|"
             r"taking (?:my|his|her) (?:own )?life)|(?:he'?d|she'?d|i'?d|he would|she would|i would|he will|she will|he'?ll|she'?ll) be gone by|"
-            r"won'?t be (?:here|around) (?:much longer|for (?:much )?longer|by))\b"
+            r"won'?t be (?:here|around) (?:much longer|for (?:much )?longer|by)|(?:written|wrote|left|writing) (?:a |my )?(?:suicide )?"
+            r"notes? (?:for|to) (?:my|the|his|her)|(?:cut|cutting|burn(?:t|ed|ing)?|harm(?:ed|ing)?|hurt(?:ing)?) (?:herself|himself|themselves|"
+            r"myself)\b(?! (?:on|with|while|when|shaving|cooking|by accident|accidentally|badly on)))\b"
         ),
         unless=p(r"\b(?:training|course|policy|e-?learning|workshop|prevention|leaflet|poster|campaign|awareness|charity|donat\w+)\b"),
         home=False,
@@ -197,6 +210,8 @@ RULES: tuple[Rule, ...] = (
 )
 
 _HYPOTHETICAL = re.compile(
+    r"\b(?:like to know|want to know|wondering|can you (?:tell|explain|let me know)|could you (?:tell|explain|let me know)|"
+    r"please (?:tell|explain|let me know))\b[^.!?]*\b(?:policy|policies|procedure|response times?|timescales?|how (?:long|quickly))\b|"
     r"\b(?:whether|would|'d|should)\b[^.!?]*\bif\b (?:[\w']+ ){0,4}?(?:had|were|ever)\b[^.!]*\?\W*$|"
     r"^\W*(?:and |but |so |also )?(?:if|in case|what if|what happens if|what would happen if|should (?:the|my|our|a))\b[^?]*\?\W*$|"
     r"\b(?:policy|policies|procedure|guidance|strategy|response times?|how (?:long|quickly) (?:do|does|would|will|should) "
@@ -217,7 +232,7 @@ BUILDING = kind(
     "chimney, door frame, window frame, bay window, outside wall, external wall, party wall, lintel, corner of the room",
     not_followed_by="paper tile tiles calendar",
 )
-NOT_CRACK = frozenset("phone screen joke code whip egg pavement road windscreen tile mirror pot mug plate".split())
+NOT_CRACK = frozenset("phone screen joke code whip egg windscreen tile mirror pot mug plate".split())
 FALL_PART = kind(
     "stair, stairs, step, steps, stair tread, tread, treads, handrail, hand rail, banister, bannister, floorboard, floorboards, "
     "stair rail, stair carpet, landing floor, kitchen floor, bathroom floor, bedroom floor, paving slab, slab, slabs"
@@ -234,7 +249,8 @@ WINDOW = kind(
     not_followed_by="cleaner cleaning cleaners envelope",
 )
 WINDOW_BROKEN = kind(
-    "crack, cracked, smash, smashed, break, broken, shatter, shattered, blown, rotten, rot, fall out, falling out, boarded up, board up"
+    "crack, cracked, smash, smashed, break, broken, shatter, shattered, blown, rotten, rot, fall out, falling out, boarded up, "
+    "board up, off its hinge, off its hinges, come off its hinge"
 )
 NOT_FALL = frozenset("process procedure plan programme action".split())
 NOT_WINDOW = frozenset("car windscreen bus shop phone screen taxi van train".split())
@@ -254,6 +270,8 @@ GROOM_SIGN = kind(
     "buying him thing, buying her thing, give him money, give her money, send photo, send picture, send pic, send nude, "
     "pick up by men, picked up by men, run drug, run drugs, carry drug, carry drugs, drop bag, drop off bag, package from a car, "
     "packages from a car, bag off, private message, private messages, ask for photo, ask for photos, ask for picture, "
-    "ask for pictures, ask her for photo, ask him for photo, new trainers, unexplained money, unexplained cash"
+    "ask for pictures, ask her for photo, ask him for photo, new trainers, unexplained money, unexplained cash, befriend online, "
+    "befriended online, delete the messages, delete messages, send him money, send her money, older man, much older man, "
+    "get into a car with, get in a car with, getting into a car with"
 )
 NOT_GROOM = frozenset("training course policy workshop amazon courier postman delivery".split())

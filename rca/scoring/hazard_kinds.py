@@ -35,7 +35,7 @@ STRUCTURE = kind(
 FAILING = kind(
     "sag, sagging, bow, bowing, bulge, bulging, collapse, cave, cave in, crumble, droop, buckle, give way, come "
     "down, fall down, fall in, fall off, fall through, come away, coming away, about to fall, about to go, hang "
-    "down, dip, blow off, blew off, blown off, torn off, ripped off, spongy, go through, going to go through",
+    "down, dip, blow off, blew off, blown off, torn off, ripped off, spongy, go through, going to go through, dropped, bounce, bouncy",
 )
 FALLING_BITS = kind(
     "fall, falling, drop, flake off, lump, lumps, chunk, chunks, bits, pieces",
@@ -56,10 +56,10 @@ SMOKE_ALARM = kind(
 ALARM_GONE = kind(
     "taken down, take down, removed, remove, missing, disconnected, ripped out, not fitted, never fitted, stop working, "
     "stopped working, broken, dead, no battery, battery removed, battery taken out, take out, taken out, not put back, "
-    "never put back, take off, off the ceiling, off the wall, never put it back, not put it back, disconnect",
+    "never put back, stopped completely, stop completely, gone dead, go dead, went dead, take off, off the ceiling, off the wall, never put it back, not put it back, disconnect",
 )
 NO_ALARM = kind(
-    "smoke alarm, smoke alarms, smoke detector, alarm at all",
+    "smoke alarm, smoke alarms, smoke detector, alarm at all, heat detector, heat alarm, fire alarm",
     negated=True,
 )
 PIPE = kind(
@@ -71,6 +71,7 @@ BURST = kind(
 NO_HEATING = kind(
     "heating, central heating, heat, hot water",
     negated=True,
+    not_followed_by="detector alarm sensor",
 )
 HEAT_FAILED = kind(
     "break, broken, broke, condemn, condemned, fail, failed, pack up, cut off, give up, stone cold, freezing, cold, "
@@ -122,7 +123,7 @@ FLOOR = kind("floor, floors, floorboards, kitchen floor, bathroom floor")
 STAIRCASE = kind("staircase, stairs, flight of stairs", not_followed_by="carpet rod gate lift light")
 STAIRS_AWAY = kind(
     "pull away, pulling away, come away, coming away, move when, moves when, sway, swaying, give way, detach, detached, collapse, "
-    "sink, sinking, drop, dropped, split"
+    "sink, sinking, drop, dropped"
 )
 MASONRY = kind("brick, bricks, slate, slates, roof tile, roof tiles, masonry, chimney pot, coping stone, coping stones, render")
 MASONRY_FALLS = kind(
@@ -205,7 +206,8 @@ PARTNER_HARM = kind(
     "follow me, followed me, lock me in, locked me in, smash my phone, smashed my phone, take my phone, won't leave me alone, "
     "won't let me have any money, won't let me have money, won't let me out, won't let me see, check my phone, checks my phone, "
     "control my money, controls my money, take my money, takes my money, keep me locked, won't let me, will not let me, "
-    "check where i, checks where i, track my phone, tracks my phone",
+    "check where i, checks where i, track my phone, tracks my phone, break her arm, break my arm, break his arm, break her nose, "
+    "break my nose, break her jaw, break my jaw, break her ribs, break my ribs",
 )
 THREAT_TO_LIFE = kind(
     "threaten to kill, threatened to kill, threatening to kill, said he will kill, said he would kill, said she "

@@ -24,7 +24,8 @@ VULNERABLE = re.compile(
     r"cancer|chemo\w*|dementia|sickle cell|diabet\w*|immun\w*|epilep\w*|oxygen|medical condition|health condition|health problems?|"
     r"terminally ill|seriously ill|frail|vulnerable|multiple sclerosis|(?:have|has|with|got) (?-i:MS)|parkinson'?s|motor neurone|"
     r"cerebral palsy|dialysis|kidney (?:failure|disease)|cystic fibrosis|long covid|mobility (?:problems|issues)|arthritis|"
-    r"inhaler|nebuli[sz]er|wheez\w*|bad chest|weak chest|(?:his|her|their) chest|stroke|heart attack|premature|sheltered (?:housing|flat|scheme))\b",
+    r"inhaler|nebuli[sz]er|wheez\w*|bad chest|weak chest|heart bypass|pacemaker|angina|transplant|leuka?emia|lymphoma|"
+    r"(?:just had|recovering from) (?:an? |his |her )?(?:operation|surgery)|(?:hip|knee) replacement|(?:who is|who's|is|aged) \d{1,2} (?:months?|weeks?)|(?:his|her|their) chest|stroke|heart attack|premature|sheltered (?:housing|flat|scheme))\b",
     re.IGNORECASE,
 )
 COLD_WORDS = re.compile(
@@ -41,7 +42,8 @@ HOME = re.compile(
 )
 PUBLIC = re.compile(
     r"\b(?:library|canteen|caf[eé]|restaurant|shop|supermarket|park|playground|car park|high street|pavement|road ?works|"
-    r"the street|in the road|on the road|the road|leisure centre|swimming pool|gym|offices?|reception|town hall|civic centre|school|community centre|"
+    r"the street|in the road|on the road|the road|leisure centre|swimming pool|gym|offices?|reception|town hall|civic centre|(?<!to )(?<!from )(?<!at )(?<!'s )(?<!their )(?<!his )(?<!her )(?<!my )(?<!our )school|community centre|"
+    r"church|(?:church|village|community|sports|school|town) hall|playgroup|"
     r"bus stop|market|allotment|play area)\b",
     re.IGNORECASE,
 )
@@ -55,7 +57,7 @@ NEGATED = re.compile(
     r"(?:\b(?:no|not|never|nor|without|isn'?t|aren'?t|wasn'?t|weren'?t|hasn'?t|haven'?t|don'?t|doesn'?t|"
     r"didn'?t|has never|have never)\s+(?:(?:any|a|the|more|real|actual|visible|longer|signs? of|evidence of|"
     r"trace of|(?:problems?|issues?) with|\w+ (?:or|and))\s+){0,3}|\b(?:ruled out|nothing to do with|no sign of|no signs of)"
-    r"\s+(?:any\s+|the\s+)?|\b(?:fixed|repaired|sorted(?: out)?|resolved|cleared|treated|got rid of|removed|fixing|repairing|"
+    r"\s+(?:any\s+|the\s+)?|\bused to (?:have|get)\s+(?:\w+\s+){0,2}?|\b(?:fixed|repaired|sorted(?: out)?|resolved|cleared|treated|got rid of|removed|fixing|repairing|"
     r"sorting(?: out)?|treating|clearing|removing|getting rid of)\s+"
     r"(?:the\s+|my\s+|our\s+|a\s+|all\s+the\s+)?)$",
     re.IGNORECASE,
@@ -64,7 +66,7 @@ NEGATED = re.compile(
 RESOLVED = re.compile(
     r"^[^.!?]{0,30}?\b(?:has|have|was|were|got|is|are)\s+(?:now\s+|since\s+|already\s+|all\s+)?(?:been\s+)?"
     r"(?:fixed|repaired|resolved|sorted|made safe|cleared|treated|removed|capped|isolated|gone(?!\s+(?:through|in|into|down|off|up|out|mouldy|black|soft|rotten|again|worse|bad|cold|back))|back on|"
-    r"safe now|all safe)\b|^,? (?:which|that) ?(?:is|'s) (?:fine|ok|okay)\b",
+    r"safe now|all safe)\b|^,? (?:which|that) ?(?:is|'s) (?:fine|ok|okay)\b|^[^.!?]{0,90}?\bnothing to worry about\b",
     re.IGNORECASE,
 )
 
@@ -97,7 +99,7 @@ _NOT_DAMP = p(
     r"(?:number|numbers) of (?:damp|mould)|damp (?:and mould )?(?:compensation|claim|payment|offer|report))\b"
 )
 _NO_HEAT = (
-    r"\b(?:no (?:heating|heat|hot water|gas supply)|(?:not|haven'?t|hasn'?t|have not|has not) (?:had|got) (?:any )?(?:heating|heat|hot water)|"
+    r"\b(?:no (?:heating|heat|hot water|gas supply)(?! detector| alarm| sensor)|(?:not|haven'?t|hasn'?t|have not|has not) (?:had|got) (?:any )?(?:heating|heat|hot water)|"
     r"(?:heating|hot water|radiators?|boiler)(?: [\w']+){0,3}? (?:is |are |has |have |was |keeps )?(?:been |kept )?"
     r"(?:not working|isn'?t working|aren'?t working|broken|broke down|broken down|stopped working|gone off|off for|failed|"
     r"packed up|packed in|given up|gave up|conked out|died|kaput|knackered|bust|condemned|capped off|cutting out|on and off|"
@@ -232,7 +234,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         EMERGENCY,
         "home cannot be secured",
-        p(
+        covers=("broken window",),
+        pattern=p(
             r"\b(?:(?:front|back|main|entrance|external|flat) door(?: [\w']+){0,3}? (?:won'?t|will not|doesn'?t|does not|can'?t|cannot|no longer) "
             r"(?:lock|close|shut|be locked)|(?:can'?t|cannot|unable to|no way to) (?:lock|secure) (?:my|the|our) (?:front |back )?(?:door|home|flat|house)|"
             r"(?:front|back) door (?:was |has been |is )?(?:kicked in|smashed|broken in|hanging off)|"
@@ -286,7 +289,7 @@ RULES: tuple[Rule, ...] = (
         "pests in the home",
         p(
             r"\b(?:rats?|mice|(?:a|the|one|another) mouse|mouse droppings|rodents?|cockroach(?:es)?|bed ?bugs|vermin|infest(?:ed|ation)|squirrels in the loft|"
-            r"pigeons (?:are )?(?:nesting|in the loft|in the roof)|wasps?'? nests?|hornets|fleas|maggots|silverfish|ants'? nests?)\b"
+            r"pigeons (?:are )?(?:nesting|in the loft|in the roof)|ants\b(?! nest)|squirrels[^.!?]{0,30}\b(?:loft|roof|attic|walls?)|wasps?'? nests?|hornets|fleas|maggots|silverfish|ants'? nests?)\b"
         ),
         unless=p(
             r"\b(?:park|bins? (?:area|store) on the street|fly[- ]?tip\w*|high street|smell(?:s|ed|t)? a rat|rat race|rat run\b(?! across| over| under| behind| into| up the| down the)|love rat)\b"

@@ -82,7 +82,7 @@ def _live(rule: Rule, text: str, m: re.Match) -> bool:
     if not own_no and NEGATED.search(before):
         return False
     if rule.flag != SAFEGUARDING and (
-        RESOLVED.search(text[m.end() : m.end() + 60])
+        RESOLVED.search(text[m.end() : m.end() + 100])
         or hazard_words.resolved(text, m.start())
         or hazard_words.about_information(text, m.start())
     ):
