@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from threadpoolctl import threadpool_limits
 
 from rca.config import Config
@@ -82,10 +83,11 @@ class _Data:
     redacted: list[str]  # every text redacted (cases.parquet and the baselines use these)
     prepped: list[str]  # what the featuriser reads
     y: dict[str, np.ndarray]  # each target's cells as stripped strings
+    has_label: dict[str, np.ndarray]  # each target's rows with a label, text or not
 
     def rows(self, target: str) -> np.ndarray:
         """Indices of the rows with text and a label for `target`."""
-        return np.flatnonzero(labelled(self.cases[target]).to_numpy() & self.has_text)
+        return np.flatnonzero(self.has_label[target] & self.has_text)
 
 
 def train_models(
@@ -126,7 +128,7 @@ def _train(
         data.cases, stratify=data.cases[data.targets[0]], test_size=settings.test_size, how=settings.split, seed=seed
     )
     train = ~test & data.has_text
-    has_label = {t: labelled(data.cases[t]).to_numpy() & data.has_text for t in data.targets}
+    has_label = {t: data.has_label[t] & data.has_text for t in data.targets}
     recipe = choose_recipe(
         data.prepped, data.cases, data.targets, train, has_label, data.multi, settings, config.section("model"), seed=seed, **how
     )  # only training rows: the held-out ones never take part in the choice
@@ -170,14 +172,26 @@ def _read(cases: pd.DataFrame, targets: list[str] | None, settings: ModelSetting
     # the same preparation the saved featuriser applies when scoring, redaction done once above
     prepped = prepare(redacted if settings.redact else raw, redact=False, lemmas=settings.lemmatise)
     y = {t: cases[t].astype(str).str.strip().to_numpy() for t in targets}
-    return _Data(cases, targets, multi, has_text, redacted, prepped, y)
+    return _Data(cases, targets, multi, has_text, redacted, prepped, y, {t: labelled(cases[t]).to_numpy() for t in targets})
 
 
 def _features(settings: ModelSettings, prepped: list[str], rows: np.ndarray):
-    """(featuriser with its vocabulary learnt from the texts of `rows`, every text's feature matrix)."""
+    """(featuriser with its vocabulary learnt from the texts of `rows`, every text's feature matrix).
+
+    Each text is analysed once: the rows the vocabulary is learnt from get their matrix from that same pass
+    (`fit_transform`), the others from `transform`. The matrix equals `fit(rows).transform(every text)`
+    value for value, in the same order, at about half the cost."""
     featuriser = build_featuriser(settings.as_dict(), n_docs=int(rows.sum()))
-    union = featuriser.named_steps["union"].fit([prepped[i] for i in np.flatnonzero(rows)])
-    return featuriser, union.transform(prepped).tocsr()
+    union = featuriser.named_steps["union"]
+    fit_rows, other = np.flatnonzero(rows), np.flatnonzero(~rows)
+    parts = [sp.csr_matrix(union.fit_transform([prepped[i] for i in fit_rows]))]
+    if len(other):
+        parts.append(sp.csr_matrix(union.transform([prepped[i] for i in other])))
+    where = np.empty(len(prepped), dtype=np.int64)
+    where[np.r_[fit_rows, other]] = np.arange(len(prepped))
+    X = sp.vstack(parts, format="csr")[where]
+    X.sort_indices()
+    return featuriser, X
 
 
 def _evaluate(data: _Data, featuriser, X, test: np.ndarray, recipe: Recipe, *, seed: int, n_jobs: int):
@@ -192,7 +206,7 @@ def _evaluate(data: _Data, featuriser, X, test: np.ndarray, recipe: Recipe, *, s
     )  # fmt: skip
     metrics = {}
     for t in data.targets:
-        n_no_text = int((labelled(data.cases[t]).to_numpy() & ~data.has_text).sum())
+        n_no_text = int((data.has_label[t] & ~data.has_text).sum())
         m = {"kind": "multi_label" if data.multi[t] else "single_label", "n_train": len(rows[t][0]), "n_no_text": n_no_text}
         m.update({**fitted[t], "recipe": recipe.target_report(t)})
         m["recipe"]["holdout_macro_f1"] = m.get("macro_f1")
