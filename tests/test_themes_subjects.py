@@ -49,3 +49,24 @@ def test_and_joins_two_parts_of_a_theme_never_one_phrase_split_in_two():
     assert pick_name(order, scores, vocab, set(), lambda a, b: b != "application") == "planning and noise"
     assert pick_name(order, scores, vocab, set(), lambda a, b: False) == "planning"
     assert pick_name(order, scores, vocab, set()) == "planning and application"
+
+
+def test_the_finder_runs_on_one_blas_thread_and_keeps_no_text_after_a_fit(monkeypatch):
+    from threadpoolctl import threadpool_info
+
+    from rca.reports.themes.text import clauses
+
+    seen = []
+    cluster = ThemeFinder._cluster
+
+    def spy(self, X, k):
+        seen.extend(p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas")
+        return cluster(self, X, k)
+
+    monkeypatch.setattr(ThemeFinder, "_cluster", spy)
+    texts = [
+        f"the {s} again, {m}" for s in ["bin", "parking permit", "mould"] for m in ["nobody rang", "so rude", "again"] for _ in range(3)
+    ]
+    ThemeFinder(n_themes=3, random_state=1, n_quotes=0).fit(texts)
+    assert seen and set(seen) == {1}
+    assert clauses.cache_info().currsize == 0

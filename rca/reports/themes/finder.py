@@ -119,8 +119,11 @@ class ThemeFinder:
 
         Runs on one BLAS thread: the matrices are small, and on cores shared with other work a second
         BLAS thread busy-waits (PCA alone took 20 times as long in wall time; docs/themes.md)."""
-        with threadpool_limits(limits=1):
-            return self._fit(texts, redacted=redacted, names=names, quote_mask=quote_mask)
+        try:
+            with threadpool_limits(limits=1):
+                return self._fit(texts, redacted=redacted, names=names, quote_mask=quote_mask)
+        finally:
+            clauses.cache_clear()  # the cache holds every text's words: kept for one fit only
 
     def _fit(self, texts, *, redacted, names, quote_mask) -> "ThemeFinder":
         from rca.text.embeddings import embed_texts
@@ -151,16 +154,17 @@ class ThemeFinder:
         if k < 1:
             raise NoThemes("every text is a short answer with no content word")
         sub = [low[i] for i in pool]
-        analyzer = Analyzer(stop)
-        terms_in = [analyzer(t) for t in sub]  # analysed once, read by both vectorisers
+        # analysed once, read by both vectorisers; a name's phrase may also pair a subject word with a word every
+        # complaint uses: "council tax"
+        analyzer = Analyzer(stop, base_stop_words(self.stop_words) | frozenset(names))
+        split = [analyzer.split(t) for t in sub]
+        terms_in, name_terms = [a for a, _ in split], [b for _, b in split]
         X, vocab_x = self._features(sub, terms_in, embed_texts)
         labels, closeness = self._cluster(X, k)
         # naming: common subject words too (max_df 0.5), from the same analyzer
         namer = CountVectorizer(
             analyzer=_given, min_df=min(self.min_df, max(1, len(sub) // 20)), max_df=0.5 if len(sub) >= 20 else 1.0, binary=True
         )
-        # a name's phrase may pair a subject word with a word every complaint uses: "council tax"
-        name_terms = [[t for t in Analyzer(stop, base_stop_words(self.stop_words) | frozenset(names))(d) if " " in t] for d in sub]
         try:
             B = namer.fit_transform([a + b for a, b in zip(terms_in, name_terms)])
             vocab = np.array(namer.get_feature_names_out(), dtype=object)

@@ -54,6 +54,7 @@ def _base(word: str, lex: frozenset[str]) -> bool:
     return False
 
 
+@lru_cache(maxsize=1 << 16)
 def is_noun(word: str) -> bool:
     """True when `word` (or its singular) is an English noun in WordNet's list; True for every word when the list is
     missing, so nothing is lost without `spacy-lookups-data`."""

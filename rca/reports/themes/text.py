@@ -52,10 +52,10 @@ def stop_words(extra=()) -> frozenset[str]:
     return frozenset(ENGLISH_STOP_WORDS) | DOMAIN_STOP | CONTRACTIONS | frozenset(w.lower() for w in extra)
 
 
-@lru_cache(maxsize=1 << 17)
+@lru_cache(maxsize=None)
 def clauses(doc: str) -> tuple[tuple[str, ...], ...]:
     """Lower-case word tokens of each clause (text between punctuation marks); cached, as the finder reads each
-    text's clauses four times (words, short answers, terms, names)."""
+    text's clauses four times (words, short answers, terms, names): `ThemeFinder.fit` empties the cache when done."""
     doc = _APOSTROPHE.sub("", doc.lower())
     return tuple(tuple(toks) for seg in _CLAUSE.split(doc) if (toks := _TOKEN.findall(seg)))
 
@@ -71,7 +71,12 @@ class Analyzer:
         self.phrase_stop = stop if phrase_stop is None else phrase_stop
 
     def __call__(self, doc: str) -> list[str]:
-        words, pairs = [], []
+        terms, extra = self.split(doc)
+        return terms + extra
+
+    def split(self, doc: str) -> tuple[list[str], list[str]]:
+        """(words and phrases of content words, phrases pairing a content word with a `phrase_stop`-free stop word)."""
+        words, pairs, extra = [], [], []
         for toks in clauses(doc):
             ok = [len(t) > 1 and t not in self.stop for t in toks]
             near = [len(t) > 1 and t not in self.phrase_stop for t in toks]
@@ -79,8 +84,8 @@ class Analyzer:
                 if ok[i]:
                     words.append(t)
                 if i + 1 < len(toks) and (ok[i] or ok[i + 1]) and near[i] and near[i + 1]:
-                    pairs.append(f"{t} {toks[i + 1]}")
-        return words + pairs
+                    (pairs if ok[i] and ok[i + 1] else extra).append(f"{t} {toks[i + 1]}")
+        return words + pairs, extra
 
 
 def base_stop_words(extra=()) -> frozenset[str]:
