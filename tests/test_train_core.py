@@ -358,3 +358,29 @@ def test_a_code_the_model_cannot_tell_apart_is_not_given_to_everyone():
     assert (p >= t).mean() <= 0.2
     good = np.where(y == 1, 0.8, 0.1) + rng.normal(0, 0.05, 1000)  # a code it can tell apart keeps its best cut-off
     assert 0.15 <= _best_f1_threshold(good, y) <= 0.8
+
+
+def _probe(i: int):
+    import os
+
+    from rca.model import target_fits
+
+    return i, os.getpid(), getattr(target_fits, "_test_probe", None)
+
+
+def test_worker_processes_are_forked_with_this_process_memory(monkeypatch):
+    """Target fits in workers start from this process's memory (forked: nothing re-imported, the feature matrix not
+    sent), not from fresh interpreters; results come back in task order."""
+    import multiprocessing as mp
+    import os
+
+    from rca.model import target_fits
+
+    if "fork" not in mp.get_all_start_methods():
+        pytest.skip("this platform cannot fork; workers are fresh loky processes")
+    monkeypatch.setattr(target_fits, "_test_probe", "set after import", raising=False)
+    out = target_fits.run_all([(_probe, (i,), {}) for i in range(4)], 2)
+    assert [i for i, _, _ in out] == [0, 1, 2, 3]
+    assert all(pid != os.getpid() for _, pid, _ in out)
+    if target_fits.can_fork_workers():
+        assert all(seen == "set after import" for _, _, seen in out)

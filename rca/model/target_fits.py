@@ -2,7 +2,7 @@
 baselines (`evaluate_targets`), then the saved model (`final_models`).
 
 Targets are independent once the features are built, so with `[model] n_jobs` above 1 and enough rows
-their fits run in worker processes at once (joblib's loky backend), each target one task and each
+their fits run in worker processes at once (forked where the platform allows, else joblib's loky backend), each target one task and each
 target's baselines another. Processes, not threads: liblinear reseeds one process-wide random generator
 at the start of every fit, so fits on threads would interleave draws (`rca.model.classifier.fold_jobs`),
 while a fit in its own process gives the same model as one run alone. Small trainings stay in this
@@ -37,11 +37,50 @@ def worker_count(n_jobs: int, n_rows: int) -> int:
     return max(1, int(n_jobs)) if n_rows >= PARALLEL_MIN_ROWS else 1
 
 
+_forked_tasks: list = []  # the tasks forked workers run, inherited from this process (never pickled)
+
+
+def _run_forked(i: int):
+    fn, args, kwargs = _forked_tasks[i]
+    return fn(*args, **kwargs)
+
+
+def can_fork_workers() -> bool:
+    """Whether workers may be forked from this process: the platform forks, and no loky executor runs here (a forked
+    child would inherit a copy of it without its threads, and a fit that splits itself over processes would use it)."""
+    import multiprocessing as mp
+
+    if "fork" not in mp.get_all_start_methods():
+        return False
+    try:
+        from joblib.externals.loky import reusable_executor
+    except ImportError:
+        return False
+    return getattr(reusable_executor, "_executor", object()) is None
+
+
 def run_all(tasks: list[tuple[Callable, tuple, dict]], n_jobs: int) -> list:
-    """`fn(*args, **kwargs)` of each task, in order; on `n_jobs` worker processes when more than 1."""
+    """`fn(*args, **kwargs)` of each task, in order; on `n_jobs` worker processes when more than 1.
+
+    Workers are forked where the platform allows it: they start with every module and the feature matrix
+    already in memory, where a fresh (loky) worker imports scikit-learn and rca and is sent its rows, a few
+    CPU seconds per worker. Only the results travel back. Each task runs in a process of its own either way,
+    so the models equal those fitted one at a time in this process."""
     if n_jobs <= 1 or len(tasks) <= 1:
         return [fn(*a, **k) for fn, a, k in tasks]
-    return Parallel(n_jobs=min(n_jobs, len(tasks)), backend="loky")(delayed(fn)(*a, **k) for fn, a, k in tasks)
+    n = min(n_jobs, len(tasks))
+    if can_fork_workers():
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        global _forked_tasks
+        _forked_tasks = tasks
+        try:  # not a multiprocessing.Pool: its workers are daemons, which may not start the processes of a split fit
+            with ProcessPoolExecutor(n, mp_context=mp.get_context("fork")) as pool:
+                return list(pool.map(_run_forked, range(len(tasks))))
+        finally:
+            _forked_tasks = []
+    return Parallel(n_jobs=n, backend="loky")(delayed(fn)(*a, **k) for fn, a, k in tasks)
 
 
 def fit_summary(model: TargetModel) -> dict[str, Any]:
