@@ -147,3 +147,24 @@ def test_model_file_not_listed_in_artefacts_is_refused(copy, no_unpickle):
     with pytest.raises(RcaError) as e:
         load_model(copy)
     assert e.value.code == "E302" and "featuriser.skops" in str(e.value)
+
+
+@pytest.mark.model
+def test_loading_some_targets_builds_only_those_and_still_checks_every_file(trained_model_dir, tmp_path):
+    import shutil
+
+    texts = ["my bin was not collected again", "the officer was rude to me on the phone"]
+    full = load_model(trained_model_dir)
+    one = load_model(trained_model_dir, targets=["service"])
+    assert one.targets == ["service"] and len(full.targets) > 1
+    assert one.predict(texts)["service"].labels == full.predict(texts, targets=["service"])["service"].labels
+    with pytest.raises(RcaError) as e:
+        load_model(trained_model_dir, targets=["no_such_target"])
+    assert e.value.code == "E305" and "no_such_target" in str(e.value)
+    copy = tmp_path / "m"
+    shutil.copytree(trained_model_dir, copy)
+    other = copy / target_file("root_cause")
+    other.write_bytes(other.read_bytes()[:-10])  # a target that is not loaded is still checked
+    with pytest.raises(RcaError) as e:
+        load_model(copy, targets=["service"])
+    assert e.value.code == "E302" and "target-root_cause.skops" in str(e.value)

@@ -322,9 +322,12 @@ def resolve(model_dir: str | Path, alias: str | None = None) -> Path:
     return folder
 
 
-def load_model(model_dir: str | Path, *, alias: str | None = None, trust_pickles: bool = False) -> ModelBundle:
+def load_model(
+    model_dir: str | Path, *, alias: str | None = None, trust_pickles: bool = False, targets: list[str] | None = None
+) -> ModelBundle:
     """Load a trained model folder after checking every artefact's sha256 against the manifest,
     and the manifest against its version's copy; each loaded model must be its listed target.
+    `targets`: load only these targets' models (E305 for one the folder lacks); every file is still checked.
 
     Model files are built by `rca.model.safe_load` (allowed types only, E310). A folder of pickles
     (format 1) is refused (E311) unless `trust_pickles` or the environment variable
@@ -343,6 +346,11 @@ def load_model(model_dir: str | Path, *, alias: str | None = None, trust_pickles
     files = typed.target_files
     if not files:
         raise RcaError("E303", "manifest lists no targets", file=str(folder / MANIFEST))
+    if targets is not None:
+        missing = [t for t in targets if t not in files]
+        if missing:
+            raise RcaError("E305", f"{missing[0]!r}; this model has {list(files)}", file=str(folder), column=missing[0])
+        files = {t: files[t] for t in targets}
     load = _unpickle if pickled else _load_checked
     featuriser_name = _featuriser_name(typed)
     featuriser = load(folder, featuriser_name, manifest)

@@ -89,7 +89,8 @@ class TargetScorer(mlflow.pyfunc.PythonModel):
         which = _which(context.artifacts.get(PYFUNC_TARGET))
         self.target_ = which["target"]
         # rca's own loader: every artefact's sha256 against the manifest, allowed types only
-        bundle = load_model(context.artifacts[PYFUNC_ARTIFACT], alias=which["version"])
+        # only this target's classifier is built; the other targets' files are checked, not loaded
+        bundle = load_model(context.artifacts[PYFUNC_ARTIFACT], alias=which["version"], targets=[self.target_])
         self.bundle_ = _one_target(bundle, self.target_)
         self.settings_ = ScoreSettings()
 
