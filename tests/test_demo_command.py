@@ -53,3 +53,24 @@ def test_the_demo_report_reads_the_root_causes_step_4_predicted(tmp_path):
     assert "root_cause_predicted" not in cases  # the caller's frame is left as it was
     pd.DataFrame({"case_id": ["A"]}).to_csv(scored, index=False)  # no predictions in the file: the cases as they are
     assert _with_scores(cases, scored) is cases
+
+
+def _only_here(parent: int) -> str:
+    import os
+
+    if os.getpid() != parent:
+        raise RuntimeError("fails in the second process")
+    return "ran here"
+
+
+def test_the_example_is_triaged_in_a_second_process_and_here_when_that_fails():
+    import multiprocessing as mp
+    import os
+
+    from rca.cli.demo_cmd import _aside
+
+    if "fork" not in mp.get_all_start_methods():
+        assert _aside(os.getpid)() == os.getpid()
+        return
+    assert _aside(os.getpid)() != os.getpid()  # the work ran in a forked process while this one went on
+    assert _aside(_only_here, os.getpid())() == "ran here"  # a failure there is run again here, raising as usual
