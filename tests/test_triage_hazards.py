@@ -110,10 +110,10 @@ def test_safeguarding_has_an_action_but_no_hazard_deadlines():
 
 # -- a council's own terms -----------------------------------------------------------------------------------------
 def test_a_council_adds_its_own_terms_in_the_config():
-    cfg = config_from_dict({"triage": {"emergency_terms": ["boiler flue hanging off"]}})
+    cfg = config_from_dict({"triage": {"emergency_terms": ["stuck between floors"]}})
     extra = extra_terms(cfg.section("triage"))
-    assert raised("The boiler flue hanging off the wall outside my window") == set()
-    assert {f["flag"] for f in flags("The boiler flue hanging off the wall", received=WINTER, extra=extra)} == {EMERGENCY}
+    assert raised("The lift in my block is stuck between floors with my neighbour inside") == set()
+    assert {f["flag"] for f in flags("The lift in my block is stuck between floors", received=WINTER, extra=extra)} == {EMERGENCY}
 
 
 @pytest.mark.parametrize("section", [{"emergency_terms": "gas"}, {"emergency_terms": [""]}, {"emergncy_terms": ["gas"]}])

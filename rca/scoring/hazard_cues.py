@@ -98,7 +98,7 @@ PAIRS: tuple[Pair, ...] = (
     Pair(EMERGENCY, "gas smell or leak", K.GAS_APPLIANCE, K.CO_SIGN, window=10),
     Pair(EMERGENCY, "ceiling or structure giving way", K.FLOOR, K.FAILING, window=8, covers=(FALL_HAZARD,), subject_first=True),
     Pair(EMERGENCY, "asbestos disturbed", K.ASBESTOS, K.DISTURBED, window=14, unless=K.NOT_DISTURBED, across_commas=True),
-    Pair(EMERGENCY, "ceiling or structure giving way", K.BALCONY, K.LOOSE, window=8, covers=(LEAK, CRACKS)),
+    Pair(EMERGENCY, "ceiling or structure giving way", K.BALCONY, K.LOOSE, window=10, covers=(LEAK, CRACKS)),
     Pair(EMERGENCY, "ceiling or structure giving way", K.STAIRCASE, K.STAIRS_AWAY, window=8, unless=K.NOT_STAIRS, covers=(FALL_HAZARD,)),
     Pair(EMERGENCY, "ceiling or structure giving way", K.MASONRY, K.MASONRY_FALLS, window=6, covers=(CRACKS,)),
     Pair(EMERGENCY, "no working smoke alarm or fire door", K.SMOKE_ALARM, K.ALARM_GONE, window=14),

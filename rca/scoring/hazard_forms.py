@@ -25,7 +25,7 @@ _SYMPTOM = (
     r"feel(?:ing|s)? (?:sick|faint|sleepy)|pass(?:ed|ing)? out|fainted)"
 )
 _OLD = (
-    r"(?:elderly|older|frail|old (?:lady|man|woman|gentleman|couple)|vulnerable|pensioner|dementia|alzheimer'?s|\b(?:[6-9]\d|1[01]\d)[- ](?:year|yr)s?[- ]old|"
+    r"(?:elderly|older|frail|nan|nana|gran|granny|grandma|grandad|grandfather|grandmother|old (?:lady|man|woman|gentleman|couple)|vulnerable|pensioner|dementia|alzheimer'?s|\b(?:[6-9]\d|1[01]\d)[- ](?:year|yr)s?[- ]old|"
     r"in (?:her|his|their) (?:7|8|9)0s|aged (?:[7-9]\d)|\((?:aged )?[6-9]\d\)|(?:is|turned) [7-9]\d\b)"
 )
 # money handed to strangers: "paid them thousands", "gave those men £4,000", "moved his savings"
@@ -33,12 +33,12 @@ _HANDED = (
     r"(?:(?:paid|pay|paying|handed over|given|gave|giving) (?:to )?(?:them|him|those men|the men|some men|a man|strangers?|cold callers?|"
     r"builders?|workmen|traders?)\b(?: \w+){0,2}? (?:£\s?\d{1,3},?\d{3}|thousands|(?:all )?(?:his|her|their) (?:life )?savings)|"
     r"(?:moved|transferred|handed over|withdrew|withdrawn) (?:all )?(?:of )?(?:his|her|their) (?:life )?savings|"
-    r"borrow\w* money (?:off|from) (?:her|him|them)|(?:has|got|taken|took) (?:her|his|their) bank (?:details|card)|"
+    r"(?:sent|send|sending|paid|pay|paying) (?:them|him|the callers?|these people) (?:money|cash|£)|borrow\w* money (?:off|from) (?:her|him|them)|(?:has|got|taken|took) (?:her|his|their) bank (?:details|card)|"
     r"(?:took|taken|taking|conned|scammed|had) (?:£\s?[\d,]+|thousands|hundreds|cash|money|savings)(?: \w+){0,2}? (?:off|from|out of) "
     r"(?:her|him|them)\b)"
 )
 _GROWN = r"(?:man|men|woman) in (?:his|their|her) (?:twenties|thirties|forties|fifties|sixties|[2-6]0s)"
-_CHILD_AGE = r"(?:(?:no older than|under|aged?|about|around|only) 1[0-7]\b|year (?:[5-9]|1[01])\b)"
+_CHILD_AGE = r"(?:(?:no older than|under|aged?|about|around|only|maybe|probably) 1[0-7]\b|year (?:[5-9]|1[01])\b)"
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -59,8 +59,8 @@ RULES: tuple[Rule, ...] = (
         EMERGENCY,
         "exposed or dangerous electrics",
         p(
-            r"\b(?:(?:thrown|knocked|jolted) back (?:when|as|after) (?:i|he|she|we|they|my \w+) touch\w*|touch\w*[^.!?]{0,60}\b(?:tingl\w+|"
-            r"electric shock|a shock))\b"
+            r"\b(?:(?:thrown|knocked|jolted) back (?:when|as|after) (?:i|he|she|we|they|my \w+) touch\w*|touch\w*[^.!?]{0,80}\b(?:tingl\w+|"
+            r"shock(?:ed)?))\b"
         ),
     ),
     Rule(
@@ -76,18 +76,29 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         EMERGENCY,
+        "possible carbon monoxide: a flue, fumes or smoke from a gas appliance",
+        p(
+            r"\b(?:flues?[^.!?]{0,40}\b(?:come loose|loose|come apart|disconnected|detached|cracked|hanging|black|sooty|soot|gap)|"
+            r"(?:smoke|smoking)[^.!?]{0,40}\b(?:boiler|gas fire|gas heater|back boiler)|(?:boiler|gas fire|gas heater) (?:is |keeps )?smoking)\b"
+        ),
+        unless=p(r"\b(?:smoke alarm|smoke detector|cigarette|smokers?|vape)\b"),
+    ),
+    Rule(
+        EMERGENCY,
         "no water supply",
         p(
             r"\b(?:not a drop (?:of water )?(?:from|out of|coming out of)|(?<!hot )(?<!warm )no (?:running |mains |cold )?water"
             r"(?: supply)?(?: at all)? (?:since|for (?:\d+|a|two|three|four|over|several|the)|to the (?:property|flat|house|block))|"
-            r"(?:had|have|got|been) no (?:running |mains |cold )?water)\b"
+            r"(?:had|have|got|been) no (?:running |mains |cold )?water|(?<!hot )no (?:running |cold )?water (?:to|in) (?:the )?(?:kitchen|bathroom|"
+            r"flat|house|property|taps))\b"
         ),
+        covers=(LEAK,),
     ),
     Rule(
         EMERGENCY,
         "sewage in the home",
         p(
-            r"\b(?:flush\w*[^.!?]{0,40}\b(?:comes?|coming|came|bubbl\w+|back\w*) (?:back )?up (?:in|into|through) (?:the |our |my )?"
+            r"\b(?:(?:toilet|human) waste[^.!?]{0,40}\b(?:leak\w*|coming|dripping|pouring|through|into|on the floor)|flush\w*[^.!?]{0,40}\b(?:comes?|coming|came|bubbl\w+|back\w*) (?:back )?up (?:in|into|through) (?:the |our |my )?"
             r"(?:bath|shower|sink|toilet|kitchen)|(?:toilet (?:paper|roll|tissue)|poo|faeces|excrement)[^.!?]{0,40}\bin (?:the |our |my )?"
             r"(?:bath|shower|sink|kitchen))\b"
         ),
@@ -119,7 +130,9 @@ RULES: tuple[Rule, ...] = (
         p(
             r"\b(?:(?:front|back|rear|side|main|entrance|patio|flat) door[^.!?]{0,30}\b(?:not locking|won'?t lock|can'?t lock|"
             r"doesn'?t lock|not lock|no longer locks)|(?:bolt|latch|lock) (?:doesn'?t|does not|won'?t|will not) (?:line up|catch|turn|engage)|"
-            r"(?:can'?t|cannot|unable to) secure (?:the |my |our )?(?:property|flat|house|home))\b"
+            r"(?:can'?t|cannot|unable to) secure (?:the |my |our )?(?:property|flat|house|home)|locks? (?:[\w']+ ){0,4}?(?:was |were |has been |"
+            r"have been )?(?:drilled out|ripped out|taken out|removed)(?! and replaced)|(?:wedge|prop|jam) (?:a |the )?(?:chair|something) "
+            r"(?:against|under) (?:it|the door))\b"
         ),
     ),
     Rule(
@@ -130,7 +143,16 @@ RULES: tuple[Rule, ...] = (
             r"(?:sinking|dropping|moving|shifting|tilting|leaning)|(?:doors?|windows?) (?:are |is |have )?(?:started )?sticking[^.!?]{0,60}"
             r"\bcracks?|cracks?[^.!?]{0,60}\b(?:doors?|windows?) (?:are |is |have )?(?:started )?(?:sticking|won'?t (?:shut|close))|"
             r"(?:patio|path|extension|porch|bay|garage|conservatory|render|garden wall) (?:has |is )?(?:\w+ )?(?:pulled|pulling|come|coming) "
-            r"away from the (?:house|wall|building))\b"
+            r"away from the (?:house|wall|building)|cracks?[^.!?]{0,40}\b(?:wide enough|big enough|you can see through|see (?:day)?light "
+            r"through|fit (?:a|my) (?:finger|hand|coin|pound)))\b"
+        ),
+    ),
+    Rule(
+        SIGNIFICANT,
+        LEAK,
+        p(
+            r"\b(?:(?:tank|cistern|overflow pipe|overflow|gutters?|guttering)s?(?: [\w']+){0,4}? (?:is |are |keeps )?"
+            r"(?:overflowing|pouring|leaking))\b"
         ),
     ),
     Rule(
@@ -201,7 +223,9 @@ RULES: tuple[Rule, ...] = (
             r"(?:thought|thinking|think|thinks) (?:about|of) (?:jumping|ending (?:it|my life|her life|his life)|not waking up|killing|"
             r"taking (?:my|his|her) (?:own )?life)|(?:he'?d|she'?d|i'?d|he would|she would|i would|he will|she will|he'?ll|she'?ll) be gone by|"
             r"won'?t be (?:here|around) (?:much longer|for (?:much )?longer|by)|(?:written|wrote|left|writing) (?:a |my )?(?:suicide )?"
-            r"notes? (?:for|to) (?:my|the|his|her)|(?:cut|cutting|burn(?:t|ed|ing)?|harm(?:ed|ing)?|hurt(?:ing)?) (?:herself|himself|themselves|"
+            r"notes? (?:for|to) (?:my|the|his|her)|(?:taken|took|swallowed) (?:some|a lot of|loads of|all (?:my|the|her|his)|too many|a load "
+            r"of|a handful of) (?:pills|tablets|paracetamol)|saying goodbye to (?:everyone|everybody|us all|all of us)|"
+            r"(?:go to sleep|fall asleep) and (?:never|not) wake up|(?:cut|cutting|burn(?:t|ed|ing)?|harm(?:ed|ing)?|hurt(?:ing)?) (?:herself|himself|themselves|"
             r"myself)\b(?! (?:on|with|while|when|shaving|cooking|by accident|accidentally|badly on)))\b"
         ),
         unless=p(r"\b(?:training|course|policy|e-?learning|workshop|prevention|leaflet|poster|campaign|awareness|charity|donat\w+)\b"),
@@ -272,6 +296,6 @@ GROOM_SIGN = kind(
     "packages from a car, bag off, private message, private messages, ask for photo, ask for photos, ask for picture, "
     "ask for pictures, ask her for photo, ask him for photo, new trainers, unexplained money, unexplained cash, befriend online, "
     "befriended online, delete the messages, delete messages, send him money, send her money, older man, much older man, "
-    "get into a car with, get in a car with, getting into a car with"
+    "get into a car with, get in a car with, getting into a car with, collect money for, sent out at night, send out at night"
 )
 NOT_GROOM = frozenset("training course policy workshop amazon courier postman delivery".split())

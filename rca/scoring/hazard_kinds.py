@@ -17,7 +17,7 @@ WATER = kind(
     "water, leak, drip, pour, flood, rain, rainwater, wet, soak, soaking, sodden, seep, gush, trickle, damp patch, overflow",
 )
 ELECTRICS = kind(
-    "light fitting, ceiling light, ceiling rose, light, lights, lighting, bulb, lamp, spotlight, downlight, socket, "
+    "light fitting, ceiling light, ceiling rose, light, lights, lighting, bulb, lamp, spotlight, downlight, socket, fan, "
     "plug socket, plug, switch, light switch, wiring, wire, cable, electrics, electric, electrical, electricity, "
     "fuse box, fusebox, fuse, consumer unit, trip switch, electric meter, meter cupboard, extractor fan, extractor, "
     "electric shower, immersion, immersion heater, storage heater, electric heater, pull cord",
@@ -56,7 +56,7 @@ SMOKE_ALARM = kind(
 ALARM_GONE = kind(
     "taken down, take down, removed, remove, missing, disconnected, ripped out, not fitted, never fitted, stop working, "
     "stopped working, broken, dead, no battery, battery removed, battery taken out, take out, taken out, not put back, "
-    "never put back, stopped completely, stop completely, gone dead, go dead, went dead, take off, off the ceiling, off the wall, never put it back, not put it back, disconnect",
+    "never put back, take the battery out, take the batteries out, battery out, batteries out, stopped completely, stop completely, gone dead, go dead, went dead, take off, off the ceiling, off the wall, never put it back, not put it back, disconnect",
 )
 NO_ALARM = kind(
     "smoke alarm, smoke alarms, smoke detector, alarm at all, heat detector, heat alarm, fire alarm",
@@ -224,7 +224,7 @@ SELF_HARM = kind(
     "no one would care if i, nobody would care if i, save up my tablets, save up her tablets, save up his tablets, stockpile, hang myself, "
     "can't carry on, cannot carry on, no way out, rather be dead, give up on life, want it all to stop, want everything to "
     "stop, want it to be over, want it all to be over, take all my tablets, take all my pills, nothing to live for, "
-    "nothing left to live for",
+    "nothing left to live for, never wake up, go to sleep and not wake up, wanted it to stop, want it to stop, wanted it all to stop",
     not_followed_by="waiting paying chasing ringing phoning calling",
 )
 NO_POINT = kind(
@@ -259,7 +259,7 @@ NOT_PERSONAL = frozenset(lemmatise(w) for w in "training course policy workshop 
 OTHER_HARM = frozenset(
     lemmatise(w)
     for w in (
-        "car van lorry bus bike bicycle scooter ball football gate branch verbal training course policy workshop "
+        "car van lorry bus bike bicycle scooter ball football gate branch swing playground trampoline verbal training course policy workshop "
         "elearning allegation allegations false untrue parking badge"
     ).split()
 )

@@ -66,7 +66,7 @@ NEGATED = re.compile(
 RESOLVED = re.compile(
     r"^[^.!?]{0,30}?\b(?:has|have|was|were|got|is|are)\s+(?:now\s+|since\s+|already\s+|all\s+)?(?:been\s+)?"
     r"(?:fixed|repaired|resolved|sorted|made safe|cleared|treated|removed|capped|isolated|gone(?!\s+(?:through|in|into|down|off|up|out|mouldy|black|soft|rotten|again|worse|bad|cold|back))|back on|"
-    r"safe now|all safe)\b|^,? (?:which|that) ?(?:is|'s) (?:fine|ok|okay)\b|^[^.!?]{0,90}?\bnothing to worry about\b",
+    r"safe now|all safe)\b|^[^.!?]{0,90}?\b(?:no (?:more )?(?:issues|problems?|trouble) since|been fine (?:ever )?since)\b|^,? (?:which|that) ?(?:is|'s) (?:fine|ok|okay)\b|^[^.!?]{0,90}?\bnothing to worry about\b",
     re.IGNORECASE,
 )
 
@@ -115,7 +115,7 @@ _NOT_GAS = p(
     r"gas(?:es)? from (?:the )?(?:bins?|lorr(?:y|ies)|traffic|cars?)|traffic fumes|exhaust)\b"
 )
 _NOT_LEAK = p(r"\b(?:data|information|details|personal|email|documents?|press|media|story|bin lorry|lorry|bins?|car|oil from|gas)\b")
-_ELECTRIC_PARTS = r"(?:sockets?|plug sockets?|switch(?:es)?|light switch(?:es)?|fuse ?box|consumer unit|light fittings?|wiring|wires|cables?|electrics|plugs?)"
+_ELECTRIC_PARTS = r"(?:sockets?|plug sockets?|switch(?:es)?|light switch(?:es)?|fuse ?box|consumer unit|light fittings?|wiring|wires|cables?|electrics|plugs?|(?:extractor )?fan)"
 _CHILD = (
     r"(?:child(?:ren)?|kids?|bab(?:y|ies)|toddlers?|infants?|little (?:boy|girl)|(?:the|a|my|her|his|their|our) (?:son|daughter|boy|girl|"
     r"step(?:son|daughter))|teenage(?:r|rs| son| daughter| girl| boy)|young (?:girls?|boys?|lads|kids|teens?)|"
@@ -219,7 +219,7 @@ RULES: tuple[Rule, ...] = (
         EMERGENCY,
         "water pouring into the home",
         p(
-            r"\b(?:(?:water|rain|rainwater) (?:is |has been |keeps )?(?:pouring|gushing|flooding|cascading|streaming|spurting|spraying) "
+            r"\b(?:(?:water|rain|rainwater) (?:is |has been |keeps )?(?:pouring|gushing|flooding|cascading|streaming|spurting|spraying|shooting|jetting|squirting) "
             r"(?:in|through|down|from|into|out|everywhere|all over|across)|burst (?:water )?pipe|"
             r"(?:flat|house|home|kitchen|bathroom|bedroom|hallway|property|basement) (?:is |was |has )?(?:been )?(?:flooding|flooded|under water)|"
             r"ceiling (?:is |keeps )?(?:pouring|gushing) (?:with )?water|like a waterfall|"
@@ -342,7 +342,8 @@ RULES: tuple[Rule, ...] = (
             rf"(?:\w+ )?{_CHILD}s? (?:alcohol|booze|vodka|drugs|weed|cannabis|vapes?|lifts|cigarettes)|county lines|fgm|female genital mutilation|forced marriage)\b"
         ),
         unless=p(
-            r"\b(?:training|course|policy|e-?learning|workshop|barrier|ball|football|allegation|decision|"
+            r"\b(?:training|course|policy|e-?learning|workshop|barrier|ball|football|allegation|decision|swing|playground|trampoline|"
+            r"(?:could|might|will|would|going to|gonna) get hurt|"
             r"(?:lorry|van|car|bus|bike|cyclist|driver)s? (?:\w+ ){0,2}(?:hit|knocked|ran|nearly|almost|reversed|kicked|smashed)|"
             r"(?:hit|knocked (?:down|over)) by (?:a |the )?(?:lorry|van|car|bus|bike|cyclist))\b"
         ),

@@ -125,8 +125,13 @@ def negated_before(clause: tuple[Token, ...], i: int, reach: int = 4) -> bool:
     return any(_negator(clause, x) for x in range(max(0, i - reach), i))
 
 
+_FINE_SINCE = re.compile(r"\b(?:no (?:more )?(?:issues|problems?|trouble) since|been fine (?:ever )?since|nothing to worry about)\b")
+
+
 def _fixed_in(clause: tuple[Token, ...]) -> bool:
     """The clause says the hazard was dealt with ("was fixed", "has been repaired"), not that it should be."""
+    if _FINE_SINCE.search(" ".join(t.word for t in clause)):  # "we had a gas leak last year, no issues since"
+        return True
     for i, t in enumerate(clause):
         again = i + 1 < len(clause) and clause[i + 1].word in {"again", "now", "fine"}
         made_safe = t.word == "made" and any(x.word == "safe" for x in clause[i + 1 : i + 4])  # "made everything safe"
