@@ -158,7 +158,10 @@ def search_cpu(s: real_data.RealSet) -> None:
     cases = pd.DataFrame({"text": s.train_text, s.target: s.train_y})
     prepped = prepare(redact_many(s.train_text), redact=False, lemmas=False)
     train = np.zeros(len(cases), dtype=bool)
-    train[train_test_split(np.arange(len(cases)), test_size=0.2, random_state=0, stratify=cases[s.target])[0]] = True
+    labels = cases[s.target].to_numpy()
+    names, counts = np.unique(labels, return_counts=True)
+    strata = np.where(np.isin(labels, names[counts < 2]), names[counts.argmax()], labels)  # a single-row class cannot be split
+    train[train_test_split(np.arange(len(cases)), test_size=0.2, random_state=0, stratify=strata)[0]] = True
     search, c0 = rs.search, time.process_time()
     rs.search = functools.partial(search, clock=time.process_time)
     try:
