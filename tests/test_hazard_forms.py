@@ -48,6 +48,15 @@ def raised(text: str) -> set[str]:
         ("cold callers talked my 84 year old dad into paying them £6,000 for a roof that needed nothing", SAFEGUARDING),
         ("my brother keeps saying the family would be better off without him", SAFEGUARDING),
         ("I heard the woman upstairs begging him to stop", SAFEGUARDING),
+        # later rounds: carbon monoxide by the flue, shocks by their effect, control, falls, scams, goodbyes
+        ("the flue pipe in the airing cupboard has come apart at the joint", EMERGENCY),
+        ("thick smoke puffing out of the back boiler this morning", EMERGENCY),
+        ("my husband touched the shower and the tap together and it gave him a shock", EMERGENCY),
+        ("the locksmith took the old lock out and never put a new one in, we jam a chair under the door", EMERGENCY),
+        ("he won't let me go out without him and takes my phone", SAFEGUARDING),
+        ("my uncle, 88, was found on the bathroom floor by his carer this morning", SAFEGUARDING),
+        ("someone rang my gran about a lottery win and she has sent them money twice", SAFEGUARDING),
+        ("my sister has been saying goodbye to everyone and gave away her cat", SAFEGUARDING),
     ],
 )
 def test_a_hazard_or_risk_told_by_its_signs_is_flagged(text, flag):
@@ -68,6 +77,11 @@ def test_a_hazard_or_risk_told_by_its_signs_is_flagged(text, flag):
         "the windows were cleaned today and look great",
         "I gave away all my old toys to the charity shop",
         "my son took the packages in for the neighbours",
+        "I touched base with the housing team and was shocked by the reply",
+        "we had a gas leak two years ago and have had no issues since",
+        "the slide in the playground is broken and the kids could get hurt",
+        "my nan was stuck there for an hour because the bus never came",
+        "the boiler flue was renewed last month and passed its check",
     ],
 )
 def test_the_ordinary_use_of_the_same_words_raises_nothing(text):

@@ -33,7 +33,8 @@ _HANDED = (
     r"(?:(?:paid|pay|paying|handed over|given|gave|giving) (?:to )?(?:them|him|those men|the men|some men|a man|strangers?|cold callers?|"
     r"builders?|workmen|traders?)\b(?: \w+){0,2}? (?:£\s?\d{1,3},?\d{3}|thousands|(?:all )?(?:his|her|their) (?:life )?savings)|"
     r"(?:moved|transferred|handed over|withdrew|withdrawn) (?:all )?(?:of )?(?:his|her|their) (?:life )?savings|"
-    r"(?:sent|send|sending|paid|pay|paying) (?:them|him|the callers?|these people) (?:money|cash|£)|borrow\w* money (?:off|from) (?:her|him|them)|(?:has|got|taken|took) (?:her|his|their) bank (?:details|card)|"
+    r"(?:sent|send|sending|paid|pay|paying) (?:them|him|the callers?|these people) (?:money|cash|£)|fake lottery|lottery scam|"
+    r"(?:given|gave|give|giving) (?:them|him|the callers?) (?:her|his|their) (?:bank |card |bank card )?(?:details|pin|card)|borrow\w* money (?:off|from) (?:her|him|them)|(?:has|got|taken|took) (?:her|his|their) bank (?:details|card)|"
     r"(?:took|taken|taking|conned|scammed|had) (?:£\s?[\d,]+|thousands|hundreds|cash|money|savings)(?: \w+){0,2}? (?:off|from|out of) "
     r"(?:her|him|them)\b)"
 )
@@ -45,7 +46,8 @@ RULES: tuple[Rule, ...] = (
         EMERGENCY,
         "gas smell or leak",
         p(
-            rf"\b(?:(?:hob|cooker|gas pipe|gas meter|gas fire)[^.!?]{{0,20}}\bhiss\w*|(?:rotten cabbage|sulph\w+|sulf\w+) smell|"
+            rf"\b(?:(?:hob|cooker|gas pipe|gas meter|gas fire)[^.!?]{{0,20}}\bhiss\w*|hiss\w*[^.!?]{{0,40}}\b(?:gas pipe|meter|hob|cooker|"
+            rf"gas fire)|{_SYMPTOM}[^.!?]{{0,100}}\b(?:gas boiler|gas fire|carbon monoxide)|(?:rotten cabbage|sulph\w+|sulf\w+) smell|"
             rf"smell(?:s)? (?:\w+ )?(?:of |like )(?:rotten cabbage|sulph\w+|sulf\w+)|(?:smell|odour|stink|whiff)[^.!?]{{0,40}}\b(?:near|by|"
             rf"round|around|from|at) (?:the |my |our )?(?:gas )?meter\b|egg(?:y)? smell|smell(?:s|ing)? (?:\w+ )?(?:of |like )eggs|(?:funny|strange|weird|chemical|sweet|odd|eggy|burning) "
             rf"(?:\w+ )?(?:smell|odour|fumes)[^.!?]{{0,40}}\b{_APPLIANCE}|{_APPLIANCE}[^.!?]{{0,40}}\b(?:funny|strange|weird|chemical|"
@@ -59,7 +61,7 @@ RULES: tuple[Rule, ...] = (
         EMERGENCY,
         "exposed or dangerous electrics",
         p(
-            r"\b(?:(?:thrown|knocked|jolted) back (?:when|as|after) (?:i|he|she|we|they|my \w+) touch\w*|touch\w*[^.!?]{0,80}\b(?:tingl\w+|"
+            r"\b(?:(?:thrown|knocked|jolted) back (?:when|as|after) (?:i|he|she|we|they|my \w+) touch\w*|touch(?:ed|es|ing)?\b(?! base)[^.!?]{0,80}\b(?:tingl\w+|"
             r"shock(?:ed)?))\b"
         ),
     ),
@@ -167,7 +169,7 @@ RULES: tuple[Rule, ...] = (
             rf"(?:to )?(?:keep (?:it|this|them) (?:a )?(?:secret|quiet|between)|not to tell)|(?:lock\w*|shut\w*) (?:him|her|them|the "
             rf"(?:kids|children|little ones|baby)) in (?:\w+ ){{0,2}}?(?:bedroom|room|flat|house|cupboard|shed)|make\w* (?:him|her|them) "
             rf"sleep (?:in the shed|outside|in the garden|in the car|on the floor)|hands? (?:round|around) (?:his|her|their) (?:neck|throat)|"
-            rf"grabb?\w* (?:him|her|them) by the (?:arm|neck|throat|hair)|came home with (?:a mark|marks|bruises|a bruise)|"
+            rf"grabb?\w* (?:him|her|them) by the (?:arm|neck|throat|hair)|came home with (?:a mark|marks|bruises|a bruise|a black eye|a cut|injuries|a burn)|"
             rf"{_CHILD_AGE}[^.!?]{{0,60}}\b(?:drugs|packages|parcels|older men|men in cars|2am|3am|at night|{_GROWN})|"
             rf"(?:drugs|packages|parcels|older men|men in cars|{_GROWN})[^.!?]{{0,60}}\b{_CHILD_AGE}|"
             rf"(?:go(?:ing|ne)? missing|went missing|missing overnight)[^.!?]{{0,60}}\b(?:new (?:trainers|phone|clothes)|cash|money|gifts)|"
@@ -182,11 +184,11 @@ RULES: tuple[Rule, ...] = (
         p(
             rf"\b(?:found (?:him|her|them|(?:my |our |the |a )?(?:mum|mother|dad|father|nan|gran|grandma|grandad|husband|wife|neighbour|"
             rf"resident|tenant|lady|man|brother|sister|aunt|uncle))\b(?: [\w']+){{0,4}}? on the floor|(?:is|was|been|being|were|are|gets?|got) "
-            rf"found on the floor|(?:resident|tenant|neighbour|lady|man|mum|dad|mother|father|nan|gran|he|she)\b[^.!?]{{0,40}}\bfound "
-            rf"on the floor|found on the floor[^.!?]{{0,40}}\b(?:fall|fallen)|(?:on|lying on|lay on|left on) the floor (?:for (?:\d+|hours|several|two|three|four|five|six|ages)|all night|"
-            rf"overnight|until|till)|(?:lay|lying|lain|stuck) there (?:for (?:hours|\d+|ages|several|two|three|most)|all night|overnight|"
+            rf"found on the (?:\w+ )?floor|(?:resident|tenant|neighbour|lady|man|mum|dad|mother|father|nan|gran|he|she)\b[^.!?]{{0,40}}\bfound "
+            rf"on the (?:\w+ )?floor|found on the (?:\w+ )?floor[^.!?]{{0,40}}\b(?:fall|fallen)|(?:on|lying on|lay on|left on) the floor (?:for (?:\d+|hours|several|two|three|four|five|six|ages)|all night|"
+            rf"overnight|until|till)|(?:lay|lying|lain) there (?:for (?:hours|\d+|ages|several|two|three|most)|all night|overnight|"
             rf"until|till)|(?:dementia|confused|alzheimer\w*|memory)[^.!?]{{0,60}}\b(?:turn\w* (?:the )?(?:gas|hob|cooker|oven) on|leav\w* "
-            rf"(?:the )?(?:gas|hob|cooker|oven) on|forget\w* (?:to turn off|about) (?:the )?(?:gas|hob|cooker|oven))|stuck (?:there|on the floor|in the bath|in the bathroom|on the bathroom floor)[^.!?]{{0,30}}\b(?:till|"
+            rf"(?:the )?(?:gas|hob|cooker|oven) on|forget\w* (?:to turn off|about) (?:the )?(?:gas|hob|cooker|oven))|(?:fell|fall|fallen)[^.!?]{{0,60}}\bstuck there (?:till|until|all night|for hours|overnight)|stuck (?:on the floor|in the bath|in the bathroom|on the bathroom floor)[^.!?]{{0,30}}\b(?:till|"
             rf"until|all night|for hours|overnight)|(?:couldn'?t|could not|unable to|can'?t) get (?:herself |himself )?(?:up|off the floor)[^.!?]{{0,50}}"
             rf"\b(?:all night|for hours|hours|overnight|until|till)|(?:care|nursing|residential) home[^.!?]{{0,120}}\b(?:pads|soiled|sores|"
             rf"same clothes|lost (?:a lot of )?weight|not (?:been )?(?:fed|washed|changed|eating|drinking)|dehydrated|buzzer|call bell|"
@@ -207,7 +209,8 @@ RULES: tuple[Rule, ...] = (
         SAFEGUARDING,
         "domestic abuse",
         p(
-            r"\b(?:(?:heard|hear|hearing) (?:her|him|them|a woman|the woman|a man|the man|a child|the kids?|the children)[^.!?]{0,30}"
+            r"\b(?:(?:black eye|bruises?|bruised)[^.!?]{0,60}\b(?:he|she) (?:doesn'?t|won'?t|does not|will not) let (?:her|me|him)|"
+            r"(?:he|she) (?:doesn'?t|won'?t|does not|will not) let (?:her|me) (?:leave|go out)|(?:heard|hear|hearing) (?:her|him|them|a woman|the woman|a man|the man|a child|the kids?|the children)[^.!?]{0,30}"
             r"\b(?:begging|pleading|screaming for help|crying for help|asking him to stop|telling him to stop)|begging (?:him|her) to stop)\b"
         ),
         home=False,
@@ -296,6 +299,10 @@ GROOM_SIGN = kind(
     "packages from a car, bag off, private message, private messages, ask for photo, ask for photos, ask for picture, "
     "ask for pictures, ask her for photo, ask him for photo, new trainers, unexplained money, unexplained cash, befriend online, "
     "befriended online, delete the messages, delete messages, send him money, send her money, older man, much older man, "
-    "get into a car with, get in a car with, getting into a car with, collect money for, sent out at night, send out at night"
+    "get into a car with, get in a car with, getting into a car with, collect money for, sent out at night, send out at night, "
+    "doesn't want to go home, don't want to go home, won't go home, come into her room at night, come into his room at night, "
+    "other town, other towns, come back with money, drive off to, not allowed to tell, isn't allowed to tell, photograph the kid, "
+    "photograph kid, photograph child, photograph the child, photograph the girl, photograph the boy, take photo of the kid, "
+    "take picture of the kid"
 )
 NOT_GROOM = frozenset("training course policy workshop amazon courier postman delivery".split())
