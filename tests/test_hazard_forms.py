@@ -57,6 +57,9 @@ def raised(text: str) -> set[str]:
         ("my uncle, 88, was found on the bathroom floor by his carer this morning", SAFEGUARDING),
         ("someone rang my gran about a lottery win and she has sent them money twice", SAFEGUARDING),
         ("my sister has been saying goodbye to everyone and gave away her cat", SAFEGUARDING),
+        ("there's a smell from the gas fire whenever we light it", EMERGENCY),
+        ("the bedroom floor is sinking through where the joists have gone", EMERGENCY),
+        ("the nursing home leaves my nan soaked in urine until lunchtime", SAFEGUARDING),
     ],
 )
 def test_a_hazard_or_risk_told_by_its_signs_is_flagged(text, flag):
@@ -82,10 +85,16 @@ def test_a_hazard_or_risk_told_by_its_signs_is_flagged(text, flag):
         "the slide in the playground is broken and the kids could get hurt",
         "my nan was stuck there for an hour because the bus never came",
         "the boiler flue was renewed last month and passed its check",
+        "there is green mould on the garden fence",
+        "a ladder was left leaning against the wall by the painters",
     ],
 )
 def test_the_ordinary_use_of_the_same_words_raises_nothing(text):
     assert raised(text) == set(), flags(text, received=WINTER)
+
+
+def test_a_leak_under_the_kitchen_sink_is_a_leak_not_a_floor_sinking():
+    assert raised("there's a leak under the kitchen sink that has soaked the cupboard floor") == {SIGNIFICANT}
 
 
 def test_a_question_about_a_case_that_has_not_happened_is_hypothetical_and_a_report_is_not():

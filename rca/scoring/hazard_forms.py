@@ -46,7 +46,7 @@ RULES: tuple[Rule, ...] = (
         EMERGENCY,
         "gas smell or leak",
         p(
-            rf"\b(?:(?:hob|cooker|gas pipe|gas meter|gas fire)[^.!?]{{0,20}}\bhiss\w*|hiss\w*[^.!?]{{0,40}}\b(?:gas pipe|meter|hob|cooker|"
+            rf"\b(?:(?:hob|cooker|gas pipe|gas meter|gas fire)[^.!?]{{0,20}}\bhiss\w*|gas (?:hob|cooker|fire|heater)[^.!?]{{0,60}}\bsmell|hiss\w*[^.!?]{{0,40}}\b(?:gas pipe|meter|hob|cooker|"
             rf"gas fire)|{_SYMPTOM}[^.!?]{{0,100}}\b(?:gas boiler|gas fire|carbon monoxide)|(?:rotten cabbage|sulph\w+|sulf\w+) smell|"
             rf"smell(?:s)? (?:\w+ )?(?:of |like )(?:rotten cabbage|sulph\w+|sulf\w+)|(?:smell|odour|stink|whiff)[^.!?]{{0,40}}\b(?:near|by|"
             rf"round|around|from|at) (?:the |my |our )?(?:gas )?meter\b|egg(?:y)? smell|smell(?:s|ing)? (?:\w+ )?(?:of |like )eggs|(?:funny|strange|weird|chemical|sweet|odd|eggy|burning) "
@@ -80,7 +80,8 @@ RULES: tuple[Rule, ...] = (
         EMERGENCY,
         "possible carbon monoxide: a flue, fumes or smoke from a gas appliance",
         p(
-            r"\b(?:flues?[^.!?]{0,40}\b(?:come loose|loose|come apart|disconnected|detached|cracked|hanging|black|sooty|soot|gap)|"
+            r"\b(?:flues?[^.!?]{0,40}\b(?:come loose|loose|come apart|disconnected|detached|cracked|hanging|black|sooty|soot|gap|"
+            r"not sealed|isn'?t sealed|unsealed|fumes|leak\w*)|"
             r"(?:smoke|smoking)[^.!?]{0,40}\b(?:boiler|gas fire|gas heater|back boiler)|(?:boiler|gas fire|gas heater) (?:is |keeps )?smoking)\b"
         ),
         unless=p(r"\b(?:smoke alarm|smoke detector|cigarette|smokers?|vape)\b"),
@@ -285,7 +286,8 @@ CARE_SETTING = kind("care home, nursing home, residential home, care staff, care
 CARE_NEGLECT = kind(
     "pad, pads, wet pad, wet pads, soiled, sore, sores, bed sore, bed sores, pressure sore, pressure sores, same clothes, lose weight, "
     "lost weight, lost a lot of weight, not fed, dehydrated, buzzer, call bell, out of reach, unwashed, rough with, neglect, "
-    "in bed all day, leave her in bed, leave him in bed, left in bed, leaving her in bed, leaving him in bed"
+    "in bed all day, leave her in bed, leave him in bed, left in bed, leaving her in bed, leaving him in bed, urine, soaked in urine, "
+    "put him to bed at, put her to bed at, put to bed at"
 )
 GROOM_CHILD = kind(
     "child, children, kid, kids, son, daughter, boy, girl, teenager, teen, nephew, niece, grandson, granddaughter, stepson, "
@@ -303,6 +305,6 @@ GROOM_SIGN = kind(
     "doesn't want to go home, don't want to go home, won't go home, come into her room at night, come into his room at night, "
     "other town, other towns, come back with money, drive off to, not allowed to tell, isn't allowed to tell, photograph the kid, "
     "photograph kid, photograph child, photograph the child, photograph the girl, photograph the boy, take photo of the kid, "
-    "take picture of the kid"
+    "take picture of the kid, skip school, meet him at the, meet her at the, an adult telling"
 )
 NOT_GROOM = frozenset("training course policy workshop amazon courier postman delivery".split())

@@ -35,7 +35,8 @@ STRUCTURE = kind(
 FAILING = kind(
     "sag, sagging, bow, bowing, bulge, bulging, collapse, cave, cave in, crumble, droop, buckle, give way, come "
     "down, fall down, fall in, fall off, fall through, come away, coming away, about to fall, about to go, hang "
-    "down, dip, blow off, blew off, blown off, torn off, ripped off, spongy, go through, going to go through, dropped, bounce, bouncy",
+    "down, dip, blow off, blew off, blown off, torn off, ripped off, spongy, go through, going to go through, dropped, bounce, bouncy, "
+    "could fall, might fall, could collapse, sink through, sinking through",
 )
 FALLING_BITS = kind(
     "fall, falling, drop, flake off, lump, lumps, chunk, chunks, bits, pieces",
@@ -263,4 +264,4 @@ OTHER_HARM = frozenset(
         "elearning allegation allegations false untrue parking badge"
     ).split()
 )
-FROM = frozenset({"from", "off", "of", "onto", "on", "into"})  # "fell off the wall": the wall is where it fell from
+FROM = frozenset({"from", "off", "of", "onto", "on", "into", "against"})  # "fell off the wall": the wall is where it fell from

@@ -94,7 +94,7 @@ _DAMP = (
     r"walls? (?:[\w']+ ){0,5}?(?:are|is) (?:\w+ )?(?:black and wet|wet and black|soaking wet|wringing wet|running with water|always wet))\b"
 )
 _NOT_DAMP = p(
-    r"\b(?:bread|food|fruit|cheese|sandwich\w*|canteen|cake|jelly|clay|plaster cast|damp[- ]proof course (?:survey|quote)|"
+    r"\b(?:bread|food|fruit|cheese|sandwich\w*|canteen|cake|jelly|clay|plaster cast|(?:garden )?fences?|shed|decking|garden furniture|damp[- ]proof course (?:survey|quote)|"
     r"dampen\w*|damper|freedom of information|foi|statistics|figures|damp (?:and mould )?(?:policy|strategy|statistics|figures|complaints)|(?:meeting|talk|event|workshop|seminar|drop-?in|campaign) (?:about|on) damp|"
     r"(?:number|numbers) of (?:damp|mould)|damp (?:and mould )?(?:compensation|claim|payment|offer|report))\b"
 )
