@@ -20,7 +20,7 @@ FLOORS = {
     "intake_flags.dev.jsonl": {EMERGENCY: (1.00, 0.99), SIGNIFICANT: (0.98, 0.98), SAFEGUARDING: (0.99, 1.00)},
     "intake_flags.holdout.jsonl": {EMERGENCY: (1.00, 1.00), SIGNIFICANT: (1.00, 1.00), SAFEGUARDING: (1.00, 1.00)},
     # read since its one blind scoring (0.91/0.75, 0.75/0.58, 1.00/0.40 then; docs/triage.md gives every scoring)
-    "intake_flags.holdout2.jsonl": {EMERGENCY: (1.00, 0.92), SIGNIFICANT: (0.92, 0.88), SAFEGUARDING: (1.00, 0.88)},
+    "intake_flags.holdout2.jsonl": {EMERGENCY: (1.00, 0.92), SIGNIFICANT: (0.92, 0.92), SAFEGUARDING: (1.00, 0.88)},
     # one blind scoring 0.93/0.85, 0.89/0.76, 1.00/0.65; its misses read since
     "intake_flags.holdout3.jsonl": {EMERGENCY: (0.97, 1.00), SIGNIFICANT: (1.00, 0.95), SAFEGUARDING: (1.00, 1.00)},
 }

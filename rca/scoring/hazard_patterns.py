@@ -35,7 +35,7 @@ COLD_WORDS = re.compile(
 )
 HOME = re.compile(
     r"\b(my|our|his|her|their|mum'?s|dad'?s) (?:council )?(?:flat|house|home|maisonette|bungalow|property|bedroom|kitchen|"
-    r"bathroom|living room|lounge|hallway|loft|ceiling|walls?|windows?|boiler|toilet|stairs?)\b|"
+    r"bathroom|living room|lounge|hallway|loft|ceiling|walls?|windows?|boiler|toilet|stairs?|front door|back door|garden|balcony)\b|"
     r"\bthe (?:council )?(?:flat|house|home|maisonette|bungalow|property|bedroom|living room|lounge|hallway|loft)\b|\b(?:boiler|hot water|radiators?|airing cupboard|stopcock)\b|\b(?:council|housing association) "
     r"(?:flat|house|home|property|tenant)|\btenan(?:t|ts|cy)\b|\bi live\b|\bwe live\b|\brepairs?\b|\blandlord\b",
     re.IGNORECASE,
