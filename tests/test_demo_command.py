@@ -25,6 +25,7 @@ def test_demo_runs_every_step_and_says_what_the_report_left_out(tmp_path):
     for step in ("[1/5]", "[2/5]", "[3/5]", "[4/5]", "[5/5]", "done in"):
         assert step in out
     assert len(re.findall(r"\(\d+\.\d s\)", out)) == 4  # how long validating, training, scoring and the report took
+    assert "triaging an example" in out and "route " in out and "response due" in out  # triaged beside the report, printed
     assert (tmp_path / "o" / "report" / "report.html").exists() and (tmp_path / "m" / "manifest.json").exists()
     assert (tmp_path / "o" / "report" / "briefing.html").exists() and "briefing.docx" in out
     # the report's own account of a table it could not fill reaches the person running the demo

@@ -71,7 +71,7 @@ def demo(
     report_dir = out / "report"
     typer.echo(f"[5/5] triaging an example and, alongside it, writing the annual report into {report_dir} ...")
     # the triage (past-case index, intake rules) runs in a second process while this one builds the report
-    triaged = _aside(_triage_example, model_dir, cfg)
+    triaged = _aside(_triage_example, bundle, model_dir, cfg)
 
     from rca.reports.build import build_report, write_report
     from rca.cli.report_cmd import say_alerts, say_skipped
@@ -105,13 +105,12 @@ def demo(
 EXAMPLE = "I have reported the damp and mould in my daughter's bedroom three times and nobody has come out."
 
 
-def _triage_example(model_dir: Path, cfg) -> dict:
-    """What `rca triage` says of `EXAMPLE` with the model in `model_dir` and its past cases."""
-    from rca.model.store import load_model
+def _triage_example(bundle, model_dir: Path, cfg) -> dict:
+    """What `rca triage` says of `EXAMPLE` with the loaded model `bundle` and the past cases in `model_dir`."""
     from rca.scoring.similar import SimilarIndex
     from rca.scoring.triage import triage
 
-    return triage(EXAMPLE, bundle=load_model(model_dir), config=cfg, similar=SimilarIndex.from_model_dir(model_dir))
+    return triage(EXAMPLE, bundle=bundle, config=cfg, similar=SimilarIndex.from_model_dir(model_dir))
 
 
 _aside_call: tuple = ()  # (function, arguments) a forked process runs, inherited from this one
