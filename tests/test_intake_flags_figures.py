@@ -1,4 +1,4 @@
-"""The intake flags keep the precision and recall recorded in docs/triage.md on the four labelled files.
+"""The intake flags keep the precision and recall recorded in docs/triage.md on the five labelled files.
 
 The floors are the measured figures (benchmarks/bench_intake_flags.py), rounded down to two
 decimals: a change to the rules that loses a hazard or a risk they found, or raises one they did
@@ -23,6 +23,8 @@ FLOORS = {
     "intake_flags.holdout2.jsonl": {EMERGENCY: (1.00, 0.92), SIGNIFICANT: (0.92, 0.92), SAFEGUARDING: (1.00, 0.88)},
     # one blind scoring 0.93/0.85, 0.89/0.76, 1.00/0.65; its misses read since
     "intake_flags.holdout3.jsonl": {EMERGENCY: (0.97, 1.00), SIGNIFICANT: (1.00, 0.95), SAFEGUARDING: (1.00, 1.00)},
+    # scored once, blind, against the rules of dab6583; its misses not yet read into the rules
+    "intake_flags.holdout4.jsonl": {EMERGENCY: (0.97, 0.84), SIGNIFICANT: (0.93, 0.87), SAFEGUARDING: (0.95, 0.50)},
 }
 
 
