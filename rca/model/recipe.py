@@ -5,14 +5,12 @@ on the training rows only (`rca.model.recipe_search`) and keeps the best: the
 featurisation (word n-grams alone, word + character n-grams, or word n-grams +
 static sentence embeddings when the install ships a model) is shared by every
 target, so scoring prepares each text once; the classifier's C and the
-decision rule are chosen per target. Last, the chosen features are tried on
-lemmatised texts, kept only where cross-validation says they help
-(`rca.model.recipe_rounds`).
+decision rule are chosen per target.
 
 The user stays in charge:
 
 - a key written in `[model]` is fixed; the search covers only what was left
-  open (`char_ngrams` / `embeddings` / `lemmatise` for the features, `C`, `decision`);
+  open (`char_ngrams` / `embeddings` for the features, `C`, `decision`);
   a `classifier` other than "svm" keeps its C;
 - `recipe = "fast"` (`rca train --recipe fast`) skips the search: the
   settings as written, word n-grams alone by default;
@@ -39,7 +37,6 @@ import numpy as np
 from rca.model import recipe_search as rs
 from rca.errors import RcaError
 from rca.model.classifier import ModelSettings
-from rca.text.prepare import lemmatise
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +64,7 @@ def view_name(char_ngrams: Any, embeddings: Any, word_ngrams: Any = (1, 2)) -> s
 
 def search_space(section: dict[str, Any], settings: ModelSettings) -> tuple[rs.SearchSpace, list[str]]:
     """What the search may vary, given the keys the user wrote in `[model]` (those are fixed)."""
-    fixed = [k for k in ("char_ngrams", "embeddings", "lemmatise", "C", "decision", "word_view_C") if k in section]
+    fixed = [k for k in ("char_ngrams", "embeddings", "C", "decision", "word_view_C") if k in section]
     chars = [settings.char_ngrams] if "char_ngrams" in section else [[], rs.CHAR_NGRAMS]
     views: dict[str, dict[str, Any]] = {}
     for ch in chars:
@@ -83,8 +80,7 @@ def search_space(section: dict[str, Any], settings: ModelSettings) -> tuple[rs.S
     Cs = list(rs.C_GRID) if not any(f.startswith("C") for f in fixed) else [settings.C]
     rules = [settings.decision] if "decision" in section else list(rs.dec.DECISIONS)
     average = settings.classifier == "svm" and "word_view_C" not in section
-    lemmas = "lemmatise" not in section and not settings.lemmatise
-    return rs.SearchSpace(views=views, C=Cs, rules=rules, average=average, lemmas=lemmas), fixed
+    return rs.SearchSpace(views=views, C=Cs, rules=rules, average=average), fixed
 
 
 @dataclass
@@ -95,7 +91,6 @@ class Recipe:
     per_target: dict[str, ModelSettings] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)
     oof: dict[str, np.ndarray] = field(default_factory=dict)  # out-of-fold scores the search made with the chosen settings
-    prepped: list[str] | None = None  # every text lemmatised, when the search chose lemmas: what the featuriser then reads
 
     def for_target(self, target: str) -> ModelSettings:
         return self.per_target.get(target, self.settings)
@@ -108,7 +103,6 @@ class Recipe:
             "view": self.report.get("view"),
             "char_ngrams": s.char_ngrams,
             "embeddings": s.embeddings,
-            "lemmatise": s.lemmatise,
             "C": s.C,
             "word_view_C": s.word_view_C,
             "decision": s.decision,
@@ -195,7 +189,6 @@ def choose_recipe(
         "view": res.view,
         "char_ngrams": shared.char_ngrams,
         "embeddings": shared.embeddings,
-        "lemmatise": shared.lemmatise,
         "notes": notes,
         "searched": sorted(res.per_target),
         "folds": res.folds,
@@ -206,8 +199,7 @@ def choose_recipe(
         "candidates": [c.as_dict() for c in res.candidates],
     }
     # the search's scores are a single SVM's: with word_view_C written in [model] the model calibrates on its own
-    lemmas = [lemmatise(t) for t in prepped] if shared.lemmatise and not settings.lemmatise else None
-    return Recipe(shared, per_target, report, res.oof if space.average else {}, lemmas)
+    return Recipe(shared, per_target, report, res.oof if space.average else {})
 
 
 def _avg(p: dict[str, Any]) -> str:

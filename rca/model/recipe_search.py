@@ -9,8 +9,7 @@ stratified k-fold cross-validation and macro-F1:
   and word n-grams + static sentence embeddings when the install has a model;
 - a few C values for the linear classifier;
 - the single-label decision rules of `rca.model.decision` (scored on the same
-  out-of-fold scores, so they cost no extra fit);
-- last, the chosen candidate on lemmatised texts (`rca.model.recipe_rounds`).
+  out-of-fold scores, so they cost no extra fit).
 
 Efficiency: every text is analysed once per block (word, char) into a count
 matrix; each fold's TF-IDF matrix is then made from the counts by column
@@ -45,8 +44,6 @@ from rca.model import decision as dec
 from rca.errors import RcaError
 from rca.text.features import _normalise_rows, build_featuriser
 from rca.model.classifier import ModelSettings, make_classifier
-from rca.model.recipe_rounds import estimate_seconds, lemma_candidates
-from rca.text.prepare import lemmatise
 
 SEARCH_FOLDS = 3
 C_GRID = (0.1, 0.3, 1.0)
@@ -67,7 +64,6 @@ class SearchSpace:
     C: list[float]
     rules: list[str]
     average: bool = True  # also try the average of a word-only and a word + character SVM (rca.model.view_ensemble)
-    lemmas: bool = False  # also try the best candidate on lemmatised texts (rca.model.recipe_rounds)
 
     @property
     def size(self) -> int:
@@ -330,19 +326,16 @@ def search(
     mats: dict[tuple[str, str], list[sp.csr_matrix]] = {}  # (view, target) -> per-fold matrices
     learn = {(t, r): _subsample(folds_of[t], targets[t][1], frac, seed + r) for t in k_of for r, frac in enumerate(rounds)}
     feature_seconds = {}
-    lemma_texts: list[str] = []  # made when a lemmatised view is first cross-validated
 
     def view_mats(view: str, t: str) -> list[sp.csr_matrix]:
         if (view, t) not in mats:
             ts = clock()
             vs = replace(base, **space.views[view])
             parts = []
-            if vs.lemmatise and not lemma_texts:
-                lemma_texts.extend(lemmatise(x) for x in texts)
             for name, vec in _blocks_of(vs, texts):
-                key = (*_block_key(name, vec), vs.lemmatise)
+                key = _block_key(name, vec)
                 if key not in blocks:
-                    blocks[key] = _Block(name, vec, lemma_texts if vs.lemmatise else texts)
+                    blocks[key] = _Block(name, vec, texts)
                 parts.append(blocks[key])
             idx = targets[t][0]
             out = []
@@ -384,12 +377,12 @@ def search(
     def affordable(c: Candidate, r: int) -> bool:
         if budget is None or (r == 0 and c is cands[0]):
             return True
-        if clock() - t0 + estimate_seconds(c, cands, r, feature_seconds) <= budget:
+        if clock() - t0 + _estimate(c, cands, r, feature_seconds) <= budget:
             return True
         c.round, c.status = r, "skipped (budget)"
         return False
 
-    n_steps = len(cands) + (keep if len(rounds) > 1 else 0) + 2
+    n_steps = len(cands) + (keep if len(rounds) > 1 else 0) + 1
     bar = _progress(n_steps, progress)
     try:
         alive = cands
@@ -408,8 +401,6 @@ def search(
                     if c not in alive:
                         c.status = "dropped"
         cands += _averages(cands, space, len(rounds) - 1, evaluate, affordable)
-        bar.update(1)
-        cands += lemma_candidates(cands, space, len(rounds) - 1, evaluate, affordable)
         bar.update(1)
     finally:
         bar.close()
@@ -456,6 +447,19 @@ def _averages(cands: list[Candidate], space: SearchSpace, r: int, evaluate, affo
         avg.seconds = round(c.seconds + w.seconds, 3)
         out.append(avg)
     return out
+
+
+def _estimate(c: Candidate, cands: list[Candidate], r: int, feature_seconds: dict[str, float]) -> float:
+    """Seconds a candidate should take, from those already measured (same view and round first)."""
+    same = [x.seconds for x in cands if x.status == "evaluated" and x.round == r and x.view == c.view]
+    if same:
+        return float(np.mean(same))
+    anyr = [x.seconds for x in cands if x.status == "evaluated" and x.round == r]
+    prev = [x.seconds for x in cands if x.view == c.view and x.status in ("evaluated", "dropped") and x.round < r]
+    est = float(np.mean(anyr)) * 2 if anyr else (float(np.mean(prev)) * 4 if prev else 0.0)
+    if c.view not in feature_seconds:
+        est += 2 * max(feature_seconds.values(), default=0.0)
+    return est
 
 
 class _NoSearch(Exception):

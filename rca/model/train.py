@@ -134,8 +134,6 @@ def _train(
     )  # only training rows: the held-out ones never take part in the choice
     log.info("%s", describe(recipe.report))
     settings = recipe.settings
-    if recipe.prepped is not None:  # the search chose lemmas: the featuriser reads the lemmatised texts
-        data.prepped = recipe.prepped
     featuriser, X = _features(settings, data.prepped, train)
     log.info("%s; %d features", split, X.shape[1])
     n_jobs = worker_count(settings.n_jobs, sum(int(v.sum()) for v in has_label.values()))
