@@ -90,8 +90,9 @@ def is_noun_phrase(term: str) -> bool:
     return True
 
 
-def lift_scores(B: sparse.csr_matrix, labels: np.ndarray, k: int) -> np.ndarray:
-    """(k x terms) p_in * log(lift) from a binary text x term matrix; 0 where the term is rarer in the theme."""
+def _term_shares(B: sparse.csr_matrix, labels: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(k x terms) each theme's count of texts using each term, that count as a share of the theme's texts, and
+    that share over the term's share of all texts (its lift; 0 for a term no text uses)."""
     n = B.shape[0]
     member = sparse.csr_matrix((np.ones(n), (labels, np.arange(n))), shape=(k, n))
     inside = np.asarray((member @ B).todense(), dtype=np.float64)
@@ -99,6 +100,12 @@ def lift_scores(B: sparse.csr_matrix, labels: np.ndarray, k: int) -> np.ndarray:
     p_in = inside / np.maximum(sizes, 1)
     p_all = np.asarray(B.sum(axis=0), dtype=np.float64) / max(n, 1)
     lift = np.divide(p_in, p_all, out=np.zeros_like(p_in), where=p_all > 0)
+    return inside, p_in, lift
+
+
+def lift_scores(B: sparse.csr_matrix, labels: np.ndarray, k: int) -> np.ndarray:
+    """(k x terms) p_in * log(lift) from a binary text x term matrix; 0 where the term is rarer in the theme."""
+    _, p_in, lift = _term_shares(B, labels, k)
     return np.where(lift > 1, p_in * np.log(np.maximum(lift, 1e-12)), 0.0)
 
 
@@ -106,13 +113,7 @@ def name_scores(B: sparse.csr_matrix, labels: np.ndarray, k: int, *, min_lift: f
     """(k x terms) the share of a theme's texts using a term, where the theme holds more of the term's texts than any
     other theme and uses it at least `min_lift` times as often as all texts do; 0 elsewhere. A name is then the
     commonest phrase specific to its theme: "Council tax" for the theme that holds most of the texts about it."""
-    n = B.shape[0]
-    member = sparse.csr_matrix((np.ones(n), (labels, np.arange(n))), shape=(k, n))
-    inside = np.asarray((member @ B).todense(), dtype=np.float64)
-    sizes = np.bincount(labels, minlength=k).astype(np.float64)[:, None]
-    p_in = inside / np.maximum(sizes, 1)
-    p_all = np.asarray(B.sum(axis=0), dtype=np.float64) / max(n, 1)
-    lift = np.divide(p_in, p_all, out=np.zeros_like(p_in), where=p_all > 0)
+    inside, p_in, lift = _term_shares(B, labels, k)
     owner = inside == inside.max(axis=0, keepdims=True)
     return np.where(owner & (lift >= min_lift), p_in, 0.0)
 
