@@ -47,6 +47,7 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
+from rca.reports.themes.heads import head_terms
 from rca.reports.themes.naming import is_noun, name_themes
 from rca.reports.themes.quotes import pick_quotes
 from rca.reports.themes.short import short_answers
@@ -168,10 +169,12 @@ class ThemeFinder:
         try:
             B = namer.fit_transform([a + b for a, b in zip(terms_in, name_terms)])
             vocab = np.array(namer.get_feature_names_out(), dtype=object)
+            # the texts using each term other than as where or when ("in the bedroom"): what names count
+            H = namer.transform([head_terms(t, analyzer) for t in sub])
         except ValueError:
-            B, vocab = X.astype(bool).astype(np.float64), vocab_x
+            B, vocab, H = X.astype(bool).astype(np.float64), vocab_x, None
         if len(vocab):
-            theme_names, terms, cover = name_themes(B, vocab, labels, k)
+            theme_names, terms, cover = name_themes(B, vocab, labels, k, heads=H)
         else:
             theme_names, terms, cover = [f"Theme {j + 1}" for j in range(k)], [[] for _ in range(k)], [0.0] * k
         # a name that fits fewer than 1 in 10 of its texts: a group without a common subject, called what it is

@@ -109,12 +109,18 @@ def lift_scores(B: sparse.csr_matrix, labels: np.ndarray, k: int) -> np.ndarray:
     return np.where(lift > 1, p_in * np.log(np.maximum(lift, 1e-12)), 0.0)
 
 
-def name_scores(B: sparse.csr_matrix, labels: np.ndarray, k: int, *, min_lift: float = 2.0) -> np.ndarray:
+def name_scores(B: sparse.csr_matrix, labels: np.ndarray, k: int, *, min_lift: float = 2.0, heads=None) -> np.ndarray:
     """(k x terms) the share of a theme's texts using a term, where the theme holds more of the term's texts than any
     other theme and uses it at least `min_lift` times as often as all texts do; 0 elsewhere. A name is then the
-    commonest phrase specific to its theme: "Council tax" for the theme that holds most of the texts about it."""
+    commonest phrase specific to its theme: "Council tax" for the theme that holds most of the texts about it.
+
+    `heads` (same shape as `B`): the texts that use each term other than to say where or when
+    (`rca.reports.themes.heads`); when given, a term's share counts only those texts, so "damp and mould in the
+    bedroom" is named by "damp", not "bedroom"."""
     inside, p_in, lift = _term_shares(B, labels, k)
     owner = inside == inside.max(axis=0, keepdims=True)
+    if heads is not None:
+        p_in = _term_shares(heads, labels, k)[1]
     return np.where(owner & (lift >= min_lift), p_in, 0.0)
 
 
@@ -149,11 +155,13 @@ def top_terms(scores: np.ndarray, vocab: np.ndarray, n: int = 8) -> list[str]:
     return [vocab[i] for i in order[:n] if scores[i] > 0]
 
 
-def name_themes(B: sparse.csr_matrix, vocab: np.ndarray, labels: np.ndarray, k: int) -> tuple[list[str], list[list[str]], list[float]]:
+def name_themes(
+    B: sparse.csr_matrix, vocab: np.ndarray, labels: np.ndarray, k: int, heads=None
+) -> tuple[list[str], list[list[str]], list[float]]:
     """(a unique readable name per theme, its top terms by lift, the share of its texts using a phrase of its name);
-    themes ordered as their ids 0..k-1."""
+    themes ordered as their ids 0..k-1. `heads`: see `name_scores`."""
     S = lift_scores(B, labels, k)
-    N = name_scores(B, labels, k)
+    N = name_scores(B, labels, k, heads=heads)
     names: list[str] = [""] * k
     used: set[str] = set()
     # the most distinctive themes choose first, so a shared phrase goes where it says most
