@@ -113,40 +113,22 @@ def _triage_example(bundle, model_dir: Path, cfg) -> dict:
     return triage(EXAMPLE, bundle=bundle, config=cfg, similar=SimilarIndex.from_model_dir(model_dir))
 
 
-_aside_call: tuple = ()  # (function, arguments) a forked process runs, inherited from this one
-
-
-def _run_aside():
-    fn, args = _aside_call
-    return fn(*args)
-
-
 def _aside(fn, *args):
-    """Start `fn(*args)` in a forked process while this one goes on; returns a function that gives its result.
+    """Start `fn(*args)` in a forked process while this one goes on (`rca.forking`); returns a function that gives its result.
 
     Where the platform cannot fork, or the process fails, `fn(*args)` runs in this process when the result is
     asked for, so a failure is reported (or happens) as it would without the second process."""
-    import multiprocessing as mp
+    from rca.forking import can_fork, start_forked
 
-    if "fork" not in mp.get_all_start_methods():
+    if not can_fork():
         return lambda: fn(*args)
-    from concurrent.futures import ProcessPoolExecutor
-
-    global _aside_call
-    _aside_call = (fn, args)
-    pool = ProcessPoolExecutor(1, mp_context=mp.get_context("fork"))
-    try:
-        future = pool.submit(_run_aside)  # the worker is forked here, with `_aside_call` set
-    finally:
-        _aside_call = ()
+    pending = start_forked([(fn, args, {})], 1)
 
     def result():
         try:
-            return future.result()
+            return pending.results()[0]
         except Exception:  # noqa: BLE001 - run it here, where its error (if any) is raised as usual
             return fn(*args)
-        finally:
-            pool.shutdown(wait=False, cancel_futures=True)
 
     return result
 

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from joblib import Parallel, delayed
 
+from rca.forking import can_fork, start_forked
 from rca.model.calibration import expected_calibration_error
 from rca.model.classifier import ModelSettings, TargetModel
 from rca.model.evaluate import baselines, score_predictions
@@ -37,20 +38,10 @@ def worker_count(n_jobs: int, n_rows: int) -> int:
     return max(1, int(n_jobs)) if n_rows >= PARALLEL_MIN_ROWS else 1
 
 
-_forked_tasks: list = []  # the tasks forked workers run, inherited from this process (never pickled)
-
-
-def _run_forked(i: int):
-    fn, args, kwargs = _forked_tasks[i]
-    return fn(*args, **kwargs)
-
-
 def can_fork_workers() -> bool:
     """Whether workers may be forked from this process: the platform forks, and no loky executor runs here (a forked
     child would inherit a copy of it without its threads, and a fit that splits itself over processes would use it)."""
-    import multiprocessing as mp
-
-    if "fork" not in mp.get_all_start_methods():
+    if not can_fork():
         return False
     try:
         from joblib.externals.loky import reusable_executor
@@ -62,24 +53,15 @@ def can_fork_workers() -> bool:
 def run_all(tasks: list[tuple[Callable, tuple, dict]], n_jobs: int) -> list:
     """`fn(*args, **kwargs)` of each task, in order; on `n_jobs` worker processes when more than 1.
 
-    Workers are forked where the platform allows it: they start with every module and the feature matrix
-    already in memory, where a fresh (loky) worker imports scikit-learn and rca and is sent its rows, a few
+    Workers are forked where the platform allows it (`rca.forking`): they start with every module and the feature
+    matrix already in memory, where a fresh (loky) worker imports scikit-learn and rca and is sent its rows, a few
     CPU seconds per worker. Only the results travel back. Each task runs in a process of its own either way,
     so the models equal those fitted one at a time in this process."""
     if n_jobs <= 1 or len(tasks) <= 1:
         return [fn(*a, **k) for fn, a, k in tasks]
     n = min(n_jobs, len(tasks))
     if can_fork_workers():
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor
-
-        global _forked_tasks
-        _forked_tasks = tasks
-        try:  # not a multiprocessing.Pool: its workers are daemons, which may not start the processes of a split fit
-            with ProcessPoolExecutor(n, mp_context=mp.get_context("fork")) as pool:
-                return list(pool.map(_run_forked, range(len(tasks))))
-        finally:
-            _forked_tasks = []
+        return start_forked(tasks, n).results()
     return Parallel(n_jobs=n, backend="loky")(delayed(fn)(*a, **k) for fn, a, k in tasks)
 
 

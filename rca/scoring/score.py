@@ -20,6 +20,7 @@ import pandas as pd
 from rca.config import Config
 from rca.scoring.duplicates import DUP_COLUMNS, DuplicateFinder
 from rca.errors import RcaError
+from rca.forking import can_fork, start_forked
 from rca.schema import STAGE_RANK
 from rca.settings import ScoreSection
 from rca.scoring.evidence import predict_with_evidence
@@ -53,7 +54,6 @@ def output_columns(targets: list[str]) -> list[str]:
 # ----------------------------------------------------------------- one frame
 MIN_SPLIT_ROWS = 1_000  # below this a forked helper costs more than it saves
 PARENT_SHARE = 0.7  # the parent's slice relative to a helper's when it also searches for duplicates
-_fork_state: tuple = ()  # (bundle, texts, k) inherited by forked helpers, never pickled
 
 
 def _predicted_parts(bundle, texts: list[str], k: int) -> dict[str, tuple]:
@@ -70,40 +70,27 @@ def _predicted_parts(bundle, texts: list[str], k: int) -> dict[str, tuple]:
     }
 
 
-def _fork_piece(bounds: tuple[int, int]) -> dict[str, tuple]:
-    bundle, texts, k = _fork_state
-    return _predicted_parts(bundle, texts[bounds[0] : bounds[1]], k)
-
-
 def _predict_split(bundle, texts: list[str], k: int, split: int, during=None) -> dict[str, tuple]:
     """`_predicted_parts` over `split` slices at once: this process takes the first, forked
-    helpers (which share the loaded model, nothing re-loaded or pickled) the rest.
+    helpers (`rca.forking`: they share the loaded model, nothing re-loaded or pickled) the rest.
     Every row is predicted on its own, so the result equals the one-process one.
 
     `during()`, when given, runs in this process while the helpers work, before its own
     (smaller) slice: the chunk's duplicate search overlaps the predictions instead of preceding them."""
-    import multiprocessing as mp
-
     split = min(split, os.cpu_count() or 1, len(texts) // MIN_SPLIT_ROWS)
-    if split <= 1 or "fork" not in mp.get_all_start_methods():
+    if split <= 1 or not can_fork():
         if during is not None:
             during()
         return _predicted_parts(bundle, texts, k)
-    global _fork_state
     # this process also runs `during()` (the duplicate search, ~a quarter of a slice's work),
     # so it takes a smaller first slice and every process finishes at about the same time
     weights = np.r_[PARENT_SHARE if during is not None else 1.0, np.ones(split - 1)]
     edges = np.r_[0, np.round(np.cumsum(weights) / weights.sum() * len(texts))].astype(int)
     bounds = list(zip(edges[:-1].tolist(), edges[1:].tolist()))
-    _fork_state = (bundle, texts, k)
-    try:
-        with mp.get_context("fork").Pool(split - 1) as pool:
-            rest = pool.map_async(_fork_piece, bounds[1:])
-            if during is not None:
-                during()
-            parts = [_fork_piece(bounds[0]), *rest.get()]
-    finally:
-        _fork_state = ()
+    with start_forked([(_predicted_parts, (bundle, texts[a:b], k), {}) for a, b in bounds[1:]], split - 1) as helpers:
+        if during is not None:
+            during()
+        parts = [_predicted_parts(bundle, texts[bounds[0][0] : bounds[0][1]], k), *helpers.results()]
     return {
         t: (
             sum((p[t][0] for p in parts), []),
