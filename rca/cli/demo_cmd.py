@@ -26,6 +26,13 @@ def demo(
     seed: Annotated[int, typer.Option("--seed", help="Seed for generation and training.")] = 20240401,
 ) -> None:
     """Run the whole job on the bundled demo year: train, score, triage one case, report."""
+    from rca.text.redact_memo import remembered
+
+    with remembered():  # training, scoring and the report read the same texts: each is redacted once
+        _demo(data, model_dir, out, seed)
+
+
+def _demo(data: Path, model_dir: Path, out: Path, seed: int) -> None:
     from rca.config import Config
     from rca.ingest.validate import load_cases
 

@@ -34,6 +34,7 @@ from rca.text.name_words import (
     spacy_stop_words,
     verb_forms,
 )
+from rca.text import redact_memo
 from rca.text.redact_case import CUE_WORDS, truecased
 
 __all__ = ["PLACEHOLDERS", "PiiSpan", "find_pii", "redact", "redact_many"]
@@ -439,6 +440,19 @@ def redact(text: str) -> str:
     >>> redact("Kind regards,\\nHelen Marsh")
     'Kind regards,\\n[NAME]'
     """
+    memo = redact_memo.active
+    if memo is None or type(text) is not str:
+        return _replaced(text)
+    out = memo.get(text)
+    if out is None:
+        out = _replaced(text)
+        if len(memo) < redact_memo.MAX_TEXTS:
+            memo[text] = out
+    return out
+
+
+def _replaced(text: str) -> str:
+    """`redact` itself, nothing remembered."""
     spans = find_pii(text)
     if not spans:
         return text
