@@ -49,3 +49,11 @@ def test_nested_blocks_share_the_outer_memory_and_non_text_passes_through(monkey
         redact(TEXTS[1])
         assert redact(None) is None
     assert seen == [TEXTS[1], None]  # None is not remembered: find_pii answers it at once
+
+
+def test_a_text_repeated_in_one_call_is_redacted_once(monkeypatch):
+    texts = [TEXTS[0], TEXTS[1], TEXTS[0], None, TEXTS[0]]
+    plain = [redact(t) for t in texts]
+    seen = _counting(monkeypatch)
+    assert redact_many(texts) == plain
+    assert seen == [TEXTS[0], TEXTS[1], None]

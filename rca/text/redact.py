@@ -466,9 +466,21 @@ def _replaced(text: str) -> str:
 
 
 def redact_many(texts: Iterable[str]) -> list[str]:
-    """`redact` over many texts, in order.
+    """`redact` over many texts, in order; each distinct text redacted once.
 
     >>> redact_many(["ring 020 7946 0958", "no personal data"])
     ['ring [PHONE]', 'no personal data']
     """
-    return [redact(t) for t in texts]
+    if redact_memo.active is not None:
+        return [redact(t) for t in texts]
+    seen: dict[str, str] = {}  # a text that comes again (an export's repeated short answers) is redacted once
+    out = []
+    for t in texts:
+        if type(t) is str:
+            r = seen.get(t)
+            if r is None:
+                r = seen[t] = _replaced(t)
+            out.append(r)
+        else:
+            out.append(_replaced(t))
+    return out
