@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import doctest
 import importlib
+import importlib.util
 import pkgutil
+from pathlib import Path
 
 import pytest
 
@@ -16,7 +18,17 @@ MODULES = sorted(
 )
 
 
-@pytest.mark.parametrize("name", MODULES)
+def source(name: str) -> str:
+    """The source text of module `name`, read without importing it."""
+    return Path(importlib.util.find_spec(name).origin).read_text("utf-8")
+
+
+# a docstring example starts with ">>>", so a module whose source has none has nothing to run and is not imported
+# (some import heavy libraries only they use: rca.scoring.pyfunc imports MLflow)
+WITH_EXAMPLES = [name for name in MODULES if ">>>" in source(name)]
+
+
+@pytest.mark.parametrize("name", WITH_EXAMPLES)
 def test_docstring_examples(name):
     module = importlib.import_module(name)
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE, verbose=False)
@@ -29,4 +41,4 @@ def test_the_examples_are_found():
         doctest.testmod(importlib.import_module(n), verbose=False, report=False).attempted
         for n in ("rca.governance.drift", "rca.governance.model_drift")
     )
-    assert attempted >= 8 and "rca.governance.model_drift" in MODULES and len(MODULES) > 40
+    assert attempted >= 8 and "rca.governance.model_drift" in WITH_EXAMPLES and len(MODULES) > 40 and len(WITH_EXAMPLES) > 40
