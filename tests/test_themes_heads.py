@@ -26,3 +26,16 @@ def test_a_new_noun_phrase_after_a_verb_is_not_inside_the_place():
     assert "road" not in heads
     assert {"pothole", "car tyre"} <= set(heads)
     assert "house" not in head_terms("parking ticket issued unfairly outside my own house", A)
+
+
+def test_a_phrase_is_joined_rather_than_a_word_as_common():
+    """Every roof text says 'leaking roof repair': 'repair' and 'leaking roof' are equally common; the name takes
+    the phrase whatever the order of the vocabulary."""
+    import numpy as np
+
+    from rca.reports.themes.naming import pick_name
+
+    for vocab in (["housing officer", "repair", "leaking roof"], ["housing officer", "leaking roof", "repair"]):
+        scores = np.array([0.6, 0.5, 0.5])
+        name = pick_name(np.argsort(-scores, kind="stable"), scores, np.array(vocab, dtype=object), set())
+        assert name == "housing officer and leaking roof"

@@ -126,7 +126,7 @@ def name_scores(B: sparse.csr_matrix, labels: np.ndarray, k: int, *, min_lift: f
 
 def pick_name(order: np.ndarray, scores: np.ndarray, vocab: np.ndarray, used: set[str], apart=None) -> str | None:
     """The best noun phrase not yet used (a phrase if it scores at least half the best single word), joined by
-    "and" to the next one that shares no word with it, scores at least three quarters as well and, when
+    "and" to the commonest one (a phrase among equals) that shares no word with it, scores at least three quarters as well and, when
     `apart(a, b)` is given, is mostly used by other texts than the first (`apart` is False when at least half of
     b's texts also use a: "planning application" is one subject, not "Planning and application")."""
     cands = []
@@ -138,16 +138,26 @@ def pick_name(order: np.ndarray, scores: np.ndarray, vocab: np.ndarray, used: se
             cands.append((float(scores[i]), t))
     if not cands:
         return None
+    best = _phrase_first(cands)
+    taken = set(best[1].split())
+    second = [
+        (sc, t)
+        for sc, t in cands
+        if sc >= 0.75 * best[0]
+        and not taken & set(t.split())
+        and best[1] not in t
+        and t not in best[1]
+        and (apart is None or apart(best[1], t))
+    ]
+    # the commonest; of those as common, a phrase ("roof repair", not "repair" beside it in every text)
+    return f"{best[1]} and {max(second, key=lambda c: (c[0], ' ' in c[1]))[1]}" if second else best[1]
+
+
+def _phrase_first(cands: list[tuple[float, str]]) -> tuple[float, str]:
+    """The best phrase when it scores at least half the best single word ("leaking roof" over "roof"), else that word."""
     words = [c for c in cands if " " not in c[1]]
     phrases = [c for c in cands if " " in c[1]]
-    best = phrases[0] if phrases and (not words or phrases[0][0] >= 0.5 * words[0][0]) else (words or phrases)[0]
-    taken = set(best[1].split())
-    for sc, t in cands:
-        if sc < 0.75 * best[0]:
-            break
-        if not taken & set(t.split()) and not any(t in u or u in t for u in (best[1],)) and (apart is None or apart(best[1], t)):
-            return f"{best[1]} and {t}"
-    return best[1]
+    return phrases[0] if phrases and (not words or phrases[0][0] >= 0.5 * words[0][0]) else (words or phrases)[0]
 
 
 def top_terms(scores: np.ndarray, vocab: np.ndarray, n: int = 8) -> list[str]:
