@@ -331,6 +331,26 @@ def test_large_word_lists_and_tables_are_stored_as_arrays_and_come_back_equal(tm
     assert type(loaded.words_) is list and type(next(iter(loaded.index_.values()))) is int
 
 
+def test_skops_is_imported_without_the_estimator_discovery(tmp_path):
+    """`skops_io` skips skops' scan of every scikit-learn estimator: skops' default trusted list, which the scan
+    fills on import, is empty, and the discovery function is put back. In this process, where another test may
+    have imported skops first through `skops_io`; the test below checks a fresh process imports nothing more."""
+    import sys
+
+    import sklearn.utils
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    sio = skops_io()
+    assert skops_io() is sio and sys.modules["skops.io"] is sio
+    assert sys.modules["skops.io._trusted_types"].SKLEARN_ESTIMATOR_TYPE_NAMES == []
+    assert sklearn.utils.all_estimators.__module__ == "sklearn.utils.discovery"
+    assert sklearn.utils.all_estimators.__name__ == "all_estimators"  # not the stand-in rca puts there during the import
+    v = TfidfVectorizer().fit(["my bin was not collected", "the officer never called back"])
+    dump_artefact(v, tmp_path / "v.skops")
+    assert load_artefact((tmp_path / "v.skops").read_bytes(), file="v.skops").vocabulary_ == v.vocabulary_
+
+
+@pytest.mark.system  # a fresh Python with scikit-learn and skops: 4 CPU s of imports
 def test_skops_is_imported_without_the_estimator_discovery_and_still_loads(tmp_path):
     """`skops_io` skips skops' scan of every scikit-learn estimator (seconds of imports, torch among them where it is
     installed): its default trusted list is empty, the discovery function is put back, and a model still loads."""
