@@ -10,6 +10,7 @@ fixture of MODEL_FIXTURES trains a model, so it is marked `model` here whatever 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -93,6 +94,19 @@ def fast_tier_only(config) -> bool:
     if config.getoption("all_tiers") or config.option.markexpr:
         return False
     return not any(Path(str(arg).split("::")[0]).is_file() for arg in config.args)
+
+
+# a test file whose every test is in one slower tier says so in one line at the top
+WHOLE_FILE_TIER = re.compile(r"^pytestmark = pytest\.mark\.(\w+)\b", re.MULTILINE)
+
+
+def pytest_ignore_collect(collection_path, config):
+    """In the fast tier a test file marked whole with a slower tier (`pytestmark = pytest.mark.system`) is not
+    imported: every test in it would be deselected, and importing it costs each worker its imports."""
+    if collection_path.suffix != ".py" or not collection_path.name.startswith("test_") or not fast_tier_only(config):
+        return None
+    whole = WHOLE_FILE_TIER.search(collection_path.read_text("utf-8"))
+    return True if whole and whole.group(1) in TIERS else None
 
 
 def pytest_report_header(config):

@@ -73,3 +73,22 @@ def test_anything_else_keeps_to_what_the_command_line_says(config, cores):
 def test_a_one_core_machine_runs_the_fast_tier_in_one_process(cores):
     cores(1)
     assert conftest.default_workers(FakeConfig()) is None
+
+
+@pytest.mark.parametrize(
+    "head,fast_tier_skips",
+    [
+        ("pytestmark = pytest.mark.system\n", True),
+        ("pytestmark = pytest.mark.model  # trains\n", True),
+        ("pytestmark = pytest.mark.skipif(True, reason='x')\n", False),
+        ("pytestmark = [pytest.mark.system, pytest.mark.fuzz]\n", False),  # not the one-line form: collected, then deselected
+        ("", False),
+    ],
+)
+def test_a_file_marked_whole_with_a_slower_tier_is_not_imported_by_the_fast_tier(tmp_path, head, fast_tier_skips):
+    path = tmp_path / "test_x.py"
+    path.write_text(f"import pytest\n\n{head}\n\ndef test_a():\n    pass\n", encoding="utf-8")
+    assert conftest.pytest_ignore_collect(path, FakeConfig()) is (True if fast_tier_skips else None)
+    for asked in (FakeConfig(all_tiers=True), FakeConfig(markexpr="system"), FakeConfig(str(path))):
+        assert conftest.pytest_ignore_collect(path, asked) is None  # collected: its tests may run
+    assert conftest.pytest_ignore_collect(tmp_path / "helpers.py", FakeConfig()) is None
