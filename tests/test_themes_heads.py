@@ -39,3 +39,10 @@ def test_a_phrase_is_joined_rather_than_a_word_as_common():
         scores = np.array([0.6, 0.5, 0.5])
         name = pick_name(np.argsort(-scores, kind="stable"), scores, np.array(vocab, dtype=object), set())
         assert name == "housing officer and leaking roof"
+
+
+def test_known_terms_are_kept_when_no_place_is_said_and_recomputed_when_one_is():
+    doc = "the bin was not collected"
+    assert head_terms(doc, A, A(doc)) == A(doc)
+    placed = "mould in the bedroom"
+    assert "bedroom" not in head_terms(placed, A, A(placed))

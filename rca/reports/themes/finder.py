@@ -170,7 +170,7 @@ class ThemeFinder:
             B = namer.fit_transform([a + b for a, b in zip(terms_in, name_terms)])
             vocab = np.array(namer.get_feature_names_out(), dtype=object)
             # the texts using each term other than as where or when ("in the bedroom"): what names count
-            H = namer.transform([head_terms(t, analyzer) for t in sub])
+            H = namer.transform([head_terms(t, analyzer, a + b) for t, a, b in zip(sub, terms_in, name_terms)])
         except ValueError:
             B, vocab, H = X.astype(bool).astype(np.float64), vocab_x, None
         if len(vocab):

@@ -53,14 +53,18 @@ def _placed(toks: tuple[str, ...], ok: list[bool]) -> list[bool]:
     return out
 
 
-def head_terms(doc: str, analyzer: Analyzer) -> list[str]:
+def head_terms(doc: str, analyzer: Analyzer, terms: list[str] | None = None) -> list[str]:
     """The terms `analyzer` gives for `doc` (words, phrases, name phrases) that `doc` uses at least once other than
-    as the object of a preposition of place or time; a phrase is placed where its first word is."""
+    as the object of a preposition of place or time; a phrase is placed where its first word is. `terms`: the
+    analyser's terms of `doc` when already known, returned as they are when `doc` has no such preposition."""
+    parts = clauses(doc)
+    if terms is not None and not any(PLACE_TIME.intersection(toks) for toks in parts):
+        return terms
     out: dict[str, None] = {}
-    for toks in clauses(doc):
+    for toks in parts:
         ok = [len(t) > 1 and t not in analyzer.stop for t in toks]
         near = [len(t) > 1 and t not in analyzer.phrase_stop for t in toks]
-        placed = _placed(toks, near)
+        placed = _placed(toks, near) if PLACE_TIME.intersection(toks) else [False] * len(toks)
         for i, t in enumerate(toks):
             if placed[i]:
                 continue
