@@ -34,22 +34,20 @@ _REACH = 4  # words between the preposition and its object, at most
 
 
 def _placed(toks: tuple[str, ...], ok: list[bool]) -> list[bool]:
-    # ok: the token is a word and not a function word; an adjective may be either ("in the back bedroom")
     """Per token: True when it is the object of a preposition of place or time: the preposition, then determiners,
-    then adjectives and nouns, then the token ("in the back bedroom"; not "car" in "on the road damaged my car")."""
+    then adjectives and nouns, the token one of them ("in the back bedroom"; not "car" in "on the road damaged my
+    car"). `ok`: the token is a word and not a function word; an adjective may be either ("back")."""
     adjs = adjectives()
-
-    def modifier(j: int) -> bool:
-        return toks[j] in adjs or (ok[j] and is_noun(toks[j]))
-
-    out = []
-    for i in range(len(toks)):
-        j = i - 1
-        while j >= 0 and i - j <= _REACH and toks[j] not in PLACE_TIME and modifier(j):
-            j -= 1
-        while j >= 0 and i - j <= _REACH and toks[j] in DETERMINERS:
-            j -= 1
-        out.append(modifier(i) and j >= 0 and i - j <= _REACH and toks[j] in PLACE_TIME)
+    out = [False] * len(toks)
+    for j, t in enumerate(toks):
+        if t not in PLACE_TIME:
+            continue
+        i = j + 1
+        while i < len(toks) and i - j <= _REACH and toks[i] in DETERMINERS:
+            i += 1
+        while i < len(toks) and i - j <= _REACH and toks[i] not in PLACE_TIME and (toks[i] in adjs or (ok[i] and is_noun(toks[i]))):
+            out[i] = True
+            i += 1
     return out
 
 
