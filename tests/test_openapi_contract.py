@@ -15,7 +15,6 @@ import pytest
 if sys.version_info < (3, 11):  # a builtin from 3.11; hypothesis brings the backport before it
     from exceptiongroup import BaseExceptionGroup
 
-schemathesis = pytest.importorskip("schemathesis")
 from hypothesis import HealthCheck, settings  # noqa: E402
 
 from rca.store import import_frame, open_store  # noqa: E402
@@ -45,6 +44,7 @@ def app(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def api_schema(app):
+    schemathesis = pytest.importorskip("schemathesis")  # imported here: only the fuzz tier's test reads the schema with it
     return schemathesis.openapi.from_asgi("/openapi.json", app)
 
 
@@ -150,6 +150,7 @@ def test_the_trained_demo_model_answers_as_documented(trained_model_dir, tmp_pat
     store = open_store(f"sqlite:///{tmp_path / 'contract.db'}")
     import_frame(store, scored_cases(30), source="inline", model_version="m-1")
     attach_store(app, store)
+    schemathesis = pytest.importorskip("schemathesis")
     failures = contract_failures(schemathesis.openapi.from_asgi("/openapi.json", app), examples=10)
     assert not failures, "\n".join(f"{k}: {v}" for k, v in failures.items())
     store.dispose()
