@@ -106,6 +106,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "model folder saved as pickles, which can run code when loaded",
         "Retrain with `rca train` (models are saved in the skops format, which loads only allowed types). Only if you made this folder and nobody else can write to it: set RCA_TRUST_PICKLED_MODEL to its path (docs/security.md).",
     ),
+    "E312": (
+        "learnt intake flag model missing or unreadable",
+        "Reinstall rca, or rebuild it with `python -m rca.demo.flag_model_build` (docs/triage.md); [triage] learnt_flags = false turns it off.",
+    ),
+    "E313": (
+        "invalid labelled intake flag texts",
+        'Give one JSON object a line with "text" and true/false "emergency_hazard", "significant_hazard" and "safeguarding" (tests/data/intake_flags.dev.jsonl shows the format).',
+    ),
     "E320": (
         "recipe search budget too small",
         "Give --budget at least the seconds named, or --recipe fast to train the fixed recipe without a search.",

@@ -13,7 +13,7 @@ WINTER, SUMMER = datetime(2025, 12, 1, 10, 0), datetime(2025, 7, 1, 10, 0)
 
 
 def raised(text: str, when: datetime = WINTER) -> set[str]:
-    return {f["flag"] for f in flags(text, received=when)}
+    return {f["flag"] for f in flags(text, received=when, learnt=False)}
 
 
 @pytest.mark.parametrize(
@@ -71,9 +71,13 @@ def test_a_fix_that_has_not_happened_keeps_the_flag():
 
 
 def test_the_flag_shows_the_rule_and_the_words_of_both_halves():
-    (item,) = [f for f in flags("Water has been dripping into the light fitting.", received=WINTER) if f["flag"] == EMERGENCY]
-    assert {"rule": "water in the electrics", "words": ["Water has been dripping into the light fitting"]} in item["rules"]
-    (heat,) = [f for f in flags("My radiators have not worked, my 2 year old is ill.", received=WINTER) if f["flag"] == EMERGENCY]
+    (item,) = [f for f in flags("Water has been dripping into the light fitting.", received=WINTER, learnt=False) if f["flag"] == EMERGENCY]
+    assert {"rule": "water in the electrics", "words": ["Water has been dripping into the light fitting"], "source": "rule"} in item[
+        "rules"
+    ]
+    (heat,) = [
+        f for f in flags("My radiators have not worked, my 2 year old is ill.", received=WINTER, learnt=False) if f["flag"] == EMERGENCY
+    ]
     assert any("radiators have not worked" in r["words"] and "2 year old" in r["words"] for r in heat["rules"]), heat["rules"]
 
 

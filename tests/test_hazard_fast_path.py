@@ -54,10 +54,10 @@ def test_find_matches_what_trying_every_phrase_finds_in_every_clause_of_a_larger
 def _same_flags_both_ways(monkeypatch, records: list[dict]) -> int:
     from rca.ingest.received import parse_received
 
-    fast = [flags(r["text"], received=parse_received(r.get("received"))) for r in records]
+    fast = [flags(r["text"], received=parse_received(r.get("received")), learnt=False) for r in records]
     monkeypatch.setattr(hazard_cues, "find", hazard_words.find_reference)
     monkeypatch.setattr(hazard_cues, "_may_match", lambda k, lemmas, words: True)
-    full = [flags(r["text"], received=parse_received(r.get("received"))) for r in records]
+    full = [flags(r["text"], received=parse_received(r.get("received")), learnt=False) for r in records]
     for r, a, b in zip(records, fast, full):
         assert a == b, r["text"]
     return sum(bool(f) for f in full)

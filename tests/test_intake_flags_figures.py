@@ -1,4 +1,7 @@
-"""The intake flags keep the precision and recall recorded in docs/triage.md on the five labelled files.
+"""The intake flags keep the precision and recall recorded in docs/triage.md on the five labelled files,
+by the rules alone (FLOORS) and by the rules OR the shipped learnt model (LEARNT_FLOORS: every file
+is training data of the shipped model, so these are development figures; the blind ones are in
+docs/triage.md).
 
 The floors are the measured figures (benchmarks/bench_intake_flags.py), rounded down to two
 decimals: a change to the rules that loses a hazard or a risk they found, or raises one they did
@@ -28,6 +31,16 @@ FLOORS = {
 }
 
 
+# file -> flag -> (precision floor, recall floor) of the rules OR the shipped learnt model
+LEARNT_FLOORS = {
+    "intake_flags.dev.jsonl": {EMERGENCY: (1.00, 1.00), SIGNIFICANT: (0.98, 1.00), SAFEGUARDING: (0.99, 1.00)},
+    "intake_flags.holdout.jsonl": {EMERGENCY: (1.00, 1.00), SIGNIFICANT: (1.00, 1.00), SAFEGUARDING: (1.00, 1.00)},
+    "intake_flags.holdout2.jsonl": {EMERGENCY: (1.00, 1.00), SIGNIFICANT: (0.92, 1.00), SAFEGUARDING: (1.00, 1.00)},
+    "intake_flags.holdout3.jsonl": {EMERGENCY: (0.97, 1.00), SIGNIFICANT: (1.00, 1.00), SAFEGUARDING: (1.00, 1.00)},
+    "intake_flags.holdout4.jsonl": {EMERGENCY: (0.97, 1.00), SIGNIFICANT: (0.94, 1.00), SAFEGUARDING: (0.97, 1.00)},
+}
+
+
 def records(name: str) -> list[dict]:
     return [json.loads(line) for line in (DATA / name).read_text("utf-8").splitlines() if line.strip()]
 
@@ -36,6 +49,14 @@ def records(name: str) -> list[dict]:
 def test_each_flag_keeps_its_recorded_precision_and_recall(name):
     res = evaluate(records(name))
     for flag, (precision, recall) in FLOORS[name].items():
+        assert res[flag]["precision"] >= precision, (name, flag, res[flag]["precision"], res[flag]["false_positives"])
+        assert res[flag]["recall"] >= recall, (name, flag, res[flag]["recall"], res[flag]["missed"])
+
+
+@pytest.mark.parametrize("name", sorted(LEARNT_FLOORS))
+def test_the_rules_or_the_learnt_model_keep_their_precision_and_recall(name):
+    res = evaluate(records(name), learnt=True)
+    for flag, (precision, recall) in LEARNT_FLOORS[name].items():
         assert res[flag]["precision"] >= precision, (name, flag, res[flag]["precision"], res[flag]["false_positives"])
         assert res[flag]["recall"] >= recall, (name, flag, res[flag]["recall"], res[flag]["missed"])
 

@@ -17,7 +17,7 @@ WINTER, SUMMER = datetime(2025, 12, 1, 10, 0), datetime(2025, 7, 1, 10, 0)
 
 
 def raised(text: str, when: datetime = WINTER) -> set[str]:
-    return {f["flag"] for f in flags(text, received=when)}
+    return {f["flag"] for f in flags(text, received=when, learnt=False)}
 
 
 # -- the goals on the development file (the held-out file is scored once, by benchmarks/bench_intake_flags.py) -----
@@ -77,9 +77,9 @@ def test_no_heating_is_an_emergency_with_a_vulnerable_resident_in_the_cold_month
 
 
 def test_each_flag_names_its_rule_and_the_words_that_raised_it():
-    (f,) = flags("There's a smell of gas in my kitchen", received=WINTER)
-    assert f["rules"] == [{"rule": "gas smell or leak", "words": ["smell of gas"]}] and "24 hours" in f["action"]
-    (d,) = [x for x in flags("Mould in my daughter's room, she has asthma", received=WINTER)]
+    (f,) = flags("There's a smell of gas in my kitchen", received=WINTER, learnt=False)
+    assert f["rules"] == [{"rule": "gas smell or leak", "words": ["smell of gas"], "source": "rule"}] and "24 hours" in f["action"]
+    (d,) = [x for x in flags("Mould in my daughter's room, she has asthma", received=WINTER, learnt=False)]
     assert d["flag"] == EMERGENCY and d["rules"][0]["words"] == ["Mould", "asthma"]
 
 
@@ -113,7 +113,9 @@ def test_a_council_adds_its_own_terms_in_the_config():
     cfg = config_from_dict({"triage": {"emergency_terms": ["stuck between floors"]}})
     extra = extra_terms(cfg.section("triage"))
     assert raised("The lift in my block is stuck between floors with my neighbour inside") == set()
-    assert {f["flag"] for f in flags("The lift in my block is stuck between floors", received=WINTER, extra=extra)} == {EMERGENCY}
+    assert {f["flag"] for f in flags("The lift in my block is stuck between floors", received=WINTER, extra=extra, learnt=False)} == {
+        EMERGENCY
+    }
 
 
 @pytest.mark.parametrize("section", [{"emergency_terms": "gas"}, {"emergency_terms": [""]}, {"emergncy_terms": ["gas"]}])

@@ -24,9 +24,13 @@ was fixed"), when the words are about something else ("the gas bill", "mould on 
 ("a smell of gas outside the library"). A council adds its own terms in `[triage]`
 (`emergency_terms`, `significant_terms`, `safeguarding_terms`; docs/triage.md).
 
->>> [f["flag"] for f in flags("I can smell gas in my kitchen")]
-['emergency_hazard']
->>> flags("The gas bill is wrong and there is no smell of gas anyway")
+Beside the rules a learnt model (`rca.scoring.flag_model`) raises a flag too: a contact is
+flagged when either does, and each flag says which (`raised_by`, and each entry of `rules` has
+its `source`). `learnt=False` gives the rules alone.
+
+>>> [(f["flag"], f["raised_by"]) for f in flags("I can smell gas in my kitchen")]
+[('emergency_hazard', 'rules and learnt model')]
+>>> flags("The gas bill is wrong and there is no smell of gas anyway", learnt=False)
 []
 """
 
@@ -103,13 +107,47 @@ def _cold_months(received: datetime | None) -> bool:
     return received is None or received.month in (10, 11, 12, 1, 2, 3, 4)
 
 
-def flags(text: str, *, received: datetime | None = None, extra: dict[str, list[str]] | None = None) -> list[dict]:
-    """The urgent and safeguarding flags a text raises, most urgent first: each {flag, title, rules: [{rule, words}], action}.
+def flags(text: str, *, received: datetime | None = None, extra: dict[str, list[str]] | None = None, learnt=True) -> list[dict]:
+    """The urgent and safeguarding flags a text raises, most urgent first: each {flag, title, raised_by, rules:
+    [{rule, words, source}], action}.
 
     `received` decides the cold months (October to April) for no heating; `extra` maps a flag to a council's own
-    terms (`extra_terms(config)`)."""
+    terms (`extra_terms(config)`); `learnt` adds the learnt model's flags (True: the shipped model, False: the rules
+    alone, or a `rca.scoring.flag_model.FlagModel`)."""
     if not isinstance(text, str) or not text.strip():
         return []
+    out = _rule_flags(text, received=received, extra=extra)
+    if learnt is False:
+        return out
+    from rca.scoring import flag_model
+
+    model = flag_model.load() if learnt is True else learnt
+    return _with_learnt(out, model.raised(text), text)
+
+
+def _with_learnt(out: list[dict], raised: list[dict], text: str) -> list[dict]:
+    """The rules' flags OR the model's: a flag the model raises names it as its source, with its score and words."""
+    by_flag = {item["flag"]: item for item in out}
+    for m in raised:
+        entry = {
+            "rule": f"learnt model, score {m['score']:.2f} (raises at {m['threshold']:.2f})",
+            "words": m["words"],
+            "source": "learnt model",
+        }
+        item = by_flag.get(m["flag"])
+        if item is not None:
+            item["rules"].append(entry)
+            item["raised_by"] = "rules and learnt model"
+            continue
+        item = {"flag": m["flag"], "title": TITLES[m["flag"]], "raised_by": "learnt model", "rules": [entry], "action": ACTIONS[m["flag"]]}
+        if m["flag"] != SAFEGUARDING and PRIVATE.search(text):
+            item["note"] = PRIVATE_NOTE
+        by_flag[m["flag"]] = item
+    return [by_flag[f] for f in _ORDER if f in by_flag]
+
+
+def _rule_flags(text: str, *, received: datetime | None, extra: dict[str, list[str]] | None) -> list[dict]:
+    """The flags the rules raise (`flags` without the learnt model)."""
     text = hazard_spelling.normalise(text)  # "smel" -> "smell", "dont" -> "don't": the words shown are the mended ones
     found = VULNERABLE.search(text)
     vulnerable = found.group(0) if found else hazard_cues.vulnerable(text)
@@ -155,7 +193,8 @@ def flags(text: str, *, received: datetime | None = None, extra: dict[str, list[
             item = {
                 "flag": flag,
                 "title": TITLES[flag],
-                "rules": [{"rule": r, "words": ws} for r, ws in hits[flag].items()],
+                "raised_by": "rules",
+                "rules": [{"rule": r, "words": ws, "source": "rule"} for r, ws in hits[flag].items()],
                 "action": ACTIONS[flag],
             }
             if flag != SAFEGUARDING and PRIVATE.search(text):
@@ -194,7 +233,7 @@ def extra_terms(section: dict | None, *, source: str | None = None) -> dict[str,
     """
     out: dict[str, list[str]] = {}
     for key in section or {}:
-        if key not in CONFIG_KEYS:
+        if key not in CONFIG_KEYS and key not in ("learnt_flags", "learnt_precision"):  # the learnt model's settings
             raise RcaError(
                 "E410", f"[triage] has no setting {key!r}; its settings are {', '.join(CONFIG_KEYS)}", file=source, column=f"triage.{key}"
             )
@@ -253,21 +292,24 @@ def deadlines(flag: str, received: datetime, *, calendar=None) -> list[dict]:
     ]
 
 
-def urgent(text: str, *, received: datetime, calendar=None, extra: dict[str, list[str]] | None = None) -> list[dict]:
+def urgent(text: str, *, received: datetime, calendar=None, extra: dict[str, list[str]] | None = None, learnt=True) -> list[dict]:
     """`flags` with each hazard's deadlines (none where the text names a private landlord: the law does not bind one)."""
-    out = flags(text, received=received, extra=extra)
+    out = flags(text, received=received, extra=extra, learnt=learnt)
     for item in out:
         item["deadlines"] = [] if item.get("note") else deadlines(item["flag"], received, calendar=calendar)
     return out
 
 
-def evaluate(records: list[dict], *, extra: dict[str, list[str]] | None = None) -> dict:
+def evaluate(records: list[dict], *, extra: dict[str, list[str]] | None = None, learnt=False) -> dict:
     """Precision and recall of each flag on hand-labelled records ({text, received, emergency_hazard,
-    significant_hazard, safeguarding}), with the texts each flag missed or raised wrongly."""
+    significant_hazard, safeguarding}), with the texts each flag missed or raised wrongly; `learnt` as in `flags`
+    (the rules alone by default)."""
     from rca.ingest.received import parse_received
 
     out = {}
-    raised = [{f["flag"] for f in flags(r["text"], received=parse_received(r.get("received")), extra=extra)} for r in records]
+    raised = [
+        {f["flag"] for f in flags(r["text"], received=parse_received(r.get("received")), extra=extra, learnt=learnt)} for r in records
+    ]
     for flag in _ORDER:
         tp = sum(bool(r[flag]) and flag in got for r, got in zip(records, raised))
         fp = [r["text"] for r, got in zip(records, raised) if not r[flag] and flag in got]

@@ -30,6 +30,7 @@ from rca.ingest.contact_kind import COMPLIMENT, COMPLIMENT_NOTE, DEFINITIONS, SE
 from rca.scoring.evidence import predict_with_evidence
 from rca.scoring.case_kind import REQUEST, dissatisfaction, looks_like_praise
 from rca.scoring.hazards import extra_terms, urgent
+from rca.settings import TriageSection
 from rca.text.redact import redact
 from rca.scoring.similar import SimilarIndex
 from rca.ingest.working_days import due_date, effective_received, target_days
@@ -381,7 +382,11 @@ def _triage_one(
             if similar is not None
             else None,
             "urgent": urgent(
-                text, received=when, calendar=config.calendar, extra=extra_terms(config.section("triage"), source=config.source)
+                text,
+                received=when,
+                calendar=config.calendar,
+                extra=extra_terms(config.section("triage"), source=config.source),
+                learnt=config.section_as(TriageSection, "triage").learnt_flags,  # rules OR the learnt model
             ),
             "issues": issues,
         }

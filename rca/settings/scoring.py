@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from pydantic import StrictInt, StrictStr
+from pydantic import StrictBool, StrictInt, StrictStr
 
 from rca.settings.fields import FORBID, Number, key
 
@@ -36,9 +36,19 @@ _TERMS = 'a list of words or phrases, such as ["boiler flue hanging off"]'
 
 @dataclass
 class TriageSection:
-    """[triage]: a council's own words added to the built-in intake rules (docs/triage.md)."""
+    """[triage]: a council's own words added to the built-in intake rules, and the learnt flag model (docs/triage.md)."""
 
     __pydantic_config__ = FORBID
     emergency_terms: Annotated[list[StrictStr] | None, key("words or phrases that raise the emergency-hazard flag", must=_TERMS)] = None
     significant_terms: Annotated[list[StrictStr] | None, key("words or phrases that raise the significant-hazard flag", must=_TERMS)] = None
     safeguarding_terms: Annotated[list[StrictStr] | None, key("words or phrases that raise the safeguarding flag", must=_TERMS)] = None
+    learnt_flags: Annotated[StrictBool, key("the learnt flag model raises a flag beside the rules (rules OR model)")] = True
+    learnt_precision: Annotated[
+        Number,
+        key(
+            "out-of-fold precision the learnt flag model keeps alone when its thresholds are chosen (python -m rca.demo.flag_model_build)",
+            must="a share from above 0 to 1 (0.9: nine raises in ten right)",
+            gt=0,
+            le=1,
+        ),
+    ] = 0.9

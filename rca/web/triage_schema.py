@@ -38,13 +38,21 @@ class Deadline(BaseModel):
 
 
 class FlagRule(BaseModel):
-    rule: str = Field(..., description="The rule that raised the flag, e.g. 'gas smell or leak'.")
-    words: list[str] = Field(..., description="The words of the text that matched it.")
+    rule: str = Field(
+        ..., description="The rule that raised the flag, e.g. 'gas smell or leak', or 'learnt model, score 0.87 (raises at 0.55)'."
+    )
+    words: list[str] = Field(
+        ..., description="The words of the text that matched it (for the learnt model: the words that drove its score)."
+    )
+    source: Literal["rule", "learnt model"] = Field("rule", description="A rule on the words, or the learnt flag model.")
 
 
 class UrgentFlag(BaseModel):
     flag: Literal["emergency_hazard", "significant_hazard", "safeguarding"]
     title: str
+    raised_by: Literal["rules", "learnt model", "rules and learnt model"] = Field(
+        "rules", description="Which raised the flag: the rules, the learnt model, or both (a contact is flagged when either does)."
+    )
     rules: list[FlagRule]
     action: str = Field(..., description="What to do today.")
     note: Optional[str] = Field(None, description="E.g. a private landlord: Awaab's Law deadlines do not apply.")
