@@ -28,6 +28,8 @@ FLOORS = {
     "intake_flags.holdout3.jsonl": {EMERGENCY: (0.97, 1.00), SIGNIFICANT: (1.00, 0.95), SAFEGUARDING: (1.00, 1.00)},
     # scored once, blind, against the rules of dab6583; its misses not yet read into the rules
     "intake_flags.holdout4.jsonl": {EMERGENCY: (0.97, 0.84), SIGNIFICANT: (0.93, 0.87), SAFEGUARDING: (0.95, 0.50)},
+    # scored once, blind, against the rules and learnt model of 3cf8eae; its misses not read into either
+    "intake_flags.holdout5.jsonl": {EMERGENCY: (0.91, 0.76), SIGNIFICANT: (0.74, 0.90), SAFEGUARDING: (1.00, 0.59)},
 }
 
 
@@ -38,7 +40,11 @@ LEARNT_FLOORS = {
     "intake_flags.holdout2.jsonl": {EMERGENCY: (1.00, 1.00), SIGNIFICANT: (0.92, 1.00), SAFEGUARDING: (1.00, 1.00)},
     "intake_flags.holdout3.jsonl": {EMERGENCY: (0.97, 1.00), SIGNIFICANT: (1.00, 1.00), SAFEGUARDING: (1.00, 1.00)},
     "intake_flags.holdout4.jsonl": {EMERGENCY: (0.97, 1.00), SIGNIFICANT: (0.94, 1.00), SAFEGUARDING: (0.97, 1.00)},
+    # not training data of the shipped model: its one blind scoring (docs/triage.md)
+    "intake_flags.holdout5.jsonl": {EMERGENCY: (0.84, 0.90), SIGNIFICANT: (0.71, 0.96), SAFEGUARDING: (0.94, 1.00)},
 }
+# the fast tier scores the model on the smallest file; the others (about 25 CPU s) are in the model tier
+FAST_LEARNT = "intake_flags.holdout.jsonl"
 
 
 def records(name: str) -> list[dict]:
@@ -53,7 +59,9 @@ def test_each_flag_keeps_its_recorded_precision_and_recall(name):
         assert res[flag]["recall"] >= recall, (name, flag, res[flag]["recall"], res[flag]["missed"])
 
 
-@pytest.mark.parametrize("name", sorted(LEARNT_FLOORS))
+@pytest.mark.parametrize(
+    "name", [n if n == FAST_LEARNT else pytest.param(n, marks=pytest.mark.model) for n in sorted(LEARNT_FLOORS)]
+)
 def test_the_rules_or_the_learnt_model_keep_their_precision_and_recall(name):
     res = evaluate(records(name), learnt=True)
     for flag, (precision, recall) in LEARNT_FLOORS[name].items():
