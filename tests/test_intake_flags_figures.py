@@ -59,9 +59,7 @@ def test_each_flag_keeps_its_recorded_precision_and_recall(name):
         assert res[flag]["recall"] >= recall, (name, flag, res[flag]["recall"], res[flag]["missed"])
 
 
-@pytest.mark.parametrize(
-    "name", [n if n == FAST_LEARNT else pytest.param(n, marks=pytest.mark.model) for n in sorted(LEARNT_FLOORS)]
-)
+@pytest.mark.parametrize("name", [n if n == FAST_LEARNT else pytest.param(n, marks=pytest.mark.model) for n in sorted(LEARNT_FLOORS)])
 def test_the_rules_or_the_learnt_model_keep_their_precision_and_recall(name):
     res = evaluate(records(name), learnt=True)
     for flag, (precision, recall) in LEARNT_FLOORS[name].items():
