@@ -56,6 +56,10 @@ def test_the_shipped_model_records_what_built_it():
     assert card["built_by"] == "python -m rca.demo.flag_model_build"
     assert card["background"]["source"] == "rca.demo.data.generate_demo" and card["background"]["seed"] == card["seed"]
     assert card["background"]["n_texts"] > 2000
+    # short texts with no flag: single sentences of the ordinary contacts, about one per contact
+    assert card["background"]["n_sentences"] > card["background"]["n_contacts"] // 2
+    assert "intake_flags.holdout5.jsonl" not in FILES  # the fifth held-out file is kept for scoring
+
     assert [f["file"] for f in card["training_files"]] == list(FILES)
     for f in card["training_files"]:  # the shipped model was built from the labelled files as they are
         assert f["sha256"] == hashlib.sha256((DATA / f["file"]).read_bytes()).hexdigest(), f["file"]
@@ -63,6 +67,13 @@ def test_the_shipped_model_records_what_built_it():
     assert card["seed"] == load_config(None).seed
     assert card["learnt_precision"] == TriageSection().learnt_precision
     assert set(card["versions"]) == {"scikit-learn", "numpy", "scipy"}
+
+
+def test_a_contact_is_cut_into_its_sentences_and_lines_of_two_words_or_more():
+    from rca.demo.flag_model_build import _sentences
+
+    text = "I paid the fine on Monday. Why is it still showing?\nRegards\nJo Bloggs"
+    assert _sentences(text) == ["I paid the fine on Monday.", "Why is it still showing?", "Jo Bloggs"]
 
 
 def test_each_threshold_is_the_cross_validated_one_not_a_constant():

@@ -5,12 +5,15 @@
 
 `rca.scoring.flag_model_build` does the work; this module gives it the background of ordinary
 contacts: the texts of a seeded demo year (`rca.demo.data.generate_demo`, seed from the config) on
-which the rules raise no flag, labelled no flag.
+which the rules raise no flag, and as many single sentences of them, labelled no flag.
 """
 
 from __future__ import annotations
 
 import logging
+import re
+
+import numpy as np
 
 N_CONTACTS = 3000  # first contacts of the demo year: about 3,700 texts with their follow-ups
 
@@ -22,12 +25,23 @@ def background(seed: int) -> tuple[list[str], dict]:
 
     cases = generate_demo(seed=seed, n_contacts=N_CONTACTS).cases
     texts = [t for t in cases["text"].dropna().astype(str) if t.strip() and not flags(t, learnt=False)]
-    return texts, {
+    rng = np.random.default_rng(seed)
+    pieces = sorted({p for t in texts for p in _sentences(t)} - set(texts))
+    short = [pieces[i] for i in sorted(rng.choice(len(pieces), size=min(len(texts), len(pieces)), replace=False))]
+    short = [t for t in short if not flags(t, learnt=False)]
+    return [*texts, *short], {
         "source": "rca.demo.data.generate_demo",
         "seed": seed,
         "n_contacts": N_CONTACTS,
-        "kept": "texts the rules raise no flag on",
+        "kept": "texts the rules raise no flag on, and as many single sentences of them (drawn with the seed)",
+        "n_sentences": len(short),
     }
+
+
+def _sentences(text: str) -> list[str]:
+    """The sentences and lines of an ordinary contact: short texts with no flag, as short answers and
+    one-line messages are (a model that saw only whole letters learns that any short text is a risk)."""
+    return [p.strip() for p in re.split(r"(?<=[.!?])\s+|\n+", text) if len(p.strip().split()) >= 2]
 
 
 if __name__ == "__main__":
