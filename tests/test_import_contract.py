@@ -30,3 +30,18 @@ def test_no_module_is_over_500_lines_outside_the_demo():
         if "demo" not in p.relative_to(ROOT / "rca").parts and (n := len(p.read_text("utf-8").splitlines())) > 500
     }
     assert not long, long
+
+
+def test_no_module_imports_another_modules_private_names():
+    import ast
+
+    private = []
+    for p in (ROOT / "rca").rglob("*.py"):
+        for node in ast.walk(ast.parse(p.read_text("utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("rca"):
+                private += [
+                    f"{p.relative_to(ROOT)}: {node.module}.{a.name}"
+                    for a in node.names
+                    if a.name.startswith("_") and not a.name.startswith("__")
+                ]
+    assert not private, private

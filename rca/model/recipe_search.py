@@ -42,7 +42,7 @@ from sklearn.model_selection import StratifiedKFold
 from rca.model import calibration as cal
 from rca.model import decision as dec
 from rca.errors import RcaError
-from rca.text.features import _normalise_rows, build_featuriser
+from rca.text.features import normalise_rows, build_featuriser
 from rca.model.classifier import ModelSettings, make_classifier
 
 SEARCH_FOLDS = 3
@@ -147,7 +147,7 @@ class _Block:
             np.log(X.data, X.data)
             X.data += 1.0
         X.data *= idf[X.indices]
-        return _normalise_rows(X) if self.norm == "l2" else X
+        return normalise_rows(X) if self.norm == "l2" else X
 
 
 def _blocks_of(settings: ModelSettings, texts: list[str]) -> list[tuple[str, Any]]:

@@ -144,10 +144,10 @@ def tfidf_transform(vec: TfidfVectorizer, texts: list[str]) -> sp.csr_matrix:
         np.log(X.data, X.data)
         X.data += 1.0
     X.data *= idf[X.indices]
-    return _normalise_rows(X) if vec.norm == "l2" else X
+    return normalise_rows(X) if vec.norm == "l2" else X
 
 
-def _normalise_rows(X: sp.csr_matrix) -> sp.csr_matrix:
+def normalise_rows(X: sp.csr_matrix) -> sp.csr_matrix:
     try:  # the routine sklearn.preprocessing.normalize itself uses
         from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
     except ImportError:  # pragma: no cover - a future scikit-learn may move it

@@ -29,7 +29,7 @@ import pandas as pd
 from scipy import sparse, stats
 
 from rca.reports.tables.common import pct
-from rca.reports.themes.section import _PLACEHOLDER, DOMAIN_STOP, _Analyzer, _quote, prepare_texts, proper_nouns
+from rca.reports.themes.section import PLACEHOLDER, DOMAIN_STOP, Analyzer, quote, prepare_texts, proper_nouns
 from rca.reports.themes.trends import bh
 
 TEST = (
@@ -221,13 +221,13 @@ def find_emerging(
     if redacted is None:
         redacted, model_text = prepare_texts(texts.tolist())
     else:
-        model_text = [_PLACEHOLDER.sub(" ", t).lower() for t in redacted]
+        model_text = [PLACEHOLDER.sub(" ", t).lower() for t in redacted]
     from sklearn.feature_extraction.text import CountVectorizer
 
     use = latest | baseline
     rows = np.flatnonzero(use)
     stop = _stop_words([redacted[i] for i in rows]) if names is None else _stop_words([]) | names
-    vec = CountVectorizer(analyzer=_Analyzer(stop), binary=True, min_df=min_count)
+    vec = CountVectorizer(analyzer=Analyzer(stop), binary=True, min_df=min_count)
     try:
         X = vec.fit_transform([model_text[i] for i in rows]).tocsc()
     except ValueError:  # no term reaches min_count
@@ -321,7 +321,7 @@ def find_emerging(
                 continue
             seen.add(key)
             got += 1
-            quotes.append({"cluster": k, "name": name, "rank": got, "row": int(members[i]), "quote": _quote(text)})
+            quotes.append({"cluster": k, "name": name, "rank": got, "row": int(members[i]), "quote": quote(text)})
             if got >= n_quotes:
                 break
     return Emerging(

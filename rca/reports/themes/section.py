@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 __all__ = ["NoThemes", "ThemeFinder", "UNASSIGNED", "known_themes", "proper_nouns", "text_themes"]
 
 UNASSIGNED = "Unassigned"
-_PLACEHOLDER = re.compile(r"\[[A-Z]+\]")
+PLACEHOLDER = re.compile(r"\[[A-Z]+\]")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")
 # Words every complaint uses: they name no theme.
 DOMAIN_STOP = {
@@ -141,7 +141,7 @@ DOMAIN_STOP = {
 }
 
 
-def _quote(text: str, limit: int = 240) -> str:
+def quote(text: str, limit: int = 240) -> str:
     """A redacted, shortened quote that ends on a word boundary."""
     q = " ".join(redact(str(text)).split())
     if len(q) <= limit:
@@ -170,7 +170,7 @@ _JOINERS = {"and", "of", "to", "in", "on", "for", "the", "with", "from"}
 _TOKEN = re.compile(r"[a-z][a-z']*[a-z]|[a-z]{2,}")
 
 
-class _Analyzer:
+class Analyzer:
     """Words and phrases that read naturally: unigrams and bigrams of content words, and
     trigrams joined by a small word ("damp and mould", "lack of communication").
     Phrases never bridge a removed stop word, so "bin was not collected" gives no "bin collected"."""
@@ -194,7 +194,7 @@ class _Analyzer:
 def prepare_texts(texts) -> tuple[list[str], list[str]]:
     """(redacted text for quotes, lower-cased text with placeholders removed for the model)."""
     red = [redact(str(t)) if isinstance(t, str) else "" for t in texts]
-    model = [_PLACEHOLDER.sub(" ", r).lower() for r in red]
+    model = [PLACEHOLDER.sub(" ", r).lower() for r in red]
     return red, model
 
 
