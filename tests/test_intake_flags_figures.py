@@ -1,7 +1,7 @@
-"""The intake flags keep the precision and recall recorded in docs/triage.md on the five labelled files,
+"""The intake flags keep the precision and recall recorded in docs/triage.md on the seven labelled files,
 by the rules alone (FLOORS) and by the rules OR the shipped learnt model (LEARNT_FLOORS: every file
-is training data of the shipped model, so these are development figures; the blind ones are in
-docs/triage.md).
+but the sixth held-out one is training data of the shipped model, so those are development figures;
+the blind ones are in docs/triage.md).
 
 The floors are the measured figures (benchmarks/bench_intake_flags.py), rounded down to two
 decimals: a change to the rules that loses a hazard or a risk they found, or raises one they did
@@ -28,8 +28,10 @@ FLOORS = {
     "intake_flags.holdout3.jsonl": {EMERGENCY: (0.97, 1.00), SIGNIFICANT: (1.00, 0.95), SAFEGUARDING: (1.00, 1.00)},
     # scored once, blind, against the rules of dab6583; its misses not yet read into the rules
     "intake_flags.holdout4.jsonl": {EMERGENCY: (0.97, 0.84), SIGNIFICANT: (0.93, 0.87), SAFEGUARDING: (0.95, 0.50)},
-    # scored once, blind, against the rules and learnt model of 3cf8eae; its misses not read into either
+    # scored once, blind, against the rules of 3cf8eae; the rules not written on it (the learnt model learns from it)
     "intake_flags.holdout5.jsonl": {EMERGENCY: (0.91, 0.76), SIGNIFICANT: (0.74, 0.90), SAFEGUARDING: (1.00, 0.59)},
+    # scored once, blind, against the rules of 4eca53e and the model learnt from the files above
+    "intake_flags.holdout6.jsonl": {EMERGENCY: (0.90, 0.86), SIGNIFICANT: (0.80, 0.81), SAFEGUARDING: (0.93, 0.57)},
 }
 
 
@@ -40,8 +42,9 @@ LEARNT_FLOORS = {
     "intake_flags.holdout2.jsonl": {EMERGENCY: (1.00, 1.00), SIGNIFICANT: (0.92, 1.00), SAFEGUARDING: (1.00, 1.00)},
     "intake_flags.holdout3.jsonl": {EMERGENCY: (0.97, 1.00), SIGNIFICANT: (1.00, 1.00), SAFEGUARDING: (1.00, 1.00)},
     "intake_flags.holdout4.jsonl": {EMERGENCY: (0.97, 1.00), SIGNIFICANT: (0.94, 1.00), SAFEGUARDING: (0.97, 1.00)},
-    # not training data of the shipped model; its second scoring (the blind first one: docs/triage.md)
-    "intake_flags.holdout5.jsonl": {EMERGENCY: (0.83, 0.89), SIGNIFICANT: (0.70, 0.96), SAFEGUARDING: (0.94, 0.96)},
+    "intake_flags.holdout5.jsonl": {EMERGENCY: (0.93, 1.00), SIGNIFICANT: (0.76, 1.00), SAFEGUARDING: (1.00, 1.00)},
+    # not training data of the shipped model: its one blind scoring (docs/triage.md)
+    "intake_flags.holdout6.jsonl": {EMERGENCY: (0.87, 0.96), SIGNIFICANT: (0.78, 0.87), SAFEGUARDING: (0.91, 1.00)},
 }
 # the fast tier scores the model on the smallest file; the others (about 25 CPU s) are in the model tier
 FAST_LEARNT = "intake_flags.holdout.jsonl"

@@ -46,6 +46,7 @@ FILES = (
     "intake_flags.holdout2.jsonl",
     "intake_flags.holdout3.jsonl",
     "intake_flags.holdout4.jsonl",
+    "intake_flags.holdout5.jsonl",
 )
 DESIGNS = (Design(char=True), Design(char=True, embed_weight=0.5), Design(char=True, embed_weight=1.0))
 CS = (4.0, 16.0, 64.0)
