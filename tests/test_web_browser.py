@@ -65,6 +65,25 @@ def test_type_a_complaint_submit_and_see_the_suggestion_and_due_date(server, bro
     page.close()
 
 
+@pytest.mark.parametrize("javascript", [True, False])
+def test_at_phone_width_the_result_fits_the_screen_and_is_reached_by_keyboard(server, browser, javascript):
+    page = browser.new_page(java_script_enabled=javascript, viewport={"width": 390, "height": 844})
+    page.goto(server + "/")
+    page.get_by_label("API token").fill(TOKEN)
+    page.get_by_label("Complaint or request").fill("My recycling bin was not collected again and nobody came")
+    page.get_by_label("Complaint or request").focus()
+    page.keyboard.press("Tab")  # received
+    page.keyboard.press("Tab")  # complainant id
+    page.keyboard.press("Tab")  # the Suggest button
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#result")
+    assert "Waste and Street Cleansing" in page.inner_text("#service")
+    # the six-column table of similar cases scrolls in its own region; the page itself does not widen
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.locator(".table-scroll table.similar").count() == 1
+    page.close()
+
+
 def test_a_wrong_token_is_explained(server, browser):
     page = browser.new_page()
     page.goto(server + "/")
