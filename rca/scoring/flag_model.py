@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 from scipy import sparse
+from scipy.special import expit
 
 from rca.errors import RcaError
 
@@ -94,10 +95,6 @@ def featurise(texts: list[str], design: Design) -> sparse.csr_matrix:
     return sparse.hstack(parts, format="csr", dtype=np.float64)
 
 
-def sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
-
-
 class FlagModel:
     """The loaded model: the design, a coefficient vector and intercept per flag, and the thresholds."""
 
@@ -110,14 +107,14 @@ class FlagModel:
 
     def scores(self, texts: list[str]) -> np.ndarray:
         """(n texts x 3) score of each flag, in the order of FLAGS."""
-        return sigmoid(np.asarray(featurise(texts, self.design) @ self._W) + self._b)
+        return expit(np.asarray(featurise(texts, self.design) @ self._W) + self._b)  # as LogisticRegression.predict_proba
 
     def raised(self, text: str) -> list[dict]:
         """The flags the model raises on one text: each {flag, score, threshold, words that drove it}."""
         if not isinstance(text, str) or not text.strip():
             return []
         X = featurise([text], self.design)
-        s = sigmoid(np.asarray(X @ self._W)[0] + self._b)
+        s = expit(np.asarray(X @ self._W)[0] + self._b)
         return [
             {"flag": f, "score": round(float(s[i]), 2), "threshold": self.thresholds[f], "words": self.words(text, f, X)}
             for i, f in enumerate(FLAGS)
