@@ -33,6 +33,18 @@ def test_a_contact_the_rules_miss_but_the_model_raises_names_the_learnt_model():
     assert "safeguarding referral" in item["action"]
 
 
+def test_the_words_that_drove_a_learnt_flag_are_whole_words_as_the_text_writes_them():
+    text = "Mum won't eat and the carers haven't come since Friday, she isn't herself"
+    (item,) = flags(text, received=WINTER, learnt=flag_model.load())
+    words = item["rules"][-1]["words"]
+    whole = {w.strip(",.") for w in text.split()}
+    assert words and set(words) <= whole, words  # never a piece of a word ("haven" of "haven't") nor lower-cased ("friday")
+    assert "haven't" in words or "Friday" in words or "won't" in words or "isn't" in words
+    model = flag_model.load()
+    share = {"haven": 2.0, "friday": 1.0, "the": 5.0, "mum": -1.0}
+    assert flag_model.whole_words(text, share, model.design) == ["haven't", "Friday"]  # "the" too common, "Mum" pulled down
+
+
 def test_a_flag_both_raise_lists_the_rule_and_the_model():
     (item,) = flags("There's a strong smell of gas in my kitchen", received=WINTER)
     assert item["flag"] == EMERGENCY and item["raised_by"] == "rules and learnt model"

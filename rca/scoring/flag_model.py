@@ -21,6 +21,7 @@ True
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -35,6 +36,7 @@ FOLDER = Path(__file__).resolve().parents[1] / "resources" / "flag_model"
 CARD, COEF = "model.json", "coef.npz"
 FLAGS = ("emergency_hazard", "significant_hazard", "safeguarding")
 _EXPLAIN_WORDS = 5
+_WORD = re.compile(r"[\w'’-]+")  # a word as the text writes it: "haven't", "half-term"
 _KEEP = frozenset({"no", "not", "never", "nobody", "nothing", "cannot", "without", "alone", "off", "down", "fire", "hasn", "isn", "won"})
 
 
@@ -158,8 +160,7 @@ class FlagModel:
             score_embed = self._embed_shares(text, tokens, w[start:], d.embed_weight)
             for u, c in score_embed.items():
                 score[u] += c
-        top = sorted((c, u) for u, c in score.items() if c > 0 and (u not in _stop_words() or u in _KEEP))[::-1]
-        return [u for _, u in top[:_EXPLAIN_WORDS]]
+        return whole_words(text, score, d)[:_EXPLAIN_WORDS]
 
     @staticmethod
     def _embed_shares(text: str, tokens: list[str], w: np.ndarray, weight: float) -> dict[str, float]:
@@ -178,6 +179,24 @@ class FlagModel:
             if ids:
                 out[u] = float(st.vectors[list(ids)].sum(axis=0) @ w) * weight / norm * n
         return out
+
+
+def whole_words(text: str, score: dict[str, float], design: Design) -> list[str]:
+    """The words of `text` as it writes them ("haven't", "Friday"), highest share first, each scored by its tokens'
+    shares (the vectorizer cuts "haven't" to "haven" and lower-cases); a word whose tokens are all very common is
+    left out unless one of them is a negation or the like (`_KEEP`), and a word made of no token (a single letter)."""
+    analyzer = _word_vectorizer(design).build_analyzer()
+    best: dict[str, tuple[float, str]] = {}
+    for m in _WORD.finditer(text):
+        word = m.group(0).strip("'’-")
+        tokens = [t for t in dict.fromkeys(analyzer(word)) if " " not in t]
+        if not tokens or all(t in _stop_words() and t not in _KEEP for t in tokens):
+            continue
+        share = sum(score.get(t, 0.0) for t in tokens)
+        key = word.lower()
+        if share > 0 and key not in best:
+            best[key] = (share, word)
+    return [w for _, w in sorted(best.values(), key=lambda cw: -cw[0])]
 
 
 def _row(m: sparse.csr_matrix, i: int) -> list[int]:
