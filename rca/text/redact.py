@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from typing import NamedTuple
 
 from rca.text.name_words import (
     ALL_NAMES,
@@ -36,114 +35,14 @@ from rca.text.name_words import (
 )
 from rca.text import redact_memo
 from rca.text.redact_case import CUE_WORDS, truecased
+from rca.text.redact_numbers import PiiSpan, structured_spans
+from rca.text.redact_scan import anchored
 
 __all__ = ["PLACEHOLDERS", "PiiSpan", "find_pii", "redact", "redact_many"]
 
 PLACEHOLDERS = {t: f"[{t}]" for t in ("EMAIL", "PHONE", "POSTCODE", "NINO", "SORTCODE", "ACCOUNT", "DOB", "ADDRESS", "NAME")}
 # When two hits overlap, the more specific type wins (lower number).
 _PRIORITY = {"EMAIL": 0, "NINO": 1, "DOB": 2, "SORTCODE": 3, "ACCOUNT": 4, "PHONE": 5, "POSTCODE": 6, "ADDRESS": 7, "NAME": 8}
-
-
-class PiiSpan(NamedTuple):
-    """One piece of personal data: `text[start:end]` is of type `kind`."""
-
-    start: int
-    end: int
-    kind: str
-
-
-# ---------------------------------------------------------------- structured
-_EMAIL = re.compile(r"[\w.%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-_MONTH = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
-)
-_SUFFIX = (
-    r"(?:Road|Rd|Street|St|Avenue|Ave|Lane|Lanes|Ln|Close|Drive|Court|Ct|Crescent|Cres|Place|Pl|Way|"
-    r"Gardens|Gdns|Grove|Terrace|Hill|Park|Square|Sq|Walk|Row|Mews|Rise|View|Green|Parade|Gate|Vale|"
-    r"Heights|Approach|Wharf|Yard|Broadway|Boulevard|Embankment|Passage|Path|Hollow|Croft|Fields)"
-)
-_LOWER_STOP = r"(?:the|a|an|on|in|of|to|at|my|our|your|this|that|and|or|for|from|with|by|per|weeks?|days?|months?|years?|times?)\b"
-# Everything that starts with a digit (or the + / ( of a phone number) is found
-# in one scan. The first character is matched outside the branches so the scan
-# skips from digit to digit; each branch then checks what precedes it with
-# look-behinds.
-_LEAD = r"(?<![\w/.,£$-]\d)(?<=\d)"  # a number that starts here, not inside another
-_DIGITS = re.compile(
-    r"[\d+(](?:"
-    + "|".join(
-        (
-            r"(?P<phone>(?<![\w/+.£$-][+(0])(?:(?<=\+)\s?44\s?(?:\(0\)\s?)?|(?<=0)044\s?(?:\(0\)\s?)?|(?<=\()0|(?<=0)\s?)"
-            r"\d(?:\s?[.\-)]?\s?\d){8,9}(?![\w/-]|[.,]\d))",
-            r"(?P<nino>(?:(?<=\b[A-Za-z]{2}\d)|(?<=\b[A-Za-z]{2}[ -]\d))\d[ -]?\d{2}[ -]?\d{2}[ -]?[A-Da-d]\b)",
-            r"(?P<postcode>(?:(?<=\b[A-Za-z]\d)|(?<=\b[A-Za-z]{2}\d))[A-Za-z\d]? {0,2}\d[ABD-HJLNP-UW-Zabd-hjlnp-uw-z]{2}\b)",
-            rf"(?P<date>(?<![\w/.-]\d)(?<=\d)(?:\d{{3}}-\d{{2}}-\d{{2}}(?!\d)|\d?[/.-]\d{{1,2}}[/.-](?:\d{{4}}|\d{{2}})(?![\d/-])"
-            rf"|\d?(?:st|nd|rd|th)?(?:\s+of)?\s+(?i:{_MONTH})\.?,?\s+\d{{2,4}}(?!\d)))",
-            rf"(?P<eight>{_LEAD}\d{{7}}(?![\w/]|[.,]\d))",
-            rf"(?P<six>{_LEAD}\d[ -]?\d{{2}}[ -]?\d{{2}}(?![\w-]|[.,]\d))",
-            rf"(?P<digits>{_LEAD}\d{{5,9}}(?![\w/]|[.,]\d))",
-            rf"(?P<address>{_LEAD}\d{{0,3}}[A-Za-z]?,?\s+(?:[A-Z][A-Za-z'’]*\.?\s+){{1,3}}(?i:{_SUFFIX})\b)",
-            rf"(?P<street>{_LEAD}\d{{0,3}}[a-z]?\s+(?!{_LOWER_STOP})[a-z]{{3,}}(?:\s+(?!{_LOWER_STOP})[a-z]{{3,}})?\s+"
-            r"(?:road|street|avenue|lane|crescent|terrace|gardens|grove|close|drive)\b)",
-        )
-    )
-    + ")"
-)
-# Context just before a number that says what it is.
-_BEFORE_DOB = re.compile(r"(?:date\s+of\s+birth|\bd\.?o\.?b\b\.?|\bborn\b)[^.!?\n]{0,45}$")
-_BEFORE_SORT = re.compile(r"(?:\bsort[ -]?code|\bs/c|\bsort)\s*(?:is|no\.?|number)?\s*[:=]?\s*$")
-_BEFORE_ACCOUNT = re.compile(r"(?:\baccount|\bacct|\bacc|\ba/c)(?:\s*(?:number|num|no\.?|#))?(?:\s*is)?\s*[:=]?\s*\(?$")
-_BEFORE_UNIT = re.compile(r"(?:Flat|Apartment|Apt|Room|Unit|Maisonette)\s+\d{1,4}[A-Za-z]?,?\s+$")
-_DOB_MONTH_FIRST = re.compile(
-    rf"(?i:date\s+of\s+birth|\bd\.?o\.?b\b\.?|\bborn(?:\s+on)?)\s*(?i:is|was)?\s*[:=(-]?\s*"
-    rf"((?i:{_MONTH})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})(?!\d)"
-)
-_BUILDING = re.compile(
-    r"(?:Flat|Apartment|Apt|Room|Unit)\s+\d{1,4}[A-Za-z]?,?\s+(?:[A-Z][a-z'’]+\s+){1,3}"
-    r"(?:House|Court|Lodge|Tower|Point|Heights|Mansions|Building)\b"
-)
-_DOB_WORDS = frozenset({"birth", "born", "dob"})
-_UNIT_WORDS = frozenset({"flat", "apartment", "apt", "room", "unit"})
-
-
-def _digit_spans(text: str) -> list[PiiSpan]:
-    """Classify each digit-led match by its shape and the words before it."""
-    out: list[PiiSpan] = []
-    eights = []
-    pending_six = []
-    for m in _DIGITS.finditer(text):
-        kind, start, end = m.lastgroup, m.start(), m.end()
-        before = text[max(0, start - 40) : start].lower()
-        if kind == "phone":
-            start += text[start] == "(" and ")" not in m.group()  # "(0345 496 0303)"
-            out.append(PiiSpan(start, end, "PHONE"))
-        elif kind == "nino":
-            lead = 3 if text[start - 1] in " -" else 2
-            out.append(PiiSpan(start - lead, end, "NINO"))
-        elif kind == "postcode":
-            lead = 2 if start >= 2 and text[start - 2].isalpha() else 1
-            out.append(PiiSpan(start - lead, end, "POSTCODE"))
-        elif kind == "date":
-            if _BEFORE_DOB.search(before):
-                out.append(PiiSpan(start, end, "DOB"))
-            elif _BEFORE_SORT.search(before):
-                out.append(PiiSpan(start, end, "SORTCODE"))
-            elif len(m.group()) == 8 and m.group()[2] == "-" == m.group()[5]:
-                pending_six.append(m)  # 12-34-56: a sort code unless it reads as a date
-        elif kind in ("eight", "six", "digits"):
-            if _BEFORE_SORT.search(before) and kind == "six":
-                out.append(PiiSpan(start, end, "SORTCODE"))
-            elif _BEFORE_ACCOUNT.search(before) or kind == "eight":
-                out.append(PiiSpan(start, end, "ACCOUNT"))
-                eights.append(start)
-        else:  # address, street
-            unit = _BEFORE_UNIT.search(text[max(0, start - 20) : start])
-            out.append(PiiSpan(start - (len(unit.group()) if unit else 0), end, "ADDRESS"))
-    for m in pending_six:
-        a, b = int(m.group()[:2]), int(m.group()[3:5])
-        if any(0 <= s - m.end() <= 25 for s in eights) or not (1 <= a <= 31 and 1 <= b <= 12):
-            out.append(PiiSpan(m.start(), m.end(), "SORTCODE"))
-    return out
 
 
 # ---------------------------------------------------------------- names
@@ -177,11 +76,12 @@ _PEOPLE = "someone somebody man woman lady gentleman gent guy bloke chap fella f
 _TITLE_WORDS = frozenset("mr mrs ms miss mx dr prof cllr councillor dame rev nurse".split())
 _SIGNOFF_WORDS = frozenset("regards thanks thank sincerely faithfully wishes cheers love".split())
 _FORM_WORDS = frozenset({"complainant", "applicant"})
-# (pattern, words of which one must be in the text for the pattern to run)
+# (pattern, words of which one must be in the text for the pattern to run, the words its matches
+# begin with, and whether a match begins with one of those words whole: `rca.text.redact_scan.anchored`)
 _NAME_CUES = (
     # Mr Henderson, Cllr Fiona Grant
     # (the name is looked at, not taken: "my councillor.\n\nDr Kowalski" leaves "Dr Kowalski" to its own match)
-    (re.compile(rf"(?<![\w.]){_TITLES}\s+(?=({_NAME}))"), _TITLE_WORDS),
+    (re.compile(rf"(?<![\w.]){_TITLES}\s+(?=({_NAME}))"), _TITLE_WORDS, _TITLE_WORDS, True),
     # my son Jack, my mum, Joan Pearce
     (
         re.compile(
@@ -190,6 +90,8 @@ _NAME_CUES = (
             rf",?\s+(?i:called\s+|named\s+)?(?:{_TITLES}\s+)?({_NAME})"
         ),
         frozenset(_RELATIONS),
+        frozenset({"my", "our", "his", "her"}),
+        True,
     ),
     # the housing officer, Fatima Hassan; social worker Hannah Price
     (
@@ -198,19 +100,30 @@ _NAME_CUES = (
             rf",?\s+(?:{_TITLES}\s+)?({_NAME})"
         ),
         frozenset(_ROLES) | {"co"},
+        frozenset(_ROLES) | {"co"},
+        True,
     ),
     # someone called Mo; my housing officer is called Tunde; a lady named Pauline (not "I called Thames Water")
     (
         re.compile(rf"(?i:\b(?:{'|'.join(_PEOPLE)})(?:\s+(?:is|was))?\s+(?:called|named))\s+(?:{_TITLES}\s+)?({_NAME})"),
         frozenset({"called", "named"}),
+        frozenset(_PEOPLE),
+        True,
     ),
     # I spoke to Okonkwo; talked with Mrs Bello
     (
         re.compile(rf"(?i:\b(?:spoke|speak|spoken|talked|talking)\s+(?:to|with))\s+(?:{_TITLES}\s+)?({_NAME})"),
         frozenset({"spoke", "speak", "spoken", "talked", "talking"}),
+        frozenset({"spoke", "speak", "spoken", "talked", "talking"}),
+        True,
     ),
     # Dear Mrs Patel, Hi Lucy
-    (re.compile(rf"(?i:\b(?:dear|hi|hello|hiya))\s+(?:{_TITLES}\s+)?({_NAME})"), frozenset({"dear", "hi", "hello", "hiya"})),
+    (
+        re.compile(rf"(?i:\b(?:dear|hi|hello|hiya))\s+(?:{_TITLES}\s+)?({_NAME})"),
+        frozenset({"dear", "hi", "hello", "hiya"}),
+        frozenset({"dear", "hi", "hello", "hiya"}),
+        True,
+    ),
     # Kind regards, Helen Marsh   (name must close the text, the line or the clause)
     (
         re.compile(
@@ -219,6 +132,9 @@ _NAME_CUES = (
             rf"(?:{_TITLES}\s+)?({_NAME})(?=\s*(?:$|\n|[(,&]|and\b|-))"
         ),
         _SIGNOFF_WORDS,
+        # no space need follow ("cheersJo"): each first word is looked for inside longer words too
+        ("kind", "best", "warm", "regards", "many", "thank", "yours", "sincerely", "cheers", "love"),
+        False,
     ),
 )
 _MY_NAME = re.compile(
@@ -230,27 +146,29 @@ _MY_NAME_STOP = frozenset(
     "writing here speaking also not so too really who please".split()
 )
 _SIGNOFF_LOWER = re.compile(r"(?i:\b(?:thanks|regards|cheers))[,.!]?\s+([a-z]{2,})\s*[.!]?\s*$")
-_CAPS_RUN = re.compile(rf"\b[A-Z][a-z]+(?:\s+(?:{_INITIAL}\s+)?{_W_NEXT})?")
+# `\b[A-Z]` written as a capital not preceded by a word character: a pattern that opens with a set
+# of letters lets `re` skip straight to the next capital
+_CAPS_RUN = re.compile(rf"[A-Z](?<!\w[A-Z])[a-z]+(?:\s+(?:{_INITIAL}\s+)?{_W_NEXT})?")
 # A bare name closing the text: "... no reply. Bernadette" / "Kelly 07700 900330"
 _TRAILING = re.compile(
     r"(?:^|[.!?\n]|\s[-–—])\s*([A-Z][a-z]+(?:[ -][A-Z][a-z'’]+)?)\s*"
     r"(?:\(?\+?\d[\d ()+-]{8,}\d\)?|<?[\w.%+'-]+@[\w.-]+>?)?\s*[.!]?\s*$"
 )
-_HAS_DIGIT = re.compile(r"\d")
 _WORD = re.compile(r"[a-z]+")
+_NON_SPACE = re.compile(r"\S+")
 _CAP_WORD = re.compile(r"[A-Z][a-z]+")
 _LOWER_LETTERS = "abcdefghijklmnopqrstuvwxyz'’"  # what may follow a name's capital (`_TRAILING`)
 
 
-_CUE_WORDS = frozenset().union(  # every word `find_pii` and `_name_spans` look for among a text's tokens
-    _TITLE_WORDS, _SIGNOFF_WORDS, _FORM_WORDS, _DOB_WORDS, _UNIT_WORDS, {"name"}, *(c for _, c in _NAME_CUES if c)
+_CUE_WORDS = frozenset().union(  # every word `_name_spans` looks for among a text's tokens
+    _TITLE_WORDS, _SIGNOFF_WORDS, _FORM_WORDS, {"name"}, *(c | (f if whole else set()) for _, c, f, whole in _NAME_CUES)
 )
 
 
 def _clean_name(value: str, offset: int, *, allow_caps: bool) -> tuple[int, int] | None:
     """Trim a cue's captured words at the first stop word; None when nothing is left.
     `allow_caps`: the words follow a title (Mr BAKER, Mrs Ward)."""
-    words = list(re.finditer(r"\S+", value))
+    words = list(_NON_SPACE.finditer(value))
     keep = []
     for i, w in enumerate(words):
         token = w.group().rstrip(".,")
@@ -285,19 +203,21 @@ def _looks_like_name(word: str) -> bool:
     return not misspelt(low, english)
 
 
-def _name_spans(text: str, low_tokens: set[str]) -> list[PiiSpan]:
+def _name_spans(text: str, low: str, low_tokens: set[str]) -> list[PiiSpan]:
+    """Names in `text` (`low` is `text.lower()`; `low_tokens` its words among `_CUE_WORDS`)."""
     spans = []
-    for pattern, cue_words in _NAME_CUES:
-        if cue_words and not (low_tokens & cue_words):
+    for pattern, cue_words, first_words, whole in _NAME_CUES:
+        if low_tokens.isdisjoint(cue_words):
             continue
-        for m in pattern.finditer(text):
+        # a first word met whole is one of the text's words: only those present are looked for
+        for m in anchored(pattern, text, low, first_words & low_tokens if whole else first_words, whole=whole):
             hit = _clean_name(m.group(1), m.start(1), allow_caps=pattern is _NAME_CUES[0][0])
             if hit:
                 spans.append(PiiSpan(hit[0], hit[1], "NAME"))
     if "name" in low_tokens or low_tokens & _FORM_WORDS:
         for m in _MY_NAME.finditer(text):
             keep = []
-            for w in re.finditer(r"\S+", m.group(1)):
+            for w in _NON_SPACE.finditer(m.group(1)):
                 if w.group().lower().strip(",.") in _MY_NAME_STOP or w.group() in NOT_NAMES:
                     break
                 keep.append(w)
@@ -359,23 +279,15 @@ def find_pii(text: str) -> list[PiiSpan]:
     """
     if not isinstance(text, str) or not text:
         return []
-    found: list[PiiSpan] = []
     low = text.lower()
     words = set(_WORD.findall(low))
     low_tokens = _CUE_WORDS & words  # the only words asked about below
-    if "@" in text:
-        found += [PiiSpan(m.start(), m.end(), "EMAIL") for m in _EMAIL.finditer(text)]
-    if _HAS_DIGIT.search(text):
-        found += _digit_spans(text)
-        if low_tokens & _DOB_WORDS or "d.o.b" in low:
-            found += [PiiSpan(m.start(1), m.end(1), "DOB") for m in _DOB_MONTH_FIRST.finditer(text)]
-        if low_tokens & _UNIT_WORDS:
-            found += [PiiSpan(m.start(), m.end(), "ADDRESS") for m in _BUILDING.finditer(text)]
-    found += _name_spans(text, low_tokens)
+    found = structured_spans(text, low, words)
+    found += _name_spans(text, low, low_tokens)
     # MY DAUGHTER ELLA, a man called dave: names the capitals do not show (only texts with a cue or a first name)
     cased = _case_blind_copy(text, words)
     if cased is not None:
-        found += [s for s in _name_spans(cased, low_tokens) if s.kind == "NAME"]
+        found += [s for s in _name_spans(cased, cased.lower(), low_tokens) if s.kind == "NAME"]
     return _resolve(found)
 
 
@@ -415,6 +327,8 @@ def _resolve(found: list[PiiSpan]) -> list[PiiSpan]:
     The kept spans never overlap, so they stay sorted by start (and so by end) and
     the ones a new hit clashes with are found by bisection: a text with thousands
     of hits takes n log n, not n squared."""
+    if len(found) < 2:
+        return found
     found.sort(key=lambda s: (_PRIORITY[s.kind], -(s.end - s.start), s.start))
     kept: list[PiiSpan] = []
     starts: list[int] = []

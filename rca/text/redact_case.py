@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import re
 
+from rca.text.redact_scan import anchored
+
 __all__ = ["CUE_WORDS", "EVERYDAY_NAMES", "truecased"]
 
 _TITLE = r"(?:(?:mr|mrs|ms|mx|dr|cllr)\.?|miss|councillor)"
@@ -58,6 +60,13 @@ CUE_WORDS = frozenset(
 _STRONG = re.compile(rf"\b{_TITLE}\s+")
 _WEAK = re.compile(rf"\b{_RELATION}|{_OTHER}")
 _STRONG_I = re.compile(_STRONG.pattern, re.IGNORECASE)
+# the words a match of each begins with, whole (`rca.text.redact_scan.anchored`)
+_STRONG_FIRST = frozenset("mr mrs ms mx dr cllr miss councillor".split())
+_WEAK_FIRST = frozenset(
+    "my our his her their called named officer caseworker manager advisor adviser engineer inspector surveyor "
+    "supervisor councillor cllr nurse spoke speak spoken talked talking talk regards thanks thank cheers sincerely "
+    "faithfully wishes".split()
+)
 _WEAK_I = re.compile(_WEAK.pattern, re.IGNORECASE)
 _UPPER = re.compile(r"[A-ZÀ-ÖØ-Þ]")
 _LOWERS = re.compile(r"[a-zß-öø-ÿ]")
@@ -66,6 +75,8 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 EVERYDAY_NAMES = frozenset("dale fay lance rosemary sally sandy sherry heather jasmine jean mo lee sultana ruth ben".split())
 _SEGMENT = re.compile(r"[^.!?\n]+[.!?\n]*|[.!?\n]+")
 _SHOUT = re.compile(r"\b[A-Z][A-Z'’-]*\b(?:[ \t,]+[A-Z][A-Z'’-]*\b){2,}")
+_POSSESSIVE = re.compile(r"['’]s$")
+_SPACES = re.compile(r"[ \t]+")
 _CONTRACTION = re.compile(r"['’](?:t|ve|ll|re|d|m|s)$|n['’]?t$")
 _SAINT = re.compile(r"(?i:\b(?:st|saint)\.?\s+)$")
 _NEXT = re.compile(r"[ \t]+([^\W\d_]+(?:['’-][^\W\d_]+)*)")
@@ -168,7 +179,7 @@ def truecased(
         return nxt.endswith("s") and not nxt.endswith(("ss", "us")) and stem in english and stem.capitalize() not in stop
 
     def can_be_name(m: re.Match, *, strong: bool) -> bool:
-        word = re.sub(r"['’]s$", "", m.group())  # Abbott's
+        word = _POSSESSIVE.sub("", m.group())  # Abbott's
         cap = word[:1].upper() + word[1:].lower()
         low = word.lower()
         if cap in stop:
@@ -179,11 +190,11 @@ def truecased(
             return True
         if strong:
             return len(word) > 1 and low not in verbs and not _CONTRACTION.search(low)
-        return len(word) > 2 and low not in english and not _CONTRACTION.search(low) and not _near_word(low, english, stop)
+        return len(word) > 2 and low not in english and not _CONTRACTION.search(low) and not _near_word_known(low, english, stop)
 
     def can_be_surname(m: re.Match) -> bool:
         """A word after a first name: a surname unless a stop word, a verb form ("rang", "needs") or a time."""
-        word = re.sub(r"['’]s$", "", m.group())
+        word = _POSSESSIVE.sub("", m.group())
         low = word.lower()
         if len(word) < 2 or word[:1].upper() + word[1:].lower() in stop or low in verbs or low in _NOT_SURNAME:
             return False
@@ -217,8 +228,12 @@ def truecased(
     if has_cue:
         low = text.lower()
         same = len(low) == len(text)
-        for cue, strong in ((_STRONG, True), (_WEAK, False)) if same else ((_STRONG_I, True), (_WEAK_I, False)):
-            for c in cue.finditer(low if same else text):
+        for cue, strong, first in (
+            ((_STRONG, True, _STRONG_FIRST), (_WEAK, False, _WEAK_FIRST))
+            if same
+            else ((_STRONG_I, True, _STRONG_FIRST), (_WEAK_I, False, _WEAK_FIRST))
+        ):
+            for c in anchored(cue, low if same else text, low, first & words):
                 pos = c.end()
                 # "miss" in lower case is as likely the verb: only a word that can be nothing else follows it
                 title = strong and not text.startswith("miss", c.start())
@@ -238,10 +253,10 @@ def truecased(
                         break
                     if m.group()[:1].islower() or (m.group().isupper() and any(a <= m.start() < b for a, b in blind())):
                         put(m)
-                    nxt = re.match(r"[ \t]+", text[m.end() : m.end() + 20])
+                    nxt = _SPACES.match(text, m.end(), m.end() + 20)
                     if not nxt:
                         break
-                    pos = m.end() + nxt.end()
+                    pos = nxt.end()
     if not chars:
         return None
     out = "".join(chars)
@@ -263,6 +278,19 @@ def _near_word(low: str, english: frozenset[str], stop: frozenset[str]) -> bool:
     )
     near.discard(low)
     return any(len(w) >= 3 and (w in english or w.capitalize() in stop) for w in near)
+
+
+_NEAR: list = [None, None, {}]  # the English words and stop words last asked about, and `_near_word`'s answers for them
+
+
+def _near_word_known(low: str, english: frozenset[str], stop: frozenset[str]) -> bool:
+    """`_near_word`, each word's answer remembered while the same word lists are asked about."""
+    if _NEAR[0] is not english or _NEAR[1] is not stop or len(_NEAR[2]) > 100_000:
+        _NEAR[:] = [english, stop, {}]
+    known = _NEAR[2].get(low)
+    if known is None:
+        known = _NEAR[2][low] = _near_word(low, english, stop)
+    return known
 
 
 _LOWERED: dict[int, frozenset[str]] = {}
