@@ -39,10 +39,11 @@ _LOWER_STOP = r"(?:the|a|an|on|in|of|to|at|my|our|your|this|that|and|or|for|from
 # Everything that starts with a digit (or the + / ( of a phone number) is found
 # in one scan. The first character is matched outside the branches so the scan
 # skips from digit to digit; each branch then checks what precedes it with
-# look-behinds.
+# look-behinds. No branch matches right after a digit (each wants a space, a sign or a
+# letter there), so a digit inside a number is passed over before any branch is tried.
 _LEAD = r"(?<![\w/.,£$-]\d)(?<=\d)"  # a number that starts here, not inside another
 _DIGITS = re.compile(
-    r"[\d+(](?:"
+    r"[\d+(](?<!\d[\d+(])(?:"
     + "|".join(
         (
             r"(?P<phone>(?<![\w/+.£$-][+(0])(?:(?<=\+)\s?44\s?(?:\(0\)\s?)?|(?<=0)044\s?(?:\(0\)\s?)?|(?<=\()0|(?<=0)\s?)"
