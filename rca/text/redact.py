@@ -145,23 +145,33 @@ _MY_NAME_STOP = frozenset(
     "and i im i'm from at in on the a an of but living live am is was have has my me to with calling "
     "writing here speaking also not so too really who please".split()
 )
+_MY_NAME_FIRST = frozenset({"my", "name", "full", "complainant", "applicant"})
 _SIGNOFF_LOWER = re.compile(r"(?i:\b(?:thanks|regards|cheers))[,.!]?\s+([a-z]{2,})\s*[.!]?\s*$")
+_SIGNOFF_LOWER_FIRST = frozenset({"thanks", "regards", "cheers"})
 # `\b[A-Z]` written as a capital not preceded by a word character: a pattern that opens with a set
 # of letters lets `re` skip straight to the next capital
 _CAPS_RUN = re.compile(rf"[A-Z](?<!\w[A-Z])[a-z]+(?:\s+(?:{_INITIAL}\s+)?{_W_NEXT})?")
 # A bare name closing the text: "... no reply. Bernadette" / "Kelly 07700 900330"
-_TRAILING = re.compile(
-    r"(?:^|[.!?\n]|\s[-–—])\s*([A-Z][a-z]+(?:[ -][A-Z][a-z'’]+)?)\s*"
-    r"(?:\(?\+?\d[\d ()+-]{8,}\d\)?|<?[\w.%+'-]+@[\w.-]+>?)?\s*[.!]?\s*$"
-)
+_TRAILING_NAME = r"\s*([A-Z][a-z]+(?:[ -][A-Z][a-z'’]+)?)\s*(?:\(?\+?\d[\d ()+-]{8,}\d\)?|<?[\w.%+'-]+@[\w.-]+>?)?\s*[.!]?\s*$"
+_TRAILING = re.compile(r"(?:^|[.!?\n]|\s[-–—])" + _TRAILING_NAME)
+# `_TRAILING` anywhere but at the text's start (where only it can use `^`), written to open with a set of
+# characters so that `re` skips straight to the next stop, mark or space
+_TRAILING_INNER = re.compile(r"[.!?\s](?:(?<=[.!?\n])|(?<=\s)[-–—])" + _TRAILING_NAME)
+_GLUED = re.compile(r"[A-Z](?<=[A-Za-z][A-Z])")  # a capital right after a letter: McKay, SarahJones
 _WORD = re.compile(r"[a-z]+")
 _NON_SPACE = re.compile(r"\S+")
 _CAP_WORD = re.compile(r"[A-Z][a-z]+")
 _LOWER_LETTERS = "abcdefghijklmnopqrstuvwxyz'’"  # what may follow a name's capital (`_TRAILING`)
 
 
+_LOWER_ALL_NAMES = frozenset(n.lower() for n in ALL_NAMES)
 _CUE_WORDS = frozenset().union(  # every word `_name_spans` looks for among a text's tokens
-    _TITLE_WORDS, _SIGNOFF_WORDS, _FORM_WORDS, {"name"}, *(c | (f if whole else set()) for _, c, f, whole in _NAME_CUES)
+    _TITLE_WORDS,
+    _SIGNOFF_WORDS,
+    _FORM_WORDS,
+    _MY_NAME_FIRST,
+    _LOWER_ALL_NAMES,
+    *(c | (f if whole else set()) for _, c, f, whole in _NAME_CUES),
 )
 
 
@@ -203,19 +213,22 @@ def _looks_like_name(word: str) -> bool:
     return not misspelt(low, english)
 
 
-def _name_spans(text: str, low: str, low_tokens: set[str]) -> list[PiiSpan]:
-    """Names in `text` (`low` is `text.lower()`; `low_tokens` its words among `_CUE_WORDS`)."""
+def _name_spans(text: str, low: str, low_tokens: set[str], own: set[str] | None = None) -> list[PiiSpan]:
+    """Names in `text`, `low` being `text.lower()`. Which cues are tried is decided by `low_tokens`, the
+    words among `_CUE_WORDS` of the text as written (also when `text` is its cased copy); where they are
+    looked for, by `own`, those of `text` itself (default `low_tokens`)."""
+    own = low_tokens if own is None else own
     spans = []
     for pattern, cue_words, first_words, whole in _NAME_CUES:
         if low_tokens.isdisjoint(cue_words):
             continue
         # a first word met whole is one of the text's words: only those present are looked for
-        for m in anchored(pattern, text, low, first_words & low_tokens if whole else first_words, whole=whole):
+        for m in anchored(pattern, text, low, first_words & own if whole else first_words, whole=whole):
             hit = _clean_name(m.group(1), m.start(1), allow_caps=pattern is _NAME_CUES[0][0])
             if hit:
                 spans.append(PiiSpan(hit[0], hit[1], "NAME"))
     if "name" in low_tokens or low_tokens & _FORM_WORDS:
-        for m in _MY_NAME.finditer(text):
+        for m in anchored(_MY_NAME, text, low, _MY_NAME_FIRST & own):
             keep = []
             for w in _NON_SPACE.finditer(m.group(1)):
                 if w.group().lower().strip(",.") in _MY_NAME_STOP or w.group() in NOT_NAMES:
@@ -224,7 +237,7 @@ def _name_spans(text: str, low: str, low_tokens: set[str]) -> list[PiiSpan]:
             if keep:
                 spans.append(PiiSpan(m.start(1) + keep[0].start(), m.start(1) + keep[-1].end(), "NAME"))
     if low_tokens & _SIGNOFF_WORDS:
-        m = _SIGNOFF_LOWER.search(text)
+        m = next(anchored(_SIGNOFF_LOWER, text, low, _SIGNOFF_LOWER_FIRST & own), None)
         word = m.group(1).lower() if m else ""
         # "cheers mate", "thanks guys": an English word closing the text is a name only if it is a first name (thanks mark)
         if (
@@ -234,12 +247,15 @@ def _name_spans(text: str, low: str, low_tokens: set[str]) -> list[PiiSpan]:
             and (word.capitalize() in ALL_NAMES or word not in english_words())
         ):
             spans.append(PiiSpan(m.start(1), m.end(1), "NAME"))
-    m = _TRAILING.search(text, max(0, len(text) - 80)) if _may_end_with_name(text) else None
+    m = _trailing_name(text) if _may_end_with_name(text) else None
     # a text of one word is an answer ("Anything", "Parking"), not a signature, unless it is a known first name
     alone = m is not None and not text[: m.start(1)].strip() and m.group(1).split()[0] not in ALL_NAMES
     if m and not alone and _looks_like_name(m.group(1).split()[0]):
         spans.append(PiiSpan(m.start(1), m.end(1), "NAME"))
-    if not ALL_NAMES.isdisjoint(_CAP_WORD.findall(text)):
+    # A capitalised first name is one of the text's words, unless a letter touches its capital or its
+    # end (McKay, SarahJones): only then is each capitalised word looked at
+    maybe = not (text.isascii() and _LOWER_ALL_NAMES.isdisjoint(own)) or _GLUED.search(text)
+    if maybe and not ALL_NAMES.isdisjoint(_CAP_WORD.findall(text)):
         for m in _CAPS_RUN.finditer(text):
             parts = m.group().split()
             first, rest = parts[0], parts[1:]
@@ -252,6 +268,17 @@ def _name_spans(text: str, low: str, low_tokens: set[str]) -> list[PiiSpan]:
             elif first in FIRST_NAMES:
                 spans.append(PiiSpan(m.start(), m.start() + len(first), "NAME"))
     return spans
+
+
+def _trailing_name(text: str) -> re.Match | None:
+    """`_TRAILING.search(text, max(0, len(text) - 80))`."""
+    start = max(0, len(text) - 80)
+    if start == 0:
+        m = _TRAILING.match(text)
+        if m is not None:
+            return m
+        start = 1
+    return _TRAILING_INNER.search(text, start)
 
 
 def _may_end_with_name(text: str) -> bool:
@@ -287,7 +314,9 @@ def find_pii(text: str) -> list[PiiSpan]:
     # MY DAUGHTER ELLA, a man called dave: names the capitals do not show (only texts with a cue or a first name)
     cased = _case_blind_copy(text, words)
     if cased is not None:
-        found += [s for s in _name_spans(cased, cased.lower(), low_tokens) if s.kind == "NAME"]
+        cased_low = cased.lower()
+        own = _CUE_WORDS.intersection(_WORD.findall(cased_low))
+        found += [s for s in _name_spans(cased, cased_low, low_tokens, own) if s.kind == "NAME"]
     return _resolve(found)
 
 
