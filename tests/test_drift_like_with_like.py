@@ -28,7 +28,9 @@ def demo_year_root_cause_model(tmp_path_factory, committed_demo_csv):
     learnt = cases.drop(index=new.index)
     model_dir = tmp_path_factory.mktemp("demo_rc")
     no_tracking = Config(seed=20240401, sections={"tracking": {"enabled": False}})  # drift reads the model folder, not MLflow
-    train_models(learnt, targets=["root_cause"], model_dir=model_dir, config=no_tracking)
+    # the fixed recipe: these tests are about which cases drift compares, not how a recipe is chosen (the search
+    # would cost a minute of CPU here, and each drift check predicts every training case with what it chose)
+    train_models(learnt, targets=["root_cause"], model_dir=model_dir, config=no_tracking, recipe="fast")
     return learnt, new, model_dir
 
 
