@@ -34,8 +34,8 @@ from rca.text.name_words import (
     verb_forms,
 )
 from rca.text import redact_memo
-from rca.text.redact_case import CUE_WORDS, truecased
-from rca.text.redact_numbers import PiiSpan, structured_spans
+from rca.text.redact_case import ASKED_WORDS, CUE_WORDS, truecased
+from rca.text.redact_numbers import NUMBER_WORDS, PiiSpan, structured_spans
 from rca.text.redact_scan import anchored
 
 __all__ = ["PLACEHOLDERS", "PiiSpan", "find_pii", "redact", "redact_many"]
@@ -307,21 +307,22 @@ def find_pii(text: str) -> list[PiiSpan]:
     if not isinstance(text, str) or not text:
         return []
     low = text.lower()
-    words = set(_WORD.findall(low))
-    low_tokens = _CUE_WORDS & words  # the only words asked about below
+    words = _ASKED.intersection(_WORD.findall(low))  # the only words asked about below
     found = structured_spans(text, low, words)
-    found += _name_spans(text, low, low_tokens)
+    found += _name_spans(text, low, words)
     # MY DAUGHTER ELLA, a man called dave: names the capitals do not show (only texts with a cue or a first name)
-    cased = _case_blind_copy(text, words)
+    cased = _case_blind_copy(text, low, words)
     if cased is not None:
         cased_low = cased.lower()
         own = _CUE_WORDS.intersection(_WORD.findall(cased_low))
-        found += [s for s in _name_spans(cased, cased_low, low_tokens, own) if s.kind == "NAME"]
+        found += [s for s in _name_spans(cased, cased_low, words, own) if s.kind == "NAME"]
     return _resolve(found)
 
 
 _NEVER_NAMES: frozenset[str] | None = None
 _LOWER_NAMES = frozenset(n.lower() for n in FIRST_NAMES)
+# every word `find_pii` asks a text's words about: only these are kept
+_ASKED = _CUE_WORDS | NUMBER_WORDS | ASKED_WORDS | _LOWER_NAMES
 # never the first word of a name after "Mr", "my son"... (with spaCy's stop words)
 _FUNCTION_WORDS = frozenset(
     "has had have having said says will would can could did does do done who whom which what its him them were been "
@@ -331,7 +332,7 @@ _FUNCTION_WORDS = frozenset(
 )
 
 
-def _case_blind_copy(text: str, words: set[str]) -> str | None:
+def _case_blind_copy(text: str, low: str, words: set[str]) -> str | None:
     """`rca.text.redact_case.truecased` with this module's first names, English words and stop words."""
     global _NEVER_NAMES
     if _NEVER_NAMES is None:
@@ -347,6 +348,7 @@ def _case_blind_copy(text: str, words: set[str]) -> str | None:
         words=words,
         surnames=_TITLE_SURNAMES,
         verbs=verb_forms(),
+        low=low,
     )
 
 

@@ -31,7 +31,7 @@ import re
 
 from rca.text.redact_scan import anchored
 
-__all__ = ["CUE_WORDS", "EVERYDAY_NAMES", "truecased"]
+__all__ = ["ASKED_WORDS", "CUE_WORDS", "EVERYDAY_NAMES", "truecased"]
 
 _TITLE = r"(?:(?:mr|mrs|ms|mx|dr|cllr)\.?|miss|councillor)"
 _RELATION = (
@@ -67,6 +67,7 @@ _WEAK_FIRST = frozenset(
     "supervisor councillor cllr nurse spoke speak spoken talked talking talk regards thanks thank cheers sincerely "
     "faithfully wishes".split()
 )
+ASKED_WORDS = CUE_WORDS | _STRONG_FIRST | _WEAK_FIRST  # with the lower-cased `names`, every word `truecased` asks `words` about
 _WEAK_I = re.compile(_WEAK.pattern, re.IGNORECASE)
 _UPPER = re.compile(r"[A-ZÀ-ÖØ-Þ]")
 _LOWERS = re.compile(r"[a-zß-öø-ÿ]")
@@ -134,11 +135,13 @@ def truecased(
     cue_names: frozenset[str] | None = None,
     surnames: frozenset[str] = frozenset(),
     verbs: frozenset[str] = frozenset(),
+    low: str | None = None,
 ) -> str | None:
     """The cased copy described in the module docstring; None when it would equal `text`.
 
     `names`: known first names, capitalised; `english`: lower-case English words; `stop`: capitalised
-    words never taken as a name; `words`: the text's lower-case words, when the caller has them;
+    words never taken as a name; `words`: the text's lower-case words (at least those among `ASKED_WORDS`
+    and the lower-cased `names`), when the caller has them; `low`: `text.lower()`, likewise;
     `cue_names`: first names taken after a cue though they are also words (Jack, Pat), default `names`;
     `surnames`: words of `stop` taken after a title (Mrs Hill, Mr Ward); `verbs`: lower-case past
     tenses ("said", "rang"), never a name after a title nor a surname after a first name.
@@ -226,7 +229,7 @@ def truecased(
                     put(m)
                     surname_after(m)
     if has_cue:
-        low = text.lower()
+        low = text.lower() if low is None else low
         same = len(low) == len(text)
         for cue, strong, first in (
             ((_STRONG, True, _STRONG_FIRST), (_WEAK, False, _WEAK_FIRST))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-__all__ = ["PiiSpan", "structured_spans"]
+__all__ = ["NUMBER_WORDS", "PiiSpan", "structured_spans"]
 
 
 class PiiSpan(NamedTuple):
@@ -78,6 +78,7 @@ _BUILDING = re.compile(
 _DOB_WORDS = frozenset({"birth", "born", "dob"})
 _HAS_DIGIT = re.compile(r"\d")
 _UNIT_WORDS = frozenset({"flat", "apartment", "apt", "room", "unit"})
+NUMBER_WORDS = _DOB_WORDS | _UNIT_WORDS  # every word `structured_spans` asks `words` about
 
 
 def _digit_spans(text: str) -> list[PiiSpan]:
