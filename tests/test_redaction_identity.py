@@ -87,6 +87,8 @@ def test_letters_lower_case_does_not_map_are_scanned_in_full(text, name):
         ("Thanks.\nhelen", "Thanks.\n[NAME]"),
         ("Please call McKay Sarah today", "Please call McKay [NAME] today"),
         ("SarahJones rang about the bins", "[NAME]Jones rang about the bins"),  # a name glued to the next word
+        ("the bin. Sarah\u212a rang", "the bin. [NAME]\u212a rang"),  # glued to a letter that lower-cases to k
+        ("the bin. Sarah\u0130 rang", "the bin. [NAME]\u0130 rang"),  # ... or to i and a dot
         ("My name is John Smith and I live here", "My name is [NAME] and I live here"),
         ("no reply. Bernadette", "no reply. [NAME]"),
         ("Bernadette", "[NAME]"),

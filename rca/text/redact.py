@@ -157,6 +157,7 @@ _TRAILING = re.compile(r"(?:^|[.!?\n]|\s[-–—])" + _TRAILING_NAME)
 # `_TRAILING` anywhere but at the text's start (where only it can use `^`), written to open with a set of
 # characters so that `re` skips straight to the next stop, mark or space
 _TRAILING_INNER = re.compile(r"[.!?\s](?:(?<=[.!?\n])|(?<=\s)[-–—])" + _TRAILING_NAME)
+_TO_ASCII_LOWER = re.compile("[\u0130\u212a]")
 _GLUED = re.compile(r"[A-Z](?<=[A-Za-z][A-Z])")  # a capital right after a letter: McKay, SarahJones
 _WORD = re.compile(r"[a-z]+")
 _NON_SPACE = re.compile(r"\S+")
@@ -253,8 +254,10 @@ def _name_spans(text: str, low: str, low_tokens: set[str], own: set[str] | None 
     if m and not alone and _looks_like_name(m.group(1).split()[0]):
         spans.append(PiiSpan(m.start(1), m.end(1), "NAME"))
     # A capitalised first name is one of the text's words, unless a letter touches its capital or its
-    # end (McKay, SarahJones): only then is each capitalised word looked at
-    maybe = not (text.isascii() and _LOWER_ALL_NAMES.isdisjoint(own)) or _GLUED.search(text)
+    # end (McKay, SarahJones) or the text has one of the two letters besides A-Z that lower-case to a-z
+    # (the Kelvin sign; a dotted capital I, which lower-cases to two characters): only then is each
+    # capitalised word looked at
+    maybe = not _LOWER_ALL_NAMES.isdisjoint(own) or _GLUED.search(text) or (not text.isascii() and _TO_ASCII_LOWER.search(text))
     if maybe and not ALL_NAMES.isdisjoint(_CAP_WORD.findall(text)):
         for m in _CAPS_RUN.finditer(text):
             parts = m.group().split()
