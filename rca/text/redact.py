@@ -1,9 +1,10 @@
 """Personal-data redaction: one function used everywhere text leaves the model.
 
 Rules, not a trained model (none is available offline, and rules can be
-audited): precompiled regular expressions for structured identifiers, and
-cue words plus a first-name list for names. Each hit becomes a typed
-placeholder; titles and cue words stay so the text still reads naturally.
+audited): precompiled regular expressions for structured identifiers
+(`rca.text.redact_numbers`), and cue words plus a first-name list for names, each
+cue tried only where its first word is (`rca.text.redact_scan`). Each hit becomes a
+typed placeholder; titles and cue words stay so the text still reads naturally.
 
 >>> redact("Call me on 07700 900123 or mail a.b@example.com, SW1A 1AA")
 'Call me on [PHONE] or mail [EMAIL], [POSTCODE]'
