@@ -24,8 +24,9 @@ from collections.abc import Collection, Iterator
 __all__ = ["anchored"]
 
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
-# Characters a case-insensitive pattern takes for a-z though `str.lower` does not turn them into a-z
-# (long s, dotless i, dotted capital I, the Kelvin sign): a text with one is scanned in full.
+# The letters besides A-Z that a case-insensitive pattern takes for a-z: long s and dotless i, which
+# `str.lower` leaves as they are, the dotted capital I, which it makes two characters, and the Kelvin
+# sign (lower-cased to k, so safe, but rare enough to scan in full too): a text with one is scanned in full.
 _ODD = re.compile("[\u017f\u0131\u0130\u212a]")
 
 
