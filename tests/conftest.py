@@ -16,12 +16,8 @@ import shutil
 import sys
 from pathlib import Path
 
-try:
-    import fcntl
-except ImportError:  # not on Windows: each worker generates the shared demo year itself
-    fcntl = None
-
 import pytest
+from filelock import FileLock
 
 # Test runs keep Python's compiled modules and pytest's assertion-rewritten test files in __pycache__
 # (git ignores them) even where PYTHONDONTWRITEBYTECODE is set: without the cache every worker
@@ -44,8 +40,27 @@ MODEL_FIXTURES = frozenset(
 )
 
 
-# the fast tier runs on this many pytest-xdist workers when the machine has the cores and nobody chose -n
-FAST_TIER_WORKERS = 2
+# a plain `pytest` (the fast tier) runs on this many pytest-xdist workers when the machine has the cores and nobody
+# chose -n
+WORKERS = 2
+# the test files whose setup and tests cost the most CPU (benchmarks/results/test_durations.txt), dearest first:
+# a run on workers hands them out first so that no long file starts last and leaves one worker idle
+DEAREST_FILES = (
+    "test_drift_like_with_like.py",
+    "test_report_periods_and_exports.py",
+    "test_hazard_fast_path.py",
+    "test_report_small_number_suppression.py",
+    "test_notebooks_run.py",
+    "test_report_outputs.py",
+    "test_model_folder_lifecycle.py",
+    "test_score_resume_kill.py",
+    "test_intake_flags_figures.py",
+    "test_store_backends.py",
+    "test_report_demo.py",
+    "test_web_serve_process.py",
+    "test_label_audit.py",
+    "test_no_network.py",
+)
 
 
 def pytest_addoption(parser):
@@ -54,28 +69,33 @@ def pytest_addoption(parser):
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config):
-    """A plain `pytest` (the fast tier) runs its test files on FAST_TIER_WORKERS xdist workers, one file to a worker
-    (`--dist loadfile`: a module's imports and module-scoped fixtures are made once). Runs before xdist's own hook."""
+    """A plain `pytest` (the fast tier) runs its test files on WORKERS xdist workers, one file to a worker
+    (`--dist loadfile`: a module's imports and module-scoped fixtures are made once), the files in the order
+    collected (DEAREST_FILES first), not xdist's biggest-count-first. Runs before xdist's own hook."""
     workers = default_workers(config)
     if workers:
         config.option.numprocesses = workers
         config.option.dist = "loadfile"
+        config.option.loadscopereorder = False
 
 
 def default_workers(config) -> int | None:
-    """How many xdist workers the run should get when nothing on the command line says: FAST_TIER_WORKERS for the
-    fast tier on a machine with that many cores, else None (one process: --all-tiers, -m, a file named, -n given,
-    --pdb, --collect-only, `-p no:xdist`, or this is itself a worker)."""
+    """How many xdist workers the run should get when nothing on the command line says: WORKERS for the fast tier
+    on a machine with that many cores, else None (one process: --all-tiers, -m, a file named, -n given, --pdb,
+    --collect-only, `-p no:xdist`, or this is itself a worker; `--all-tiers -n 2 --dist loadfile
+    --no-loadscope-reorder` runs every tier on two workers, docs/development.md)."""
     if hasattr(config, "workerinput") or not config.pluginmanager.hasplugin("xdist"):
         return None
     if config.getoption("numprocesses", None) is not None or config.getoption("dist", "no") != "no" or config.getoption("tx", None):
         return None
     if config.getoption("usepdb", False) or config.getoption("collectonly", False) or not fast_tier_only(config):
         return None
-    return FAST_TIER_WORKERS if (os.cpu_count() or 1) >= FAST_TIER_WORKERS else None
+    return WORKERS if (os.cpu_count() or 1) >= WORKERS else None
 
 
 def pytest_collection_modifyitems(config, items):
+    dearest = {name: rank for rank, name in enumerate(DEAREST_FILES)}
+    items.sort(key=lambda item: dearest.get(item.path.name, len(dearest)))  # stable: the rest keep their order
     for item in items:
         if MODEL_FIXTURES.intersection(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.model)
@@ -99,7 +119,12 @@ def fast_tier_only(config) -> bool:
     test named on the command line (`pytest tests/test_train_demo.py` runs that file's tests, every tier)."""
     if config.getoption("all_tiers") or config.option.markexpr:
         return False
-    return not any(Path(str(arg).split("::")[0]).is_file() for arg in config.args)
+    return not named_files(config)
+
+
+def named_files(config) -> bool:
+    """A test file (or `file::test`) is named on the command line."""
+    return any(Path(str(arg).split("::")[0]).is_file() for arg in config.args)
 
 
 # a test file whose every test is in one slower tier says so in one line at the top
@@ -128,33 +153,73 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
+def run_folder(tmp_path_factory) -> Path:
+    """The temporary folder of this whole run: the xdist workers' own folders are inside it."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def built_once(tmp_path_factory, name: str, build) -> Path:
+    """The folder `name` in the run's temporary folder, made by `build(folder)` once per run however many xdist
+    workers ask: the first builds it under a file lock while the others wait, then all read the same folder. A
+    build that failed part way leaves no "done" mark, so the next worker to ask builds it again from nothing.
+    Tests read what is there; one that changes such a folder works on a copy (see `guard_unchanged`)."""
+    folder = run_folder(tmp_path_factory) / name
+    done = folder.with_name(f"{name}.done")
+    with FileLock(folder.with_name(f"{name}.lock")):
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            build(folder)
+            done.touch()
+    return folder
+
+
+# MLflow writes this note (the registered model's name and version) into a local store's model artefacts whenever
+# `models:/NAME@ALIAS` is loaded from it (`ModelsArtifactRepository.download_artifacts`): loading, not changing
+MLFLOW_LOAD_NOTE = "registered_model_meta"
+
+
+def fingerprint(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` by relative path, with its bytes (MLflow's note of a load aside)."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and p.name != MLFLOW_LOAD_NOTE}
+
+
+def guard_unchanged(request, folder: Path) -> Path:
+    """Fail the session if a test changed a folder the workers share: such a test must work on a copy."""
+    before = fingerprint(folder)
+
+    def check() -> None:
+        after = fingerprint(folder)
+        changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+        assert not changed, f"a test changed the shared folder {folder} (copy it first): {changed[:10]}"
+
+    request.addfinalizer(check)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def demo_small(tmp_path_factory):
     """A small demo year (1,500 first contacts) with its ground truth: generated once per run (1.2 s of CPU) and
     shared by the xdist workers through a pickle in the run's temporary folder (the same seed gives the same year)."""
     from rca.demo.data import generate_demo
 
-    if fcntl is None or not os.environ.get("PYTEST_XDIST_WORKER"):  # one process: nobody to share it with
-        return generate_demo(seed=7, n_contacts=1500)
-    shared = tmp_path_factory.getbasetemp().parent / "demo_small.pickle"  # the folder this run's workers share
-    with open(f"{shared}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # one worker generates while the other waits, then reads it
-        if shared.is_file():
-            return pickle.loads(shared.read_bytes())
-        demo = generate_demo(seed=7, n_contacts=1500)
-        shared.write_bytes(pickle.dumps(demo))
-        return demo
+    def build(folder: Path) -> None:
+        (folder / "demo.pickle").write_bytes(pickle.dumps(generate_demo(seed=7, n_contacts=1500)))
+
+    return pickle.loads((built_once(tmp_path_factory, "demo_small", build) / "demo.pickle").read_bytes())
 
 
 @pytest.fixture(scope="session")
-def committed_demo_csv() -> Path:
+def committed_demo_csv(tmp_path_factory) -> Path:
     """data/demo_cases.csv, the demo year `rca demo` uses. It is not tracked in git: when absent it is
     generated from its committed seed, exactly as `rca demo` does."""
     path = REPO / "data" / "demo_cases.csv"
-    if not path.exists():
-        from rca.demo.data import COMMITTED, generate_demo, write_demo
+    with FileLock(run_folder(tmp_path_factory) / "committed_demo.lock"):  # one xdist worker writes it, the other waits
+        if not path.exists():
+            from rca.demo.data import COMMITTED, generate_demo, write_demo
 
-        write_demo(generate_demo(**COMMITTED), path.parent)
+            write_demo(generate_demo(**COMMITTED), path.parent)
     return path
 
 
@@ -168,15 +233,17 @@ def demo_csv(demo_small, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def trained_model_dir(demo_small, tmp_path_factory) -> Path:
-    """Every default target trained once on the small demo year."""
+def trained_model_dir(demo_small, tmp_path_factory, request) -> Path:
+    """Every default target trained once per run on the small demo year, one folder the xdist workers share (a
+    test that changes a model folder copies it first; the session fails if one did not)."""
     from rca.config import Config
     from rca.model.train import train_models
 
-    model_dir = tmp_path_factory.mktemp("model")
-    # the fixed recipe: these tests are about what a model does, not how its recipe is chosen (tests/test_recipe_search.py)
-    train_models(demo_small.cases, targets=None, model_dir=model_dir, config=Config(seed=7), recipe="fast")
-    return model_dir
+    def build(model_dir: Path) -> None:
+        # the fixed recipe: these tests are about what a model does, not how its recipe is chosen (tests/test_recipe_search.py)
+        train_models(demo_small.cases, targets=None, model_dir=model_dir, config=Config(seed=7), recipe="fast")
+
+    return guard_unchanged(request, built_once(tmp_path_factory, "trained_model", build))
 
 
 # test files about the migrations themselves: their new stores are made by Alembic's upgrade, not from the template
