@@ -91,12 +91,12 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--real", action="store_true", help="flag counts and speed on unlabelled NHS and Ombudsman text")
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data", help="where the real sets are (for --real)")
     ap.add_argument("--model", type=Path, help="a learnt flag model folder (default: the shipped one)")
-    ap.add_argument("--out", type=Path, help="write the figures here (default: benchmarks/results/<file>.json)")
+    ap.add_argument("--out", type=Path, help="write the figures here (default: benchmarks/results/<file>.json, or intake_flags.real.json)")
     args = ap.parse_args(argv)
     model = flag_model.read(args.model) if args.model else flag_model.load()
     if args.real:
         res = real(args.data, model)
-        with atomic_path(ROOT / "benchmarks" / "results" / "intake_flags.real.json") as tmp:
+        with atomic_path(args.out or ROOT / "benchmarks" / "results" / "intake_flags.real.json") as tmp:
             tmp.write_text(json.dumps(res, indent=2, ensure_ascii=False), encoding="utf-8")
         return res
     path = (args.file or ROOT / "tests" / "data" / f"intake_flags.{'holdout' if args.holdout else 'dev'}.jsonl").resolve()

@@ -70,7 +70,8 @@ def test_the_shipped_model_records_what_built_it():
     assert card["background"]["n_texts"] > 2000
     # short texts with no flag: single sentences of the ordinary contacts, about one per contact
     assert card["background"]["n_sentences"] > card["background"]["n_contacts"] // 2
-    assert "intake_flags.holdout6.jsonl" not in FILES  # the sixth held-out file is kept for scoring
+    # and the short answers, thanks and remarks of feedback forms
+    assert card["background"]["n_feedback"] > 500 and card["background"]["feedback"].startswith("rca.demo.feedback_text")
 
     assert [f["file"] for f in card["training_files"]] == list(FILES)
     for f in card["training_files"]:  # the shipped model was built from the labelled files as they are
@@ -79,6 +80,21 @@ def test_the_shipped_model_records_what_built_it():
     assert card["seed"] == load_config(None).seed
     assert card["learnt_precision"] == TriageSection().learnt_precision
     assert set(card["versions"]) == {"scikit-learn", "numpy", "scipy"}
+
+
+def test_the_background_holds_short_feedback_answers_with_no_flag():
+    from rca.demo.feedback_text import feedback_texts
+
+    texts = feedback_texts(7, 500)
+    assert len(texts) > 300 and texts == feedback_texts(7, 500) and texts != feedback_texts(8, 500)  # seeded
+    assert sum(len(t.split()) <= 6 for t in texts) > 100  # most feedback answers are a few words
+    assert not any(flags(t, learnt=False) for t in texts)
+
+
+def test_short_ordinary_answers_raise_no_learnt_flag():
+    # answers to "what could we do better?" that speak of nothing, care or feelings, not of a risk
+    for text in ("I can't think of anything", "i dont think so", "Honestly nothing!", "The carers are lovely with my mum"):
+        assert flags(text, received=WINTER) == [], text
 
 
 def test_a_contact_is_cut_into_its_sentences_and_lines_of_two_words_or_more():

@@ -1,7 +1,7 @@
 """The intake flags keep the precision and recall recorded in docs/triage.md on the seven labelled files,
 by the rules alone (FLOORS) and by the rules OR the shipped learnt model (LEARNT_FLOORS: every file
-but the sixth held-out one is training data of the shipped model, so those are development figures;
-the blind ones are in docs/triage.md).
+is training data of the shipped model, so those are development figures; the blind ones and the
+leave-one-file-out ones are in docs/triage.md).
 
 The floors are the measured figures (benchmarks/bench_intake_flags.py), rounded down to two
 decimals: a change to the rules that loses a hazard or a risk they found, or raises one they did
@@ -37,14 +37,14 @@ FLOORS = {
 
 # file -> flag -> (precision floor, recall floor) of the rules OR the shipped learnt model
 LEARNT_FLOORS = {
-    "intake_flags.dev.jsonl": {EMERGENCY: (0.99, 1.00), SIGNIFICANT: (0.98, 1.00), SAFEGUARDING: (0.99, 1.00)},
+    "intake_flags.dev.jsonl": {EMERGENCY: (1.00, 1.00), SIGNIFICANT: (0.98, 1.00), SAFEGUARDING: (0.99, 1.00)},
     "intake_flags.holdout.jsonl": {EMERGENCY: (1.00, 1.00), SIGNIFICANT: (1.00, 1.00), SAFEGUARDING: (1.00, 1.00)},
     "intake_flags.holdout2.jsonl": {EMERGENCY: (1.00, 1.00), SIGNIFICANT: (0.92, 1.00), SAFEGUARDING: (1.00, 1.00)},
     "intake_flags.holdout3.jsonl": {EMERGENCY: (0.97, 1.00), SIGNIFICANT: (1.00, 1.00), SAFEGUARDING: (1.00, 1.00)},
     "intake_flags.holdout4.jsonl": {EMERGENCY: (0.97, 1.00), SIGNIFICANT: (0.94, 1.00), SAFEGUARDING: (0.97, 1.00)},
     "intake_flags.holdout5.jsonl": {EMERGENCY: (0.93, 1.00), SIGNIFICANT: (0.76, 1.00), SAFEGUARDING: (1.00, 1.00)},
-    # not training data of the shipped model: its one blind scoring (docs/triage.md)
-    "intake_flags.holdout6.jsonl": {EMERGENCY: (0.87, 0.96), SIGNIFICANT: (0.78, 0.87), SAFEGUARDING: (0.91, 1.00)},
+    # its one blind scoring, before the model learnt from it: 0.88/0.97, 0.78/0.88, 0.91/1.00 (docs/triage.md)
+    "intake_flags.holdout6.jsonl": {EMERGENCY: (0.91, 1.00), SIGNIFICANT: (0.83, 1.00), SAFEGUARDING: (0.96, 1.00)},
 }
 # the fast tier scores the model on the smallest file; the others (about 25 CPU s) are in the model tier
 FAST_LEARNT = "intake_flags.holdout.jsonl"

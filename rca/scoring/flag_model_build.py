@@ -1,6 +1,6 @@
 """Build the learnt intake flag model (`rca.scoring.flag_model`) from hand-labelled texts and ordinary contacts.
 
-    .venv/bin/python -m rca.demo.flag_model_build                 # the shipped model, from the five files in tests/data
+    .venv/bin/python -m rca.demo.flag_model_build                 # the shipped model, from the labelled files in tests/data
     .venv/bin/python -m rca.demo.flag_model_build --exclude intake_flags.holdout4.jsonl --out /tmp/m
 
 (`rca.demo.flag_model_build` runs `main` here with the demo's contacts as the background.) The
@@ -47,6 +47,7 @@ FILES = (
     "intake_flags.holdout3.jsonl",
     "intake_flags.holdout4.jsonl",
     "intake_flags.holdout5.jsonl",
+    "intake_flags.holdout6.jsonl",
 )
 DESIGNS = (Design(char=True), Design(char=True, embed_weight=0.5), Design(char=True, embed_weight=1.0))
 CS = (4.0, 16.0, 64.0)
