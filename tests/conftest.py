@@ -40,8 +40,8 @@ MODEL_FIXTURES = frozenset(
 )
 
 
-# a plain `pytest` (the fast tier) runs on this many pytest-xdist workers when the machine has the cores and nobody
-# chose -n
+# a plain `pytest` (the fast tier) and `pytest --all-tiers` run on this many pytest-xdist workers when the machine
+# has the cores and nobody chose -n
 WORKERS = 2
 # the test files whose setup and tests cost the most CPU (benchmarks/results/test_durations.txt), dearest first:
 # a run on workers hands them out first so that no long file starts last and leaves one worker idle
@@ -69,7 +69,8 @@ def pytest_addoption(parser):
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config):
-    """A plain `pytest` (the fast tier) runs its test files on WORKERS xdist workers, one file to a worker
+    """A plain `pytest` (the fast tier) and `pytest --all-tiers` run their test files on WORKERS xdist workers, one
+    file to a worker
     (`--dist loadfile`: a module's imports and module-scoped fixtures are made once), the files in the order
     collected (DEAREST_FILES first), not xdist's biggest-count-first. Runs before xdist's own hook."""
     workers = default_workers(config)
@@ -81,14 +82,15 @@ def pytest_cmdline_main(config):
 
 def default_workers(config) -> int | None:
     """How many xdist workers the run should get when nothing on the command line says: WORKERS for the fast tier
-    on a machine with that many cores, else None (one process: --all-tiers, -m, a file named, -n given, --pdb,
-    --collect-only, `-p no:xdist`, or this is itself a worker; `--all-tiers -n 2 --dist loadfile
-    --no-loadscope-reorder` runs every tier on two workers, docs/development.md)."""
+    or --all-tiers on a machine with that many cores, else None (one process: -m, a file named, -n given, --pdb,
+    --collect-only, `-p no:xdist`, or this is itself a worker)."""
     if hasattr(config, "workerinput") or not config.pluginmanager.hasplugin("xdist"):
         return None
     if config.getoption("numprocesses", None) is not None or config.getoption("dist", "no") != "no" or config.getoption("tx", None):
         return None
-    if config.getoption("usepdb", False) or config.getoption("collectonly", False) or not fast_tier_only(config):
+    if config.getoption("usepdb", False) or config.getoption("collectonly", False):
+        return None
+    if not (fast_tier_only(config) or (config.getoption("all_tiers") and not config.option.markexpr and not named_files(config))):
         return None
     return WORKERS if (os.cpu_count() or 1) >= WORKERS else None
 

@@ -39,8 +39,8 @@ def cores(monkeypatch):
     return set_cores
 
 
-def test_a_plain_run_is_the_fast_tier_on_two_workers_one_file_to_each_in_the_order_collected(cores):
-    config = FakeConfig()
+@pytest.mark.parametrize("config", [FakeConfig(), FakeConfig(all_tiers=True)], ids=["fast tier", "all-tiers"])
+def test_a_plain_run_and_all_tiers_are_on_two_workers_one_file_to_each_in_the_order_collected(config, cores):
     assert conftest.default_workers(config) == conftest.WORKERS == 2
     conftest.pytest_cmdline_main(config)
     assert (config.option.numprocesses, config.option.dist, config.option.loadscopereorder) == (2, "loadfile", False)
@@ -49,7 +49,8 @@ def test_a_plain_run_is_the_fast_tier_on_two_workers_one_file_to_each_in_the_ord
 @pytest.mark.parametrize(
     "config",
     [
-        FakeConfig(all_tiers=True),
+        FakeConfig(all_tiers=True, markexpr="model"),
+        FakeConfig(HERE, all_tiers=True),
         FakeConfig(markexpr="model"),
         FakeConfig(HERE),
         FakeConfig(f"{HERE}::test_a_one_core_machine_runs_the_fast_tier_in_one_process"),
@@ -62,7 +63,8 @@ def test_a_plain_run_is_the_fast_tier_on_two_workers_one_file_to_each_in_the_ord
         FakeConfig(worker=True),
     ],
     ids=[
-        "all-tiers",
+        "all-tiers -m",
+        "all-tiers and a file",
         "-m",
         "a file",
         "a test",
