@@ -70,9 +70,8 @@ def pytest_addoption(parser):
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config):
     """A plain `pytest` (the fast tier) and `pytest --all-tiers` run their test files on WORKERS xdist workers, one
-    file to a worker
-    (`--dist loadfile`: a module's imports and module-scoped fixtures are made once), the files in the order
-    collected (DEAREST_FILES first), not xdist's biggest-count-first. Runs before xdist's own hook."""
+    file to a worker (`--dist loadfile`: a module's imports and module-scoped fixtures are made once), the files in
+    the order collected (DEAREST_FILES first), not xdist's biggest-count-first. Runs before xdist's own hook."""
     workers = default_workers(config)
     if workers:
         config.option.numprocesses = workers
