@@ -1,6 +1,6 @@
-"""The intake flags keep the precision and recall recorded in docs/triage.md on the seven labelled files,
+"""The intake flags keep the precision and recall recorded in docs/triage.md on the ten labelled files,
 by the rules alone (FLOORS) and by the rules OR the shipped learnt model (LEARNT_FLOORS: every file
-is training data of the shipped model, so those are development figures; the blind ones and the
+but the ninth is training data of the shipped model, so those are development figures; the blind ones and the
 leave-one-file-out ones are in docs/triage.md).
 
 The floors are the measured figures (benchmarks/bench_intake_flags.py), rounded down to two
@@ -32,6 +32,12 @@ FLOORS = {
     "intake_flags.holdout5.jsonl": {EMERGENCY: (0.91, 0.76), SIGNIFICANT: (0.74, 0.90), SAFEGUARDING: (1.00, 0.59)},
     # scored once, blind, against the rules of 4eca53e and the model learnt from the files above
     "intake_flags.holdout6.jsonl": {EMERGENCY: (0.90, 0.86), SIGNIFICANT: (0.80, 0.81), SAFEGUARDING: (0.93, 0.57)},
+    # scored once, blind, against the rules of bfe5ed5; the rules not written on it (the learnt model learns from it)
+    "intake_flags.holdout7.jsonl": {EMERGENCY: (0.92, 0.90), SIGNIFICANT: (0.90, 0.92), SAFEGUARDING: (0.96, 0.40)},
+    # the same, formal complaints and professionals' letters
+    "intake_flags.holdout8.jsonl": {EMERGENCY: (0.92, 0.83), SIGNIFICANT: (0.69, 0.88), SAFEGUARDING: (0.94, 0.56)},
+    # scored once, blind, against the rules and the learnt model trained on every file above; neither learns from it
+    "intake_flags.holdout9.jsonl": {EMERGENCY: (0.96, 0.94), SIGNIFICANT: (0.81, 0.97), SAFEGUARDING: (1.00, 0.56)},
 }
 
 
@@ -45,6 +51,12 @@ LEARNT_FLOORS = {
     "intake_flags.holdout5.jsonl": {EMERGENCY: (0.93, 1.00), SIGNIFICANT: (0.76, 1.00), SAFEGUARDING: (1.00, 1.00)},
     # its one blind scoring, before the model learnt from it: 0.88/0.97, 0.78/0.88, 0.91/1.00 (docs/triage.md)
     "intake_flags.holdout6.jsonl": {EMERGENCY: (0.91, 1.00), SIGNIFICANT: (0.83, 1.00), SAFEGUARDING: (0.96, 1.00)},
+    # blind, before the model learnt from it: 0.88/0.99, 0.83/1.00, 0.90/0.95
+    "intake_flags.holdout7.jsonl": {EMERGENCY: (0.93, 1.00), SIGNIFICANT: (0.91, 1.00), SAFEGUARDING: (0.98, 1.00)},
+    # blind, before the model learnt from it: 0.88/0.93, 0.69/0.90, 0.83/0.96
+    "intake_flags.holdout8.jsonl": {EMERGENCY: (0.93, 1.00), SIGNIFICANT: (0.72, 1.00), SAFEGUARDING: (0.96, 1.00)},
+    # not training data: these are its one blind scoring
+    "intake_flags.holdout9.jsonl": {EMERGENCY: (0.92, 0.98), SIGNIFICANT: (0.78, 1.00), SAFEGUARDING: (0.93, 0.97)},
 }
 # the fast tier scores the model on the smallest file; the others (about 25 CPU s) are in the model tier
 FAST_LEARNT = "intake_flags.holdout.jsonl"

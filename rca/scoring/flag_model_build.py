@@ -48,6 +48,8 @@ FILES = (
     "intake_flags.holdout4.jsonl",
     "intake_flags.holdout5.jsonl",
     "intake_flags.holdout6.jsonl",
+    "intake_flags.holdout7.jsonl",
+    "intake_flags.holdout8.jsonl",
 )
 DESIGNS = (Design(char=True), Design(char=True, embed_weight=0.5), Design(char=True, embed_weight=1.0))
 CS = (4.0, 16.0, 64.0)
