@@ -23,14 +23,10 @@ from pathlib import Path
 
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "data"
-REAL = (
-    ("nhs_feedback", "nhs-feedback/nhs_feedback_2009_2019.csv", "text"),
-    ("housing_ombudsman", "housing-ombudsman/decisions_2020_2024.csv", "complaint"),
-    ("cfpb_narratives", "cfpb/cfpb_2023_api_narratives.csv", "complaint_what_happened"),
-    ("cfpb_payday", "cfpb/cfpb_2023_payday_loans_export.csv", "Consumer complaint narrative"),
-)
+from bench_redact import REAL as _REAL  # the real sets bench_redact.py times (this folder is on sys.path)
+from bench_redact import ROOT, SHARED
+
+REAL = (*_REAL, ("cfpb_payday", "cfpb/cfpb_2023_payday_loans_export.csv", "Consumer complaint narrative"))
 # run inside each checkout: one timed pass of redact_many per set
 _ONE_PASS = """
 import hashlib, json, sys, time
