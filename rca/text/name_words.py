@@ -6,6 +6,7 @@ is an ordinary one.
 
 from __future__ import annotations
 
+import string
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,6 +19,7 @@ __all__ = [
     "english_words",
     "lemma_lookup",
     "misspelt",
+    "one_edit",
     "spacy_stop_words",
     "verb_forms",
 ]
@@ -159,7 +161,16 @@ def spacy_stop_words() -> frozenset[str]:
     return frozenset(runpy.run_path(str(path))["STOP_WORDS"])
 
 
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+def one_edit(low: str) -> set[str]:
+    """Every string one letter a-z away from `low`: one dropped, changed or added, or two neighbours swapped
+    (Norvig's spelling corrector; `low` itself may be among them)."""
+    splits = [(low[:i], low[i:]) for i in range(len(low) + 1)]
+    return (
+        {a + b[1:] for a, b in splits if b}
+        | {a + c + b[1:] for a, b in splits if b for c in string.ascii_lowercase}
+        | {a + c + b for a, b in splits for c in string.ascii_lowercase}
+        | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    )
 
 
 def misspelt(low: str, english: frozenset[str]) -> bool:
@@ -168,11 +179,4 @@ def misspelt(low: str, english: frozenset[str]) -> bool:
     names are one letter from a word (Kelly, belly)."""
     if len(low) < 7:
         return False
-    splits = [(low[:i], low[i:]) for i in range(len(low) + 1)]
-    near = (
-        {a + b[1:] for a, b in splits if b}
-        | {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
-        | {a + c + b for a, b in splits for c in _LETTERS}
-        | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
-    )
-    return any(w in english for w in near if len(w) >= 7 and w != low)
+    return any(w in english for w in one_edit(low) if len(w) >= 7 and w != low)

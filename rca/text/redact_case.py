@@ -28,7 +28,9 @@ True
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from rca.text.name_words import one_edit
 from rca.text.redact_scan import anchored
 
 __all__ = ["ASKED_WORDS", "CUE_WORDS", "EVERYDAY_NAMES", "truecased"]
@@ -193,7 +195,7 @@ def truecased(
             return True
         if strong:
             return len(word) > 1 and low not in verbs and not _CONTRACTION.search(low)
-        return len(word) > 2 and low not in english and not _CONTRACTION.search(low) and not _near_word_known(low, english, stop)
+        return len(word) > 2 and low not in english and not _CONTRACTION.search(low) and not _near_word(low, english, stop)
 
     def can_be_surname(m: re.Match) -> bool:
         """A word after a first name: a surname unless a stop word, a verb form ("rang", "needs") or a time."""
@@ -266,34 +268,13 @@ def truecased(
     return None if out == text else out
 
 
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
-
-
+@lru_cache(maxsize=100_000)
 def _near_word(low: str, english: frozenset[str], stop: frozenset[str]) -> bool:
     """Whether `low` is one letter (added, dropped, changed or two swapped) from an English word:
-    a typo ("jsut", "somene"), not a name ("okonkwo", "kwame")."""
-    splits = [(low[:i], low[i:]) for i in range(len(low) + 1)]
-    near = (
-        {a + b[1:] for a, b in splits if b}
-        | {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
-        | {a + c + b for a, b in splits for c in _LETTERS}
-        | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
-    )
+    a typo ("jsut", "somene"), not a name ("okonkwo", "kwame"). Remembered per word (a frozenset keeps its hash)."""
+    near = one_edit(low)
     near.discard(low)
     return any(len(w) >= 3 and (w in english or w.capitalize() in stop) for w in near)
-
-
-_NEAR: list = [None, None, {}]  # the English words and stop words last asked about, and `_near_word`'s answers for them
-
-
-def _near_word_known(low: str, english: frozenset[str], stop: frozenset[str]) -> bool:
-    """`_near_word`, each word's answer remembered while the same word lists are asked about."""
-    if _NEAR[0] is not english or _NEAR[1] is not stop or len(_NEAR[2]) > 100_000:
-        _NEAR[:] = [english, stop, {}]
-    known = _NEAR[2].get(low)
-    if known is None:
-        known = _NEAR[2][low] = _near_word(low, english, stop)
-    return known
 
 
 _LOWERED: dict[int, frozenset[str]] = {}

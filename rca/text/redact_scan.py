@@ -19,11 +19,12 @@ finds, and where, is unchanged.
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Collection, Iterator
 
 __all__ = ["anchored"]
 
-_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
+_LETTERS = frozenset(string.ascii_lowercase)
 # The letters besides A-Z that a case-insensitive pattern takes for a-z: long s and dotless i, which
 # `str.lower` leaves as they are, the dotted capital I, which it makes two characters, and the Kelvin
 # sign (lower-cased to k, so safe, but rare enough to scan in full too): a text with one is scanned in full.
